@@ -1,0 +1,2428 @@
+/* rnnts.h — recurrent networks with learnable time constants, trained on memory tasks.
+   Version 0.1.0. MIT licence (see the end of this file).
+
+   Do this:
+       #define RNNTS_IMPLEMENTATION
+   before you include this file in *one* C or C++ file to create the implementation.
+   Every other file includes it without the define.
+
+   CONTENTS (grep for the tags)
+       >>config       configuration macros, pragma guards, hooks
+       >>simd-scalar  8-lane vector layer, plain C (the reference twin)
+       >>simd-avx2    8-lane vector layer, AVX2 + FMA
+       >>simd-neon    8-lane vector layer, AArch64 NEON (two q registers)
+       >>math         own exp, log, tanh, sigmoid, sin, cos (float only, fma Horner)
+       >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
+       >>threads      persistent pthread pool with static partitions
+       >>kernels      6x16 register-blocked GEMM micro-kernel and fused epilogues
+       >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
+       >>loss         cross-entropy over readout heads
+       >>io           JSON reader, XXH3-64, safetensors save/load
+       >>public       build info, self-check, result strings
+
+   CONFIG MACROS
+       RNNTS_SIMD        RNNTS_SIMD_SCALAR | RNNTS_SIMD_AVX2 | RNNTS_SIMD_NEON. Default: AVX2 when
+                         __AVX2__ && __FMA__, NEON on __aarch64__, else SCALAR. Asking for an ISA the
+                         compiler does not enable is an #error.
+       RNNTS_NO_THREADS  build without pthreads (pools run everything on the calling thread).
+       RNNTS_NO_STDIO    no file I/O (the in-memory safetensors functions stay).
+       RNNTS_MALLOC(sz,user) / RNNTS_FREE(p,user)   default allocator (define both or neither).
+       RNNTS_ASSERT(x)   internal invariant check (default: assert). Never used for bad input.
+
+   NUMERICS CONTRACT (short form; README and DESIGN §3 have the long one)
+       Same version + config + seed => the same bits on SCALAR, AVX2 and NEON, x86-64 and AArch64,
+       gcc >= 12 / clang >= 14, any thread count. To keep that promise:
+       N1 build with -ffp-contract=off; this file also forces it by pragma and refuses -ffast-math.
+          rnnts_selfcheck() detects live contraction and flush-to-zero at run time.
+       N2 only correctly rounded binary32 + - * / sqrt fma, compares, selects. max(a,b) = a > b ? a : b.
+       N3 every accumulation step acc = a*b + acc is one explicit fma; every other a*b+c is unfused.
+       N4 reductions have one order, written down where they happen:
+          - matrix products: each output accumulates its terms in increasing index of the summed
+            dimension from a stated start value; vectorised only across independent outputs;
+          - sums without independent outputs: rnnts__sum_canon — lane j (of 8) adds the elements with
+            index = j (mod 8) in increasing order, lanes combined by the fixed tree
+            ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7));
+          - BPTT: time runs backwards; weight gradients accumulate over t = M-1 .. 0, and within a
+            step over b = 0 .. B-1 (see >>rnn for every gradient).
+       N5 no libm transcendental anywhere: own exp/log/tanh/sigmoid/sin/cos, <= 2 ulp.
+       N6 threads split only independent outputs; results do not depend on the thread count.
+       N7 random numbers are integer hashes of (seed, purpose, indices): u = (x >> 40) * 2^-24.
+       N8 default rounding, gradual underflow assumed; never changed here.
+       N9 golden values are XXH3-64 of raw little-endian bits; NaN never appears in a correct run.
+
+   QUICK START
+       rnnts_rnn_config cfg = rnnts_rnn_config_default();
+       cfg.hidden = 64; cfg.heads = 1;
+       rnnts_rnn *net; rnnts_rnn_create(&cfg, 42, NULL, &net, NULL);
+       rnnts_rnn_ws *ws; rnnts_rnn_ws_create(net, 32, 20, NULL, &ws, NULL);
+       ... fill an rnnts_batch (inputs [M][B], labels per active head) ...
+       float loss; rnnts_rnn_forward(ws, net, &batch, NULL, NULL, &loss, NULL);
+       rnnts_rnn_backward(ws, net, NULL, grad, NULL);    // grad has rnnts_rnn_param_count() floats
+*/
+#ifndef RNNTS_H_INCLUDED
+#define RNNTS_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RNNTS_VERSION_MAJOR 0
+#define RNNTS_VERSION_MINOR 1
+#define RNNTS_VERSION_PATCH 0
+#define RNNTS_VERSION_STRING "0.1.0"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- results ---------------------------------------------------------------------------- */
+/* One X-macro list gives the codes and their messages. */
+#define RNNTS__RESULTS(X) \
+    X(RNNTS_OK,                0, "ok") \
+    X(RNNTS_ERR_INVALID_ARG,  -1, "invalid argument") \
+    X(RNNTS_ERR_OOM,          -2, "out of memory") \
+    X(RNNTS_ERR_IO,           -3, "file input/output failed") \
+    X(RNNTS_ERR_FORMAT,       -4, "malformed file") \
+    X(RNNTS_ERR_JSON,         -5, "malformed JSON header") \
+    X(RNNTS_ERR_TRUNCATED,    -6, "file truncated") \
+    X(RNNTS_ERR_DTYPE,        -7, "unsupported tensor dtype") \
+    X(RNNTS_ERR_SHAPE,        -8, "tensor shape inconsistent") \
+    X(RNNTS_ERR_OFFSETS,      -9, "tensor data offsets out of range or overlapping") \
+    X(RNNTS_ERR_MISSING,     -10, "required tensor missing") \
+    X(RNNTS_ERR_DUPLICATE,   -11, "duplicate key") \
+    X(RNNTS_ERR_CHECKSUM,    -12, "checksum mismatch") \
+    X(RNNTS_ERR_NONFINITE,   -13, "non-finite value") \
+    X(RNNTS_ERR_THREADS,     -14, "thread creation failed") \
+    X(RNNTS_ERR_STATE,       -15, "call out of order")
+
+typedef enum rnnts_result {
+#define RNNTS__ENUM(name, val, msg) name = val,
+    RNNTS__RESULTS(RNNTS__ENUM)
+#undef RNNTS__ENUM
+    RNNTS__RESULT_END = -16
+} rnnts_result;
+
+/* Optional detail for a failed call: the code and a message that names what was wrong.
+   Every fallible function takes an `rnnts_error *` that may be NULL. */
+typedef struct rnnts_error {
+    rnnts_result code;
+    char msg[256];
+} rnnts_error;
+
+/* Allocator hook. alloc(size, user) returns NULL on failure; free(ptr, user). */
+typedef struct rnnts_allocator {
+    void *(*alloc)(size_t size, void *user);
+    void (*free)(void *ptr, void *user);
+    void *user;
+} rnnts_allocator;
+
+/* ---- model configuration ---------------------------------------------------------------- */
+typedef enum rnnts_variant { RNNTS_VARIANT_DEFAULT = 0, RNNTS_VARIANT_MOD = 1 } rnnts_variant;
+typedef enum rnnts_activation {
+    RNNTS_ACT_LEAKYRELU = 0, /* slope 0.01 below zero (PyTorch nn.LeakyReLU default) */
+    RNNTS_ACT_RELU = 1,
+    RNNTS_ACT_TANH = 2,
+    RNNTS_ACT_SIGMOID = 3
+} rnnts_activation;
+
+typedef struct rnnts_rnn_config {
+    int hidden;                  /* H >= 1 */
+    int heads;                   /* K >= 1 readout heads of 2 classes */
+    rnnts_variant variant;       /* default: phi outside the leak; mod: phi inside */
+    rnnts_activation activation; /* default leaky ReLU */
+    int train_tau;               /* 1: learnable per-neuron tau (clamped at 1); 0: fixed scalar */
+    float fixed_tau;             /* tau when train_tau == 0, must be >= 1 */
+    float tau_init;              /* learnable tau starts at tau_init + U[0,1); default 1 */
+    int k_continuous;            /* 0: discrete time; k >= 1: continuous-time variant, each input
+                                    repeated k times, tau_hat = max(k*tau, 1), mod form */
+} rnnts_rnn_config;
+
+/* Strings stored in a model file's metadata (DESIGN §8) besides what the config says. */
+typedef struct rnnts_meta {
+    char task[32];        /* "parity", "dms" or "" */
+    char curriculum[32];  /* "single", "multi", "sliding", "none" or "" */
+    char ns[256];         /* comma-separated list of N, e.g. "2,3,4" */
+    uint64_t seed;
+    int epoch;
+} rnnts_meta;
+
+/* A leaky RNN. All parameters live in one array `param` in the file's tensor order:
+   tau [H] (or [1] when fixed), w_in [H] (modulelist.0.weight [H,1]), b_in [H], w [H*H] row-major
+   (w[i*H+j] is the weight from j to i), b [H], then per head k: v [2*H] (row c = class c), c [2].
+   The named pointers below point into `param`. Gradients use the same layout. */
+typedef struct rnnts_rnn {
+    rnnts_rnn_config cfg;
+    rnnts_meta meta;
+    int H, K;
+    size_t n_param;
+    float *param;
+    float *tau, *w_in, *b_in, *w, *b;
+    float *head; /* head k: weight at head + k*(2H+2), bias right after it */
+    rnnts_allocator alloc;
+} rnnts_rnn;
+
+/* Description of one tensor of a model (for I/O, hashing, clipping). */
+typedef struct rnnts_tensor_info {
+    char name[40];
+    int ndim;
+    int64_t shape[2];
+    size_t offset; /* into param (floats) */
+    size_t count;  /* floats */
+} rnnts_tensor_info;
+
+/* A batch of B sequences of length M (input steps).
+   input[t*B + b] is the input bit (0 or 1, any float works) of sequence b at step t.
+   h0: given initial state as [B][H] (h0[b*H + i]), or NULL to draw h0 = 0.1*U[0,1) as a pure
+   function of (h0_seed, h0_draw, b, i).
+   heads[a], a < n_active: the readout heads the loss uses, in this order.
+   labels[a*B + b] in {0,1}: label of sequence b for active head a; NULL for forward without loss. */
+typedef struct rnnts_batch {
+    int batch, len;
+    const float *input;
+    const float *h0;
+    uint64_t h0_seed, h0_draw;
+    int n_active;
+    const int *heads;
+    const int *labels;
+} rnnts_batch;
+
+typedef struct rnnts_pool rnnts_pool;
+typedef struct rnnts_rnn_ws rnnts_rnn_ws;
+
+/* ---- API ---------------------------------------------------------------------------------
+   Template of every doc comment: what it does. Params. Returns. Thread safety. */
+
+/* Message for a result code. Returns a static string. Thread-safe. */
+const char *rnnts_result_string(rnnts_result r);
+
+/* Build description, e.g. "rnnts 0.1.0 x86_64 AVX2 gcc-12.2 threads=pthreads". Static string.
+   Thread-safe. */
+const char *rnnts_build_info(void);
+
+/* Name of the compiled vector path: "SCALAR", "AVX2" or "NEON". Thread-safe. */
+const char *rnnts_simd_name(void);
+
+/* Checks the live floating-point environment: contraction of a*b+c (which would break N3) and
+   flush-to-zero / denormals-are-zero. msg (may be NULL) receives a description.
+   Returns RNNTS_OK when both are off, RNNTS_ERR_STATE otherwise. Thread-safe. */
+rnnts_result rnnts_selfcheck(char *msg, size_t msg_size);
+
+/* Defaults of the reference: H = 500, 1 head, default variant, leaky ReLU, learnable tau,
+   tau_init = 1, fixed_tau = 1, discrete time. */
+rnnts_rnn_config rnnts_rnn_config_default(void);
+
+/* Validates a config. Returns RNNTS_ERR_INVALID_ARG naming the field. Thread-safe. */
+rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *cfg, rnnts_error *err);
+
+/* Number of parameters (floats) of a config, 0 if the config is invalid. */
+size_t rnnts_rnn_param_count(const rnnts_rnn_config *cfg);
+
+/* Creates and initialises a network as PyTorch would (nn.Linear defaults: w_in, b_in ~ U(-1,1);
+   w, b, heads ~ U(-1/sqrt(H), 1/sqrt(H)); tau = tau_init + U[0,1)), every draw a pure function
+   of (seed, tensor, index). alloc may be NULL. Returns OK, INVALID_ARG, OOM. */
+rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const rnnts_allocator *alloc,
+                              rnnts_rnn **out, rnnts_error *err);
+/* Creates a network with all parameters zero (for loading or gradients). */
+rnnts_result rnnts_rnn_create_zero(const rnnts_rnn_config *cfg, const rnnts_allocator *alloc,
+                                   rnnts_rnn **out, rnnts_error *err);
+void rnnts_rnn_destroy(rnnts_rnn *net);
+
+/* Number of tensors and the description of tensor idx (file order). */
+int rnnts_rnn_tensor_count(const rnnts_rnn *net);
+rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *info);
+
+/* Sets the diagonal of w to zero (the reference does it at every forward pass; forward uses a
+   zero diagonal whatever w holds). */
+void rnnts_rnn_zero_diag(rnnts_rnn *net);
+
+/* Thread pool with `threads` workers (the calling thread is one of them); threads = 1 runs
+   inline. Results never depend on the thread count. A pool serves one call at a time. */
+rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err);
+void rnnts_pool_destroy(rnnts_pool *pool);
+int rnnts_pool_threads(const rnnts_pool *pool);
+
+/* Workspace for forward/backward of `net`-shaped networks with batch <= max_batch and input
+   length <= max_len. No allocation happens in forward/backward. Not thread-safe: one per caller. */
+rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_len,
+                                 const rnnts_allocator *alloc, rnnts_rnn_ws **out, rnnts_error *err);
+void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws);
+
+/* Forward pass over a batch. Stores what backward needs in ws.
+   logits (may be NULL): [n_active][B][2] readout of the active heads at the last step.
+   loss (may be NULL; needs labels): sum over active heads of the batch-mean cross-entropy.
+   pool may be NULL (single thread). Returns OK, INVALID_ARG (naming the field). */
+rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
+                               rnnts_pool *pool, float *logits, float *loss, rnnts_error *err);
+
+/* Backpropagation through time of the loss of the last forward (which needs labels).
+   grad: rnnts_rnn_param_count floats, overwritten (heads not active get 0).
+   Returns OK, STATE (no forward with labels before). */
+rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, float *grad,
+                                rnnts_error *err);
+
+/* Stream mode: the forward pass reading out every head at every input step.
+   out: [M][K][B][2] logits (M input steps; in continuous time the last of the k sub-steps).
+   states (may be NULL): [M+1][B][H] hidden states after each input step, states[0] = h0.
+   Labels are ignored. Returns OK, INVALID_ARG. */
+rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
+                              rnnts_pool *pool, float *out, float *states, rnnts_error *err);
+
+/* The initial state the last forward/stream used, as [B][H]. */
+rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out);
+
+/* ---- random draws (N7) ------------------------------------------------------------------- */
+/* Purposes keep streams apart. */
+enum {
+    RNNTS_PURPOSE_INIT = 1,
+    RNNTS_PURPOSE_H0 = 2,
+    RNNTS_PURPOSE_DATA = 3,
+    RNNTS_PURPOSE_TEST = 4,
+    RNNTS_PURPOSE_ANALYSIS = 5,
+    RNNTS_PURPOSE_USER = 100
+};
+/* A stream key from (seed, purpose, a, b); draw i of the stream is rnnts_rng_u64(key, i). */
+uint64_t rnnts_rng_key(uint64_t seed, uint64_t purpose, uint64_t a, uint64_t b);
+uint64_t rnnts_rng_u64(uint64_t key, uint64_t i);
+/* Uniform in [0,1) with 24 random bits: (u >> 40) * 2^-24 (exact). */
+float rnnts_rng_uniform(uint64_t key, uint64_t i);
+/* Standard normal by Box-Muller from draws 2i and 2i+1, using the own log/sqrt/cos. */
+float rnnts_rng_normal(uint64_t key, uint64_t i);
+
+/* ---- own math (N5), exposed for tests and analyses ------------------------------------- */
+float rnnts_expf(float x);
+float rnnts_logf(float x);
+float rnnts_tanhf(float x);
+float rnnts_sigmoidf(float x);
+float rnnts_sinf(float x);
+float rnnts_cosf(float x);
+/* The canonical 8-lane sum of x[0..n) (N4). */
+float rnnts_sum_canon(const float *x, size_t n);
+
+/* ---- files ------------------------------------------------------------------------------- */
+/* XXH3-64 (seed 0) of a byte buffer, the checksum used in model files. */
+uint64_t rnnts_xxh3_64(const void *data, size_t len);
+
+/* Serialises net as safetensors into a buffer allocated with net's allocator (free it with
+   rnnts_free(net's allocator, ptr)). Byte-identical on every platform for the same model. */
+rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_size, rnnts_error *err);
+/* Parses and validates a safetensors model from memory. Every malformed or inconsistent input
+   gives an error code and a message; never reads outside [data, data+size). */
+rnnts_result rnnts_rnn_load_mem(const void *data, size_t size, const rnnts_allocator *alloc,
+                                rnnts_rnn **out, rnnts_error *err);
+void rnnts_free(const rnnts_allocator *alloc, void *ptr);
+#ifndef RNNTS_NO_STDIO
+/* Writes atomically: a temporary file in the same directory, then rename. */
+rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err);
+rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
+/* Writes named float tensors as safetensors atomically (used by tools and tests). Each tensor
+   has ndim <= 4 dims. meta_kv: NULL or pairs of strings (key, value), ending with NULL. */
+typedef struct rnnts_named_tensor {
+    const char *name;
+    int ndim;
+    int64_t shape[4];
+    const float *data;
+} rnnts_named_tensor;
+rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n,
+                                     const char *const *meta_kv, rnnts_error *err);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RNNTS_H_INCLUDED */
+
+/* ========================================================================================== */
+/*                                      IMPLEMENTATION                                        */
+/* ========================================================================================== */
+#ifdef RNNTS_IMPLEMENTATION
+#ifndef RNNTS_IMPLEMENTATION_INCLUDED
+#define RNNTS_IMPLEMENTATION_INCLUDED
+
+/* >>config ---------------------------------------------------------------------------------- */
+#if defined(__FAST_MATH__)
+#error "rnnts: -ffast-math breaks the numerics contract (N1); build without it"
+#endif
+#if defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__
+#error "rnnts: -ffinite-math-only breaks the numerics contract (N1)"
+#endif
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#define RNNTS__GCC_PUSHED 1
+#endif
+
+#include <string.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <math.h> /* fmaf and sqrtf only (correctly rounded by IEEE 754) */
+
+#if defined(RNNTS_MALLOC) != defined(RNNTS_FREE)
+#error "rnnts: define both RNNTS_MALLOC and RNNTS_FREE or neither"
+#endif
+#ifndef RNNTS_MALLOC
+#define RNNTS_MALLOC(sz, user) ((void)(user), malloc(sz))
+#define RNNTS_FREE(p, user) ((void)(user), free(p))
+#endif
+#ifndef RNNTS_ASSERT
+#include <assert.h>
+#define RNNTS_ASSERT(x) assert(x)
+#endif
+
+#define RNNTS_SIMD_SCALAR 1
+#define RNNTS_SIMD_AVX2 2
+#define RNNTS_SIMD_NEON 3
+#ifndef RNNTS_SIMD
+#if defined(__AVX2__) && defined(__FMA__)
+#define RNNTS_SIMD RNNTS_SIMD_AVX2
+#elif defined(__aarch64__)
+#define RNNTS_SIMD RNNTS_SIMD_NEON
+#else
+#define RNNTS_SIMD RNNTS_SIMD_SCALAR
+#endif
+#endif
+#if RNNTS_SIMD == RNNTS_SIMD_AVX2 && !(defined(__AVX2__) && defined(__FMA__))
+#error "rnnts: RNNTS_SIMD_AVX2 requested but the compiler does not enable AVX2 and FMA (-mavx2 -mfma)"
+#endif
+#if RNNTS_SIMD == RNNTS_SIMD_NEON && !defined(__aarch64__)
+#error "rnnts: RNNTS_SIMD_NEON requested but this is not an AArch64 target"
+#endif
+#if RNNTS_SIMD != RNNTS_SIMD_SCALAR && RNNTS_SIMD != RNNTS_SIMD_AVX2 && RNNTS_SIMD != RNNTS_SIMD_NEON
+#error "rnnts: RNNTS_SIMD must be RNNTS_SIMD_SCALAR, RNNTS_SIMD_AVX2 or RNNTS_SIMD_NEON"
+#endif
+
+#ifndef RNNTS_NO_THREADS
+#include <pthread.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RNNTS__INLINE static inline __attribute__((always_inline))
+#define RNNTS__UNUSED __attribute__((unused))
+#else
+#define RNNTS__INLINE static inline
+#define RNNTS__UNUSED
+#endif
+
+#define RNNTS__MIN(a, b) ((a) < (b) ? (a) : (b))
+#define RNNTS__ALIGN 64
+
+static void *rnnts__default_alloc(size_t size, void *user) { return RNNTS_MALLOC(size, user); }
+static void rnnts__default_free(void *p, void *user) { RNNTS_FREE(p, user); }
+static rnnts_allocator rnnts__alloc_or_default(const rnnts_allocator *a) {
+    rnnts_allocator d;
+    if (a && a->alloc && a->free) return *a;
+    d.alloc = rnnts__default_alloc;
+    d.free = rnnts__default_free;
+    d.user = NULL;
+    return d;
+}
+/* 64-byte aligned allocation on top of the hook: stores the raw pointer just before. */
+static void *rnnts__amalloc(const rnnts_allocator *a, size_t size) {
+    unsigned char *raw, *p;
+    if (size > SIZE_MAX - RNNTS__ALIGN - sizeof(void *)) return NULL;
+    raw = (unsigned char *)a->alloc(size + RNNTS__ALIGN + sizeof(void *), a->user);
+    if (!raw) return NULL;
+    p = raw + sizeof(void *);
+    p += (RNNTS__ALIGN - ((uintptr_t)p % RNNTS__ALIGN)) % RNNTS__ALIGN;
+    memcpy(p - sizeof(void *), &raw, sizeof(void *));
+    return p;
+}
+static void rnnts__afree(const rnnts_allocator *a, void *p) {
+    void *raw;
+    if (!p) return;
+    memcpy(&raw, (unsigned char *)p - sizeof(void *), sizeof(void *));
+    a->free(raw, a->user);
+}
+/* Overflow-checked n*m*k*sizeof(float); 0 on overflow. */
+static size_t rnnts__fbytes(size_t n, size_t m, size_t k) {
+    size_t r = n;
+    if (m && r > SIZE_MAX / m) return 0;
+    r *= m;
+    if (k && r > SIZE_MAX / k) return 0;
+    r *= k;
+    if (r > SIZE_MAX / sizeof(float)) return 0;
+    return r * sizeof(float);
+}
+
+static rnnts_result rnnts__fail(rnnts_error *err, rnnts_result code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+#include <stdarg.h>
+static rnnts_result rnnts__fail(rnnts_error *err, rnnts_result code, const char *fmt, ...) {
+    if (err) {
+        va_list ap;
+        err->code = code;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+static rnnts_result rnnts__ok(rnnts_error *err) {
+    if (err) {
+        err->code = RNNTS_OK;
+        err->msg[0] = 0;
+    }
+    return RNNTS_OK;
+}
+
+static uint32_t rnnts__f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static float rnnts__u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static int rnnts__isfinite(float f) { return (rnnts__f2u(f) & 0x7f800000u) != 0x7f800000u; }
+
+/* ------------------------------------------------------------------------------------------
+   The vector layer: 8 float lanes on every target (rnnts__vf), 8 int32 lanes (rnnts__vi) and
+   8 lane masks (rnnts__vm). Every kernel is written once against these functions.
+   Semantics, identical on all three paths:
+     vf_fma(a,b,c) = fma(a,b,c) = a*b+c rounded once;  vf_max(a,b) = a > b ? a : b;
+     vf_min(a,b) = a < b ? a : b;  vf_sel(m,a,b) = m ? a : b;  comparisons are ordered (false on NaN);
+     vi_* are two's complement 32-bit; vf_to_vi_exact converts integer-valued floats.
+   ------------------------------------------------------------------------------------------ */
+#if RNNTS_SIMD == RNNTS_SIMD_SCALAR
+/* >>simd-scalar ----------------------------------------------------------------------------- */
+typedef struct { float v[8]; } rnnts__vf;
+typedef struct { int32_t v[8]; } rnnts__vi;
+typedef struct { uint32_t v[8]; } rnnts__vm;
+#define RNNTS__L for (int l_ = 0; l_ < 8; l_++)
+RNNTS__INLINE rnnts__vf rnnts__vf_load(const float *p) { rnnts__vf r; memcpy(r.v, p, 32); return r; }
+RNNTS__INLINE void rnnts__vf_store(float *p, rnnts__vf a) { memcpy(p, a.v, 32); }
+RNNTS__INLINE rnnts__vf rnnts__vf_set1(float x) { rnnts__vf r; RNNTS__L r.v[l_] = x; return r; }
+RNNTS__INLINE rnnts__vf rnnts__vf_zero(void) { return rnnts__vf_set1(0.0f); }
+RNNTS__INLINE rnnts__vf rnnts__vf_add(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] + b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_sub(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] - b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_mul(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] * b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_div(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] / b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { RNNTS__L c.v[l_] = fmaf(a.v[l_], b.v[l_], c.v[l_]); return c; }
+RNNTS__INLINE rnnts__vf rnnts__vf_sqrt(rnnts__vf a) { RNNTS__L a.v[l_] = sqrtf(a.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_max(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] > b.v[l_] ? a.v[l_] : b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_min(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] < b.v[l_] ? a.v[l_] : b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vm rnnts__vf_gt(rnnts__vf a, rnnts__vf b) { rnnts__vm m; RNNTS__L m.v[l_] = a.v[l_] > b.v[l_] ? 0xffffffffu : 0u; return m; }
+RNNTS__INLINE rnnts__vm rnnts__vf_ge(rnnts__vf a, rnnts__vf b) { rnnts__vm m; RNNTS__L m.v[l_] = a.v[l_] >= b.v[l_] ? 0xffffffffu : 0u; return m; }
+RNNTS__INLINE rnnts__vm rnnts__vf_lt(rnnts__vf a, rnnts__vf b) { return rnnts__vf_gt(b, a); }
+RNNTS__INLINE rnnts__vm rnnts__vm_and(rnnts__vm a, rnnts__vm b) { RNNTS__L a.v[l_] &= b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vm rnnts__vm_or(rnnts__vm a, rnnts__vm b) { RNNTS__L a.v[l_] |= b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_sel(rnnts__vm m, rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = m.v[l_] ? a.v[l_] : b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_abs(rnnts__vf a) { RNNTS__L a.v[l_] = rnnts__u2f(rnnts__f2u(a.v[l_]) & 0x7fffffffu); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_xorsign(rnnts__vf a, rnnts__vf s) { RNNTS__L a.v[l_] = rnnts__u2f(rnnts__f2u(a.v[l_]) ^ (rnnts__f2u(s.v[l_]) & 0x80000000u)); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vf_bits(rnnts__vf a) { rnnts__vi r; RNNTS__L r.v[l_] = (int32_t)rnnts__f2u(a.v[l_]); return r; }
+RNNTS__INLINE rnnts__vf rnnts__vi_asf(rnnts__vi a) { rnnts__vf r; RNNTS__L r.v[l_] = rnnts__u2f((uint32_t)a.v[l_]); return r; }
+RNNTS__INLINE rnnts__vi rnnts__vf_to_vi_exact(rnnts__vf a) { rnnts__vi r; RNNTS__L r.v[l_] = (int32_t)a.v[l_]; return r; }
+RNNTS__INLINE rnnts__vf rnnts__vi_to_vf(rnnts__vi a) { rnnts__vf r; RNNTS__L r.v[l_] = (float)a.v[l_]; return r; }
+RNNTS__INLINE rnnts__vi rnnts__vi_set1(int32_t x) { rnnts__vi r; RNNTS__L r.v[l_] = x; return r; }
+RNNTS__INLINE rnnts__vi rnnts__vi_add(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] = (int32_t)((uint32_t)a.v[l_] + (uint32_t)b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_sub(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] = (int32_t)((uint32_t)a.v[l_] - (uint32_t)b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_and(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] &= b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_or(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] |= b.v[l_]; return a; }
+#define rnnts__vi_shl(a, n) rnnts__vi_shl_((a), (n))
+#define rnnts__vi_sra(a, n) rnnts__vi_sra_((a), (n))
+RNNTS__INLINE rnnts__vi rnnts__vi_shl_(rnnts__vi a, int n) { RNNTS__L a.v[l_] = (int32_t)((uint32_t)a.v[l_] << n); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_sra_(rnnts__vi a, int n) { RNNTS__L a.v[l_] = a.v[l_] < 0 ? (int32_t)~(~(uint32_t)a.v[l_] >> n) : (int32_t)((uint32_t)a.v[l_] >> n); return a; }
+RNNTS__INLINE rnnts__vm rnnts__vi_gt(rnnts__vi a, rnnts__vi b) { rnnts__vm m; RNNTS__L m.v[l_] = a.v[l_] > b.v[l_] ? 0xffffffffu : 0u; return m; }
+RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] = m.v[l_] ? a.v[l_] : b.v[l_]; return a; }
+RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { return a.v[l]; }
+#undef RNNTS__L
+#define RNNTS__SIMD_NAME "SCALAR"
+
+#elif RNNTS_SIMD == RNNTS_SIMD_AVX2
+/* >>simd-avx2 ------------------------------------------------------------------------------- */
+#include <immintrin.h>
+typedef __m256 rnnts__vf;
+typedef __m256i rnnts__vi;
+typedef __m256 rnnts__vm;
+RNNTS__INLINE rnnts__vf rnnts__vf_load(const float *p) { return _mm256_loadu_ps(p); }
+RNNTS__INLINE void rnnts__vf_store(float *p, rnnts__vf a) { _mm256_storeu_ps(p, a); }
+RNNTS__INLINE rnnts__vf rnnts__vf_set1(float x) { return _mm256_set1_ps(x); }
+RNNTS__INLINE rnnts__vf rnnts__vf_zero(void) { return _mm256_setzero_ps(); }
+RNNTS__INLINE rnnts__vf rnnts__vf_add(rnnts__vf a, rnnts__vf b) { return _mm256_add_ps(a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_sub(rnnts__vf a, rnnts__vf b) { return _mm256_sub_ps(a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_mul(rnnts__vf a, rnnts__vf b) { return _mm256_mul_ps(a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_div(rnnts__vf a, rnnts__vf b) { return _mm256_div_ps(a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { return _mm256_fmadd_ps(a, b, c); }
+RNNTS__INLINE rnnts__vf rnnts__vf_sqrt(rnnts__vf a) { return _mm256_sqrt_ps(a); }
+/* Written as compare + blend so that NaN and signed zero behave like the scalar a > b ? a : b. */
+RNNTS__INLINE rnnts__vf rnnts__vf_max(rnnts__vf a, rnnts__vf b) { return _mm256_blendv_ps(b, a, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_min(rnnts__vf a, rnnts__vf b) { return _mm256_blendv_ps(b, a, _mm256_cmp_ps(a, b, _CMP_LT_OQ)); }
+RNNTS__INLINE rnnts__vm rnnts__vf_gt(rnnts__vf a, rnnts__vf b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+RNNTS__INLINE rnnts__vm rnnts__vf_ge(rnnts__vf a, rnnts__vf b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+RNNTS__INLINE rnnts__vm rnnts__vf_lt(rnnts__vf a, rnnts__vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+RNNTS__INLINE rnnts__vm rnnts__vm_and(rnnts__vm a, rnnts__vm b) { return _mm256_and_ps(a, b); }
+RNNTS__INLINE rnnts__vm rnnts__vm_or(rnnts__vm a, rnnts__vm b) { return _mm256_or_ps(a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_sel(rnnts__vm m, rnnts__vf a, rnnts__vf b) { return _mm256_blendv_ps(b, a, m); }
+RNNTS__INLINE rnnts__vf rnnts__vf_abs(rnnts__vf a) { return _mm256_and_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))); }
+RNNTS__INLINE rnnts__vf rnnts__vf_xorsign(rnnts__vf a, rnnts__vf s) { return _mm256_xor_ps(a, _mm256_and_ps(s, _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u)))); }
+RNNTS__INLINE rnnts__vi rnnts__vf_bits(rnnts__vf a) { return _mm256_castps_si256(a); }
+RNNTS__INLINE rnnts__vf rnnts__vi_asf(rnnts__vi a) { return _mm256_castsi256_ps(a); }
+RNNTS__INLINE rnnts__vi rnnts__vf_to_vi_exact(rnnts__vf a) { return _mm256_cvttps_epi32(a); }
+RNNTS__INLINE rnnts__vf rnnts__vi_to_vf(rnnts__vi a) { return _mm256_cvtepi32_ps(a); }
+RNNTS__INLINE rnnts__vi rnnts__vi_set1(int32_t x) { return _mm256_set1_epi32(x); }
+RNNTS__INLINE rnnts__vi rnnts__vi_add(rnnts__vi a, rnnts__vi b) { return _mm256_add_epi32(a, b); }
+RNNTS__INLINE rnnts__vi rnnts__vi_sub(rnnts__vi a, rnnts__vi b) { return _mm256_sub_epi32(a, b); }
+RNNTS__INLINE rnnts__vi rnnts__vi_and(rnnts__vi a, rnnts__vi b) { return _mm256_and_si256(a, b); }
+RNNTS__INLINE rnnts__vi rnnts__vi_or(rnnts__vi a, rnnts__vi b) { return _mm256_or_si256(a, b); }
+#define rnnts__vi_shl(a, n) _mm256_slli_epi32((a), (n))
+#define rnnts__vi_sra(a, n) _mm256_srai_epi32((a), (n))
+RNNTS__INLINE rnnts__vm rnnts__vi_gt(rnnts__vi a, rnnts__vi b) { return _mm256_castsi256_ps(_mm256_cmpgt_epi32(a, b)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(b), _mm256_castsi256_ps(a), m)); }
+RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { float t[8]; _mm256_storeu_ps(t, a); return t[l]; }
+#define RNNTS__SIMD_NAME "AVX2"
+
+#else
+/* >>simd-neon ------------------------------------------------------------------------------- */
+#include <arm_neon.h>
+typedef struct { float32x4_t lo, hi; } rnnts__vf;
+typedef struct { int32x4_t lo, hi; } rnnts__vi;
+typedef struct { uint32x4_t lo, hi; } rnnts__vm;
+#define RNNTS__N2(T, lo_, hi_) do { T r_; r_.lo = lo_; r_.hi = hi_; return r_; } while (0)
+RNNTS__INLINE rnnts__vf rnnts__vf_load(const float *p) { RNNTS__N2(rnnts__vf, vld1q_f32(p), vld1q_f32(p + 4)); }
+RNNTS__INLINE void rnnts__vf_store(float *p, rnnts__vf a) { vst1q_f32(p, a.lo); vst1q_f32(p + 4, a.hi); }
+RNNTS__INLINE rnnts__vf rnnts__vf_set1(float x) { RNNTS__N2(rnnts__vf, vdupq_n_f32(x), vdupq_n_f32(x)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_zero(void) { return rnnts__vf_set1(0.0f); }
+RNNTS__INLINE rnnts__vf rnnts__vf_add(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vf, vaddq_f32(a.lo, b.lo), vaddq_f32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_sub(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vf, vsubq_f32(a.lo, b.lo), vsubq_f32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_mul(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vf, vmulq_f32(a.lo, b.lo), vmulq_f32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_div(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vf, vdivq_f32(a.lo, b.lo), vdivq_f32(a.hi, b.hi)); }
+/* vfmaq_f32(c, a, b) = c + a*b, fused. */
+RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { RNNTS__N2(rnnts__vf, vfmaq_f32(c.lo, a.lo, b.lo), vfmaq_f32(c.hi, a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_sqrt(rnnts__vf a) { RNNTS__N2(rnnts__vf, vsqrtq_f32(a.lo), vsqrtq_f32(a.hi)); }
+RNNTS__INLINE rnnts__vm rnnts__vf_gt(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vm, vcgtq_f32(a.lo, b.lo), vcgtq_f32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vm rnnts__vf_ge(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vm, vcgeq_f32(a.lo, b.lo), vcgeq_f32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vm rnnts__vf_lt(rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vm, vcltq_f32(a.lo, b.lo), vcltq_f32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vm rnnts__vm_and(rnnts__vm a, rnnts__vm b) { RNNTS__N2(rnnts__vm, vandq_u32(a.lo, b.lo), vandq_u32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vm rnnts__vm_or(rnnts__vm a, rnnts__vm b) { RNNTS__N2(rnnts__vm, vorrq_u32(a.lo, b.lo), vorrq_u32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_sel(rnnts__vm m, rnnts__vf a, rnnts__vf b) { RNNTS__N2(rnnts__vf, vbslq_f32(m.lo, a.lo, b.lo), vbslq_f32(m.hi, a.hi, b.hi)); }
+/* vmaxq_f32 differs from AVX2 on NaN and signed zero (N2): compare + select instead. */
+RNNTS__INLINE rnnts__vf rnnts__vf_max(rnnts__vf a, rnnts__vf b) { return rnnts__vf_sel(rnnts__vf_gt(a, b), a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_min(rnnts__vf a, rnnts__vf b) { return rnnts__vf_sel(rnnts__vf_lt(a, b), a, b); }
+RNNTS__INLINE rnnts__vf rnnts__vf_abs(rnnts__vf a) { RNNTS__N2(rnnts__vf, vabsq_f32(a.lo), vabsq_f32(a.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vf_xorsign(rnnts__vf a, rnnts__vf s) {
+    uint32x4_t k = vdupq_n_u32(0x80000000u);
+    RNNTS__N2(rnnts__vf, vreinterpretq_f32_u32(veorq_u32(vreinterpretq_u32_f32(a.lo), vandq_u32(vreinterpretq_u32_f32(s.lo), k))),
+              vreinterpretq_f32_u32(veorq_u32(vreinterpretq_u32_f32(a.hi), vandq_u32(vreinterpretq_u32_f32(s.hi), k))));
+}
+RNNTS__INLINE rnnts__vi rnnts__vf_bits(rnnts__vf a) { RNNTS__N2(rnnts__vi, vreinterpretq_s32_f32(a.lo), vreinterpretq_s32_f32(a.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vi_asf(rnnts__vi a) { RNNTS__N2(rnnts__vf, vreinterpretq_f32_s32(a.lo), vreinterpretq_f32_s32(a.hi)); }
+RNNTS__INLINE rnnts__vi rnnts__vf_to_vi_exact(rnnts__vf a) { RNNTS__N2(rnnts__vi, vcvtq_s32_f32(a.lo), vcvtq_s32_f32(a.hi)); }
+RNNTS__INLINE rnnts__vf rnnts__vi_to_vf(rnnts__vi a) { RNNTS__N2(rnnts__vf, vcvtq_f32_s32(a.lo), vcvtq_f32_s32(a.hi)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_set1(int32_t x) { RNNTS__N2(rnnts__vi, vdupq_n_s32(x), vdupq_n_s32(x)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_add(rnnts__vi a, rnnts__vi b) { RNNTS__N2(rnnts__vi, vaddq_s32(a.lo, b.lo), vaddq_s32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_sub(rnnts__vi a, rnnts__vi b) { RNNTS__N2(rnnts__vi, vsubq_s32(a.lo, b.lo), vsubq_s32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_and(rnnts__vi a, rnnts__vi b) { RNNTS__N2(rnnts__vi, vandq_s32(a.lo, b.lo), vandq_s32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_or(rnnts__vi a, rnnts__vi b) { RNNTS__N2(rnnts__vi, vorrq_s32(a.lo, b.lo), vorrq_s32(a.hi, b.hi)); }
+#define rnnts__vi_shl(a, n) rnnts__vi_shl_((a), vdupq_n_s32(n))
+#define rnnts__vi_sra(a, n) rnnts__vi_shl_((a), vdupq_n_s32(-(n)))
+/* vshlq_s32 by a negative count is an arithmetic right shift. */
+RNNTS__INLINE rnnts__vi rnnts__vi_shl_(rnnts__vi a, int32x4_t n) { RNNTS__N2(rnnts__vi, vshlq_s32(a.lo, n), vshlq_s32(a.hi, n)); }
+RNNTS__INLINE rnnts__vm rnnts__vi_gt(rnnts__vi a, rnnts__vi b) { RNNTS__N2(rnnts__vm, vcgtq_s32(a.lo, b.lo), vcgtq_s32(a.hi, b.hi)); }
+RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { RNNTS__N2(rnnts__vi, vbslq_s32(m.lo, a.lo, b.lo), vbslq_s32(m.hi, a.hi, b.hi)); }
+RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { float t[8]; rnnts__vf_store(t, a); return t[l]; }
+#undef RNNTS__N2
+#define RNNTS__SIMD_NAME "NEON"
+#endif
+
+/* Tail load/store: the first n (< 8) lanes; other lanes read as 0. */
+RNNTS__INLINE rnnts__vf rnnts__vf_load_part(const float *p, int n) {
+    float t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    memcpy(t, p, (size_t)n * sizeof(float));
+    return rnnts__vf_load(t);
+}
+RNNTS__INLINE void rnnts__vf_store_part(float *p, rnnts__vf a, int n) {
+    float t[8];
+    rnnts__vf_store(t, a);
+    memcpy(p, t, (size_t)n * sizeof(float));
+}
+/* Fixed lane tree of the canonical sum (N4): ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)). */
+RNNTS__INLINE float rnnts__vf_tree(rnnts__vf a) {
+    float t[8];
+    rnnts__vf_store(t, a);
+    return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
+}
+
+/* >>math ------------------------------------------------------------------------------------ */
+/* TEMPORARY stand-in until the real math lands */
+RNNTS__INLINE rnnts__vf rnnts__vf_exp(rnnts__vf x) {
+    rnnts__vf n = rnnts__vf_sub(rnnts__vf_add(rnnts__vf_mul(x, rnnts__vf_set1(1.44269504f)), rnnts__vf_set1(0x1.8p23f)), rnnts__vf_set1(0x1.8p23f));
+    x = rnnts__vf_max(rnnts__vf_min(x, rnnts__vf_set1(88.0f)), rnnts__vf_set1(-87.0f));
+    n = rnnts__vf_sub(rnnts__vf_add(rnnts__vf_mul(x, rnnts__vf_set1(1.44269504f)), rnnts__vf_set1(0x1.8p23f)), rnnts__vf_set1(0x1.8p23f));
+    rnnts__vf r = rnnts__vf_fma(n, rnnts__vf_set1(-0.693145752f), x);
+    r = rnnts__vf_fma(n, rnnts__vf_set1(-1.42860677e-6f), r);
+    rnnts__vf p = rnnts__vf_set1(1.0f / 5040);
+    p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 720)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 120));
+    p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 24)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 6));
+    p = rnnts__vf_fma(p, r, rnnts__vf_set1(0.5f)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f));
+    rnnts__vi e = rnnts__vi_shl(rnnts__vi_add(rnnts__vf_to_vi_exact(n), rnnts__vi_set1(127)), 23);
+    return rnnts__vf_mul(p, rnnts__vi_asf(e));
+}
+RNNTS__INLINE rnnts__vf rnnts__vf_log(rnnts__vf x) {
+    rnnts__vi b = rnnts__vf_bits(x);
+    rnnts__vi e = rnnts__vi_sub(rnnts__vi_sra(b, 23), rnnts__vi_set1(127));
+    rnnts__vf m = rnnts__vi_asf(rnnts__vi_or(rnnts__vi_and(b, rnnts__vi_set1(0x7fffff)), rnnts__vi_set1(0x3f800000)));
+    rnnts__vf s = rnnts__vf_div(rnnts__vf_sub(m, rnnts__vf_set1(1)), rnnts__vf_add(m, rnnts__vf_set1(1)));
+    rnnts__vf s2 = rnnts__vf_mul(s, s), p = rnnts__vf_set1(1.0f / 11);
+    p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 9)); p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 7));
+    p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 5)); p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 3)); p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f));
+    return rnnts__vf_fma(rnnts__vi_to_vf(e), rnnts__vf_set1(0.693147181f), rnnts__vf_mul(rnnts__vf_set1(2), rnnts__vf_mul(s, p)));
+}
+RNNTS__INLINE rnnts__vf rnnts__vf_tanh(rnnts__vf x) {
+    rnnts__vf e = rnnts__vf_exp(rnnts__vf_mul(rnnts__vf_set1(-2.0f), rnnts__vf_abs(x)));
+    rnnts__vf t = rnnts__vf_div(rnnts__vf_sub(rnnts__vf_set1(1), e), rnnts__vf_add(rnnts__vf_set1(1), e));
+    return rnnts__vf_xorsign(t, x);
+}
+RNNTS__INLINE rnnts__vf rnnts__vf_sigmoid(rnnts__vf x) {
+    return rnnts__vf_div(rnnts__vf_set1(1), rnnts__vf_add(rnnts__vf_set1(1), rnnts__vf_exp(rnnts__vf_sub(rnnts__vf_zero(), x))));
+}
+RNNTS__INLINE rnnts__vf rnnts__vf_cos(rnnts__vf x) {
+    rnnts__vf x2 = rnnts__vf_mul(x, x), p = rnnts__vf_set1(1.0f / 479001600);
+    p = rnnts__vf_fma(p, x2, rnnts__vf_set1(-1.0f / 3628800)); p = rnnts__vf_fma(p, x2, rnnts__vf_set1(1.0f / 40320));
+    p = rnnts__vf_fma(p, x2, rnnts__vf_set1(-1.0f / 720)); p = rnnts__vf_fma(p, x2, rnnts__vf_set1(1.0f / 24));
+    p = rnnts__vf_fma(p, x2, rnnts__vf_set1(-0.5f)); return rnnts__vf_fma(p, x2, rnnts__vf_set1(1.0f));
+}
+RNNTS__INLINE rnnts__vf rnnts__vf_sin(rnnts__vf x) { return rnnts__vf_cos(rnnts__vf_sub(x, rnnts__vf_set1(1.57079633f))); }
+float rnnts_expf(float x) { return rnnts__vf_lane(rnnts__vf_exp(rnnts__vf_set1(x)), 0); }
+float rnnts_logf(float x) { return rnnts__vf_lane(rnnts__vf_log(rnnts__vf_set1(x)), 0); }
+float rnnts_tanhf(float x) { return rnnts__vf_lane(rnnts__vf_tanh(rnnts__vf_set1(x)), 0); }
+float rnnts_sigmoidf(float x) { return rnnts__vf_lane(rnnts__vf_sigmoid(rnnts__vf_set1(x)), 0); }
+float rnnts_sinf(float x) { return rnnts__vf_lane(rnnts__vf_sin(rnnts__vf_set1(x)), 0); }
+float rnnts_cosf(float x) { return rnnts__vf_lane(rnnts__vf_cos(rnnts__vf_set1(x)), 0); }
+
+
+/* Canonical 8-lane sum (N4): lane j adds x[i] for i = j (mod 8) in increasing i, then the tree. */
+float rnnts_sum_canon(const float *x, size_t n) {
+    rnnts__vf acc = rnnts__vf_zero();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = rnnts__vf_add(acc, rnnts__vf_load(x + i));
+    if (i < n) acc = rnnts__vf_add(acc, rnnts__vf_load_part(x + i, (int)(n - i)));
+    return rnnts__vf_tree(acc);
+}
+
+/* >>rng ------------------------------------------------------------------------------------- */
+/* splitmix64's output function applied to x + golden ratio: a bijective 64-bit mix. */
+static uint64_t rnnts__mix64(uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+/* key = mix(mix(mix(mix(seed) ^ purpose) ^ a) ^ b): the stream of one (seed, purpose, a, b). */
+uint64_t rnnts_rng_key(uint64_t seed, uint64_t purpose, uint64_t a, uint64_t b) {
+    return rnnts__mix64(rnnts__mix64(rnnts__mix64(rnnts__mix64(seed) ^ purpose) ^ a) ^ b);
+}
+/* draw i = mix(key + (i+1) * 0xD1B54A32D192ED03): a counter-based stream (any i, any order). */
+uint64_t rnnts_rng_u64(uint64_t key, uint64_t i) { return rnnts__mix64(key + (i + 1) * 0xD1B54A32D192ED03ull); }
+float rnnts_rng_uniform(uint64_t key, uint64_t i) { return (float)(rnnts_rng_u64(key, i) >> 40) * 0x1p-24f; }
+/* z = sqrt(-2 ln(1-u1)) * cos(2 pi u2), u1 = draw 2i, u2 = draw 2i+1 (1-u1 in (0,1], exact). */
+float rnnts_rng_normal(uint64_t key, uint64_t i) {
+    float u1 = rnnts_rng_uniform(key, 2 * i), u2 = rnnts_rng_uniform(key, 2 * i + 1);
+    float r = sqrtf(-2.0f * rnnts_logf(1.0f - u1));
+    return r * rnnts_cosf(6.28318530717958647692f * u2);
+}
+
+/* >>threads --------------------------------------------------------------------------------- */
+/* A pool runs `ntasks` independent tasks; thread w of n runs tasks [w*ntasks/n, (w+1)*ntasks/n).
+   Tasks write disjoint outputs, so which thread runs which task never changes a result (N6). */
+typedef void (*rnnts__task_fn)(void *ctx, int task);
+struct rnnts_pool {
+    int n;
+    rnnts_allocator alloc;
+#ifndef RNNTS_NO_THREADS
+    pthread_t *th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_go, cv_done;
+    unsigned long gen;
+    int pending, quit, started;
+    rnnts__task_fn fn;
+    void *ctx;
+    int ntasks;
+#endif
+};
+static void rnnts__run_range(rnnts__task_fn fn, void *ctx, int ntasks, int w, int n) {
+    int a = (int)((long long)ntasks * w / n), b = (int)((long long)ntasks * (w + 1) / n);
+    for (int t = a; t < b; t++) fn(ctx, t);
+}
+#ifndef RNNTS_NO_THREADS
+typedef struct { rnnts_pool *pool; int w; } rnnts__worker_arg;
+static void *rnnts__worker(void *arg) {
+    rnnts__worker_arg *wa = (rnnts__worker_arg *)arg;
+    rnnts_pool *p = wa->pool;
+    int w = wa->w;
+    unsigned long seen = 0;
+    for (;;) {
+        rnnts__task_fn fn;
+        void *ctx;
+        int ntasks;
+        pthread_mutex_lock(&p->mu);
+        while (p->gen == seen && !p->quit) pthread_cond_wait(&p->cv_go, &p->mu);
+        if (p->quit) { pthread_mutex_unlock(&p->mu); return NULL; }
+        seen = p->gen;
+        fn = p->fn; ctx = p->ctx; ntasks = p->ntasks;
+        pthread_mutex_unlock(&p->mu);
+        rnnts__run_range(fn, ctx, ntasks, w, p->n);
+        pthread_mutex_lock(&p->mu);
+        if (--p->pending == 0) pthread_cond_signal(&p->cv_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+#endif
+/* Runs fn(ctx, 0..ntasks-1) on the pool (or inline when pool is NULL or has one thread). */
+static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *ctx) {
+#ifndef RNNTS_NO_THREADS
+    if (p && p->n > 1 && ntasks > 1) {
+        pthread_mutex_lock(&p->mu);
+        p->fn = fn; p->ctx = ctx; p->ntasks = ntasks;
+        p->pending = p->n - 1;
+        p->gen++;
+        pthread_cond_broadcast(&p->cv_go);
+        pthread_mutex_unlock(&p->mu);
+        rnnts__run_range(fn, ctx, ntasks, 0, p->n);
+        pthread_mutex_lock(&p->mu);
+        while (p->pending > 0) pthread_cond_wait(&p->cv_done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        return;
+    }
+#endif
+    (void)p;
+    for (int t = 0; t < ntasks; t++) fn(ctx, t);
+}
+rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts_pool *p;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "pool: out is NULL");
+    *out = NULL;
+    if (threads < 1 || threads > 1024)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "threads = %d: allowed 1..1024", threads);
+    p = (rnnts_pool *)a.alloc(sizeof *p, a.user);
+    if (!p) return rnnts__fail(err, RNNTS_ERR_OOM, "pool: out of memory");
+    memset(p, 0, sizeof *p);
+    p->alloc = a;
+#ifdef RNNTS_NO_THREADS
+    p->n = 1; /* built without threads: everything runs on the caller */
+#else
+    p->n = threads;
+    if (threads > 1) {
+        rnnts__worker_arg *args;
+        size_t bytes = (size_t)threads * (sizeof(pthread_t) + sizeof(rnnts__worker_arg));
+        p->th = (pthread_t *)a.alloc(bytes, a.user);
+        if (!p->th) { a.free(p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "pool: out of memory"); }
+        args = (rnnts__worker_arg *)(void *)(p->th + threads);
+        pthread_mutex_init(&p->mu, NULL);
+        pthread_cond_init(&p->cv_go, NULL);
+        pthread_cond_init(&p->cv_done, NULL);
+        for (int w = 1; w < threads; w++) {
+            args[w].pool = p;
+            args[w].w = w;
+            if (pthread_create(&p->th[w], NULL, rnnts__worker, &args[w]) != 0) {
+                p->n = w; /* join those that started */
+                rnnts_pool_destroy(p);
+                return rnnts__fail(err, RNNTS_ERR_THREADS, "pool: pthread_create failed for worker %d", w);
+            }
+            p->started = w;
+        }
+    }
+#endif
+    *out = p;
+    return rnnts__ok(err);
+}
+void rnnts_pool_destroy(rnnts_pool *p) {
+    if (!p) return;
+#ifndef RNNTS_NO_THREADS
+    if (p->th) {
+        pthread_mutex_lock(&p->mu);
+        p->quit = 1;
+        pthread_cond_broadcast(&p->cv_go);
+        pthread_mutex_unlock(&p->mu);
+        for (int w = 1; w <= p->started; w++) pthread_join(p->th[w], NULL);
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cv_go);
+        pthread_cond_destroy(&p->cv_done);
+        p->alloc.free(p->th, p->alloc.user);
+    }
+#endif
+    p->alloc.free(p, p->alloc.user);
+}
+int rnnts_pool_threads(const rnnts_pool *p) { return p ? p->n : 1; }
+
+/* >>kernels --------------------------------------------------------------------------------- */
+/* The one GEMM micro-kernel. For r < mr, n < 16:
+       C[r][n] = C[r][n] + sum_{k=0}^{K-1} A[r][k] * B[k][n]       (k ascending, one fma per term)
+   A row r at A + r*lda (unit stride in k), B row k at B + k*ldb (16 contiguous floats), C row r at
+   C + r*ldc. Rows r >= mr are computed from row 0 and discarded. 6x16 = 12 vector accumulators. */
+#define RNNTS__MR 6
+#define RNNTS__NR 16
+static void rnnts__gemm_6x16(int K, const float *A, size_t lda, int mr, const float *B, size_t ldb,
+                             float *C, size_t ldc) {
+    const float *a0 = A, *a1 = A + (mr > 1 ? lda : 0), *a2 = A + (mr > 2 ? 2 * lda : 0),
+                *a3 = A + (mr > 3 ? 3 * lda : 0), *a4 = A + (mr > 4 ? 4 * lda : 0), *a5 = A + (mr > 5 ? 5 * lda : 0);
+    float *c1 = C + (mr > 1 ? ldc : 0), *c2 = C + (mr > 2 ? 2 * ldc : 0), *c3 = C + (mr > 3 ? 3 * ldc : 0),
+          *c4 = C + (mr > 4 ? 4 * ldc : 0), *c5 = C + (mr > 5 ? 5 * ldc : 0);
+    rnnts__vf x00 = rnnts__vf_load(C), x01 = rnnts__vf_load(C + 8);
+    rnnts__vf x10 = rnnts__vf_load(c1), x11 = rnnts__vf_load(c1 + 8);
+    rnnts__vf x20 = rnnts__vf_load(c2), x21 = rnnts__vf_load(c2 + 8);
+    rnnts__vf x30 = rnnts__vf_load(c3), x31 = rnnts__vf_load(c3 + 8);
+    rnnts__vf x40 = rnnts__vf_load(c4), x41 = rnnts__vf_load(c4 + 8);
+    rnnts__vf x50 = rnnts__vf_load(c5), x51 = rnnts__vf_load(c5 + 8);
+    for (int k = 0; k < K; k++) {
+        const float *bk = B + (size_t)k * ldb;
+        rnnts__vf b0 = rnnts__vf_load(bk), b1 = rnnts__vf_load(bk + 8), a;
+        a = rnnts__vf_set1(a0[k]); x00 = rnnts__vf_fma(a, b0, x00); x01 = rnnts__vf_fma(a, b1, x01);
+        a = rnnts__vf_set1(a1[k]); x10 = rnnts__vf_fma(a, b0, x10); x11 = rnnts__vf_fma(a, b1, x11);
+        a = rnnts__vf_set1(a2[k]); x20 = rnnts__vf_fma(a, b0, x20); x21 = rnnts__vf_fma(a, b1, x21);
+        a = rnnts__vf_set1(a3[k]); x30 = rnnts__vf_fma(a, b0, x30); x31 = rnnts__vf_fma(a, b1, x31);
+        a = rnnts__vf_set1(a4[k]); x40 = rnnts__vf_fma(a, b0, x40); x41 = rnnts__vf_fma(a, b1, x41);
+        a = rnnts__vf_set1(a5[k]); x50 = rnnts__vf_fma(a, b0, x50); x51 = rnnts__vf_fma(a, b1, x51);
+    }
+    /* Store in reverse row order so that duplicated rows (r >= mr alias row 0) end with row 0. */
+    rnnts__vf_store(c5, x50); rnnts__vf_store(c5 + 8, x51);
+    rnnts__vf_store(c4, x40); rnnts__vf_store(c4 + 8, x41);
+    rnnts__vf_store(c3, x30); rnnts__vf_store(c3 + 8, x31);
+    rnnts__vf_store(c2, x20); rnnts__vf_store(c2 + 8, x21);
+    rnnts__vf_store(c1, x10); rnnts__vf_store(c1 + 8, x11);
+    rnnts__vf_store(C, x00); rnnts__vf_store(C + 8, x01);
+}
+/* C[i][0..ncols) += A[i][0..K) B[0..K)[0..ncols) for rows i in [i0, i1); ncols a multiple of 16. */
+static void rnnts__gemm_rows(int i0, int i1, int K, const float *A, size_t lda, const float *B, size_t ldb,
+                             float *C, size_t ldc, int ncols) {
+    for (int i = i0; i < i1; i += RNNTS__MR) {
+        int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
+        for (int n = 0; n < ncols; n += RNNTS__NR)
+            rnnts__gemm_6x16(K, A + (size_t)i * lda, lda, mr, B + n, ldb, C + (size_t)i * ldc + n, ldc);
+    }
+}
+
+/* >>rnn ------------------------------------------------------------------------------------- */
+/* Model, reference RNN_Stack / RNN_Mod / RNN_Continuous, with tau_hat = max(tau, 1) (learnable) or
+   the fixed tau (not clamped), alpha = 1 - 1/tau_hat per neuron, and W's diagonal read as zero:
+     default:  u_t = (b + W h_t) + (w_in s_t + b_in);  a_t = alpha h_t + u_t / tau_hat;  h_{t+1} = phi(a_t)
+     mod:      u_t as above;                           h_{t+1} = alpha h_t + phi(u_t) / tau_hat
+   Continuous time: every input repeated k times, tau_hat = max(k tau, 1), mod form.
+   Order of (b + W h): start value b_i, then j = 0..H-1 ascending, one fma each.
+   State layout: H rows of Bp = B rounded up to 16 columns (batch contiguous); pad columns are 0. */
+
+rnnts_rnn_config rnnts_rnn_config_default(void) {
+    rnnts_rnn_config c;
+    memset(&c, 0, sizeof c);
+    c.hidden = 500;
+    c.heads = 1;
+    c.variant = RNNTS_VARIANT_DEFAULT;
+    c.activation = RNNTS_ACT_LEAKYRELU;
+    c.train_tau = 1;
+    c.fixed_tau = 1.0f;
+    c.tau_init = 1.0f;
+    c.k_continuous = 0;
+    return c;
+}
+#define RNNTS__MAX_H 65536
+#define RNNTS__MAX_K 65536
+rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *c, rnnts_error *err) {
+    if (!c) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "config is NULL");
+    if (c->hidden < 1 || c->hidden > RNNTS__MAX_H)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "hidden = %d: allowed 1..%d", c->hidden, RNNTS__MAX_H);
+    if (c->heads < 1 || c->heads > RNNTS__MAX_K)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads = %d: allowed 1..%d", c->heads, RNNTS__MAX_K);
+    if (c->variant != RNNTS_VARIANT_DEFAULT && c->variant != RNNTS_VARIANT_MOD)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "variant = %d: allowed default (0), mod (1)", (int)c->variant);
+    if ((int)c->activation < 0 || (int)c->activation > 3)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG,
+                           "activation = %d: allowed leakyrelu (0), relu (1), tanh (2), sigmoid (3)", (int)c->activation);
+    if (c->train_tau != 0 && c->train_tau != 1)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "train_tau = %d: allowed 0 or 1", c->train_tau);
+    if (!c->train_tau && !(rnnts__isfinite(c->fixed_tau) && c->fixed_tau >= 1.0f && c->fixed_tau <= 1e6f))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fixed_tau = %.9g: allowed finite, 1..1e6", (double)c->fixed_tau);
+    if (!(rnnts__isfinite(c->tau_init) && c->tau_init >= 0.0f && c->tau_init <= 1e6f))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_init = %.9g: allowed finite, 0..1e6", (double)c->tau_init);
+    if (c->k_continuous < 0 || c->k_continuous > 10000)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_continuous = %d: allowed 0 (discrete) or 1..10000", c->k_continuous);
+    if (c->k_continuous > 0 && c->variant != RNNTS_VARIANT_MOD)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_continuous = %d needs variant = mod (the continuous-time model is the mod form)", c->k_continuous);
+    return rnnts__ok(err);
+}
+size_t rnnts_rnn_param_count(const rnnts_rnn_config *c) {
+    size_t H, K;
+    if (rnnts_rnn_config_check(c, NULL) != RNNTS_OK) return 0;
+    H = (size_t)c->hidden;
+    K = (size_t)c->heads;
+    return (c->train_tau ? H : 1) + 3 * H + H * H + K * (2 * H + 2);
+}
+int rnnts_rnn_tensor_count(const rnnts_rnn *net) { return net ? 5 + 2 * net->K : 0; }
+rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *ti) {
+    size_t H, ntau;
+    if (!net || !ti || idx < 0 || idx >= rnnts_rnn_tensor_count(net)) return RNNTS_ERR_INVALID_ARG;
+    H = (size_t)net->H;
+    ntau = net->cfg.train_tau ? H : 1;
+    memset(ti, 0, sizeof *ti);
+    ti->ndim = 1;
+    switch (idx) {
+    case 0: snprintf(ti->name, sizeof ti->name, "parameterlist.0"); ti->shape[0] = (int64_t)ntau; ti->offset = 0; break;
+    case 1: snprintf(ti->name, sizeof ti->name, "modulelist.0.weight"); ti->ndim = 2; ti->shape[0] = (int64_t)H; ti->shape[1] = 1; ti->offset = ntau; break;
+    case 2: snprintf(ti->name, sizeof ti->name, "modulelist.0.bias"); ti->shape[0] = (int64_t)H; ti->offset = ntau + H; break;
+    case 3: snprintf(ti->name, sizeof ti->name, "modulelist.1.weight"); ti->ndim = 2; ti->shape[0] = (int64_t)H; ti->shape[1] = (int64_t)H; ti->offset = ntau + 2 * H; break;
+    case 4: snprintf(ti->name, sizeof ti->name, "modulelist.1.bias"); ti->shape[0] = (int64_t)H; ti->offset = ntau + 2 * H + H * H; break;
+    default: {
+        int k = (idx - 5) / 2;
+        size_t base = ntau + 3 * H + H * H + (size_t)k * (2 * H + 2);
+        if ((idx - 5) % 2 == 0) {
+            snprintf(ti->name, sizeof ti->name, "modulelist.%d.weight", 2 + k);
+            ti->ndim = 2; ti->shape[0] = 2; ti->shape[1] = (int64_t)H; ti->offset = base;
+        } else {
+            snprintf(ti->name, sizeof ti->name, "modulelist.%d.bias", 2 + k);
+            ti->shape[0] = 2; ti->offset = base + 2 * H;
+        }
+    }
+    }
+    ti->count = (size_t)ti->shape[0] * (ti->ndim == 2 ? (size_t)ti->shape[1] : 1);
+    return RNNTS_OK;
+}
+static void rnnts__rnn_bind(rnnts_rnn *n) {
+    size_t H = (size_t)n->H, ntau = n->cfg.train_tau ? H : 1;
+    n->tau = n->param;
+    n->w_in = n->param + ntau;
+    n->b_in = n->w_in + H;
+    n->w = n->b_in + H;
+    n->b = n->w + H * H;
+    n->head = n->b + H;
+}
+rnnts_result rnnts_rnn_create_zero(const rnnts_rnn_config *cfg, const rnnts_allocator *alloc, rnnts_rnn **out,
+                                   rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts_result r;
+    rnnts_rnn *n;
+    size_t np, bytes;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
+    *out = NULL;
+    if ((r = rnnts_rnn_config_check(cfg, err)) != RNNTS_OK) return r;
+    np = rnnts_rnn_param_count(cfg);
+    bytes = rnnts__fbytes(np, 1, 1);
+    n = (rnnts_rnn *)a.alloc(sizeof *n, a.user);
+    if (!n) return rnnts__fail(err, RNNTS_ERR_OOM, "network: out of memory");
+    memset(n, 0, sizeof *n);
+    n->param = bytes ? (float *)rnnts__amalloc(&a, bytes) : NULL;
+    if (!n->param) { a.free(n, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "network: out of memory for %zu parameters", np); }
+    memset(n->param, 0, bytes);
+    n->cfg = *cfg;
+    n->H = cfg->hidden;
+    n->K = cfg->heads;
+    n->n_param = np;
+    n->alloc = a;
+    rnnts__rnn_bind(n);
+    *out = n;
+    return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const rnnts_allocator *alloc, rnnts_rnn **out,
+                              rnnts_error *err) {
+    rnnts_rnn *n;
+    rnnts_result r = rnnts_rnn_create_zero(cfg, alloc, &n, err);
+    float bound;
+    if (r != RNNTS_OK) return r;
+    bound = 1.0f / sqrtf((float)n->H);
+    n->meta.seed = seed;
+    /* Tensor t, element e: u = uniform(key(seed, INIT, t, 0), e); value = (2u - 1) * bound. */
+    for (int t = 0; t < rnnts_rnn_tensor_count(n); t++) {
+        rnnts_tensor_info ti;
+        uint64_t key = rnnts_rng_key(seed, RNNTS_PURPOSE_INIT, (uint64_t)t, 0);
+        float *p;
+        rnnts_rnn_tensor(n, t, &ti);
+        p = n->param + ti.offset;
+        for (size_t e = 0; e < ti.count; e++) {
+            float u = rnnts_rng_uniform(key, e);
+            if (t == 0) p[e] = cfg->train_tau ? cfg->tau_init + u : cfg->fixed_tau;
+            else if (t <= 2) p[e] = 2.0f * u - 1.0f; /* fan_in = 1: bound 1 */
+            else p[e] = (2.0f * u - 1.0f) * bound;
+        }
+    }
+    *out = n;
+    return RNNTS_OK;
+}
+void rnnts_rnn_destroy(rnnts_rnn *n) {
+    rnnts_allocator a;
+    if (!n) return;
+    a = n->alloc;
+    rnnts__afree(&a, n->param);
+    a.free(n, a.user);
+}
+void rnnts_rnn_zero_diag(rnnts_rnn *n) {
+    if (!n) return;
+    for (int i = 0; i < n->H; i++) n->w[(size_t)i * (size_t)n->H + (size_t)i] = 0.0f;
+}
+
+struct rnnts_rnn_ws {
+    rnnts_allocator alloc;
+    int H, K, Bmax, Lmax, kc, Bp_max, Hp;
+    int B, Bp, M, L, n_active, have_fwd, have_labels;
+    rnnts_variant variant;
+    rnnts_activation act;
+    float *block;           /* one allocation for every buffer below */
+    float *hist;            /* (L+1) states [H][Bp]; stream mode uses slots 0 and 1 */
+    float *ubuf;            /* L drives u_t [H][Bp]; backward overwrites them with du_t */
+    float *S;               /* L inputs [Bp] */
+    float *h0;              /* [H][Bp] initial state of the last pass */
+    float *g, *gn;          /* dL/dh [H][Bp], current and next */
+    float *hT;              /* h_t transposed [Bp][Hp] */
+    float *wz, *wzT;        /* W with zero diagonal, and its transpose [H][H] */
+    float *dWp;             /* dL/dW [H][Hp] */
+    float *acc;             /* per-neuron lane accumulators [3][H][8]: b, w_in, tau */
+    float *vpack, *vpackT;  /* head weights of the heads read out [2K][H], transposed [H][2K] */
+    float *lg, *dl;         /* logits and dL/dlogits [2K][Bp] */
+    float *ce;              /* [Bp] per-sequence loss */
+    float *tauhat, *alpha;  /* per neuron */
+    float *heads_f, *labels_f; /* storage of the two int arrays below */
+    int *heads, *labels;    /* [K], [K][Bmax] */
+};
+
+static size_t rnnts__roundup(size_t x, size_t m) { return (x + m - 1) / m * m; }
+/* Adds an aligned buffer of n1*n2*n3 floats to *total; 0 when the size overflows. */
+static int rnnts__ws_size(size_t *total, size_t *sz, size_t n1, size_t n2, size_t n3) {
+    size_t b = rnnts__fbytes(n1, n2, n3);
+    if (!b && n1 && n2 && n3) return 0;
+    if (b > SIZE_MAX - RNNTS__ALIGN) return 0;
+    b = rnnts__roundup(b, RNNTS__ALIGN);
+    if (*total > SIZE_MAX - b) return 0;
+    *sz = b;
+    *total += b;
+    return 1;
+}
+
+rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_len, const rnnts_allocator *alloc,
+                                 rnnts_rnn_ws **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts_rnn_ws *ws;
+    size_t H, K, Bp, Hp, L, kc, total = 0, off = 0, sz[20];
+    float **dst[20];
+    int nb = 0;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
+    *out = NULL;
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "net is NULL");
+    if (max_batch < 1 || max_batch > (1 << 24))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "max_batch = %d: allowed 1..%d", max_batch, 1 << 24);
+    if (max_len < 1 || max_len > (1 << 24))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "max_len = %d: allowed 1..%d", max_len, 1 << 24);
+    H = (size_t)net->H; K = (size_t)net->K;
+    kc = net->cfg.k_continuous > 0 ? (size_t)net->cfg.k_continuous : 1;
+    Bp = rnnts__roundup((size_t)max_batch, RNNTS__NR);
+    Hp = rnnts__roundup(H, RNNTS__NR);
+    L = (size_t)max_len * kc;
+    if (L < 2) L = 2; /* stream mode needs two state slots */
+    ws = (rnnts_rnn_ws *)a.alloc(sizeof *ws, a.user);
+    if (!ws) return rnnts__fail(err, RNNTS_ERR_OOM, "workspace: out of memory");
+    memset(ws, 0, sizeof *ws);
+#define RNNTS__WSBUF(field, n1, n2, n3) do { int ok_; dst[nb] = &ws->field; ok_ = rnnts__ws_size(&total, &sz[nb], (n1), (n2), (n3)); \
+        nb += ok_; if (!ok_) goto overflow; } while (0)
+    RNNTS__WSBUF(hist, L + 1, H, Bp);
+    RNNTS__WSBUF(ubuf, L, H, Bp);
+    RNNTS__WSBUF(S, L, Bp, 1);
+    RNNTS__WSBUF(h0, H, Bp, 1);
+    RNNTS__WSBUF(g, H, Bp, 1);
+    RNNTS__WSBUF(gn, H, Bp, 1);
+    RNNTS__WSBUF(hT, Bp, Hp, 1);
+    RNNTS__WSBUF(wz, H, H, 1);
+    RNNTS__WSBUF(wzT, H, H, 1);
+    RNNTS__WSBUF(dWp, H, Hp, 1);
+    RNNTS__WSBUF(acc, 3, H, 8);
+    RNNTS__WSBUF(vpack, 2 * K, H, 1);
+    RNNTS__WSBUF(vpackT, H, 2 * K, 1);
+    RNNTS__WSBUF(lg, 2 * K, Bp, 1);
+    RNNTS__WSBUF(dl, 2 * K, Bp, 1);
+    RNNTS__WSBUF(ce, Bp, 1, 1);
+    RNNTS__WSBUF(tauhat, H, 1, 1);
+    RNNTS__WSBUF(alpha, H, 1, 1);
+    RNNTS__WSBUF(heads_f, K, 1, 1);
+    RNNTS__WSBUF(labels_f, K, Bp, 1);
+#undef RNNTS__WSBUF
+    ws->block = (float *)rnnts__amalloc(&a, total);
+    if (!ws->block) {
+        a.free(ws, a.user);
+        return rnnts__fail(err, RNNTS_ERR_OOM, "workspace: out of memory (%zu bytes for H=%zu, batch %d, length %d)",
+                           total, H, max_batch, max_len);
+    }
+    memset(ws->block, 0, total);
+    for (int i = 0; i < nb; i++) { *dst[i] = ws->block + off / sizeof(float); off += sz[i]; }
+    ws->heads = (int *)(void *)ws->heads_f; /* int and float are both 4 bytes */
+    ws->labels = (int *)(void *)ws->labels_f;
+    ws->alloc = a;
+    ws->H = (int)H; ws->K = (int)K; ws->Bmax = max_batch; ws->Lmax = max_len; ws->kc = (int)kc;
+    ws->Bp_max = (int)Bp; ws->Hp = (int)Hp;
+    *out = ws;
+    return rnnts__ok(err);
+overflow:
+    a.free(ws, a.user);
+    return rnnts__fail(err, RNNTS_ERR_OOM, "workspace: size overflows (H=%zu, batch %d, length %d)", H, max_batch, max_len);
+}
+void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws) {
+    rnnts_allocator a;
+    if (!ws) return;
+    a = ws->alloc;
+    rnnts__afree(&a, ws->block);
+    a.free(ws, a.user);
+}
+
+/* phi and phi' on 8 lanes. phi'(x) uses the pre-activation x (ReLU family, as PyTorch: x > 0)
+   or the output y (tanh: 1 - y*y; sigmoid: y*(1 - y)). */
+RNNTS__INLINE rnnts__vf rnnts__act(rnnts_activation k, rnnts__vf x) {
+    switch (k) {
+    case RNNTS_ACT_LEAKYRELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), x, rnnts__vf_mul(x, rnnts__vf_set1(0.01f)));
+    case RNNTS_ACT_RELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), x, rnnts__vf_zero());
+    case RNNTS_ACT_TANH: return rnnts__vf_tanh(x);
+    default: return rnnts__vf_sigmoid(x);
+    }
+}
+RNNTS__INLINE rnnts__vf rnnts__dact(rnnts_activation k, rnnts__vf x, rnnts__vf y) {
+    rnnts__vf one = rnnts__vf_set1(1.0f);
+    switch (k) {
+    case RNNTS_ACT_LEAKYRELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), one, rnnts__vf_set1(0.01f));
+    case RNNTS_ACT_RELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), one, rnnts__vf_zero());
+    case RNNTS_ACT_TANH: return rnnts__vf_sub(one, rnnts__vf_mul(y, y));
+    default: return rnnts__vf_mul(y, rnnts__vf_sub(one, y));
+    }
+}
+/* Lanes n + l >= B set to 0 (pad columns). */
+RNNTS__INLINE rnnts__vf rnnts__padzero(rnnts__vf v, int n, int B) {
+    static const float iota[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    if (n + 8 <= B) return v;
+    return rnnts__vf_sel(rnnts__vf_lt(rnnts__vf_add(rnnts__vf_load(iota), rnnts__vf_set1((float)n)),
+                                      rnnts__vf_set1((float)B)), v, rnnts__vf_zero());
+}
+
+typedef struct rnnts__ctx {
+    rnnts_rnn_ws *ws;
+    const rnnts_rnn *net;
+    int t;                     /* internal step */
+    const float *h_in, *s;     /* forward step input */
+    float *h_out, *u_out;
+    /* generic GEMM task: C[r][0..ncols) += A[r][0..K) B[0..K)[0..ncols) for r < rows */
+    int rows, K, ncols;
+    const float *A, *B;
+    size_t lda, ldb, ldc;
+    float *C;
+} rnnts__ctx;
+
+static int rnnts__panels(int rows) { return (rows + RNNTS__MR - 1) / RNNTS__MR; }
+
+static void rnnts__task_gemm(void *vc, int p) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    int i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, c->rows);
+    rnnts__gemm_rows(i0, i1, c->K, c->A, c->lda, c->B, c->ldb, c->C, c->ldc, c->ncols);
+}
+
+/* One forward step for rows [i0, i1): u = (b + W h) + (w_in s + b_in), then the leak and phi
+   fused while the rows are in cache. */
+static void rnnts__task_fwd(void *vc, int p) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, B = ws->B, Bp = ws->Bp, i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, H);
+    for (int i = i0; i < i1; i++) {
+        float *u = c->u_out + (size_t)i * Bp;
+        for (int n = 0; n < Bp; n++) u[n] = net->b[i];
+    }
+    rnnts__gemm_rows(i0, i1, H, ws->wz, (size_t)H, c->h_in, (size_t)Bp, c->u_out, (size_t)Bp, Bp);
+    for (int i = i0; i < i1; i++) {
+        rnnts__vf win = rnnts__vf_set1(net->w_in[i]), bin = rnnts__vf_set1(net->b_in[i]);
+        rnnts__vf al = rnnts__vf_set1(ws->alpha[i]), th = rnnts__vf_set1(ws->tauhat[i]);
+        float *u = c->u_out + (size_t)i * Bp, *ho = c->h_out + (size_t)i * Bp;
+        const float *h = c->h_in + (size_t)i * Bp;
+        for (int n = 0; n < Bp; n += 8) {
+            rnnts__vf x = rnnts__vf_add(rnnts__vf_mul(win, rnnts__vf_load(c->s + n)), bin);
+            rnnts__vf uu = rnnts__vf_add(rnnts__vf_load(u + n), x), hv = rnnts__vf_load(h + n), hn;
+            if (ws->variant == RNNTS_VARIANT_DEFAULT)
+                hn = rnnts__act(ws->act, rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uu, th)));
+            else
+                hn = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(rnnts__act(ws->act, uu), th));
+            rnnts__vf_store(u + n, rnnts__padzero(uu, n, B));
+            rnnts__vf_store(ho + n, rnnts__padzero(hn, n, B));
+        }
+    }
+}
+
+/* Backward step t, phase A (rows i): from g = dL/dh_{t+1}
+     default: da = g phi'(a_t);  du = da / tau_hat;  gn = alpha da;  dtau_hat += da (h_t - u_t)
+     mod:     du = (g / tau_hat) phi'(u_t);         gn = alpha g;   dtau_hat += g (h_t - phi(u_t))
+   (dtau_hat is divided by tau_hat^2 at the end). Lane accumulators per neuron, lane l summing the
+   columns b = l (mod 8), over t = M-1..0 then b ascending: db = sum du, dw_in = sum du s.
+   du_t overwrites u_t; h_t is transposed into hT for the dW product. */
+static void rnnts__task_bwd_a(void *vc, int p) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    rnnts_rnn_ws *ws = c->ws;
+    int H = ws->H, B = ws->B, Bp = ws->Bp, Hp = ws->Hp, t = c->t, i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, H);
+    const float *hs = ws->hist + (size_t)t * H * Bp, *hy = hs + (size_t)H * Bp, *s = ws->S + (size_t)t * Bp;
+    float *us = ws->ubuf + (size_t)t * H * Bp;
+    for (int i = i0; i < i1; i++) {
+        rnnts__vf al = rnnts__vf_set1(ws->alpha[i]), th = rnnts__vf_set1(ws->tauhat[i]);
+        float *ab = ws->acc + (size_t)i * 8, *aw = ws->acc + ((size_t)H + i) * 8, *at = ws->acc + ((size_t)2 * H + i) * 8;
+        rnnts__vf sb = rnnts__vf_load(ab), sw = rnnts__vf_load(aw), st = rnnts__vf_load(at);
+        const float *h = hs + (size_t)i * Bp, *y = hy + (size_t)i * Bp, *g = ws->g + (size_t)i * Bp;
+        float *u = us + (size_t)i * Bp, *gn = ws->gn + (size_t)i * Bp;
+        for (int n = 0; n < Bp; n += 8) {
+            rnnts__vf hv = rnnts__vf_load(h + n), uv = rnnts__vf_load(u + n), gv = rnnts__vf_load(g + n), du;
+            if (ws->variant == RNNTS_VARIANT_DEFAULT) {
+                rnnts__vf a = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uv, th));
+                rnnts__vf da = rnnts__vf_mul(gv, rnnts__dact(ws->act, a, rnnts__vf_load(y + n)));
+                du = rnnts__vf_div(da, th);
+                rnnts__vf_store(gn + n, rnnts__vf_mul(al, da));
+                st = rnnts__vf_fma(da, rnnts__vf_sub(hv, uv), st);
+            } else {
+                rnnts__vf ph = rnnts__act(ws->act, uv);
+                du = rnnts__vf_mul(rnnts__vf_div(gv, th), rnnts__dact(ws->act, uv, ph));
+                rnnts__vf_store(gn + n, rnnts__vf_mul(al, gv));
+                st = rnnts__vf_fma(gv, rnnts__vf_sub(hv, ph), st);
+            }
+            sb = rnnts__vf_add(sb, du);
+            sw = rnnts__vf_fma(du, rnnts__vf_load(s + n), sw);
+            rnnts__vf_store(u + n, du);
+        }
+        rnnts__vf_store(ab, sb); rnnts__vf_store(aw, sw); rnnts__vf_store(at, st);
+        for (int n = 0; n < B; n++) ws->hT[(size_t)n * Hp + i] = h[n];
+    }
+}
+/* Phase B (rows j): gn[j] += sum_i W[i][j] du[i] (i ascending; only for t > 0), and
+   dW[i][j] += sum_b du[i][b] h_t[j][b] (b ascending; t runs M-1..0 across calls). */
+static void rnnts__task_bwd_b(void *vc, int p) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    rnnts_rnn_ws *ws = c->ws;
+    int H = ws->H, Bp = ws->Bp, Hp = ws->Hp, i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, H);
+    const float *du = ws->ubuf + (size_t)c->t * H * Bp;
+    if (c->t > 0) rnnts__gemm_rows(i0, i1, H, ws->wzT, (size_t)H, du, (size_t)Bp, ws->gn, (size_t)Bp, Bp);
+    rnnts__gemm_rows(i0, i1, ws->B, du, (size_t)Bp, ws->hT, (size_t)Hp, ws->dWp, (size_t)Hp, Hp);
+}
+
+/* Checks a batch against the workspace and the network; fills S, h0, tau_hat, alpha, W copies. */
+static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, int stream,
+                                   rnnts_error *err) {
+    int H, B, M, kc;
+    if (!ws || !net || !bt) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ws, net and batch must not be NULL");
+    H = net->H;
+    if (ws->H != H || ws->K != net->K || ws->kc != (net->cfg.k_continuous > 0 ? net->cfg.k_continuous : 1))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "workspace was made for another network shape (H=%d K=%d)", ws->H, ws->K);
+    B = bt->batch; M = bt->len; kc = ws->kc;
+    if (B < 1 || B > ws->Bmax) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch = %d: allowed 1..%d (workspace max_batch)", B, ws->Bmax);
+    if (M < 1 || (!stream && M > ws->Lmax)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: allowed 1..%d (workspace max_len)", M, ws->Lmax);
+    if (stream && (size_t)M * (size_t)kc > (size_t)1 << 40) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d too long", M);
+    if (!bt->input) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch.input is NULL");
+    if (!stream) {
+        if (bt->n_active < 1 || bt->n_active > net->K)
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "n_active = %d: allowed 1..%d (heads)", bt->n_active, net->K);
+        if (!bt->heads) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch.heads is NULL");
+        for (int a = 0; a < bt->n_active; a++) {
+            if (bt->heads[a] < 0 || bt->heads[a] >= net->K)
+                return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads[%d] = %d: allowed 0..%d", a, bt->heads[a], net->K - 1);
+            for (int q = 0; q < a; q++)
+                if (bt->heads[q] == bt->heads[a]) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads[%d] = %d repeats heads[%d]", a, bt->heads[a], q);
+            ws->heads[a] = bt->heads[a];
+        }
+        if (bt->labels)
+            for (int a = 0; a < bt->n_active; a++)
+                for (int b = 0; b < B; b++) {
+                    int y = bt->labels[(size_t)a * B + b];
+                    if (y != 0 && y != 1) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "labels[%d][%d] = %d: allowed 0 or 1", a, b, y);
+                    ws->labels[(size_t)a * B + b] = y;
+                }
+    }
+    for (size_t e = 0; e < (size_t)M * B; e++)
+        if (!rnnts__isfinite(bt->input[e])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "input[%zu] is not finite", e);
+    ws->B = B; ws->Bp = (int)rnnts__roundup((size_t)B, RNNTS__NR); ws->M = M; ws->L = M * kc;
+    ws->n_active = stream ? 0 : bt->n_active;
+    ws->have_labels = !stream && bt->labels != NULL;
+    ws->variant = net->cfg.variant;
+    ws->act = net->cfg.activation;
+    /* tau_hat = max(k tau, 1) when learnable (k = 1 in discrete time), the fixed tau (times k) otherwise. */
+    for (int i = 0; i < H; i++) {
+        float th;
+        if (net->cfg.train_tau) {
+            float kt = net->cfg.k_continuous > 0 ? net->tau[i] * (float)net->cfg.k_continuous : net->tau[i];
+            th = kt > 1.0f ? kt : 1.0f;
+        } else {
+            th = net->cfg.k_continuous > 0 ? net->tau[0] * (float)net->cfg.k_continuous : net->tau[0];
+        }
+        if (!rnnts__isfinite(th) || !(th > 0.0f)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "tau[%d] gives tau_hat = %.9g", i, (double)th);
+        ws->tauhat[i] = th;
+        ws->alpha[i] = 1.0f - 1.0f / th;
+    }
+    for (int i = 0; i < H; i++)
+        for (int j = 0; j < H; j++) {
+            float w = i == j ? 0.0f : net->w[(size_t)i * H + j];
+            ws->wz[(size_t)i * H + j] = w;
+            ws->wzT[(size_t)j * H + i] = w;
+        }
+    /* h0 as [H][Bp]: given ([B][H]) or 0.1 * U[0,1) from key(h0_seed, H0, h0_draw, 0), draw b*H + i. */
+    {
+        uint64_t key = rnnts_rng_key(bt->h0_seed, RNNTS_PURPOSE_H0, bt->h0_draw, 0);
+        memset(ws->h0, 0, (size_t)H * ws->Bp * sizeof(float));
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < H; i++) {
+                float v = bt->h0 ? bt->h0[(size_t)b * H + i] : 0.1f * rnnts_rng_uniform(key, (uint64_t)b * H + i);
+                if (!rnnts__isfinite(v)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "h0[%d][%d] is not finite", b, i);
+                ws->h0[(size_t)i * ws->Bp + b] = v;
+            }
+    }
+    ws->have_fwd = 0;
+    return RNNTS_OK;
+}
+/* s for internal step t (input step t / k) into dst [Bp]. */
+static void rnnts__load_input(const rnnts_rnn_ws *ws, const rnnts_batch *bt, int t, float *dst) {
+    const float *src = bt->input + (size_t)(t / ws->kc) * ws->B;
+    memcpy(dst, src, (size_t)ws->B * sizeof(float));
+    memset(dst + ws->B, 0, (size_t)(ws->Bp - ws->B) * sizeof(float));
+}
+static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
+                        float *h_out, float *u_out) {
+    rnnts__ctx c;
+    memset(&c, 0, sizeof c);
+    c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
+    rnnts__pool_run(pool, rnnts__panels(ws->H), rnnts__task_fwd, &c);
+}
+/* Readout of heads into lg [2n][Bp]: lg[r][b] = c_r + sum_i V[r][i] h[i][b] (i ascending).
+   vpack must hold the 2n weight rows. */
+static void rnnts__readout(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const int *heads, int n, const float *h) {
+    rnnts__ctx c;
+    int H = ws->H, Bp = ws->Bp;
+    for (int a = 0; a < n; a++)
+        for (int cl = 0; cl < 2; cl++) {
+            const float *hd = net->head + (size_t)heads[a] * (2 * (size_t)H + 2);
+            float *row = ws->lg + (size_t)(2 * a + cl) * Bp;
+            for (int b = 0; b < Bp; b++) row[b] = hd[2 * (size_t)H + cl];
+        }
+    memset(&c, 0, sizeof c);
+    c.rows = 2 * n; c.K = H; c.ncols = Bp;
+    c.A = ws->vpack; c.lda = (size_t)H; c.B = h; c.ldb = (size_t)Bp; c.C = ws->lg; c.ldc = (size_t)Bp;
+    rnnts__pool_run(pool, rnnts__panels(2 * n), rnnts__task_gemm, &c);
+}
+static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int *heads, int n) {
+    size_t H = (size_t)ws->H;
+    for (int a = 0; a < n; a++) {
+        const float *hd = net->head + (size_t)heads[a] * (2 * H + 2);
+        memcpy(ws->vpack + (size_t)2 * a * H, hd, 2 * H * sizeof(float));
+        for (size_t i = 0; i < H; i++) {
+            ws->vpackT[i * (size_t)(2 * n) + 2 * a] = hd[i];
+            ws->vpackT[i * (size_t)(2 * n) + 2 * a + 1] = hd[H + i];
+        }
+    }
+}
+
+/* >>loss ------------------------------------------------------------------------------------ */
+/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + log(exp(l0 - m) + exp(l1 - m)), m = max;
+   L_a = canon_sum(ce) / B; loss = ((0 + L_0) + L_1) + ... in head order.
+   dL/dl_c = (exp(l_c - lse) - [c == y]) / B, pad columns 0. */
+static float rnnts__loss(rnnts_rnn_ws *ws) {
+    int B = ws->B, Bp = ws->Bp;
+    float total = 0.0f;
+    for (int a = 0; a < ws->n_active; a++) {
+        const float *l0 = ws->lg + (size_t)(2 * a) * Bp, *l1 = l0 + Bp;
+        float *d0 = ws->dl + (size_t)(2 * a) * Bp, *d1 = d0 + Bp;
+        for (int b = 0; b < Bp; b++) {
+            if (b < B) {
+                int y = ws->labels[(size_t)a * B + b];
+                float m = l0[b] > l1[b] ? l0[b] : l1[b];
+                float lse = m + rnnts_logf(rnnts_expf(l0[b] - m) + rnnts_expf(l1[b] - m));
+                ws->ce[b] = lse - (y ? l1[b] : l0[b]);
+                d0[b] = (rnnts_expf(l0[b] - lse) - (y == 0 ? 1.0f : 0.0f)) / (float)B;
+                d1[b] = (rnnts_expf(l1[b] - lse) - (y == 1 ? 1.0f : 0.0f)) / (float)B;
+            } else {
+                d0[b] = 0.0f;
+                d1[b] = 0.0f;
+            }
+        }
+        total = total + rnnts_sum_canon(ws->ce, (size_t)B) / (float)B;
+    }
+    return total;
+}
+
+rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
+                               float *logits, float *loss, rnnts_error *err) {
+    rnnts_result r = rnnts__prepare(ws, net, bt, 0, err);
+    size_t HB;
+    if (r != RNNTS_OK) return r;
+    if (loss && !bt->labels) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "loss requested but batch.labels is NULL");
+    HB = (size_t)ws->H * ws->Bp;
+    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    for (int t = 0; t < ws->L; t++) {
+        float *s = ws->S + (size_t)t * ws->Bp;
+        rnnts__load_input(ws, bt, t, s);
+        rnnts__step(ws, net, pool, ws->hist + (size_t)t * HB, s, ws->hist + (size_t)(t + 1) * HB, ws->ubuf + (size_t)t * HB);
+    }
+    rnnts__pack_heads(ws, net, ws->heads, ws->n_active);
+    rnnts__readout(ws, net, pool, ws->heads, ws->n_active, ws->hist + (size_t)ws->L * HB);
+    if (logits)
+        for (int a = 0; a < ws->n_active; a++)
+            for (int b = 0; b < ws->B; b++)
+                for (int c = 0; c < 2; c++)
+                    logits[((size_t)a * ws->B + b) * 2 + c] = ws->lg[(size_t)(2 * a + c) * ws->Bp + b];
+    if (ws->have_labels) {
+        float l = rnnts__loss(ws);
+        if (loss) *loss = l;
+        if (!rnnts__isfinite(l)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "loss is not finite (%.9g)", (double)l);
+    }
+    ws->have_fwd = 1;
+    return rnnts__ok(err);
+}
+
+rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, float *grad, rnnts_error *err) {
+    int H, B, Bp, Hp, na;
+    size_t Hs;
+    rnnts__ctx c;
+    if (!ws || !net || !grad) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ws, net and grad must not be NULL");
+    if (!ws->have_fwd || !ws->have_labels)
+        return rnnts__fail(err, RNNTS_ERR_STATE, "backward needs a forward pass with labels before it");
+    if (ws->H != net->H || ws->K != net->K) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "network does not match the workspace");
+    H = ws->H; B = ws->B; Bp = ws->Bp; Hp = ws->Hp; na = ws->n_active; Hs = (size_t)H;
+    memset(grad, 0, net->n_param * sizeof(float));
+    memset(ws->acc, 0, 3 * Hs * 8 * sizeof(float));
+    memset(ws->dWp, 0, Hs * Hp * sizeof(float));
+    memset(ws->hT, 0, (size_t)Bp * Hp * sizeof(float));
+    /* Heads: dV[c][i] = canon_b(dl[c][b] h_M[i][b]), dc = canon_b(dl[c][b]);
+       g_M[i][b] = sum over active heads a, classes c (ascending, from 0) of V[c][i] dl[a][c][b]. */
+    {
+        const float *hM = ws->hist + (size_t)ws->L * Hs * Bp;
+        for (int a = 0; a < na; a++) {
+            float *gh = grad + (net->head - net->param) + (size_t)ws->heads[a] * (2 * Hs + 2);
+            for (int cl = 0; cl < 2; cl++) {
+                const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
+                for (int i = 0; i < H; i++) {
+                    rnnts__vf s = rnnts__vf_zero();
+                    for (int n = 0; n < Bp; n += 8)
+                        s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + (size_t)i * Bp + n), s);
+                    gh[(size_t)cl * Hs + i] = rnnts__vf_tree(s);
+                }
+                gh[2 * Hs + cl] = rnnts_sum_canon(d, (size_t)Bp);
+            }
+        }
+        memset(ws->g, 0, Hs * Bp * sizeof(float));
+        memset(&c, 0, sizeof c);
+        c.rows = H; c.K = 2 * na; c.ncols = Bp;
+        c.A = ws->vpackT; c.lda = (size_t)(2 * na); c.B = ws->dl; c.ldb = (size_t)Bp; c.C = ws->g; c.ldc = (size_t)Bp;
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_gemm, &c);
+    }
+    memset(&c, 0, sizeof c);
+    c.ws = ws; c.net = net;
+    for (int t = ws->L - 1; t >= 0; t--) {
+        float *tmp;
+        c.t = t;
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_a, &c);
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_b, &c);
+        tmp = ws->g; ws->g = ws->gn; ws->gn = tmp;
+    }
+    ws->have_fwd = 0; /* du overwrote u: a second backward needs a new forward */
+    /* Per-neuron sums: tree of the lane accumulators. */
+    {
+        float *g_tau = grad, *g_win = net->w_in - net->param + grad, *g_bin = net->b_in - net->param + grad;
+        float *g_w = net->w - net->param + grad, *g_b = net->b - net->param + grad;
+        int kc = net->cfg.k_continuous;
+        for (int i = 0; i < H; i++) {
+            float db = rnnts__vf_tree(rnnts__vf_load(ws->acc + (size_t)i * 8));
+            g_bin[i] = db;
+            g_b[i] = db;
+            g_win[i] = rnnts__vf_tree(rnnts__vf_load(ws->acc + (Hs + i) * 8));
+            if (net->cfg.train_tau) {
+                /* dtau_hat = sum / tau_hat^2; through max(k tau, 1): k dtau_hat where k tau >= 1, else 0. */
+                float th = ws->tauhat[i];
+                float dth = rnnts__vf_tree(rnnts__vf_load(ws->acc + (2 * Hs + i) * 8)) / (th * th);
+                float kt = kc > 0 ? net->tau[i] * (float)kc : net->tau[i];
+                g_tau[i] = kt >= 1.0f ? (kc > 0 ? dth * (float)kc : dth) : 0.0f;
+            }
+            memcpy(g_w + (size_t)i * Hs, ws->dWp + (size_t)i * Hp, Hs * sizeof(float));
+        }
+    }
+    for (size_t e = 0; e < net->n_param; e++)
+        if (!rnnts__isfinite(grad[e])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "gradient element %zu is not finite", e);
+    (void)B;
+    return rnnts__ok(err);
+}
+
+rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool, float *out,
+                              float *states, rnnts_error *err) {
+    rnnts_result r = rnnts__prepare(ws, net, bt, 1, err);
+    size_t HB;
+    int K;
+    if (r != RNNTS_OK) return r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
+    K = net->K;
+    HB = (size_t)ws->H * ws->Bp;
+    for (int k = 0; k < K; k++) ws->heads[k] = k;
+    rnnts__pack_heads(ws, net, ws->heads, K);
+    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    if (states)
+        for (int b = 0; b < ws->B; b++)
+            for (int i = 0; i < ws->H; i++) states[(size_t)b * ws->H + i] = ws->h0[(size_t)i * ws->Bp + b];
+    for (int t = 0; t < ws->L; t++) {
+        float *hi = ws->hist + (size_t)(t & 1) * HB, *ho = ws->hist + (size_t)((t + 1) & 1) * HB;
+        rnnts__load_input(ws, bt, t, ws->S);
+        rnnts__step(ws, net, pool, hi, ws->S, ho, ws->ubuf);
+        if ((t + 1) % ws->kc == 0) {
+            size_t m = (size_t)(t / ws->kc);
+            rnnts__readout(ws, net, pool, ws->heads, K, ho);
+            for (int k = 0; k < K; k++)
+                for (int b = 0; b < ws->B; b++)
+                    for (int cl = 0; cl < 2; cl++)
+                        out[((m * K + k) * ws->B + b) * 2 + cl] = ws->lg[(size_t)(2 * k + cl) * ws->Bp + b];
+            if (states)
+                for (int b = 0; b < ws->B; b++)
+                    for (int i = 0; i < ws->H; i++)
+                        states[((m + 1) * ws->B + b) * ws->H + i] = ho[(size_t)i * ws->Bp + b];
+        }
+    }
+    return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out) {
+    if (!ws || !h0_out || ws->B < 1) return RNNTS_ERR_INVALID_ARG;
+    for (int b = 0; b < ws->B; b++)
+        for (int i = 0; i < ws->H; i++) h0_out[(size_t)b * ws->H + i] = ws->h0[(size_t)i * ws->Bp + b];
+    return RNNTS_OK;
+}
+
+/* >>io -------------------------------------------------------------------------------------- */
+/* XXH3-64, seed 0, default secret: written from the public specification, checked against
+   libxxhash by the tests for every length 0..4096 and beyond. */
+#define RNNTS__XXH3_P32_1 0x9E3779B1U
+#define RNNTS__XXH3_P32_2 0x85EBCA77U
+#define RNNTS__XXH3_P32_3 0xC2B2AE3DU
+#define RNNTS__XXH3_P64_1 0x9E3779B185EBCA87ULL
+#define RNNTS__XXH3_P64_2 0xC2B2AE3D27D4EB4FULL
+#define RNNTS__XXH3_P64_3 0x165667B19E3779F9ULL
+#define RNNTS__XXH3_P64_4 0x85EBCA77C2B2AE63ULL
+#define RNNTS__XXH3_P64_5 0x27D4EB2F165667C5ULL
+#define RNNTS__XXH3_MX1   0x165667919E3779F9ULL
+#define RNNTS__XXH3_MX2   0x9FB21C651E98DF25ULL
+
+/* Default 192-byte XXH3 secret (spec constant). */
+static const uint8_t rnnts__xxh3_secret[192] = {
+    0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c, 0xf7, 0x21, 0xad, 0x1c,
+    0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb, 0x72, 0x40, 0xa4, 0xa4, 0xb7, 0xb3, 0x67, 0x1f,
+    0xcb, 0x79, 0xe6, 0x4e, 0xcc, 0xc0, 0xe5, 0x78, 0x82, 0x5a, 0xd0, 0x7d, 0xcc, 0xff, 0x72, 0x21,
+    0xb8, 0x08, 0x46, 0x74, 0xf7, 0x43, 0x24, 0x8e, 0xe0, 0x35, 0x90, 0xe6, 0x81, 0x3a, 0x26, 0x4c,
+    0x3c, 0x28, 0x52, 0xbb, 0x91, 0xc3, 0x00, 0xcb, 0x88, 0xd0, 0x65, 0x8b, 0x1b, 0x53, 0x2e, 0xa3,
+    0x71, 0x64, 0x48, 0x97, 0xa2, 0x0d, 0xf9, 0x4e, 0x38, 0x19, 0xef, 0x46, 0xa9, 0xde, 0xac, 0xd8,
+    0xa8, 0xfa, 0x76, 0x3f, 0xe3, 0x9c, 0x34, 0x3f, 0xf9, 0xdc, 0xbb, 0xc7, 0xc7, 0x0b, 0x4f, 0x1d,
+    0x8a, 0x51, 0xe0, 0x4b, 0xcd, 0xb4, 0x59, 0x31, 0xc8, 0x9f, 0x7e, 0xc9, 0xd9, 0x78, 0x73, 0x64,
+    0xea, 0xc5, 0xac, 0x83, 0x34, 0xd3, 0xeb, 0xc3, 0xc5, 0x81, 0xa0, 0xff, 0xfa, 0x13, 0x63, 0xeb,
+    0x17, 0x0d, 0xdd, 0x51, 0xb7, 0xf0, 0xda, 0x49, 0xd3, 0x16, 0x55, 0x26, 0x29, 0xd4, 0x68, 0x9e,
+    0x2b, 0x16, 0xbe, 0x58, 0x7d, 0x47, 0xa1, 0xfc, 0x8f, 0xf8, 0xb8, 0xd1, 0x7a, 0xd0, 0x31, 0xce,
+    0x45, 0xcb, 0x3a, 0x8f, 0x95, 0x16, 0x04, 0x28, 0xaf, 0xd7, 0xfb, 0xca, 0xbb, 0x4b, 0x40, 0x7e,
+};
+
+/* Little-endian 32-bit load from any alignment. */
+static uint32_t rnnts__xxh3_rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Little-endian 64-bit load from any alignment. */
+static uint64_t rnnts__xxh3_rd64(const uint8_t *p) {
+    return (uint64_t)rnnts__xxh3_rd32(p) | ((uint64_t)rnnts__xxh3_rd32(p + 4) << 32);
+}
+
+/* Rotate a 64-bit value left by r (0 < r < 64). */
+static uint64_t rnnts__xxh3_rotl(uint64_t x, unsigned r) {
+    return (x << r) | (x >> (64u - r));
+}
+
+/* Reverse the byte order of a 64-bit value. */
+static uint64_t rnnts__xxh3_bswap(uint64_t x) {
+    x = ((x & 0x00FF00FF00FF00FFULL) << 8) | ((x >> 8) & 0x00FF00FF00FF00FFULL);
+    x = ((x & 0x0000FFFF0000FFFFULL) << 16) | ((x >> 16) & 0x0000FFFF0000FFFFULL);
+    return (x << 32) | (x >> 32);
+}
+
+/* Full 64x64->128 product via 32-bit halves, folded as low ^ high. */
+static uint64_t rnnts__xxh3_mulfold(uint64_t a, uint64_t b) {
+    uint64_t alo = a & 0xFFFFFFFFu, ahi = a >> 32, blo = b & 0xFFFFFFFFu, bhi = b >> 32;
+    uint64_t ll = alo * blo, hl = ahi * blo, lh = alo * bhi, hh = ahi * bhi;
+    uint64_t cross = (ll >> 32) + (hl & 0xFFFFFFFFu) + lh;
+    uint64_t hi = hh + (hl >> 32) + (cross >> 32);
+    uint64_t lo = (cross << 32) | (ll & 0xFFFFFFFFu);
+    return lo ^ hi;
+}
+
+/* XXH64-style final avalanche (used by the 0..3 byte paths). */
+static uint64_t rnnts__xxh3_av64(uint64_t h) {
+    h ^= h >> 33; h *= RNNTS__XXH3_P64_2;
+    h ^= h >> 29; h *= RNNTS__XXH3_P64_3;
+    return h ^ (h >> 32);
+}
+
+/* XXH3 avalanche (used by 9..240 and long paths). */
+static uint64_t rnnts__xxh3_av(uint64_t h) {
+    h ^= h >> 37; h *= RNNTS__XXH3_MX1;
+    return h ^ (h >> 32);
+}
+
+/* rrmxmx mixer (used by the 4..8 byte path). */
+static uint64_t rnnts__xxh3_rrmxmx(uint64_t h, uint64_t len) {
+    h ^= rnnts__xxh3_rotl(h, 49) ^ rnnts__xxh3_rotl(h, 24);
+    h *= RNNTS__XXH3_MX2; h ^= (h >> 35) + len;
+    h *= RNNTS__XXH3_MX2;
+    return h ^ (h >> 28);
+}
+
+/* Mix 16 input bytes with 16 secret bytes into one 64-bit lane. */
+static uint64_t rnnts__xxh3_mix16(const uint8_t *in, const uint8_t *sec) {
+    return rnnts__xxh3_mulfold(rnnts__xxh3_rd64(in) ^ rnnts__xxh3_rd64(sec),
+                               rnnts__xxh3_rd64(in + 8) ^ rnnts__xxh3_rd64(sec + 8));
+}
+
+/* Hash of inputs of length 0..16. */
+static uint64_t rnnts__xxh3_short(const uint8_t *p, size_t len) {
+    const uint8_t *s = rnnts__xxh3_secret;
+    if (len > 8) {
+        uint64_t lo = rnnts__xxh3_rd64(p) ^ (rnnts__xxh3_rd64(s + 24) ^ rnnts__xxh3_rd64(s + 32));
+        uint64_t hi = rnnts__xxh3_rd64(p + len - 8) ^ (rnnts__xxh3_rd64(s + 40) ^ rnnts__xxh3_rd64(s + 48));
+        return rnnts__xxh3_av((uint64_t)len + rnnts__xxh3_bswap(lo) + hi + rnnts__xxh3_mulfold(lo, hi));
+    }
+    if (len >= 4) {
+        uint64_t v = (uint64_t)rnnts__xxh3_rd32(p + len - 4) + ((uint64_t)rnnts__xxh3_rd32(p) << 32);
+        return rnnts__xxh3_rrmxmx(v ^ (rnnts__xxh3_rd64(s + 8) ^ rnnts__xxh3_rd64(s + 16)), (uint64_t)len);
+    }
+    if (len > 0) {
+        uint32_t c = ((uint32_t)p[0] << 16) | ((uint32_t)p[len >> 1] << 24) | (uint32_t)p[len - 1] | ((uint32_t)len << 8);
+        return rnnts__xxh3_av64((uint64_t)c ^ (uint64_t)(rnnts__xxh3_rd32(s) ^ rnnts__xxh3_rd32(s + 4)));
+    }
+    return rnnts__xxh3_av64(rnnts__xxh3_rd64(s + 56) ^ rnnts__xxh3_rd64(s + 64));
+}
+
+/* Hash of inputs of length 17..240. */
+static uint64_t rnnts__xxh3_mid(const uint8_t *p, size_t len) {
+    const uint8_t *s = rnnts__xxh3_secret;
+    uint64_t acc = (uint64_t)len * RNNTS__XXH3_P64_1;
+    size_t i, n;
+    if (len <= 128) {
+        /* 16-byte blocks taken pairwise from both ends, outermost pair first */
+        n = (len - 1) / 32; /* 0..3 extra pairs */
+        for (i = 0; i <= n; i++) {
+            acc += rnnts__xxh3_mix16(p + 16 * i, s + 32 * i);
+            acc += rnnts__xxh3_mix16(p + len - 16 * (i + 1), s + 32 * i + 16);
+        }
+        return rnnts__xxh3_av(acc);
+    }
+    for (i = 0; i < 8; i++) acc += rnnts__xxh3_mix16(p + 16 * i, s + 16 * i);
+    acc = rnnts__xxh3_av(acc);
+    n = len / 16;
+    for (i = 8; i < n; i++) acc += rnnts__xxh3_mix16(p + 16 * i, s + 16 * (i - 8) + 3);
+    acc += rnnts__xxh3_mix16(p + len - 16, s + 136 - 17);
+    return rnnts__xxh3_av(acc);
+}
+
+/* Accumulate one 64-byte stripe into the 8 lanes. */
+static void rnnts__xxh3_stripe(uint64_t acc[8], const uint8_t *in, const uint8_t *sec) {
+    size_t i;
+    for (i = 0; i < 8; i++) {
+        uint64_t v = rnnts__xxh3_rd64(in + 8 * i);
+        uint64_t k = v ^ rnnts__xxh3_rd64(sec + 8 * i);
+        acc[i ^ 1] += v;
+        acc[i] += (k & 0xFFFFFFFFu) * (k >> 32);
+    }
+}
+
+/* Scramble the 8 lanes at the end of each block. */
+static void rnnts__xxh3_scramble(uint64_t acc[8], const uint8_t *sec) {
+    size_t i;
+    for (i = 0; i < 8; i++) {
+        uint64_t a = acc[i];
+        a ^= a >> 47;
+        a ^= rnnts__xxh3_rd64(sec + 8 * i);
+        acc[i] = a * RNNTS__XXH3_P32_1;
+    }
+}
+
+/* Hash of inputs longer than 240 bytes (16 stripes per 1024-byte block). */
+static uint64_t rnnts__xxh3_long(const uint8_t *p, size_t len) {
+    const uint8_t *s = rnnts__xxh3_secret;
+    uint64_t acc[8];
+    uint64_t r = (uint64_t)len * RNNTS__XXH3_P64_1;
+    size_t nblocks = (len - 1) / 1024, b, i, nstripes;
+    acc[0] = RNNTS__XXH3_P32_3; acc[1] = RNNTS__XXH3_P64_1;
+    acc[2] = RNNTS__XXH3_P64_2; acc[3] = RNNTS__XXH3_P64_3;
+    acc[4] = RNNTS__XXH3_P64_4; acc[5] = RNNTS__XXH3_P32_2;
+    acc[6] = RNNTS__XXH3_P64_5; acc[7] = RNNTS__XXH3_P32_1;
+    for (b = 0; b < nblocks; b++) {
+        for (i = 0; i < 16; i++) rnnts__xxh3_stripe(acc, p + 1024 * b + 64 * i, s + 8 * i);
+        rnnts__xxh3_scramble(acc, s + 192 - 64);
+    }
+    nstripes = ((len - 1) - 1024 * nblocks) / 64;
+    for (i = 0; i < nstripes; i++) rnnts__xxh3_stripe(acc, p + 1024 * nblocks + 64 * i, s + 8 * i);
+    rnnts__xxh3_stripe(acc, p + len - 64, s + 192 - 64 - 7);
+    for (i = 0; i < 4; i++)
+        r += rnnts__xxh3_mulfold(acc[2 * i] ^ rnnts__xxh3_rd64(s + 11 + 16 * i),
+                                 acc[2 * i + 1] ^ rnnts__xxh3_rd64(s + 11 + 16 * i + 8));
+    return rnnts__xxh3_av(r);
+}
+
+/* XXH3-64 of len bytes at data, seed 0, default secret. */
+static uint64_t rnnts__xxh3_64(const void *data, size_t len) {
+    const uint8_t *p = (const uint8_t *)data;
+    if (len <= 16) return rnnts__xxh3_short(p, len);
+    if (len <= 240) return rnnts__xxh3_mid(p, len);
+    return rnnts__xxh3_long(p, len);
+}
+uint64_t rnnts_xxh3_64(const void *data, size_t len) { return rnnts__xxh3_64(data, len); }
+
+/* A strict JSON reader for safetensors headers: objects, arrays, strings (with escapes),
+   non-negative integers; depth at most 3. Everything is bounds-checked against `end`. */
+typedef struct { const char *p, *end; } rnnts__js;
+static void rnnts__js_ws(rnnts__js *j) { while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++; }
+static int rnnts__js_eat(rnnts__js *j, char ch) { rnnts__js_ws(j); if (j->p < j->end && *j->p == ch) { j->p++; return 1; } return 0; }
+static int rnnts__js_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
+/* Reads a string into out (cap bytes, NUL-terminated, UTF-8). Returns 0 on malformed input,
+   -1 when it does not fit. */
+static int rnnts__js_str(rnnts__js *j, char *out, size_t cap) {
+    size_t n = 0;
+    int too_long = 0;
+    if (!rnnts__js_eat(j, '"')) return 0;
+    while (j->p < j->end && *j->p != '"') {
+        unsigned long cp;
+        unsigned char ch = (unsigned char)*j->p++;
+        if (ch < 0x20) return 0;
+        if (ch != '\\') { cp = ch; goto put_byte; }
+        if (j->p >= j->end) return 0;
+        ch = (unsigned char)*j->p++;
+        switch (ch) {
+        case '"': case '\\': case '/': cp = ch; goto put_byte;
+        case 'b': cp = '\b'; goto put_byte;
+        case 'f': cp = '\f'; goto put_byte;
+        case 'n': cp = '\n'; goto put_byte;
+        case 'r': cp = '\r'; goto put_byte;
+        case 't': cp = '\t'; goto put_byte;
+        case 'u': {
+            cp = 0;
+            if (j->end - j->p < 4) return 0;
+            for (int k = 0; k < 4; k++) { int h = rnnts__js_hex(*j->p++); if (h < 0) return 0; cp = cp * 16 + (unsigned long)h; }
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned long lo = 0;
+                if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
+                j->p += 2;
+                for (int k = 0; k < 4; k++) { int h = rnnts__js_hex(*j->p++); if (h < 0) return 0; lo = lo * 16 + (unsigned long)h; }
+                if (lo < 0xDC00 || lo > 0xDFFF) return 0;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) return 0;
+            {
+                unsigned char u8[4];
+                size_t m;
+                if (cp < 0x80) { u8[0] = (unsigned char)cp; m = 1; }
+                else if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); m = 2; }
+                else if (cp < 0x10000) { u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63)); m = 3; }
+                else { u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63)); u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63)); m = 4; }
+                if (n + m < cap) { memcpy(out + n, u8, m); n += m; } else too_long = 1;
+            }
+            continue;
+        }
+        default: return 0;
+        }
+    put_byte:
+        if (n + 1 < cap) out[n++] = (char)cp; else too_long = 1;
+    }
+    if (j->p >= j->end) return 0;
+    j->p++;
+    if (cap) out[n < cap ? n : cap - 1] = 0;
+    return too_long ? -1 : 1;
+}
+/* Non-negative integer without sign, exponent or leading zeros; at most 2^53. */
+static int rnnts__js_uint(rnnts__js *j, uint64_t *v) {
+    uint64_t x = 0;
+    int digits = 0;
+    rnnts__js_ws(j);
+    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return 0;
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+        x = x * 10 + (uint64_t)(*j->p++ - '0');
+        if (++digits > 16 || x > ((uint64_t)1 << 53)) return 0;
+    }
+    if (!digits) return 0;
+    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return 0;
+    *v = x;
+    return 1;
+}
+
+/* Little-endian float access independent of the host's byte order. */
+static void rnnts__put_f32(unsigned char *p, float f) {
+    uint32_t u = rnnts__f2u(f);
+    p[0] = (unsigned char)u; p[1] = (unsigned char)(u >> 8); p[2] = (unsigned char)(u >> 16); p[3] = (unsigned char)(u >> 24);
+}
+static float rnnts__get_f32(const unsigned char *p) {
+    return rnnts__u2f((uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24));
+}
+/* XXH3-64 of the parameters as little-endian bytes in tensor order (the model checksum). */
+static uint64_t rnnts__param_hash(const rnnts_rnn *net, unsigned char *scratch) {
+    for (size_t e = 0; e < net->n_param; e++) rnnts__put_f32(scratch + 4 * e, net->param[e]);
+    return rnnts_xxh3_64(scratch, net->n_param * 4);
+}
+
+/* Growable text buffer for writing headers. */
+typedef struct { char *p; size_t n, cap; int oom; const rnnts_allocator *a; } rnnts__buf;
+static void rnnts__buf_put(rnnts__buf *b, const char *s, size_t n) {
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 1024);
+        char *q;
+        while (cap < b->n + n + 1) cap *= 2;
+        q = (char *)b->a->alloc(cap, b->a->user);
+        if (!q) { b->oom = 1; return; }
+        if (b->p) { memcpy(q, b->p, b->n); b->a->free(b->p, b->a->user); }
+        b->p = q; b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+static void rnnts__buf_fmt(rnnts__buf *b, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void rnnts__buf_fmt(rnnts__buf *b, const char *fmt, ...) {
+    char tmp[512];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) { b->oom = 1; return; }
+    rnnts__buf_put(b, tmp, (size_t)n);
+}
+/* JSON string with the characters that need it escaped. */
+static void rnnts__buf_jstr(rnnts__buf *b, const char *s) {
+    rnnts__buf_put(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') { char e[2] = {'\\', (char)c}; rnnts__buf_put(b, e, 2); }
+        else if (c < 0x20) rnnts__buf_fmt(b, "\\u%04x", c);
+        else rnnts__buf_put(b, s, 1);
+    }
+    rnnts__buf_put(b, "\"", 1);
+}
+
+static const char *rnnts__variant_name(int v) { return v == RNNTS_VARIANT_MOD ? "mod" : "default"; }
+static const char *rnnts__act_name(int a) {
+    static const char *const names[] = {"leakyrelu", "relu", "tanh", "sigmoid"};
+    return a >= 0 && a < 4 ? names[a] : "?";
+}
+
+/* Header: {"__metadata__":{...},"<tensor>":{"dtype":"F32","shape":[..],"data_offsets":[a,b]},...}
+   in tensor order, padded with spaces to a multiple of 8; then the data, little-endian.
+   Metadata keys in this fixed order: format, rnnts_version, model, variant, activation, hidden,
+   heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch, checksum_xxh3. */
+rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_size, rnnts_error *err) {
+    rnnts__buf hb;
+    unsigned char *file, *data;
+    size_t data_bytes, hlen, off = 0;
+    uint64_t sum;
+    if (!net || !out || !out_size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "save: net, out and out_size must not be NULL");
+    *out = NULL; *out_size = 0;
+    data_bytes = net->n_param * 4;
+    data = (unsigned char *)net->alloc.alloc(data_bytes, net->alloc.user);
+    if (!data) return rnnts__fail(err, RNNTS_ERR_OOM, "save: out of memory");
+    sum = rnnts__param_hash(net, data);
+    memset(&hb, 0, sizeof hb);
+    hb.a = &net->alloc;
+    rnnts__buf_put(&hb, "{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"rnn\"", 0 + sizeof("{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"rnn\"") - 1);
+    rnnts__buf_fmt(&hb, ",\"variant\":\"%s\",\"activation\":\"%s\",\"hidden\":\"%d\",\"heads\":\"%d\",\"tau\":\"%s\"",
+                   rnnts__variant_name(net->cfg.variant), rnnts__act_name(net->cfg.activation), net->H, net->K,
+                   net->cfg.train_tau ? "learnable" : "fixed");
+    rnnts__buf_fmt(&hb, ",\"fixed_tau\":\"%.9g\",\"tau_init\":\"%.9g\",\"k_continuous\":\"%d\"", (double)net->cfg.fixed_tau,
+                   (double)net->cfg.tau_init, net->cfg.k_continuous);
+    rnnts__buf_put(&hb, ",\"task\":", 8); rnnts__buf_jstr(&hb, net->meta.task);
+    rnnts__buf_put(&hb, ",\"curriculum\":", 14); rnnts__buf_jstr(&hb, net->meta.curriculum);
+    rnnts__buf_put(&hb, ",\"ns\":", 6); rnnts__buf_jstr(&hb, net->meta.ns);
+    rnnts__buf_fmt(&hb, ",\"seed\":\"%llu\",\"epoch\":\"%d\",\"checksum_xxh3\":\"%016llx\"}", (unsigned long long)net->meta.seed,
+                   net->meta.epoch, (unsigned long long)sum);
+    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
+        rnnts_tensor_info ti;
+        rnnts_rnn_tensor(net, t, &ti);
+        rnnts__buf_fmt(&hb, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[%lld", ti.name, (long long)ti.shape[0]);
+        if (ti.ndim == 2) rnnts__buf_fmt(&hb, ",%lld", (long long)ti.shape[1]);
+        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + ti.count * 4);
+        off += ti.count * 4;
+    }
+    rnnts__buf_put(&hb, "}", 1);
+    while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
+    if (hb.oom) {
+        if (hb.p) net->alloc.free(hb.p, net->alloc.user);
+        net->alloc.free(data, net->alloc.user);
+        return rnnts__fail(err, RNNTS_ERR_OOM, "save: out of memory");
+    }
+    hlen = hb.n;
+    file = (unsigned char *)net->alloc.alloc(8 + hlen + data_bytes, net->alloc.user);
+    if (!file) {
+        net->alloc.free(hb.p, net->alloc.user);
+        net->alloc.free(data, net->alloc.user);
+        return rnnts__fail(err, RNNTS_ERR_OOM, "save: out of memory");
+    }
+    for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
+    memcpy(file + 8, hb.p, hlen);
+    memcpy(file + 8 + hlen, data, data_bytes);
+    net->alloc.free(hb.p, net->alloc.user);
+    net->alloc.free(data, net->alloc.user);
+    *out = file;
+    *out_size = 8 + hlen + data_bytes;
+    return rnnts__ok(err);
+}
+void rnnts_free(const rnnts_allocator *alloc, void *p) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    if (p) a.free(p, a.user);
+}
+
+#define RNNTS__MAX_TENSORS 200000
+#define RNNTS__MAX_HEADER (100u << 20)
+typedef struct { char name[64]; int ndim; uint64_t shape[8]; uint64_t begin, end; int seen; } rnnts__st_entry;
+typedef struct { char key[64]; char val[256]; } rnnts__st_meta;
+
+/* Parses the header into entries and metadata. */
+static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_ent, int *n_ent, rnnts__st_meta *meta,
+                                    int max_meta, int *n_meta, uint64_t data_size, const rnnts_allocator *a, rnnts_error *err) {
+    int first = 1, have_meta = 0;
+    (void)a;
+    *n_ent = 0; *n_meta = 0;
+    if (!rnnts__js_eat(j, '{')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected '{' at byte %zu", (size_t)0);
+    if (rnnts__js_eat(j, '}')) goto done;
+    for (;;) {
+        char key[128];
+        int s;
+        if (!first && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected ',' or '}'");
+        first = 0;
+        s = rnnts__js_str(j, key, sizeof key);
+        if (s == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected a key string");
+        if (s < 0) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: key longer than %d bytes", 63);
+        if (strlen(key) > 63) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: key '%.40s...' longer than 63 bytes", key);
+        if (!rnnts__js_eat(j, ':')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected ':' after \"%s\"", key);
+        if (!rnnts__js_eat(j, '{')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: value of \"%s\" is not an object", key);
+        if (strcmp(key, "__metadata__") == 0) {
+            int f2 = 1;
+            if (have_meta) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "header: __metadata__ appears twice");
+            have_meta = 1;
+            if (rnnts__js_eat(j, '}')) continue;
+            for (;;) {
+                rnnts__st_meta m;
+                if (!f2 && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ',' or '}'");
+                f2 = 0;
+                s = rnnts__js_str(j, m.key, sizeof m.key);
+                if (s == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected a key string");
+                if (!rnnts__js_eat(j, ':')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ':'");
+                if (s > 0) {
+                    int s2 = rnnts__js_str(j, m.val, sizeof m.val);
+                    if (s2 == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value of \"%s\" is not a string", m.key);
+                    for (int q = 0; q < *n_meta; q++)
+                        if (strcmp(meta[q].key, m.key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "__metadata__: key \"%s\" twice", m.key);
+                    if (*n_meta < max_meta && s2 > 0) meta[(*n_meta)++] = m; /* over-long values and keys are kept out, not fatal */
+                } else {
+                    char skip[4];
+                    if (rnnts__js_str(j, skip, sizeof skip) == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value is not a string");
+                }
+                if (rnnts__js_eat(j, '}')) break;
+            }
+            continue;
+        }
+        {
+            rnnts__st_entry e;
+            int have_dtype = 0, have_shape = 0, have_off = 0, f3 = 1;
+            memset(&e, 0, sizeof e);
+            snprintf(e.name, sizeof e.name, "%s", key);
+            for (int q = 0; q < *n_ent; q++)
+                if (strcmp(ent[q].name, key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "header: tensor \"%s\" twice", key);
+            if (*n_ent >= max_ent) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: more than %d tensors", max_ent);
+            if (rnnts__js_eat(j, '}')) return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": empty description", key);
+            for (;;) {
+                char fk[32];
+                if (!f3 && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": expected ',' or '}'", key);
+                f3 = 0;
+                if (rnnts__js_str(j, fk, sizeof fk) <= 0 || !rnnts__js_eat(j, ':'))
+                    return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": expected a field name", key);
+                if (strcmp(fk, "dtype") == 0) {
+                    char dt[16];
+                    if (have_dtype++) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "tensor \"%s\": dtype twice", key);
+                    if (rnnts__js_str(j, dt, sizeof dt) <= 0) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": dtype is not a string", key);
+                    if (strcmp(dt, "F32") != 0) return rnnts__fail(err, RNNTS_ERR_DTYPE, "tensor \"%s\": dtype %s, expected F32", key, dt);
+                } else if (strcmp(fk, "shape") == 0) {
+                    if (have_shape++) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "tensor \"%s\": shape twice", key);
+                    if (!rnnts__js_eat(j, '[')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": shape is not an array", key);
+                    if (!rnnts__js_eat(j, ']'))
+                        for (;;) {
+                            if (e.ndim >= 8) return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor \"%s\": more than 8 dimensions", key);
+                            if (!rnnts__js_uint(j, &e.shape[e.ndim])) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": bad shape entry", key);
+                            e.ndim++;
+                            if (rnnts__js_eat(j, ']')) break;
+                            if (!rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": shape: expected ',' or ']'", key);
+                        }
+                } else if (strcmp(fk, "data_offsets") == 0) {
+                    if (have_off++) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "tensor \"%s\": data_offsets twice", key);
+                    if (!rnnts__js_eat(j, '[') || !rnnts__js_uint(j, &e.begin) || !rnnts__js_eat(j, ',') ||
+                        !rnnts__js_uint(j, &e.end) || !rnnts__js_eat(j, ']'))
+                        return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": data_offsets must be [begin, end]", key);
+                } else {
+                    return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": unknown field \"%s\"", key, fk);
+                }
+                if (rnnts__js_eat(j, '}')) break;
+            }
+            if (!have_dtype || !have_shape || !have_off)
+                return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": needs dtype, shape and data_offsets", key);
+            {
+                uint64_t count = 1;
+                for (int d = 0; d < e.ndim; d++) {
+                    if (e.shape[d] && count > (UINT64_MAX / 8) / e.shape[d]) return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor \"%s\": shape too large", key);
+                    count *= e.shape[d];
+                }
+                if (e.begin > e.end || e.end > data_size)
+                    return rnnts__fail(err, RNNTS_ERR_OFFSETS, "tensor \"%s\": data_offsets [%llu, %llu] outside the %llu data bytes", key,
+                                       (unsigned long long)e.begin, (unsigned long long)e.end, (unsigned long long)data_size);
+                if (e.end - e.begin != count * 4)
+                    return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor \"%s\": %llu bytes for a shape of %llu floats", key,
+                                       (unsigned long long)(e.end - e.begin), (unsigned long long)count);
+            }
+            ent[(*n_ent)++] = e;
+        }
+        if (rnnts__js_eat(j, '}')) break;
+    }
+done:
+    rnnts__js_ws(j);
+    if (j->p != j->end) return rnnts__fail(err, RNNTS_ERR_JSON, "header: bytes after the closing '}'");
+    return RNNTS_OK;
+}
+static const char *rnnts__meta_get(const rnnts__st_meta *m, int n, const char *key) {
+    for (int q = 0; q < n; q++) if (strcmp(m[q].key, key) == 0) return m[q].val;
+    return NULL;
+}
+static int rnnts__cmp_entry(const void *a, const void *b) {
+    const rnnts__st_entry *x = (const rnnts__st_entry *)a, *y = (const rnnts__st_entry *)b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : (x->end < y->end ? -1 : x->end > y->end);
+}
+static int rnnts__parse_int(const char *s, long lo, long hi, long *v) {
+    char *e;
+    long x;
+    if (!s || !*s) return 0;
+    x = strtol(s, &e, 10);
+    if (*e || x < lo || x > hi) return 0;
+    *v = x;
+    return 1;
+}
+static rnnts__st_entry *rnnts__find(rnnts__st_entry *e, int n, const char *name) {
+    for (int q = 0; q < n; q++) if (strcmp(e[q].name, name) == 0) return &e[q];
+    return NULL;
+}
+
+rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+    const unsigned char *d = (const unsigned char *)vdata;
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    uint64_t hlen = 0, dsize;
+    rnnts__js j;
+    rnnts__st_entry *ent = NULL;
+    rnnts__st_meta *meta = NULL;
+    int n_ent = 0, n_meta = 0, max_ent;
+    rnnts_result r;
+    rnnts_rnn_config cfg = rnnts_rnn_config_default();
+    rnnts_rnn *net = NULL;
+    rnnts__st_entry *e;
+    const char *mv;
+    long v;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
+    *out = NULL;
+    if (!d && size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: data is NULL");
+    if (size < 8) return rnnts__fail(err, RNNTS_ERR_TRUNCATED, "file has %zu bytes, fewer than the 8-byte header length", size);
+    for (int k = 0; k < 8; k++) hlen |= (uint64_t)d[k] << (8 * k);
+    if (hlen > size - 8)
+        return rnnts__fail(err, RNNTS_ERR_TRUNCATED, "header length %llu exceeds the %zu bytes after it", (unsigned long long)hlen, size - 8);
+    if (hlen > RNNTS__MAX_HEADER) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header length %llu exceeds 100 MiB", (unsigned long long)hlen);
+    if (hlen < 2) return rnnts__fail(err, RNNTS_ERR_JSON, "header of %llu bytes cannot hold a JSON object", (unsigned long long)hlen);
+    dsize = (uint64_t)(size - 8) - hlen;
+    max_ent = (int)RNNTS__MIN((uint64_t)RNNTS__MAX_TENSORS, hlen / 16 + 1);
+    ent = (rnnts__st_entry *)a.alloc((size_t)max_ent * sizeof *ent, a.user);
+    meta = (rnnts__st_meta *)a.alloc(64 * sizeof *meta, a.user);
+    if (!ent || !meta) { r = rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory"); goto fail; }
+    j.p = (const char *)d + 8;
+    j.end = j.p + hlen;
+    if ((r = rnnts__st_parse(&j, ent, max_ent, &n_ent, meta, 64, &n_meta, dsize, &a, err)) != RNNTS_OK) goto fail;
+    /* The data section must be indexed entirely, without holes or overlaps (safetensors rule). */
+    qsort(ent, (size_t)n_ent, sizeof *ent, rnnts__cmp_entry);
+    {
+        uint64_t pos = 0;
+        for (int q = 0; q < n_ent; q++) {
+            if (ent[q].begin != pos) {
+                r = rnnts__fail(err, RNNTS_ERR_OFFSETS, "tensor \"%s\" starts at %llu: %s at %llu", ent[q].name,
+                                (unsigned long long)ent[q].begin, ent[q].begin < pos ? "overlaps the data ending" : "hole before it, previous data ends", (unsigned long long)pos);
+                goto fail;
+            }
+            pos = ent[q].end;
+        }
+        if (pos != dsize) {
+            r = rnnts__fail(err, RNNTS_ERR_OFFSETS, "tensors cover %llu of the %llu data bytes", (unsigned long long)pos, (unsigned long long)dsize);
+            goto fail;
+        }
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "model")) && strcmp(mv, "rnn") != 0) {
+        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata model = \"%s\": this loader reads \"rnn\"", mv);
+        goto fail;
+    }
+    /* Shapes decide H and K; metadata decides the rest (defaults of the reference when absent). */
+    if (!(e = rnnts__find(ent, n_ent, "modulelist.1.weight"))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); goto fail; }
+    if (e->ndim != 2 || e->shape[0] != e->shape[1] || e->shape[0] < 1 || e->shape[0] > RNNTS__MAX_H) {
+        r = rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
+        goto fail;
+    }
+    cfg.hidden = (int)e->shape[0];
+    {
+        int K = 0;
+        for (;;) {
+            char nm[64];
+            snprintf(nm, sizeof nm, "modulelist.%d.weight", 2 + K);
+            if (!rnnts__find(ent, n_ent, nm)) break;
+            K++;
+        }
+        if (K < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)"); goto fail; }
+        cfg.heads = K;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "variant"))) {
+        if (strcmp(mv, "default") == 0) cfg.variant = RNNTS_VARIANT_DEFAULT;
+        else if (strcmp(mv, "mod") == 0) cfg.variant = RNNTS_VARIANT_MOD;
+        else { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata variant = \"%s\": allowed default, mod", mv); goto fail; }
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "activation"))) {
+        int found = -1;
+        for (int q = 0; q < 4; q++) if (strcmp(mv, rnnts__act_name(q)) == 0) found = q;
+        if (found < 0) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata activation = \"%s\": allowed leakyrelu, relu, tanh, sigmoid", mv); goto fail; }
+        cfg.activation = (rnnts_activation)found;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "k_continuous"))) {
+        if (!rnnts__parse_int(mv, 0, 10000, &v)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata k_continuous = \"%s\": allowed 0..10000", mv); goto fail; }
+        cfg.k_continuous = (int)v;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "tau_init"))) {
+        char *end;
+        float f = strtof(mv, &end);
+        if (*end || !rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_init = \"%s\" is not a finite number", mv); goto fail; }
+        cfg.tau_init = f;
+    }
+    if (!(e = rnnts__find(ent, n_ent, "parameterlist.0"))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); goto fail; }
+    if (e->ndim != 1 || (e->shape[0] != (uint64_t)cfg.hidden && e->shape[0] != 1)) {
+        r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg.hidden);
+        goto fail;
+    }
+    cfg.train_tau = e->shape[0] == (uint64_t)cfg.hidden;
+    if ((mv = rnnts__meta_get(meta, n_meta, "tau"))) {
+        if (strcmp(mv, "fixed") == 0) cfg.train_tau = 0;
+        else if (strcmp(mv, "learnable") == 0) cfg.train_tau = 1;
+        else { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau = \"%s\": allowed learnable, fixed", mv); goto fail; }
+        if ((uint64_t)(cfg.train_tau ? cfg.hidden : 1) != e->shape[0]) {
+            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 has %llu values but metadata says tau = %s", (unsigned long long)e->shape[0], mv);
+            goto fail;
+        }
+    }
+    if (!cfg.train_tau) cfg.fixed_tau = rnnts__get_f32(d + 8 + hlen + e->begin);
+    if ((r = rnnts_rnn_config_check(&cfg, err)) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", err ? err->msg : ""); goto fail; }
+    if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
+    if ((int)n_ent != rnnts_rnn_tensor_count(net)) {
+        /* Find the first tensor that is not ours, for the message. */
+        for (int q = 0; q < n_ent; q++) {
+            int ok = 0;
+            for (int t = 0; t < rnnts_rnn_tensor_count(net) && !ok; t++) {
+                rnnts_tensor_info ti;
+                rnnts_rnn_tensor(net, t, &ti);
+                ok = strcmp(ti.name, ent[q].name) == 0;
+            }
+            if (!ok) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected tensor \"%s\"", ent[q].name); goto fail; }
+        }
+        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file has %d tensors, an RNN with %d heads has %d", n_ent, cfg.heads, rnnts_rnn_tensor_count(net));
+        goto fail;
+    }
+    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
+        rnnts_tensor_info ti;
+        rnnts_rnn_tensor(net, t, &ti);
+        if (!(e = rnnts__find(ent, n_ent, ti.name))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name); goto fail; }
+        if (e->ndim != ti.ndim || e->shape[0] != (uint64_t)ti.shape[0] || (ti.ndim == 2 && e->shape[1] != (uint64_t)ti.shape[1])) {
+            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d", ti.name, cfg.hidden);
+            goto fail;
+        }
+        for (size_t q = 0; q < ti.count; q++) {
+            float f = rnnts__get_f32(d + 8 + hlen + e->begin + 4 * q);
+            if (!rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q); goto fail; }
+            net->param[ti.offset + q] = f;
+        }
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "checksum_xxh3"))) {
+        unsigned char *scratch = (unsigned char *)a.alloc(net->n_param * 4, a.user);
+        char want[20];
+        if (!scratch) { r = rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory"); goto fail; }
+        snprintf(want, sizeof want, "%016llx", (unsigned long long)rnnts__param_hash(net, scratch));
+        a.free(scratch, a.user);
+        if (strcmp(want, mv) != 0) { r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "checksum_xxh3 is %s, the parameters hash to %s", mv, want); goto fail; }
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "task"))) snprintf(net->meta.task, sizeof net->meta.task, "%s", mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "curriculum"))) snprintf(net->meta.curriculum, sizeof net->meta.curriculum, "%s", mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "ns"))) snprintf(net->meta.ns, sizeof net->meta.ns, "%s", mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "seed"))) net->meta.seed = strtoull(mv, NULL, 10);
+    if ((mv = rnnts__meta_get(meta, n_meta, "epoch")) && rnnts__parse_int(mv, 0, 1L << 30, &v)) net->meta.epoch = (int)v;
+    a.free(ent, a.user);
+    a.free(meta, a.user);
+    *out = net;
+    return rnnts__ok(err);
+fail:
+    if (ent) a.free(ent, a.user);
+    if (meta) a.free(meta, a.user);
+    rnnts_rnn_destroy(net);
+    return r;
+}
+
+#ifndef RNNTS_NO_STDIO
+/* Writes bytes to path atomically: path.tmp, then rename over path. */
+static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t n, rnnts_error *err) {
+    char tmp[4096];
+    FILE *f;
+    int ok;
+    if (!path || !*path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path is empty");
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path too long");
+    f = fopen(tmp, "wb");
+    if (!f) return rnnts__fail(err, RNNTS_ERR_IO, "cannot create %s", tmp);
+    ok = fwrite(p, 1, n, f) == n;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) { remove(tmp); return rnnts__fail(err, RNNTS_ERR_IO, "writing %s failed (disk full?); %s is unchanged", tmp, path); }
+    if (rename(tmp, path) != 0) { remove(tmp); return rnnts__fail(err, RNNTS_ERR_IO, "cannot rename %s to %s", tmp, path); }
+    return RNNTS_OK;
+}
+rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err) {
+    void *buf;
+    size_t n;
+    rnnts_result r = rnnts_rnn_save_mem(net, &buf, &n, err);
+    if (r != RNNTS_OK) return r;
+    r = rnnts__write_atomic(path, buf, n, err);
+    net->alloc.free(buf, net->alloc.user);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
+rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    FILE *f;
+    long len;
+    unsigned char *buf;
+    rnnts_result r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
+    *out = NULL;
+    if (!path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: path is NULL");
+    f = fopen(path, "rb");
+    if (!f) return rnnts__fail(err, RNNTS_ERR_IO, "cannot open %s", path);
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return rnnts__fail(err, RNNTS_ERR_IO, "cannot read %s (not a regular file?)", path);
+    }
+    buf = (unsigned char *)a.alloc((size_t)len + 1, a.user);
+    if (!buf) { fclose(f); return rnnts__fail(err, RNNTS_ERR_OOM, "out of memory reading %s (%ld bytes)", path, len); }
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+        fclose(f);
+        a.free(buf, a.user);
+        return rnnts__fail(err, RNNTS_ERR_IO, "reading %s failed", path);
+    }
+    fclose(f);
+    r = rnnts_rnn_load_mem(buf, (size_t)len, &a, out, err);
+    a.free(buf, a.user);
+    return r;
+}
+rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(NULL);
+    rnnts__buf hb;
+    size_t off = 0, hlen, total;
+    unsigned char *file;
+    rnnts_result r;
+    if (!t || n < 0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "safetensors_write: no tensors");
+    memset(&hb, 0, sizeof hb);
+    hb.a = &a;
+    rnnts__buf_put(&hb, "{", 1);
+    if (meta_kv) {
+        rnnts__buf_put(&hb, "\"__metadata__\":{", 16);
+        for (int q = 0; meta_kv[q] && meta_kv[q + 1]; q += 2) {
+            if (q) rnnts__buf_put(&hb, ",", 1);
+            rnnts__buf_jstr(&hb, meta_kv[q]);
+            rnnts__buf_put(&hb, ":", 1);
+            rnnts__buf_jstr(&hb, meta_kv[q + 1]);
+        }
+        rnnts__buf_put(&hb, "}", 1);
+    }
+    for (int q = 0; q < n; q++) {
+        size_t cnt = 1;
+        if (t[q].ndim < 0 || t[q].ndim > 4 || !t[q].name) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tensor %d: bad description", q); }
+        if (q || meta_kv) rnnts__buf_put(&hb, ",", 1);
+        rnnts__buf_jstr(&hb, t[q].name);
+        rnnts__buf_put(&hb, ":{\"dtype\":\"F32\",\"shape\":[", 25);
+        for (int dd = 0; dd < t[q].ndim; dd++) { rnnts__buf_fmt(&hb, dd ? ",%lld" : "%lld", (long long)t[q].shape[dd]); cnt *= (size_t)t[q].shape[dd]; }
+        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + cnt * 4);
+        off += cnt * 4;
+    }
+    rnnts__buf_put(&hb, "}", 1);
+    while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
+    if (hb.oom) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
+    hlen = hb.n;
+    total = 8 + hlen + off;
+    file = (unsigned char *)a.alloc(total, a.user);
+    if (!file) { a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
+    for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
+    memcpy(file + 8, hb.p, hlen);
+    off = 8 + hlen;
+    for (int q = 0; q < n; q++) {
+        size_t cnt = 1;
+        for (int dd = 0; dd < t[q].ndim; dd++) cnt *= (size_t)t[q].shape[dd];
+        for (size_t e2 = 0; e2 < cnt; e2++) rnnts__put_f32(file + off + 4 * e2, t[q].data[e2]);
+        off += cnt * 4;
+    }
+    a.free(hb.p, a.user);
+    r = rnnts__write_atomic(path, file, total, err);
+    a.free(file, a.user);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
+#endif /* RNNTS_NO_STDIO */
+
+/* >>public ---------------------------------------------------------------------------------- */
+const char *rnnts_result_string(rnnts_result r) {
+    switch (r) {
+#define RNNTS__CASE(name, val, msg) case name: return msg;
+        RNNTS__RESULTS(RNNTS__CASE)
+#undef RNNTS__CASE
+    default: return "unknown result code";
+    }
+}
+const char *rnnts_simd_name(void) { return RNNTS__SIMD_NAME; }
+#define RNNTS__STR2(x) #x
+#define RNNTS__STR(x) RNNTS__STR2(x)
+#if defined(__x86_64__)
+#define RNNTS__ARCH "x86_64"
+#elif defined(__aarch64__)
+#define RNNTS__ARCH "aarch64"
+#else
+#define RNNTS__ARCH "other"
+#endif
+#if defined(__clang__)
+#define RNNTS__CC "clang-" RNNTS__STR(__clang_major__) "." RNNTS__STR(__clang_minor__)
+#elif defined(__GNUC__)
+#define RNNTS__CC "gcc-" RNNTS__STR(__GNUC__) "." RNNTS__STR(__GNUC_MINOR__)
+#else
+#define RNNTS__CC "cc"
+#endif
+#ifdef RNNTS_NO_THREADS
+#define RNNTS__THR "threads=none"
+#else
+#define RNNTS__THR "threads=pthreads"
+#endif
+const char *rnnts_build_info(void) { return "rnnts " RNNTS_VERSION_STRING " " RNNTS__ARCH " " RNNTS__SIMD_NAME " " RNNTS__CC " " RNNTS__THR; }
+
+rnnts_result rnnts_selfcheck(char *msg, size_t msg_size) {
+    /* a = b = 1 + 2^-12: a*b = 1 + 2^-11 + 2^-24 rounds to 1 + 2^-11, so a*b - (1 + 2^-11) is 0
+       unfused and 2^-24 when contracted into an fma. */
+    volatile float a = 1.0f + 0x1p-12f, b = 1.0f + 0x1p-12f, c = -(1.0f + 0x1p-11f);
+    volatile float tiny = 0x1p-126f, sub = 0x1p-140f, one = 1.0f;
+    float fused = a * b + c;
+    float ftz = tiny * 0.5f;     /* a subnormal result: 0 under flush-to-zero */
+    float daz = sub * one;       /* a subnormal input: 0 under denormals-are-zero */
+    int bad_c = fused != 0.0f, bad_f = ftz == 0.0f, bad_d = daz == 0.0f;
+    if (msg && msg_size)
+        snprintf(msg, msg_size, "contraction %s, flush-to-zero %s, denormals-are-zero %s", bad_c ? "ON (breaks N3)" : "off",
+                 bad_f ? "ON (breaks N8)" : "off", bad_d ? "ON (breaks N8)" : "off");
+    return bad_c || bad_f || bad_d ? RNNTS_ERR_STATE : RNNTS_OK;
+}
+
+#if defined(RNNTS__GCC_PUSHED)
+#pragma GCC pop_options
+#undef RNNTS__GCC_PUSHED
+#endif
+#endif /* RNNTS_IMPLEMENTATION_INCLUDED */
+#endif /* RNNTS_IMPLEMENTATION */
+
+/*
+MIT License. Copyright (c) 2026 the rnnts authors.
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions: The above copyright notice and this
+permission notice shall be included in all copies or substantial portions of the Software.
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES
+OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+*/
