@@ -736,11 +736,11 @@ struct rnnts_pool {
     int ntasks;
 #endif
 };
+#ifndef RNNTS_NO_THREADS
 static void rnnts__run_range(rnnts__task_fn fn, void *ctx, int ntasks, int w, int n) {
     int a = (int)((long long)ntasks * w / n), b = (int)((long long)ntasks * (w + 1) / n);
     for (int t = a; t < b; t++) fn(ctx, t);
 }
-#ifndef RNNTS_NO_THREADS
 typedef struct { rnnts_pool *pool; int w; } rnnts__worker_arg;
 static void *rnnts__worker(void *arg) {
     rnnts__worker_arg *wa = (rnnts__worker_arg *)arg;

@@ -1,0 +1,93 @@
+# rnnts — build, test, examples. `make help` lists the targets.
+CC       ?= gcc
+CXX      ?= g++
+ARMCC    ?= aarch64-linux-gnu-gcc
+QEMU     ?= qemu-aarch64-static
+PYTHON   ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+# The numerics contract (N1): no contraction, ever.
+STD      := -std=c11 -O2 -ffp-contract=off
+WARN     := -Wall -Wextra -Werror
+AVX2     := -mavx2 -mfma
+SCALAR   := -DRNNTS_SIMD=1 -fno-tree-vectorize
+LIBS     := -lm -lpthread
+B        := build
+HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
+NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
+
+.PHONY: all help test test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+
+all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
+
+help:                                    ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  %-15s %s\n", $$1, $$2}'
+
+deps:                                    ## install the Debian packages the tests need (root or sudo)
+	@sh .ci/deps.sh
+
+$(B):
+	@mkdir -p $(B)
+
+examples: $(B)/train_parity              ## build the examples
+
+$(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+
+run-example: $(B)/train_parity           ## train a small network on 3-parity and print loss and accuracy
+	./$(B)/train_parity
+
+# ---- tests -------------------------------------------------------------------------------
+test: test-header test-unit test-golden test-arm test-torch   ## run every test
+	@echo "== all tests passed"
+
+test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
+	@sh tests/header_checks.sh
+
+$(B)/kernel_dump_scalar: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
+	$(CC) $(STD) $(SCALAR) $(WARN) $< -o $@ $(LIBS)
+$(B)/kernel_dump_native: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+$(B)/test_unit: tests/test_*.c tests/kernel_cases.h rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
+
+test-unit: $(B)/test_unit $(B)/kernel_dump_scalar   ## Criterion unit tests (SIMD vs scalar, gradients, threads, math, errors)
+	RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar ./$(B)/test_unit --jobs 2
+
+$(B)/golden_scalar: tests/golden.c rnnts.h | $(B)
+	$(CC) $(STD) $(SCALAR) $(WARN) $< -o $@ $(LIBS)
+$(B)/golden_native: tests/golden.c rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+$(B)/golden_arm_scalar: tests/golden.c rnnts.h | $(B)
+	$(ARMCC) $(STD) $(SCALAR) $(WARN) -static $< -o $@ $(LIBS)
+$(B)/golden_arm_neon: tests/golden.c rnnts.h | $(B)
+	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
+$(B)/kernel_dump_arm_scalar: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
+	$(ARMCC) $(STD) $(SCALAR) $(WARN) -static $< -o $@ $(LIBS)
+$(B)/kernel_dump_arm_neon: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
+	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
+
+test-golden: $(B)/golden_scalar $(B)/golden_native   ## golden hashes, x86-64 scalar and AVX2
+	./$(B)/golden_scalar --expect-simd SCALAR reference/golden.txt
+	./$(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
+
+test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scalar $(B)/kernel_dump_arm_neon $(B)/kernel_dump_scalar   ## aarch64 scalar and NEON under qemu: golden hashes and kernel hashes
+	$(QEMU) $(B)/golden_arm_scalar --expect-simd SCALAR reference/golden.txt
+	$(QEMU) $(B)/golden_arm_neon --expect-simd NEON reference/golden.txt
+	@./$(B)/kernel_dump_scalar | grep -v '^#' > $(B)/kd_x86_scalar.txt
+	@$(QEMU) $(B)/kernel_dump_arm_scalar | grep -v '^#' > $(B)/kd_arm_scalar.txt
+	@$(QEMU) $(B)/kernel_dump_arm_neon | grep -v '^#' > $(B)/kd_arm_neon.txt
+	@cmp $(B)/kd_x86_scalar.txt $(B)/kd_arm_scalar.txt && cmp $(B)/kd_x86_scalar.txt $(B)/kd_arm_neon.txt \
+	  && echo "kernel hashes: aarch64 scalar and NEON equal x86-64 scalar ($$(wc -l < $(B)/kd_x86_scalar.txt) cases)"
+
+$(B)/grad_dump: tests/grad_dump.c rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+
+test-torch: $(B)/grad_dump               ## PyTorch cross-check of loss and gradients (skipped without python3-torch)
+	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
+	  PYTHON=$(PYTHON) sh reference/run_torch_check.sh $(B); \
+	else echo "SKIPPED: PyTorch cross-check ($(PYTHON) cannot import torch; 'make deps' installs python3-torch)"; fi
+
+golden-update: $(B)/golden_scalar        ## regenerate reference/golden.txt (deliberately; commit says why)
+	./$(B)/golden_scalar --write reference/golden.txt
+
+clean:                                   ## remove build/
+	rm -rf $(B)

@@ -1,0 +1,408 @@
+/* golden: the plain-C golden test of rnnts (DESIGN §11). No test framework, only rnnts.h + libc,
+   libm and pthreads, so that it also builds as a static aarch64 binary and runs under qemu.
+
+   It runs a few small fixed configurations and hashes (XXH3-64, seed 0, raw little-endian float
+   bits, NaN canonicalised, rnnts_xxh3_64) what they produce:
+       init          initial parameters (the `param` array = model-file tensor order)
+       h0            the initial state the forward pass drew, [B][H]
+       logits        forward readout of the active heads, [n_active][B][2]
+       loss          forward loss (1 float)
+       grad          the whole gradient array (rnnts_rnn_param_count floats)
+       stream_out    stream-mode readout, [M][K][B][2]
+       stream_states stream-mode states, [M+1][B][H]
+       model         bytes of the saved model (rnnts_rnn_save_mem) at initialisation
+       train_losses  the 20 losses of a short plain-SGD run (p -= 0.05 g, zero diagonal after each
+                     step, batch and labels pure functions of (seed, step), h0 drawn with draw = step)
+       train_params  the parameters after those 20 steps
+       train_model   bytes of the saved model after those 20 steps
+   Every configuration runs with thread pools of 1, 2, 3 and 8 threads; all must give the same bits.
+
+   Usage:
+       golden [--check] [--expect-simd SCALAR|AVX2|NEON] [GOLDEN_FILE]    compare (default)
+       golden --write GOLDEN_FILE                                          regenerate (make golden-update)
+   GOLDEN_FILE defaults to reference/golden.txt. Output: "# <build info>", one line per check
+   "ok|FAIL <config> <quantity> <hash>", and last "N passed, N failed"; exit 0 iff none failed. */
+#define RNNTS_IMPLEMENTATION
+#include "../rnnts.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The SGD update below must stay unfused (N3) even when this file is built without
+   -ffp-contract=off (GCC's gnu11 default fuses across statements on aarch64 and with -mfma). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#define N_STEPS 20
+#define LR 0.05f
+#define EVAL_DRAW 1000u /* step index of the batch used for the single forward/backward/stream */
+#define MAX_ACTIVE 3
+
+typedef struct gcase {
+    const char *name;
+    rnnts_variant variant;
+    rnnts_activation act;
+    int train_tau;
+    float fixed_tau;
+    float tau_init;
+    int kc;
+    int H, K, B, M;
+    int n_active;
+    int active[MAX_ACTIVE];
+    uint64_t seed;
+} gcase;
+
+/* H in {1,7,24,33}, B in {1,5,19}, M in {1,4,9}, K in {1,3}; heads active in unsorted orders. */
+static const gcase CASES[] = {
+    /* name             variant                 activation          tt  ftau  tinit kc  H   K  B   M  na active     seed */
+    {"default_lrelu",   RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 24, 3, 5, 9, 2, {2, 0, 0}, 11},
+    {"mod_lrelu",       RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 33, 3, 19, 4, 3, {1, 2, 0}, 12},
+    {"default_relu",    RNNTS_VARIANT_DEFAULT, RNNTS_ACT_RELU,      1, 1.0f, 1.0f, 0, 7, 1, 19, 9, 1, {0, 0, 0}, 13},
+    {"mod_tanh",        RNNTS_VARIANT_MOD,     RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 24, 3, 1, 4, 2, {2, 1, 0}, 14},
+    {"default_sigmoid", RNNTS_VARIANT_DEFAULT, RNNTS_ACT_SIGMOID,   1, 1.0f, 1.0f, 0, 33, 1, 5, 9, 1, {0, 0, 0}, 15},
+    {"fixed_tau",       RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      0, 2.5f, 1.0f, 0, 24, 3, 19, 4, 3, {2, 0, 1}, 16},
+    {"ct3_mod",         RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 3, 33, 3, 5, 4, 2, {0, 2, 0}, 17},
+    {"tau_clamp_mod",   RNNTS_VARIANT_MOD,     RNNTS_ACT_SIGMOID,   1, 1.0f, 0.5f, 0, 7, 3, 5, 9, 3, {1, 0, 2}, 18},
+    {"tiny_h1",         RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 1, 1, 1, 1, 1, {0, 0, 0}, 19},
+};
+#define N_CASES ((int)(sizeof CASES / sizeof CASES[0]))
+
+static const char *const QUANT[] = {"init",       "h0",           "logits",       "loss",
+                                    "grad",       "stream_out",   "stream_states", "model",
+                                    "train_losses", "train_params", "train_model"};
+#define N_QUANT ((int)(sizeof QUANT / sizeof QUANT[0]))
+
+static const int THREADS[] = {1, 2, 3, 8};
+#define N_THREADS ((int)(sizeof THREADS / sizeof THREADS[0]))
+
+/* ---- hashing ------------------------------------------------------------------------------- */
+/* XXH3-64 of the little-endian bits of x[0..n), every NaN replaced by 0x7fc00000. */
+static uint64_t hash_floats(const float *x, size_t n) {
+    unsigned char *buf = (unsigned char *)malloc(n * 4 + 1);
+    uint64_t h;
+    if (!buf) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &x[i], 4);
+        if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu) != 0) u = 0x7fc00000u;
+        buf[4 * i + 0] = (unsigned char)(u & 0xff);
+        buf[4 * i + 1] = (unsigned char)((u >> 8) & 0xff);
+        buf[4 * i + 2] = (unsigned char)((u >> 16) & 0xff);
+        buf[4 * i + 3] = (unsigned char)(u >> 24);
+    }
+    h = rnnts_xxh3_64(buf, n * 4);
+    free(buf);
+    return h;
+}
+
+static void die(const char *what, const gcase *c, const rnnts_error *err) {
+    fprintf(stderr, "golden: %s failed for %s: %s\n", what, c ? c->name : "-", err ? err->msg : "");
+    exit(2);
+}
+
+/* ---- data: pure functions of (seed, step) --------------------------------------------------- */
+/* input[t*B+b] = bit from key(seed, DATA, step, 0), draw t*B+b.
+   Label of active head a for sequence b: the parity of the last (heads[a] + 2) bits (capped at M),
+   XOR a noise bit from key(seed, DATA, step, 1), draw a*B+b, that is 1 with probability 1/8. */
+static void make_batch(const gcase *c, uint64_t step, float *input, int *labels) {
+    uint64_t kin = rnnts_rng_key(c->seed, RNNTS_PURPOSE_DATA, step, 0);
+    uint64_t klab = rnnts_rng_key(c->seed, RNNTS_PURPOSE_DATA, step, 1);
+    int B = c->B, M = c->M;
+    for (int t = 0; t < M; t++)
+        for (int b = 0; b < B; b++)
+            input[(size_t)t * B + b] = rnnts_rng_uniform(kin, (uint64_t)t * B + b) < 0.5f ? 1.0f : 0.0f;
+    for (int a = 0; a < c->n_active; a++) {
+        int n = c->active[a] + 2;
+        if (n > M) n = M;
+        for (int b = 0; b < B; b++) {
+            int y = 0;
+            for (int t = M - n; t < M; t++) y ^= input[(size_t)t * B + b] != 0.0f;
+            if (rnnts_rng_uniform(klab, (uint64_t)a * B + b) < 0.125f) y ^= 1;
+            labels[(size_t)a * B + b] = y;
+        }
+    }
+}
+
+/* ---- one configuration with one pool -------------------------------------------------------- */
+static void run_case(const gcase *c, rnnts_pool *pool, uint64_t out[N_QUANT]) {
+    rnnts_rnn_config cfg = rnnts_rnn_config_default();
+    rnnts_error err;
+    rnnts_rnn *net;
+    rnnts_rnn_ws *ws;
+    rnnts_batch bt;
+    int B = c->B, M = c->M, H = c->H, K = c->K, na = c->n_active;
+    float loss, losses[N_STEPS];
+    void *bytes;
+    size_t nbytes, np;
+    int q = 0;
+
+    cfg.hidden = H;
+    cfg.heads = K;
+    cfg.variant = c->variant;
+    cfg.activation = c->act;
+    cfg.train_tau = c->train_tau;
+    cfg.fixed_tau = c->fixed_tau;
+    cfg.tau_init = c->tau_init;
+    cfg.k_continuous = c->kc;
+    if (rnnts_rnn_create(&cfg, c->seed, NULL, &net, &err) != RNNTS_OK) die("rnnts_rnn_create", c, &err);
+    if (rnnts_rnn_ws_create(net, B, M, NULL, &ws, &err) != RNNTS_OK) die("rnnts_rnn_ws_create", c, &err);
+    np = net->n_param;
+    if (np != rnnts_rnn_param_count(&cfg)) die("param count", c, NULL);
+
+    float *input = (float *)malloc((size_t)M * B * sizeof(float));
+    int *labels = (int *)malloc((size_t)na * B * sizeof(int));
+    float *h0 = (float *)malloc((size_t)B * H * sizeof(float));
+    float *logits = (float *)malloc((size_t)na * B * 2 * sizeof(float));
+    float *grad = (float *)malloc(np * sizeof(float));
+    float *sout = (float *)malloc((size_t)M * K * B * 2 * sizeof(float));
+    float *sst = (float *)malloc((size_t)(M + 1) * B * H * sizeof(float));
+    if (!input || !labels || !h0 || !logits || !grad || !sout || !sst) die("malloc", c, NULL);
+
+    memset(&bt, 0, sizeof bt);
+    bt.batch = B;
+    bt.len = M;
+    bt.input = input;
+    bt.h0 = NULL;
+    bt.h0_seed = c->seed;
+    bt.n_active = na;
+    bt.heads = c->active;
+    bt.labels = labels;
+
+    /* initial parameters */
+    out[q++] = hash_floats(net->param, np);
+
+    /* one forward/backward and one stream pass on the evaluation batch */
+    make_batch(c, EVAL_DRAW, input, labels);
+    bt.h0_draw = EVAL_DRAW;
+    if (rnnts_rnn_forward(ws, net, &bt, pool, logits, &loss, &err) != RNNTS_OK) die("rnnts_rnn_forward", c, &err);
+    if (rnnts_rnn_ws_h0(ws, h0) != RNNTS_OK) die("rnnts_rnn_ws_h0", c, NULL);
+    out[q++] = hash_floats(h0, (size_t)B * H);
+    out[q++] = hash_floats(logits, (size_t)na * B * 2);
+    out[q++] = hash_floats(&loss, 1);
+    if (rnnts_rnn_backward(ws, net, pool, grad, &err) != RNNTS_OK) die("rnnts_rnn_backward", c, &err);
+    out[q++] = hash_floats(grad, np);
+    if (rnnts_rnn_stream(ws, net, &bt, pool, sout, sst, &err) != RNNTS_OK) die("rnnts_rnn_stream", c, &err);
+    out[q++] = hash_floats(sout, (size_t)M * K * B * 2);
+    out[q++] = hash_floats(sst, (size_t)(M + 1) * B * H);
+
+    /* saved model */
+    if (rnnts_rnn_save_mem(net, &bytes, &nbytes, &err) != RNNTS_OK) die("rnnts_rnn_save_mem", c, &err);
+    out[q++] = rnnts_xxh3_64(bytes, nbytes);
+    rnnts_free(&net->alloc, bytes);
+
+    /* 20 steps of plain SGD */
+    for (int s = 0; s < N_STEPS; s++) {
+        make_batch(c, (uint64_t)s, input, labels);
+        bt.h0_draw = (uint64_t)s;
+        if (rnnts_rnn_forward(ws, net, &bt, pool, NULL, &loss, &err) != RNNTS_OK) die("rnnts_rnn_forward (train)", c, &err);
+        if (rnnts_rnn_backward(ws, net, pool, grad, &err) != RNNTS_OK) die("rnnts_rnn_backward (train)", c, &err);
+        losses[s] = loss;
+        for (size_t i = 0; i < np; i++) {
+            float d = LR * grad[i]; /* unfused: p - (0.05*g) rounded twice */
+            net->param[i] = net->param[i] - d;
+        }
+        rnnts_rnn_zero_diag(net);
+    }
+    out[q++] = hash_floats(losses, N_STEPS);
+    out[q++] = hash_floats(net->param, np);
+    if (rnnts_rnn_save_mem(net, &bytes, &nbytes, &err) != RNNTS_OK) die("rnnts_rnn_save_mem (trained)", c, &err);
+    out[q++] = rnnts_xxh3_64(bytes, nbytes);
+    rnnts_free(&net->alloc, bytes);
+    if (q != N_QUANT) die("quantity count", c, NULL);
+
+    free(input); free(labels); free(h0); free(logits); free(grad); free(sout); free(sst);
+    rnnts_rnn_ws_destroy(ws);
+    rnnts_rnn_destroy(net);
+}
+
+/* ---- golden file ----------------------------------------------------------------------------- */
+typedef struct gline {
+    char cfg[64], quant[64];
+    uint64_t hash;
+    int used;
+} gline;
+
+static gline *read_golden(const char *path, int *n_out) {
+    FILE *f = fopen(path, "r");
+    char line[512];
+    gline *g = NULL;
+    int n = 0, cap = 0, lineno = 0;
+    *n_out = -1;
+    if (!f) return NULL;
+    while (fgets(line, sizeof line, f)) {
+        char a[64], b[64], h[64], extra[8];
+        char *p = line;
+        lineno++;
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p == '#' || *p == '\n' || *p == '\r' || *p == 0) continue;
+        if (sscanf(p, "%63s %63s %63s %7s", a, b, h, extra) != 3 || strlen(h) != 16 ||
+            strspn(h, "0123456789abcdef") != 16) {
+            fprintf(stderr, "golden: %s:%d: malformed line\n", path, lineno);
+            fclose(f);
+            free(g);
+            return NULL;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            g = (gline *)realloc(g, (size_t)cap * sizeof *g);
+            if (!g) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
+        }
+        snprintf(g[n].cfg, sizeof g[n].cfg, "%s", a);
+        snprintf(g[n].quant, sizeof g[n].quant, "%s", b);
+        g[n].hash = strtoull(h, NULL, 16);
+        g[n].used = 0;
+        n++;
+    }
+    fclose(f);
+    *n_out = n;
+    if (!g) g = (gline *)malloc(sizeof *g);
+    return g;
+}
+
+static int write_golden(const char *path, uint64_t (*h)[N_QUANT]) {
+    char tmp[4096];
+    FILE *f;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (!f) { fprintf(stderr, "golden: cannot write %s\n", tmp); return 1; }
+    fprintf(f, "# rnnts golden hashes (DESIGN §3 N9, §11): <config> <quantity> <XXH3-64 seed 0 of raw LE float bits>\n");
+    fprintf(f, "# Written by `tests/golden.c --write` (make golden-update) with: %s\n", rnnts_build_info());
+    fprintf(f, "# Configurations and quantities are defined in tests/golden.c; see reference/README.md.\n");
+    for (int c = 0; c < N_CASES; c++)
+        for (int q = 0; q < N_QUANT; q++)
+            fprintf(f, "%s %s %016llx\n", CASES[c].name, QUANT[q], (unsigned long long)h[c][q]);
+    if (fflush(f) != 0 || ferror(f)) { fclose(f); remove(tmp); fprintf(stderr, "golden: write error\n"); return 1; }
+    if (fclose(f) != 0) { remove(tmp); fprintf(stderr, "golden: write error\n"); return 1; }
+    if (rename(tmp, path) != 0) { remove(tmp); fprintf(stderr, "golden: cannot rename %s to %s\n", tmp, path); return 1; }
+    return 0;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0; /* C11; wall clock is fine here */
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void usage(void) {
+    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|NEON] [GOLDEN_FILE]\n"
+                    "       golden --write GOLDEN_FILE\n");
+    exit(2);
+}
+
+int main(int argc, char **argv) {
+    const char *path = "reference/golden.txt", *expect = NULL;
+    int write = 0, passed = 0, failed = 0, have_path = 0;
+    static uint64_t hashes[N_THREADS][N_CASES][N_QUANT];
+    char scmsg[256];
+    double t0 = now_s();
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--check")) {
+            if (i + 1 < argc && argv[i + 1][0] != '-') { path = argv[++i]; have_path = 1; }
+        } else if (!strcmp(argv[i], "--write")) {
+            if (i + 1 >= argc) usage();
+            write = 1;
+            path = argv[++i];
+            have_path = 1;
+        } else if (!strcmp(argv[i], "--expect-simd")) {
+            if (i + 1 >= argc) usage();
+            expect = argv[++i];
+        } else if (argv[i][0] == '-') {
+            usage();
+        } else {
+            if (have_path) usage();
+            path = argv[i];
+            have_path = 1;
+        }
+    }
+
+    printf("# %s\n", rnnts_build_info());
+    fflush(stdout);
+
+    /* the build and the floating-point environment */
+    if (expect) {
+        int ok = !strcmp(rnnts_simd_name(), expect);
+        printf("%s build simd %s%s%s\n", ok ? "ok" : "FAIL", rnnts_simd_name(), ok ? "" : " expected ", ok ? "" : expect);
+        ok ? passed++ : failed++;
+    }
+    {
+        int ok = rnnts_selfcheck(scmsg, sizeof scmsg) == RNNTS_OK;
+        printf("%s build selfcheck %s\n", ok ? "ok" : "FAIL", scmsg);
+        ok ? passed++ : failed++;
+    }
+
+    /* compute everything with every pool size */
+    for (int t = 0; t < N_THREADS; t++) {
+        rnnts_pool *pool;
+        rnnts_error err;
+        if (rnnts_pool_create(THREADS[t], NULL, &pool, &err) != RNNTS_OK) die("rnnts_pool_create", NULL, &err);
+        for (int c = 0; c < N_CASES; c++) run_case(&CASES[c], pool, hashes[t][c]);
+        rnnts_pool_destroy(pool);
+    }
+
+    if (write) {
+        for (int c = 0; c < N_CASES; c++)
+            for (int q = 0; q < N_QUANT; q++)
+                for (int t = 1; t < N_THREADS; t++)
+                    if (hashes[t][c][q] != hashes[0][c][q]) {
+                        fprintf(stderr, "golden: %s %s differs between 1 and %d threads; not writing\n",
+                                CASES[c].name, QUANT[q], THREADS[t]);
+                        return 1;
+                    }
+        if (failed) { fprintf(stderr, "golden: build checks failed; not writing\n"); return 1; }
+        if (write_golden(path, hashes[0])) return 1;
+        printf("wrote %s: %d configs x %d quantities\n", path, N_CASES, N_QUANT);
+        return 0;
+    }
+
+    {
+        int ng;
+        gline *g = read_golden(path, &ng);
+        if (!g) {
+            printf("FAIL golden-file %s unreadable\n", path);
+            failed++;
+            ng = 0;
+        }
+        for (int c = 0; c < N_CASES; c++)
+            for (int q = 0; q < N_QUANT; q++) {
+                uint64_t h = hashes[0][c][q];
+                int found = -1, thr_ok = 1;
+                char why[256] = "";
+                for (int t = 1; t < N_THREADS; t++)
+                    if (hashes[t][c][q] != h) {
+                        size_t l = strlen(why);
+                        snprintf(why + l, sizeof why - l, " threads=%d:%016llx", THREADS[t],
+                                 (unsigned long long)hashes[t][c][q]);
+                        thr_ok = 0;
+                    }
+                for (int i = 0; i < ng; i++)
+                    if (!strcmp(g[i].cfg, CASES[c].name) && !strcmp(g[i].quant, QUANT[q])) { found = i; break; }
+                if (found >= 0) g[found].used = 1;
+                if (thr_ok && found >= 0 && g[found].hash == h) {
+                    printf("ok %s %s %016llx\n", CASES[c].name, QUANT[q], (unsigned long long)h);
+                    passed++;
+                } else {
+                    printf("FAIL %s %s %016llx", CASES[c].name, QUANT[q], (unsigned long long)h);
+                    if (found < 0) printf(" expected (missing from %s)", path);
+                    else if (g[found].hash != h) printf(" expected %016llx", (unsigned long long)g[found].hash);
+                    if (!thr_ok) printf(" (threads=1; differs:%s)", why);
+                    printf("\n");
+                    failed++;
+                }
+            }
+        for (int i = 0; i < ng; i++)
+            if (!g[i].used) {
+                printf("FAIL %s %s %016llx expected but not computed (stale golden file)\n", g[i].cfg, g[i].quant,
+                       (unsigned long long)g[i].hash);
+                failed++;
+            }
+        free(g);
+    }
+    printf("# %d configs x %d quantities x threads {1,2,3,8}: %.2f s\n", N_CASES, N_QUANT, now_s() - t0);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Header hygiene: compiles as C11 and C++17 with gcc and clang under -Wall -Wextra -Werror (scalar
+# and, where the CPU has it, AVX2), links a program of two C files that both include the header,
+# and checks the feature switches with nm. Prints "N passed, N failed".
+set -u
+B=${B:-build}
+mkdir -p "$B/hdr"
+T="$B/hdr"
+pass=0; fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\nint main(void){ return rnnts_selfcheck(0,0) != RNNTS_OK; }\n' > "$T/impl.c"
+cp "$T/impl.c" "$T/impl.cc"
+for cc in "gcc -std=c11" "clang -std=c11" "g++ -std=c++17" "clang++ -std=c++17"; do
+  for simd in "-DRNNTS_SIMD=1" "-mavx2 -mfma"; do
+    src="$T/impl.c"; case "$cc" in *++*) src="$T/impl.cc";; esac
+    if $cc $simd -O2 -ffp-contract=off -Wall -Wextra -Werror -I. "$src" -o "$T/a.out" -lm -lpthread 2> "$T/err.txt"; then
+      ok "compile: $cc $simd"
+    else bad "compile: $cc $simd"; head -5 "$T/err.txt"; fi
+  done
+done
+# Two translation units: one with the implementation, one with only the API.
+printf '#include "rnnts.h"\nconst char *other(void){ return rnnts_build_info(); }\n' > "$T/other.c"
+printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\n#include <stdio.h>\nconst char *other(void);\nint main(void){ puts(other()); return 0; }\n' > "$T/main.c"
+if gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -I. "$T/main.c" "$T/other.c" -o "$T/two" -lm -lpthread && "$T/two" >/dev/null; then
+  ok "two C files, one implementation: links and runs"; else bad "two C files link"; fi
+# Feature switches leave no symbols behind.
+rm -f "$T/nothr.o" "$T/nostdio.o"
+gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -DRNNTS_NO_THREADS -I. -c "$T/impl.c" -o "$T/nothr.o" || bad "compile with RNNTS_NO_THREADS"
+if [ ! -f "$T/nothr.o" ] || nm "$T/nothr.o" | grep -q pthread; then bad "RNNTS_NO_THREADS leaves pthread symbols"; else ok "RNNTS_NO_THREADS: no pthread symbols"; fi
+gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -DRNNTS_NO_STDIO -I. -c "$T/impl.c" -o "$T/nostdio.o" || bad "compile with RNNTS_NO_STDIO"
+if [ ! -f "$T/nostdio.o" ] || nm "$T/nostdio.o" | grep -Eq ' U (fopen|fwrite|fread|rename|remove)$| T rnnts_rnn_save$| T rnnts_rnn_load$'; then
+  bad "RNNTS_NO_STDIO leaves file I/O symbols"; else ok "RNNTS_NO_STDIO: no file I/O symbols"; fi
+# No libm transcendental is referenced (N5).
+if [ ! -f "$T/nothr.o" ] || nm "$T/nothr.o" | grep -Eq ' U (expf?|logf?|tanhf?|sinf?|cosf?|powf?|exp2f?|log2f?)$'; then
+  bad "a libm transcendental is referenced"; nm "$T/nothr.o" | grep ' U '; else ok "no libm transcendental referenced"; fi
+# An unavailable ISA is an #error.
+if gcc -std=c11 -DRNNTS_SIMD=3 -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=NEON on x86-64 must not compile"; else ok "RNNTS_SIMD=NEON on x86-64 is an #error"; fi
+if gcc -std=c11 -DRNNTS_SIMD=2 -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=AVX2 without -mavx2 must not compile"; else ok "RNNTS_SIMD=AVX2 without -mavx2 is an #error"; fi
+if gcc -std=c11 -ffast-math -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "-ffast-math must not compile"; else ok "-ffast-math is an #error"; fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
