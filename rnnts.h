@@ -879,13 +879,20 @@ static void rnnts__gemm_6x16(int K, const float *A, size_t lda, int mr, const fl
     rnnts__vf_store(c1, x10); rnnts__vf_store(c1 + 8, x11);
     rnnts__vf_store(C, x00); rnnts__vf_store(C + 8, x01);
 }
-/* C[i][0..ncols) += A[i][0..K) B[0..K)[0..ncols) for rows i in [i0, i1); ncols a multiple of 16. */
+/* C[i][0..ncols) += A[i][0..K) B[0..K)[0..ncols) for rows i in [i0, i1); ncols a multiple of 16.
+   Blocked over k in chunks of RNNTS__KC (the B block stays in L2, the A panel in L1); C holds the
+   partial sums between chunks, so every element still adds its terms in ascending k. */
+#define RNNTS__KC 256
 static void rnnts__gemm_rows(int i0, int i1, int K, const float *A, size_t lda, const float *B, size_t ldb,
                              float *C, size_t ldc, int ncols) {
-    for (int i = i0; i < i1; i += RNNTS__MR) {
-        int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
-        for (int n = 0; n < ncols; n += RNNTS__NR)
-            rnnts__gemm_6x16(K, A + (size_t)i * lda, lda, mr, B + n, ldb, C + (size_t)i * ldc + n, ldc);
+    for (int k0 = 0; k0 < K; k0 += RNNTS__KC) {
+        int kc = RNNTS__MIN(RNNTS__KC, K - k0);
+        for (int i = i0; i < i1; i += RNNTS__MR) {
+            int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
+            for (int n = 0; n < ncols; n += RNNTS__NR)
+                rnnts__gemm_6x16(kc, A + (size_t)i * lda + k0, lda, mr, B + (size_t)k0 * ldb + n, ldb,
+                                 C + (size_t)i * ldc + n, ldc);
+        }
     }
 }
 
