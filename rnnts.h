@@ -44,6 +44,16 @@
             ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7));
           - BPTT: time runs backwards; weight gradients accumulate over t = M-1 .. 0, and within a
             step over b = 0 .. B-1 (see >>rnn for every gradient).
+          Every reduction in this file, with its order (b = batch index, t = time step, i/j = neuron):
+            forward  u[i][b]   = b_i, then + W[i][j] h[j][b] for j = 0..H-1 (fma), then + (w_in_i s_b + b_in_i)
+            readout  l[r][b]   = c_r, then + V[r][i] h[i][b] for i = 0..H-1 (fma)
+            loss     L_a       = canon_b(ce_b) / B;  loss = ((0 + L_0) + L_1) + ... over active heads in order
+            g_M      g[i][b]   = 0, then + V[a,c][i] dl[a,c][b] for a in head order, c = 0, 1 (fma)
+            dh_t     g[j][b]   = alpha_j da[j][b], then + W[i][j] du[i][b] for i = 0..H-1 (fma)
+            dW       dW[i][j]  = 0, then + du_t[i][b] h_t[j][b] for t = L-1..0, b = 0..B-1 (fma)
+            db, db_in, dw_in, dtau: per neuron, lane l of 8 takes b = l (mod 8), over t = L-1..0 then
+                       ascending b; lanes combined by the canonical tree (dtau then / tau_hat^2)
+            dV, dc   canon_b(dl[c][b] h_M[i][b]) and canon_b(dl[c][b]) (lane form, one step)
        N5 no libm transcendental anywhere: own exp/log/tanh/sigmoid/sin/cos, <= 2 ulp.
        N6 threads split only independent outputs; results do not depend on the thread count.
        N7 random numbers are integer hashes of (seed, purpose, indices): u = (x >> 40) * 2^-24.
