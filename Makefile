@@ -1,6 +1,7 @@
 # rnnts — build, test, examples. `make help` lists the targets.
-CC       ?= gcc
-CXX      ?= g++
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
 ARMCC    ?= aarch64-linux-gnu-gcc
 QEMU     ?= qemu-aarch64-static
 PYTHON   ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)

@@ -478,6 +478,14 @@ static rnnts_result rnnts__ok(rnnts_error *err) {
     return RNNTS_OK;
 }
 
+/* Copies a NUL-terminated string into dst[cap], truncating. */
+static void rnnts__strcpy(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (!cap) return;
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
 static uint32_t rnnts__f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static float rnnts__u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 static int rnnts__isfinite(float f) { return (rnnts__f2u(f) & 0x7f800000u) != 0x7f800000u; }
@@ -2024,7 +2032,7 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
             rnnts__st_entry e;
             int have_dtype = 0, have_shape = 0, have_off = 0, f3 = 1;
             memset(&e, 0, sizeof e);
-            snprintf(e.name, sizeof e.name, "%s", key);
+            rnnts__strcpy(e.name, sizeof e.name, key);
             for (int q = 0; q < *n_ent; q++)
                 if (strcmp(ent[q].name, key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "header: tensor \"%s\" twice", key);
             if (*n_ent >= max_ent) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: more than %d tensors", max_ent);
@@ -2252,9 +2260,9 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
         a.free(scratch, a.user);
         if (strcmp(want, mv) != 0) { r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "checksum_xxh3 is %s, the parameters hash to %s", mv, want); goto fail; }
     }
-    if ((mv = rnnts__meta_get(meta, n_meta, "task"))) snprintf(net->meta.task, sizeof net->meta.task, "%s", mv);
-    if ((mv = rnnts__meta_get(meta, n_meta, "curriculum"))) snprintf(net->meta.curriculum, sizeof net->meta.curriculum, "%s", mv);
-    if ((mv = rnnts__meta_get(meta, n_meta, "ns"))) snprintf(net->meta.ns, sizeof net->meta.ns, "%s", mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "task"))) rnnts__strcpy(net->meta.task, sizeof net->meta.task, mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "curriculum"))) rnnts__strcpy(net->meta.curriculum, sizeof net->meta.curriculum, mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "ns"))) rnnts__strcpy(net->meta.ns, sizeof net->meta.ns, mv);
     if ((mv = rnnts__meta_get(meta, n_meta, "seed"))) net->meta.seed = strtoull(mv, NULL, 10);
     if ((mv = rnnts__meta_get(meta, n_meta, "epoch")) && rnnts__parse_int(mv, 0, 1L << 30, &v)) net->meta.epoch = (int)v;
     a.free(ent, a.user);

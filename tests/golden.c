@@ -68,6 +68,8 @@ static const gcase CASES[] = {
     {"ct3_mod",         RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 3, 33, 3, 5, 4, 2, {0, 2, 0}, 17},
     {"tau_clamp_mod",   RNNTS_VARIANT_MOD,     RNNTS_ACT_SIGMOID,   1, 1.0f, 0.5f, 0, 7, 3, 5, 9, 3, {1, 0, 2}, 18},
     {"tiny_h1",         RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 1, 1, 1, 1, 1, {0, 0, 0}, 19},
+    /* H > RNNTS__KC (256): the k-blocked products carry partial sums across blocks. */
+    {"wide_kblock",     RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 300, 2, 9, 3, 2, {1, 0, 0}, 20},
 };
 #define N_CASES ((int)(sizeof CASES / sizeof CASES[0]))
 

@@ -19,6 +19,10 @@ for cc in "gcc -std=c11" "clang -std=c11" "g++ -std=c++17" "clang++ -std=c++17";
     else bad "compile: $cc $simd"; head -5 "$T/err.txt"; fi
   done
 done
+for opt in -O0 -O1 -O3; do
+  if gcc -std=c11 $opt -mavx2 -mfma -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/impl.c" -o "$T/o.o" 2> "$T/err.txt"; then
+    ok "compile: gcc -std=c11 $opt -mavx2 -mfma"; else bad "compile: gcc $opt"; head -5 "$T/err.txt"; fi
+done
 # Two translation units: one with the implementation, one with only the API.
 printf '#include "rnnts.h"\nconst char *other(void){ return rnnts_build_info(); }\n' > "$T/other.c"
 printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\n#include <stdio.h>\nconst char *other(void);\nint main(void){ puts(other()); return 0; }\n' > "$T/main.c"
