@@ -150,7 +150,7 @@ typedef struct rnnts_rnn_config {
 typedef struct rnnts_meta {
     char task[32];        /* "parity", "dms" or "" */
     char curriculum[32];  /* "single", "multi", "sliding", "none" or "" */
-    char ns[256];         /* comma-separated list of N, e.g. "2,3,4" */
+    char ns[1024];        /* comma-separated list of N, e.g. "2,3,4" */
     uint64_t seed;
     int epoch;
 } rnnts_meta;
@@ -279,6 +279,112 @@ rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnt
 /* The initial state the last forward/stream used, as [B][H]. */
 rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out);
 
+/* ---- tasks, optimisers, curricula, training (DESIGN §5, §6) ------------------------------ */
+typedef enum rnnts_task { RNNTS_TASK_PARITY = 0, RNNTS_TASK_DMS = 1 } rnnts_task;
+typedef enum rnnts_curriculum {
+    RNNTS_CURR_SINGLE = 0,  /* Ns = [2] -> [3] -> ...; one head reused */
+    RNNTS_CURR_MULTI = 1,   /* Ns = [2] -> [2,3] -> ...; head i serves N = n_start + i (reference "cumulative") */
+    RNNTS_CURR_SLIDING = 2, /* a window of `window` consecutive N sliding by `slide`; heads by position */
+    RNNTS_CURR_NONE = 3     /* one fixed N from scratch */
+} rnnts_curriculum;
+typedef enum rnnts_optimizer { RNNTS_OPT_SGD = 0, RNNTS_OPT_ADAM = 1 } rnnts_optimizer;
+
+/* Longest sequence a batch with largest N = n_max can have: 4 n_max + 1. */
+int rnnts_task_max_len(int n_max);
+/* One batch of a task, every draw a pure function of (seed, purpose, index):
+   M ~ U{Nmax+2 .. 4Nmax+1} (Nmax = largest of ns); parity: per sequence p ~ U[0,1), bits ~ Bernoulli(p),
+   label = parity of the last N bits; DMS: bits ~ Bernoulli(0.5), label = (x[M-N] == x[M-1]).
+   input: [M][batch] (room for rnnts_task_max_len(Nmax) * batch floats); labels: [n_ns][batch].
+   Returns M in *len_out. */
+rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
+                              uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err);
+
+typedef struct rnnts_optim_config {
+    rnnts_optimizer kind;
+    float lr;
+    float momentum;  /* SGD */
+    int nesterov;    /* SGD */
+    float beta1, beta2, eps; /* Adam */
+    float clip;      /* global gradient-norm clip (PyTorch clip_grad_norm_); 0 = off */
+} rnnts_optim_config;
+/* SGD with Nesterov momentum: lr 0.05, momentum 0.1, clip 2 (the reference's RNN training). */
+rnnts_optim_config rnnts_optim_config_sgd(void);
+/* Adam: lr 1e-3, betas (0.9, 0.999), eps 1e-8, clip 2 (the reference's LSTM training). */
+rnnts_optim_config rnnts_optim_config_adam(void);
+rnnts_result rnnts_optim_config_check(const rnnts_optim_config *c, rnnts_error *err);
+
+typedef struct rnnts_optim rnnts_optim;
+/* Optimiser state for the tensors of `net` (state per tensor, created at its first gradient). */
+rnnts_result rnnts_optim_create(const rnnts_optim_config *cfg, const rnnts_rnn *net, const rnnts_allocator *alloc,
+                                rnnts_optim **out, rnnts_error *err);
+void rnnts_optim_destroy(rnnts_optim *o);
+/* One update from grad (rnnts_rnn_param_count floats; modified by the clip). used[t] != 0 for the
+   tensors that received a gradient (t in file order); the others are left alone, as PyTorch skips
+   parameters whose .grad is None. Clip: per-tensor L2 norms, total = L2 of those, coefficient
+   clip / (total + 1e-6) applied when < 1. norm_out (may be NULL): the total norm before clipping.
+   A non-finite gradient leaves net and state unchanged and returns RNNTS_ERR_NONFINITE. */
+rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const unsigned char *used, float *norm_out,
+                              rnnts_error *err);
+
+typedef struct rnnts_train_config {
+    rnnts_task task;
+    rnnts_curriculum curriculum;
+    int n_start;         /* first N; default 2 */
+    int n_add;           /* multi: N added per success; default 1 */
+    int window, slide;   /* sliding: heads in the window (default 5) and slide per success (default 1) */
+    int n_fixed;         /* none: the N trained (default 2) */
+    int batch;           /* default 256 */
+    int steps_per_epoch; /* default 600 */
+    int test_batches;    /* default 50 */
+    int max_epochs;      /* default 1000 */
+    int target_n;        /* stop once this N is solved; 0 = no target */
+    double time_limit_s; /* stop after this wall time (checked between epochs); 0 = none */
+    float threshold;     /* advance when mean accuracy > threshold and accuracy of the largest N > threshold; 98 */
+    rnnts_optim_config optim;
+    uint64_t seed;
+} rnnts_train_config;
+rnnts_train_config rnnts_train_config_default(void);
+rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err);
+
+#define RNNTS_MAX_NS 256
+typedef struct rnnts_epoch_report {
+    int epoch;               /* 1-based epoch just finished */
+    int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS]; /* Ns trained this epoch and their heads */
+    float loss;              /* mean training loss of the epoch */
+    float acc[RNNTS_MAX_NS]; /* test accuracy (percent) per N */
+    float acc_mean;
+    int solved;              /* the advance rule held: a checkpoint of these Ns is due */
+    int done;                /* training is over (target reached, budget spent, or none solved) */
+    double seconds;          /* wall time of the epoch */
+} rnnts_epoch_report;
+
+typedef struct rnnts_trainer rnnts_trainer;
+/* Trainer over `net` (borrowed; the trainer updates it). pool may be NULL. */
+rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net, rnnts_pool *pool,
+                                  const rnnts_allocator *alloc, rnnts_trainer **out, rnnts_error *err);
+void rnnts_trainer_destroy(rnnts_trainer *tr);
+/* Optional progress callback, called after every training step. */
+void rnnts_trainer_on_step(rnnts_trainer *tr, void (*fn)(void *user, int step, int steps, float loss), void *user);
+/* Runs one epoch (training steps, then test batches, then the advance rule). */
+rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err);
+/* The Ns trained next, the epoch count and the global step count. */
+int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max);
+int rnnts_trainer_epochs(const rnnts_trainer *tr);
+/* Accuracy (percent) of net on N = ns[a] read out by heads[a], over `batches` test batches of
+   `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j). */
+rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
+                            int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err);
+#ifndef RNNTS_NO_STDIO
+/* Checkpoint: the network (metadata: task, curriculum, ns solved = the Ns of the last report,
+   epoch) plus optimiser and trainer state, so that rnnts_trainer_resume continues with the same
+   bits as an uninterrupted run. Written atomically. */
+rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err);
+/* Loads a checkpoint written by rnnts_trainer_save: creates the network (*net_out) and a trainer
+   whose configuration comes from the file. */
+rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
+                                  rnnts_trainer **out, rnnts_error *err);
+#endif
+
 /* ---- random draws (N7) ------------------------------------------------------------------- */
 /* Purposes keep streams apart. */
 enum {
@@ -308,6 +414,13 @@ float rnnts_cosf(float x);
 float rnnts_sum_canon(const float *x, size_t n);
 
 /* ---- files ------------------------------------------------------------------------------- */
+/* A named float tensor of up to 4 dimensions (row-major), for writing. */
+typedef struct rnnts_named_tensor {
+    const char *name;
+    int ndim;
+    int64_t shape[4];
+    const float *data;
+} rnnts_named_tensor;
 /* XXH3-64 (seed 0) of a byte buffer, the checksum used in model files. */
 uint64_t rnnts_xxh3_64(const void *data, size_t len);
 
@@ -325,12 +438,6 @@ rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error 
 rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
 /* Writes named float tensors as safetensors atomically (used by tools and tests). Each tensor
    has ndim <= 4 dims. meta_kv: NULL or pairs of strings (key, value), ending with NULL. */
-typedef struct rnnts_named_tensor {
-    const char *name;
-    int ndim;
-    int64_t shape[4];
-    const float *data;
-} rnnts_named_tensor;
 rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n,
                                      const char *const *meta_kv, rnnts_error *err);
 #endif
@@ -1591,6 +1698,471 @@ rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out) {
     return RNNTS_OK;
 }
 
+/* >>tasks ----------------------------------------------------------------------------------- */
+int rnnts_task_max_len(int n_max) { return 4 * n_max + 1; }
+/* Draws: key0 = key(seed, purpose, index, 0): M = Nmax + 2 + (draw 0 mod 3 Nmax); parity's
+   p_b = uniform(key0, 1 + b). key1 = key(seed, purpose, index, 1): bit(t, b) = uniform(key1, t B + b) < p_b
+   (p_b = 0.5 for DMS). */
+rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
+                              uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err) {
+    int nmax = 0, M;
+    uint64_t k0, k1;
+    if (task != RNNTS_TASK_PARITY && task != RNNTS_TASK_DMS)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "task = %d: allowed parity (0), dms (1)", (int)task);
+    if (!ns || n_ns < 1 || n_ns > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "number of N = %d: allowed 1..%d", n_ns, RNNTS_MAX_NS);
+    for (int a = 0; a < n_ns; a++) {
+        if (ns[a] < 1 || ns[a] > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "N = %d: allowed 1..100000", ns[a]);
+        if (ns[a] > nmax) nmax = ns[a];
+    }
+    if (batch < 1 || batch > (1 << 24)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch = %d: allowed 1..%d", batch, 1 << 24);
+    if (!input || !labels || !len_out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "input, labels and len_out must not be NULL");
+    k0 = rnnts_rng_key(seed, purpose, index, 0);
+    k1 = rnnts_rng_key(seed, purpose, index, 1);
+    M = nmax + 2 + (int)(rnnts_rng_u64(k0, 0) % (uint64_t)(3 * nmax));
+    for (int b = 0; b < batch; b++) {
+        float p = task == RNNTS_TASK_PARITY ? rnnts_rng_uniform(k0, 1 + (uint64_t)b) : 0.5f;
+        for (int t = 0; t < M; t++)
+            input[(size_t)t * batch + b] = rnnts_rng_uniform(k1, (uint64_t)t * (uint64_t)batch + (uint64_t)b) < p ? 1.0f : 0.0f;
+    }
+    for (int a = 0; a < n_ns; a++)
+        for (int b = 0; b < batch; b++) {
+            int N = ns[a], y = 0;
+            if (task == RNNTS_TASK_PARITY) {
+                for (int t = M - N; t < M; t++) y ^= input[(size_t)t * batch + b] != 0.0f;
+            } else {
+                y = input[(size_t)(M - N) * batch + b] == input[(size_t)(M - 1) * batch + b];
+            }
+            labels[(size_t)a * batch + b] = y;
+        }
+    *len_out = M;
+    return rnnts__ok(err);
+}
+
+/* >>optim ----------------------------------------------------------------------------------- */
+rnnts_optim_config rnnts_optim_config_sgd(void) {
+    rnnts_optim_config c;
+    memset(&c, 0, sizeof c);
+    c.kind = RNNTS_OPT_SGD; c.lr = 0.05f; c.momentum = 0.1f; c.nesterov = 1;
+    c.beta1 = 0.9f; c.beta2 = 0.999f; c.eps = 1e-8f; c.clip = 2.0f;
+    return c;
+}
+rnnts_optim_config rnnts_optim_config_adam(void) {
+    rnnts_optim_config c = rnnts_optim_config_sgd();
+    c.kind = RNNTS_OPT_ADAM; c.lr = 1e-3f; c.momentum = 0.0f; c.nesterov = 0;
+    return c;
+}
+rnnts_result rnnts_optim_config_check(const rnnts_optim_config *c, rnnts_error *err) {
+    if (!c) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "optimiser config is NULL");
+    if (c->kind != RNNTS_OPT_SGD && c->kind != RNNTS_OPT_ADAM) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "optimizer = %d: allowed sgd (0), adam (1)", (int)c->kind);
+    if (!rnnts__isfinite(c->lr) || !(c->lr > 0.0f)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "lr = %.9g: allowed finite and > 0", (double)c->lr);
+    if (!rnnts__isfinite(c->momentum) || c->momentum < 0.0f || c->momentum >= 1.0f) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "momentum = %.9g: allowed 0 <= momentum < 1", (double)c->momentum);
+    if (c->nesterov != 0 && c->nesterov != 1) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "nesterov = %d: allowed 0 or 1", c->nesterov);
+    if (c->kind == RNNTS_OPT_SGD && c->nesterov && !(c->momentum > 0.0f)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "nesterov needs momentum > 0");
+    if (!rnnts__isfinite(c->beta1) || c->beta1 < 0.0f || c->beta1 >= 1.0f) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "beta1 = %.9g: allowed 0 <= beta1 < 1", (double)c->beta1);
+    if (!rnnts__isfinite(c->beta2) || c->beta2 < 0.0f || c->beta2 >= 1.0f) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "beta2 = %.9g: allowed 0 <= beta2 < 1", (double)c->beta2);
+    if (!rnnts__isfinite(c->eps) || !(c->eps > 0.0f)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "eps = %.9g: allowed finite and > 0", (double)c->eps);
+    if (!rnnts__isfinite(c->clip) || c->clip < 0.0f) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "clip = %.9g: allowed finite and >= 0 (0 = off)", (double)c->clip);
+    return rnnts__ok(err);
+}
+struct rnnts_optim {
+    rnnts_optim_config cfg;
+    rnnts_allocator alloc;
+    int nt;
+    size_t np;
+    float *m, *v;      /* momentum buffer or Adam's first moment; Adam's second moment */
+    float *steps;      /* per tensor: updates so far (exact below 2^24) */
+    float *b1p, *b2p;  /* per tensor: beta1^steps, beta2^steps as running float products */
+    float *sq, *norms; /* scratch */
+    rnnts_tensor_info *ti;
+};
+rnnts_result rnnts_optim_create(const rnnts_optim_config *cfg, const rnnts_rnn *net, const rnnts_allocator *alloc,
+                                rnnts_optim **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts_optim *o;
+    rnnts_result r;
+    size_t np;
+    int nt;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
+    *out = NULL;
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "net is NULL");
+    if ((r = rnnts_optim_config_check(cfg, err)) != RNNTS_OK) return r;
+    np = net->n_param;
+    nt = rnnts_rnn_tensor_count(net);
+    o = (rnnts_optim *)a.alloc(sizeof *o, a.user);
+    if (!o) return rnnts__fail(err, RNNTS_ERR_OOM, "optimiser: out of memory");
+    memset(o, 0, sizeof *o);
+    o->cfg = *cfg; o->alloc = a; o->nt = nt; o->np = np;
+    o->m = (float *)rnnts__amalloc(&a, np * sizeof(float));
+    o->v = (float *)rnnts__amalloc(&a, np * sizeof(float));
+    o->sq = (float *)rnnts__amalloc(&a, np * sizeof(float));
+    o->steps = (float *)rnnts__amalloc(&a, (size_t)nt * 4 * sizeof(float));
+    o->ti = (rnnts_tensor_info *)a.alloc((size_t)nt * sizeof *o->ti, a.user);
+    if (!o->m || !o->v || !o->sq || !o->steps || !o->ti) { rnnts_optim_destroy(o); return rnnts__fail(err, RNNTS_ERR_OOM, "optimiser: out of memory"); }
+    memset(o->m, 0, np * sizeof(float));
+    memset(o->v, 0, np * sizeof(float));
+    o->b1p = o->steps + nt; o->b2p = o->b1p + nt; o->norms = o->b2p + nt;
+    for (int t = 0; t < nt; t++) { o->steps[t] = 0.0f; o->b1p[t] = 1.0f; o->b2p[t] = 1.0f; rnnts_rnn_tensor(net, t, &o->ti[t]); }
+    *out = o;
+    return rnnts__ok(err);
+}
+void rnnts_optim_destroy(rnnts_optim *o) {
+    rnnts_allocator a;
+    if (!o) return;
+    a = o->alloc;
+    rnnts__afree(&a, o->m); rnnts__afree(&a, o->v); rnnts__afree(&a, o->sq); rnnts__afree(&a, o->steps);
+    if (o->ti) a.free(o->ti, a.user);
+    a.free(o, a.user);
+}
+/* Per tensor t: n_t = sqrt(canon(g^2)); total = sqrt(canon(n_t^2 over used t in file order)).
+   SGD (PyTorch): buf = g at the first step, else buf = mu buf + g; d = g + mu buf (Nesterov) or buf;
+   p = p - lr d. Adam (PyTorch, bias powers as float products): m = b1 m + (1-b1) g;
+   v = b2 v + (1-b2) g g; p = p - (lr / (1 - b1^k)) m / (sqrt(v) / sqrt(1 - b2^k) + eps). */
+rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const unsigned char *used, float *norm_out,
+                              rnnts_error *err) {
+    int nu = 0;
+    float total, coef;
+    if (!o || !net || !grad || !used) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "optim_step: NULL argument");
+    if (net->n_param != o->np) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "optim_step: network does not match the optimiser");
+    for (int t = 0; t < o->nt; t++) {
+        const rnnts_tensor_info *ti = &o->ti[t];
+        float n;
+        if (!used[t]) continue;
+        for (size_t e = 0; e < ti->count; e++) {
+            float g = grad[ti->offset + e];
+            if (!rnnts__isfinite(g)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "gradient of %s[%zu] is not finite", ti->name, e);
+            o->sq[e] = g * g;
+        }
+        n = sqrtf(rnnts_sum_canon(o->sq, ti->count));
+        o->norms[nu++] = n * n;
+    }
+    total = sqrtf(rnnts_sum_canon(o->norms, (size_t)nu));
+    if (norm_out) *norm_out = total;
+    if (!rnnts__isfinite(total)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "gradient norm is not finite");
+    coef = o->cfg.clip > 0.0f ? o->cfg.clip / (total + 1e-6f) : 1.0f;
+    for (int t = 0; t < o->nt; t++) {
+        const rnnts_tensor_info *ti = &o->ti[t];
+        float *p = net->param + ti->offset, *g = grad + ti->offset, *m = o->m + ti->offset, *v = o->v + ti->offset;
+        const rnnts_optim_config *c = &o->cfg;
+        if (!used[t]) continue;
+        if (coef < 1.0f) for (size_t e = 0; e < ti->count; e++) g[e] = g[e] * coef;
+        if (c->kind == RNNTS_OPT_SGD) {
+            int first = o->steps[t] == 0.0f;
+            for (size_t e = 0; e < ti->count; e++) {
+                float d = g[e];
+                if (c->momentum > 0.0f) {
+                    m[e] = first ? d : c->momentum * m[e] + d;
+                    d = c->nesterov ? d + c->momentum * m[e] : m[e];
+                }
+                p[e] = p[e] - c->lr * d;
+            }
+        } else {
+            float bc1, bc2s, step_size;
+            o->b1p[t] = o->b1p[t] * c->beta1;
+            o->b2p[t] = o->b2p[t] * c->beta2;
+            bc1 = 1.0f - o->b1p[t];
+            bc2s = sqrtf(1.0f - o->b2p[t]);
+            step_size = c->lr / bc1;
+            for (size_t e = 0; e < ti->count; e++) {
+                m[e] = c->beta1 * m[e] + (1.0f - c->beta1) * g[e];
+                v[e] = c->beta2 * v[e] + (1.0f - c->beta2) * (g[e] * g[e]);
+                p[e] = p[e] - step_size * (m[e] / (sqrtf(v[e]) / bc2s + c->eps));
+            }
+        }
+        o->steps[t] = o->steps[t] + 1.0f;
+    }
+    return rnnts__ok(err);
+}
+
+/* >>curricula ------------------------------------------------------------------------------- */
+rnnts_train_config rnnts_train_config_default(void) {
+    rnnts_train_config c;
+    memset(&c, 0, sizeof c);
+    c.task = RNNTS_TASK_PARITY; c.curriculum = RNNTS_CURR_MULTI;
+    c.n_start = 2; c.n_add = 1; c.window = 5; c.slide = 1; c.n_fixed = 2;
+    c.batch = 256; c.steps_per_epoch = 600; c.test_batches = 50; c.max_epochs = 1000;
+    c.target_n = 0; c.time_limit_s = 0.0; c.threshold = 98.0f;
+    c.optim = rnnts_optim_config_sgd();
+    c.seed = 0;
+    return c;
+}
+rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err) {
+    rnnts_result r;
+    if (!c) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "train config is NULL");
+    if (c->task != RNNTS_TASK_PARITY && c->task != RNNTS_TASK_DMS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "task = %d: allowed parity, dms", (int)c->task);
+    if ((int)c->curriculum < 0 || (int)c->curriculum > 3) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "curriculum = %d: allowed single, multi, sliding, none", (int)c->curriculum);
+    if (c->n_start < 1 || c->n_start > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "n_start = %d: allowed 1..100000", c->n_start);
+    if (c->n_add < 1 || c->n_add > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "n_add = %d: allowed 1..%d", c->n_add, RNNTS_MAX_NS);
+    if (c->window < 1 || c->window > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "window = %d: allowed 1..%d", c->window, RNNTS_MAX_NS);
+    if (c->slide < 1 || c->slide > c->window) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "slide = %d: allowed 1..window (%d)", c->slide, c->window);
+    if (c->n_fixed < 1 || c->n_fixed > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "n_fixed = %d: allowed 1..100000", c->n_fixed);
+    if (c->batch < 1 || c->batch > 65536) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch = %d: allowed 1..65536", c->batch);
+    if (c->steps_per_epoch < 1 || c->steps_per_epoch > 100000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "steps_per_epoch = %d: allowed 1..1e8", c->steps_per_epoch);
+    if (c->test_batches < 1 || c->test_batches > 1000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "test_batches = %d: allowed 1..1e6", c->test_batches);
+    if (c->max_epochs < 1 || c->max_epochs > 100000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "max_epochs = %d: allowed 1..1e8", c->max_epochs);
+    if (c->target_n < 0 || c->target_n > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "target_n = %d: allowed 0 (none)..100000", c->target_n);
+    if (!(c->time_limit_s >= 0.0) || c->time_limit_s > 1e9) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "time_limit_s = %g: allowed 0 (none)..1e9", c->time_limit_s);
+    if (!rnnts__isfinite(c->threshold) || c->threshold < 0.0f || c->threshold > 100.0f) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "threshold = %.9g: allowed 0..100", (double)c->threshold);
+    if ((r = rnnts_optim_config_check(&c->optim, err)) != RNNTS_OK) return r;
+    if (net) {
+        int need = c->curriculum == RNNTS_CURR_SLIDING ? c->window : 1;
+        if (net->K < need) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "the network has %d heads, the sliding window needs %d", net->K, need);
+    }
+    return rnnts__ok(err);
+}
+
+/* >>train ----------------------------------------------------------------------------------- */
+struct rnnts_trainer {
+    rnnts_train_config cfg;
+    rnnts_rnn *net;
+    rnnts_pool *pool;
+    rnnts_allocator alloc;
+    rnnts_optim *opt;
+    rnnts_rnn_ws *ws;
+    int ws_len;
+    float *grad, *input, *losses;
+    int *labels;
+    unsigned char *used;
+    int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS];
+    int n_solved, solved[RNNTS_MAX_NS]; /* Ns of the last success (named by the checkpoint) */
+    int epoch, done;
+    uint64_t step;
+    double elapsed;
+    void (*on_step)(void *, int, int, float);
+    void *on_step_user;
+};
+#define RNNTS__TEST_DRAW0 ((uint64_t)1 << 62) /* h0 draws of test batches, disjoint from training steps */
+
+static void rnnts__trainer_initial_ns(rnnts_trainer *tr) {
+    const rnnts_train_config *c = &tr->cfg;
+    tr->n_ns = 1;
+    tr->heads[0] = 0;
+    switch (c->curriculum) {
+    case RNNTS_CURR_SINGLE: case RNNTS_CURR_MULTI: tr->ns[0] = c->n_start; break;
+    case RNNTS_CURR_SLIDING:
+        tr->n_ns = c->window;
+        for (int a = 0; a < c->window; a++) { tr->ns[a] = c->n_start + a; tr->heads[a] = a; }
+        break;
+    default: tr->ns[0] = c->n_fixed; break;
+    }
+}
+/* Makes sure the workspace holds batches of the current largest N. */
+static rnnts_result rnnts__trainer_ws(rnnts_trainer *tr, rnnts_error *err) {
+    int nmax = 0, len;
+    rnnts_result r;
+    for (int a = 0; a < tr->n_ns; a++) if (tr->ns[a] > nmax) nmax = tr->ns[a];
+    len = rnnts_task_max_len(nmax);
+    if (tr->ws && tr->ws_len >= len) return RNNTS_OK;
+    rnnts_rnn_ws_destroy(tr->ws);
+    tr->ws = NULL;
+    if (tr->input) rnnts__afree(&tr->alloc, tr->input);
+    tr->input = (float *)rnnts__amalloc(&tr->alloc, rnnts__fbytes((size_t)len, (size_t)tr->cfg.batch, 1));
+    if (!tr->input) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory for inputs");
+    if ((r = rnnts_rnn_ws_create(tr->net, tr->cfg.batch, len, &tr->alloc, &tr->ws, err)) != RNNTS_OK) return r;
+    tr->ws_len = len;
+    return RNNTS_OK;
+}
+rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net, rnnts_pool *pool,
+                                  const rnnts_allocator *alloc, rnnts_trainer **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts_trainer *tr;
+    rnnts_result r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
+    *out = NULL;
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "net is NULL");
+    if ((r = rnnts_train_config_check(cfg, net, err)) != RNNTS_OK) return r;
+    tr = (rnnts_trainer *)a.alloc(sizeof *tr, a.user);
+    if (!tr) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
+    memset(tr, 0, sizeof *tr);
+    tr->cfg = *cfg; tr->net = net; tr->pool = pool; tr->alloc = a;
+    rnnts__trainer_initial_ns(tr);
+    tr->grad = (float *)rnnts__amalloc(&a, net->n_param * sizeof(float));
+    tr->losses = (float *)rnnts__amalloc(&a, (size_t)cfg->steps_per_epoch * sizeof(float));
+    tr->labels = (int *)a.alloc((size_t)RNNTS_MAX_NS * (size_t)cfg->batch * sizeof(int), a.user);
+    tr->used = (unsigned char *)a.alloc((size_t)rnnts_rnn_tensor_count(net), a.user);
+    if (!tr->grad || !tr->losses || !tr->labels || !tr->used) { rnnts_trainer_destroy(tr); return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory"); }
+    if ((r = rnnts_optim_create(&cfg->optim, net, &a, &tr->opt, err)) != RNNTS_OK || (r = rnnts__trainer_ws(tr, err)) != RNNTS_OK) {
+        rnnts_trainer_destroy(tr);
+        return r;
+    }
+    *out = tr;
+    return rnnts__ok(err);
+}
+void rnnts_trainer_destroy(rnnts_trainer *tr) {
+    rnnts_allocator a;
+    if (!tr) return;
+    a = tr->alloc;
+    rnnts_optim_destroy(tr->opt);
+    rnnts_rnn_ws_destroy(tr->ws);
+    rnnts__afree(&a, tr->grad); rnnts__afree(&a, tr->losses); rnnts__afree(&a, tr->input);
+    if (tr->labels) a.free(tr->labels, a.user);
+    if (tr->used) a.free(tr->used, a.user);
+    a.free(tr, a.user);
+}
+void rnnts_trainer_on_step(rnnts_trainer *tr, void (*fn)(void *, int, int, float), void *user) {
+    if (!tr) return;
+    tr->on_step = fn;
+    tr->on_step_user = user;
+}
+int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max) {
+    if (!tr) return 0;
+    for (int a = 0; a < tr->n_ns && a < max; a++) ns[a] = tr->ns[a];
+    return tr->n_ns;
+}
+int rnnts_trainer_epochs(const rnnts_trainer *tr) { return tr ? tr->epoch : 0; }
+
+/* Accuracy with a given workspace; argmax ties go to class 0 (as torch.argmax). */
+static rnnts_result rnnts__evaluate_ws(rnnts_rnn_ws **ws, int *ws_len, float **input, int *labels, const rnnts_rnn *net,
+                                       rnnts_task task, const int *ns, const int *heads, int n, int batch, int batches,
+                                       uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc, float *logits,
+                                       const rnnts_allocator *a, rnnts_error *err) {
+    int nmax = 0;
+    long long total = (long long)batches * batch;
+    long long correct[RNNTS_MAX_NS];
+    rnnts_result r;
+    for (int q = 0; q < n; q++) { correct[q] = 0; if (ns[q] > nmax) nmax = ns[q]; }
+    if (!*ws || *ws_len < rnnts_task_max_len(nmax)) {
+        rnnts_rnn_ws_destroy(*ws);
+        *ws = NULL;
+        rnnts__afree(a, *input);
+        *input = (float *)rnnts__amalloc(a, rnnts__fbytes((size_t)rnnts_task_max_len(nmax), (size_t)batch, 1));
+        if (!*input) return rnnts__fail(err, RNNTS_ERR_OOM, "evaluate: out of memory");
+        if ((r = rnnts_rnn_ws_create(net, batch, rnnts_task_max_len(nmax), a, ws, err)) != RNNTS_OK) return r;
+        *ws_len = rnnts_task_max_len(nmax);
+    }
+    for (int j = 0; j < batches; j++) {
+        rnnts_batch bt;
+        int M;
+        if ((r = rnnts_task_batch(task, ns, n, batch, seed, RNNTS_PURPOSE_TEST, first_index + (uint64_t)j, *input, labels, &M, err)) != RNNTS_OK) return r;
+        memset(&bt, 0, sizeof bt);
+        bt.batch = batch; bt.len = M; bt.input = *input;
+        bt.h0_seed = seed; bt.h0_draw = RNNTS__TEST_DRAW0 + first_index + (uint64_t)j;
+        bt.n_active = n; bt.heads = heads;
+        if ((r = rnnts_rnn_forward(*ws, net, &bt, pool, logits, NULL, err)) != RNNTS_OK) return r;
+        for (int q = 0; q < n; q++)
+            for (int b = 0; b < batch; b++) {
+                const float *l = logits + ((size_t)q * batch + b) * 2;
+                correct[q] += (l[1] > l[0] ? 1 : 0) == labels[(size_t)q * batch + b];
+            }
+    }
+    for (int q = 0; q < n; q++) acc[q] = (float)(100.0 * (double)correct[q] / (double)total);
+    return RNNTS_OK;
+}
+rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
+                            int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err) {
+    rnnts_allocator a;
+    rnnts_rnn_ws *ws = NULL;
+    float *input = NULL, *logits;
+    int *labels, ws_len = 0;
+    rnnts_result r;
+    if (!net || !ns || !heads || !acc_out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: NULL argument");
+    if (n < 1 || n > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: %d Ns, allowed 1..%d", n, RNNTS_MAX_NS);
+    if (batch < 1 || batch > 65536 || batches < 1 || batches > 1000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: batch %d / batches %d out of range", batch, batches);
+    for (int q = 0; q < n; q++) if (ns[q] < 1 || ns[q] > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: N = %d: allowed 1..100000", ns[q]);
+    a = net->alloc;
+    logits = (float *)a.alloc((size_t)n * batch * 2 * sizeof(float), a.user);
+    labels = (int *)a.alloc((size_t)n * batch * sizeof(int), a.user);
+    if (!logits || !labels) r = rnnts__fail(err, RNNTS_ERR_OOM, "evaluate: out of memory");
+    else r = rnnts__evaluate_ws(&ws, &ws_len, &input, labels, net, task, ns, heads, n, batch, batches, seed, first_index, pool, acc_out, logits, &a, err);
+    rnnts_rnn_ws_destroy(ws);
+    rnnts__afree(&a, input);
+    if (logits) a.free(logits, a.user);
+    if (labels) a.free(labels, a.user);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
+
+/* Wall-clock seconds (C11 timespec_get); used only for budgets and reports, never in results. */
+static double rnnts__seconds(void) {
+    struct timespec ts;
+    if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err) {
+    const rnnts_train_config *c;
+    rnnts_result r;
+    rnnts_epoch_report R;
+    double t0;
+    int nt;
+    float *logits;
+    if (!tr || !rep) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_epoch: NULL argument");
+    if (tr->done) return rnnts__fail(err, RNNTS_ERR_STATE, "training is over (epoch %d)", tr->epoch);
+    c = &tr->cfg;
+    t0 = rnnts__seconds();
+    if ((r = rnnts__trainer_ws(tr, err)) != RNNTS_OK) return r;
+    nt = rnnts_rnn_tensor_count(tr->net);
+    /* Tensors that receive a gradient: tau (when learnable), input, recurrent, the active heads. */
+    memset(tr->used, 0, (size_t)nt);
+    for (int t = 0; t < 5; t++) tr->used[t] = 1;
+    if (!tr->net->cfg.train_tau) tr->used[0] = 0;
+    for (int a = 0; a < tr->n_ns; a++) { tr->used[5 + 2 * tr->heads[a]] = 1; tr->used[6 + 2 * tr->heads[a]] = 1; }
+    memset(&R, 0, sizeof R);
+    R.n_ns = tr->n_ns;
+    for (int a = 0; a < tr->n_ns; a++) { R.ns[a] = tr->ns[a]; R.heads[a] = tr->heads[a]; }
+    for (int s = 0; s < c->steps_per_epoch; s++) {
+        rnnts_batch bt;
+        int M;
+        float loss;
+        if ((r = rnnts_task_batch(c->task, tr->ns, tr->n_ns, c->batch, c->seed, RNNTS_PURPOSE_DATA, tr->step, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
+        memset(&bt, 0, sizeof bt);
+        bt.batch = c->batch; bt.len = M; bt.input = tr->input;
+        bt.h0_seed = c->seed; bt.h0_draw = tr->step;
+        bt.n_active = tr->n_ns; bt.heads = tr->heads; bt.labels = tr->labels;
+        r = rnnts_rnn_forward(tr->ws, tr->net, &bt, tr->pool, NULL, &loss, err);
+        if (r == RNNTS_OK) r = rnnts_rnn_backward(tr->ws, tr->net, tr->pool, tr->grad, err);
+        if (r == RNNTS_OK) r = rnnts_optim_step(tr->opt, tr->net, tr->grad, tr->used, NULL, err);
+        if (r != RNNTS_OK) {
+            char msg[256];
+            rnnts__strcpy(msg, sizeof msg, err ? err->msg : "");
+            return rnnts__fail(err, r, "epoch %d, step %d (global step %llu): %s", tr->epoch + 1, s, (unsigned long long)tr->step, msg);
+        }
+        rnnts_rnn_zero_diag(tr->net); /* the reference zeroes W's diagonal in .data at every forward */
+        tr->losses[s] = loss;
+        tr->step++;
+        if (tr->on_step) tr->on_step(tr->on_step_user, s + 1, c->steps_per_epoch, loss);
+    }
+    R.loss = rnnts_sum_canon(tr->losses, (size_t)c->steps_per_epoch) / (float)c->steps_per_epoch;
+    logits = (float *)tr->alloc.alloc((size_t)tr->n_ns * c->batch * 2 * sizeof(float), tr->alloc.user);
+    if (!logits) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
+    r = rnnts__evaluate_ws(&tr->ws, &tr->ws_len, &tr->input, tr->labels, tr->net, c->task, tr->ns, tr->heads, tr->n_ns, c->batch,
+                           c->test_batches, c->seed, (uint64_t)tr->epoch * (uint64_t)c->test_batches, tr->pool, R.acc, logits, &tr->alloc, err);
+    tr->alloc.free(logits, tr->alloc.user);
+    if (r != RNNTS_OK) return r;
+    tr->epoch++;
+    R.epoch = tr->epoch;
+    R.acc_mean = rnnts_sum_canon(R.acc, (size_t)tr->n_ns) / (float)tr->n_ns;
+    R.solved = R.acc_mean > c->threshold && R.acc[tr->n_ns - 1] > c->threshold;
+    if (R.solved) {
+        int nmax = tr->ns[tr->n_ns - 1];
+        tr->n_solved = tr->n_ns;
+        memcpy(tr->solved, tr->ns, sizeof tr->solved);
+        if (c->target_n > 0 && nmax >= c->target_n) tr->done = 1;
+        switch (c->curriculum) {
+        case RNNTS_CURR_SINGLE: tr->ns[0] = nmax + 1; break;
+        case RNNTS_CURR_MULTI:
+            for (int q = 0; q < c->n_add; q++) {
+                int N = nmax + 1 + q;
+                if (tr->n_ns >= RNNTS_MAX_NS || N - c->n_start >= tr->net->K) { tr->done = 1; break; }
+                tr->ns[tr->n_ns] = N;
+                tr->heads[tr->n_ns] = N - c->n_start;
+                tr->n_ns++;
+            }
+            break;
+        case RNNTS_CURR_SLIDING:
+            memmove(tr->ns, tr->ns + c->slide, (size_t)(tr->n_ns - c->slide) * sizeof(int));
+            for (int q = 0; q < c->slide; q++) tr->ns[tr->n_ns - c->slide + q] = nmax + 1 + q;
+            break;
+        default: tr->done = 1; break;
+        }
+    }
+    tr->elapsed += rnnts__seconds() - t0;
+    if (tr->epoch >= c->max_epochs) tr->done = 1;
+    if (c->time_limit_s > 0.0 && tr->elapsed >= c->time_limit_s) tr->done = 1;
+    R.done = tr->done;
+    R.seconds = rnnts__seconds() - t0;
+    *rep = R;
+    return rnnts__ok(err);
+}
+
 /* >>io -------------------------------------------------------------------------------------- */
 /* XXH3-64, seed 0, default secret: written from the public specification, checked against
    libxxhash by the tests for every length 0..4096 and beyond. */
@@ -1918,10 +2490,11 @@ static const char *rnnts__act_name(int a) {
    in tensor order, padded with spaces to a multiple of 8; then the data, little-endian.
    Metadata keys in this fixed order: format, rnnts_version, model, variant, activation, hidden,
    heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch, checksum_xxh3. */
-rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_size, rnnts_error *err) {
+static rnnts_result rnnts__save_ex(const rnnts_rnn *net, const rnnts_named_tensor *extra, int n_extra,
+                                   const char *const *extra_meta, void **out, size_t *out_size, rnnts_error *err) {
     rnnts__buf hb;
     unsigned char *file, *data;
-    size_t data_bytes, hlen, off = 0;
+    size_t data_bytes, hlen, off = 0, extra_floats = 0;
     uint64_t sum;
     if (!net || !out || !out_size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "save: net, out and out_size must not be NULL");
     *out = NULL; *out_size = 0;
@@ -1940,8 +2513,15 @@ rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_si
     rnnts__buf_put(&hb, ",\"task\":", 8); rnnts__buf_jstr(&hb, net->meta.task);
     rnnts__buf_put(&hb, ",\"curriculum\":", 14); rnnts__buf_jstr(&hb, net->meta.curriculum);
     rnnts__buf_put(&hb, ",\"ns\":", 6); rnnts__buf_jstr(&hb, net->meta.ns);
-    rnnts__buf_fmt(&hb, ",\"seed\":\"%llu\",\"epoch\":\"%d\",\"checksum_xxh3\":\"%016llx\"}", (unsigned long long)net->meta.seed,
+    rnnts__buf_fmt(&hb, ",\"seed\":\"%llu\",\"epoch\":\"%d\",\"checksum_xxh3\":\"%016llx\"", (unsigned long long)net->meta.seed,
                    net->meta.epoch, (unsigned long long)sum);
+    for (int q = 0; extra_meta && extra_meta[q] && extra_meta[q + 1]; q += 2) {
+        rnnts__buf_put(&hb, ",", 1);
+        rnnts__buf_jstr(&hb, extra_meta[q]);
+        rnnts__buf_put(&hb, ":", 1);
+        rnnts__buf_jstr(&hb, extra_meta[q + 1]);
+    }
+    rnnts__buf_put(&hb, "}", 1);
     for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
         rnnts_tensor_info ti;
         rnnts_rnn_tensor(net, t, &ti);
@@ -1949,6 +2529,16 @@ rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_si
         if (ti.ndim == 2) rnnts__buf_fmt(&hb, ",%lld", (long long)ti.shape[1]);
         rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + ti.count * 4);
         off += ti.count * 4;
+    }
+    for (int q = 0; q < n_extra; q++) {
+        size_t cnt = 1;
+        rnnts__buf_put(&hb, ",", 1);
+        rnnts__buf_jstr(&hb, extra[q].name);
+        rnnts__buf_put(&hb, ":{\"dtype\":\"F32\",\"shape\":[", 25);
+        for (int dd = 0; dd < extra[q].ndim; dd++) { rnnts__buf_fmt(&hb, dd ? ",%lld" : "%lld", (long long)extra[q].shape[dd]); cnt *= (size_t)extra[q].shape[dd]; }
+        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + cnt * 4);
+        off += cnt * 4;
+        extra_floats += cnt;
     }
     rnnts__buf_put(&hb, "}", 1);
     while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
@@ -1958,7 +2548,7 @@ rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_si
         return rnnts__fail(err, RNNTS_ERR_OOM, "save: out of memory");
     }
     hlen = hb.n;
-    file = (unsigned char *)net->alloc.alloc(8 + hlen + data_bytes, net->alloc.user);
+    file = (unsigned char *)net->alloc.alloc(8 + hlen + data_bytes + extra_floats * 4, net->alloc.user);
     if (!file) {
         net->alloc.free(hb.p, net->alloc.user);
         net->alloc.free(data, net->alloc.user);
@@ -1967,11 +2557,21 @@ rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_si
     for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
     memcpy(file + 8, hb.p, hlen);
     memcpy(file + 8 + hlen, data, data_bytes);
+    off = 8 + hlen + data_bytes;
+    for (int q = 0; q < n_extra; q++) {
+        size_t cnt = 1;
+        for (int dd = 0; dd < extra[q].ndim; dd++) cnt *= (size_t)extra[q].shape[dd];
+        for (size_t e = 0; e < cnt; e++) rnnts__put_f32(file + off + 4 * e, extra[q].data[e]);
+        off += cnt * 4;
+    }
     net->alloc.free(hb.p, net->alloc.user);
     net->alloc.free(data, net->alloc.user);
     *out = file;
-    *out_size = 8 + hlen + data_bytes;
+    *out_size = 8 + hlen + data_bytes + extra_floats * 4;
     return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_size, rnnts_error *err) {
+    return rnnts__save_ex(net, NULL, 0, NULL, out, out_size, err);
 }
 void rnnts_free(const rnnts_allocator *alloc, void *p) {
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
@@ -1981,7 +2581,7 @@ void rnnts_free(const rnnts_allocator *alloc, void *p) {
 #define RNNTS__MAX_TENSORS 200000
 #define RNNTS__MAX_HEADER (100u << 20)
 typedef struct { char name[64]; int ndim; uint64_t shape[8]; uint64_t begin, end; int seen; } rnnts__st_entry;
-typedef struct { char key[64]; char val[256]; } rnnts__st_meta;
+typedef struct { char key[64]; char val[1280]; } rnnts__st_meta;
 
 /* Parses the header into entries and metadata. */
 static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_ent, int *n_ent, rnnts__st_meta *meta,
@@ -2110,27 +2710,34 @@ static int rnnts__parse_int(const char *s, long lo, long hi, long *v) {
     *v = x;
     return 1;
 }
+/* Moves entries named optim.* to the end; returns how many others there are. */
+static int rnnts__drop_optim(rnnts__st_entry *e, int n) {
+    int k = 0;
+    for (int q = 0; q < n; q++)
+        if (strncmp(e[q].name, "optim.", 6) != 0) {
+            rnnts__st_entry t = e[k];
+            e[k++] = e[q];
+            e[q] = t;
+        }
+    return k;
+}
 static rnnts__st_entry *rnnts__find(rnnts__st_entry *e, int n, const char *name) {
     for (int q = 0; q < n; q++) if (strcmp(e[q].name, name) == 0) return &e[q];
     return NULL;
 }
 
-rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
-    const unsigned char *d = (const unsigned char *)vdata;
-    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+/* Validates the framing of a safetensors buffer and parses its header: entries (sorted by data
+   offset) and metadata. The data section must be indexed entirely, without holes or overlaps
+   (the safetensors rule). On success the caller frees *ent and *meta with a. */
+static rnnts_result rnnts__st_open(const unsigned char *d, size_t size, const rnnts_allocator *a, rnnts__st_entry **ent_out,
+                                   int *n_ent_out, rnnts__st_meta **meta_out, int *n_meta_out, uint64_t *hlen_out, rnnts_error *err) {
     uint64_t hlen = 0, dsize;
     rnnts__js j;
-    rnnts__st_entry *ent = NULL;
-    rnnts__st_meta *meta = NULL;
+    rnnts__st_entry *ent;
+    rnnts__st_meta *meta;
     int n_ent = 0, n_meta = 0, max_ent;
     rnnts_result r;
-    rnnts_rnn_config cfg = rnnts_rnn_config_default();
-    rnnts_rnn *net = NULL;
-    rnnts__st_entry *e;
-    const char *mv;
-    long v;
-    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
-    *out = NULL;
+    *ent_out = NULL; *meta_out = NULL;
     if (!d && size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: data is NULL");
     if (size < 8) return rnnts__fail(err, RNNTS_ERR_TRUNCATED, "file has %zu bytes, fewer than the 8-byte header length", size);
     for (int k = 0; k < 8; k++) hlen |= (uint64_t)d[k] << (8 * k);
@@ -2140,13 +2747,12 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
     if (hlen < 2) return rnnts__fail(err, RNNTS_ERR_JSON, "header of %llu bytes cannot hold a JSON object", (unsigned long long)hlen);
     dsize = (uint64_t)(size - 8) - hlen;
     max_ent = (int)RNNTS__MIN((uint64_t)RNNTS__MAX_TENSORS, hlen / 16 + 1);
-    ent = (rnnts__st_entry *)a.alloc((size_t)max_ent * sizeof *ent, a.user);
-    meta = (rnnts__st_meta *)a.alloc(64 * sizeof *meta, a.user);
+    ent = (rnnts__st_entry *)a->alloc((size_t)max_ent * sizeof *ent, a->user);
+    meta = (rnnts__st_meta *)a->alloc(64 * sizeof *meta, a->user);
     if (!ent || !meta) { r = rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory"); goto fail; }
     j.p = (const char *)d + 8;
     j.end = j.p + hlen;
-    if ((r = rnnts__st_parse(&j, ent, max_ent, &n_ent, meta, 64, &n_meta, dsize, &a, err)) != RNNTS_OK) goto fail;
-    /* The data section must be indexed entirely, without holes or overlaps (safetensors rule). */
+    if ((r = rnnts__st_parse(&j, ent, max_ent, &n_ent, meta, 64, &n_meta, dsize, a, err)) != RNNTS_OK) goto fail;
     qsort(ent, (size_t)n_ent, sizeof *ent, rnnts__cmp_entry);
     {
         uint64_t pos = 0;
@@ -2163,6 +2769,30 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
             goto fail;
         }
     }
+    *ent_out = ent; *n_ent_out = n_ent; *meta_out = meta; *n_meta_out = n_meta; *hlen_out = hlen;
+    return RNNTS_OK;
+fail:
+    if (ent) a->free(ent, a->user);
+    if (meta) a->free(meta, a->user);
+    return r;
+}
+
+rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+    const unsigned char *d = (const unsigned char *)vdata;
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    uint64_t hlen = 0;
+    rnnts__st_entry *ent = NULL;
+    rnnts__st_meta *meta = NULL;
+    int n_ent = 0, n_meta = 0;
+    rnnts_result r;
+    rnnts_rnn_config cfg = rnnts_rnn_config_default();
+    rnnts_rnn *net = NULL;
+    rnnts__st_entry *e;
+    const char *mv;
+    long v;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
+    *out = NULL;
+    if ((r = rnnts__st_open(d, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) return r;
     if ((mv = rnnts__meta_get(meta, n_meta, "model")) && strcmp(mv, "rnn") != 0) {
         r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata model = \"%s\": this loader reads \"rnn\"", mv);
         goto fail;
@@ -2224,6 +2854,7 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
     if (!cfg.train_tau) cfg.fixed_tau = rnnts__get_f32(d + 8 + hlen + e->begin);
     if ((r = rnnts_rnn_config_check(&cfg, err)) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", err ? err->msg : ""); goto fail; }
     if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
+    n_ent = rnnts__drop_optim(ent, n_ent); /* optimiser state of checkpoints: read by rnnts_trainer_resume */
     if ((int)n_ent != rnnts_rnn_tensor_count(net)) {
         /* Find the first tensor that is not ours, for the message. */
         for (int q = 0; q < n_ent; q++) {
@@ -2302,32 +2933,257 @@ rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error 
     net->alloc.free(buf, net->alloc.user);
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
-rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
-    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+/* Reads a whole file into a buffer allocated with a. */
+static rnnts_result rnnts__read_file(const char *path, const rnnts_allocator *a, unsigned char **out, size_t *size, rnnts_error *err) {
     FILE *f;
     long len;
     unsigned char *buf;
-    rnnts_result r;
-    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
-    *out = NULL;
-    if (!path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: path is NULL");
+    *out = NULL; *size = 0;
+    if (!path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path is NULL");
     f = fopen(path, "rb");
     if (!f) return rnnts__fail(err, RNNTS_ERR_IO, "cannot open %s", path);
     if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
         return rnnts__fail(err, RNNTS_ERR_IO, "cannot read %s (not a regular file?)", path);
     }
-    buf = (unsigned char *)a.alloc((size_t)len + 1, a.user);
+    buf = (unsigned char *)a->alloc((size_t)len + 1, a->user);
     if (!buf) { fclose(f); return rnnts__fail(err, RNNTS_ERR_OOM, "out of memory reading %s (%ld bytes)", path, len); }
     if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
         fclose(f);
-        a.free(buf, a.user);
+        a->free(buf, a->user);
         return rnnts__fail(err, RNNTS_ERR_IO, "reading %s failed", path);
     }
     fclose(f);
-    r = rnnts_rnn_load_mem(buf, (size_t)len, &a, out, err);
+    *out = buf;
+    *size = (size_t)len;
+    return RNNTS_OK;
+}
+rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    unsigned char *buf;
+    size_t len;
+    rnnts_result r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
+    *out = NULL;
+    if ((r = rnnts__read_file(path, &a, &buf, &len, err)) != RNNTS_OK) return r;
+    r = rnnts_rnn_load_mem(buf, len, &a, out, err);
     a.free(buf, a.user);
     return r;
+}
+/* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
+   [3][tensors] (steps, beta1^steps, beta2^steps); metadata train_config and train_state. */
+static const char *rnnts__task_name(int t) { return t == RNNTS_TASK_DMS ? "dms" : "parity"; }
+static const char *rnnts__curr_name(int c) {
+    static const char *const n[] = {"single", "multi", "sliding", "none"};
+    return c >= 0 && c < 4 ? n[c] : "?";
+}
+static void rnnts__ns_string(char *dst, size_t cap, const int *ns, int n) {
+    size_t used = 0;
+    dst[0] = 0;
+    for (int a = 0; a < n; a++) {
+        int w = snprintf(dst + used, cap - used, a ? ",%d" : "%d", ns[a]);
+        if (w < 0 || (size_t)w >= cap - used) break;
+        used += (size_t)w;
+    }
+}
+/* Parses "2,3,4" (values >= lo) into ns; returns the count or -1. */
+static int rnnts__list_parse(const char *s, int lo, int *ns, int max) {
+    int n = 0;
+    while (*s) {
+        char *e;
+        long v = strtol(s, &e, 10);
+        if (e == s || v < lo || v > 100000 || n >= max) return -1;
+        ns[n++] = (int)v;
+        s = e;
+        if (*s == ',') s++;
+        else if (*s) return -1;
+    }
+    return n;
+}
+static int rnnts__ns_parse(const char *s, int *ns, int max) { return rnnts__list_parse(s, 1, ns, max); }
+rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err) {
+    const rnnts_train_config *c;
+    rnnts_rnn *net;
+    rnnts_named_tensor *ext;
+    char (*names)[64];
+    char cfgs[1024], state[1600], ns[600], heads[600];
+    const char *meta[5];
+    int nt, n = 0;
+    void *buf;
+    size_t size;
+    rnnts_result r;
+    if (!tr || !path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_save: NULL argument");
+    c = &tr->cfg;
+    net = tr->net;
+    nt = rnnts_rnn_tensor_count(net);
+    rnnts__strcpy(net->meta.task, sizeof net->meta.task, rnnts__task_name(c->task));
+    rnnts__strcpy(net->meta.curriculum, sizeof net->meta.curriculum, rnnts__curr_name(c->curriculum));
+    rnnts__ns_string(net->meta.ns, sizeof net->meta.ns, tr->solved, tr->n_solved);
+    net->meta.seed = c->seed;
+    net->meta.epoch = tr->epoch;
+    snprintf(cfgs, sizeof cfgs,
+             "task=%s curriculum=%s n_start=%d n_add=%d window=%d slide=%d n_fixed=%d batch=%d steps_per_epoch=%d "
+             "test_batches=%d max_epochs=%d target_n=%d time_limit_s=%.17g threshold=%.9g optimizer=%s lr=%.9g momentum=%.9g "
+             "nesterov=%d beta1=%.9g beta2=%.9g eps=%.9g clip=%.9g seed=%llu",
+             rnnts__task_name(c->task), rnnts__curr_name(c->curriculum), c->n_start, c->n_add, c->window, c->slide, c->n_fixed,
+             c->batch, c->steps_per_epoch, c->test_batches, c->max_epochs, c->target_n, c->time_limit_s, (double)c->threshold,
+             c->optim.kind == RNNTS_OPT_ADAM ? "adam" : "sgd", (double)c->optim.lr, (double)c->optim.momentum, c->optim.nesterov,
+             (double)c->optim.beta1, (double)c->optim.beta2, (double)c->optim.eps, (double)c->optim.clip, (unsigned long long)c->seed);
+    rnnts__ns_string(ns, sizeof ns, tr->ns, tr->n_ns);
+    rnnts__ns_string(heads, sizeof heads, tr->heads, tr->n_ns);
+    snprintf(state, sizeof state, "epoch=%d step=%llu done=%d ns=%s heads=%s", tr->epoch, (unsigned long long)tr->step, tr->done, ns, heads);
+    meta[0] = "train_config"; meta[1] = cfgs; meta[2] = "train_state"; meta[3] = state; meta[4] = NULL;
+    ext = (rnnts_named_tensor *)tr->alloc.alloc((size_t)(2 * nt + 1) * sizeof *ext, tr->alloc.user);
+    names = (char (*)[64])tr->alloc.alloc((size_t)(2 * nt) * 64, tr->alloc.user);
+    if (!ext || !names) {
+        if (ext) tr->alloc.free(ext, tr->alloc.user);
+        if (names) tr->alloc.free(names, tr->alloc.user);
+        return rnnts__fail(err, RNNTS_ERR_OOM, "trainer_save: out of memory");
+    }
+    for (int pass = 0; pass < (c->optim.kind == RNNTS_OPT_ADAM ? 2 : 1); pass++)
+        for (int t = 0; t < nt; t++) {
+            const rnnts_tensor_info *ti = &tr->opt->ti[t];
+            snprintf(names[n], 64, "optim.%s.%s", pass ? "v" : "m", ti->name);
+            ext[n].name = names[n];
+            ext[n].ndim = ti->ndim;
+            ext[n].shape[0] = ti->shape[0];
+            ext[n].shape[1] = ti->shape[1];
+            ext[n].data = (pass ? tr->opt->v : tr->opt->m) + ti->offset;
+            n++;
+        }
+    ext[n].name = "optim.state"; ext[n].ndim = 2; ext[n].shape[0] = 3; ext[n].shape[1] = nt; ext[n].data = tr->opt->steps; n++;
+    r = rnnts__save_ex(net, ext, n, meta, &buf, &size, err);
+    tr->alloc.free(ext, tr->alloc.user);
+    tr->alloc.free(names, tr->alloc.user);
+    if (r != RNNTS_OK) return r;
+    r = rnnts__write_atomic(path, buf, size, err);
+    net->alloc.free(buf, net->alloc.user);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
+/* Value of key=... in a space-separated list, copied into out. */
+static int rnnts__kv(const char *list, const char *key, char *out, size_t cap) {
+    size_t kl = strlen(key);
+    const char *p = list;
+    while (p && *p) {
+        while (*p == ' ') p++;
+        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+            size_t n = 0;
+            p += kl + 1;
+            while (p[n] && p[n] != ' ') n++;
+            if (n >= cap) return 0;
+            memcpy(out, p, n);
+            out[n] = 0;
+            return 1;
+        }
+        p = strchr(p, ' ');
+    }
+    return 0;
+}
+static int rnnts__kv_long(const char *list, const char *key, long lo, long hi, long *v) {
+    char b[64];
+    return rnnts__kv(list, key, b, sizeof b) && rnnts__parse_int(b, lo, hi, v);
+}
+static int rnnts__kv_double(const char *list, const char *key, double *v) {
+    char b[64], *e;
+    if (!rnnts__kv(list, key, b, sizeof b)) return 0;
+    *v = strtod(b, &e);
+    return *e == 0 && *v == *v;
+}
+rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
+                                  rnnts_trainer **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    unsigned char *file = NULL;
+    size_t size = 0;
+    rnnts__st_entry *ent = NULL;
+    rnnts__st_meta *meta = NULL;
+    int n_ent = 0, n_meta = 0;
+    uint64_t hlen = 0;
+    rnnts_rnn *net = NULL;
+    rnnts_trainer *tr = NULL;
+    rnnts_train_config c = rnnts_train_config_default();
+    const char *cs, *ss;
+    char b[1200];
+    long v;
+    double d;
+    rnnts_result r;
+    if (!net_out || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_resume: NULL argument");
+    *net_out = NULL; *out = NULL;
+    if ((r = rnnts__read_file(path, &a, &file, &size, err)) != RNNTS_OK) return r;
+    if ((r = rnnts_rnn_load_mem(file, size, &a, &net, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__st_open(file, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) goto done;
+    cs = rnnts__meta_get(meta, n_meta, "train_config");
+    ss = rnnts__meta_get(meta, n_meta, "train_state");
+    if (!cs || !ss) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s is a model file, not a training checkpoint (no train_config/train_state)", path); goto done; }
+#define RNNTS__NEED(ok, what) do { if (!(ok)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s: train metadata: bad or missing %s", path, what); goto done; } } while (0)
+    RNNTS__NEED(rnnts__kv(cs, "task", b, sizeof b) && (!strcmp(b, "parity") || !strcmp(b, "dms")), "task");
+    c.task = strcmp(b, "dms") == 0 ? RNNTS_TASK_DMS : RNNTS_TASK_PARITY;
+    RNNTS__NEED(rnnts__kv(cs, "curriculum", b, sizeof b), "curriculum");
+    c.curriculum = (rnnts_curriculum)-1;
+    for (int q = 0; q < 4; q++) if (!strcmp(b, rnnts__curr_name(q))) c.curriculum = (rnnts_curriculum)q;
+    RNNTS__NEED((int)c.curriculum >= 0, "curriculum");
+    RNNTS__NEED(rnnts__kv_long(cs, "n_start", 1, 100000, &v), "n_start"); c.n_start = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_add", 1, RNNTS_MAX_NS, &v), "n_add"); c.n_add = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "window", 1, RNNTS_MAX_NS, &v), "window"); c.window = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "slide", 1, RNNTS_MAX_NS, &v), "slide"); c.slide = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_fixed", 1, 100000, &v), "n_fixed"); c.n_fixed = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "batch", 1, 65536, &v), "batch"); c.batch = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "steps_per_epoch", 1, 100000000, &v), "steps_per_epoch"); c.steps_per_epoch = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "test_batches", 1, 1000000, &v), "test_batches"); c.test_batches = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "max_epochs", 1, 100000000, &v), "max_epochs"); c.max_epochs = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c.target_n = (int)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c.time_limit_s), "time_limit_s");
+    RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c.threshold = (float)d;
+    RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b), "optimizer");
+    c.optim.kind = strcmp(b, "adam") == 0 ? RNNTS_OPT_ADAM : RNNTS_OPT_SGD;
+    RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c.optim.lr = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c.optim.momentum = (float)d;
+    RNNTS__NEED(rnnts__kv_long(cs, "nesterov", 0, 1, &v), "nesterov"); c.optim.nesterov = (int)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "beta1", &d), "beta1"); c.optim.beta1 = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "beta2", &d), "beta2"); c.optim.beta2 = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c.optim.eps = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c.optim.clip = (float)d;
+    RNNTS__NEED(rnnts__kv(cs, "seed", b, sizeof b), "seed"); c.seed = strtoull(b, NULL, 10);
+    if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
+    RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
+    RNNTS__NEED(rnnts__kv(ss, "step", b, sizeof b), "step"); tr->step = strtoull(b, NULL, 10);
+    RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 1, &v), "done"); tr->done = (int)v;
+    RNNTS__NEED(rnnts__kv(ss, "ns", b, sizeof b) && (tr->n_ns = rnnts__ns_parse(b, tr->ns, RNNTS_MAX_NS)) > 0, "ns");
+    RNNTS__NEED(rnnts__kv(ss, "heads", b, sizeof b) && rnnts__list_parse(b, 0, tr->heads, RNNTS_MAX_NS) == tr->n_ns, "heads");
+    for (int q = 0; q < tr->n_ns; q++) RNNTS__NEED(tr->heads[q] >= 0 && tr->heads[q] < net->K, "heads (index beyond the network's heads)");
+    tr->n_solved = rnnts__ns_parse(net->meta.ns, tr->solved, RNNTS_MAX_NS);
+    if (tr->n_solved < 0) tr->n_solved = 0;
+    {
+        int nt = rnnts_rnn_tensor_count(net);
+        const unsigned char *data = file + 8 + hlen;
+        rnnts__st_entry *e;
+        for (int pass = 0; pass < (c.optim.kind == RNNTS_OPT_ADAM ? 2 : 1); pass++)
+            for (int t = 0; t < nt; t++) {
+                const rnnts_tensor_info *ti = &tr->opt->ti[t];
+                char nm[64];
+                float *dst = (pass ? tr->opt->v : tr->opt->m) + ti->offset;
+                snprintf(nm, sizeof nm, "optim.%s.%s", pass ? "v" : "m", ti->name);
+                e = rnnts__find(ent, n_ent, nm);
+                RNNTS__NEED(e && e->end - e->begin == ti->count * 4, nm);
+                for (size_t q = 0; q < ti->count; q++) dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
+            }
+        e = rnnts__find(ent, n_ent, "optim.state");
+        RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
+        for (int q = 0; q < 3 * nt; q++) tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+    }
+#undef RNNTS__NEED
+    r = rnnts__trainer_ws(tr, err);
+done:
+    if (ent) a.free(ent, a.user);
+    if (meta) a.free(meta, a.user);
+    a.free(file, a.user);
+    if (r != RNNTS_OK) {
+        rnnts_trainer_destroy(tr);
+        rnnts_rnn_destroy(net);
+        return r;
+    }
+    *net_out = net;
+    *out = tr;
+    return rnnts__ok(err);
 }
 rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
     rnnts_allocator a = rnnts__alloc_or_default(NULL);
