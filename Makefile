@@ -47,7 +47,7 @@ $(B)/kernel_dump_scalar: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
 	$(CC) $(STD) $(SCALAR) $(WARN) $< -o $@ $(LIBS)
 $(B)/kernel_dump_native: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
-$(B)/test_unit: tests/test_*.c tests/kernel_cases.h rnnts.h | $(B)
+$(B)/test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
 
 test-unit: $(B)/test_unit $(B)/kernel_dump_scalar   ## Criterion unit tests (SIMD vs scalar, gradients, threads, math, errors)

@@ -259,7 +259,8 @@ void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws);
 /* Forward pass over a batch. Stores what backward needs in ws.
    logits (may be NULL): [n_active][B][2] readout of the active heads at the last step.
    loss (may be NULL; needs labels): sum over active heads of the batch-mean cross-entropy.
-   pool may be NULL (single thread). Returns OK, INVALID_ARG (naming the field). */
+   pool may be NULL (single thread). Returns OK, INVALID_ARG (naming the field), NONFINITE (NaN or
+   infinite input, h0 or tau, or a non-finite loss). */
 rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
                                rnnts_pool *pool, float *logits, float *loss, rnnts_error *err);
 
@@ -473,6 +474,7 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 #include <stdlib.h>
 #include <stdio.h>
 #include <math.h> /* fmaf and sqrtf only (correctly rounded by IEEE 754) */
+#include <time.h> /* timespec_get: wall time for budgets and reports only */
 
 #if defined(RNNTS_MALLOC) != defined(RNNTS_FREE)
 #error "rnnts: define both RNNTS_MALLOC and RNNTS_FREE or neither"
@@ -1142,9 +1144,11 @@ rnnts_result rnnts_rnn_create_zero(const rnnts_rnn_config *cfg, const rnnts_allo
 rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const rnnts_allocator *alloc, rnnts_rnn **out,
                               rnnts_error *err) {
     rnnts_rnn *n;
-    rnnts_result r = rnnts_rnn_create_zero(cfg, alloc, &n, err);
+    rnnts_result r;
     float bound;
-    if (r != RNNTS_OK) return r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
+    *out = NULL;
+    if ((r = rnnts_rnn_create_zero(cfg, alloc, &n, err)) != RNNTS_OK) return r;
     bound = 1.0f / sqrtf((float)n->H);
     n->meta.seed = seed;
     /* Tensor t, element e: u = uniform(key(seed, INIT, t, 0), e); value = (2u - 1) * bound. */
@@ -1420,13 +1424,14 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
                                    rnnts_error *err) {
     int H, B, M, kc;
     if (!ws || !net || !bt) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ws, net and batch must not be NULL");
+    ws->have_fwd = 0; /* a failed call must not leave an older pass usable by backward */
     H = net->H;
     if (ws->H != H || ws->K != net->K || ws->kc != (net->cfg.k_continuous > 0 ? net->cfg.k_continuous : 1))
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "workspace was made for another network shape (H=%d K=%d)", ws->H, ws->K);
     B = bt->batch; M = bt->len; kc = ws->kc;
     if (B < 1 || B > ws->Bmax) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch = %d: allowed 1..%d (workspace max_batch)", B, ws->Bmax);
     if (M < 1 || (!stream && M > ws->Lmax)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: allowed 1..%d (workspace max_len)", M, ws->Lmax);
-    if (stream && (size_t)M * (size_t)kc > (size_t)1 << 40) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d too long", M);
+    if ((size_t)M * (size_t)kc > (size_t)0x7fffffff) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: len * k_continuous must be below 2^31", M);
     if (!bt->input) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch.input is NULL");
     if (!stream) {
         if (bt->n_active < 1 || bt->n_active > net->K)
@@ -1457,6 +1462,8 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     /* tau_hat = max(k tau, 1) when learnable (k = 1 in discrete time), the fixed tau (times k) otherwise. */
     for (int i = 0; i < H; i++) {
         float th;
+        if (!rnnts__isfinite(net->tau[net->cfg.train_tau ? i : 0]))
+            return rnnts__fail(err, RNNTS_ERR_NONFINITE, "tau[%d] is not finite", net->cfg.train_tau ? i : 0);
         if (net->cfg.train_tau) {
             float kt = net->cfg.k_continuous > 0 ? net->tau[i] * (float)net->cfg.k_continuous : net->tau[i];
             th = kt > 1.0f ? kt : 1.0f;
@@ -2580,6 +2587,7 @@ void rnnts_free(const rnnts_allocator *alloc, void *p) {
 
 #define RNNTS__MAX_TENSORS 200000
 #define RNNTS__MAX_HEADER (100u << 20)
+#define RNNTS__MAX_META 256
 typedef struct { char name[64]; int ndim; uint64_t shape[8]; uint64_t begin, end; int seen; } rnnts__st_entry;
 typedef struct { char key[64]; char val[1280]; } rnnts__st_meta;
 
@@ -2606,7 +2614,7 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
             int f2 = 1;
             if (have_meta) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "header: __metadata__ appears twice");
             have_meta = 1;
-            if (rnnts__js_eat(j, '}')) continue;
+            if (!rnnts__js_eat(j, '}'))
             for (;;) {
                 rnnts__st_meta m;
                 if (!f2 && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ',' or '}'");
@@ -2619,13 +2627,15 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
                     if (s2 == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value of \"%s\" is not a string", m.key);
                     for (int q = 0; q < *n_meta; q++)
                         if (strcmp(meta[q].key, m.key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "__metadata__: key \"%s\" twice", m.key);
-                    if (*n_meta < max_meta && s2 > 0) meta[(*n_meta)++] = m; /* over-long values and keys are kept out, not fatal */
+                    if (*n_meta >= max_meta) return rnnts__fail(err, RNNTS_ERR_FORMAT, "__metadata__: more than %d keys", max_meta);
+                    if (s2 > 0) meta[(*n_meta)++] = m; /* values longer than 1279 bytes are left out, not fatal */
                 } else {
                     char skip[4];
                     if (rnnts__js_str(j, skip, sizeof skip) == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value is not a string");
                 }
                 if (rnnts__js_eat(j, '}')) break;
             }
+            if (rnnts__js_eat(j, '}')) break;
             continue;
         }
         {
@@ -2748,11 +2758,11 @@ static rnnts_result rnnts__st_open(const unsigned char *d, size_t size, const rn
     dsize = (uint64_t)(size - 8) - hlen;
     max_ent = (int)RNNTS__MIN((uint64_t)RNNTS__MAX_TENSORS, hlen / 16 + 1);
     ent = (rnnts__st_entry *)a->alloc((size_t)max_ent * sizeof *ent, a->user);
-    meta = (rnnts__st_meta *)a->alloc(64 * sizeof *meta, a->user);
+    meta = (rnnts__st_meta *)a->alloc(RNNTS__MAX_META * sizeof *meta, a->user);
     if (!ent || !meta) { r = rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory"); goto fail; }
     j.p = (const char *)d + 8;
     j.end = j.p + hlen;
-    if ((r = rnnts__st_parse(&j, ent, max_ent, &n_ent, meta, 64, &n_meta, dsize, a, err)) != RNNTS_OK) goto fail;
+    if ((r = rnnts__st_parse(&j, ent, max_ent, &n_ent, meta, RNNTS__MAX_META, &n_meta, dsize, a, err)) != RNNTS_OK) goto fail;
     qsort(ent, (size_t)n_ent, sizeof *ent, rnnts__cmp_entry);
     {
         uint64_t pos = 0;
@@ -2852,10 +2862,13 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
         }
     }
     if (!cfg.train_tau) cfg.fixed_tau = rnnts__get_f32(d + 8 + hlen + e->begin);
-    if ((r = rnnts_rnn_config_check(&cfg, err)) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", err ? err->msg : ""); goto fail; }
+    {
+        rnnts_error ce;
+        if (rnnts_rnn_config_check(&cfg, &ce) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", ce.msg); goto fail; }
+    }
     if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
     n_ent = rnnts__drop_optim(ent, n_ent); /* optimiser state of checkpoints: read by rnnts_trainer_resume */
-    if ((int)n_ent != rnnts_rnn_tensor_count(net)) {
+    if ((int)n_ent > rnnts_rnn_tensor_count(net)) {
         /* Find the first tensor that is not ours, for the message. */
         for (int q = 0; q < n_ent; q++) {
             int ok = 0;
@@ -2942,7 +2955,9 @@ static rnnts_result rnnts__read_file(const char *path, const rnnts_allocator *a,
     if (!path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path is NULL");
     f = fopen(path, "rb");
     if (!f) return rnnts__fail(err, RNNTS_ERR_IO, "cannot open %s", path);
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    /* A directory opens on glibc and reports LONG_MAX as its length. */
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || len == 0x7fffffffL || (sizeof(long) > 4 && len == (long)(~0UL >> 1)) ||
+        fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
         return rnnts__fail(err, RNNTS_ERR_IO, "cannot read %s (not a regular file?)", path);
     }

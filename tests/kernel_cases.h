@@ -145,14 +145,14 @@ static rnnts__vf kc_binop(int op, rnnts__vf a, rnnts__vf b) {
     default: return rnnts__vf_xorsign(a, b);
     }
 }
-enum { KC_GT, KC_GE, KC_LT, KC_GT_AND_LT, KC_GT_OR_LT, KC_NCMP };
-static const char *const kc_cmp_names[KC_NCMP] = {"gt", "ge", "lt", "gt_and_ge", "gt_or_lt"};
+enum { KC_GT, KC_GE, KC_LT, KC_GE_AND_LE, KC_GT_OR_LT, KC_NCMP };
+static const char *const kc_cmp_names[KC_NCMP] = {"gt", "ge", "lt", "ge_and_le", "gt_or_lt"};
 static rnnts__vm kc_cmpop(int op, rnnts__vf a, rnnts__vf b) {
     switch (op) {
     case KC_GT: return rnnts__vf_gt(a, b);
     case KC_GE: return rnnts__vf_ge(a, b);
     case KC_LT: return rnnts__vf_lt(a, b);
-    case KC_GT_AND_LT: return rnnts__vm_and(rnnts__vf_gt(a, b), rnnts__vf_ge(a, b));
+    case KC_GE_AND_LE: return rnnts__vm_and(rnnts__vf_ge(a, b), rnnts__vf_ge(b, a));
     default: return rnnts__vm_or(rnnts__vf_gt(a, b), rnnts__vf_lt(a, b));
     }
 }
@@ -359,10 +359,11 @@ static void kc_cases_vector(kc_emit_fn emit, void *ctx, kc_buf *buf) {
 }
 
 /* ---- GEMM ------------------------------------------------------------------------------------ */
+/* K = 300 crosses the k-block boundary of rnnts__gemm_rows (RNNTS__KC = 256). */
 static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
-    static const int Ks[] = {1, 2, 7, 33}, rows[] = {1, 5, 6, 7, 13}, cols[] = {16, 32};
+    static const int Ks[] = {1, 2, 7, 33, 300}, rows[] = {1, 5, 6, 7, 13}, cols[] = {16, 32};
     char name[96];
-    for (int ki = 0; ki < 4; ki++) {
+    for (int ki = 0; ki < 5; ki++) {
         int K = Ks[ki];
         /* the micro-kernel itself, every mr */
         for (int mr = 1; mr <= 6; mr++) {
@@ -638,6 +639,11 @@ static void kc_cases_nets(kc_emit_fn emit, void *ctx, kc_buf *buf) {
                 for (int fixed = 0; fixed < 2; fixed++)
                     for (int g = 0; g < 2; g++)
                         kc_net_case(emit, ctx, buf, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], variant, act, fixed, 0, g);
+    /* k-blocked products (RNNTS__KC = 256): H = 260 (W h, W^T du) and B = 260 (dW over the batch) */
+    kc_net_case(emit, ctx, buf, 260, 3, 2, 1, 0, 0, 0, 0, 0);
+    kc_net_case(emit, ctx, buf, 260, 2, 2, 2, 1, 2, 0, 0, 1);
+    kc_net_case(emit, ctx, buf, 3, 260, 2, 1, 0, 0, 0, 0, 1);
+    kc_net_case(emit, ctx, buf, 5, 270, 3, 2, 1, 3, 1, 0, 0);
     /* continuous time, k = 2 (mod form) */
     for (int s = 0; s < 4; s++)
         for (int act = 0; act < 4; act++)
