@@ -300,6 +300,11 @@ int rnnts_task_max_len(int n_max);
 rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
                               uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err);
 
+/* The same with a given length M >= largest N (for checks on identical data, e.g. `rnnts grad`);
+   the bits and labels follow the same draws as rnnts_task_batch. */
+rnnts_result rnnts_task_batch_len(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+                                  uint64_t purpose, uint64_t index, float *input, int *labels, rnnts_error *err);
+
 typedef struct rnnts_optim_config {
     rnnts_optimizer kind;
     float lr;
@@ -1710,8 +1715,21 @@ int rnnts_task_max_len(int n_max) { return 4 * n_max + 1; }
 /* Draws: key0 = key(seed, purpose, index, 0): M = Nmax + 2 + (draw 0 mod 3 Nmax); parity's
    p_b = uniform(key0, 1 + b). key1 = key(seed, purpose, index, 1): bit(t, b) = uniform(key1, t B + b) < p_b
    (p_b = 0.5 for DMS). */
+static rnnts_result rnnts__task_batch(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+                                     uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err);
 rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
                               uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err) {
+    return rnnts__task_batch(task, ns, n_ns, batch, 0, seed, purpose, index, input, labels, len_out, err);
+}
+rnnts_result rnnts_task_batch_len(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+                                  uint64_t purpose, uint64_t index, float *input, int *labels, rnnts_error *err) {
+    int M;
+    if (len < 1 || len > 10000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: allowed 1..1e7", len);
+    return rnnts__task_batch(task, ns, n_ns, batch, len, seed, purpose, index, input, labels, &M, err);
+}
+/* len = 0: draw M; otherwise use it (it must be >= the largest N). */
+static rnnts_result rnnts__task_batch(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+                                     uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err) {
     int nmax = 0, M;
     uint64_t k0, k1;
     if (task != RNNTS_TASK_PARITY && task != RNNTS_TASK_DMS)
@@ -1726,6 +1744,10 @@ rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batc
     k0 = rnnts_rng_key(seed, purpose, index, 0);
     k1 = rnnts_rng_key(seed, purpose, index, 1);
     M = nmax + 2 + (int)(rnnts_rng_u64(k0, 0) % (uint64_t)(3 * nmax));
+    if (len > 0) {
+        if (len < nmax) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: must be >= the largest N (%d)", len, nmax);
+        M = len;
+    }
     for (int b = 0; b < batch; b++) {
         float p = task == RNNTS_TASK_PARITY ? rnnts_rng_uniform(k0, 1 + (uint64_t)b) : 0.5f;
         for (int t = 0; t < M; t++)
