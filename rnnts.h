@@ -772,45 +772,137 @@ RNNTS__INLINE float rnnts__vf_tree(rnnts__vf a) {
 }
 
 /* >>math ------------------------------------------------------------------------------------ */
-/* TEMPORARY stand-in until the real math lands */
-RNNTS__INLINE rnnts__vf rnnts__vf_exp(rnnts__vf x) {
-    rnnts__vf n = rnnts__vf_sub(rnnts__vf_add(rnnts__vf_mul(x, rnnts__vf_set1(1.44269504f)), rnnts__vf_set1(0x1.8p23f)), rnnts__vf_set1(0x1.8p23f));
-    x = rnnts__vf_max(rnnts__vf_min(x, rnnts__vf_set1(88.0f)), rnnts__vf_set1(-87.0f));
-    n = rnnts__vf_sub(rnnts__vf_add(rnnts__vf_mul(x, rnnts__vf_set1(1.44269504f)), rnnts__vf_set1(0x1.8p23f)), rnnts__vf_set1(0x1.8p23f));
-    rnnts__vf r = rnnts__vf_fma(n, rnnts__vf_set1(-0.693145752f), x);
-    r = rnnts__vf_fma(n, rnnts__vf_set1(-1.42860677e-6f), r);
-    rnnts__vf p = rnnts__vf_set1(1.0f / 5040);
-    p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 720)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 120));
-    p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 24)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f / 6));
-    p = rnnts__vf_fma(p, r, rnnts__vf_set1(0.5f)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f)); p = rnnts__vf_fma(p, r, rnnts__vf_set1(1.0f));
-    rnnts__vi e = rnnts__vi_shl(rnnts__vi_add(rnnts__vf_to_vi_exact(n), rnnts__vi_set1(127)), 23);
-    return rnnts__vf_mul(p, rnnts__vi_asf(e));
+/* >>math ------------------------------------------------------------------------------------
+   Own exp, log, tanh, sigmoid, sin, cos (N5). Written only with the vector layer above (binary32
+   + - * / fma, compares, selects, int32 bit operations), so SCALAR, AVX2 and NEON give the same
+   bits; the public scalar rnnts_*f run the very same sequence on lane 0 of a vector.
+   Polynomials: weighted Remez fits in high precision, coefficients rounded to float, Horner form with fma. Rounding to an integer: t = x + 0x1.8p23 (|x| < 2^22), then
+   t - 0x1.8p23 is the float and bits(t) - bits(0x1.8p23) the int32 (no conversion instruction).
+   Max errors below are measured against double libm over the sweeps in math_test.c. */
+#define RNNTS__K(c) rnnts__vf_set1(c)
+#define RNNTS__KB(b) rnnts__vi_asf(rnnts__vi_set1((int32_t)(b)))
+#define RNNTS__MAGIC 0x1.8p23f
+
+/* y * 2^n for int lanes n in [-150, 128], rounded once: 2^(n>>1) and 2^(n-(n>>1)) are normal. */
+RNNTS__INLINE rnnts__vf rnnts__vf_scale2_(rnnts__vf y, rnnts__vi n) {
+    rnnts__vi n1 = rnnts__vi_sra(n, 1), n2 = rnnts__vi_sub(n, n1), b = rnnts__vi_set1(127);
+    y = rnnts__vf_mul(y, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_add(n1, b), 23)));
+    return rnnts__vf_mul(y, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_add(n2, b), 23)));
 }
+
+/* exp(x) = 2^k * (1 + r + r^2*P(r)), k = round(x/ln2), x - k*ln2 = r + lo (2-constant Cody-Waite
+   with fma), P degree 4 on |r| <= ln2/2, summed with 1 + r compensated; x clamped to [-104, 89]
+   (NaN kept), so underflow is gradual and overflow gives +inf in the 2-step scaling. *elo gets the
+   rounding error of the result (scaled the same way; used by sigmoid).
+   Measured: max 0.78 ulp, every float in [-104, 89] (the max is at a subnormal result). */
+RNNTS__INLINE rnnts__vf rnnts__vf_exp_(rnnts__vf x, rnnts__vf *elo) { /* *elo: exp(x) - result */
+    rnnts__vf t, k, r1, r, lo, p, a, y;
+    rnnts__vi n;
+    x = rnnts__vf_min(RNNTS__K(89.0f), rnnts__vf_max(RNNTS__K(-104.0f), x));
+    t = rnnts__vf_fma(x, RNNTS__K(0x1.715476p+0f), RNNTS__K(RNNTS__MAGIC));
+    k = rnnts__vf_sub(t, RNNTS__K(RNNTS__MAGIC));
+    r1 = rnnts__vf_fma(k, RNNTS__K(-0x1.62e43p-1f), x);                       /* exact */
+    r = rnnts__vf_fma(k, RNNTS__K(0x1.05c61p-29f), r1);
+    lo = rnnts__vf_fma(k, RNNTS__K(0x1.05c61p-29f), rnnts__vf_sub(r1, r));     /* x - k*ln2 = r + lo */
+    p = rnnts__vf_fma(RNNTS__K(0x1.6a244cp-10f), r, RNNTS__K(0x1.1239d4p-7f));
+    p = rnnts__vf_fma(p, r, RNNTS__K(0x1.5558f2p-5f));
+    p = rnnts__vf_fma(p, r, RNNTS__K(0x1.555492p-3f));
+    p = rnnts__vf_fma(p, r, RNNTS__K(0x1.fffffcp-2f));
+    p = rnnts__vf_fma(p, rnnts__vf_mul(r, r), lo);
+    a = rnnts__vf_add(r, RNNTS__K(1.0f));                                      /* 1 + r = a + (1 - a) + r */
+    p = rnnts__vf_add(rnnts__vf_add(rnnts__vf_sub(RNNTS__K(1.0f), a), r), p);
+    y = rnnts__vf_add(a, p);
+    n = rnnts__vi_sub(rnnts__vf_bits(t), rnnts__vf_bits(RNNTS__K(RNNTS__MAGIC)));
+    *elo = rnnts__vf_scale2_(rnnts__vf_add(rnnts__vf_sub(a, y), p), n);      /* a + p = y + (a - y) + p */
+    return rnnts__vf_scale2_(y, n);
+}
+RNNTS__INLINE rnnts__vf rnnts__vf_exp(rnnts__vf x) { rnnts__vf lo; return rnnts__vf_exp_(x, &lo); }
+
+/* log(x) = e*ln2 + log1p(f), x = 2^e*(1+f), 1+f in [sqrt(1/2), sqrt(2)); log1p(f) = f - h + s*(h + z*Q(z)),
+   h = f^2/2, s = f/(2+f), z = s^2, Q degree 2 (musl's form); subnormals pre-scaled by 2^23.
+   log(+-0) = -inf, log(x < 0) = NaN, log(+inf) = +inf. Measured: max 0.84 ulp, every positive float. */
 RNNTS__INLINE rnnts__vf rnnts__vf_log(rnnts__vf x) {
-    rnnts__vi b = rnnts__vf_bits(x);
-    rnnts__vi e = rnnts__vi_sub(rnnts__vi_sra(b, 23), rnnts__vi_set1(127));
-    rnnts__vf m = rnnts__vi_asf(rnnts__vi_or(rnnts__vi_and(b, rnnts__vi_set1(0x7fffff)), rnnts__vi_set1(0x3f800000)));
-    rnnts__vf s = rnnts__vf_div(rnnts__vf_sub(m, rnnts__vf_set1(1)), rnnts__vf_add(m, rnnts__vf_set1(1)));
-    rnnts__vf s2 = rnnts__vf_mul(s, s), p = rnnts__vf_set1(1.0f / 11);
-    p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 9)); p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 7));
-    p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 5)); p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f / 3)); p = rnnts__vf_fma(p, s2, rnnts__vf_set1(1.0f));
-    return rnnts__vf_fma(rnnts__vi_to_vf(e), rnnts__vf_set1(0.693147181f), rnnts__vf_mul(rnnts__vf_set1(2), rnnts__vf_mul(s, p)));
+    rnnts__vm sub = rnnts__vf_lt(x, RNNTS__K(0x1p-126f));
+    rnnts__vi ix = rnnts__vf_bits(rnnts__vf_sel(sub, rnnts__vf_mul(x, RNNTS__K(0x1p23f)), x));
+    rnnts__vi e = rnnts__vi_sra(rnnts__vi_sub(ix, rnnts__vi_set1(0x3f3504f3)), 23);
+    rnnts__vf f = rnnts__vf_sub(rnnts__vi_asf(rnnts__vi_sub(ix, rnnts__vi_shl(e, 23))), RNNTS__K(1.0f));
+    rnnts__vf dk = rnnts__vf_add(rnnts__vi_to_vf(e), rnnts__vf_sel(sub, RNNTS__K(-23.0f), RNNTS__K(0.0f)));
+    rnnts__vf s = rnnts__vf_div(f, rnnts__vf_add(f, RNNTS__K(2.0f))), z = rnnts__vf_mul(s, s);
+    rnnts__vf h = rnnts__vf_mul(rnnts__vf_mul(f, f), RNNTS__K(0.5f)), q, r;
+    q = rnnts__vf_fma(RNNTS__K(0x1.31e2fcp-2f), z, RNNTS__K(0x1.995ebap-2f));
+    q = rnnts__vf_mul(rnnts__vf_fma(q, z, RNNTS__K(0x1.55557ap-1f)), z);
+    r = rnnts__vf_fma(s, rnnts__vf_add(h, q), rnnts__vf_mul(dk, RNNTS__K(0x1.2fefa2p-17f)));
+    r = rnnts__vf_fma(dk, RNNTS__K(0x1.62e3p-1f), rnnts__vf_add(rnnts__vf_sub(r, h), f));
+    r = rnnts__vf_sel(rnnts__vf_lt(x, RNNTS__KB(0x7f800000)), r, x);
+    return rnnts__vf_sel(rnnts__vf_gt(x, RNNTS__K(0.0f)), r,
+                         rnnts__vf_sel(rnnts__vf_ge(x, RNNTS__K(0.0f)), RNNTS__KB(0xff800000u), RNNTS__KB(0x7fc00000)));
 }
+
+/* tanh(x) = sign(x)*t(|x|): a < 0.8: a + a*z*T(z), z = a^2, T degree 5; else 1 - 2/(exp(2a)+1).
+   tanh(-0) = -0, tanh(+-large) = +-1. Measured: max 1.003 ulp, every finite float. */
 RNNTS__INLINE rnnts__vf rnnts__vf_tanh(rnnts__vf x) {
-    rnnts__vf e = rnnts__vf_exp(rnnts__vf_mul(rnnts__vf_set1(-2.0f), rnnts__vf_abs(x)));
-    rnnts__vf t = rnnts__vf_div(rnnts__vf_sub(rnnts__vf_set1(1), e), rnnts__vf_add(rnnts__vf_set1(1), e));
-    return rnnts__vf_xorsign(t, x);
+    rnnts__vf a = rnnts__vf_abs(x), z = rnnts__vf_mul(a, a), p, q;
+    p = rnnts__vf_fma(RNNTS__K(0x1.9f6f36p-10f), z, RNNTS__K(-0x1.e597c2p-8f));
+    p = rnnts__vf_fma(p, z, RNNTS__K(0x1.5d0738p-6f));
+    p = rnnts__vf_fma(p, z, RNNTS__K(-0x1.b92886p-5f));
+    p = rnnts__vf_fma(p, z, RNNTS__K(0x1.110b3cp-3f));
+    p = rnnts__vf_fma(p, z, RNNTS__K(-0x1.55553ep-2f));
+    p = rnnts__vf_fma(rnnts__vf_mul(a, z), p, a);
+    q = rnnts__vf_add(rnnts__vf_exp(rnnts__vf_add(a, a)), RNNTS__K(1.0f));
+    q = rnnts__vf_sub(RNNTS__K(1.0f), rnnts__vf_div(RNNTS__K(2.0f), q));
+    return rnnts__vf_xorsign(rnnts__vf_sel(rnnts__vf_lt(a, RNNTS__K(0.8f)), p, q), x);
 }
+
+/* sigmoid(x) = 1/(1+e) for x >= 0, e/(1+e) for x < 0, e = exp(-|x|) (tiny results keep their
+   relative accuracy, sigmoid(-inf) = 0, sigmoid(+inf) = 1); e carried as e + el and 1 + e as d + dl,
+   one correction step of the quotient. Measured: max 0.81 ulp, every finite float. */
 RNNTS__INLINE rnnts__vf rnnts__vf_sigmoid(rnnts__vf x) {
-    return rnnts__vf_div(rnnts__vf_set1(1), rnnts__vf_add(rnnts__vf_set1(1), rnnts__vf_exp(rnnts__vf_sub(rnnts__vf_zero(), x))));
+    rnnts__vf el, e = rnnts__vf_exp_(rnnts__vf_xorsign(rnnts__vf_abs(x), RNNTS__K(-1.0f)), &el);
+    rnnts__vm neg = rnnts__vf_lt(x, RNNTS__K(0.0f));
+    rnnts__vf n = rnnts__vf_sel(neg, e, RNNTS__K(1.0f)), nl = rnnts__vf_sel(neg, el, RNNTS__K(0.0f));
+    rnnts__vf d = rnnts__vf_add(e, RNNTS__K(1.0f)), q = rnnts__vf_div(n, d);
+    rnnts__vf dl = rnnts__vf_add(rnnts__vf_add(rnnts__vf_sub(RNNTS__K(1.0f), d), e), el); /* 1 + e + el = d + dl */
+    /* q + (n + nl - q*(d + dl))/d, with n - q*d exact by fma */
+    n = rnnts__vf_sub(rnnts__vf_add(rnnts__vf_fma(rnnts__vf_sub(RNNTS__K(0.0f), q), d, n), nl), rnnts__vf_mul(q, dl));
+    return rnnts__vf_add(q, rnnts__vf_div(n, d));
 }
-RNNTS__INLINE rnnts__vf rnnts__vf_cos(rnnts__vf x) {
-    rnnts__vf x2 = rnnts__vf_mul(x, x), p = rnnts__vf_set1(1.0f / 479001600);
-    p = rnnts__vf_fma(p, x2, rnnts__vf_set1(-1.0f / 3628800)); p = rnnts__vf_fma(p, x2, rnnts__vf_set1(1.0f / 40320));
-    p = rnnts__vf_fma(p, x2, rnnts__vf_set1(-1.0f / 720)); p = rnnts__vf_fma(p, x2, rnnts__vf_set1(1.0f / 24));
-    p = rnnts__vf_fma(p, x2, rnnts__vf_set1(-0.5f)); return rnnts__vf_fma(p, x2, rnnts__vf_set1(1.0f));
+
+/* sin(x) for quad = 0, cos(x) for quad = 1. Domain |x| <= 8 (Box-Muller's cos(2*pi*u)); finite
+   beyond but less accurate; sin(-0) = +0. k = round(x*2/pi), x - k*pi/2 = r + lo (3-constant
+   Cody-Waite with fma; the 2nd constant has 21 bits so r - h is exact for |x| <= 8; inf, NaN -> NaN),
+   quadrant k + quad picks +-sin(r) = r + r*z*S(z) or +-cos(r) = 1 - z/2 + z^2*C(z), z = r^2, S and
+   C degree 2, with lo and the rounding errors of 1 - z/2 and z added before the last rounding. */
+RNNTS__INLINE rnnts__vf rnnts__vf_sincos_(rnnts__vf x, int quad) {
+    rnnts__vf t = rnnts__vf_fma(x, RNNTS__K(0x1.45f306p-1f), RNNTS__K(RNNTS__MAGIC));
+    rnnts__vf k = rnnts__vf_sub(t, RNNTS__K(RNNTS__MAGIC)), r, h, lo, z, s, c, w;
+    rnnts__vi q = rnnts__vi_add(rnnts__vi_sub(rnnts__vf_bits(t), rnnts__vf_bits(RNNTS__K(RNNTS__MAGIC))), rnnts__vi_set1(quad));
+    r = rnnts__vf_fma(k, RNNTS__K(-0x1.921fb6p+0f), x);
+    h = rnnts__vf_fma(k, RNNTS__K(0x1.777a6p-25f), r);
+    lo = rnnts__vf_fma(k, RNNTS__K(-0x1.84698ap-48f), rnnts__vf_fma(k, RNNTS__K(0x1.777a6p-25f), rnnts__vf_sub(r, h)));
+    r = h;
+    z = rnnts__vf_mul(r, r);
+    s = rnnts__vf_fma(RNNTS__K(-0x1.994222p-13f), z, RNNTS__K(0x1.110736p-7f));
+    s = rnnts__vf_fma(s, z, RNNTS__K(-0x1.555546p-3f));
+    c = rnnts__vf_fma(RNNTS__K(0x1.9a6df0p-16f), z, RNNTS__K(-0x1.6c0e74p-10f));
+    c = rnnts__vf_mul(rnnts__vf_fma(c, z, RNNTS__K(0x1.55554ep-5f)), z);
+    h = rnnts__vf_mul(z, RNNTS__K(0.5f));
+    w = rnnts__vf_sub(RNNTS__K(1.0f), h);                                      /* 1 - h = w + (1 - w) - h */
+    /* cos(r + lo) = w + ((1 - w) - h) - (r*r - z)/2 - lo*r + z*z*C(z) */
+    c = rnnts__vf_fma(c, z, rnnts__vf_sub(rnnts__vf_sub(rnnts__vf_sub(RNNTS__K(1.0f), w), h),
+                                          rnnts__vf_fma(rnnts__vf_fma(r, r, rnnts__vf_sub(RNNTS__K(0.0f), z)), RNNTS__K(0.5f), rnnts__vf_mul(lo, r))));
+    c = rnnts__vf_add(w, c);
+    /* sin(r + lo) = r + (r*z*S(z) + lo*cos(r)) */
+    s = rnnts__vf_add(r, rnnts__vf_fma(rnnts__vf_mul(r, z), s, rnnts__vf_mul(lo, w)));
+    s = rnnts__vf_sel(rnnts__vi_gt(rnnts__vi_and(q, rnnts__vi_set1(1)), rnnts__vi_set1(0)), c, s);
+    return rnnts__vf_xorsign(s, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_and(q, rnnts__vi_set1(2)), 30)));
 }
-RNNTS__INLINE rnnts__vf rnnts__vf_sin(rnnts__vf x) { return rnnts__vf_cos(rnnts__vf_sub(x, rnnts__vf_set1(1.57079633f))); }
+/* sin(x), cos(x) for |x| <= 8, see rnnts__vf_sincos_. Measured: max 0.79 ulp (sin), 0.79 ulp (cos), every float in [-8, 8]. */
+RNNTS__INLINE rnnts__vf rnnts__vf_sin(rnnts__vf x) { return rnnts__vf_sincos_(x, 0); }
+RNNTS__INLINE rnnts__vf rnnts__vf_cos(rnnts__vf x) { return rnnts__vf_sincos_(x, 1); }
+#undef RNNTS__K
+#undef RNNTS__KB
+#undef RNNTS__MAGIC
+
 float rnnts_expf(float x) { return rnnts__vf_lane(rnnts__vf_exp(rnnts__vf_set1(x)), 0); }
 float rnnts_logf(float x) { return rnnts__vf_lane(rnnts__vf_log(rnnts__vf_set1(x)), 0); }
 float rnnts_tanhf(float x) { return rnnts__vf_lane(rnnts__vf_tanh(rnnts__vf_set1(x)), 0); }

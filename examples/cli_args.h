@@ -1,0 +1,272 @@
+/* cli_args.h — command line flags for the rnnts tool: one table per subcommand, parsed in one
+   place, so every flag gets the same syntax (--flag VALUE or --flag=VALUE), range checks, usage
+   errors (exit code 2, a message naming the flag and the allowed values) and --help text.
+   Included by examples/rnnts.c only (static functions, no separate compilation). */
+#ifndef RNNTS_CLI_ARGS_H
+#define RNNTS_CLI_ARGS_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+typedef enum cli_kind {
+    CLI_INT,    /* int in [lo, hi] */
+    CLI_U64,    /* unsigned 64-bit (seeds) */
+    CLI_DOUBLE, /* finite double in [lo, hi] (or (lo, hi] with lo_open) */
+    CLI_ENUM,   /* one of choices "a|b|c"; stores the index as int */
+    CLI_STR,    /* string (path) */
+    CLI_FLAG,   /* no value; stores 1 */
+    CLI_NLIST   /* comma list of N (ints in [lo, hi]) into a cli_nlist */
+} cli_kind;
+
+#define CLI_MAX_LIST 256
+typedef struct cli_nlist {
+    int n;
+    int v[CLI_MAX_LIST];
+} cli_nlist;
+
+typedef struct cli_flag {
+    const char *name;    /* "--batch" */
+    cli_kind kind;
+    void *dst;           /* int*, uint64_t*, double*, int* (enum index), const char**, int* (flag), cli_nlist* */
+    double lo, hi;       /* ranges of CLI_INT, CLI_DOUBLE and CLI_NLIST values */
+    const char *choices; /* CLI_ENUM: "parity|dms" */
+    const char *metavar; /* shown in --help: "B" */
+    const char *help;    /* one line */
+    int lo_open;         /* CLI_DOUBLE: value must be > lo */
+    int seen;            /* set by the parser */
+} cli_flag;
+
+/* Name of the running subcommand, for messages ("rnnts train"). */
+static const char *cli_prog = "rnnts";
+
+static void cli_usage_error(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* Prints "rnnts <cmd>: <message>" and a pointer to --help on stderr; exits with code 2. */
+static void cli_usage_error(const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "%s: ", cli_prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see '%s --help')\n", cli_prog);
+    exit(CLI_EXIT_USAGE);
+}
+
+/* The i-th alternative of "a|b|c" into buf; returns 0 past the end. */
+static int cli_choice(const char *choices, int i, char *buf, size_t cap) {
+    const char *p = choices;
+    for (int k = 0; k < i; k++) {
+        p = strchr(p, '|');
+        if (!p) return 0;
+        p++;
+    }
+    size_t n = strcspn(p, "|");
+    if (n >= cap) n = cap - 1;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    return 1;
+}
+static int cli_choice_index(const char *choices, const char *s) {
+    char b[64];
+    for (int i = 0; cli_choice(choices, i, b, sizeof b); i++)
+        if (strcmp(b, s) == 0) return i;
+    return -1;
+}
+/* "a, b, c" for messages. */
+static const char *cli_choices_text(const char *choices) {
+    static char out[256];
+    char b[64];
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; cli_choice(choices, i, b, sizeof b); i++) {
+        int w = snprintf(out + used, sizeof out - used, i ? ", %s" : "%s", b);
+        if (w < 0 || (size_t)w >= sizeof out - used) break;
+        used += (size_t)w;
+    }
+    return out;
+}
+
+/* Strict integer parse: the whole string, base 10. */
+static int cli_parse_ll(const char *s, long long *v) {
+    char *e;
+    if (!*s) return 0;
+    errno = 0;
+    *v = strtoll(s, &e, 10);
+    return !*e && errno == 0;
+}
+static int cli_parse_double(const char *s, double *v) {
+    char *e;
+    if (!*s) return 0;
+    errno = 0;
+    *v = strtod(s, &e);
+    return !*e && errno == 0 && *v == *v && *v - *v == 0.0; /* finite */
+}
+static void cli_range_text(const cli_flag *f, char *buf, size_t cap) {
+    if (f->kind == CLI_DOUBLE) {
+        if (f->lo_open) snprintf(buf, cap, "> %g and <= %g", f->lo, f->hi);
+        else snprintf(buf, cap, "%g..%g", f->lo, f->hi);
+    } else {
+        snprintf(buf, cap, "%.0f..%.0f", f->lo, f->hi);
+    }
+}
+
+/* Parses "2,3,5" (also ranges "2-5") into l. Returns 0 on a malformed list or a value out of range. */
+static int cli_parse_nlist(const cli_flag *f, const char *s, cli_nlist *l) {
+    l->n = 0;
+    if (!*s) return 0;
+    while (*s) {
+        char *e;
+        long a, b;
+        errno = 0;
+        a = strtol(s, &e, 10);
+        if (e == s || errno) return 0;
+        b = a;
+        s = e;
+        if (*s == '-') {
+            s++;
+            b = strtol(s, &e, 10);
+            if (e == s || errno || b < a) return 0;
+            s = e;
+        }
+        for (long v = a; v <= b; v++) {
+            if (v < (long)f->lo || v > (long)f->hi || l->n >= CLI_MAX_LIST) return 0;
+            l->v[l->n++] = (int)v;
+        }
+        if (*s == ',') { s++; if (!*s) return 0; }
+        else if (*s) return 0;
+    }
+    return 1;
+}
+
+/* Stores the value of flag f (validated). Exits with a usage error naming the flag otherwise. */
+static void cli_set(cli_flag *f, const char *val) {
+    char range[96];
+    cli_range_text(f, range, sizeof range);
+    switch (f->kind) {
+    case CLI_INT: {
+        long long v;
+        if (!cli_parse_ll(val, &v) || v < (long long)f->lo || v > (long long)f->hi)
+            cli_usage_error("%s %s: allowed %s", f->name, val, range);
+        *(int *)f->dst = (int)v;
+        break;
+    }
+    case CLI_U64: {
+        char *e;
+        unsigned long long v;
+        errno = 0;
+        v = strtoull(val, &e, 10);
+        if (!*val || *e || errno || val[0] == '-') cli_usage_error("%s %s: allowed 0..18446744073709551615", f->name, val);
+        *(uint64_t *)f->dst = (uint64_t)v;
+        break;
+    }
+    case CLI_DOUBLE: {
+        double v;
+        if (!cli_parse_double(val, &v) || v > f->hi || (f->lo_open ? !(v > f->lo) : v < f->lo))
+            cli_usage_error("%s %s: allowed %s", f->name, val, range);
+        *(double *)f->dst = v;
+        break;
+    }
+    case CLI_ENUM: {
+        int i = cli_choice_index(f->choices, val);
+        if (i < 0) cli_usage_error("%s %s: allowed %s", f->name, val, cli_choices_text(f->choices));
+        *(int *)f->dst = i;
+        break;
+    }
+    case CLI_STR:
+        if (!*val) cli_usage_error("%s: empty value", f->name);
+        *(const char **)f->dst = val;
+        break;
+    case CLI_NLIST:
+        if (!cli_parse_nlist(f, val, (cli_nlist *)f->dst))
+            cli_usage_error("%s %s: allowed a comma list of N in %s (e.g. 2,3,5 or 2-6), at most %d", f->name, val, range,
+                            CLI_MAX_LIST);
+        break;
+    case CLI_FLAG: *(int *)f->dst = 1; break;
+    }
+}
+
+/* Prints the flag table as help text. */
+static void cli_print_flags(FILE *out, const cli_flag *flags, int n) {
+    for (int i = 0; i < n; i++) {
+        const cli_flag *f = &flags[i];
+        char left[64];
+        if (f->kind == CLI_FLAG) snprintf(left, sizeof left, "%s", f->name);
+        else if (f->kind == CLI_ENUM) snprintf(left, sizeof left, "%s %s", f->name, f->choices);
+        else snprintf(left, sizeof left, "%s %s", f->name, f->metavar ? f->metavar : "X");
+        if (strlen(left) > 30) fprintf(out, "  %s\n  %-30s %s\n", left, "", f->help ? f->help : "");
+        else fprintf(out, "  %-30s %s\n", left, f->help ? f->help : "");
+    }
+}
+
+/* Parses argv[first..argc) against the flag table. Positional arguments (not starting with "--",
+   or everything after "--") go to pos[] (at most max_pos; more is a usage error).
+   "--help"/"-h" print help via help_fn(flags, n_flags) and exit 0. Returns the number of positional arguments. */
+static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos,
+                     void (*help_fn)(const cli_flag *, int)) {
+    int n_pos = 0, only_pos = 0;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            help_fn(flags, n_flags);
+            exit(CLI_EXIT_OK);
+        }
+        if (!only_pos && strcmp(a, "--") == 0) { only_pos = 1; continue; }
+        if (!only_pos && a[0] == '-' && a[1] != 0) {
+            char name[64];
+            const char *eq = strchr(a, '='), *val = NULL;
+            size_t len = eq ? (size_t)(eq - a) : strlen(a);
+            cli_flag *f = NULL;
+            if (len >= sizeof name) len = sizeof name - 1;
+            memcpy(name, a, len);
+            name[len] = 0;
+            for (int k = 0; k < n_flags; k++)
+                if (strcmp(flags[k].name, name) == 0) f = &flags[k];
+            if (!f) cli_usage_error("unknown flag %s", name);
+            if (f->seen) cli_usage_error("%s given twice", f->name);
+            f->seen = 1;
+            if (f->kind == CLI_FLAG) {
+                if (eq) cli_usage_error("%s takes no value", f->name);
+                cli_set(f, "");
+                continue;
+            }
+            if (eq) val = eq + 1;
+            else if (i + 1 < argc) val = argv[++i];
+            else {
+                char b[256];
+                if (f->kind == CLI_ENUM) snprintf(b, sizeof b, "one of %s", cli_choices_text(f->choices));
+                else if (f->kind == CLI_INT || f->kind == CLI_DOUBLE || f->kind == CLI_NLIST) cli_range_text(f, b, sizeof b);
+                else snprintf(b, sizeof b, "%s", f->metavar ? f->metavar : "a value");
+                cli_usage_error("%s needs a value (allowed %s)", f->name, b);
+            }
+            cli_set(f, val);
+            continue;
+        }
+        if (n_pos >= max_pos) cli_usage_error("unexpected argument '%s'", a);
+        pos[n_pos++] = a;
+    }
+    return n_pos;
+}
+
+/* The flag entry of a name (for "was it given?"). */
+static cli_flag *cli_find(cli_flag *flags, int n, const char *name) {
+    for (int k = 0; k < n; k++)
+        if (strcmp(flags[k].name, name) == 0) return &flags[k];
+    return NULL;
+}
+static int cli_seen(cli_flag *flags, int n, const char *name) {
+    cli_flag *f = cli_find(flags, n, name);
+    return f && f->seen;
+}
+
+#endif /* RNNTS_CLI_ARGS_H */

@@ -1,0 +1,1106 @@
+/* rnnts — the command line tool of rnnts.h.
+
+       rnnts train | eval | grad | import | info | selfcheck | compare   (each with --help)
+
+   Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure,
+   2 usage (a message names the flag and the allowed values).
+
+   Files of this tool (one job each):
+       examples/rnnts.c       subcommands, training driver, logs, progress display, reports
+       examples/cli_args.h    flag tables: parsing, range checks, usage errors, --help
+       examples/st_header.h   safetensors header reader (tensor list and metadata for `info`)
+       examples/svg_plot.h    SVG line charts (`compare`)
+       examples/cli_test.sh   tests of the CLI
+
+   Build: gcc -std=c11 -O2 -ffp-contract=off -mavx2 -mfma examples/rnnts.c -o build/rnnts -lm -lpthread */
+#define _POSIX_C_SOURCE 200809L
+#define RNNTS_IMPLEMENTATION
+#include "../rnnts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_args.h"
+#include "st_header.h"
+#include "svg_plot.h"
+
+static const char *const TASKS = "parity|dms";
+static const char *const CURRICULA = "single|multi|sliding|none"; /* order of rnnts_curriculum */
+static const char *const VARIANTS = "default|mod";
+static const char *const ACTIVATIONS = "leakyrelu|relu|tanh|sigmoid"; /* order of rnnts_activation */
+static const char *const OPTIMIZERS = "sgd|adam";
+static const char *const LOG_FORMATS = "jsonl|csv";
+
+/* ---- small utilities ------------------------------------------------------------------------ */
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+static void fail_msg(const char *what, const rnnts_error *e) {
+    fprintf(stderr, "%s: %s%s%s\n", cli_prog, what ? what : "", what && *what ? ": " : "", e->msg[0] ? e->msg : rnnts_result_string(e->code));
+}
+/* mkdir -p. Returns 0 or -1 (errno set). */
+static int mkdir_p(const char *path) {
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == 0) {
+            char c = buf[i];
+            buf[i] = 0;
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+            buf[i] = c;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
+    return 0;
+}
+static int file_exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+static void path_join(char *out, size_t cap, const char *dir, const char *name) {
+    size_t n = strlen(dir);
+    snprintf(out, cap, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+}
+/* Directory part of a path ("." when it has none). */
+static void path_dir(char *out, size_t cap, const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(out, cap, ".");
+    else if (slash == path) snprintf(out, cap, "/");
+    else snprintf(out, cap, "%.*s", (int)(slash - path), path);
+}
+/* A JSON number with %.9g, or null when not finite. */
+static void json_num(FILE *f, double v) {
+    if (isfinite(v)) fprintf(f, "%.9g", v);
+    else fputs("null", f);
+}
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+/* "2-5" for a run of consecutive Ns, else "2,3,7" (shortened). */
+static void ns_text(char *out, size_t cap, const int *ns, int n) {
+    int run = n > 2;
+    for (int i = 1; i < n; i++) run = run && ns[i] == ns[i - 1] + 1;
+    if (run) { snprintf(out, cap, "%d-%d", ns[0], ns[n - 1]); return; }
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(out + used, cap - used, i ? ",%d" : "%d", ns[i]);
+        if (w < 0 || (size_t)w >= cap - used) break;
+        used += (size_t)w;
+    }
+}
+static int default_threads(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+static rnnts_pool *make_pool(int threads) {
+    rnnts_pool *pool = NULL;
+    rnnts_error e;
+    if (rnnts_pool_create(threads, NULL, &pool, &e) != RNNTS_OK) {
+        fprintf(stderr, "%s: warning: %s; running on one thread\n", cli_prog, e.msg);
+        return NULL;
+    }
+    return pool;
+}
+/* Parses a metadata "ns" string ("2,3,4"); returns the count (0 when empty or malformed). */
+static int parse_ns(const char *s, int *ns, int max) {
+    int n = 0;
+    while (s && *s) {
+        char *e;
+        long v = strtol(s, &e, 10);
+        if (e == s || v < 1 || v > 100000 || n >= max) return 0;
+        ns[n++] = (int)v;
+        s = e;
+        if (*s == ',') s++;
+        else if (*s) return 0;
+    }
+    return n;
+}
+
+/* ---- tau statistics (raw parameter, not clamped) ------------------------------------------- */
+typedef struct tau_stats {
+    double mean, median, sd, min, max; /* sd: population standard deviation (numpy's default) */
+    int below_1, count;
+} tau_stats;
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+static tau_stats tau_stats_of(const rnnts_rnn *net) {
+    tau_stats s;
+    int n = net->cfg.train_tau ? net->H : 1;
+    double *v = (double *)malloc((size_t)n * sizeof *v), sum = 0.0, ss = 0.0;
+    memset(&s, 0, sizeof s);
+    s.count = n;
+    if (!v) { s.mean = s.median = s.sd = s.min = s.max = NAN; return s; }
+    for (int i = 0; i < n; i++) { v[i] = (double)net->tau[i]; sum += v[i]; s.below_1 += v[i] < 1.0; }
+    s.mean = sum / n;
+    for (int i = 0; i < n; i++) ss += (v[i] - s.mean) * (v[i] - s.mean);
+    s.sd = sqrt(ss / n);
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    s.min = v[0];
+    s.max = v[n - 1];
+    s.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    free(v);
+    return s;
+}
+static void tau_json(FILE *f, const tau_stats *t) {
+    fputs("{\"mean\":", f); json_num(f, t->mean);
+    fputs(",\"median\":", f); json_num(f, t->median);
+    fputs(",\"sd\":", f); json_num(f, t->sd);
+    fputs(",\"min\":", f); json_num(f, t->min);
+    fputs(",\"max\":", f); json_num(f, t->max);
+    fprintf(f, ",\"below_1\":%d}", t->below_1);
+}
+
+/* The parameter checksum: XXH3-64 of the parameters as little-endian float32 bytes. */
+static uint64_t param_checksum(const rnnts_rnn *net) {
+    unsigned char *b = (unsigned char *)malloc(net->n_param * 4 + 1);
+    uint64_t h;
+    if (!b) return 0;
+    for (size_t i = 0; i < net->n_param; i++) {
+        uint32_t u;
+        memcpy(&u, &net->param[i], 4);
+        b[4 * i] = (unsigned char)u; b[4 * i + 1] = (unsigned char)(u >> 8);
+        b[4 * i + 2] = (unsigned char)(u >> 16); b[4 * i + 3] = (unsigned char)(u >> 24);
+    }
+    h = rnnts_xxh3_64(b, net->n_param * 4);
+    free(b);
+    return h;
+}
+
+/* ---- head selection (eval, grad) ------------------------------------------------------------
+   single-head models (curriculum single or none, or 1 head): head 0 for every N;
+   multi: head N - N_min, N_min = first value of metadata ns (2 when absent);
+   sliding: position of N in metadata ns;
+   no curriculum in the metadata (e.g. an imported file without a name pattern): as multi.
+   Returns the head, or -1 with a reason in why. */
+static int head_for(const rnnts_rnn *net, int N, char *why, size_t cap) {
+    const char *c = net->meta.curriculum;
+    int ns[RNNTS_MAX_NS], n = parse_ns(net->meta.ns, ns, RNNTS_MAX_NS), h;
+    if (net->K == 1 || strcmp(c, "single") == 0 || strcmp(c, "none") == 0) return 0;
+    if (strcmp(c, "sliding") == 0) {
+        for (int i = 0; i < n; i++)
+            if (ns[i] == N) return i;
+        snprintf(why, cap, "N = %d is not in the sliding window of this model (metadata ns = \"%.120s\")", N, net->meta.ns);
+        return -1;
+    }
+    h = N - (n > 0 ? ns[0] : 2);
+    if (h < 0 || h >= net->K) {
+        snprintf(why, cap, "N = %d maps to head %d, outside the network's %d heads (head i serves N = %d + i)", N, h, net->K,
+                 n > 0 ? ns[0] : 2);
+        return -1;
+    }
+    return h;
+}
+
+/* ======================================================================================== */
+/* train                                                                                     */
+/* ======================================================================================== */
+typedef struct train_opts {
+    int task, curriculum, hidden, batch, steps, test_batches, max_epochs, target_n, variant, activation;
+    double fixed_tau, tau_init;
+    uint64_t seed;
+    int threads, heads, n_start, add, window, slide, n_fixed, optimizer, log_format, quiet, force;
+    double lr, momentum, clip, threshold, time_limit;
+    int lr_set, momentum_set, fixed_tau_set;
+    const char *out, *resume, *label; /* label: prefix of progress lines (compare) */
+} train_opts;
+
+static void train_opts_default(train_opts *o) {
+    rnnts_train_config tc = rnnts_train_config_default();
+    rnnts_rnn_config rc = rnnts_rnn_config_default();
+    memset(o, 0, sizeof *o);
+    o->task = 0; o->curriculum = RNNTS_CURR_MULTI;
+    o->hidden = rc.hidden; o->batch = tc.batch; o->steps = tc.steps_per_epoch; o->test_batches = tc.test_batches;
+    o->max_epochs = tc.max_epochs; o->target_n = 0; o->variant = 0; o->activation = 0;
+    o->fixed_tau = 1.0; o->tau_init = rc.tau_init;
+    o->seed = 0; o->threads = default_threads(); o->heads = 100; o->n_start = tc.n_start; o->add = tc.n_add;
+    o->window = tc.window; o->slide = tc.slide; o->n_fixed = tc.n_fixed; o->optimizer = 0; o->log_format = 0;
+    o->lr = tc.optim.lr; o->momentum = tc.optim.momentum; o->clip = tc.optim.clip; o->threshold = tc.threshold;
+    o->time_limit = 0.0;
+}
+
+/* One N reached by a run: the epoch it was solved at and the trained tau right then. */
+typedef struct reached_n {
+    int N, epoch;
+    double wall;
+    tau_stats tau;
+} reached_n;
+typedef struct train_result {
+    int n_reached, epochs, largest_n;
+    double wall;
+    reached_n r[RNNTS_MAX_NS];
+    tau_stats tau_init;
+} train_result;
+
+/* Progress display, fed by rnnts_trainer_on_step. */
+typedef struct progress {
+    int tty, quiet;
+    const char *label;
+    int epoch;
+    char ns[64];
+    double t0, t_last, loss_sum;
+    int have_acc;
+    float last_acc;
+} progress;
+static void fmt_eta(char *buf, size_t cap, double s) {
+    if (!isfinite(s) || s < 0) { snprintf(buf, cap, "?"); return; }
+    if (s >= 3600) snprintf(buf, cap, "%d:%02d:%02d", (int)(s / 3600), (int)fmod(s / 60, 60), (int)fmod(s, 60));
+    else snprintf(buf, cap, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
+}
+static void on_step(void *user, int step, int steps, float loss) {
+    progress *p = (progress *)user;
+    double t = now_s();
+    p->loss_sum += (double)loss;
+    if (!p->tty || p->quiet) return;
+    if (step != steps && t - p->t_last < 0.1) return;
+    p->t_last = t;
+    {
+        double rate = step / fmax(t - p->t0, 1e-9);
+        char eta[32], acc[32];
+        fmt_eta(eta, sizeof eta, (steps - step) / rate);
+        if (p->have_acc) snprintf(acc, sizeof acc, "%.1f%%", (double)p->last_acc);
+        else snprintf(acc, sizeof acc, "-");
+        fprintf(stderr, "\r\033[K%s%sepoch %d  N %s  step %d/%d  loss %.4f  acc(last) %s  %.0f steps/s  ETA %s%s",
+                p->label ? p->label : "", p->label ? "  " : "", p->epoch, p->ns, step, steps, p->loss_sum / step, acc, rate, eta,
+                step == steps ? "  testing..." : "");
+        fflush(stderr);
+    }
+}
+
+/* Reads the "wall" of epoch `epoch` from an existing log (to continue the wall clock on resume). */
+static double log_wall_of_epoch(const char *path, int csv, int epoch) {
+    FILE *f = fopen(path, "r");
+    char line[16384];
+    double wall = 0.0;
+    if (!f) return 0.0;
+    while (fgets(line, sizeof line, f)) {
+        if (csv) {
+            int e;
+            if (sscanf(line, "%d,", &e) == 1 && e == epoch) {
+                /* wall is field 13 (1-based) */
+                char *p = line;
+                for (int k = 1; k < 13 && p; k++) { p = strchr(p, ','); if (p) p++; }
+                if (p) wall = strtod(p, NULL);
+            }
+        } else {
+            char *p = strstr(line, "{\"epoch\":"), *w;
+            if (p && atoi(p + 9) == epoch && (w = strstr(line, "\"wall\":"))) wall = strtod(w + 7, NULL);
+        }
+    }
+    fclose(f);
+    return isfinite(wall) ? wall : 0.0;
+}
+
+static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_stats *t, double wall) {
+    if (!csv) {
+        fprintf(f, "{\"epoch\":%d,\"ns\":[", r->epoch);
+        for (int a = 0; a < r->n_ns; a++) fprintf(f, a ? ",%d" : "%d", r->ns[a]);
+        fputs("],\"loss\":", f); json_num(f, (double)r->loss);
+        fputs(",\"accuracy\":{", f);
+        for (int a = 0; a < r->n_ns; a++) { fprintf(f, a ? ",\"%d\":" : "\"%d\":", r->ns[a]); json_num(f, (double)r->acc[a]); }
+        fputs("},\"acc_mean\":", f); json_num(f, (double)r->acc_mean);
+        fprintf(f, ",\"solved\":%s,\"tau\":", r->solved ? "true" : "false");
+        tau_json(f, t);
+        fputs(",\"seconds\":", f); json_num(f, r->seconds);
+        fputs(",\"wall\":", f); json_num(f, wall);
+        fputs("}\n", f);
+    } else {
+        double v[] = {t->mean, t->median, t->sd, t->min, t->max};
+        fprintf(f, "%d,", r->epoch);
+        for (int a = 0; a < r->n_ns; a++) fprintf(f, a ? ";%d" : "%d", r->ns[a]);
+        fputc(',', f);
+        if (isfinite(r->loss)) fprintf(f, "%.9g", (double)r->loss);
+        fputc(',', f);
+        if (isfinite(r->acc_mean)) fprintf(f, "%.9g", (double)r->acc_mean);
+        fprintf(f, ",%d", r->solved);
+        for (int k = 0; k < 5; k++) { fputc(',', f); if (isfinite(v[k])) fprintf(f, "%.9g", v[k]); }
+        fprintf(f, ",%d,%.9g,%.9g,", t->below_1, r->seconds, wall);
+        for (int a = 0; a < r->n_ns; a++) {
+            if (a) fputc(';', f);
+            if (isfinite(r->acc[a])) fprintf(f, "%.9g", (double)r->acc[a]);
+        }
+        fputc('\n', f);
+    }
+    fflush(f);
+}
+static const char CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy\n";
+
+/* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
+static int train_run(const train_opts *o, train_result *res) {
+    rnnts_error e;
+    rnnts_pool *pool = make_pool(o->threads);
+    rnnts_rnn *net = NULL;
+    rnnts_trainer *tr = NULL;
+    char dir[4096], path[4200], logpath[4200];
+    FILE *logf = NULL;
+    int csv = o->log_format == 1, code = CLI_EXIT_FAIL, first = 1;
+    double wall0 = 0.0, t_start = now_s();
+    progress pr;
+    train_result local;
+    if (!res) res = &local;
+    memset(res, 0, sizeof *res);
+    memset(&pr, 0, sizeof pr);
+    pr.tty = isatty(2);
+    pr.quiet = o->quiet;
+    pr.label = o->label;
+
+    if (o->resume) {
+        int ep;
+        if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
+        else path_dir(dir, sizeof dir, o->resume);
+        if (rnnts_trainer_resume(o->resume, pool, NULL, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); goto done; }
+        if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
+        ep = rnnts_trainer_epochs(tr);
+        /* The log format of the run: the one whose file exists (csv when only log.csv does). */
+        path_join(logpath, sizeof logpath, dir, "log.csv");
+        if (!csv && file_exists(logpath)) {
+            char j[4200];
+            path_join(j, sizeof j, dir, "log.jsonl");
+            if (!file_exists(j)) csv = 1;
+        }
+        path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
+        wall0 = log_wall_of_epoch(logpath, csv, ep);
+        if (!o->quiet) fprintf(stderr, "%s: resuming %s at epoch %d (H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep, net->H, net->K, dir);
+    } else {
+        rnnts_rnn_config rc = rnnts_rnn_config_default();
+        rnnts_train_config tc = rnnts_train_config_default();
+        rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant;
+        rc.activation = (rnnts_activation)o->activation; rc.tau_init = (float)o->tau_init;
+        if (o->fixed_tau_set) { rc.train_tau = 0; rc.fixed_tau = (float)o->fixed_tau; }
+        tc.task = (rnnts_task)o->task; tc.curriculum = (rnnts_curriculum)o->curriculum;
+        tc.n_start = o->n_start; tc.n_add = o->add; tc.window = o->window; tc.slide = o->slide; tc.n_fixed = o->n_fixed;
+        tc.batch = o->batch; tc.steps_per_epoch = o->steps; tc.test_batches = o->test_batches; tc.max_epochs = o->max_epochs;
+        tc.target_n = o->target_n; tc.time_limit_s = o->time_limit; tc.threshold = (float)o->threshold; tc.seed = o->seed;
+        tc.optim = o->optimizer == 1 ? rnnts_optim_config_adam() : rnnts_optim_config_sgd();
+        if (o->lr_set || o->optimizer == 0) tc.optim.lr = (float)o->lr;
+        if (o->momentum_set || o->optimizer == 0) tc.optim.momentum = (float)o->momentum;
+        tc.optim.clip = (float)o->clip;
+        if (rnnts_rnn_config_check(&rc, &e) != RNNTS_OK || rnnts_train_config_check(&tc, NULL, &e) != RNNTS_OK) {
+            fail_msg("invalid configuration", &e);
+            code = CLI_EXIT_USAGE;
+            goto done;
+        }
+        snprintf(dir, sizeof dir, "%s", o->out);
+        if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
+        path_join(path, sizeof path, dir, "init.safetensors");
+        path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
+        if (!o->force && (file_exists(path) || file_exists(logpath))) {
+            fprintf(stderr, "%s: %s already holds a run (%s); use --force to overwrite it or --resume to continue it\n", cli_prog, dir,
+                    file_exists(path) ? "init.safetensors" : csv ? "log.csv" : "log.jsonl");
+            goto done;
+        }
+        if (rnnts_rnn_create(&rc, o->seed, NULL, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); goto done; }
+        if (rnnts_trainer_create(&tc, net, pool, NULL, &tr, &e) != RNNTS_OK) { fail_msg("create trainer", &e); code = e.code == RNNTS_ERR_INVALID_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL; goto done; }
+        if (rnnts_trainer_save(tr, path, &e) != RNNTS_OK) { fail_msg("save init", &e); goto done; }
+        logf = fopen(logpath, "w");
+        if (!logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
+        if (csv) fputs(CSV_HEADER, logf);
+        if (!o->quiet)
+            fprintf(stderr, "%s%s%s: %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads -> %s\n",
+                    cli_prog, o->label ? " " : "", o->label ? o->label : "", o->task ? "dms" : "parity",
+                    o->curriculum == 0 ? "single" : o->curriculum == 1 ? "multi" : o->curriculum == 2 ? "sliding" : "none", o->hidden,
+                    o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1, dir);
+    }
+    res->tau_init = tau_stats_of(net);
+    rnnts_trainer_on_step(tr, on_step, &pr);
+
+    for (;;) {
+        rnnts_epoch_report rep;
+        tau_stats ts;
+        double wall;
+        int ns_cur[RNNTS_MAX_NS], n_cur = rnnts_trainer_ns(tr, ns_cur, RNNTS_MAX_NS);
+        char solved_name[64] = "";
+        pr.epoch = rnnts_trainer_epochs(tr) + 1;
+        ns_text(pr.ns, sizeof pr.ns, ns_cur, n_cur);
+        pr.t0 = pr.t_last = now_s();
+        pr.loss_sum = 0.0;
+        if (rnnts_trainer_epoch(tr, &rep, &e) != RNNTS_OK) {
+            if (pr.tty && !o->quiet) fputs("\r\033[K", stderr);
+            if (first && e.code == RNNTS_ERR_STATE) {
+                fprintf(stderr, "%s: the run in %s is already over (%s); nothing to do\n", cli_prog, o->resume ? o->resume : dir, e.msg);
+                code = CLI_EXIT_OK;
+            } else {
+                fail_msg("training stopped", &e);
+                fprintf(stderr, "%s: the checkpoints written so far in %s are intact\n", cli_prog, dir);
+            }
+            goto done;
+        }
+        if (first && !logf) { /* resume: append to the run's log (opened only once there is a record) */
+            int had = file_exists(logpath);
+            if (!(logf = fopen(logpath, "a"))) { fprintf(stderr, "%s: cannot open %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
+            if (csv && !had) fputs(CSV_HEADER, logf);
+        }
+        first = 0;
+        ts = tau_stats_of(net);
+        wall = wall0 + (now_s() - t_start);
+        log_record(logf, csv, &rep, &ts, wall);
+        res->epochs = rep.epoch;
+        res->wall = wall;
+        if (rep.solved) {
+            int lo = rep.ns[0], hi = rep.ns[0];
+            for (int a = 1; a < rep.n_ns; a++) { if (rep.ns[a] < lo) lo = rep.ns[a]; if (rep.ns[a] > hi) hi = rep.ns[a]; }
+            snprintf(solved_name, sizeof solved_name, "N%d_N%d.safetensors", lo, hi);
+            path_join(path, sizeof path, dir, solved_name);
+            if (rnnts_trainer_save(tr, path, &e) != RNNTS_OK) { fail_msg("save checkpoint", &e); goto done; }
+            if (res->n_reached < RNNTS_MAX_NS) {
+                reached_n *q = &res->r[res->n_reached++];
+                q->N = hi; q->epoch = rep.epoch; q->wall = wall; q->tau = ts;
+            }
+            if (hi > res->largest_n) res->largest_n = hi;
+        }
+        if (!o->quiet) {
+            float amin = rep.acc[0];
+            char ns[64];
+            for (int a = 1; a < rep.n_ns; a++) if (rep.acc[a] < amin) amin = rep.acc[a];
+            ns_text(ns, sizeof ns, rep.ns, rep.n_ns);
+            if (pr.tty) fputs("\r\033[K", stderr);
+            fprintf(stderr, "%s%sepoch %d  N %s  loss %.4f  acc %.2f%% (min %.2f%%)  tau %.3f+-%.3f max %.3f  %.1f s%s%s%s",
+                    o->label ? o->label : "", o->label ? "  " : "", rep.epoch, ns, (double)rep.loss, (double)rep.acc_mean, (double)amin,
+                    ts.mean, ts.sd, ts.max, rep.seconds, rep.solved ? "  solved -> " : "", solved_name, rep.done ? "  (done)" : "");
+            /* on a terminal the line stays (updating) unless something happened */
+            if (!pr.tty || rep.solved || rep.done) fputc('\n', stderr);
+            fflush(stderr);
+        }
+        pr.have_acc = 1;
+        pr.last_acc = rep.acc_mean;
+        if (rep.done) break;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "%s%s%s: finished after epoch %d (%.1f s); largest N solved: %s%d; files in %s\n", cli_prog, o->label ? " " : "",
+                o->label ? o->label : "", res->epochs, now_s() - t_start, res->largest_n ? "" : "none ", res->largest_n, dir);
+    code = CLI_EXIT_OK;
+done:
+    if (logf) fclose(logf);
+    rnnts_trainer_destroy(tr);
+    rnnts_rnn_destroy(net);
+    rnnts_pool_destroy(pool);
+    return code;
+}
+
+/* Flag table of train (shared with compare, which uses a subset). */
+#define TRAIN_FLAGS(o)                                                                                                   \
+    {"--task", CLI_ENUM, &(o).task, 0, 0, TASKS, NULL, "task (default parity)", 0, 0},                                  \
+    {"--curriculum", CLI_ENUM, &(o).curriculum, 0, 0, CURRICULA, NULL, "curriculum (default multi)", 0, 0},              \
+    {"--hidden", CLI_INT, &(o).hidden, 1, 65536, NULL, "H", "hidden units (default 500)", 0, 0},                       \
+    {"--heads", CLI_INT, &(o).heads, 1, 65536, NULL, "K", "readout heads (default 100)", 0, 0},                          \
+    {"--batch", CLI_INT, &(o).batch, 1, 65536, NULL, "B", "batch size (default 256)", 0, 0},                            \
+    {"--steps-per-epoch", CLI_INT, &(o).steps, 1, 100000000, NULL, "S", "training steps per epoch (default 600)", 0, 0}, \
+    {"--test-batches", CLI_INT, &(o).test_batches, 1, 1000000, NULL, "T", "test batches per epoch (default 50)", 0, 0}, \
+    {"--max-epochs", CLI_INT, &(o).max_epochs, 1, 100000000, NULL, "E", "epoch budget (default 1000)", 0, 0},            \
+    {"--target-n", CLI_INT, &(o).target_n, 0, 100000, NULL, "N", "stop once N is solved (default 0 = no target)", 0, 0}, \
+    {"--variant", CLI_ENUM, &(o).variant, 0, 0, VARIANTS, NULL, "model variant (default default)", 0, 0},               \
+    {"--activation", CLI_ENUM, &(o).activation, 0, 0, ACTIVATIONS, NULL, "nonlinearity (default leakyrelu)", 0, 0},     \
+    {"--fixed-tau", CLI_DOUBLE, &(o).fixed_tau, 1, 1e6, NULL, "X", "fixed tau for all neurons (default: learnable)", 0, 0}, \
+    {"--tau-init", CLI_DOUBLE, &(o).tau_init, 0, 1e6, NULL, "X", "learnable tau starts at X + U[0,1) (default 1)", 0, 0}, \
+    {"--seed", CLI_U64, &(o).seed, 0, 0, NULL, "S", "seed of initialisation and data (default 0)", 0, 0},                \
+    {"--threads", CLI_INT, &(o).threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},         \
+    {"--n-start", CLI_INT, &(o).n_start, 1, 100000, NULL, "N", "first N (default 2)", 0, 0},                             \
+    {"--add", CLI_INT, &(o).add, 1, RNNTS_MAX_NS, NULL, "K", "multi: Ns added per success (default 1)", 0, 0},          \
+    {"--window", CLI_INT, &(o).window, 1, RNNTS_MAX_NS, NULL, "W", "sliding: Ns in the window (default 5)", 0, 0},       \
+    {"--slide", CLI_INT, &(o).slide, 1, RNNTS_MAX_NS, NULL, "S", "sliding: slide per success (default 1)", 0, 0},       \
+    {"--n", CLI_INT, &(o).n_fixed, 1, 100000, NULL, "N", "curriculum none: the N trained (default 2)", 0, 0},           \
+    {"--lr", CLI_DOUBLE, &(o).lr, 0, 1e6, NULL, "X", "learning rate (default 0.05 sgd, 0.001 adam)", 1, 0},            \
+    {"--momentum", CLI_DOUBLE, &(o).momentum, 0, 0.999999, NULL, "X", "Nesterov momentum of sgd (default 0.1)", 0, 0}, \
+    {"--optimizer", CLI_ENUM, &(o).optimizer, 0, 0, OPTIMIZERS, NULL, "optimiser (default sgd)", 0, 0},               \
+    {"--clip", CLI_DOUBLE, &(o).clip, 0, 1e9, NULL, "X", "global gradient-norm clip, 0 = off (default 2)", 0, 0},      \
+    {"--threshold", CLI_DOUBLE, &(o).threshold, 0, 100, NULL, "PCT", "accuracy (%) to advance (default 98)", 0, 0},     \
+    {"--time-limit", CLI_DOUBLE, &(o).time_limit, 0, 1e9, NULL, "SECONDS", "wall-clock budget, checked between epochs (default 0 = none)", 0, 0}, \
+    {"--log-format", CLI_ENUM, &(o).log_format, 0, 0, LOG_FORMATS, NULL, "per-epoch log: DIR/log.jsonl or DIR/log.csv (default jsonl)", 0, 0}, \
+    {"--quiet", CLI_FLAG, &(o).quiet, 0, 0, NULL, NULL, "no progress on stderr", 0, 0}
+
+static void train_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts train [flags] --out DIR\n"
+           "       rnnts train --resume DIR/<checkpoint>.safetensors [--out DIR] [--threads P] [--quiet]\n\n"
+           "Trains a leaky RNN with learnable time constants on N-parity or N-DMS with a curriculum.\n"
+           "Writes DIR/init.safetensors (the initial network), DIR/N<min>_N<max>.safetensors each time an\n"
+           "epoch solves its Ns (network plus optimiser and trainer state, usable with --resume), and\n"
+           "DIR/log.jsonl (one JSON object per epoch). Progress goes to stderr. A resumed run writes the\n"
+           "same checkpoints, bit for bit, as an uninterrupted one, and appends to the log.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+
+static int cmd_train(int argc, char **argv) {
+    train_opts o;
+    const char *pos[1];
+    train_opts_default(&o);
+    cli_flag flags[] = {
+        TRAIN_FLAGS(o),
+        {"--out", CLI_STR, &o.out, 0, 0, NULL, "DIR", "output directory (created; default with --resume: the checkpoint's)", 0, 0},
+        {"--resume", CLI_STR, &o.resume, 0, 0, NULL, "FILE", "continue a run from a checkpoint written by train", 0, 0},
+        {"--force", CLI_FLAG, &o.force, 0, 0, NULL, NULL, "overwrite a run already in --out", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]);
+    cli_prog = "rnnts train";
+    cli_parse(argc, argv, 2, flags, nf, pos, 0, train_help);
+    o.lr_set = cli_seen(flags, nf, "--lr");
+    o.momentum_set = cli_seen(flags, nf, "--momentum");
+    o.fixed_tau_set = cli_seen(flags, nf, "--fixed-tau");
+    if (o.resume) {
+        /* The configuration comes from the checkpoint; only output and execution flags apply. */
+        static const char *const ok[] = {"--resume", "--out", "--threads", "--quiet", "--log-format", "--force"};
+        for (int k = 0; k < nf; k++) {
+            int allowed = 0;
+            for (size_t q = 0; q < sizeof ok / sizeof ok[0]; q++) allowed |= strcmp(flags[k].name, ok[q]) == 0;
+            if (flags[k].seen && !allowed)
+                cli_usage_error("%s cannot be used with --resume: the configuration comes from the checkpoint (allowed with --resume: --out, --threads, --quiet, --log-format)",
+                                flags[k].name);
+        }
+        if (!file_exists(o.resume)) cli_usage_error("--resume %s: no such file", o.resume);
+        return train_run(&o, NULL);
+    }
+    if (!o.out) cli_usage_error("--out DIR is required (or --resume FILE)");
+    if (o.curriculum == RNNTS_CURR_SLIDING) {
+        if (o.slide > o.window) cli_usage_error("--slide %d: allowed 1..%d (the --window)", o.slide, o.window);
+        if (o.heads < o.window) cli_usage_error("--heads %d: allowed %d..65536 (the sliding window needs --window heads)", o.heads, o.window);
+    } else {
+        if (cli_seen(flags, nf, "--window")) fprintf(stderr, "%s: warning: --window applies to --curriculum sliding only\n", cli_prog);
+        if (cli_seen(flags, nf, "--slide")) fprintf(stderr, "%s: warning: --slide applies to --curriculum sliding only\n", cli_prog);
+    }
+    if (o.curriculum != RNNTS_CURR_MULTI && cli_seen(flags, nf, "--add")) fprintf(stderr, "%s: warning: --add applies to --curriculum multi only\n", cli_prog);
+    if (o.curriculum != RNNTS_CURR_NONE && cli_seen(flags, nf, "--n")) fprintf(stderr, "%s: warning: --n applies to --curriculum none only\n", cli_prog);
+    if (o.curriculum == RNNTS_CURR_NONE && cli_seen(flags, nf, "--n-start")) fprintf(stderr, "%s: warning: --n-start does not apply to --curriculum none (use --n)\n", cli_prog);
+    if (o.optimizer == 1 && o.momentum_set) fprintf(stderr, "%s: warning: --momentum applies to --optimizer sgd only\n", cli_prog);
+    return train_run(&o, NULL);
+}
+
+/* ======================================================================================== */
+/* eval                                                                                      */
+/* ======================================================================================== */
+/* Loads a model; exits 1 with a message when it fails. */
+static rnnts_rnn *load_model(const char *path) {
+    rnnts_rnn *net = NULL;
+    rnnts_error e;
+    if (rnnts_rnn_load(path, NULL, &net, &e) != RNNTS_OK) {
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, path, e.msg);
+        exit(CLI_EXIT_FAIL);
+    }
+    return net;
+}
+/* Task from --task if given, else the model's metadata, else parity. */
+static int task_of(int flag_task, int given, const rnnts_rnn *net) {
+    if (given) return flag_task;
+    return strcmp(net->meta.task, "dms") == 0 ? 1 : 0;
+}
+/* Heads for the requested Ns (usage error naming the N when one is outside the network). */
+static void heads_for(const rnnts_rnn *net, const cli_nlist *ns, int *heads) {
+    char why[256];
+    for (int a = 0; a < ns->n; a++) {
+        for (int b = 0; b < a; b++)
+            if (ns->v[b] == ns->v[a]) cli_usage_error("--N: N = %d given twice", ns->v[a]);
+        heads[a] = head_for(net, ns->v[a], why, sizeof why);
+        if (heads[a] < 0) cli_usage_error("--N %d: %s", ns->v[a], why);
+    }
+}
+
+static void eval_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts eval MODEL --N 2,3,5 [flags]\n\n"
+           "Accuracy (percent) of a model on each N with the reference's test protocol: fresh test batches\n"
+           "(rnnts_evaluate; sequence length M ~ U{Nmax+2..4Nmax+1} per batch, h0 = 0.1 U[0,1)).\n"
+           "Head of each N: head 0 for single-head models (curriculum single or none, or 1 head); head\n"
+           "N - N_min for multi-head models (N_min = first N of the metadata ns, default 2); the position\n"
+           "in the metadata ns for sliding-window models. The Ns are evaluated together on the same test\n"
+           "batches (M drawn from the largest N, as in training), unless --separate or Ns share a head.\n"
+           "Output: one line per N, or with --json one object {\"accuracy\": {\"2\": 100.0, ...}}.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int cmd_eval(int argc, char **argv) {
+    int task = 0, batches = 50, batch = 256, threads = default_threads(), json = 0, separate = 0;
+    uint64_t seed = 0;
+    cli_nlist ns;
+    const char *pos[1];
+    cli_flag flags[] = {
+        {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the model's metadata, else parity)", 0, 0},
+        {"--N", CLI_NLIST, &ns, 1, 100000, NULL, "LIST", "Ns to evaluate, e.g. 2,3,5 or 2-6 (required)", 0, 0},
+        {"--batches", CLI_INT, &batches, 1, 1000000, NULL, "T", "test batches (default 50)", 0, 0},
+        {"--batch", CLI_INT, &batch, 1, 65536, NULL, "B", "sequences per batch (default 256)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the test data (default 0)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+        {"--separate", CLI_FLAG, &separate, 0, 0, NULL, NULL, "evaluate each N on its own test batches (automatic when Ns share a head)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), heads[CLI_MAX_LIST], code = CLI_EXIT_OK;
+    float acc[CLI_MAX_LIST];
+    rnnts_rnn *net;
+    rnnts_pool *pool;
+    rnnts_error e;
+    memset(&ns, 0, sizeof ns);
+    cli_prog = "rnnts eval";
+    if (cli_parse(argc, argv, 2, flags, nf, pos, 1, eval_help) != 1) cli_usage_error("MODEL is required");
+    if (!cli_seen(flags, nf, "--N")) cli_usage_error("--N LIST is required (e.g. --N 2,3,5)");
+    net = load_model(pos[0]);
+    heads_for(net, &ns, heads);
+    task = task_of(task, cli_seen(flags, nf, "--task"), net);
+    pool = make_pool(threads);
+    if (!separate) {
+        /* rnnts_evaluate reads each head once per batch: Ns that share a head are evaluated apart */
+        for (int a = 0; a < ns.n; a++)
+            for (int b = 0; b < a; b++)
+                if (heads[a] == heads[b]) separate = 1;
+        if (separate && ns.n > 1)
+            fprintf(stderr, "%s: note: several Ns share head %d; each N is evaluated on its own test batches (M from that N)\n", cli_prog, heads[0]);
+    }
+    for (int a = 0; a < (separate ? ns.n : 1) && code == CLI_EXIT_OK; a++) {
+        int off = separate ? a : 0, cnt = separate ? 1 : ns.n;
+        if (rnnts_evaluate(net, (rnnts_task)task, ns.v + off, heads + off, cnt, batch, batches, seed, 0, pool, acc + off, &e) != RNNTS_OK) {
+            fail_msg("evaluate", &e);
+            code = CLI_EXIT_FAIL;
+        }
+    }
+    if (code != CLI_EXIT_OK) {
+    } else if (json) {
+        printf("{\"accuracy\": {");
+        for (int a = 0; a < ns.n; a++) { printf(a ? ", \"%d\": " : "\"%d\": ", ns.v[a]); json_num(stdout, (double)acc[a]); }
+        printf("}}\n");
+    } else {
+        for (int a = 0; a < ns.n; a++) printf("N %-4d head %-4d accuracy %7.3f %%\n", ns.v[a], heads[a], (double)acc[a]);
+    }
+    rnnts_pool_destroy(pool);
+    rnnts_rnn_destroy(net);
+    return code;
+}
+
+/* ======================================================================================== */
+/* grad                                                                                      */
+/* ======================================================================================== */
+static void grad_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts grad MODEL --N 2,3 --out FILE [--batch B] [--len M] [--seed S] [--task parity|dms]\n\n"
+           "Loss and all gradients of MODEL on one seeded batch, written with the batch as safetensors, so\n"
+           "another implementation can be checked on identical data. The batch is rnnts_task_batch_len(task,\n"
+           "Ns, B, M, seed, RNNTS_PURPOSE_USER, index 0); h0 is drawn by rnnts from (seed, draw 0); the\n"
+           "heads follow the Ns as in `rnnts eval`.\n"
+           "FILE tensors (F32): grad.<parameter name> (same shapes as the parameters), input [M,B]\n"
+           "(input[t][b]), h0 [B,H], label.<N> [B] (0/1, one per N of --N), loss [1] (sum over the Ns of the\n"
+           "batch-mean cross-entropy). Metadata: active_heads (heads in the order of --N), ns, task, seed,\n"
+           "batch, len, model_checksum_xxh3.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int cmd_grad(int argc, char **argv) {
+    int task = 0, batch = 256, len = 0;
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_nlist ns;
+    cli_flag flags[] = {
+        {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the model's metadata, else parity)", 0, 0},
+        {"--N", CLI_NLIST, &ns, 1, 100000, NULL, "LIST", "Ns of the loss (required), e.g. 2,3", 0, 0},
+        {"--batch", CLI_INT, &batch, 1, 65536, NULL, "B", "sequences (default 256)", 0, 0},
+        {"--len", CLI_INT, &len, 1, 1000000, NULL, "M", "sequence length, >= the largest N (default 4 Nmax + 1)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the batch and h0 (default 0)", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "FILE", "output safetensors file (required)", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), heads[CLI_MAX_LIST], nmax = 0, code = CLI_EXIT_FAIL;
+    rnnts_rnn *net;
+    rnnts_rnn_ws *ws = NULL;
+    rnnts_error e;
+    float *input = NULL, *grad = NULL, *h0 = NULL, *labf = NULL, loss = 0.0f;
+    int *labels = NULL;
+    memset(&ns, 0, sizeof ns);
+    cli_prog = "rnnts grad";
+    if (cli_parse(argc, argv, 2, flags, nf, pos, 1, grad_help) != 1) cli_usage_error("MODEL is required");
+    if (!ns.n) cli_usage_error("--N LIST is required (e.g. --N 2,3)");
+    if (!out) cli_usage_error("--out FILE is required");
+    for (int a = 0; a < ns.n; a++) if (ns.v[a] > nmax) nmax = ns.v[a];
+    if (!len) len = rnnts_task_max_len(nmax);
+    if (len < nmax) cli_usage_error("--len %d: allowed %d..1000000 (at least the largest N)", len, nmax);
+    net = load_model(pos[0]);
+    heads_for(net, &ns, heads);
+    for (int a = 0; a < ns.n; a++)
+        for (int b = 0; b < a; b++)
+            if (heads[a] == heads[b])
+                cli_usage_error("--N %d,%d: both are read out by head %d of this model; the loss needs distinct heads", ns.v[b], ns.v[a], heads[a]);
+    task = task_of(task, cli_seen(flags, nf, "--task"), net);
+    input = (float *)malloc((size_t)len * batch * sizeof(float));
+    labels = (int *)malloc((size_t)ns.n * batch * sizeof(int));
+    labf = (float *)malloc((size_t)ns.n * batch * sizeof(float));
+    grad = (float *)malloc(net->n_param * sizeof(float));
+    h0 = (float *)malloc((size_t)batch * net->H * sizeof(float));
+    if (!input || !labels || !labf || !grad || !h0) { fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
+    if (rnnts_task_batch_len((rnnts_task)task, ns.v, ns.n, batch, len, seed, RNNTS_PURPOSE_USER, 0, input, labels, &e) != RNNTS_OK) { fail_msg("batch", &e); goto done; }
+    if (rnnts_rnn_ws_create(net, batch, len, NULL, &ws, &e) != RNNTS_OK) { fail_msg("workspace", &e); goto done; }
+    {
+        rnnts_batch bt;
+        memset(&bt, 0, sizeof bt);
+        bt.batch = batch; bt.len = len; bt.input = input; bt.h0 = NULL; bt.h0_seed = seed; bt.h0_draw = 0;
+        bt.n_active = ns.n; bt.heads = heads; bt.labels = labels;
+        if (rnnts_rnn_forward(ws, net, &bt, NULL, NULL, &loss, &e) != RNNTS_OK) { fail_msg("forward", &e); goto done; }
+        if (rnnts_rnn_backward(ws, net, NULL, grad, &e) != RNNTS_OK) { fail_msg("backward", &e); goto done; }
+        if (rnnts_rnn_ws_h0(ws, h0) != RNNTS_OK) { fprintf(stderr, "%s: cannot read h0\n", cli_prog); goto done; }
+    }
+    {
+        int nt = rnnts_rnn_tensor_count(net), n = 0;
+        rnnts_named_tensor *t = (rnnts_named_tensor *)calloc((size_t)(nt + ns.n + 3), sizeof *t);
+        char (*names)[64] = (char (*)[64])calloc((size_t)(nt + ns.n), 64);
+        char heads_s[2048] = "", ns_s[2048] = "", seed_s[32], batch_s[16], len_s[16], sum_s[20];
+        const char *meta[] = {"active_heads", heads_s, "ns", ns_s, "task", task ? "dms" : "parity", "seed", seed_s,
+                              "batch", batch_s, "len", len_s, "model_checksum_xxh3", sum_s, NULL};
+        if (!t || !names) { free(t); free(names); fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
+        for (int k = 0; k < nt; k++) {
+            rnnts_tensor_info ti;
+            rnnts_rnn_tensor(net, k, &ti);
+            snprintf(names[n], 64, "grad.%s", ti.name);
+            t[n].name = names[n]; t[n].ndim = ti.ndim; t[n].shape[0] = ti.shape[0]; t[n].shape[1] = ti.shape[1];
+            t[n].data = grad + ti.offset;
+            n++;
+        }
+        t[n].name = "input"; t[n].ndim = 2; t[n].shape[0] = len; t[n].shape[1] = batch; t[n].data = input; n++;
+        t[n].name = "h0"; t[n].ndim = 2; t[n].shape[0] = batch; t[n].shape[1] = net->H; t[n].data = h0; n++;
+        for (int a = 0; a < ns.n; a++) {
+            for (int b = 0; b < batch; b++) labf[(size_t)a * batch + b] = (float)labels[(size_t)a * batch + b];
+            snprintf(names[nt + a], 64, "label.%d", ns.v[a]);
+            t[n].name = names[nt + a]; t[n].ndim = 1; t[n].shape[0] = batch; t[n].data = labf + (size_t)a * batch; n++;
+        }
+        t[n].name = "loss"; t[n].ndim = 1; t[n].shape[0] = 1; t[n].data = &loss; n++;
+        for (int a = 0; a < ns.n; a++) {
+            size_t u = strlen(heads_s), v = strlen(ns_s);
+            snprintf(heads_s + u, sizeof heads_s - u, a ? ",%d" : "%d", heads[a]);
+            snprintf(ns_s + v, sizeof ns_s - v, a ? ",%d" : "%d", ns.v[a]);
+        }
+        snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
+        snprintf(batch_s, sizeof batch_s, "%d", batch);
+        snprintf(len_s, sizeof len_s, "%d", len);
+        snprintf(sum_s, sizeof sum_s, "%016llx", (unsigned long long)param_checksum(net));
+        if (rnnts_safetensors_write(out, t, n, meta, &e) != RNNTS_OK) fail_msg("write", &e);
+        else code = CLI_EXIT_OK;
+        free(t);
+        free(names);
+    }
+done:
+    free(input); free(labels); free(labf); free(grad); free(h0);
+    rnnts_rnn_ws_destroy(ws);
+    rnnts_rnn_destroy(net);
+    return code;
+}
+
+/* ======================================================================================== */
+/* import                                                                                    */
+/* ======================================================================================== */
+static void import_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts import FILE.pt OUT.safetensors [--curriculum single|multi|sliding|none] [--n-min N] [--n-max N]\n\n"
+           "Converts a reference PyTorch checkpoint (zip: data.pkl + storages; no PyTorch needed) into an\n"
+           "rnnts model file. The curriculum and N range come from the pattern rnn_N<min>_N<max> in the file\n"
+           "name (min = max: single-head, else multi-head) unless given; they go into the metadata\n"
+           "(curriculum; ns = \"min,...,max\" for multi and sliding, \"max\" for single and none; task).\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+/* Finds rnn_N<min>_N<max> in the file name part of path. */
+static int name_range(const char *path, int *lo, int *hi) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (const char *p = strstr(base, "rnn_N"); p; p = strstr(p + 1, "rnn_N")) {
+        int a, b, used = 0;
+        if (sscanf(p, "rnn_N%d_N%d%n", &a, &b, &used) == 2 && used > 0 && a >= 1 && b >= a) { *lo = a; *hi = b; return 1; }
+    }
+    return 0;
+}
+static int cmd_import(int argc, char **argv) {
+    int curriculum = -1, nmin = 0, nmax = 0, task = 0, lo = 0, hi = 0, have;
+    const char *pos[2];
+    cli_flag flags[] = {
+        {"--curriculum", CLI_ENUM, &curriculum, 0, 0, CURRICULA, NULL, "curriculum for the metadata (default: from the file name)", 0, 0},
+        {"--n-min", CLI_INT, &nmin, 1, 100000, NULL, "N", "smallest N (default: from the file name)", 0, 0},
+        {"--n-max", CLI_INT, &nmax, 1, 100000, NULL, "N", "largest N (default: from the file name)", 0, 0},
+        {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task for the metadata (default parity)", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_FAIL;
+    rnnts_rnn *net = NULL;
+    rnnts_error e;
+    cli_prog = "rnnts import";
+    if (cli_parse(argc, argv, 2, flags, nf, pos, 2, import_help) != 2) cli_usage_error("FILE.pt and OUT.safetensors are required");
+    have = name_range(pos[0], &lo, &hi);
+    if (nmin) lo = nmin;
+    if (nmax) hi = nmax;
+    if (lo && !hi) hi = lo;
+    if (hi && !lo) lo = hi;
+    if (lo > hi) cli_usage_error("--n-min %d is larger than --n-max %d", lo, hi);
+    if (curriculum < 0 && lo) curriculum = lo == hi ? RNNTS_CURR_SINGLE : RNNTS_CURR_MULTI;
+    if (curriculum >= 0 && !lo) cli_usage_error("--curriculum needs an N range: give --n-min/--n-max (the file name has no rnn_N<min>_N<max>)");
+    if (rnnts_import_torch(pos[0], NULL, &net, &e) != RNNTS_OK) {
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, pos[0], e.msg);
+        return CLI_EXIT_FAIL;
+    }
+    snprintf(net->meta.task, sizeof net->meta.task, "%s", task ? "dms" : "parity");
+    if (curriculum >= 0) {
+        snprintf(net->meta.curriculum, sizeof net->meta.curriculum, "%s",
+                 curriculum == 0 ? "single" : curriculum == 1 ? "multi" : curriculum == 2 ? "sliding" : "none");
+        if (curriculum == RNNTS_CURR_MULTI || curriculum == RNNTS_CURR_SLIDING) {
+            size_t used = 0;
+            net->meta.ns[0] = 0;
+            for (int v = lo; v <= hi; v++) {
+                int w = snprintf(net->meta.ns + used, sizeof net->meta.ns - used, v > lo ? ",%d" : "%d", v);
+                if (w < 0 || (size_t)w >= sizeof net->meta.ns - used) { fprintf(stderr, "%s: N range %d..%d too long for the metadata\n", cli_prog, lo, hi); goto done; }
+                used += (size_t)w;
+            }
+            if (curriculum == RNNTS_CURR_MULTI && hi - lo >= net->K) fprintf(stderr, "%s: warning: N %d..%d needs %d heads, the network has %d\n", cli_prog, lo, hi, hi - lo + 1, net->K);
+        } else {
+            snprintf(net->meta.ns, sizeof net->meta.ns, "%d", hi);
+        }
+    } else {
+        fprintf(stderr, "%s: note: no rnn_N<min>_N<max> in the file name and no --curriculum: curriculum and ns left empty\n", cli_prog);
+    }
+    if (rnnts_rnn_save(net, pos[1], &e) != RNNTS_OK) { fprintf(stderr, "%s: %s: %s\n", cli_prog, pos[1], e.msg); goto done; }
+    fprintf(stderr, "%s: %s -> %s (H = %d, %d heads, curriculum \"%s\", ns \"%s\"%s)\n", cli_prog, pos[0], pos[1], net->H, net->K,
+            net->meta.curriculum, net->meta.ns, have && !nmin && !nmax ? ", from the file name" : "");
+    code = CLI_EXIT_OK;
+done:
+    rnnts_rnn_destroy(net);
+    return code;
+}
+
+/* ======================================================================================== */
+/* info                                                                                      */
+/* ======================================================================================== */
+static void info_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts info MODEL [--json]\n\n"
+           "Prints a model file's metadata, its tensors (name, dtype, shape), statistics of the raw tau\n"
+           "parameter (mean, median, population SD, min, max, count below 1) and the parameter checksum\n"
+           "(XXH3-64 of the parameters as little-endian float32 bytes, in tensor order). The file is\n"
+           "validated (and its checksum verified) by rnnts_rnn_load first.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int cmd_info(int argc, char **argv) {
+    int json = 0;
+    const char *pos[1];
+    cli_flag flags[] = {{"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0}};
+    rnnts_rnn *net;
+    st_header h;
+    char msg[512];
+    tau_stats t;
+    uint64_t sum;
+    cli_prog = "rnnts info";
+    if (cli_parse(argc, argv, 2, flags, 1, pos, 1, info_help) != 1) cli_usage_error("MODEL is required");
+    net = load_model(pos[0]);
+    if (st_header_read(pos[0], &h, msg, sizeof msg) != 0) {
+        fprintf(stderr, "%s: %s\n", cli_prog, msg);
+        rnnts_rnn_destroy(net);
+        return CLI_EXIT_FAIL;
+    }
+    t = tau_stats_of(net);
+    sum = param_checksum(net);
+    if (json) {
+        printf("{\"file\":"); json_str(stdout, pos[0]);
+        printf(",\"metadata\":{");
+        for (int i = 0; i < h.n_meta; i++) { if (i) putchar(','); json_str(stdout, h.meta[i].key); putchar(':'); json_str(stdout, h.meta[i].val); }
+        printf("},\"hidden\":%d,\"heads\":%d,\"parameters\":%zu,\"tensors\":[", net->H, net->K, net->n_param);
+        for (int i = 0; i < h.n_tensors; i++) {
+            printf(i ? ",{\"name\":" : "{\"name\":"); json_str(stdout, h.t[i].name);
+            printf(",\"dtype\":"); json_str(stdout, h.t[i].dtype);
+            printf(",\"shape\":[");
+            for (int d = 0; d < h.t[i].ndim && d < 8; d++) printf(d ? ",%lld" : "%lld", (long long)h.t[i].shape[d]);
+            printf("]}");
+        }
+        printf("],\"tau\":");
+        tau_json(stdout, &t);
+        printf(",\"tau_count\":%d,\"checksum_xxh3\":\"%016llx\"}\n", t.count, (unsigned long long)sum);
+    } else {
+        printf("file        %s (%llu bytes, header %llu bytes)\n", pos[0], (unsigned long long)h.file_size, (unsigned long long)h.header_len);
+        printf("network     H = %d, %d heads, %zu parameters, %s tau\n", net->H, net->K, net->n_param, net->cfg.train_tau ? "learnable" : "fixed");
+        printf("metadata    (%d keys)\n", h.n_meta);
+        for (int i = 0; i < h.n_meta; i++) printf("  %-20s %s\n", h.meta[i].key, h.meta[i].val);
+        printf("tensors     (%d)\n", h.n_tensors);
+        for (int i = 0; i < h.n_tensors; i++) {
+            char shape[128] = "[";
+            size_t u = 1;
+            for (int d = 0; d < h.t[i].ndim && d < 8; d++) {
+                int w = snprintf(shape + u, sizeof shape - u, d ? ", %lld" : "%lld", (long long)h.t[i].shape[d]);
+                if (w > 0 && (size_t)w < sizeof shape - u) u += (size_t)w;
+            }
+            snprintf(shape + u, sizeof shape - u, "]");
+            printf("  %-32s %-4s %s\n", h.t[i].name, h.t[i].dtype, shape);
+        }
+        printf("tau         (%d value%s, raw parameter)\n", t.count, t.count == 1 ? "" : "s");
+        printf("  mean %.6g  median %.6g  sd %.6g  min %.6g  max %.6g  below 1: %d\n", t.mean, t.median, t.sd, t.min, t.max, t.below_1);
+        printf("checksum    %016llx (xxh3-64 of the parameters)\n", (unsigned long long)sum);
+    }
+    st_header_free(&h);
+    rnnts_rnn_destroy(net);
+    return CLI_EXIT_OK;
+}
+
+/* ======================================================================================== */
+/* selfcheck                                                                                 */
+/* ======================================================================================== */
+static void selfcheck_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts selfcheck\n\n"
+           "Prints the build (version, architecture, vector path, compiler, threads) and checks the live\n"
+           "floating-point environment (no contraction of a*b+c, no flush-to-zero). Exit 1 if it fails.\n");
+    (void)flags; (void)n;
+}
+static int cmd_selfcheck(int argc, char **argv) {
+    char msg[256];
+    const char *pos[1];
+    cli_flag flags[1];
+    rnnts_result r;
+    memset(flags, 0, sizeof flags);
+    cli_prog = "rnnts selfcheck";
+    cli_parse(argc, argv, 2, flags, 0, pos, 0, selfcheck_help);
+    r = rnnts_selfcheck(msg, sizeof msg);
+    printf("%s\n%s: %s\n", rnnts_build_info(), r == RNNTS_OK ? "ok" : "FAILED", msg);
+    return r == RNNTS_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+/* ======================================================================================== */
+/* compare                                                                                   */
+/* ======================================================================================== */
+static void compare_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts compare [flags]\n\n"
+           "Trains, in one process, a multi-head and a single-head network on N-parity at a small size, each\n"
+           "for a wall-clock budget, then prints a table (per curriculum: the Ns reached, the epoch each was\n"
+           "solved at, and the mean / SD / max of the trained tau at that moment) and writes\n"
+           "DIR/tau_vs_N.svg (mean tau with SD bars and max tau vs N, one colour per curriculum), with the\n"
+           "checkpoints and logs of the runs in DIR/multi and DIR/single. About 3 minutes on 2 cores with\n"
+           "the defaults. Both runs use the same seed, so they start from the same network.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int cmd_compare(int argc, char **argv) {
+    train_opts base;
+    const char *out = "build/compare", *pos[1];
+    int curricula[2] = {RNNTS_CURR_MULTI, RNNTS_CURR_SINGLE}, code = CLI_EXIT_OK;
+    static train_result res[2];
+    const char *names[2] = {"multi", "single"}, *colors[2] = {"#1f6fb4", "#e0682a"};
+    train_opts_default(&base);
+    base.hidden = 96; base.batch = 96; base.steps = 150; base.test_batches = 10; base.max_epochs = 400; base.time_limit = 80;
+    base.heads = 60;
+    {
+        cli_flag flags[] = {
+            {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "output directory (default build/compare)", 0, 0},
+            {"--hidden", CLI_INT, &base.hidden, 1, 65536, NULL, "H", "hidden units (default 96)", 0, 0},
+            {"--heads", CLI_INT, &base.heads, 1, 65536, NULL, "K", "readout heads (default 60)", 0, 0},
+            {"--batch", CLI_INT, &base.batch, 1, 65536, NULL, "B", "batch size (default 96)", 0, 0},
+            {"--steps-per-epoch", CLI_INT, &base.steps, 1, 100000000, NULL, "S", "training steps per epoch (default 150)", 0, 0},
+            {"--test-batches", CLI_INT, &base.test_batches, 1, 1000000, NULL, "T", "test batches per epoch (default 10)", 0, 0},
+            {"--max-epochs", CLI_INT, &base.max_epochs, 1, 100000000, NULL, "E", "epoch budget per curriculum (default 400)", 0, 0},
+            {"--time-limit", CLI_DOUBLE, &base.time_limit, 0, 1e9, NULL, "SECONDS", "wall-clock budget per curriculum (default 80; 0 = none)", 0, 0},
+            {"--target-n", CLI_INT, &base.target_n, 0, 100000, NULL, "N", "stop a run once N is solved (default 0 = no target)", 0, 0},
+            {"--task", CLI_ENUM, &base.task, 0, 0, TASKS, NULL, "task (default parity)", 0, 0},
+            {"--seed", CLI_U64, &base.seed, 0, 0, NULL, "S", "seed (default 0)", 0, 0},
+            {"--threads", CLI_INT, &base.threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+            {"--lr", CLI_DOUBLE, &base.lr, 0, 1e6, NULL, "X", "learning rate (default 0.05)", 1, 0},
+            {"--threshold", CLI_DOUBLE, &base.threshold, 0, 100, NULL, "PCT", "accuracy (%) to advance (default 98)", 0, 0},
+            {"--quiet", CLI_FLAG, &base.quiet, 0, 0, NULL, NULL, "no progress on stderr", 0, 0},
+        };
+        int nf = (int)(sizeof flags / sizeof flags[0]);
+        cli_prog = "rnnts compare";
+        cli_parse(argc, argv, 2, flags, nf, pos, 0, compare_help);
+    }
+    base.force = 1;
+    for (int k = 0; k < 2; k++) {
+        train_opts o = base;
+        char dir[4096], label[32];
+        snprintf(dir, sizeof dir, "%s/%s", out, names[k]);
+        snprintf(label, sizeof label, "[%s]", names[k]);
+        o.out = dir;
+        o.curriculum = curricula[k];
+        o.label = label;
+        if (train_run(&o, &res[k]) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
+    }
+    /* table */
+    printf("# rnnts compare: %s, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, budget %g s and %d epochs per curriculum, seed %llu\n",
+           base.task ? "N-DMS" : "N-parity", base.hidden, base.heads, base.batch, base.steps, base.test_batches, base.time_limit, base.max_epochs,
+           (unsigned long long)base.seed);
+    for (int k = 0; k < 2; k++)
+        printf("# %-6s reached N = %d after %d epochs (%.1f s)\n", names[k], res[k].largest_n, res[k].epochs, res[k].wall);
+    printf("# initial tau: mean %.4f, sd %.4f, max %.4f\n", res[0].tau_init.mean, res[0].tau_init.sd, res[0].tau_init.max);
+    printf("%-10s %4s %7s %7s %9s %9s %9s %9s %6s\n", "curriculum", "N", "epoch", "epochs", "seconds", "tau_mean", "tau_sd", "tau_max", "tau<1");
+    for (int k = 0; k < 2; k++) {
+        int prev = 0;
+        for (int i = 0; i < res[k].n_reached; i++) {
+            const reached_n *q = &res[k].r[i];
+            printf("%-10s %4d %7d %7d %9.1f %9.4f %9.4f %9.4f %6d\n", names[k], q->N, q->epoch, q->epoch - prev, q->wall, q->tau.mean, q->tau.sd,
+                   q->tau.max, q->tau.below_1);
+            prev = q->epoch;
+        }
+        if (!res[k].n_reached) printf("%-10s %4s %7s %7s %9s %9s %9s %9s %6s\n", names[k], "-", "-", "-", "-", "-", "-", "-", "-");
+    }
+    /* plot */
+    {
+        static double x[4][RNNTS_MAX_NS], y[4][RNNTS_MAX_NS], err[2][RNNTS_MAX_NS];
+        svg_series s[4];
+        char path[4200], msg[512], sub[256], note[512], lab[4][64];
+        svg_chart c;
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < res[k].n_reached; i++) {
+                x[2 * k][i] = x[2 * k + 1][i] = res[k].r[i].N;
+                y[2 * k][i] = res[k].r[i].tau.mean;
+                err[k][i] = res[k].r[i].tau.sd;
+                y[2 * k + 1][i] = res[k].r[i].tau.max;
+            }
+            snprintf(lab[2 * k], sizeof lab[0], "%s-head: mean \xcf\x84 \xc2\xb1 SD", names[k]);
+            snprintf(lab[2 * k + 1], sizeof lab[0], "%s-head: max \xcf\x84", names[k]);
+            s[2 * k].label = lab[2 * k]; s[2 * k].color = colors[k]; s[2 * k].dashed = 0; s[2 * k].hollow = 0;
+            s[2 * k].n = res[k].n_reached; s[2 * k].x = x[2 * k]; s[2 * k].y = y[2 * k]; s[2 * k].err = err[k];
+            s[2 * k + 1].label = lab[2 * k + 1]; s[2 * k + 1].color = colors[k]; s[2 * k + 1].dashed = 1; s[2 * k + 1].hollow = 1;
+            s[2 * k + 1].n = res[k].n_reached; s[2 * k + 1].x = x[2 * k + 1]; s[2 * k + 1].y = y[2 * k + 1]; s[2 * k + 1].err = NULL;
+        }
+        snprintf(sub, sizeof sub, "%s, H = %d, batch %d, %d steps/epoch; \xcf\x84 of the network when N was solved", base.task ? "N-DMS" : "N-parity",
+                 base.hidden, base.batch, base.steps);
+        snprintf(note, sizeof note, "multi: N = %d in %d epochs (%.0f s)\nsingle: N = %d in %d epochs (%.0f s)\ninitial \xcf\x84: %.2f \xc2\xb1 %.2f, max %.2f\nseed %llu",
+                 res[0].largest_n, res[0].epochs, res[0].wall, res[1].largest_n, res[1].epochs, res[1].wall, res[0].tau_init.mean, res[0].tau_init.sd,
+                 res[0].tau_init.max, (unsigned long long)base.seed);
+        memset(&c, 0, sizeof c);
+        c.title = "Trained time constants \xcf\x84 vs N: multi-head vs single-head curriculum";
+        c.subtitle = sub;
+        c.xlabel = "N (largest N solved)";
+        c.ylabel = "\xcf\x84 (raw parameter)";
+        c.integer_x = 1;
+        c.note = note;
+        path_join(path, sizeof path, out, "tau_vs_N.svg");
+        if (svg_line_chart(path, &c, s, 4, msg, sizeof msg) != 0) { fprintf(stderr, "%s: %s\n", cli_prog, msg); code = CLI_EXIT_FAIL; }
+        else if (!base.quiet) fprintf(stderr, "%s: wrote %s\n", cli_prog, path);
+    }
+    return code;
+}
+
+/* ======================================================================================== */
+static void main_help(void) {
+    printf("usage: rnnts <command> [flags]     (rnnts <command> --help for its flags)\n\n"
+           "commands:\n"
+           "  train      train a network on N-parity / N-DMS with a curriculum (checkpoints, log, resume)\n"
+           "  eval       accuracy of a model per N\n"
+           "  grad       loss and gradients of a model on one seeded batch, as safetensors\n"
+           "  import     convert a reference PyTorch checkpoint (.pt) to an rnnts model file\n"
+           "  info       metadata, tensors, tau statistics and checksum of a model file\n"
+           "  selfcheck  build info and floating-point environment check\n"
+           "  compare    multi-head vs single-head curriculum at a small size: table and SVG plot\n\n"
+           "Exit codes: 0 ok, 1 failure, 2 usage. %s\n", rnnts_build_info());
+}
+
+int main(int argc, char **argv) {
+    static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
+        {"train", cmd_train}, {"eval", cmd_eval}, {"grad", cmd_grad}, {"import", cmd_import},
+        {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare},
+    };
+    char msg[256];
+    if (argc < 2) {
+        main_help();
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) { main_help(); return CLI_EXIT_OK; }
+    if (strcmp(argv[1], "--version") == 0) { printf("%s\n", rnnts_build_info()); return CLI_EXIT_OK; }
+    if (strcmp(argv[1], "selfcheck") != 0 && rnnts_selfcheck(msg, sizeof msg) != RNNTS_OK)
+        fprintf(stderr, "rnnts: warning: floating-point self-check failed (%s); results may not be reproducible\n", msg);
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
+        if (strcmp(argv[1], cmds[k].name) == 0) return cmds[k].fn(argc, argv);
+    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare (see 'rnnts --help')\n", argv[1]);
+    return CLI_EXIT_USAGE;
+}
