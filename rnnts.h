@@ -183,7 +183,8 @@ typedef struct rnnts_tensor_info {
    input[t*B + b] is the input bit (0 or 1, any float works) of sequence b at step t.
    h0: given initial state as [B][H] (h0[b*H + i]), or NULL to draw h0 = 0.1*U[0,1) as a pure
    function of (h0_seed, h0_draw, b, i).
-   heads[a], a < n_active: the readout heads the loss uses, in this order.
+   heads[a], a < n_active: the readout heads the loss uses, in this order (distinct when labels are
+   given; without labels a head may repeat, e.g. to score several N read by one head).
    labels[a*B + b] in {0,1}: label of sequence b for active head a; NULL for forward without loss. */
 typedef struct rnnts_batch {
     int batch, len;
@@ -344,7 +345,7 @@ typedef struct rnnts_train_config {
     int test_batches;    /* default 50 */
     int max_epochs;      /* default 1000 */
     int target_n;        /* stop once this N is solved; 0 = no target */
-    double time_limit_s; /* stop after this wall time (checked between epochs); 0 = none */
+    double time_limit_s; /* stop after this wall time of the process (checked between epochs); 0 = none */
     float threshold;     /* advance when mean accuracy > threshold and accuracy of the largest N > threshold; 98 */
     rnnts_optim_config optim;
     uint64_t seed;
@@ -376,6 +377,12 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
 /* The Ns trained next, the epoch count and the global step count. */
 int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max);
 int rnnts_trainer_epochs(const rnnts_trainer *tr);
+/* Changes the budget (e.g. of a resumed run): max_epochs, target_n (0 = none), time_limit_s (0 =
+   none; wall time of this process only: checkpoints carry no wall time, so that they stay
+   byte-identical between a resumed and an uninterrupted run). A run that ended on its budget or
+   target continues if the new budget allows; one whose curriculum is over stays over.
+   Returns INVALID_ARG naming the field. */
+rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err);
 /* Accuracy (percent) of net on N = ns[a] read out by heads[a], over `batches` test batches of
    `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j). */
 rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
@@ -383,7 +390,8 @@ rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns
 #ifndef RNNTS_NO_STDIO
 /* Checkpoint: the network (metadata: task, curriculum, ns solved = the Ns of the last report,
    epoch) plus optimiser and trainer state, so that rnnts_trainer_resume continues with the same
-   bits as an uninterrupted run. Written atomically. */
+   bits as an uninterrupted run. Written atomically. It also sets the network's metadata (task,
+   curriculum, ns, seed, epoch) as a side effect. */
 rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err);
 /* Loads a checkpoint written by rnnts_trainer_save: creates the network (*net_out) and a trainer
    whose configuration comes from the file. */
@@ -1538,7 +1546,8 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
             if (bt->heads[a] < 0 || bt->heads[a] >= net->K)
                 return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads[%d] = %d: allowed 0..%d", a, bt->heads[a], net->K - 1);
             for (int q = 0; q < a; q++)
-                if (bt->heads[q] == bt->heads[a]) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads[%d] = %d repeats heads[%d]", a, bt->heads[a], q);
+                if (bt->labels && bt->heads[q] == bt->heads[a]) /* a repeated head is fine for read-out only */
+                    return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads[%d] = %d repeats heads[%d] (not allowed with labels)", a, bt->heads[a], q);
             ws->heads[a] = bt->heads[a];
         }
         if (bt->labels)
@@ -2045,7 +2054,7 @@ struct rnnts_trainer {
     unsigned char *used;
     int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS];
     int n_solved, solved[RNNTS_MAX_NS]; /* Ns of the last success (named by the checkpoint) */
-    int epoch, done;
+    int epoch, done; /* done: 0 = running, 1 = budget (epochs, time), 2 = target reached, 3 = curriculum over */
     uint64_t step;
     double elapsed;
     void (*on_step)(void *, int, int, float);
@@ -2130,6 +2139,23 @@ int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max) {
     return tr->n_ns;
 }
 int rnnts_trainer_epochs(const rnnts_trainer *tr) { return tr ? tr->epoch : 0; }
+rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err) {
+    rnnts_train_config c;
+    rnnts_result r;
+    int nmax = 0;
+    if (!tr) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer is NULL");
+    c = tr->cfg;
+    c.max_epochs = max_epochs; c.target_n = target_n; c.time_limit_s = time_limit_s;
+    if ((r = rnnts_train_config_check(&c, tr->net, err)) != RNNTS_OK) return r;
+    tr->cfg = c;
+    for (int a = 0; a < tr->n_solved; a++) if (tr->solved[a] > nmax) nmax = tr->solved[a];
+    if (tr->done == 1 || tr->done == 2) {
+        int over = tr->epoch >= c.max_epochs || (c.time_limit_s > 0.0 && tr->elapsed >= c.time_limit_s) ||
+                   (c.target_n > 0 && nmax >= c.target_n);
+        tr->done = over ? tr->done : 0;
+    }
+    return rnnts__ok(err);
+}
 
 /* Accuracy with a given workspace; argmax ties go to class 0 (as torch.argmax). */
 static rnnts_result rnnts__evaluate_ws(rnnts_rnn_ws **ws, int *ws_len, float **input, int *labels, const rnnts_rnn *net,
@@ -2256,13 +2282,13 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
         int nmax = tr->ns[tr->n_ns - 1];
         tr->n_solved = tr->n_ns;
         memcpy(tr->solved, tr->ns, sizeof tr->solved);
-        if (c->target_n > 0 && nmax >= c->target_n) tr->done = 1;
+        if (c->target_n > 0 && nmax >= c->target_n) tr->done = 2;
         switch (c->curriculum) {
         case RNNTS_CURR_SINGLE: tr->ns[0] = nmax + 1; break;
         case RNNTS_CURR_MULTI:
             for (int q = 0; q < c->n_add; q++) {
                 int N = nmax + 1 + q;
-                if (tr->n_ns >= RNNTS_MAX_NS || N - c->n_start >= tr->net->K) { tr->done = 1; break; }
+                if (tr->n_ns >= RNNTS_MAX_NS || N - c->n_start >= tr->net->K) { tr->done = 3; break; }
                 tr->ns[tr->n_ns] = N;
                 tr->heads[tr->n_ns] = N - c->n_start;
                 tr->n_ns++;
@@ -2272,12 +2298,12 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
             memmove(tr->ns, tr->ns + c->slide, (size_t)(tr->n_ns - c->slide) * sizeof(int));
             for (int q = 0; q < c->slide; q++) tr->ns[tr->n_ns - c->slide + q] = nmax + 1 + q;
             break;
-        default: tr->done = 1; break;
+        default: tr->done = 3; break;
         }
     }
     tr->elapsed += rnnts__seconds() - t0;
-    if (tr->epoch >= c->max_epochs) tr->done = 1;
-    if (c->time_limit_s > 0.0 && tr->elapsed >= c->time_limit_s) tr->done = 1;
+    if (!tr->done && tr->epoch >= c->max_epochs) tr->done = 1;
+    if (!tr->done && c->time_limit_s > 0.0 && tr->elapsed >= c->time_limit_s) tr->done = 1;
     R.done = tr->done;
     R.seconds = rnnts__seconds() - t0;
     *rep = R;
@@ -3160,6 +3186,7 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
              (double)c->optim.beta1, (double)c->optim.beta2, (double)c->optim.eps, (double)c->optim.clip, (unsigned long long)c->seed);
     rnnts__ns_string(ns, sizeof ns, tr->ns, tr->n_ns);
     rnnts__ns_string(heads, sizeof heads, tr->heads, tr->n_ns);
+    /* No wall time in the file: checkpoints of a resumed run must equal an uninterrupted run's. */
     snprintf(state, sizeof state, "epoch=%d step=%llu done=%d ns=%s heads=%s", tr->epoch, (unsigned long long)tr->step, tr->done, ns, heads);
     meta[0] = "train_config"; meta[1] = cfgs; meta[2] = "train_state"; meta[3] = state; meta[4] = NULL;
     ext = (rnnts_named_tensor *)tr->alloc.alloc((size_t)(2 * nt + 1) * sizeof *ext, tr->alloc.user);
@@ -3275,7 +3302,7 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
     if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
     RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
     RNNTS__NEED(rnnts__kv(ss, "step", b, sizeof b), "step"); tr->step = strtoull(b, NULL, 10);
-    RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 1, &v), "done"); tr->done = (int)v;
+    RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 3, &v), "done"); tr->done = (int)v;
     RNNTS__NEED(rnnts__kv(ss, "ns", b, sizeof b) && (tr->n_ns = rnnts__ns_parse(b, tr->ns, RNNTS_MAX_NS)) > 0, "ns");
     RNNTS__NEED(rnnts__kv(ss, "heads", b, sizeof b) && rnnts__list_parse(b, 0, tr->heads, RNNTS_MAX_NS) == tr->n_ns, "heads");
     for (int q = 0; q < tr->n_ns; q++) RNNTS__NEED(tr->heads[q] >= 0 && tr->heads[q] < net->K, "heads (index beyond the network's heads)");

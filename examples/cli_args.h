@@ -233,7 +233,6 @@ static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_fl
             for (int k = 0; k < n_flags; k++)
                 if (strcmp(flags[k].name, name) == 0) f = &flags[k];
             if (!f) cli_usage_error("unknown flag %s", name);
-            if (f->seen) cli_usage_error("%s given twice", f->name);
             f->seen = 1;
             if (f->kind == CLI_FLAG) {
                 if (eq) cli_usage_error("%s takes no value", f->name);

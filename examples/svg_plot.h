@@ -17,6 +17,7 @@ typedef struct svg_series {
     int n;
     const double *x, *y;
     const double *err;  /* half-length of the error bar at each point, or NULL */
+    double dx;          /* horizontal shift in pixels (to keep error bars of series apart) */
 } svg_series;
 
 typedef struct svg_chart {
@@ -50,7 +51,7 @@ static void svg_num(char *buf, size_t cap, double v, double step) {
 
 /* Writes the chart to path (path.tmp, then rename). Returns 0, or -1 with a message. */
 static int svg_line_chart(const char *path, const svg_chart *c, const svg_series *s, int n_series, char *msg, size_t cap) {
-    const double W = 880, Hh = 520, L = 78, R = 640, T = 70, B = 450; /* plot area [L,R] x [T,B] */
+    const double W = 930, Hh = 520, L = 78, R = 640, T = 70, B = 450; /* plot area [L,R] x [T,B] */
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY, xs, ys;
     char tmp[4096], num[64];
     FILE *f;
@@ -70,11 +71,15 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
         double span = ymax - ymin, pad;
         if (span < 1e-6) span = fabs(ymax) > 0 ? fabs(ymax) * 0.2 : 1.0;
         pad = 0.08 * span;
-        ys = svg_nice_step(span + 2 * pad, 6);
+        ys = svg_nice_step(span + 2 * pad, 8);
         ymin = floor((ymin - pad) / ys) * ys;
         ymax = ceil((ymax + pad) / ys) * ys;
     }
-    xs = c->integer_x ? fmax(1.0, ceil(svg_nice_step(xmax - xmin, 10))) : svg_nice_step(xmax - xmin, 8);
+    xs = svg_nice_step(xmax - xmin, c->integer_x ? 12 : 8);
+    if (c->integer_x) {
+        double p = pow(10.0, floor(log10(xs))), m = xs / p;
+        xs = fmax(1.0, (m > 2.0 && m < 5.0 ? 5.0 : m) * p); /* 1, 2, 5, 10, ... */
+    }
 #define SVG_X(v) (L + ((v) - xmin) / (xmax - xmin) * (R - L))
 #define SVG_Y(v) (B - ((v) - ymin) / (ymax - ymin) * (B - T))
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) { snprintf(msg, cap, "path too long: %.400s", path); return -1; }
@@ -84,7 +89,7 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
                "font-family=\"system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\">\n", W, Hh, W, Hh);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
-    fprintf(f, "<text x=\"%.0f\" y=\"32\" font-size=\"20\" font-weight=\"600\" fill=\"#222\">", L); svg_text(f, c->title); fprintf(f, "</text>\n");
+    fprintf(f, "<text x=\"%.0f\" y=\"32\" font-size=\"19\" font-weight=\"600\" fill=\"#222\">", L); svg_text(f, c->title); fprintf(f, "</text>\n");
     if (c->subtitle) { fprintf(f, "<text x=\"%.0f\" y=\"54\" font-size=\"13\" fill=\"#666\">", L); svg_text(f, c->subtitle); fprintf(f, "</text>\n"); }
     /* grid and y ticks */
     fprintf(f, "<g font-size=\"12\" fill=\"#444\">\n");
@@ -113,7 +118,7 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
         int started = 0;
         fprintf(f, "<g>\n");
         for (int i = 0; q->err && i < q->n; i++) {
-            double x = SVG_X(q->x[i]), y0, y1;
+            double x = SVG_X(q->x[i]) + q->dx, y0, y1;
             if (!isfinite(q->y[i]) || !isfinite(q->err[i])) continue;
             y0 = SVG_Y(q->y[i] - q->err[i]); y1 = SVG_Y(q->y[i] + q->err[i]);
             fprintf(f, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" stroke=\"%s\" stroke-width=\"1.4\" fill=\"none\" opacity=\"0.75\"/>\n",
@@ -123,7 +128,7 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
             fprintf(f, "<path d=\"");
             for (int i = 0; i < q->n; i++) {
                 if (!isfinite(q->y[i])) { started = 0; continue; }
-                fprintf(f, "%s%.1f %.1f", started ? " L" : "M", SVG_X(q->x[i]), SVG_Y(q->y[i]));
+                fprintf(f, "%s%.1f %.1f", started ? " L" : "M", SVG_X(q->x[i]) + q->dx, SVG_Y(q->y[i]));
                 started = 1;
             }
             fprintf(f, "\" stroke=\"%s\" stroke-width=\"2.2\" fill=\"none\"%s stroke-linejoin=\"round\"/>\n", q->color,
@@ -131,7 +136,7 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
         }
         for (int i = 0; i < q->n; i++) {
             if (!isfinite(q->y[i])) continue;
-            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", SVG_X(q->x[i]),
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", SVG_X(q->x[i]) + q->dx,
                     SVG_Y(q->y[i]), q->hollow ? "#ffffff" : q->color, q->color);
         }
         fprintf(f, "</g>\n");
