@@ -150,7 +150,7 @@ typedef struct rnnts_rnn_config {
 typedef struct rnnts_meta {
     char task[32];        /* "parity", "dms" or "" */
     char curriculum[32];  /* "single", "multi", "sliding", "none" or "" */
-    char ns[1024];        /* comma-separated list of N, e.g. "2,3,4" */
+    char ns[2048];        /* comma-separated list of N, e.g. "2,3,4" */
     uint64_t seed;
     int epoch;
 } rnnts_meta;
@@ -361,7 +361,8 @@ typedef struct rnnts_epoch_report {
     float acc[RNNTS_MAX_NS]; /* test accuracy (percent) per N */
     float acc_mean;
     int solved;              /* the advance rule held: a checkpoint of these Ns is due */
-    int done;                /* training is over (target reached, budget spent, or none solved) */
+    int done;                /* 0: go on; over because of 1: the budget (epochs, time), 2: target N reached,
+                                3: the curriculum is over (none solved, or no head left) */
     double seconds;          /* wall time of the epoch */
 } rnnts_epoch_report;
 
@@ -2729,7 +2730,7 @@ void rnnts_free(const rnnts_allocator *alloc, void *p) {
 #define RNNTS__MAX_HEADER (100u << 20)
 #define RNNTS__MAX_META 256
 typedef struct { char name[64]; int ndim; uint64_t shape[8]; uint64_t begin, end; int seen; } rnnts__st_entry;
-typedef struct { char key[64]; char val[1280]; } rnnts__st_meta;
+typedef struct { char key[64]; char val[4608]; } rnnts__st_meta;
 
 /* Parses the header into entries and metadata. */
 static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_ent, int *n_ent, rnnts__st_meta *meta,
@@ -2768,7 +2769,7 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
                     for (int q = 0; q < *n_meta; q++)
                         if (strcmp(meta[q].key, m.key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "__metadata__: key \"%s\" twice", m.key);
                     if (*n_meta >= max_meta) return rnnts__fail(err, RNNTS_ERR_FORMAT, "__metadata__: more than %d keys", max_meta);
-                    if (s2 > 0) meta[(*n_meta)++] = m; /* values longer than 1279 bytes are left out, not fatal */
+                    if (s2 > 0) meta[(*n_meta)++] = m; /* values longer than 4607 bytes are left out, not fatal */
                 } else {
                     char skip[4];
                     if (rnnts__js_str(j, skip, sizeof skip) == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value is not a string");
@@ -3161,7 +3162,7 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
     rnnts_rnn *net;
     rnnts_named_tensor *ext;
     char (*names)[64];
-    char cfgs[1024], state[1600], ns[600], heads[600];
+    char cfgs[1024], state[4608], ns[2048], heads[2048]; /* RNNTS_MAX_NS values of up to 7 characters each */
     const char *meta[5];
     int nt, n = 0;
     void *buf;
@@ -3258,7 +3259,7 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
     rnnts_trainer *tr = NULL;
     rnnts_train_config c = rnnts_train_config_default();
     const char *cs, *ss;
-    char b[1200];
+    char b[4608];
     long v;
     double d;
     rnnts_result r;

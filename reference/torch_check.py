@@ -70,9 +70,12 @@ def run(model_path, grads_path, tol):
         else:
             h = afunc((1 - 1 / th) * h + u / th)
     loss = 0.0
-    for k in heads:
+    # `rnnts grad` keys labels by N (metadata "ns", paired with "active_heads" by position);
+    # tests/grad_dump keys them by head.
+    ns = [int(x) for x in gmeta["ns"].split(",")] if "ns" in gmeta else None
+    for i, k in enumerate(heads):
         logits = h @ P[f"modulelist.{2 + k}.weight"].T + P[f"modulelist.{2 + k}.bias"]
-        y = torch.tensor(g[f"label.{k}"], dtype=torch.int64)
+        y = torch.tensor(g[f"label.{ns[i]}" if ns else f"label.{k}"], dtype=torch.int64)
         loss = loss + torch.nn.functional.cross_entropy(logits, y)
     loss.backward()
     worst, ok = 0.0, True

@@ -17,6 +17,16 @@
        train_model   bytes of the saved model after those 20 steps
    Every configuration runs with thread pools of 1, 2, 3 and 8 threads; all must give the same bits.
 
+   Trainer traces (configs trainer_<curriculum>_<task>: single, multi, sliding, none x parity, dms;
+   parity with SGD, DMS with Adam): H = 24, batch 16, 12 steps per epoch, 2 test batches, 3 epochs
+   (max_epochs 3), seed per config; multi-head with 6 heads, sliding window 3; threshold 0 (every
+   epoch advances the curriculum) except none, whose threshold 100 is never met. Quantities:
+       train_epoch1..3  parameters after each epoch
+       train_reports    per epoch: loss, acc_mean, solved, done != 0, n_ns, then N and accuracy per N
+       train_ckpt       bytes of rnnts_trainer_save after the last epoch (written to a temporary
+                        file under $TMPDIR or /tmp, read back and removed)
+   These run with pools of 1, 2 and 3 threads; all must give the same bits.
+
    Usage:
        golden [--check] [--expect-simd SCALAR|AVX2|NEON] [GOLDEN_FILE]    compare (default)
        golden --write GOLDEN_FILE                                          regenerate (make golden-update)
@@ -221,6 +231,123 @@ static void run_case(const gcase *c, rnnts_pool *pool, uint64_t out[N_QUANT]) {
     rnnts_rnn_destroy(net);
 }
 
+/* ---- trainer traces ------------------------------------------------------------------------- */
+typedef struct tcase {
+    const char *name;
+    rnnts_curriculum curr;
+    rnnts_task task;
+    int adam, K;
+    float threshold;
+    uint64_t seed;
+} tcase;
+static const tcase TCASES[] = {
+    /* name                     curriculum          task              adam K  threshold seed */
+    {"trainer_single_parity",  RNNTS_CURR_SINGLE,  RNNTS_TASK_PARITY, 0, 1, 0.0f,   31},
+    {"trainer_single_dms",     RNNTS_CURR_SINGLE,  RNNTS_TASK_DMS,    1, 1, 0.0f,   32},
+    {"trainer_multi_parity",   RNNTS_CURR_MULTI,   RNNTS_TASK_PARITY, 0, 6, 0.0f,   33},
+    {"trainer_multi_dms",      RNNTS_CURR_MULTI,   RNNTS_TASK_DMS,    1, 6, 0.0f,   34},
+    {"trainer_sliding_parity", RNNTS_CURR_SLIDING, RNNTS_TASK_PARITY, 0, 3, 0.0f,   35},
+    {"trainer_sliding_dms",    RNNTS_CURR_SLIDING, RNNTS_TASK_DMS,    1, 3, 0.0f,   36},
+    {"trainer_none_parity",    RNNTS_CURR_NONE,    RNNTS_TASK_PARITY, 0, 1, 100.0f, 37},
+    {"trainer_none_dms",       RNNTS_CURR_NONE,    RNNTS_TASK_DMS,    1, 1, 100.0f, 38},
+};
+#define N_TCASES ((int)(sizeof TCASES / sizeof TCASES[0]))
+#define T_EPOCHS 3
+#define T_H 24    /* not a multiple of the 16-wide kernel tiles */
+#define T_B 16
+#define T_STEPS 12
+#define T_TEST 2
+static const char *const TQUANT[] = {"train_epoch1", "train_epoch2", "train_epoch3", "train_reports", "train_ckpt"};
+#define N_TQUANT ((int)(sizeof TQUANT / sizeof TQUANT[0]))
+#define T_MAX_THREADS 3 /* trainer traces run with the pools of THREADS up to this size */
+
+/* A fresh file name for the checkpoint (plain C11: no getpid/mkstemp): candidates from the clock
+   and a counter, reserved with the C11 exclusive mode "wx". */
+static void temp_path(char *path, size_t cap) {
+    static unsigned counter;
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    for (int tries = 0; tries < 1000; tries++) {
+        unsigned long long u = (unsigned long long)time(NULL) * 1000003ull + (unsigned long long)clock() * 7919ull + counter++;
+        FILE *f;
+        snprintf(path, cap, "%s/rnnts_golden_%llx_%u.ckpt", dir, u, counter);
+        f = fopen(path, "wx");
+        if (f) { fclose(f); return; }
+    }
+    fprintf(stderr, "golden: cannot create a temporary file in %s\n", dir);
+    exit(2);
+}
+
+static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT]) {
+    rnnts_rnn_config rc = rnnts_rnn_config_default();
+    rnnts_train_config c = rnnts_train_config_default();
+    rnnts_error err;
+    rnnts_rnn *net;
+    rnnts_trainer *tr;
+    float rep[T_EPOCHS * (5 + 2 * RNNTS_MAX_NS)];
+    size_t nrep = 0;
+    char path[4200];
+    FILE *f;
+    unsigned char *bytes;
+    long len = 0;
+    gcase dummy;
+    memset(&dummy, 0, sizeof dummy);
+    dummy.name = tc->name;
+
+    rc.hidden = T_H;
+    rc.heads = tc->K;
+    if (rnnts_rnn_create(&rc, tc->seed, NULL, &net, &err) != RNNTS_OK) die("rnnts_rnn_create (trainer)", &dummy, &err);
+    c.task = tc->task;
+    c.curriculum = tc->curr;
+    c.window = 3;
+    c.n_fixed = 3;
+    c.batch = T_B;
+    c.steps_per_epoch = T_STEPS;
+    c.test_batches = T_TEST;
+    c.max_epochs = T_EPOCHS;
+    c.threshold = tc->threshold;
+    c.seed = tc->seed;
+    if (tc->adam) c.optim = rnnts_optim_config_adam();
+    if (rnnts_trainer_create(&c, net, pool, NULL, &tr, &err) != RNNTS_OK) die("rnnts_trainer_create", &dummy, &err);
+    for (int e = 0; e < T_EPOCHS; e++) {
+        rnnts_epoch_report r;
+        if (rnnts_trainer_epoch(tr, &r, &err) != RNNTS_OK) die("rnnts_trainer_epoch", &dummy, &err);
+        out[e] = hash_floats(net->param, net->n_param);
+        rep[nrep++] = r.loss;
+        rep[nrep++] = r.acc_mean;
+        rep[nrep++] = (float)r.solved;
+        rep[nrep++] = (float)(r.done != 0);
+        rep[nrep++] = (float)r.n_ns;
+        for (int a = 0; a < r.n_ns; a++) {
+            rep[nrep++] = (float)r.ns[a];
+            rep[nrep++] = r.acc[a];
+        }
+    }
+    out[T_EPOCHS] = hash_floats(rep, nrep);
+
+    temp_path(path, sizeof path);
+    if (rnnts_trainer_save(tr, path, &err) != RNNTS_OK) { remove(path); die("rnnts_trainer_save", &dummy, &err); }
+    f = fopen(path, "rb");
+    if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0) die("reading the checkpoint", &dummy, NULL);
+    bytes = (unsigned char *)malloc((size_t)len);
+    if (!bytes || fread(bytes, 1, (size_t)len, f) != (size_t)len) die("reading the checkpoint", &dummy, NULL);
+    fclose(f);
+    remove(path);
+    out[T_EPOCHS + 1] = rnnts_xxh3_64(bytes, (size_t)len);
+    free(bytes);
+
+    rnnts_trainer_destroy(tr);
+    rnnts_rnn_destroy(net);
+}
+
+/* ---- results: one row per (config, quantity), its hash per thread count ---------------------- */
+typedef struct grow {
+    const char *cfg, *quant;
+    int n_thr;
+    const int *thr;
+    uint64_t h[N_THREADS];
+} grow;
+
 /* ---- golden file ----------------------------------------------------------------------------- */
 typedef struct gline {
     char cfg[64], quant[64];
@@ -265,7 +392,7 @@ static gline *read_golden(const char *path, int *n_out) {
     return g;
 }
 
-static int write_golden(const char *path, uint64_t (*h)[N_QUANT]) {
+static int write_golden(const char *path, const grow *rows, int n_rows) {
     char tmp[4096];
     FILE *f;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -274,9 +401,7 @@ static int write_golden(const char *path, uint64_t (*h)[N_QUANT]) {
     fprintf(f, "# rnnts golden hashes (DESIGN §3 N9, §11): <config> <quantity> <XXH3-64 seed 0 of raw LE float bits>\n");
     fprintf(f, "# Written by `tests/golden.c --write` (make golden-update) with: %s\n", rnnts_build_info());
     fprintf(f, "# Configurations and quantities are defined in tests/golden.c; see reference/README.md.\n");
-    for (int c = 0; c < N_CASES; c++)
-        for (int q = 0; q < N_QUANT; q++)
-            fprintf(f, "%s %s %016llx\n", CASES[c].name, QUANT[q], (unsigned long long)h[c][q]);
+    for (int i = 0; i < n_rows; i++) fprintf(f, "%s %s %016llx\n", rows[i].cfg, rows[i].quant, (unsigned long long)rows[i].h[0]);
     if (fflush(f) != 0 || ferror(f)) { fclose(f); remove(tmp); fprintf(stderr, "golden: write error\n"); return 1; }
     if (fclose(f) != 0) { remove(tmp); fprintf(stderr, "golden: write error\n"); return 1; }
     if (rename(tmp, path) != 0) { remove(tmp); fprintf(stderr, "golden: cannot rename %s to %s\n", tmp, path); return 1; }
@@ -298,7 +423,10 @@ static void usage(void) {
 int main(int argc, char **argv) {
     const char *path = "reference/golden.txt", *expect = NULL;
     int write = 0, passed = 0, failed = 0, have_path = 0;
-    static uint64_t hashes[N_THREADS][N_CASES][N_QUANT];
+    static uint64_t hashes[N_THREADS][N_CASES][N_QUANT], thashes[N_THREADS][N_TCASES][N_TQUANT];
+    static grow rows[N_CASES * N_QUANT + N_TCASES * N_TQUANT];
+    int n_rows = 0, n_tthr = 0;
+    double t_train = 0.0;
     char scmsg[256];
     double t0 = now_s();
 
@@ -343,21 +471,40 @@ int main(int argc, char **argv) {
         rnnts_error err;
         if (rnnts_pool_create(THREADS[t], NULL, &pool, &err) != RNNTS_OK) die("rnnts_pool_create", NULL, &err);
         for (int c = 0; c < N_CASES; c++) run_case(&CASES[c], pool, hashes[t][c]);
+        if (THREADS[t] <= T_MAX_THREADS) {
+            double t1 = now_s();
+            for (int c = 0; c < N_TCASES; c++) run_tcase(&TCASES[c], pool, thashes[t][c]);
+            t_train += now_s() - t1;
+            n_tthr = t + 1;
+        }
         rnnts_pool_destroy(pool);
     }
+    /* the rows, in file order: the forward/backward configs first, then the trainer traces */
+    for (int c = 0; c < N_CASES; c++)
+        for (int q = 0; q < N_QUANT; q++, n_rows++) {
+            rows[n_rows].cfg = CASES[c].name; rows[n_rows].quant = QUANT[q];
+            rows[n_rows].n_thr = N_THREADS; rows[n_rows].thr = THREADS;
+            for (int t = 0; t < N_THREADS; t++) rows[n_rows].h[t] = hashes[t][c][q];
+        }
+    for (int c = 0; c < N_TCASES; c++)
+        for (int q = 0; q < N_TQUANT; q++, n_rows++) {
+            rows[n_rows].cfg = TCASES[c].name; rows[n_rows].quant = TQUANT[q];
+            rows[n_rows].n_thr = n_tthr; rows[n_rows].thr = THREADS;
+            for (int t = 0; t < n_tthr; t++) rows[n_rows].h[t] = thashes[t][c][q];
+        }
 
     if (write) {
-        for (int c = 0; c < N_CASES; c++)
-            for (int q = 0; q < N_QUANT; q++)
-                for (int t = 1; t < N_THREADS; t++)
-                    if (hashes[t][c][q] != hashes[0][c][q]) {
-                        fprintf(stderr, "golden: %s %s differs between 1 and %d threads; not writing\n",
-                                CASES[c].name, QUANT[q], THREADS[t]);
-                        return 1;
-                    }
+        for (int i = 0; i < n_rows; i++)
+            for (int t = 1; t < rows[i].n_thr; t++)
+                if (rows[i].h[t] != rows[i].h[0]) {
+                    fprintf(stderr, "golden: %s %s differs between 1 and %d threads; not writing\n", rows[i].cfg, rows[i].quant,
+                            rows[i].thr[t]);
+                    return 1;
+                }
         if (failed) { fprintf(stderr, "golden: build checks failed; not writing\n"); return 1; }
-        if (write_golden(path, hashes[0])) return 1;
-        printf("wrote %s: %d configs x %d quantities\n", path, N_CASES, N_QUANT);
+        if (write_golden(path, rows, n_rows)) return 1;
+        printf("wrote %s: %d configs x %d quantities, %d trainer configs x %d quantities\n", path, N_CASES, N_QUANT, N_TCASES,
+               N_TQUANT);
         return 0;
     }
 
@@ -369,33 +516,32 @@ int main(int argc, char **argv) {
             failed++;
             ng = 0;
         }
-        for (int c = 0; c < N_CASES; c++)
-            for (int q = 0; q < N_QUANT; q++) {
-                uint64_t h = hashes[0][c][q];
-                int found = -1, thr_ok = 1;
-                char why[256] = "";
-                for (int t = 1; t < N_THREADS; t++)
-                    if (hashes[t][c][q] != h) {
-                        size_t l = strlen(why);
-                        snprintf(why + l, sizeof why - l, " threads=%d:%016llx", THREADS[t],
-                                 (unsigned long long)hashes[t][c][q]);
-                        thr_ok = 0;
-                    }
-                for (int i = 0; i < ng; i++)
-                    if (!strcmp(g[i].cfg, CASES[c].name) && !strcmp(g[i].quant, QUANT[q])) { found = i; break; }
-                if (found >= 0) g[found].used = 1;
-                if (thr_ok && found >= 0 && g[found].hash == h) {
-                    printf("ok %s %s %016llx\n", CASES[c].name, QUANT[q], (unsigned long long)h);
-                    passed++;
-                } else {
-                    printf("FAIL %s %s %016llx", CASES[c].name, QUANT[q], (unsigned long long)h);
-                    if (found < 0) printf(" expected (missing from %s)", path);
-                    else if (g[found].hash != h) printf(" expected %016llx", (unsigned long long)g[found].hash);
-                    if (!thr_ok) printf(" (threads=1; differs:%s)", why);
-                    printf("\n");
-                    failed++;
+        for (int r = 0; r < n_rows; r++) {
+            const grow *w = &rows[r];
+            uint64_t h = w->h[0];
+            int found = -1, thr_ok = 1;
+            char why[256] = "";
+            for (int t = 1; t < w->n_thr; t++)
+                if (w->h[t] != h) {
+                    size_t l = strlen(why);
+                    snprintf(why + l, sizeof why - l, " threads=%d:%016llx", w->thr[t], (unsigned long long)w->h[t]);
+                    thr_ok = 0;
                 }
+            for (int i = 0; i < ng; i++)
+                if (!strcmp(g[i].cfg, w->cfg) && !strcmp(g[i].quant, w->quant)) { found = i; break; }
+            if (found >= 0) g[found].used = 1;
+            if (thr_ok && found >= 0 && g[found].hash == h) {
+                printf("ok %s %s %016llx\n", w->cfg, w->quant, (unsigned long long)h);
+                passed++;
+            } else {
+                printf("FAIL %s %s %016llx", w->cfg, w->quant, (unsigned long long)h);
+                if (found < 0) printf(" expected (missing from %s)", path);
+                else if (g[found].hash != h) printf(" expected %016llx", (unsigned long long)g[found].hash);
+                if (!thr_ok) printf(" (threads=1; differs:%s)", why);
+                printf("\n");
+                failed++;
             }
+        }
         for (int i = 0; i < ng; i++)
             if (!g[i].used) {
                 printf("FAIL %s %s %016llx expected but not computed (stale golden file)\n", g[i].cfg, g[i].quant,
@@ -404,7 +550,8 @@ int main(int argc, char **argv) {
             }
         free(g);
     }
-    printf("# %d configs x %d quantities x threads {1,2,3,8}: %.2f s\n", N_CASES, N_QUANT, now_s() - t0);
+    printf("# %d configs x %d quantities x threads {1,2,3,8}, %d trainer configs x %d quantities x threads {1,2,3} "
+           "(trainer %.2f s): %.2f s\n", N_CASES, N_QUANT, N_TCASES, N_TQUANT, t_train, now_s() - t0);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
