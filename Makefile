@@ -28,16 +28,24 @@ deps:                                    ## install the Debian packages the test
 $(B):
 	@mkdir -p $(B)
 
-examples: $(B)/train_parity              ## build the examples
+examples: $(B)/train_parity $(B)/rnnts   ## build the examples and the rnnts tool
 
 $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 
-run-example: $(B)/train_parity           ## train a small network on 3-parity and print loss and accuracy
+run-example: $(B)/train_parity           ## train a small network on N-parity (multi-head, to N = 5) and print loss and accuracy
 	./$(B)/train_parity
 
+$(B)/rnnts: examples/rnnts.c examples/cli_args.h examples/st_header.h examples/svg_plot.h rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+
+tool: $(B)/rnnts                         ## build the rnnts command line tool
+
+run: $(B)/rnnts                          ## the main job: multi-head vs single-head on N-parity (~3 min), table + build/compare/tau_vs_N.svg
+	./$(B)/rnnts compare --out $(B)/compare
+
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-torch   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-interop test-torch   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -82,10 +90,16 @@ test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scala
 $(B)/grad_dump: tests/grad_dump.c rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 
-test-torch: $(B)/grad_dump               ## PyTorch cross-check of loss and gradients (skipped without python3-torch)
+test-torch: $(B)/grad_dump $(B)/rnnts    ## PyTorch cross-check of loss and gradients (skipped without python3-torch)
 	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
-	  PYTHON=$(PYTHON) sh reference/run_torch_check.sh $(B); \
+	  PYTHON=$(PYTHON) RNNTS=$(B)/rnnts sh reference/run_torch_check.sh $(B); \
 	else echo "SKIPPED: PyTorch cross-check ($(PYTHON) cannot import torch; 'make deps' installs python3-torch)"; fi
+
+test-cli: $(B)/rnnts                     ## command line tool: flags, errors, train/resume/eval/grad/info
+	RNNTS=$(B)/rnnts bash examples/cli_test.sh
+
+test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
+	RNNTS=$(B)/rnnts bash tests/interop.sh
 
 golden-update: $(B)/golden_scalar        ## regenerate reference/golden.txt (deliberately; commit says why)
 	./$(B)/golden_scalar --write reference/golden.txt

@@ -446,8 +446,18 @@ rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_si
    gives an error code and a message; never reads outside [data, data+size). */
 rnnts_result rnnts_rnn_load_mem(const void *data, size_t size, const rnnts_allocator *alloc,
                                 rnnts_rnn **out, rnnts_error *err);
+/* Imports a checkpoint of the reference implementation (a PyTorch zip: data.pkl + data/<n> float32
+   storages), without PyTorch. H from modulelist.1.weight, K = number of heads modulelist.{2..},
+   learnable tau when parameterlist.0 has H values, fixed when it has 1; variant default, leaky
+   ReLU; W's diagonal kept as stored. The pickle may be {'state_dict': OrderedDict, ...} or the
+   state dict itself; only the opcodes and globals torch.save uses for such files are accepted.
+   Metadata (task, curriculum, ns) is left empty for the caller. Never reads outside the buffer;
+   every malformed input gives an error naming what and where. */
+rnnts_result rnnts_import_torch_mem(const void *data, size_t size, const rnnts_allocator *alloc,
+                                    rnnts_rnn **out, rnnts_error *err);
 void rnnts_free(const rnnts_allocator *alloc, void *ptr);
 #ifndef RNNTS_NO_STDIO
+rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
 /* Writes atomically: a temporary file in the same directory, then rename. */
 rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err);
 rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
@@ -3394,6 +3404,649 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 #endif /* RNNTS_NO_STDIO */
+
+/* ---- PyTorch checkpoint import (zip + pickle, without PyTorch) ------------------------------ */
+/* Zip reader: only what torch.save writes (stored entries, one disk, no ZIP64 fields needed).
+   Torch sets flag bit 3 (sizes and CRC in a data descriptor, zeros in the local header) and always
+   appends ZIP64 end records; the classic end record is authoritative when no field is saturated. */
+typedef struct {
+    const unsigned char *name;
+    size_t name_len, data, size; /* data: file offset of the entry's bytes */
+    uint32_t crc;
+} rnnts__zent;
+
+static uint16_t rnnts__rd16(const unsigned char *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint32_t rnnts__rd32(const unsigned char *p) { return (uint32_t)rnnts__rd16(p) | ((uint32_t)rnnts__rd16(p + 2) << 16); }
+
+static int rnnts__zcmp(const void *x, const void *y) {
+    const rnnts__zent *a = (const rnnts__zent *)x, *b = (const rnnts__zent *)y;
+    int c = memcmp(a->name, b->name, RNNTS__MIN(a->name_len, b->name_len));
+    return c ? c : (a->name_len > b->name_len) - (a->name_len < b->name_len);
+}
+static const rnnts__zent *rnnts__zfind(const rnnts__zent *e, size_t n, const char *name, size_t len) {
+    size_t lo = 0, hi = n;
+    rnnts__zent k;
+    k.name = (const unsigned char *)name;
+    k.name_len = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = rnnts__zcmp(&k, &e[mid]);
+        if (c == 0) return &e[mid];
+        if (c < 0) hi = mid; else lo = mid + 1;
+    }
+    return NULL;
+}
+static uint32_t rnnts__crc32(const uint32_t *tab, const unsigned char *p, size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    while (n--) c = tab[(c ^ *p++) & 0xFFu] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* Reads the central directory into a name-sorted array (allocated, *out). */
+static rnnts_result rnnts__zip_read(const unsigned char *d, size_t size, const rnnts_allocator *a, rnnts__zent **out,
+                                    size_t *n_out, rnnts_error *err) {
+    size_t eocd = 0, lo = size > 65557 ? size - 65557 : 0, pos, cd_off, cd_end, n;
+    int found = 0;
+    rnnts__zent *e;
+    *out = NULL;
+    *n_out = 0;
+    if (size < 22) return rnnts__fail(err, RNNTS_ERR_TRUNCATED, "zip: %zu bytes cannot hold an end-of-central-directory record", size);
+    for (pos = size - 22;; pos--) {
+        if (rnnts__rd32(d + pos) == 0x06054b50u && (size_t)rnnts__rd16(d + pos + 20) == size - pos - 22) { eocd = pos; found = 1; break; }
+        if (pos == lo) break;
+    }
+    if (!found && rnnts__rd32(d) == 0x04034b50u)
+        return rnnts__fail(err, RNNTS_ERR_TRUNCATED, "zip: starts as a zip archive but has no end-of-central-directory record at its end (file truncated?)");
+    if (!found)
+        return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: not a zip archive (no end-of-central-directory record in the last %zu bytes)%s", size - lo,
+                           d[0] == 0x80 ? "; a pickle: the legacy torch.save format, re-save with torch >= 1.6 defaults" : "");
+    if (rnnts__rd16(d + eocd + 10) == 0xFFFFu || rnnts__rd32(d + eocd + 12) == 0xFFFFFFFFu || rnnts__rd32(d + eocd + 16) == 0xFFFFFFFFu)
+        return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: end record at byte %zu defers to ZIP64 (saturated fields): ZIP64 archives are not supported", eocd);
+    if (rnnts__rd16(d + eocd + 4) != 0 || rnnts__rd16(d + eocd + 6) != 0 || rnnts__rd16(d + eocd + 8) != rnnts__rd16(d + eocd + 10))
+        return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: end record at byte %zu describes a multi-disk archive", eocd);
+    n = rnnts__rd16(d + eocd + 10);
+    cd_off = rnnts__rd32(d + eocd + 16);
+    cd_end = cd_off + rnnts__rd32(d + eocd + 12);
+    if (cd_end > eocd || cd_end < cd_off)
+        return rnnts__fail(err, RNNTS_ERR_TRUNCATED, "zip: central directory [%zu, %zu) runs past the end record at byte %zu", cd_off, cd_end, eocd);
+    if (n == 0) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: the archive is empty");
+    e = (rnnts__zent *)a->alloc(n * sizeof *e, a->user);
+    if (!e) return rnnts__fail(err, RNNTS_ERR_OOM, "zip: out of memory for %zu entries", n);
+    pos = cd_off;
+    for (size_t q = 0; q < n; q++) {
+        const unsigned char *c = d + pos, *l;
+        size_t nl, xl, cl, lh, lnl, lxl;
+        uint16_t flags;
+        if (cd_end - pos < 46 || rnnts__rd32(c) != 0x02014b50u) {
+            a->free(e, a->user);
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: central directory entry %zu at byte %zu is malformed or cut short", q, pos);
+        }
+        nl = rnnts__rd16(c + 28); xl = rnnts__rd16(c + 30); cl = rnnts__rd16(c + 32);
+        if (46 + nl + xl + cl > cd_end - pos) {
+            a->free(e, a->user);
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: central directory entry %zu at byte %zu runs past the directory", q, pos);
+        }
+        e[q].name = c + 46;
+        e[q].name_len = nl;
+        e[q].crc = rnnts__rd32(c + 16);
+        e[q].size = rnnts__rd32(c + 24);
+        lh = rnnts__rd32(c + 42);
+        flags = rnnts__rd16(c + 8);
+#define RNNTS__ZFAIL(code, ...) do { a->free(e, a->user); return rnnts__fail(err, code, __VA_ARGS__); } while (0)
+        if (rnnts__rd32(c + 20) == 0xFFFFFFFFu || e[q].size == 0xFFFFFFFFu || lh == 0xFFFFFFFFu)
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s' (directory byte %zu) needs ZIP64: not supported", (int)RNNTS__MIN(nl, 200), (const char *)c + 46, pos);
+        if (flags & 0x41u)
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s' (directory byte %zu) is encrypted", (int)RNNTS__MIN(nl, 200), (const char *)c + 46, pos);
+        if (rnnts__rd16(c + 10) != 0 || rnnts__rd32(c + 20) != e[q].size)
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s' (directory byte %zu) uses compression method %u: only stored (0) is supported",
+                         (int)RNNTS__MIN(nl, 200), (const char *)c + 46, pos, (unsigned)rnnts__rd16(c + 10));
+        if (rnnts__rd16(c + 34) != 0)
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s' (directory byte %zu) starts on disk %u", (int)RNNTS__MIN(nl, 200), (const char *)c + 46, pos, (unsigned)rnnts__rd16(c + 34));
+        /* The local header: its extra field (torch pads with an 'FB' field) differs from the central one. */
+        l = d + lh;
+        if (lh > cd_off || cd_off - lh < 30 || rnnts__rd32(l) != 0x04034b50u)
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s': no local header at byte %zu", (int)RNNTS__MIN(nl, 200), (const char *)c + 46, lh);
+        lnl = rnnts__rd16(l + 26); lxl = rnnts__rd16(l + 28);
+        if (30 + lnl + lxl > cd_off - lh || lnl != nl || memcmp(l + 30, c + 46, nl) != 0)
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s': local header at byte %zu does not match the central directory",
+                         (int)RNNTS__MIN(nl, 200), (const char *)c + 46, lh);
+        if (rnnts__rd16(l + 8) != 0 ||
+            (!(rnnts__rd16(l + 6) & 8u) && (rnnts__rd32(l + 14) != e[q].crc || rnnts__rd32(l + 18) != e[q].size ||
+                                            rnnts__rd32(l + 22) != e[q].size)))
+            RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s': local header at byte %zu disagrees with the central directory (method, CRC or sizes)",
+                         (int)RNNTS__MIN(nl, 200), (const char *)c + 46, lh);
+        e[q].data = lh + 30 + lnl + lxl;
+        if (e[q].size > cd_off - e[q].data)
+            RNNTS__ZFAIL(RNNTS_ERR_TRUNCATED, "zip: entry '%.*s': %zu bytes at byte %zu run into the central directory at byte %zu",
+                         (int)RNNTS__MIN(nl, 200), (const char *)c + 46, e[q].size, e[q].data, cd_off);
+        pos += 46 + nl + xl + cl;
+    }
+    if (pos != cd_end) RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: central directory has %zu unused bytes at byte %zu", cd_end - pos, pos);
+    qsort(e, n, sizeof *e, rnnts__zcmp);
+    for (size_t q = 1; q < n; q++)
+        if (rnnts__zcmp(&e[q - 1], &e[q]) == 0)
+            RNNTS__ZFAIL(RNNTS_ERR_DUPLICATE, "zip: entry '%.*s' appears twice", (int)RNNTS__MIN(e[q].name_len, 200), (const char *)e[q].name);
+#undef RNNTS__ZFAIL
+    *out = e;
+    *n_out = n;
+    return RNNTS_OK;
+}
+
+/* Pickle machine: protocol 2 as torch.save writes it, with only the opcodes and globals that a
+   state dict of float32 tensors needs. Objects live in arrays sized from the pickle length (every
+   opcode makes at most one object and every stack slot is consumed once), so nothing grows. */
+enum { RNNTS__PK_NONE, RNNTS__PK_BOOL, RNNTS__PK_INT, RNNTS__PK_FLOAT, RNNTS__PK_STR, RNNTS__PK_TUPLE, RNNTS__PK_LIST,
+       RNNTS__PK_DICT, RNNTS__PK_GLOBAL, RNNTS__PK_STORAGE, RNNTS__PK_TENSOR };
+enum { RNNTS__G_ODICT = 1, RNNTS__G_REBUILD_V2, RNNTS__G_REBUILD_PARAM, RNNTS__G_FLOATSTORAGE };
+#define RNNTS__PK_MAX_BYTES ((size_t)16 << 20)
+#define RNNTS__PK_MAX_MARKS 64
+#define RNNTS__PK_MAX_DIM 8
+typedef struct {
+    int64_t i;     /* INT, BOOL; FLOAT: the bits (never used); TENSOR: storage offset; STORAGE: numel */
+    int32_t a, b;  /* STR/STORAGE: key offset in the pickle; TUPLE: first ref; LIST/DICT: first/last entry;
+                      TENSOR: a = storage object, b = size tuple object */
+    int32_t n;     /* STR length, TUPLE/LIST/DICT element count */
+    uint8_t t, g;  /* type; GLOBAL: which */
+} rnnts__pobj;
+typedef struct {
+    const unsigned char *p;
+    size_t n, base; /* pickle bytes, and their offset in the file (for messages) */
+    rnnts__pobj *obj;
+    int32_t *stk, *refs, *memo, *ent; /* ent: triples (key, value, next) */
+    size_t nobj, sp, nref, nent, cap, memo_cap;
+    size_t marks[RNNTS__PK_MAX_MARKS];
+    int nmark;
+    rnnts_error *err;
+} rnnts__pvm;
+
+static rnnts_result rnnts__pk_bad(rnnts__pvm *v, size_t at, const char *what) {
+    return rnnts__fail(v->err, RNNTS_ERR_FORMAT, "data.pkl: %s at byte %zu (file offset %zu)", what, at, v->base + at);
+}
+static int32_t rnnts__pk_new(rnnts__pvm *v, int t) {
+    rnnts__pobj *o = &v->obj[v->nobj]; /* capacity: one per opcode byte, checked by construction */
+    memset(o, 0, sizeof *o);
+    o->t = (uint8_t)t;
+    o->a = o->b = -1;
+    return (int32_t)v->nobj++;
+}
+static size_t rnnts__pk_floor(const rnnts__pvm *v) { return v->nmark ? v->marks[v->nmark - 1] : 0; }
+static int rnnts__pk_str_is(const rnnts__pvm *v, int32_t o, const char *s) {
+    size_t l = strlen(s);
+    return v->obj[o].t == RNNTS__PK_STR && (size_t)v->obj[o].n == l && memcmp(v->p + v->obj[o].a, s, l) == 0;
+}
+static void rnnts__pk_add(rnnts__pvm *v, int32_t c, int32_t k, int32_t x) {
+    int32_t e = (int32_t)v->nent++;
+    v->ent[3 * e] = k; v->ent[3 * e + 1] = x; v->ent[3 * e + 2] = -1;
+    if (v->obj[c].b >= 0) v->ent[3 * v->obj[c].b + 2] = e; else v->obj[c].a = e;
+    v->obj[c].b = e;
+    v->obj[c].n++;
+}
+static const char *rnnts__pk_opname(unsigned op) {
+    static const struct { unsigned char op; const char *name; } t[] = {
+        {'0', "POP"}, {'1', "POP_MARK"}, {'2', "DUP"}, {'F', "FLOAT"}, {'I', "INT"}, {'L', "LONG"}, {'P', "PERSID"},
+        {'S', "STRING"}, {'T', "BINSTRING"}, {'U', "SHORT_BINSTRING"}, {'V', "UNICODE"}, {'d', "DICT"}, {'g', "GET"},
+        {'i', "INST"}, {'l', "LIST"}, {'o', "OBJ"}, {'p', "PUT"}, {'B', "BINBYTES"}, {'C', "SHORT_BINBYTES"},
+        {0x81, "NEWOBJ"}, {0x82, "EXT1"}, {0x83, "EXT2"}, {0x84, "EXT4"}, {0x8b, "LONG4"}, {0x8d, "BINUNICODE8"},
+        {0x8e, "BINBYTES8"}, {0x8f, "EMPTY_SET"}, {0x90, "ADDITEMS"}, {0x91, "FROZENSET"}, {0x92, "NEWOBJ_EX"},
+        {0x93, "STACK_GLOBAL"}, {0x94, "MEMOIZE"}, {0x95, "FRAME"}, {0x96, "BYTEARRAY8"}, {0x97, "NEXT_BUFFER"},
+        {0x98, "READONLY_BUFFER"}};
+    for (size_t q = 0; q < sizeof t / sizeof t[0]; q++) if (t[q].op == op) return t[q].name;
+    return "not a pickle opcode";
+}
+
+/* _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks[, metadata]). */
+static rnnts_result rnnts__pk_rebuild(rnnts__pvm *v, size_t at, int32_t args, int32_t *res) {
+    const int32_t *x = v->refs + v->obj[args].a;
+    const rnnts__pobj *sz, *st;
+    int n = v->obj[args].n;
+    uint64_t numel = 1;
+    int64_t off;
+    if (n != 6 && n != 7) return rnnts__pk_bad(v, at, "_rebuild_tensor_v2 needs 6 or 7 arguments");
+    sz = &v->obj[x[2]];
+    st = &v->obj[x[3]];
+    if (v->obj[x[0]].t != RNNTS__PK_STORAGE || v->obj[x[1]].t != RNNTS__PK_INT || sz->t != RNNTS__PK_TUPLE ||
+        st->t != RNNTS__PK_TUPLE || v->obj[x[4]].t != RNNTS__PK_BOOL || v->obj[x[5]].t != RNNTS__PK_DICT)
+        return rnnts__pk_bad(v, at, "_rebuild_tensor_v2 arguments are not (storage, int, tuple, tuple, bool, dict)");
+    if (v->obj[x[5]].n != 0) return rnnts__pk_bad(v, at, "tensor with backward hooks");
+    if (n == 7 && !(v->obj[x[6]].t == RNNTS__PK_NONE || (v->obj[x[6]].t == RNNTS__PK_DICT && v->obj[x[6]].n == 0)))
+        return rnnts__pk_bad(v, at, "tensor with metadata");
+    if (sz->n > RNNTS__PK_MAX_DIM || st->n != sz->n) return rnnts__pk_bad(v, at, "tensor with more than 8 dimensions or size/stride of different lengths");
+    for (int d = 0; d < sz->n; d++)
+        if (v->obj[v->refs[sz->a + d]].t != RNNTS__PK_INT || v->obj[v->refs[st->a + d]].t != RNNTS__PK_INT ||
+            v->obj[v->refs[sz->a + d]].i < 0 || v->obj[v->refs[sz->a + d]].i > ((int64_t)1 << 40))
+            return rnnts__pk_bad(v, at, "tensor size or stride is not a tuple of small non-negative integers");
+    for (int d = sz->n - 1; d >= 0; d--) { /* strides of size-1 dimensions do not matter (as in torch) */
+        uint64_t s = (uint64_t)v->obj[v->refs[sz->a + d]].i;
+        if (s != 1 && (uint64_t)v->obj[v->refs[st->a + d]].i != numel) return rnnts__pk_bad(v, at, "tensor is not contiguous (stride is not row-major)");
+        if (s > ((uint64_t)1 << 40) / (numel ? numel : 1)) return rnnts__pk_bad(v, at, "tensor has more than 2^40 elements");
+        numel *= s;
+    }
+    off = v->obj[x[1]].i;
+    if (off < 0 || (uint64_t)off > (uint64_t)v->obj[x[0]].i || numel > (uint64_t)v->obj[x[0]].i - (uint64_t)off)
+        return rnnts__pk_bad(v, at, "tensor offset + elements exceed its storage");
+    *res = rnnts__pk_new(v, RNNTS__PK_TENSOR);
+    v->obj[*res].a = x[0];
+    v->obj[*res].b = x[2];
+    v->obj[*res].i = off;
+    return RNNTS_OK;
+}
+
+static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
+#define RNNTS__NEED(k) do { if (v->n - pos < (size_t)(k)) return rnnts__pk_bad(v, at, "argument cut short by the end of the pickle"); } while (0)
+#define RNNTS__POP(dst) do { if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "stack underflow"); (dst) = v->stk[--v->sp]; } while (0)
+    size_t pos = 0;
+    for (;;) {
+        size_t at = pos;
+        unsigned op;
+        int32_t o = -1, x, y, z;
+        char msg[160];
+        if (pos >= v->n) return rnnts__pk_bad(v, at, "pickle ends without STOP");
+        op = v->p[pos++];
+        switch (op) {
+        case 0x80: /* PROTO */
+            RNNTS__NEED(1);
+            if (v->p[pos] < 2 || v->p[pos] > 5 || at != 0) return rnnts__pk_bad(v, at, "PROTO not first or protocol not 2..5");
+            pos++;
+            break;
+        case '}': o = rnnts__pk_new(v, RNNTS__PK_DICT); break;  /* EMPTY_DICT */
+        case ']': o = rnnts__pk_new(v, RNNTS__PK_LIST); break;  /* EMPTY_LIST */
+        case ')': o = rnnts__pk_new(v, RNNTS__PK_TUPLE); v->obj[o].a = 0; break; /* EMPTY_TUPLE */
+        case 'N': o = rnnts__pk_new(v, RNNTS__PK_NONE); break;
+        case 0x88: case 0x89: o = rnnts__pk_new(v, RNNTS__PK_BOOL); v->obj[o].i = op == 0x88; break; /* NEWTRUE, NEWFALSE */
+        case 'K': RNNTS__NEED(1); o = rnnts__pk_new(v, RNNTS__PK_INT); v->obj[o].i = v->p[pos]; pos += 1; break; /* BININT1 */
+        case 'M': RNNTS__NEED(2); o = rnnts__pk_new(v, RNNTS__PK_INT); v->obj[o].i = rnnts__rd16(v->p + pos); pos += 2; break;
+        case 'J': RNNTS__NEED(4); o = rnnts__pk_new(v, RNNTS__PK_INT); v->obj[o].i = (int32_t)rnnts__rd32(v->p + pos); pos += 4; break;
+        case 0x8a: { /* LONG1: little-endian two's complement, at most 8 bytes here */
+            size_t k;
+            uint64_t u = 0;
+            RNNTS__NEED(1);
+            k = v->p[pos++];
+            if (k > 8) return rnnts__pk_bad(v, at, "LONG1 wider than 64 bits");
+            RNNTS__NEED(k);
+            for (size_t q = 0; q < k; q++) u |= (uint64_t)v->p[pos + q] << (8 * q);
+            if (k && k < 8 && (v->p[pos + k - 1] & 0x80)) u |= ~(uint64_t)0 << (8 * k);
+            o = rnnts__pk_new(v, RNNTS__PK_INT);
+            memcpy(&v->obj[o].i, &u, 8);
+            pos += k;
+            break;
+        }
+        case 'G': { /* BINFLOAT: big-endian binary64 */
+            uint64_t u = 0;
+            RNNTS__NEED(8);
+            for (size_t q = 0; q < 8; q++) u = (u << 8) | v->p[pos + q];
+            o = rnnts__pk_new(v, RNNTS__PK_FLOAT);
+            memcpy(&v->obj[o].i, &u, 8);
+            pos += 8;
+            break;
+        }
+        case 'X': case 0x8c: { /* BINUNICODE, SHORT_BINUNICODE */
+            size_t k;
+            RNNTS__NEED(op == 'X' ? 4 : 1);
+            k = op == 'X' ? rnnts__rd32(v->p + pos) : v->p[pos];
+            pos += op == 'X' ? 4 : 1;
+            RNNTS__NEED(k);
+            o = rnnts__pk_new(v, RNNTS__PK_STR);
+            v->obj[o].a = (int32_t)pos;
+            v->obj[o].n = (int32_t)k;
+            pos += k;
+            break;
+        }
+        case 'q': case 'r': { /* BINPUT, LONG_BINPUT */
+            size_t k;
+            RNNTS__NEED(op == 'q' ? 1 : 4);
+            k = op == 'q' ? v->p[pos] : rnnts__rd32(v->p + pos);
+            pos += op == 'q' ? 1 : 4;
+            if (k >= v->memo_cap) return rnnts__pk_bad(v, at, "memo index too large");
+            if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "BINPUT with nothing to store");
+            v->memo[k] = v->stk[v->sp - 1];
+            break;
+        }
+        case 'h': case 'j': { /* BINGET, LONG_BINGET */
+            size_t k;
+            RNNTS__NEED(op == 'h' ? 1 : 4);
+            k = op == 'h' ? v->p[pos] : rnnts__rd32(v->p + pos);
+            pos += op == 'h' ? 1 : 4;
+            if (k >= v->memo_cap || v->memo[k] < 0) return rnnts__pk_bad(v, at, "BINGET of an undefined memo index");
+            o = v->memo[k];
+            break;
+        }
+        case '(': /* MARK */
+            if (v->nmark >= RNNTS__PK_MAX_MARKS) return rnnts__pk_bad(v, at, "MARKs nested deeper than 64");
+            v->marks[v->nmark++] = v->sp;
+            break;
+        case 't': case 0x85: case 0x86: case 0x87: { /* TUPLE, TUPLE1..3 */
+            size_t k, from;
+            if (op == 't') {
+                if (!v->nmark) return rnnts__pk_bad(v, at, "TUPLE without MARK");
+                from = v->marks[--v->nmark];
+            } else {
+                k = op - 0x84u;
+                if (v->sp - rnnts__pk_floor(v) < k) return rnnts__pk_bad(v, at, "stack underflow");
+                from = v->sp - k;
+            }
+            o = rnnts__pk_new(v, RNNTS__PK_TUPLE);
+            v->obj[o].a = (int32_t)v->nref;
+            v->obj[o].n = (int32_t)(v->sp - from);
+            memcpy(v->refs + v->nref, v->stk + from, (v->sp - from) * sizeof *v->refs);
+            v->nref += v->sp - from;
+            v->sp = from;
+            break;
+        }
+        case 'c': { /* GLOBAL "module\nname\n" */
+            const unsigned char *m = v->p + pos, *nm, *e1, *e2;
+            size_t rest = v->n - pos;
+            e1 = (const unsigned char *)memchr(m, '\n', RNNTS__MIN(rest, (size_t)128));
+            if (!e1) return rnnts__pk_bad(v, at, "GLOBAL module name unterminated or longer than 127 bytes");
+            nm = e1 + 1;
+            e2 = (const unsigned char *)memchr(nm, '\n', RNNTS__MIN(rest - (size_t)(nm - m), (size_t)128));
+            if (!e2) return rnnts__pk_bad(v, at, "GLOBAL name unterminated or longer than 127 bytes");
+            pos += (size_t)(e2 + 1 - m);
+            o = rnnts__pk_new(v, RNNTS__PK_GLOBAL);
+#define RNNTS__GIS(mod, name) ((size_t)(e1 - m) == sizeof(mod) - 1 && memcmp(m, mod, sizeof(mod) - 1) == 0 && \
+                               (size_t)(e2 - nm) == sizeof(name) - 1 && memcmp(nm, name, sizeof(name) - 1) == 0)
+            if (RNNTS__GIS("collections", "OrderedDict")) v->obj[o].g = RNNTS__G_ODICT;
+            else if (RNNTS__GIS("torch._utils", "_rebuild_tensor_v2")) v->obj[o].g = RNNTS__G_REBUILD_V2;
+            else if (RNNTS__GIS("torch._utils", "_rebuild_parameter")) v->obj[o].g = RNNTS__G_REBUILD_PARAM;
+            else if (RNNTS__GIS("torch", "FloatStorage")) v->obj[o].g = RNNTS__G_FLOATSTORAGE;
+            else if ((size_t)(e1 - m) == 5 && memcmp(m, "torch", 5) == 0 && e2 - nm > 7 && memcmp(e2 - 7, "Storage", 7) == 0)
+                return rnnts__fail(v->err, RNNTS_ERR_DTYPE, "data.pkl: storage type torch.%.*s at byte %zu (file offset %zu): only torch.FloatStorage (float32) is supported",
+                                   (int)(e2 - nm), (const char *)nm, at, v->base + at);
+            else
+                return rnnts__fail(v->err, RNNTS_ERR_FORMAT, "data.pkl: unsupported global %.*s.%.*s at byte %zu (file offset %zu)",
+                                   (int)(e1 - m), (const char *)m, (int)(e2 - nm), (const char *)nm, at, v->base + at);
+#undef RNNTS__GIS
+            break;
+        }
+        case 'Q': { /* BINPERSID: ('storage', FloatStorage, key, location, numel) */
+            const int32_t *f;
+            RNNTS__POP(x);
+            f = v->obj[x].t == RNNTS__PK_TUPLE ? v->refs + v->obj[x].a : v->refs;
+            if (v->obj[x].t != RNNTS__PK_TUPLE || v->obj[x].n != 5 || !rnnts__pk_str_is(v, f[0], "storage") ||
+                v->obj[f[1]].t != RNNTS__PK_GLOBAL || v->obj[f[1]].g != RNNTS__G_FLOATSTORAGE || v->obj[f[2]].t != RNNTS__PK_STR ||
+                v->obj[f[3]].t != RNNTS__PK_STR || v->obj[f[4]].t != RNNTS__PK_INT || v->obj[f[4]].i < 0 || v->obj[f[4]].i > ((int64_t)1 << 40))
+                return rnnts__pk_bad(v, at, "persistent id is not ('storage', torch.FloatStorage, key, location, numel)");
+            o = rnnts__pk_new(v, RNNTS__PK_STORAGE);
+            v->obj[o].a = v->obj[f[2]].a;
+            v->obj[o].n = v->obj[f[2]].n;
+            v->obj[o].i = v->obj[f[4]].i;
+            break;
+        }
+        case 'R': { /* REDUCE */
+            rnnts_result r;
+            RNNTS__POP(y);
+            RNNTS__POP(x);
+            if (v->obj[x].t != RNNTS__PK_GLOBAL || v->obj[y].t != RNNTS__PK_TUPLE) return rnnts__pk_bad(v, at, "REDUCE of a non-callable or without an argument tuple");
+            if (v->obj[x].g == RNNTS__G_ODICT) {
+                if (v->obj[y].n != 0) return rnnts__pk_bad(v, at, "OrderedDict with arguments");
+                o = rnnts__pk_new(v, RNNTS__PK_DICT);
+            } else if (v->obj[x].g == RNNTS__G_REBUILD_V2) {
+                if ((r = rnnts__pk_rebuild(v, at, y, &o)) != RNNTS_OK) return r;
+            } else if (v->obj[x].g == RNNTS__G_REBUILD_PARAM) {
+                const int32_t *f = v->refs + v->obj[y].a;
+                if (v->obj[y].n != 3 || v->obj[f[0]].t != RNNTS__PK_TENSOR || v->obj[f[1]].t != RNNTS__PK_BOOL ||
+                    v->obj[f[2]].t != RNNTS__PK_DICT || v->obj[f[2]].n != 0)
+                    return rnnts__pk_bad(v, at, "_rebuild_parameter arguments are not (tensor, bool, empty dict)");
+                o = f[0];
+            } else {
+                return rnnts__pk_bad(v, at, "REDUCE of torch.FloatStorage");
+            }
+            break;
+        }
+        case 's': case 'a': /* SETITEM, APPEND */
+            RNNTS__POP(z);
+            if (op == 's') RNNTS__POP(y); else y = -1;
+            if (v->sp <= rnnts__pk_floor(v) || v->obj[v->stk[v->sp - 1]].t != (op == 's' ? RNNTS__PK_DICT : RNNTS__PK_LIST))
+                return rnnts__pk_bad(v, at, op == 's' ? "SETITEM on a non-dict" : "APPEND on a non-list");
+            rnnts__pk_add(v, v->stk[v->sp - 1], y, z);
+            break;
+        case 'u': case 'e': { /* SETITEMS, APPENDS */
+            size_t from, step = op == 'u' ? 2 : 1;
+            if (!v->nmark) return rnnts__pk_bad(v, at, "SETITEMS/APPENDS without MARK");
+            from = v->marks[--v->nmark];
+            if (from <= rnnts__pk_floor(v) || v->obj[v->stk[from - 1]].t != (op == 'u' ? RNNTS__PK_DICT : RNNTS__PK_LIST) ||
+                (v->sp - from) % step)
+                return rnnts__pk_bad(v, at, op == 'u' ? "SETITEMS on a non-dict or with an odd item count" : "APPENDS on a non-list");
+            for (size_t q = from; q < v->sp; q += step)
+                rnnts__pk_add(v, v->stk[from - 1], step == 2 ? v->stk[q] : -1, v->stk[q + step - 1]);
+            v->sp = from;
+            break;
+        }
+        case 'b': /* BUILD: the state dict's _metadata (a dict of dicts) is ignored */
+            RNNTS__POP(y);
+            if (v->sp <= rnnts__pk_floor(v) || v->obj[v->stk[v->sp - 1]].t != RNNTS__PK_DICT ||
+                (v->obj[y].t != RNNTS__PK_DICT && v->obj[y].t != RNNTS__PK_NONE))
+                return rnnts__pk_bad(v, at, "BUILD of something other than a dict with a dict state");
+            break;
+        case '.': /* STOP */
+            if (v->nmark || v->sp != 1) return rnnts__pk_bad(v, at, "STOP with open MARKs or not exactly one object on the stack");
+            *result = v->stk[0];
+            return RNNTS_OK;
+        default:
+            snprintf(msg, sizeof msg, "unsupported opcode 0x%02x %s", op, rnnts__pk_opname(op));
+            return rnnts__pk_bad(v, at, msg);
+        }
+        if (o >= 0) v->stk[v->sp++] = o; /* capacity: one slot per opcode byte */
+    }
+#undef RNNTS__NEED
+#undef RNNTS__POP
+}
+
+/* State-dict key -> tensor index of rnnts_rnn_tensor (5 + 2*(m-2) + bias for head m), or -1. */
+static long rnnts__torch_key(const unsigned char *s, size_t n) {
+    long m = 0;
+    size_t q = 11;
+    if (n == 15 && memcmp(s, "parameterlist.0", 15) == 0) return 0;
+    if (n < 17 || memcmp(s, "modulelist.", 11) != 0 || s[q] < '0' || s[q] > '9' || (s[q] == '0' && s[q + 1] != '.')) return -1;
+    while (q < n && s[q] >= '0' && s[q] <= '9' && m <= RNNTS__MAX_K + 1) m = 10 * m + (s[q++] - '0');
+    if (m > RNNTS__MAX_K + 1) return -1;
+    if (n - q == 7 && memcmp(s + q, ".weight", 7) == 0) return m < 2 ? 1 + 2 * m : 5 + 2 * (m - 2);
+    if (n - q == 5 && memcmp(s + q, ".bias", 5) == 0) return m < 2 ? 2 + 2 * m : 6 + 2 * (m - 2);
+    return -1;
+}
+
+rnnts_result rnnts_import_torch_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out,
+                                    rnnts_error *err) {
+    const unsigned char *d = (const unsigned char *)vdata;
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts__zent *ze = NULL;
+    const rnnts__zent *pk = NULL, *ze2;
+    size_t nz = 0, plen = 0, bytes;
+    uint32_t crctab[256];
+    rnnts__pvm v;
+    void *block = NULL;
+    int32_t root = -1, sd = -1, *slot = NULL, *tensor_of;
+    long nslot = 5;
+    rnnts_rnn_config cfg = rnnts_rnn_config_default();
+    rnnts_rnn *net = NULL;
+    rnnts_result r;
+    char name[320];
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "import: out is NULL");
+    *out = NULL;
+    if (!d && size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "import: data is NULL");
+    for (uint32_t q = 0; q < 256; q++) {
+        uint32_t c = q;
+        for (int k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crctab[q] = c;
+    }
+    if ((r = rnnts__zip_read(d, size, &a, &ze, &nz, err)) != RNNTS_OK) return r;
+    /* <prefix>/data.pkl: exactly one. */
+    for (size_t q = 0; q < nz; q++)
+        if (ze[q].name_len > 9 && memcmp(ze[q].name + ze[q].name_len - 9, "/data.pkl", 9) == 0) {
+            if (pk) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: more than one */data.pkl entry"); goto fail; }
+            pk = &ze[q];
+        }
+    if (!pk) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: no <name>/data.pkl entry (not a PyTorch zip checkpoint)"); goto fail; }
+    plen = pk->name_len - 9;
+    if (plen > 255) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: archive name of %zu bytes (at most 255)", plen); goto fail; }
+    memcpy(name, pk->name, plen);
+    memcpy(name + plen, "/byteorder", 10);
+    if ((ze2 = rnnts__zfind(ze, nz, name, plen + 10)) && !(ze2->size == 6 && memcmp(d + ze2->data, "little", 6) == 0)) {
+        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: %.*s/byteorder is not \"little\"", (int)plen, name);
+        goto fail;
+    }
+    if (rnnts__crc32(crctab, d + pk->data, pk->size) != pk->crc) {
+        r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "zip: data.pkl (file offset %zu, %zu bytes) fails its CRC-32", pk->data, pk->size);
+        goto fail;
+    }
+    if (pk->size > RNNTS__PK_MAX_BYTES) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl has %zu bytes (at most %zu)", pk->size, RNNTS__PK_MAX_BYTES); goto fail; }
+    /* Pickle machine arrays: cap = bytes + 1 objects, stack slots, refs and dict entries; memo. */
+    memset(&v, 0, sizeof v);
+    v.p = d + pk->data;
+    v.n = pk->size;
+    v.base = pk->data;
+    v.err = err;
+    v.cap = pk->size + 1;
+    v.memo_cap = pk->size / 2 + 256;
+    bytes = v.cap * (sizeof(rnnts__pobj) + 5 * sizeof(int32_t)) + v.memo_cap * sizeof(int32_t);
+    block = a.alloc(bytes, a.user);
+    if (!block) { r = rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory (%zu bytes for the pickle)", bytes); goto fail; }
+    v.obj = (rnnts__pobj *)block;
+    v.stk = (int32_t *)(v.obj + v.cap);
+    v.refs = v.stk + v.cap;
+    v.ent = v.refs + v.cap;
+    v.memo = v.ent + 3 * v.cap;
+    memset(v.memo, 0xFF, v.memo_cap * sizeof(int32_t));
+    if ((r = rnnts__pk_run(&v, &root)) != RNNTS_OK) goto fail;
+    if (v.obj[root].t != RNNTS__PK_DICT) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: the checkpoint is not a dict"); goto fail; }
+    for (int32_t e = v.obj[root].a; e >= 0; e = v.ent[3 * e + 2])
+        if (rnnts__pk_str_is(&v, v.ent[3 * e], "state_dict")) {
+            if (sd >= 0) { r = rnnts__fail(err, RNNTS_ERR_DUPLICATE, "data.pkl: key 'state_dict' twice"); goto fail; }
+            sd = v.ent[3 * e + 1];
+        }
+    if (sd < 0) sd = root; /* a bare state dict */
+    if (v.obj[sd].t != RNNTS__PK_DICT) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: 'state_dict' is not a dict"); goto fail; }
+    /* Keys -> tensor slots; the number of slots follows from the highest head number. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t e = v.obj[sd].a; e >= 0; e = v.ent[3 * e + 2]) {
+            int32_t k = v.ent[3 * e], x = v.ent[3 * e + 1];
+            const unsigned char *s = v.p + v.obj[k].a;
+            long t;
+            if (v.obj[k].t != RNNTS__PK_STR) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: a state-dict key is not a string"); goto fail; }
+            if ((t = rnnts__torch_key(s, (size_t)v.obj[k].n)) < 0) {
+                r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict", (int)RNNTS__MIN(v.obj[k].n, 80), (const char *)s);
+                goto fail;
+            }
+            if (v.obj[x].t != RNNTS__PK_TENSOR) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "state dict: \"%.*s\" is not a tensor", v.obj[k].n, (const char *)s); goto fail; }
+            if (pass == 0) { if (t + 2 > nslot) nslot = t + 2; continue; }
+            if (slot[t] >= 0) { r = rnnts__fail(err, RNNTS_ERR_DUPLICATE, "state dict: key \"%.*s\" twice", v.obj[k].n, (const char *)s); goto fail; }
+            slot[t] = x;
+            slot[nslot + t] = k;
+        }
+        if (pass == 0) {
+            slot = (int32_t *)a.alloc((size_t)nslot * 2 * sizeof *slot, a.user);
+            if (!slot) { r = rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory"); goto fail; }
+            memset(slot, 0xFF, (size_t)nslot * 2 * sizeof *slot);
+        }
+    }
+    tensor_of = slot;
+    /* H from modulelist.1.weight, K from consecutive heads, tau kind from parameterlist.0. */
+    {
+        const rnnts__pobj *w = tensor_of[3] >= 0 ? &v.obj[v.obj[tensor_of[3]].b] : NULL, *tau;
+        int64_t h0, h1;
+        if (!w) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); goto fail; }
+        h0 = w->n == 2 ? v.obj[v.refs[w->a]].i : 0;
+        h1 = w->n == 2 ? v.obj[v.refs[w->a + 1]].i : -1;
+        if (h0 != h1 || h0 < 1 || h0 > RNNTS__MAX_H) {
+            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
+            goto fail;
+        }
+        cfg.hidden = (int)h0;
+        cfg.heads = 0;
+        while (5 + 2 * cfg.heads < nslot && tensor_of[5 + 2 * cfg.heads] >= 0) cfg.heads++;
+        if (cfg.heads < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)"); goto fail; }
+        for (long t = 5 + 2 * (long)cfg.heads; t < nslot; t++)
+            if (tensor_of[t] >= 0) {
+                int32_t k = slot[nslot + t];
+                r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict (heads must be modulelist.2..%d without gaps)",
+                                v.obj[k].n, (const char *)v.p + v.obj[k].a, cfg.heads + 1);
+                goto fail;
+            }
+        if (tensor_of[0] < 0) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); goto fail; }
+        tau = &v.obj[v.obj[tensor_of[0]].b];
+        if (tau->n == 1 && v.obj[v.refs[tau->a]].i == h0) cfg.train_tau = 1;
+        else if (tau->n <= 1 && (tau->n == 0 || v.obj[v.refs[tau->a]].i == 1)) cfg.train_tau = 0;
+        else { r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg.hidden); goto fail; }
+    }
+    /* Storages: CRC-checked, size = numel * 4; the tensors are copied into a fresh network. */
+    if (cfg.train_tau == 0) cfg.fixed_tau = 1.0f; /* set from the file below, checked after the copy */
+    if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
+    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
+        rnnts_tensor_info ti;
+        const rnnts__pobj *x, *st, *sz;
+        const unsigned char *src;
+        int ndim;
+        rnnts_rnn_tensor(net, t, &ti);
+        if (tensor_of[t] < 0) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name); goto fail; }
+        x = &v.obj[tensor_of[t]];
+        st = &v.obj[x->a];
+        sz = &v.obj[x->b];
+        ndim = sz->n;
+        if (!(t == 0 && ndim == 0 && ti.count == 1) &&
+            (ndim != ti.ndim || v.obj[v.refs[sz->a]].i != ti.shape[0] || (ndim == 2 && v.obj[v.refs[sz->a + 1]].i != ti.shape[1]))) {
+            char shp[48];
+            if (ti.ndim == 2) snprintf(shp, sizeof shp, "[%lld,%lld]", (long long)ti.shape[0], (long long)ti.shape[1]);
+            else snprintf(shp, sizeof shp, "[%lld]", (long long)ti.shape[0]);
+            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d, K = %d (expected %s)", ti.name, cfg.hidden, cfg.heads, shp);
+            goto fail;
+        }
+        if (st->n > 32) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage key longer than 32 bytes", ti.name); goto fail; }
+        memcpy(name + plen, "/data/", 6);
+        memcpy(name + plen + 6, v.p + st->a, (size_t)st->n);
+        if (!(ze2 = rnnts__zfind(ze, nz, name, plen + 6 + (size_t)st->n))) {
+            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage entry %.*s missing from the archive", ti.name, (int)(plen + 6 + (size_t)st->n), name);
+            goto fail;
+        }
+        if ((uint64_t)ze2->size != (uint64_t)st->i * 4) {
+            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage %.*s has %zu bytes for %lld float32 values", ti.name,
+                            (int)(plen + 6 + (size_t)st->n), name, ze2->size, (long long)st->i);
+            goto fail;
+        }
+        if (rnnts__crc32(crctab, d + ze2->data, ze2->size) != ze2->crc) {
+            r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "tensor %s: storage %.*s (file offset %zu) fails its CRC-32", ti.name,
+                            (int)(plen + 6 + (size_t)st->n), name, ze2->data);
+            goto fail;
+        }
+        src = d + ze2->data + 4 * (size_t)x->i;
+        for (size_t q = 0; q < ti.count; q++) {
+            float f = rnnts__get_f32(src + 4 * q);
+            if (!rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q); goto fail; }
+            net->param[ti.offset + q] = f;
+        }
+    }
+    if (!cfg.train_tau) {
+        net->cfg.fixed_tau = net->tau[0];
+        if ((r = rnnts_rnn_config_check(&net->cfg, err)) != RNNTS_OK) {
+            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "fixed tau = %.9g: allowed 1..1e6", (double)net->tau[0]);
+            goto fail;
+        }
+    }
+    a.free(block, a.user);
+    a.free(slot, a.user);
+    a.free(ze, a.user);
+    *out = net;
+    return rnnts__ok(err);
+fail:
+    if (block) a.free(block, a.user);
+    if (slot) a.free(slot, a.user);
+    if (ze) a.free(ze, a.user);
+    rnnts_rnn_destroy(net);
+    return r;
+}
+
+#ifndef RNNTS_NO_STDIO
+rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    unsigned char *buf;
+    size_t len;
+    rnnts_result r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "import: out is NULL");
+    *out = NULL;
+    if ((r = rnnts__read_file(path, &a, &buf, &len, err)) != RNNTS_OK) return r;
+    r = rnnts_import_torch_mem(buf, len, &a, out, err);
+    a.free(buf, a.user);
+    return r;
+}
+#endif
 
 /* >>public ---------------------------------------------------------------------------------- */
 const char *rnnts_result_string(rnnts_result r) {

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# cli_test.sh — tests of the rnnts command line tool (examples/rnnts.c).
+#   usage: examples/cli_test.sh [path/to/rnnts]      (default build/rnnts)
+# Checks every subcommand's --help, usage errors (exit 2, message naming the flag), a tiny training
+# run (files, JSON log), bitwise-identical checkpoints after --resume, eval --json, grad's file,
+# info and selfcheck. Ends with "N passed, M failed"; exits non-zero on any failure.
+set -u
+BIN=${1:-build/rnnts}
+PY=${PYTHON:-python3}
+PASS=0
+FAIL=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rnnts_cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+
+if [ ! -x "$BIN" ]; then
+    echo "FAIL: $BIN is not an executable (build it first)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# check NAME EXPECTED_CODE CMD... : runs CMD, compares the exit code.
+check() {
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$name: exit $rc, expected $want ($(head -c 300 "$TMP/err"))"; fi
+}
+# usage NEEDLE CMD... : exit code 2, stderr names NEEDLE, nothing on stdout.
+usage() {
+    local needle=$1
+    shift
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    if [ "$rc" -ne 2 ]; then bad "usage '$*': exit $rc, expected 2"; return; fi
+    if ! grep -qF -- "$needle" "$TMP/err"; then bad "usage '$*': stderr does not name '$needle': $(head -c 300 "$TMP/err")"; return; fi
+    if [ -s "$TMP/out" ]; then bad "usage '$*': wrote to stdout"; return; fi
+    ok
+}
+
+# ---- --help of every subcommand ----------------------------------------------------------
+for c in train eval grad import info selfcheck compare; do
+    "$BIN" "$c" --help >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && grep -q "usage: rnnts $c" "$TMP/out"; then ok; else bad "$c --help: exit $rc"; fi
+done
+check "rnnts --help" 0 "$BIN" --help
+check "rnnts without command" 2 "$BIN"
+usage "unknown command" "$BIN" frobnicate
+
+# ---- usage errors ---------------------------------------------------------------------------
+T=(--hidden 16 --batch 16 --steps-per-epoch 20 --test-batches 2 --max-epochs 3)
+usage "--batch 0: allowed 1..65536" "$BIN" train --batch 0 --out "$TMP/u"
+usage "--batch" "$BIN" train --batch 70000 --out "$TMP/u"
+usage "--hidden" "$BIN" train --hidden 0 --out "$TMP/u"
+usage "--hidden abc" "$BIN" train --hidden abc --out "$TMP/u"
+usage "--task xor: allowed parity, dms" "$BIN" train --task xor --out "$TMP/u"
+usage "--curriculum" "$BIN" train --curriculum cumulative --out "$TMP/u"
+usage "--activation" "$BIN" train --activation gelu --out "$TMP/u"
+usage "--variant" "$BIN" train --variant big --out "$TMP/u"
+usage "--optimizer" "$BIN" train --optimizer rmsprop --out "$TMP/u"
+usage "--lr" "$BIN" train --lr 0 --out "$TMP/u"
+usage "--lr" "$BIN" train --lr nan --out "$TMP/u"
+usage "--momentum" "$BIN" train --momentum 1.5 --out "$TMP/u"
+usage "--threshold" "$BIN" train --threshold 101 --out "$TMP/u"
+usage "--fixed-tau" "$BIN" train --fixed-tau 0.5 --out "$TMP/u"
+usage "--steps-per-epoch" "$BIN" train --steps-per-epoch -3 --out "$TMP/u"
+usage "--test-batches" "$BIN" train --test-batches 0 --out "$TMP/u"
+usage "--max-epochs" "$BIN" train --max-epochs 0 --out "$TMP/u"
+usage "--time-limit" "$BIN" train --time-limit -1 --out "$TMP/u"
+usage "--seed" "$BIN" train --seed -1 --out "$TMP/u"
+usage "--threads" "$BIN" train --threads 0 --out "$TMP/u"
+usage "--log-format" "$BIN" train --log-format xml --out "$TMP/u"
+usage "--slide" "$BIN" train --curriculum sliding --window 3 --slide 4 --out "$TMP/u"
+usage "--heads" "$BIN" train --curriculum sliding --window 5 --heads 3 --out "$TMP/u"
+usage "--bogus" "$BIN" train --bogus 1 --out "$TMP/u"
+usage "--batch needs a value" "$BIN" train --out "$TMP/u" --batch
+usage "--out" "$BIN" train --hidden 16
+usage "--hidden cannot be used with --resume" "$BIN" train --resume "$TMP/nothing.safetensors" --hidden 8
+usage "--N" "$BIN" eval "$TMP/m.safetensors"
+usage "--N 2,x" "$BIN" eval "$TMP/m.safetensors" --N 2,x
+usage "--N 0" "$BIN" eval "$TMP/m.safetensors" --N 0
+usage "--batches" "$BIN" eval "$TMP/m.safetensors" --N 2 --batches 0
+usage "MODEL" "$BIN" eval --N 2
+usage "--out" "$BIN" grad "$TMP/m.safetensors" --N 2
+usage "--len" "$BIN" grad "$TMP/m.safetensors" --N 2 --len 0 --out "$TMP/g"
+usage "--curriculum" "$BIN" import a.pt b.safetensors --curriculum cumulative
+usage "--n-min" "$BIN" import a.pt b.safetensors --n-min 0
+usage "--json takes no value" "$BIN" info "$TMP/m.safetensors" --json=1
+usage "--hidden" "$BIN" compare --hidden -5
+usage "--time-limit" "$BIN" compare --time-limit x
+[ ! -e "$TMP/u" ] && ok || bad "a usage error created the output directory"
+
+# ---- selfcheck ------------------------------------------------------------------------------
+check "selfcheck" 0 "$BIN" selfcheck
+grep -q "^rnnts " "$TMP/out" && ok || bad "selfcheck does not print the build info"
+
+# ---- a tiny training run --------------------------------------------------------------------
+R="$TMP/run"
+check "train tiny" 0 "$BIN" train "${T[@]}" --threshold 55 --max-epochs 8 --out "$R"
+[ -s "$R/init.safetensors" ] && ok || bad "train: no init.safetensors"
+[ -s "$R/log.jsonl" ] && ok || bad "train: no log.jsonl"
+[ ! -s "$TMP/out" ] && ok || bad "train wrote to stdout"
+if "$PY" - "$R/log.jsonl" >"$TMP/pyout" 2>&1 <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 8, "expected 8 records, got %d" % len(lines)
+for i, line in enumerate(lines):
+    r = json.loads(line)
+    for k in ("epoch", "ns", "loss", "accuracy", "acc_mean", "solved", "tau", "seconds", "wall"):
+        assert k in r, "missing %s" % k
+    assert r["epoch"] == i + 1
+    assert sorted(r["accuracy"]) == sorted(str(n) for n in r["ns"])
+    for k in ("mean", "median", "sd", "min", "max", "below_1"):
+        assert k in r["tau"], "missing tau.%s" % k
+    assert isinstance(r["solved"], bool)
+EOF
+then ok; else bad "log.jsonl: $(cat "$TMP/pyout")"; fi
+ls "$R"/N*_N*.safetensors >/dev/null 2>&1 && ok || bad "train: no checkpoint N<min>_N<max>.safetensors (threshold 55 should be reached)"
+check "train refuses to overwrite a run" 1 "$BIN" train "${T[@]}" --out "$R" --quiet
+
+# ---- resume: later checkpoints byte-identical -------------------------------------------------
+if [ -f "$R/N2_N2.safetensors" ] && [ "$(ls "$R"/N*_N*.safetensors | wc -l)" -ge 2 ]; then
+    FIRST=N2_N2.safetensors
+    R2="$TMP/resumed"
+    mkdir -p "$R2"
+    cp "$R/$FIRST" "$R2/"
+    check "train --resume" 0 "$BIN" train --resume "$R2/$FIRST" --quiet
+    n_same=0
+    n_all=0
+    for f in "$R"/N*_N*.safetensors; do
+        b=$(basename "$f")
+        [ "$b" = "$FIRST" ] && continue
+        n_all=$((n_all + 1))
+        if cmp -s "$f" "$R2/$b"; then n_same=$((n_same + 1)); else bad "resume: $b differs from the uninterrupted run"; fi
+    done
+    [ "$n_all" -ge 1 ] && [ "$n_same" -eq "$n_all" ] && ok || bad "resume: $n_same of $n_all later checkpoints identical"
+    [ ! -e "$R2/init.safetensors" ] && ok || bad "resume re-saved init.safetensors"
+    # the resumed log holds the epochs after the checkpoint
+    if "$PY" -c "
+import json,sys
+a=[json.loads(l) for l in open('$R/log.jsonl')]; b=[json.loads(l) for l in open('$R2/log.jsonl')]
+assert b and b[-1]['epoch']==a[-1]['epoch'], (len(a), len(b))
+assert [r['loss'] for r in b]==[r['loss'] for r in a[-len(b):]]
+" 2>"$TMP/pyout"; then ok; else bad "resume log: $(cat "$TMP/pyout")"; fi
+    # resume from init.safetensors reproduces every checkpoint
+    R3="$TMP/from_init"
+    check "train --resume init" 0 "$BIN" train --resume "$R/init.safetensors" --out "$R3" --quiet
+    same=1
+    for f in "$R"/N*_N*.safetensors; do cmp -s "$f" "$R3/$(basename "$f")" || same=0; done
+    [ "$same" -eq 1 ] && ok || bad "resume from init: checkpoints differ"
+else
+    bad "train: fewer than 2 checkpoints, cannot test resume"
+fi
+# thread count does not change the bits
+check "train --threads 2" 0 "$BIN" train "${T[@]}" --threshold 55 --max-epochs 4 --threads 2 --out "$TMP/th2" --quiet
+check "train --threads 1" 0 "$BIN" train "${T[@]}" --threshold 55 --max-epochs 4 --threads 1 --out "$TMP/th1" --quiet
+cmp -s "$TMP/th1/init.safetensors" "$TMP/th2/init.safetensors" && cmp -s "$TMP/th1/N2_N2.safetensors" "$TMP/th2/N2_N2.safetensors" \
+    && ok || bad "threads 1 and 2 give different checkpoints"
+# csv log
+check "train --log-format csv" 0 "$BIN" train "${T[@]}" --curriculum single --log-format csv --out "$TMP/csv" --quiet
+[ "$(wc -l <"$TMP/csv/log.csv")" -eq 4 ] && head -n 1 "$TMP/csv/log.csv" | grep -q "^epoch,ns,loss" && ok || bad "log.csv: header + 3 records expected"
+
+# ---- eval -----------------------------------------------------------------------------------
+M="$R/init.safetensors"
+CK="$R/N2_N2.safetensors"
+check "eval --json" 0 "$BIN" eval "$CK" --N 2,3 --batches 2 --batch 32 --json
+if "$PY" -c "
+import json,sys
+d=json.loads(open('$TMP/out').read())
+assert set(d)=={'accuracy'} and sorted(d['accuracy'])==['2','3'], d
+assert all(0<=v<=100 for v in d['accuracy'].values())
+" 2>"$TMP/pyout"; then ok; else bad "eval --json output: $(cat "$TMP/out") $(cat "$TMP/pyout")"; fi
+[ "$(wc -l <"$TMP/out")" -eq 1 ] && ok || bad "eval --json: more than one line on stdout"
+check "eval human" 0 "$BIN" eval "$CK" --N 2,3,4 --batches 2 --batch 32
+[ "$(wc -l <"$TMP/out")" -eq 3 ] && ok || bad "eval: expected one line per N"
+usage "--N 500" "$BIN" eval "$CK" --N 500
+check "eval of a missing file" 1 "$BIN" eval "$TMP/none.safetensors" --N 2
+echo "not a model" >"$TMP/junk.safetensors"
+check "eval of a malformed file" 1 "$BIN" eval "$TMP/junk.safetensors" --N 2
+
+# ---- grad -----------------------------------------------------------------------------------
+check "grad" 0 "$BIN" grad "$CK" --N 2,3 --batch 8 --len 11 --seed 5 --out "$TMP/grad.safetensors"
+if "$PY" - "$TMP/grad.safetensors" "$CK" >"$TMP/pyout" 2>&1 <<'EOF'
+import json, struct, sys
+def header(p):
+    b = open(p, "rb").read()
+    n = struct.unpack("<Q", b[:8])[0]
+    return json.loads(b[8:8 + n]), b, 8 + n
+g, gb, go = header(sys.argv[1])
+m, _, _ = header(sys.argv[2])
+meta = g["__metadata__"]
+assert meta["active_heads"] == "0,1" and meta["ns"] == "2,3" and meta["task"] == "parity", meta
+H = int(m["__metadata__"]["hidden"])
+for k, v in m.items():
+    if k == "__metadata__" or k.startswith("optim."):
+        continue
+    assert g["grad." + k]["shape"] == v["shape"], k
+assert g["input"]["shape"] == [11, 8]
+assert g["h0"]["shape"] == [8, H]
+assert g["label.2"]["shape"] == [8] and g["label.3"]["shape"] == [8]
+assert g["loss"]["shape"] == [1]
+a, b = g["loss"]["data_offsets"]
+loss = struct.unpack("<f", gb[go + a:go + b])[0]
+assert 0 < loss < 10, loss
+a, b = g["label.2"]["data_offsets"]
+assert set(struct.unpack("<8f", gb[go + a:go + b])) <= {0.0, 1.0}
+EOF
+then ok; else bad "grad file: $(cat "$TMP/pyout")"; fi
+check "grad again" 0 "$BIN" grad "$CK" --N 2,3 --batch 8 --len 11 --seed 5 --out "$TMP/grad2.safetensors"
+cmp -s "$TMP/grad.safetensors" "$TMP/grad2.safetensors" && ok || bad "grad is not deterministic"
+
+# ---- info -----------------------------------------------------------------------------------
+check "info" 0 "$BIN" info "$CK"
+grep -q "checksum" "$TMP/out" && grep -q "modulelist.1.weight" "$TMP/out" && grep -q "curriculum" "$TMP/out" && ok || bad "info: missing fields"
+check "info --json" 0 "$BIN" info "$M" --json
+if "$PY" -c "
+import json
+d=json.loads(open('$TMP/out').read())
+assert d['metadata']['curriculum']=='multi' and d['tau']['below_1']>=0 and len(d['checksum_xxh3'])==16
+assert any(t['name']=='parameterlist.0' and t['shape']==[16] for t in d['tensors'])
+" 2>"$TMP/pyout"; then ok; else bad "info --json: $(cat "$TMP/pyout")"; fi
+check "info of a missing file" 1 "$BIN" info "$TMP/none.safetensors"
+
+# ---- import (only with the reference networks) -----------------------------------------------
+REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
+if [ -f "$REF/cumulative_parity_network_1__rnn_N2_N5.pt" ]; then
+    check "import" 0 "$BIN" import "$REF/cumulative_parity_network_1__rnn_N2_N5.pt" "$TMP/cum.safetensors"
+    check "info imported" 0 "$BIN" info "$TMP/cum.safetensors" --json
+    "$PY" -c "
+import json; d=json.loads(open('$TMP/out').read()); m=d['metadata']
+assert m['curriculum']=='multi' and m['ns']=='2,3,4,5' and m['task']=='parity', m
+assert d['tau']['below_1']==48, d['tau']" 2>"$TMP/pyout" && ok || bad "import metadata: $(cat "$TMP/pyout")"
+else
+    echo "SKIPPED: import (no $REF)"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Interop with the reference implementation's published networks (../shared/reference-networks):
+# import the PyTorch checkpoints in C, check the tau statistics against the folder's README
+# exactly (to the 4 decimals printed there) and the accuracies within sampling noise:
+# |ours - reference| <= 3 * sqrt(se_ours^2 + se_ref^2), se = binomial standard error of each
+# measurement (ours: 50 batches of 256; the reference's: 40 batches of 256).
+set -u
+RNNTS=${RNNTS:-build/rnnts}
+DIR=${RNNTS_REFNETS:-../shared/reference-networks}
+PY=$(command -v python3)
+if [ ! -d "$DIR" ]; then
+  echo "SKIPPED: interop with the reference networks ($DIR not found)"
+  echo "0 passed, 0 failed, 1 skipped"
+  exit 0
+fi
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+check() { if [ "$1" = 0 ]; then pass=$((pass + 1)); echo "ok   $2"; else fail=$((fail + 1)); echo "FAIL $2"; fi; }
+
+for f in init_network_1__rnn_init cumulative_parity_network_1__rnn_N2_N5 single_parity_network_1__rnn_N5_N5; do
+  "$RNNTS" import "$DIR/$f.pt" "$T/$f.safetensors" >/dev/null 2>"$T/err"; check $? "import $f.pt"
+done
+
+# tau statistics: mean median max min SD count<1 (README of the folder)
+tau() { # file mean median max min sd below
+  "$RNNTS" info "$T/$1.safetensors" --json > "$T/info.json" 2>/dev/null || return 1
+  "$PY" - "$T/info.json" "$2" "$3" "$4" "$5" "$6" "$7" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["tau"]
+want = dict(mean=float(sys.argv[2]), median=float(sys.argv[3]), max=float(sys.argv[4]), min=float(sys.argv[5]), sd=float(sys.argv[6]))
+bad = [k for k, v in want.items() if round(float(t[k]), 4) != v]
+if int(t["below_1"]) != int(sys.argv[7]): bad.append("below_1")
+if bad:
+    print("   mismatch:", {k: t[k] for k in bad})
+sys.exit(1 if bad else 0)
+PYEOF
+}
+tau init_network_1__rnn_init 1.4933 1.5202 1.9998 1.0007 0.2836 0; check $? "tau statistics of init"
+tau single_parity_network_1__rnn_N5_N5 1.4725 1.5020 1.9998 0.9994 0.2967 37; check $? "tau statistics of single N5_N5"
+tau cumulative_parity_network_1__rnn_N2_N5 1.4561 1.4945 1.9998 0.9985 0.3025 48; check $? "tau statistics of cumulative N2_N5"
+
+acc() { # file Ns reference-accuracies(comma)
+  "$RNNTS" eval "$T/$1.safetensors" --task parity --N "$2" --batches 50 --seed 1 --json > "$T/acc.json" 2>/dev/null || return 1
+  "$PY" - "$T/acc.json" "$2" "$3" <<'PYEOF'
+import json, math, sys
+acc = json.load(open(sys.argv[1]))["accuracy"]
+ok = True
+for n, ref in zip(sys.argv[2].split(","), sys.argv[3].split(",")):
+    ours, ref = float(acc[n]), float(ref)
+    se = lambda p, count: math.sqrt(max(p, 0.5) * (1 - min(p, 0.995)) / count) * 100  # floor keeps 100 % testable
+    tol = 3 * math.sqrt(se(ours / 100, 50 * 256) ** 2 + se(ref / 100, 40 * 256) ** 2)
+    good = abs(ours - ref) <= tol
+    ok &= good
+    print(f"   N={n}: rnnts {ours:.2f} %, reference {ref:.1f} %, tolerance {tol:.2f}{'' if good else '  <-- outside'}")
+sys.exit(0 if ok else 1)
+PYEOF
+}
+acc cumulative_parity_network_1__rnn_N2_N5 2,3,4,5 100.0,100.0,100.0,100.0; check $? "accuracy of cumulative N2_N5 on N = 2..5"
+acc single_parity_network_1__rnn_N5_N5 5 98.4; check $? "accuracy of single N5_N5 on N = 5"
+acc single_parity_network_1__rnn_N5_N5 2 49.1; check $? "accuracy of single N5_N5 on N = 2 (forgotten)"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
