@@ -3124,7 +3124,10 @@ static rnnts_result rnnts__read_file(const char *path, const rnnts_allocator *a,
     *size = (size_t)len;
     return RNNTS_OK;
 }
-rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+/* Reads path and hands the bytes to a from-memory loader. */
+static rnnts_result rnnts__load_path(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err,
+                                     rnnts_result (*from_mem)(const void *, size_t, const rnnts_allocator *, rnnts_rnn **,
+                                                              rnnts_error *)) {
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
     unsigned char *buf;
     size_t len;
@@ -3132,9 +3135,12 @@ rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnt
     if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
     *out = NULL;
     if ((r = rnnts__read_file(path, &a, &buf, &len, err)) != RNNTS_OK) return r;
-    r = rnnts_rnn_load_mem(buf, len, &a, out, err);
+    r = from_mem(buf, len, &a, out, err);
     a.free(buf, a.user);
     return r;
+}
+rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
+    return rnnts__load_path(path, alloc, out, err, rnnts_rnn_load_mem);
 }
 /* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
    [3][tensors] (steps, beta1^steps, beta2^steps); metadata train_config and train_state. */
@@ -4035,16 +4041,7 @@ fail:
 
 #ifndef RNNTS_NO_STDIO
 rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
-    rnnts_allocator a = rnnts__alloc_or_default(alloc);
-    unsigned char *buf;
-    size_t len;
-    rnnts_result r;
-    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "import: out is NULL");
-    *out = NULL;
-    if ((r = rnnts__read_file(path, &a, &buf, &len, err)) != RNNTS_OK) return r;
-    r = rnnts_import_torch_mem(buf, len, &a, out, err);
-    a.free(buf, a.user);
-    return r;
+    return rnnts__load_path(path, alloc, out, err, rnnts_import_torch_mem);
 }
 #endif
 
