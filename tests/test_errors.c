@@ -10,16 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXPECT_ERR(call, want_, field_)                                                                                 \
-    do {                                                                                                                \
-        rnnts_error err_;                                                                                               \
-        memset(&err_, 0, sizeof err_);                                                                                  \
-        rnnts_result r_ = (call);                                                                                       \
-        cr_assert_eq(r_, (want_), "%s: returned %d (%s), expected %d (%s); message: %s", #call, (int)r_,                \
-                     rnnts_result_string(r_), (int)(want_), rnnts_result_string(want_), err_.msg);                      \
-        cr_assert_eq(err_.code, (want_), "%s: err.code %d", #call, (int)err_.code);                                     \
-        cr_assert(strstr(err_.msg, (field_)) != NULL, "%s: message '%s' does not name '%s'", #call, err_.msg, (field_)); \
-    } while (0)
 /* The macro's error struct is err_; calls pass &err_. */
 
 /* ---- configs ---------------------------------------------------------------------------------- */

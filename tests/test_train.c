@@ -18,16 +18,6 @@
 #include <math.h>
 #include <unistd.h>
 
-#define TT_EXPECT_ERR(call, want_, field_)                                                                              \
-    do {                                                                                                                \
-        rnnts_error err_;                                                                                               \
-        memset(&err_, 0, sizeof err_);                                                                                  \
-        rnnts_result r_ = (call);                                                                                       \
-        cr_assert_eq(r_, (want_), "%s: returned %d (%s), expected %d (%s); message: %s", #call, (int)r_,                \
-                     rnnts_result_string(r_), (int)(want_), rnnts_result_string(want_), err_.msg);                      \
-        cr_assert_eq(err_.code, (want_), "%s: err.code %d", #call, (int)err_.code);                                     \
-        cr_assert(strstr(err_.msg, (field_)) != NULL, "%s: message '%s' does not name '%s'", #call, err_.msg, (field_)); \
-    } while (0)
 
 /* =============================================================================================== */
 /* tasks                                                                                          */
@@ -223,23 +213,23 @@ Test(tasks, errors_name_the_field) {
     int *many = (int *)tc_xmalloc((RNNTS_MAX_NS + 1) * sizeof(int));
     float in[64 * 17];
     for (int q = 0; q <= RNNTS_MAX_NS; q++) many[q] = 2;
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, bad0, 2, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "N = 0");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_DMS, badneg, 1, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "N = -1");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 0, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, many, RNNTS_MAX_NS + 1, 1, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, NULL, 1, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 0, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "batch");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, -5, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "batch");
-    TT_EXPECT_ERR(rnnts_task_batch((rnnts_task)2, ns, 3, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "task");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 4, 1, 3, 0, NULL, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "input");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 4, 1, 3, 0, in, NULL, &M, &err_), RNNTS_ERR_INVALID_ARG, "labels");
-    TT_EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 4, 1, 3, 0, in, lab, NULL, &err_), RNNTS_ERR_INVALID_ARG, "len_out");
-    TT_EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_PARITY, ns, 3, 4, 3, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "len");
-    TT_EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 3, 4, 0, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "len");
-    TT_EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 3, 4, -2, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "len");
-    TT_EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 0, 4, 5, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
-    TT_EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, bad0, 2, 4, 5, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "N = 0");
-    TT_EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 3, 0, 5, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "batch");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, bad0, 2, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "N = 0");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_DMS, badneg, 1, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "N = -1");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 0, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, many, RNNTS_MAX_NS + 1, 1, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, NULL, 1, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 0, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "batch");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, -5, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "batch");
+    EXPECT_ERR(rnnts_task_batch((rnnts_task)2, ns, 3, 4, 1, 3, 0, in, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "task");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 4, 1, 3, 0, NULL, lab, &M, &err_), RNNTS_ERR_INVALID_ARG, "input");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 4, 1, 3, 0, in, NULL, &M, &err_), RNNTS_ERR_INVALID_ARG, "labels");
+    EXPECT_ERR(rnnts_task_batch(RNNTS_TASK_PARITY, ns, 3, 4, 1, 3, 0, in, lab, NULL, &err_), RNNTS_ERR_INVALID_ARG, "len_out");
+    EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_PARITY, ns, 3, 4, 3, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "len");
+    EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 3, 4, 0, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "len");
+    EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 3, 4, -2, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "len");
+    EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 0, 4, 5, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "number of N");
+    EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, bad0, 2, 4, 5, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "N = 0");
+    EXPECT_ERR(rnnts_task_batch_len(RNNTS_TASK_DMS, ns, 3, 0, 5, 1, 3, 0, in, lab, &err_), RNNTS_ERR_INVALID_ARG, "batch");
     /* len == largest N is allowed */
     cr_assert_eq(rnnts_task_batch_len(RNNTS_TASK_PARITY, ns, 3, 4, 4, 1, 3, 0, in, lab, NULL), RNNTS_OK);
     free(many);
@@ -508,7 +498,7 @@ static void tt_nonfinite(rnnts_optim_config c, float bad) {
             tt_opt_grad(n1, 20, 1.0f, g);
             rnnts_rnn_tensor(n1, t, &ti);
             g[ti.offset + ti.count - 1] = bad;
-            TT_EXPECT_ERR(rnnts_optim_step(o1, n1, g, use, NULL, &err_), RNNTS_ERR_NONFINITE, ti.name);
+            EXPECT_ERR(rnnts_optim_step(o1, n1, g, use, NULL, &err_), RNNTS_ERR_NONFINITE, ti.name);
             cr_assert_eq(memcmp(before, n1->param, np * sizeof(float)), 0, "failed step changed the parameters (bad %s)", ti.name);
         }
         /* in an unused tensor (head 1): ignored, same step as without it */
@@ -538,26 +528,26 @@ Test(optim, config_errors) {
     rnnts_optim *o = (rnnts_optim *)(uintptr_t)1;
     float g[64] = {0};
     unsigned char use[16] = {1, 1, 1, 1, 1, 1, 1};
-    c = d; c.kind = (rnnts_optimizer)2; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "optimizer");
-    c = d; c.lr = 0.0f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "lr");
-    c = d; c.lr = NAN; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "lr");
-    c = d; c.momentum = 1.0f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "momentum");
-    c = d; c.momentum = -0.1f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "momentum");
-    c = d; c.nesterov = 2; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "nesterov");
-    c = d; c.momentum = 0.0f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "nesterov");
-    c = d; c.beta1 = 1.0f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "beta1");
-    c = d; c.beta2 = -0.5f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "beta2");
-    c = d; c.eps = 0.0f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "eps");
-    c = d; c.clip = -1.0f; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "clip");
-    c = d; c.clip = INFINITY; TT_EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "clip");
-    TT_EXPECT_ERR(rnnts_optim_create(&c, net, NULL, &o, &err_), RNNTS_ERR_INVALID_ARG, "clip");
+    c = d; c.kind = (rnnts_optimizer)2; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "optimizer");
+    c = d; c.lr = 0.0f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "lr");
+    c = d; c.lr = NAN; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "lr");
+    c = d; c.momentum = 1.0f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "momentum");
+    c = d; c.momentum = -0.1f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "momentum");
+    c = d; c.nesterov = 2; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "nesterov");
+    c = d; c.momentum = 0.0f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "nesterov");
+    c = d; c.beta1 = 1.0f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "beta1");
+    c = d; c.beta2 = -0.5f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "beta2");
+    c = d; c.eps = 0.0f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "eps");
+    c = d; c.clip = -1.0f; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "clip");
+    c = d; c.clip = INFINITY; EXPECT_ERR(rnnts_optim_config_check(&c, &err_), RNNTS_ERR_INVALID_ARG, "clip");
+    EXPECT_ERR(rnnts_optim_create(&c, net, NULL, &o, &err_), RNNTS_ERR_INVALID_ARG, "clip");
     cr_assert_null(o);
-    TT_EXPECT_ERR(rnnts_optim_create(&d, NULL, NULL, &o, &err_), RNNTS_ERR_INVALID_ARG, "net");
+    EXPECT_ERR(rnnts_optim_create(&d, NULL, NULL, &o, &err_), RNNTS_ERR_INVALID_ARG, "net");
     cr_assert_eq(rnnts_optim_create(&d, net, NULL, &o, NULL), RNNTS_OK);
     cr_assert_leq(net->n_param, 64);
-    TT_EXPECT_ERR(rnnts_optim_step(o, other, g, use, NULL, &err_), RNNTS_ERR_INVALID_ARG, "does not match");
-    TT_EXPECT_ERR(rnnts_optim_step(o, net, NULL, use, NULL, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
-    TT_EXPECT_ERR(rnnts_optim_step(o, net, g, NULL, NULL, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_optim_step(o, other, g, use, NULL, &err_), RNNTS_ERR_INVALID_ARG, "does not match");
+    EXPECT_ERR(rnnts_optim_step(o, net, NULL, use, NULL, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_optim_step(o, net, g, NULL, NULL, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
     rnnts_optim_destroy(o);
     rnnts_optim_destroy(NULL);
     rnnts_rnn_destroy(net);
@@ -678,7 +668,7 @@ Test(curricula, multi_adds_heads) {
     tt_all_acc_positive(&r);
     /* N = 6 would need head 4 of a 4-head network: training is over */
     cr_assert(r.solved && r.done, "multi out of heads: solved %d done %d", r.solved, r.done);
-    TT_EXPECT_ERR(rnnts_trainer_epoch(tr, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_epoch(tr, &r, &err_), RNNTS_ERR_STATE, "over");
     rnnts_trainer_destroy(tr);
 
     /* n_start 3, n_add 2: [3] -> [3,4,5] -> [3..7], heads N - 3 */
@@ -741,7 +731,7 @@ Test(curricula, none_and_budgets) {
     tt_expect_ns(&r, (int[]){4}, (int[]){0}, 1, "none");
     tt_all_acc_positive(&r);
     cr_assert(r.solved && r.done, "none: solved %d done %d", r.solved, r.done);
-    TT_EXPECT_ERR(rnnts_trainer_epoch(tr, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_epoch(tr, &r, &err_), RNNTS_ERR_STATE, "over");
     rnnts_trainer_destroy(tr);
 
     /* threshold 100 is never exceeded: max_epochs ends it, exactly at epoch 3 */
@@ -752,7 +742,7 @@ Test(curricula, none_and_budgets) {
         cr_assert_eq(r.solved, 0);
         cr_assert_eq(r.done != 0, e == 3, "max_epochs 3: done %d after epoch %d", r.done, e);
     }
-    TT_EXPECT_ERR(rnnts_trainer_epoch(tr, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_epoch(tr, &r, &err_), RNNTS_ERR_STATE, "over");
     rnnts_trainer_destroy(tr);
 
     /* a wall-clock limit (checked between epochs) */
@@ -1005,9 +995,9 @@ Test(curricula, config_errors_name_the_field) {
     do {                                                                                                         \
         c = d;                                                                                                   \
         field_change;                                                                                            \
-        TT_EXPECT_ERR(rnnts_train_config_check(&c, net, &err_), RNNTS_ERR_INVALID_ARG, name);                   \
+        EXPECT_ERR(rnnts_train_config_check(&c, net, &err_), RNNTS_ERR_INVALID_ARG, name);                   \
         tr = (rnnts_trainer *)(uintptr_t)1;                                                                      \
-        TT_EXPECT_ERR(rnnts_trainer_create(&c, net, NULL, NULL, &tr, &err_), RNNTS_ERR_INVALID_ARG, name);      \
+        EXPECT_ERR(rnnts_trainer_create(&c, net, NULL, NULL, &tr, &err_), RNNTS_ERR_INVALID_ARG, name);      \
         cr_assert_null(tr, "trainer_create failed but set *out");                                                \
     } while (0)
     TT_BAD(c.task = (rnnts_task)2, "task");
@@ -1034,10 +1024,10 @@ Test(curricula, config_errors_name_the_field) {
     TT_BAD(c.optim.kind = (rnnts_optimizer)7, "optimizer");
     TT_BAD((c.curriculum = RNNTS_CURR_SLIDING, c.window = 3), "heads"); /* 2-head network, window 3 */
 #undef TT_BAD
-    TT_EXPECT_ERR(rnnts_train_config_check(NULL, net, &err_), RNNTS_ERR_INVALID_ARG, "config");
-    TT_EXPECT_ERR(rnnts_trainer_create(&d, NULL, NULL, NULL, &tr, &err_), RNNTS_ERR_INVALID_ARG, "net");
-    TT_EXPECT_ERR(rnnts_trainer_create(&d, net, NULL, NULL, NULL, &err_), RNNTS_ERR_INVALID_ARG, "out");
-    TT_EXPECT_ERR(rnnts_trainer_epoch(NULL, &r, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_train_config_check(NULL, net, &err_), RNNTS_ERR_INVALID_ARG, "config");
+    EXPECT_ERR(rnnts_trainer_create(&d, NULL, NULL, NULL, &tr, &err_), RNNTS_ERR_INVALID_ARG, "net");
+    EXPECT_ERR(rnnts_trainer_create(&d, net, NULL, NULL, NULL, &err_), RNNTS_ERR_INVALID_ARG, "out");
+    EXPECT_ERR(rnnts_trainer_epoch(NULL, &r, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
     cr_assert_eq(rnnts_trainer_ns(NULL, NULL, 0), 0);
     cr_assert_eq(rnnts_trainer_epochs(NULL), 0);
     rnnts_trainer_destroy(NULL);
@@ -1048,11 +1038,11 @@ Test(curricula, evaluate_errors) {
     rnnts_rnn *net = tt_net(4, 2, 1);
     int ns[2] = {2, 3}, heads[2] = {0, 1}, bad[1] = {0};
     float acc[2];
-    TT_EXPECT_ERR(rnnts_evaluate(NULL, RNNTS_TASK_PARITY, ns, heads, 2, 8, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
-    TT_EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 0, 8, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "Ns");
-    TT_EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 2, 0, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "batch");
-    TT_EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 2, 8, 0, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "batches");
-    TT_EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, bad, heads, 1, 8, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "N = 0");
+    EXPECT_ERR(rnnts_evaluate(NULL, RNNTS_TASK_PARITY, ns, heads, 2, 8, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 0, 8, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "Ns");
+    EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 2, 0, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "batch");
+    EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 2, 8, 0, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "batches");
+    EXPECT_ERR(rnnts_evaluate(net, RNNTS_TASK_PARITY, bad, heads, 1, 8, 1, 1, 0, NULL, acc, &err_), RNNTS_ERR_INVALID_ARG, "N = 0");
     cr_assert_eq(rnnts_evaluate(net, RNNTS_TASK_DMS, ns, heads, 2, 8, 2, 1, 0, NULL, acc, NULL), RNNTS_OK);
     for (int a = 0; a < 2; a++) cr_assert(acc[a] >= 0.0f && acc[a] <= 100.0f);
     rnnts_rnn_destroy(net);
@@ -1166,7 +1156,7 @@ Test(resume, finished_run_resumes_done) {
     cr_assert(r.done && r.solved);
     tt_save(tr, p);
     cr_assert_eq(rnnts_trainer_resume(p, NULL, NULL, &net2, &tr2, &err), RNNTS_OK, "%s", err.msg);
-    TT_EXPECT_ERR(rnnts_trainer_epoch(tr2, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_epoch(tr2, &r, &err_), RNNTS_ERR_STATE, "over");
     cr_assert_eq(rnnts_trainer_epochs(tr2), 1);
     tt_save(tr2, q);
     tt_same_file(p, q, "done checkpoint re-saved");
@@ -1205,7 +1195,7 @@ Test(resume, extended_budget_matches_uninterrupted) {
     for (int e = 1; e <= 3; e++) tt_epoch(ta, &r);
     cr_assert(r.done, "max_epochs 3: not done");
     cr_assert_eq(rnnts_trainer_set_budget(ta, 3, 0, 0.0, &err), RNNTS_OK, "%s", err.msg);
-    TT_EXPECT_ERR(rnnts_trainer_epoch(ta, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_epoch(ta, &r, &err_), RNNTS_ERR_STATE, "over");
     cr_assert_eq(rnnts_trainer_set_budget(ta, 4, 0, 0.0, &err), RNNTS_OK, "%s", err.msg);
     tt_epoch(ta, &r);
     cr_assert(r.done && r.epoch == 4);
@@ -1218,11 +1208,11 @@ Test(resume, extended_budget_matches_uninterrupted) {
     cr_assert(r.done);
     tt_save(tb, p[2]);
     cr_assert_eq(rnnts_trainer_resume(p[2], NULL, NULL, &nr, &trr, &err), RNNTS_OK, "%s", err.msg);
-    TT_EXPECT_ERR(rnnts_trainer_epoch(trr, &r, &err_), RNNTS_ERR_STATE, "over");
-    TT_EXPECT_ERR(rnnts_trainer_set_budget(trr, 0, 0, 0.0, &err_), RNNTS_ERR_INVALID_ARG, "max_epochs");
-    TT_EXPECT_ERR(rnnts_trainer_set_budget(trr, 4, -1, 0.0, &err_), RNNTS_ERR_INVALID_ARG, "target_n");
-    TT_EXPECT_ERR(rnnts_trainer_set_budget(trr, 4, 0, -1.0, &err_), RNNTS_ERR_INVALID_ARG, "time_limit_s");
-    TT_EXPECT_ERR(rnnts_trainer_set_budget(NULL, 4, 0, 0.0, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_trainer_epoch(trr, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_set_budget(trr, 0, 0, 0.0, &err_), RNNTS_ERR_INVALID_ARG, "max_epochs");
+    EXPECT_ERR(rnnts_trainer_set_budget(trr, 4, -1, 0.0, &err_), RNNTS_ERR_INVALID_ARG, "target_n");
+    EXPECT_ERR(rnnts_trainer_set_budget(trr, 4, 0, -1.0, &err_), RNNTS_ERR_INVALID_ARG, "time_limit_s");
+    EXPECT_ERR(rnnts_trainer_set_budget(NULL, 4, 0, 0.0, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
     cr_assert_eq(rnnts_trainer_set_budget(trr, 4, 0, 0.0, &err), RNNTS_OK, "%s", err.msg);
     tt_epoch(trr, &r);
     cr_assert(!r.done && r.epoch == 3);
@@ -1245,7 +1235,7 @@ Test(resume, extended_budget_matches_uninterrupted) {
     tt_epoch(ta, &r);
     cr_assert(r.done && r.solved);
     cr_assert_eq(rnnts_trainer_set_budget(ta, 100, 0, 0.0, &err), RNNTS_OK, "%s", err.msg);
-    TT_EXPECT_ERR(rnnts_trainer_epoch(ta, &r, &err_), RNNTS_ERR_STATE, "over");
+    EXPECT_ERR(rnnts_trainer_epoch(ta, &r, &err_), RNNTS_ERR_STATE, "over");
     rnnts_trainer_destroy(ta);
     rnnts_rnn_destroy(na);
     tt_rm_dir(dir, 4, names);
@@ -1260,13 +1250,13 @@ Test(resume, model_file_is_not_a_checkpoint) {
     cr_assert_not_null(mkdtemp(dir));
     snprintf(p, sizeof p, "%s/model", dir);
     cr_assert_eq(rnnts_rnn_save(net, p, NULL), RNNTS_OK);
-    TT_EXPECT_ERR(rnnts_trainer_resume(p, NULL, NULL, &n2, &tr, &err_), RNNTS_ERR_FORMAT, "train_config");
+    EXPECT_ERR(rnnts_trainer_resume(p, NULL, NULL, &n2, &tr, &err_), RNNTS_ERR_FORMAT, "train_config");
     cr_assert_null(n2);
     cr_assert_null(tr);
-    TT_EXPECT_ERR(rnnts_trainer_resume(p, NULL, NULL, NULL, &tr, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_trainer_resume(p, NULL, NULL, NULL, &tr, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
     snprintf(p, sizeof p, "%s/missing", dir);
-    TT_EXPECT_ERR(rnnts_trainer_resume(p, NULL, NULL, &n2, &tr, &err_), RNNTS_ERR_IO, "missing");
-    TT_EXPECT_ERR(rnnts_trainer_save(NULL, p, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
+    EXPECT_ERR(rnnts_trainer_resume(p, NULL, NULL, &n2, &tr, &err_), RNNTS_ERR_IO, "missing");
+    EXPECT_ERR(rnnts_trainer_save(NULL, p, &err_), RNNTS_ERR_INVALID_ARG, "NULL");
     rnnts_rnn_destroy(net);
     tt_rm_dir(dir, 1, names);
 }
