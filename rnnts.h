@@ -378,6 +378,8 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
 /* The Ns trained next, the epoch count and the global step count. */
 int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max);
 int rnnts_trainer_epochs(const rnnts_trainer *tr);
+/* The trainer's configuration (e.g. of a resumed run). */
+const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr);
 /* Changes the budget (e.g. of a resumed run): max_epochs, target_n (0 = none), time_limit_s (0 =
    none; wall time of this process only: checkpoints carry no wall time, so that they stay
    byte-identical between a resumed and an uninterrupted run). A run that ended on its budget or
@@ -2150,6 +2152,7 @@ int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max) {
     return tr->n_ns;
 }
 int rnnts_trainer_epochs(const rnnts_trainer *tr) { return tr ? tr->epoch : 0; }
+const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr) { return tr ? &tr->cfg : NULL; }
 rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err) {
     rnnts_train_config c;
     rnnts_result r;

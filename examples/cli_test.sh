@@ -164,6 +164,28 @@ cmp -s "$TMP/th1/init.safetensors" "$TMP/th2/init.safetensors" && cmp -s "$TMP/t
 check "train --log-format csv" 0 "$BIN" train "${T[@]}" --curriculum single --log-format csv --out "$TMP/csv" --quiet
 [ "$(wc -l <"$TMP/csv/log.csv")" -eq 4 ] && head -n 1 "$TMP/csv/log.csv" | grep -q "^epoch,ns,loss" && ok || bad "log.csv: header + 3 records expected"
 
+# ---- resume with a new budget: a 4-epoch run extended to 8 equals the 8-epoch run ---------------
+R4="$TMP/short"
+check "train 4 epochs" 0 "$BIN" train "${T[@]}" --threshold 55 --max-epochs 4 --out "$R4" --quiet
+LAST=$(ls -t "$R4"/N*_N*.safetensors 2>/dev/null | head -n 1)
+if [ -n "$LAST" ]; then
+    BEFORE=$(ls "$R4")
+    check "train --resume --max-epochs 8" 0 "$BIN" train --resume "$LAST" --max-epochs 8 --quiet
+    # checkpoints written after the resume equal the 8-epoch run's (earlier ones differ only in
+    # their recorded budget, max_epochs = 4)
+    n_same=0; n_all=0
+    for f in "$R4"/N*_N*.safetensors; do
+        b=$(basename "$f")
+        printf '%s\n' "$BEFORE" | grep -qx "$b" && continue
+        n_all=$((n_all + 1))
+        cmp -s "$f" "$R/$b" && n_same=$((n_same + 1))
+    done
+    [ "$n_all" -ge 1 ] && [ "$n_same" -eq "$n_all" ] && ok || bad "extended run: $n_same of $n_all new checkpoints equal the 8-epoch run's"
+else
+    bad "train 4 epochs wrote no checkpoint"
+fi
+usage "--hidden cannot be used with --resume" "$BIN" train --resume "$R/init.safetensors" --hidden 8
+
 # ---- eval -----------------------------------------------------------------------------------
 M="$R/init.safetensors"
 CK="$R/N2_N2.safetensors"

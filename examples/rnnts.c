@@ -244,6 +244,7 @@ typedef struct train_opts {
     uint64_t seed;
     int threads, heads, n_start, add, window, slide, n_fixed, optimizer, log_format, quiet, force;
     double lr, momentum, clip, threshold, time_limit;
+    int budget_set; /* with --resume: bit 0 --max-epochs, bit 1 --target-n, bit 2 --time-limit given */
     int lr_set, momentum_set, fixed_tau_set;
     const char *out, *resume, *label; /* label: prefix of progress lines (compare) */
 } train_opts;
@@ -392,6 +393,11 @@ static int train_run(const train_opts *o, train_result *res) {
         if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
         else path_dir(dir, sizeof dir, o->resume);
         if (rnnts_trainer_resume(o->resume, pool, NULL, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); goto done; }
+        if (o->budget_set) { /* extend (or shorten) the budget of the resumed run */
+            const rnnts_train_config *rc = rnnts_trainer_config(tr);
+            if (rnnts_trainer_set_budget(tr, o->budget_set & 1 ? o->max_epochs : rc->max_epochs, o->budget_set & 2 ? o->target_n : rc->target_n,
+                                         o->budget_set & 4 ? o->time_limit : rc->time_limit_s, &e) != RNNTS_OK) { fail_msg("resume", &e); goto done; }
+        }
         if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
         ep = rnnts_trainer_epochs(tr);
         /* The log format of the run: the one whose file exists (csv when only log.csv does). */
@@ -557,7 +563,8 @@ done:
 
 static void train_help(const cli_flag *flags, int n) {
     printf("usage: rnnts train [flags] --out DIR\n"
-           "       rnnts train --resume DIR/<checkpoint>.safetensors [--out DIR] [--threads P] [--quiet]\n\n"
+           "       rnnts train --resume DIR/<checkpoint>.safetensors [--out DIR] [--threads P] [--quiet]\n"
+           "                   [--max-epochs E] [--target-n N] [--time-limit SECONDS]   (a new budget)\n\n"
            "Trains a leaky RNN with learnable time constants on N-parity or N-DMS with a curriculum.\n"
            "Writes DIR/init.safetensors (the initial network), DIR/N<min>_N<max>.safetensors each time an\n"
            "epoch solves its Ns (network plus optimiser and trainer state, usable with --resume), and\n"
@@ -584,15 +591,18 @@ static int cmd_train(int argc, char **argv) {
     o.fixed_tau_set = cli_seen(flags, nf, "--fixed-tau");
     if (o.resume) {
         /* The configuration comes from the checkpoint; only output and execution flags apply. */
-        static const char *const ok[] = {"--resume", "--out", "--threads", "--quiet", "--log-format", "--force"};
+        static const char *const ok[] = {"--resume", "--out", "--threads", "--quiet", "--log-format", "--force",
+                                         "--max-epochs", "--target-n", "--time-limit"};
         for (int k = 0; k < nf; k++) {
             int allowed = 0;
             for (size_t q = 0; q < sizeof ok / sizeof ok[0]; q++) allowed |= strcmp(flags[k].name, ok[q]) == 0;
             if (flags[k].seen && !allowed)
-                cli_usage_error("%s cannot be used with --resume: the configuration comes from the checkpoint (allowed with --resume: --out, --threads, --quiet, --log-format)",
+                cli_usage_error("%s cannot be used with --resume: the configuration comes from the checkpoint (allowed with --resume: --out, --threads, --quiet, --log-format, and the budget: --max-epochs, --target-n, --time-limit)",
                                 flags[k].name);
         }
         if (!file_exists(o.resume)) cli_usage_error("--resume %s: no such file", o.resume);
+        o.budget_set = (cli_seen(flags, nf, "--max-epochs") ? 1 : 0) | (cli_seen(flags, nf, "--target-n") ? 2 : 0) |
+                       (cli_seen(flags, nf, "--time-limit") ? 4 : 0);
         return train_run(&o, NULL);
     }
     if (!o.out) cli_usage_error("--out DIR is required (or --resume FILE)");
