@@ -200,7 +200,12 @@ typedef struct rnnts_pool rnnts_pool;
 typedef struct rnnts_rnn_ws rnnts_rnn_ws;
 
 /* ---- API ---------------------------------------------------------------------------------
-   Template of every doc comment: what it does. Params. Returns. Thread safety. */
+   Template of every doc comment: what it does. Params. Returns. Thread safety.
+   Thread safety, where a comment says nothing else: calls on different objects may run
+   concurrently; one object (network, workspace, pool, optimiser, trainer) must not be used by two
+   calls at once; a network read by forward/backward/stream/evaluate may be shared by concurrent
+   calls as long as nothing modifies it. Functions without objects (math, RNG, hashing, tasks) are
+   pure and thread-safe. */
 
 /* Message for a result code. Returns a static string. Thread-safe. */
 const char *rnnts_result_string(rnnts_result r);
