@@ -16,8 +16,13 @@
        >>threads      persistent pthread pool with static partitions
        >>kernels      6x16 register-blocked GEMM micro-kernel and fused epilogues
        >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
-       >>loss         cross-entropy over readout heads
-       >>io           JSON reader, XXH3-64, safetensors save/load
+       >>loss         cross-entropy over readout heads (then >>rnn again: forward, BPTT, stream)
+       >>tasks        N-parity and N-DMS batches
+       >>optim        SGD (Nesterov) and Adam, PyTorch semantics; global gradient-norm clip
+       >>curricula    single, multi, sliding, none; the advance rule
+       >>train        trainer: epochs, evaluation, budgets
+       >>io           JSON reader, XXH3-64, safetensors save/load, checkpoints and resume,
+                      import of the reference's PyTorch checkpoints (zip + pickle)
        >>public       build info, self-check, result strings
 
    CONFIG MACROS
@@ -797,7 +802,6 @@ RNNTS__INLINE float rnnts__vf_tree(rnnts__vf a) {
     return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
 }
 
-/* >>math ------------------------------------------------------------------------------------ */
 /* >>math ------------------------------------------------------------------------------------
    Own exp, log, tanh, sigmoid, sin, cos (N5). Written only with the vector layer above (binary32
    + - * / fma, compares, selects, int32 bit operations), so SCALAR, AVX2 and NEON give the same
@@ -1687,6 +1691,7 @@ static float rnnts__loss(rnnts_rnn_ws *ws) {
     return total;
 }
 
+/* >>rnn (continued): forward, backpropagation through time, stream mode -------------------- */
 rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
                                float *logits, float *loss, rnnts_error *err) {
     rnnts_result r = rnnts__prepare(ws, net, bt, 0, err);
