@@ -106,3 +106,15 @@ golden-update: $(B)/golden_scalar        ## regenerate reference/golden.txt (del
 
 clean:                                   ## remove build/
 	rm -rf $(B)
+
+# ---- benchmarks (issue 4; not part of `make test`) ---------------------------------------
+CXX_BENCH  ?= g++
+BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 \
+              --benchmark_color=false --benchmark_out=$(B)/bench.json --benchmark_out_format=json
+.PHONY: bench
+bench: bench/cases.c bench/cases.h bench/peak.c bench/shim.cc rnnts.h | $(B)   ## build and run the benchmark suite (Google Benchmark; medians of 3; JSON in build/bench.json)
+	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/cases.c -o $(B)/bench_cases.o
+	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/peak.c -o $(B)/bench_peak.o
+	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(NATIVE) $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
+	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o -o $(B)/bench -lbenchmark $(LIBS)
+	./$(B)/bench $(BENCH_ARGS)
