@@ -118,3 +118,8 @@ bench: bench/cases.c bench/cases.h bench/peak.c bench/shim.cc rnnts.h | $(B)   #
 	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(NATIVE) $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
 	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o -o $(B)/bench -lbenchmark $(LIBS)
 	./$(B)/bench $(BENCH_ARGS)
+
+.PHONY: bench-compare
+bench-compare: bench | $(B)   ## bench, then the PyTorch peer (1 and 2 threads) and the side-by-side table (build/bench_compare.json)
+	$(PYTHON) bench/torch_baseline.py --threads 1,2 --out $(B)/torch_baseline.json
+	$(PYTHON) bench/compare.py --bench $(B)/bench.json --torch $(B)/torch_baseline.json --out $(B)/bench_compare.json

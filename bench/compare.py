@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Side-by-side rnnts vs PyTorch table and the issue-4 targets (`make bench-compare`).
+
+Reads build/bench.json (Google Benchmark JSON written by `make bench`: the median aggregate of the
+repetitions per case; a case run without repetitions uses its single run) and
+build/torch_baseline.json (bench/torch_baseline.py). Prints, per case: rnnts ms, PyTorch ms, the
+ratio PyTorch/rnnts and rnnts's fraction of peak (the shim's of_peak counter: GFLOP/s over
+threads x single-core FMA peak measured in the same run). Then each issue-4 target with its
+measured value and met / NOT MET. Writes build/bench_compare.json.
+
+usage: compare.py [--bench build/bench.json] [--torch build/torch_baseline.json]
+                  [--out build/bench_compare.json]
+exit 0 always when both inputs are readable (an unmet target is a result, not an error).
+"""
+import json
+import os
+import sys
+
+UNIT_TO_S = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def load_rnnts(path):
+    with open(path) as f:
+        d = json.load(f)
+    med, single = {}, {}
+    for b in d.get("benchmarks", []):
+        if b.get("error_occurred"):
+            continue
+        run = b.get("run_name", b["name"])
+        case = run[: -len("/real_time")] if run.endswith("/real_time") else run
+        t = b["real_time"] * UNIT_TO_S[b.get("time_unit", "ns")]
+        rec = {"time_s": t, "of_peak": b.get("of_peak"), "gflops": b.get("GFLOP/s"), "label": b.get("label", "")}
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                med[case] = rec
+        elif b.get("repetitions", 1) <= 1:
+            single[case] = rec
+    single.update(med)
+    order = []
+    for b in d.get("benchmarks", []):
+        run = b.get("run_name", b["name"])
+        case = run[: -len("/real_time")] if run.endswith("/real_time") else run
+        if case in single and case not in order:
+            order.append(case)
+    return d.get("context", {}), single, order
+
+
+def load_torch(path):
+    with open(path) as f:
+        d = json.load(f)
+    res = d["results"] if isinstance(d, dict) else d
+    return d if isinstance(d, dict) else {}, {r["case"]: r for r in res}
+
+
+def threads_of(case):
+    return int(case.rsplit("/t", 1)[1])
+
+
+def main():
+    args = sys.argv[1:]
+    paths = {"--bench": "build/bench.json", "--torch": "build/torch_baseline.json", "--out": "build/bench_compare.json"}
+    i = 0
+    while i < len(args):
+        if args[i] in paths and i + 1 < len(args):
+            paths[args[i]] = args[i + 1]
+            i += 2
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    ctx, rn, order = load_rnnts(paths["--bench"])
+    tmeta, pt = load_torch(paths["--torch"])
+
+    rows = []
+    for case in order:
+        r = rn[case]
+        p = pt.get(case)
+        row = {"case": case, "threads": threads_of(case), "rnnts_s": r["time_s"],
+               "pytorch_s": p["median_s"] if p else None,
+               "ratio": (p["median_s"] / r["time_s"]) if p else None,
+               "of_peak": r["of_peak"], "rnnts_gflops": r["gflops"], "label": r["label"]}
+        rows.append(row)
+    for case, p in pt.items():  # PyTorch cases the rnnts run lacks (e.g. a filtered `make bench`)
+        if case not in rn:
+            rows.append({"case": case, "threads": p["threads"], "rnnts_s": None, "pytorch_s": p["median_s"],
+                         "ratio": None, "of_peak": None, "rnnts_gflops": None, "label": ""})
+
+    def f_ms(x):
+        return f"{x * 1e3:10.3f}" if x is not None else f"{'-':>10s}"
+
+    peak = ctx.get("peak_gflops_1core", "?")
+    print(f"machine: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} cpus @ {ctx.get('mhz_per_cpu', '?')} MHz; "
+          f"{ctx.get('rnnts', '')}; FMA peak 1 core {peak} GFLOP/s ({ctx.get('peak_isa', '?')})")
+    if tmeta:
+        for k, m in sorted(tmeta.get("runs", {}).items()):
+            b = m.get("blas", {})
+            print(f"PyTorch {b.get('torch_version', '?')} {k}: {b.get('openblas_config', ', '.join(b.get('mapped_libs', [])))}"
+                  f" (core {b.get('openblas_corename', '?')}, OpenBLAS threads {b.get('openblas_num_threads', '?')},"
+                  f" torch threads {b.get('torch_num_threads', '?')}); env {m.get('env', {})}")
+    print()
+    hdr = f"{'case':28s} {'thr':>3s} {'rnnts ms':>10s} {'PyTorch ms':>10s} {'PT/rnnts':>9s} {'% peak':>7s}"
+    print(hdr)
+    print("-" * len(hdr))
+    for row in rows:
+        ratio = f"{row['ratio']:8.2f}x" if row["ratio"] is not None else f"{'-':>9s}"
+        pk = f"{row['of_peak'] * 100:6.1f}%" if row["of_peak"] is not None else f"{'-':>7s}"
+        print(f"{row['case']:28s} {row['threads']:3d} {f_ms(row['rnnts_s'])} {f_ms(row['pytorch_s'])} {ratio} {pk}")
+
+    byc = {r["case"]: r for r in rows}
+
+    def get(case, key):
+        r = byc.get(case)
+        return r.get(key) if r else None
+
+    targets = []
+
+    def target(name, value, thresh, fmt, extra=None):
+        met = value is not None and value >= thresh
+        t = {"target": name, "value": value, "threshold": thresh, "met": met}
+        if extra:
+            t.update(extra)
+        t["_fmt"] = fmt
+        targets.append(t)
+
+    target("paper step, 1 thread: PyTorch/rnnts >= 2.5x", get("step/default/paper/t1", "ratio"), 2.5, "{:.2f}x")
+    target("paper step, 1 thread: >= 70 % of peak", get("step/default/paper/t1", "of_peak"), 0.70, "pct")
+    target("medium step, 1 thread: PyTorch/rnnts >= 10x", get("step/default/medium/t1", "ratio"), 10.0, "{:.2f}x")
+    target("small step, 1 thread: PyTorch/rnnts >= 25x", get("step/default/small/t1", "ratio"), 25.0, "{:.2f}x")
+    t1, t2 = get("step/default/paper/t1", "rnnts_s"), get("step/default/paper/t2", "rnnts_s")
+    target("paper step, 2 threads vs 1: speed-up >= 1.8x", (t1 / t2) if t1 and t2 else None, 1.8, "{:.2f}x",
+           {"t1_s": t1, "t2_s": t2})
+    target("paper forward (1 thread): >= 80 % of peak", get("fwd/default/paper/t1", "of_peak"), 0.80, "pct",
+           {"info_t2_of_peak": get("fwd/default/paper/t2", "of_peak")})
+
+    print()
+    print("issue-4 targets (default variant):")
+    for t in targets:
+        v = t["value"]
+        if v is None:
+            vs = "n/a"
+        elif t["_fmt"] == "pct":
+            vs = f"{v * 100:.1f} %"
+        else:
+            vs = t["_fmt"].format(v)
+        print(f"  [{'met' if t['met'] else 'NOT MET':7s}] {t['target']:48s} measured {vs}")
+    print("  (peak memory and cost growth are measured elsewhere: `rnnts bench`, not by this table)")
+    for t in targets:
+        del t["_fmt"]
+
+    out = {"context": ctx, "peak_gflops_1core": peak,
+           "pytorch": {k: v for k, v in tmeta.items() if k != "results"} if tmeta else {},
+           "rows": rows, "targets": targets,
+           "all_met": all(t["met"] for t in targets)}
+    os.makedirs(os.path.dirname(paths["--out"]) or ".", exist_ok=True)
+    with open(paths["--out"], "w") as f:
+        json.dump(out, f, indent=1)
+    print(f"\nwrote {paths['--out']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
