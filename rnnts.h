@@ -820,12 +820,12 @@ RNNTS__INLINE rnnts__vf rnnts__vf_scale2_(rnnts__vf y, rnnts__vi n) {
     return rnnts__vf_mul(y, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_add(n2, b), 23)));
 }
 
-/* exp(x) = 2^k * (1 + r + r^2*P(r)), k = round(x/ln2), x - k*ln2 = r + lo (2-constant Cody-Waite
+/* e^x = 2^k * (1 + r + r^2*P(r)), k = round(x/ln2), x - k*ln2 = r + lo (2-constant Cody-Waite
    with fma), P degree 4 on |r| <= ln2/2, summed with 1 + r compensated; x clamped to [-104, 89]
    (NaN kept), so underflow is gradual and overflow gives +inf in the 2-step scaling. *elo gets the
    rounding error of the result (scaled the same way; used by sigmoid).
    Measured: max 0.78 ulp, every float in [-104, 89] (the max is at a subnormal result). */
-RNNTS__INLINE rnnts__vf rnnts__vf_exp_(rnnts__vf x, rnnts__vf *elo) { /* *elo: exp(x) - result */
+RNNTS__INLINE rnnts__vf rnnts__exp_v_(rnnts__vf x, rnnts__vf *elo) { /* *elo: e^x - result */
     rnnts__vf t, k, r1, r, lo, p, a, y;
     rnnts__vi n;
     x = rnnts__vf_min(RNNTS__K(89.0f), rnnts__vf_max(RNNTS__K(-104.0f), x));
@@ -846,12 +846,12 @@ RNNTS__INLINE rnnts__vf rnnts__vf_exp_(rnnts__vf x, rnnts__vf *elo) { /* *elo: e
     *elo = rnnts__vf_scale2_(rnnts__vf_add(rnnts__vf_sub(a, y), p), n);      /* a + p = y + (a - y) + p */
     return rnnts__vf_scale2_(y, n);
 }
-RNNTS__INLINE rnnts__vf rnnts__vf_exp(rnnts__vf x) { rnnts__vf lo; return rnnts__vf_exp_(x, &lo); }
+RNNTS__INLINE rnnts__vf rnnts__exp_v(rnnts__vf x) { rnnts__vf lo; return rnnts__exp_v_(x, &lo); }
 
-/* log(x) = e*ln2 + log1p(f), x = 2^e*(1+f), 1+f in [sqrt(1/2), sqrt(2)); log1p(f) = f - h + s*(h + z*Q(z)),
+/* ln x = e*ln2 + log1p(f), x = 2^e*(1+f), 1+f in [sqrt(1/2), sqrt(2)); log1p(f) = f - h + s*(h + z*Q(z)),
    h = f^2/2, s = f/(2+f), z = s^2, Q degree 2 (musl's form); subnormals pre-scaled by 2^23.
-   log(+-0) = -inf, log(x < 0) = NaN, log(+inf) = +inf. Measured: max 0.84 ulp, every positive float. */
-RNNTS__INLINE rnnts__vf rnnts__vf_log(rnnts__vf x) {
+   ln(+-0) = -inf, ln(x < 0) = NaN, ln(+inf) = +inf. Measured: max 0.84 ulp, every positive float. */
+RNNTS__INLINE rnnts__vf rnnts__log_v(rnnts__vf x) {
     rnnts__vm sub = rnnts__vf_lt(x, RNNTS__K(0x1p-126f));
     rnnts__vi ix = rnnts__vf_bits(rnnts__vf_sel(sub, rnnts__vf_mul(x, RNNTS__K(0x1p23f)), x));
     rnnts__vi e = rnnts__vi_sra(rnnts__vi_sub(ix, rnnts__vi_set1(0x3f3504f3)), 23);
@@ -868,9 +868,9 @@ RNNTS__INLINE rnnts__vf rnnts__vf_log(rnnts__vf x) {
                          rnnts__vf_sel(rnnts__vf_ge(x, RNNTS__K(0.0f)), RNNTS__KB(0xff800000u), RNNTS__KB(0x7fc00000)));
 }
 
-/* tanh(x) = sign(x)*t(|x|): a < 0.8: a + a*z*T(z), z = a^2, T degree 5; else 1 - 2/(exp(2a)+1).
-   tanh(-0) = -0, tanh(+-large) = +-1. Measured: max 1.003 ulp, every finite float. */
-RNNTS__INLINE rnnts__vf rnnts__vf_tanh(rnnts__vf x) {
+/* tanh x = sign(x)*t(|x|): a < 0.8: a + a*z*T(z), z = a^2, T degree 5; else 1 - 2/(e^(2a)+1).
+   tanh -0 = -0, tanh +-large = +-1. Measured: max 1.003 ulp, every finite float. */
+RNNTS__INLINE rnnts__vf rnnts__tanh_v(rnnts__vf x) {
     rnnts__vf a = rnnts__vf_abs(x), z = rnnts__vf_mul(a, a), p, q;
     p = rnnts__vf_fma(RNNTS__K(0x1.9f6f36p-10f), z, RNNTS__K(-0x1.e597c2p-8f));
     p = rnnts__vf_fma(p, z, RNNTS__K(0x1.5d0738p-6f));
@@ -878,16 +878,16 @@ RNNTS__INLINE rnnts__vf rnnts__vf_tanh(rnnts__vf x) {
     p = rnnts__vf_fma(p, z, RNNTS__K(0x1.110b3cp-3f));
     p = rnnts__vf_fma(p, z, RNNTS__K(-0x1.55553ep-2f));
     p = rnnts__vf_fma(rnnts__vf_mul(a, z), p, a);
-    q = rnnts__vf_add(rnnts__vf_exp(rnnts__vf_add(a, a)), RNNTS__K(1.0f));
+    q = rnnts__vf_add(rnnts__exp_v(rnnts__vf_add(a, a)), RNNTS__K(1.0f));
     q = rnnts__vf_sub(RNNTS__K(1.0f), rnnts__vf_div(RNNTS__K(2.0f), q));
     return rnnts__vf_xorsign(rnnts__vf_sel(rnnts__vf_lt(a, RNNTS__K(0.8f)), p, q), x);
 }
 
-/* sigmoid(x) = 1/(1+e) for x >= 0, e/(1+e) for x < 0, e = exp(-|x|) (tiny results keep their
+/* sigmoid(x) = 1/(1+e) for x >= 0, e/(1+e) for x < 0, e = e^(-|x|) (tiny results keep their
    relative accuracy, sigmoid(-inf) = 0, sigmoid(+inf) = 1); e carried as e + el and 1 + e as d + dl,
    one correction step of the quotient. Measured: max 0.81 ulp, every finite float. */
-RNNTS__INLINE rnnts__vf rnnts__vf_sigmoid(rnnts__vf x) {
-    rnnts__vf el, e = rnnts__vf_exp_(rnnts__vf_xorsign(rnnts__vf_abs(x), RNNTS__K(-1.0f)), &el);
+RNNTS__INLINE rnnts__vf rnnts__sigmoid_v(rnnts__vf x) {
+    rnnts__vf el, e = rnnts__exp_v_(rnnts__vf_xorsign(rnnts__vf_abs(x), RNNTS__K(-1.0f)), &el);
     rnnts__vm neg = rnnts__vf_lt(x, RNNTS__K(0.0f));
     rnnts__vf n = rnnts__vf_sel(neg, e, RNNTS__K(1.0f)), nl = rnnts__vf_sel(neg, el, RNNTS__K(0.0f));
     rnnts__vf d = rnnts__vf_add(e, RNNTS__K(1.0f)), q = rnnts__vf_div(n, d);
@@ -927,18 +927,18 @@ RNNTS__INLINE rnnts__vf rnnts__vf_sincos_(rnnts__vf x, int quad) {
     return rnnts__vf_xorsign(s, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_and(q, rnnts__vi_set1(2)), 30)));
 }
 /* sin(x), cos(x) for |x| <= 8, see rnnts__vf_sincos_. Measured: max 0.79 ulp (sin), 0.79 ulp (cos), every float in [-8, 8]. */
-RNNTS__INLINE rnnts__vf rnnts__vf_sin(rnnts__vf x) { return rnnts__vf_sincos_(x, 0); }
-RNNTS__INLINE rnnts__vf rnnts__vf_cos(rnnts__vf x) { return rnnts__vf_sincos_(x, 1); }
+RNNTS__INLINE rnnts__vf rnnts__sin_v(rnnts__vf x) { return rnnts__vf_sincos_(x, 0); }
+RNNTS__INLINE rnnts__vf rnnts__cos_v(rnnts__vf x) { return rnnts__vf_sincos_(x, 1); }
 #undef RNNTS__K
 #undef RNNTS__KB
 #undef RNNTS__MAGIC
 
-float rnnts_expf(float x) { return rnnts__vf_lane(rnnts__vf_exp(rnnts__vf_set1(x)), 0); }
-float rnnts_logf(float x) { return rnnts__vf_lane(rnnts__vf_log(rnnts__vf_set1(x)), 0); }
-float rnnts_tanhf(float x) { return rnnts__vf_lane(rnnts__vf_tanh(rnnts__vf_set1(x)), 0); }
-float rnnts_sigmoidf(float x) { return rnnts__vf_lane(rnnts__vf_sigmoid(rnnts__vf_set1(x)), 0); }
-float rnnts_sinf(float x) { return rnnts__vf_lane(rnnts__vf_sin(rnnts__vf_set1(x)), 0); }
-float rnnts_cosf(float x) { return rnnts__vf_lane(rnnts__vf_cos(rnnts__vf_set1(x)), 0); }
+float rnnts_expf(float x) { return rnnts__vf_lane(rnnts__exp_v(rnnts__vf_set1(x)), 0); }
+float rnnts_logf(float x) { return rnnts__vf_lane(rnnts__log_v(rnnts__vf_set1(x)), 0); }
+float rnnts_tanhf(float x) { return rnnts__vf_lane(rnnts__tanh_v(rnnts__vf_set1(x)), 0); }
+float rnnts_sigmoidf(float x) { return rnnts__vf_lane(rnnts__sigmoid_v(rnnts__vf_set1(x)), 0); }
+float rnnts_sinf(float x) { return rnnts__vf_lane(rnnts__sin_v(rnnts__vf_set1(x)), 0); }
+float rnnts_cosf(float x) { return rnnts__vf_lane(rnnts__cos_v(rnnts__vf_set1(x)), 0); }
 
 
 /* Canonical 8-lane sum (N4): lane j adds x[i] for i = j (mod 8) in increasing i, then the tree. */
@@ -1423,8 +1423,8 @@ RNNTS__INLINE rnnts__vf rnnts__act(rnnts_activation k, rnnts__vf x) {
     switch (k) {
     case RNNTS_ACT_LEAKYRELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), x, rnnts__vf_mul(x, rnnts__vf_set1(0.01f)));
     case RNNTS_ACT_RELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), x, rnnts__vf_zero());
-    case RNNTS_ACT_TANH: return rnnts__vf_tanh(x);
-    default: return rnnts__vf_sigmoid(x);
+    case RNNTS_ACT_TANH: return rnnts__tanh_v(x);
+    default: return rnnts__sigmoid_v(x);
     }
 }
 RNNTS__INLINE rnnts__vf rnnts__dact(rnnts_activation k, rnnts__vf x, rnnts__vf y) {
@@ -1664,9 +1664,9 @@ static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int 
 }
 
 /* >>loss ------------------------------------------------------------------------------------ */
-/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + log(exp(l0 - m) + exp(l1 - m)), m = max;
+/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + ln(e^(l0 - m) + e^(l1 - m)), m = max;
    L_a = canon_sum(ce) / B; loss = ((0 + L_0) + L_1) + ... in head order.
-   dL/dl_c = (exp(l_c - lse) - [c == y]) / B, pad columns 0. */
+   dL/dl_c = (e^(l_c - lse) - [c == y]) / B, pad columns 0. */
 static float rnnts__loss(rnnts_rnn_ws *ws) {
     int B = ws->B, Bp = ws->Bp;
     float total = 0.0f;

@@ -429,12 +429,12 @@ static float kc_math_scalar(int f, float x) {
 }
 static rnnts__vf kc_math_vec(int f, rnnts__vf x) {
     switch (f) {
-    case KC_EXP: return rnnts__vf_exp(x);
-    case KC_LOG: return rnnts__vf_log(x);
-    case KC_TANH: return rnnts__vf_tanh(x);
-    case KC_SIGMOID: return rnnts__vf_sigmoid(x);
-    case KC_SIN: return rnnts__vf_sin(x);
-    default: return rnnts__vf_cos(x);
+    case KC_EXP: return rnnts__exp_v(x);
+    case KC_LOG: return rnnts__log_v(x);
+    case KC_TANH: return rnnts__tanh_v(x);
+    case KC_SIGMOID: return rnnts__sigmoid_v(x);
+    case KC_SIN: return rnnts__sin_v(x);
+    default: return rnnts__cos_v(x);
     }
 }
 static void kc_cases_math(kc_emit_fn emit, void *ctx, kc_buf *buf) {
