@@ -36,7 +36,7 @@ $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
 run-example: $(B)/train_parity           ## train a small network on N-parity (multi-head, to N = 5) and print loss and accuracy
 	./$(B)/train_parity
 
-$(B)/rnnts: examples/rnnts.c examples/cli_args.h examples/st_header.h examples/svg_plot.h rnnts.h | $(B)
+$(B)/rnnts: examples/rnnts.c examples/cli_args.h examples/st_header.h examples/svg_plot.h bench/peak.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 
 tool: $(B)/rnnts                         ## build the rnnts command line tool
@@ -95,8 +95,8 @@ test-torch: $(B)/grad_dump $(B)/rnnts    ## PyTorch cross-check of loss and grad
 	  PYTHON=$(PYTHON) RNNTS=$(B)/rnnts sh reference/run_torch_check.sh $(B); \
 	else echo "SKIPPED: PyTorch cross-check ($(PYTHON) cannot import torch; 'make deps' installs python3-torch)"; fi
 
-test-cli: $(B)/rnnts                     ## command line tool: flags, errors, train/resume/eval/grad/info
-	RNNTS=$(B)/rnnts bash examples/cli_test.sh
+test-cli: $(B)/rnnts                     ## command line tool: flags, errors, train/resume/eval/grad/info/bench
+	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash examples/cli_test.sh $(B)/rnnts
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts bash tests/interop.sh
@@ -112,7 +112,7 @@ CXX_BENCH  ?= g++
 BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 \
               --benchmark_color=false --benchmark_out=$(B)/bench.json --benchmark_out_format=json
 .PHONY: bench
-bench: bench/cases.c bench/cases.h bench/peak.c bench/shim.cc rnnts.h | $(B)   ## build and run the benchmark suite (Google Benchmark; medians of 3; JSON in build/bench.json)
+bench: bench/cases.c bench/cases.h bench/peak.c bench/peak.h bench/shim.cc rnnts.h | $(B)   ## build and run the benchmark suite (Google Benchmark; medians of 3; JSON in build/bench.json)
 	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/cases.c -o $(B)/bench_cases.o
 	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/peak.c -o $(B)/bench_peak.o
 	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(NATIVE) $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
@@ -120,6 +120,10 @@ bench: bench/cases.c bench/cases.h bench/peak.c bench/shim.cc rnnts.h | $(B)   #
 	./$(B)/bench $(BENCH_ARGS)
 
 .PHONY: bench-compare
-bench-compare: bench | $(B)   ## bench, then the PyTorch peer (1 and 2 threads) and the side-by-side table (build/bench_compare.json)
+bench-compare: bench $(B)/rnnts | $(B)   ## bench, then the PyTorch peer (1 and 2 threads), paper-size peak memory (rnnts bench) and the side-by-side table (build/bench_compare.json)
 	$(PYTHON) bench/torch_baseline.py --threads 1,2 --out $(B)/torch_baseline.json
-	$(PYTHON) bench/compare.py --bench $(B)/bench.json --torch $(B)/torch_baseline.json --out $(B)/bench_compare.json
+	$(PYTHON) bench/compare.py --bench $(B)/bench.json --torch $(B)/torch_baseline.json --rnnts $(B)/rnnts --out $(B)/bench_compare.json
+
+.PHONY: bench-growth
+bench-growth: $(B)/rnnts | $(B)   ## step time vs M, B and H (rnnts bench, 1 thread; under a minute): Markdown tables, build/growth.md and build/growth.json
+	$(PYTHON) bench/growth.py --bin $(B)/rnnts --json $(B)/growth.json --md $(B)/growth.md

@@ -5,16 +5,25 @@ Reads build/bench.json (Google Benchmark JSON written by `make bench`: the media
 repetitions per case; a case run without repetitions uses its single run) and
 build/torch_baseline.json (bench/torch_baseline.py). Prints, per case: rnnts ms, PyTorch ms, the
 ratio PyTorch/rnnts and rnnts's fraction of peak (the shim's of_peak counter: GFLOP/s over
-threads x single-core FMA peak measured in the same run). Then each issue-4 target with its
-measured value and met / NOT MET. Writes build/bench_compare.json.
+threads x single-core FMA peak measured in the same run). Then the peak memory of training at
+the paper size, from `rnnts bench --model rnn --hidden 500 --batch 256 --len 30 --heads 9
+--threads 1 --reps 2 --json` run here: max RSS against the bytes BPTT must keep (parameters,
+gradients, optimiser state, stored states; the tool's bptt_bytes). Then each issue-4 target with
+its measured value and met / NOT MET. Writes build/bench_compare.json.
 
 usage: compare.py [--bench build/bench.json] [--torch build/torch_baseline.json]
-                  [--out build/bench_compare.json]
-exit 0 always when both inputs are readable (an unmet target is a result, not an error).
+                  [--rnnts build/rnnts] [--out build/bench_compare.json]
+exit 0 always when both inputs are readable (an unmet target is a result, not an error; a failed
+memory run is reported as n/a and NOT MET).
 """
 import json
 import os
+import subprocess
 import sys
+
+MEMORY_CMD = ["bench", "--model", "rnn", "--hidden", "500", "--batch", "256", "--len", "30", "--heads", "9",
+              "--threads", "1", "--reps", "2", "--json"]
+MEMORY_TARGET = 1.5  # max RSS / bptt_bytes
 
 UNIT_TO_S = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -56,9 +65,27 @@ def threads_of(case):
     return int(case.rsplit("/t", 1)[1])
 
 
+def run_memory(binary):
+    """Peak memory of a paper-size training run: `rnnts bench` (its max_rss_bytes and bptt_bytes)."""
+    cmd = [binary] + MEMORY_CMD
+    row = {"case": "memory/default/paper/t1", "command": " ".join(cmd), "max_rss_bytes": None, "bptt_bytes": None,
+           "rss_over_bptt": None, "target": MEMORY_TARGET, "error": None}
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"exit {p.returncode}: {p.stderr.strip()[:300]}")
+        d = json.loads(p.stdout)
+        for k in ("max_rss_bytes", "bptt_bytes", "rss_over_bptt", "bptt_bytes_def", "step_s", "output_xxh3", "build"):
+            row[k] = d.get(k)
+    except (OSError, ValueError, RuntimeError) as e:
+        row["error"] = f"{' '.join(cmd)}: {e}"
+    return row
+
+
 def main():
     args = sys.argv[1:]
-    paths = {"--bench": "build/bench.json", "--torch": "build/torch_baseline.json", "--out": "build/bench_compare.json"}
+    paths = {"--bench": "build/bench.json", "--torch": "build/torch_baseline.json", "--out": "build/bench_compare.json",
+             "--rnnts": "build/rnnts"}
     i = 0
     while i < len(args):
         if args[i] in paths and i + 1 < len(args):
@@ -105,6 +132,17 @@ def main():
         pk = f"{row['of_peak'] * 100:6.1f}%" if row["of_peak"] is not None else f"{'-':>7s}"
         print(f"{row['case']:28s} {row['threads']:3d} {f_ms(row['rnnts_s'])} {f_ms(row['pytorch_s'])} {ratio} {pk}")
 
+    mem = run_memory(paths["--rnnts"])
+    mib = 1024.0 * 1024.0
+    print()
+    if mem["error"]:
+        print(f"peak memory of training at paper size: n/a ({mem['error']})")
+    else:
+        print(f"peak memory of training at paper size (rnnts bench H=500 B=256 M=30 K=9, 1 thread, sgd):"
+              f" max RSS {mem['max_rss_bytes'] / mib:.1f} MiB, BPTT needs {mem['bptt_bytes'] / mib:.1f} MiB"
+              f" (parameters, gradients, optimiser state, h_0..h_M, pre-activations); ratio {mem['rss_over_bptt']:.2f}"
+              f" (target <= {MEMORY_TARGET})")
+
     byc = {r["case"]: r for r in rows}
 
     def get(case, key):
@@ -113,9 +151,11 @@ def main():
 
     targets = []
 
-    def target(name, value, thresh, fmt, extra=None):
-        met = value is not None and value >= thresh
+    def target(name, value, thresh, fmt, extra=None, at_most=False):
+        met = value is not None and (value <= thresh if at_most else value >= thresh)
         t = {"target": name, "value": value, "threshold": thresh, "met": met}
+        if at_most:
+            t["at_most"] = True
         if extra:
             t.update(extra)
         t["_fmt"] = fmt
@@ -130,6 +170,8 @@ def main():
            {"t1_s": t1, "t2_s": t2})
     target("paper forward (1 thread): >= 80 % of peak", get("fwd/default/paper/t1", "of_peak"), 0.80, "pct",
            {"info_t2_of_peak": get("fwd/default/paper/t2", "of_peak")})
+    target("paper training: peak RSS / BPTT bytes <= 1.5", mem["rss_over_bptt"], MEMORY_TARGET, "{:.2f}",
+           {"max_rss_bytes": mem["max_rss_bytes"], "bptt_bytes": mem["bptt_bytes"]}, at_most=True)
 
     print()
     print("issue-4 targets (default variant):")
@@ -142,13 +184,13 @@ def main():
         else:
             vs = t["_fmt"].format(v)
         print(f"  [{'met' if t['met'] else 'NOT MET':7s}] {t['target']:48s} measured {vs}")
-    print("  (peak memory and cost growth are measured elsewhere: `rnnts bench`, not by this table)")
+    print("  (cost growth with M, B and H is measured by `make bench-growth`, not by this table)")
     for t in targets:
         del t["_fmt"]
 
     out = {"context": ctx, "peak_gflops_1core": peak,
            "pytorch": {k: v for k, v in tmeta.items() if k != "results"} if tmeta else {},
-           "rows": rows, "targets": targets,
+           "rows": rows, "memory": mem, "targets": targets,
            "all_met": all(t["met"] for t in targets)}
     os.makedirs(os.path.dirname(paths["--out"]) or ".", exist_ok=True)
     with open(paths["--out"], "w") as f:

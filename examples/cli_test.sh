@@ -3,7 +3,7 @@
 #   usage: examples/cli_test.sh [path/to/rnnts]      (default build/rnnts)
 # Checks every subcommand's --help, usage errors (exit 2, message naming the flag), a tiny training
 # run (files, JSON log), bitwise-identical checkpoints after --resume, eval --json, grad's file,
-# info and selfcheck. Ends with "N passed, M failed"; exits non-zero on any failure.
+# info, selfcheck and bench (JSON fields, output hash independent of threads and reps). Ends with "N passed, M failed"; exits non-zero on any failure.
 set -u
 BIN=${1:-build/rnnts}
 PY=${PYTHON:-python3}
@@ -42,7 +42,7 @@ usage() {
 }
 
 # ---- --help of every subcommand ----------------------------------------------------------
-for c in train eval grad import info selfcheck compare; do
+for c in train eval grad import info selfcheck compare bench; do
     "$BIN" "$c" --help >"$TMP/out" 2>"$TMP/err"
     rc=$?
     if [ "$rc" -eq 0 ] && grep -q "usage: rnnts $c" "$TMP/out"; then ok; else bad "$c --help: exit $rc"; fi
@@ -92,6 +92,24 @@ usage "--n-min" "$BIN" import a.pt b.safetensors --n-min 0
 usage "--json takes no value" "$BIN" info "$TMP/m.safetensors" --json=1
 usage "--hidden" "$BIN" compare --hidden -5
 usage "--time-limit" "$BIN" compare --time-limit x
+usage "--model gru: only rnn is supported" "$BIN" bench --model gru --hidden 16 --batch 4 --len 5
+usage "--model lstm: only rnn is supported" "$BIN" bench --model lstm
+usage "--model cnn: allowed rnn, gru, lstm" "$BIN" bench --model cnn
+usage "--hidden 0: allowed 1..65536" "$BIN" bench --hidden 0
+usage "--batch" "$BIN" bench --batch 70000
+usage "--len 1: allowed 2..1000000" "$BIN" bench --len 1
+usage "--len 4: allowed 6..1000000" "$BIN" bench --len 4 --heads 5
+usage "--heads" "$BIN" bench --heads 0
+usage "--heads" "$BIN" bench --heads 257
+usage "--threads" "$BIN" bench --threads 0
+usage "--reps 0" "$BIN" bench --reps 0
+usage "--reps" "$BIN" bench --reps x
+usage "--optim rmsprop: allowed sgd, adam" "$BIN" bench --optim rmsprop
+usage "--variant" "$BIN" bench --variant big
+usage "--seed" "$BIN" bench --seed -2
+usage "--peak-seconds" "$BIN" bench --peak-seconds -1
+usage "--json takes no value" "$BIN" bench --json=yes
+usage "--bogus" "$BIN" bench --bogus
 [ ! -e "$TMP/u" ] && ok || bad "a usage error created the output directory"
 
 # ---- selfcheck ------------------------------------------------------------------------------
@@ -246,6 +264,63 @@ assert d['metadata']['curriculum']=='multi' and d['tau']['below_1']>=0 and len(d
 assert any(t['name']=='parameterlist.0' and t['shape']==[16] for t in d['tensors'])
 " 2>"$TMP/pyout"; then ok; else bad "info --json: $(cat "$TMP/pyout")"; fi
 check "info of a missing file" 1 "$BIN" info "$TMP/none.safetensors"
+
+# ---- bench ----------------------------------------------------------------------------------
+BT=(--model rnn --hidden 16 --batch 4 --len 5 --heads 2)
+check "bench --json" 0 "$BIN" bench "${BT[@]}" --threads 1 --reps 2 --json
+cp "$TMP/out" "$TMP/bench_t1_r2.json"
+"$PY" -c 'import json,sys; json.load(sys.stdin)' <"$TMP/bench_t1_r2.json" 2>"$TMP/pyout" && ok || bad "bench --json is not JSON: $(head -c 300 "$TMP/out") $(cat "$TMP/pyout")"
+[ "$(wc -l <"$TMP/bench_t1_r2.json")" -eq 1 ] && ok || bad "bench --json: more than one line on stdout"
+if "$PY" - "$TMP/bench_t1_r2.json" >"$TMP/pyout" 2>&1 <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+need = ["step_s", "fwd_s", "gflops", "flops_per_step", "fwd_gflops", "peak_gflops", "peak_isa", "fraction_of_peak",
+        "fwd_fraction_of_peak", "max_rss_bytes", "bptt_bytes", "bptt_bytes_def", "rss_over_bptt", "output_xxh3",
+        "model", "hidden", "batch", "len", "heads", "threads", "variant", "optim", "reps", "build", "step_s_all", "fwd_s_all"]
+missing = [k for k in need if k not in d]
+assert not missing, "missing fields: %s" % missing
+H, B, M, K = 16, 4, 5, 2
+assert (d["model"], d["hidden"], d["batch"], d["len"], d["heads"], d["threads"], d["reps"]) == ("rnn", H, B, M, K, 1, 2), d
+assert (d["variant"], d["optim"]) == ("default", "sgd"), d
+assert d["build"].startswith("rnnts "), d["build"]
+assert len(d["step_s_all"]) == 2 and len(d["fwd_s_all"]) == 2
+assert all(t > 0 for t in d["step_s_all"] + d["fwd_s_all"])
+assert min(d["step_s_all"]) <= d["step_s"] <= max(d["step_s_all"])
+assert d["flops_per_step"] == 6 * H * H * B * M
+assert abs(d["gflops"] - d["flops_per_step"] / d["step_s"] * 1e-9) <= 1e-6 * d["gflops"]
+assert abs(d["fwd_gflops"] - 2 * H * H * B * M / d["fwd_s"] * 1e-9) <= 1e-6 * d["fwd_gflops"]
+assert d["peak_gflops"] > 0 and d["peak_isa"] in ("AVX2", "NEON", "scalar"), d["peak_isa"]
+assert abs(d["fraction_of_peak"] - d["gflops"] / d["peak_gflops"]) <= 1e-6 * d["fraction_of_peak"]
+assert abs(d["fwd_fraction_of_peak"] - d["fwd_gflops"] / d["peak_gflops"]) <= 1e-6 * d["fwd_fraction_of_peak"]
+P = 4 * H + H * H + K * (2 * H + 2)  # tau, w_in, b_in, b; w; heads
+assert d["bptt_bytes"] == 4 * (P * (2 + 1) + (M + 1) * H * B + M * H * B), (d["bptt_bytes"], P)
+assert d["max_rss_bytes"] > 0 and abs(d["rss_over_bptt"] - d["max_rss_bytes"] / d["bptt_bytes"]) <= 1e-6 * d["rss_over_bptt"]
+assert isinstance(d["bptt_bytes_def"], str) and d["bptt_bytes_def"]
+assert re.fullmatch("[0-9a-f]{16}", d["output_xxh3"]), d["output_xxh3"]
+EOF
+then ok; else bad "bench --json fields: $(cat "$TMP/pyout")"; fi
+# output_xxh3 is the network after one step from the seeded start, whatever the threads and reps
+bench_hash() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["output_xxh3"])' "$1" 2>/dev/null; }
+check "bench --threads 2" 0 "$BIN" bench "${BT[@]}" --threads 2 --reps 2 --peak-seconds 0.05 --json
+cp "$TMP/out" "$TMP/bench_t2_r2.json"
+check "bench --reps 1" 0 "$BIN" bench "${BT[@]}" --threads 1 --reps 1 --peak-seconds 0.05 --json
+cp "$TMP/out" "$TMP/bench_t1_r1.json"
+check "bench --reps 3" 0 "$BIN" bench "${BT[@]}" --threads 1 --reps 3 --peak-seconds 0.05 --json
+cp "$TMP/out" "$TMP/bench_t1_r3.json"
+H1=$(bench_hash "$TMP/bench_t1_r2.json")
+[ -n "$H1" ] && [ "$H1" = "$(bench_hash "$TMP/bench_t2_r2.json")" ] && ok || bad "bench output_xxh3 differs between --threads 1 and 2"
+[ -n "$H1" ] && [ "$H1" = "$(bench_hash "$TMP/bench_t1_r1.json")" ] && [ "$H1" = "$(bench_hash "$TMP/bench_t1_r3.json")" ] \
+    && ok || bad "bench output_xxh3 differs between --reps 1, 2 and 3"
+# adam keeps 2 optimiser slots; another seed, variant or optimiser gives another network
+check "bench adam mod" 0 "$BIN" bench "${BT[@]}" --optim adam --variant mod --seed 7 --reps 1 --peak-seconds 0 --json
+if "$PY" -c "
+import json
+d=json.load(open('$TMP/out')); H,B,M,K=16,4,5,2; P=4*H+H*H+K*(2*H+2)
+assert d['optim']=='adam' and d['variant']=='mod' and d['bptt_bytes']==4*(P*4+(M+1)*H*B+M*H*B), d
+assert d['output_xxh3']!='$H1' and d['peak_gflops'] is None, d
+" 2>"$TMP/pyout"; then ok; else bad "bench --optim adam: $(cat "$TMP/pyout")"; fi
+check "bench summary" 0 "$BIN" bench "${BT[@]}" --reps 2 --peak-seconds 0.05
+grep -q "^step " "$TMP/out" && grep -q "GFLOP/s" "$TMP/out" && grep -q "$H1" "$TMP/out" && ok || bad "bench summary: $(head -c 300 "$TMP/out")"
 
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}

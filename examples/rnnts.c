@@ -1,6 +1,6 @@
 /* rnnts — the command line tool of rnnts.h.
 
-       rnnts train | eval | grad | import | info | selfcheck | compare   (each with --help)
+       rnnts train | eval | grad | import | info | selfcheck | compare | bench   (each with --help)
 
    Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure,
    2 usage (a message names the flag and the allowed values).
@@ -10,6 +10,7 @@
        examples/cli_args.h    flag tables: parsing, range checks, usage errors, --help
        examples/st_header.h   safetensors header reader (tensor list and metadata for `info`)
        examples/svg_plot.h    SVG line charts (`compare`)
+       bench/peak.h           single-core FMA peak probe (`bench`; shared with the Google Benchmark suite)
        examples/cli_test.sh   tests of the CLI
 
    Build: gcc -std=c11 -O2 -ffp-contract=off -mavx2 -mfma examples/rnnts.c -o build/rnnts -lm -lpthread */
@@ -27,11 +28,13 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli_args.h"
 #include "st_header.h"
 #include "svg_plot.h"
+#include "../bench/peak.h"
 
 static const char *const TASKS = "parity|dms";
 static const char *const CURRICULA = "single|multi|sliding|none"; /* order of rnnts_curriculum */
@@ -1109,6 +1112,235 @@ static int cmd_compare(int argc, char **argv) {
 }
 
 /* ======================================================================================== */
+/* bench                                                                                     */
+/* ======================================================================================== */
+static const char *const MODELS = "rnn|gru|lstm";
+#define BENCH_BPTT_DEF "4*(P*(2+S) + (M+1)*H*B + M*H*B): P params + grads + S optimiser slots (sgd 1, adam 2), states h_0..h_M, pre-activations"
+
+static void bench_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts bench --model rnn --hidden H --batch B --len M --heads K --threads P\n"
+           "                   [--variant default|mod] [--reps R] [--optim sgd|adam] [--seed S] [--json]\n\n"
+           "Times training steps and forward passes of a leaky RNN on one seeded N-parity batch and prints\n"
+           "medians, GFLOP/s, the fraction of the single-core FMA peak (measured in the same run), the peak\n"
+           "memory and a hash of the parameters after one step.\n\n"
+           "  batch      rnnts_task_batch_len(parity, N = 2..K+1, B, M, seed S, RNNTS_PURPOSE_DATA, index 0);\n"
+           "             head k reads N = 2 + k, every head active with its labels; h0 from (seed S, draw 0);\n"
+           "             the network from rnnts_rnn_create(seed S), K heads, learnable tau, leaky ReLU\n"
+           "  step       forward (loss) + BPTT + global-norm clip and optimiser step + zero_diag, as the\n"
+           "             trainer does (sgd: the trainer's defaults, lr 0.05, Nesterov momentum 0.1, clip 2;\n"
+           "             adam: lr 0.001, betas 0.9/0.999, clip 2); 1 warm-up step, then R timed steps\n"
+           "  forward    forward pass with the loss; 1 warm-up, then R timed passes\n"
+           "  step_s, fwd_s     medians in seconds (step_s_all, fwd_s_all: every timed rep)\n"
+           "  gflops     6*H*H*B*M / step_s (flops_per_step: the recurrent HxH products only, forward\n"
+           "             W h, backward W^T du and dW, 2 flops per multiply-add); fwd_gflops: 2*H*H*B*M / fwd_s\n"
+           "  peak_gflops  single-core FMA throughput probe (bench/peak.h) with the vector ISA of this build\n"
+           "             (peak_isa); fraction_of_peak = gflops / peak_gflops (one core, whatever --threads),\n"
+           "             fraction_of_threads_peak = gflops / (threads * peak_gflops); same for fwd_\n"
+           "  max_rss_bytes  getrusage(RUSAGE_SELF) ru_maxrss * 1024 at the end of the run\n"
+           "  bptt_bytes  what BPTT must keep, from the sizes: 4 bytes x (P x (2 + S) + (M+1) H B + M H B)\n"
+           "             with P = parameters (weights + gradients + S optimiser slots: sgd 1 momentum\n"
+           "             buffer, adam 2 moments), hidden states h_0..h_M and pre-activations u_1..u_M;\n"
+           "             rss_over_bptt = max_rss_bytes / bptt_bytes\n"
+           "  output_xxh3  XXH3-64 of the parameters (little-endian float32, tensor order) after exactly one\n"
+           "             step from the seeded start (the warm-up step): the same for any --reps, thread\n"
+           "             count and ISA\n"
+           "Only --model rnn is supported by this build (gru and lstm: exit code 2).\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+
+static double median_of(const double *v, int n) {
+    double *s = (double *)malloc((size_t)n * sizeof *s), m;
+    if (!s || n < 1) { free(s); return NAN; }
+    memcpy(s, v, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    m = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    free(s);
+    return m;
+}
+static void json_num_array(FILE *f, const double *v, int n) {
+    fputc('[', f);
+    for (int i = 0; i < n; i++) { if (i) fputc(',', f); json_num(f, v[i]); }
+    fputc(']', f);
+}
+
+typedef struct bench_ctx {
+    rnnts_rnn *net;
+    rnnts_rnn_ws *ws;
+    rnnts_pool *pool;
+    rnnts_optim *opt;
+    rnnts_batch bt;
+    float *grad, loss;
+    unsigned char *used;
+} bench_ctx;
+/* One training step as rnnts_trainer_epoch does it. */
+static rnnts_result bench_step(bench_ctx *c, rnnts_error *e) {
+    rnnts_result r = rnnts_rnn_forward(c->ws, c->net, &c->bt, c->pool, NULL, &c->loss, e);
+    if (r == RNNTS_OK) r = rnnts_rnn_backward(c->ws, c->net, c->pool, c->grad, e);
+    if (r == RNNTS_OK) r = rnnts_optim_step(c->opt, c->net, c->grad, c->used, NULL, e);
+    if (r == RNNTS_OK) rnnts_rnn_zero_diag(c->net);
+    return r;
+}
+
+static int cmd_bench(int argc, char **argv) {
+    int model = 0, hidden = 500, batch = 256, len = 30, heads = 1, threads = 1, variant = 0, reps = 10, optim = 0, json = 0;
+    uint64_t seed = 0;
+    double peak_seconds = 0.3;
+    const char *pos[1];
+    cli_flag flags[] = {
+        {"--model", CLI_ENUM, &model, 0, 0, MODELS, NULL, "model (default rnn; only rnn in this build)", 0, 0},
+        {"--hidden", CLI_INT, &hidden, 1, 65536, NULL, "H", "hidden units (default 500)", 0, 0},
+        {"--batch", CLI_INT, &batch, 1, 65536, NULL, "B", "batch size (default 256)", 0, 0},
+        {"--len", CLI_INT, &len, 2, 1000000, NULL, "M", "sequence length, >= K + 1 (default 30)", 0, 0},
+        {"--heads", CLI_INT, &heads, 1, RNNTS_MAX_NS, NULL, "K", "readout heads, all active: N = 2..K+1 (default 1)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default 1)", 0, 0},
+        {"--variant", CLI_ENUM, &variant, 0, 0, VARIANTS, NULL, "model variant (default default)", 0, 0},
+        {"--reps", CLI_INT, &reps, 1, 1000000, NULL, "R", "timed repetitions after 1 warm-up (default 10)", 0, 0},
+        {"--optim", CLI_ENUM, &optim, 0, 0, OPTIMIZERS, NULL, "optimiser of the step (default sgd)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the network, batch and h0 (default 0)", 0, 0},
+        {"--peak-seconds", CLI_DOUBLE, &peak_seconds, 0, 60, NULL, "X", "duration of the FMA peak probe (default 0.3; 0 = no probe, peak fields null)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_FAIL, nt, used_threads;
+    int ns[RNNTS_MAX_NS], hs[RNNTS_MAX_NS], *labels = NULL;
+    float *input = NULL, loss1 = 0.0f;
+    double *t_step = NULL, *t_fwd = NULL, peak = NAN, step_s, fwd_s, flops_step, flops_fwd, gflops, fwd_gflops;
+    double bptt_bytes, rss_bytes;
+    const char *peak_isa = "none";
+    uint64_t hash1;
+    size_t P, slots;
+    rnnts_rnn_config rc = rnnts_rnn_config_default();
+    rnnts_optim_config oc;
+    rnnts_error e;
+    bench_ctx c;
+    struct rusage ru;
+    memset(&c, 0, sizeof c);
+    cli_prog = "rnnts bench";
+    cli_parse(argc, argv, 2, flags, nf, pos, 0, bench_help);
+    if (model != 0) {
+        char m[16];
+        cli_choice(MODELS, model, m, sizeof m);
+        cli_usage_error("--model %s: only rnn is supported by this build (gru and lstm are not implemented yet)", m);
+    }
+    if (len < heads + 1)
+        cli_usage_error("--len %d: allowed %d..1000000 (at least the largest N = heads + 1 = %d)", len, heads + 1, heads + 1);
+    rc.hidden = hidden; rc.heads = heads; rc.variant = (rnnts_variant)variant;
+    oc = optim == 1 ? rnnts_optim_config_adam() : rnnts_train_config_default().optim;
+    oc.clip = rnnts_train_config_default().optim.clip;
+    if (rnnts_rnn_config_check(&rc, &e) != RNNTS_OK || rnnts_optim_config_check(&oc, &e) != RNNTS_OK) {
+        fail_msg("invalid configuration", &e);
+        return CLI_EXIT_USAGE;
+    }
+
+    if (peak_seconds > 0) peak = rnnts_bench_peak_gflops(peak_seconds, &peak_isa);
+
+    c.pool = make_pool(threads);
+    used_threads = c.pool ? rnnts_pool_threads(c.pool) : 1;
+    if (rnnts_rnn_create(&rc, seed, NULL, &c.net, &e) != RNNTS_OK) { fail_msg("create network", &e); goto done; }
+    if (rnnts_rnn_ws_create(c.net, batch, len, NULL, &c.ws, &e) != RNNTS_OK) { fail_msg("workspace", &e); goto done; }
+    if (rnnts_optim_create(&oc, c.net, NULL, &c.opt, &e) != RNNTS_OK) { fail_msg("optimiser", &e); goto done; }
+    nt = rnnts_rnn_tensor_count(c.net);
+    input = (float *)malloc((size_t)len * batch * sizeof(float));
+    labels = (int *)malloc((size_t)heads * batch * sizeof(int));
+    c.grad = (float *)calloc(c.net->n_param, sizeof(float));
+    c.used = (unsigned char *)malloc((size_t)nt);
+    t_step = (double *)malloc((size_t)reps * sizeof(double));
+    t_fwd = (double *)malloc((size_t)reps * sizeof(double));
+    if (!input || !labels || !c.grad || !c.used || !t_step || !t_fwd) { fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
+    /* every tensor gets a gradient: tau (learnable), input, recurrent and all heads (all active) */
+    memset(c.used, 1, (size_t)nt);
+    for (int a = 0; a < heads; a++) { ns[a] = 2 + a; hs[a] = a; }
+    if (rnnts_task_batch_len(RNNTS_TASK_PARITY, ns, heads, batch, len, seed, RNNTS_PURPOSE_DATA, 0, input, labels, &e) != RNNTS_OK) {
+        fail_msg("batch", &e);
+        goto done;
+    }
+    c.bt.batch = batch; c.bt.len = len; c.bt.input = input; c.bt.h0 = NULL; c.bt.h0_seed = seed; c.bt.h0_draw = 0;
+    c.bt.n_active = heads; c.bt.heads = hs; c.bt.labels = labels;
+
+    /* warm-up: step 1 from the seeded start, whose result is hashed */
+    if (bench_step(&c, &e) != RNNTS_OK) { fail_msg("training step 1", &e); goto done; }
+    loss1 = c.loss;
+    hash1 = param_checksum(c.net);
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_s();
+        if (bench_step(&c, &e) != RNNTS_OK) { fail_msg("training step", &e); goto done; }
+        t_step[r] = now_s() - t0;
+    }
+    if (rnnts_rnn_forward(c.ws, c.net, &c.bt, c.pool, NULL, &c.loss, &e) != RNNTS_OK) { fail_msg("forward", &e); goto done; }
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_s();
+        if (rnnts_rnn_forward(c.ws, c.net, &c.bt, c.pool, NULL, &c.loss, &e) != RNNTS_OK) { fail_msg("forward", &e); goto done; }
+        t_fwd[r] = now_s() - t0;
+    }
+    getrusage(RUSAGE_SELF, &ru);
+    rss_bytes = (double)ru.ru_maxrss * 1024.0;
+
+    step_s = median_of(t_step, reps);
+    fwd_s = median_of(t_fwd, reps);
+    flops_step = 6.0 * hidden * (double)hidden * batch * (double)len;
+    flops_fwd = 2.0 * hidden * (double)hidden * batch * (double)len;
+    gflops = flops_step / step_s * 1e-9;
+    fwd_gflops = flops_fwd / fwd_s * 1e-9;
+    P = c.net->n_param;
+    slots = optim == 1 ? 2 : 1;
+    bptt_bytes = 4.0 * ((double)P * (double)(2 + slots) + (double)(len + 1) * hidden * batch + (double)len * hidden * batch);
+
+    if (json) {
+        printf("{\"model\":\"rnn\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
+               "\"reps\":%d,\"seed\":%llu,\"build\":",
+               hidden, batch, len, heads, used_threads, variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
+        json_str(stdout, rnnts_build_info());
+        printf(",\"simd\":"); json_str(stdout, rnnts_simd_name());
+        printf(",\"lr\":"); json_num(stdout, (double)oc.lr);
+        printf(",\"momentum\":"); json_num(stdout, (double)oc.momentum);
+        printf(",\"clip\":"); json_num(stdout, (double)oc.clip);
+        printf(",\"param_count\":%zu", P);
+        printf(",\"step_s\":"); json_num(stdout, step_s);
+        printf(",\"step_s_all\":"); json_num_array(stdout, t_step, reps);
+        printf(",\"fwd_s\":"); json_num(stdout, fwd_s);
+        printf(",\"fwd_s_all\":"); json_num_array(stdout, t_fwd, reps);
+        printf(",\"flops_per_step\":"); json_num(stdout, flops_step);
+        printf(",\"flops_per_step_def\":\"6*H*H*B*M\",\"fwd_flops\":"); json_num(stdout, flops_fwd);
+        printf(",\"fwd_flops_def\":\"2*H*H*B*M\",\"gflops\":"); json_num(stdout, gflops);
+        printf(",\"fwd_gflops\":"); json_num(stdout, fwd_gflops);
+        printf(",\"peak_gflops\":"); json_num(stdout, peak);
+        printf(",\"peak_isa\":"); json_str(stdout, peak_isa);
+        printf(",\"fraction_of_peak\":"); json_num(stdout, gflops / peak);
+        printf(",\"fwd_fraction_of_peak\":"); json_num(stdout, fwd_gflops / peak);
+        printf(",\"fraction_of_threads_peak\":"); json_num(stdout, gflops / (peak * used_threads));
+        printf(",\"fwd_fraction_of_threads_peak\":"); json_num(stdout, fwd_gflops / (peak * used_threads));
+        printf(",\"max_rss_bytes\":"); json_num(stdout, rss_bytes);
+        printf(",\"bptt_bytes\":"); json_num(stdout, bptt_bytes);
+        printf(",\"bptt_bytes_def\":"); json_str(stdout, BENCH_BPTT_DEF);
+        printf(",\"rss_over_bptt\":"); json_num(stdout, rss_bytes / bptt_bytes);
+        printf(",\"loss_step1\":"); json_num(stdout, (double)loss1);
+        printf(",\"output_xxh3\":\"%016llx\"}\n", (unsigned long long)hash1);
+    } else {
+        double mn = t_step[0], mx = t_step[0];
+        for (int r = 1; r < reps; r++) { if (t_step[r] < mn) mn = t_step[r]; if (t_step[r] > mx) mx = t_step[r]; }
+        printf("rnnts bench: rnn H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n", hidden, batch, len, heads,
+               used_threads, used_threads == 1 ? "" : "s", variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
+        printf("%s\n", rnnts_build_info());
+        printf("step     %10.3f ms median (min %.3f, max %.3f)  %7.2f GFLOP/s", step_s * 1e3, mn * 1e3, mx * 1e3, gflops);
+        if (isfinite(peak)) printf("  %5.1f %% of 1-core peak", 100.0 * gflops / peak);
+        printf("\nforward  %10.3f ms median                          %7.2f GFLOP/s", fwd_s * 1e3, fwd_gflops);
+        if (isfinite(peak)) printf("  %5.1f %% of 1-core peak", 100.0 * fwd_gflops / peak);
+        if (isfinite(peak)) printf("\npeak     %10.2f GFLOP/s (%s FMA probe, 1 core)\n", peak, peak_isa);
+        else printf("\npeak     not measured (--peak-seconds 0)\n");
+        printf("memory   max RSS %.1f MiB, BPTT needs %.1f MiB (params, grads, optimiser, states), ratio %.2f\n", rss_bytes / 1048576.0,
+               bptt_bytes / 1048576.0, rss_bytes / bptt_bytes);
+        printf("output   %016llx (xxh3-64 of the parameters after step 1; loss %.6g)\n", (unsigned long long)hash1, (double)loss1);
+    }
+    code = CLI_EXIT_OK;
+done:
+    free(input); free(labels); free(c.grad); free(c.used); free(t_step); free(t_fwd);
+    rnnts_optim_destroy(c.opt);
+    rnnts_rnn_ws_destroy(c.ws);
+    rnnts_rnn_destroy(c.net);
+    rnnts_pool_destroy(c.pool);
+    return code;
+}
+
+/* ======================================================================================== */
 static void main_help(void) {
     printf("usage: rnnts <command> [flags]     (rnnts <command> --help for its flags)\n\n"
            "commands:\n"
@@ -1118,14 +1350,15 @@ static void main_help(void) {
            "  import     convert a reference PyTorch checkpoint (.pt) to an rnnts model file\n"
            "  info       metadata, tensors, tau statistics and checksum of a model file\n"
            "  selfcheck  build info and floating-point environment check\n"
-           "  compare    multi-head vs single-head curriculum at a small size: table and SVG plot\n\n"
+           "  compare    multi-head vs single-head curriculum at a small size: table and SVG plot\n"
+           "  bench      time training steps and forward passes; GFLOP/s, fraction of peak, memory, output hash\n\n"
            "Exit codes: 0 ok, 1 failure, 2 usage. %s\n", rnnts_build_info());
 }
 
 int main(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"train", cmd_train}, {"eval", cmd_eval}, {"grad", cmd_grad}, {"import", cmd_import},
-        {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare},
+        {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare}, {"bench", cmd_bench},
     };
     char msg[256];
     if (argc < 2) {
@@ -1138,6 +1371,6 @@ int main(int argc, char **argv) {
         fprintf(stderr, "rnnts: warning: floating-point self-check failed (%s); results may not be reproducible\n", msg);
     for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
         if (strcmp(argv[1], cmds[k].name) == 0) return cmds[k].fn(argc, argv);
-    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare (see 'rnnts --help')\n", argv[1]);
+    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare, bench (see 'rnnts --help')\n", argv[1]);
     return CLI_EXIT_USAGE;
 }

@@ -1,0 +1,162 @@
+/* bench/peak.h — single-core FMA throughput probe (GFLOP/s), the "peak" of the benchmark reports.
+   Header-only (static functions), included by bench/peak.c (Google Benchmark suite) and by
+   examples/rnnts.c (`rnnts bench`), so that both measure the same thing.
+
+       const char *isa;
+       double gf = rnnts_bench_peak_gflops(0.5, &isa);   // best rate over ~0.5 s of timed rounds
+
+   12 independent accumulator chains, enough to cover FMA latency x throughput on current cores
+   (4-5 cycles x 2 pipes = 8-10 chains in flight), and few enough that the 12 accumulators and 2
+   constants stay in the 16 ymm registers of AVX2 (16 chains spill, and the probe then measures
+   loads and stores instead: 70 instead of 113 GFLOP/s on the AMD EPYC this was written on). Each
+   FMA counts 2 flops per lane.
+
+   The vector ISA of the probe is the one rnnts itself was built for:
+     - when rnnts.h's implementation was included before this file, RNNTS_SIMD decides
+       (RNNTS_SIMD_AVX2, RNNTS_SIMD_NEON, RNNTS_SIMD_SCALAR), so that a scalar build of the tool
+       (e.g. -DRNNTS_SIMD=1 with -mavx2 enabled) is compared with a scalar peak;
+     - otherwise the compiler's target decides, as rnnts.h's default does
+       (__AVX2__ && __FMA__, then __aarch64__, else scalar).
+     AVX2   : 12 x __m256 _mm256_fmadd_ps  (8 lanes; the vector width rnnts uses)
+     NEON   : 16 x float32x4_t vfmaq_f32    (4 lanes; 32 q registers)
+     scalar : 16 fmaf chains, kept scalar (no auto-vectorisation); a hardware fma instruction
+              when the target has one (-mfma, AArch64), else the C library's fmaf — the same
+              fmaf that rnnts's scalar path calls
+   The result is the best of several timed rounds, so that a noisy machine understates it less. */
+#ifndef RNNTS_BENCH_PEAK_H
+#define RNNTS_BENCH_PEAK_H
+
+#include <math.h>
+#include <time.h>
+
+#define RNNTS_BENCH_PEAK_SCALAR 1
+#define RNNTS_BENCH_PEAK_AVX2 2
+#define RNNTS_BENCH_PEAK_NEON 3
+
+#if defined(RNNTS_SIMD) && defined(RNNTS_SIMD_AVX2) && defined(RNNTS_SIMD_NEON)
+#if RNNTS_SIMD == RNNTS_SIMD_AVX2
+#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_AVX2
+#elif RNNTS_SIMD == RNNTS_SIMD_NEON
+#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_NEON
+#else
+#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_SCALAR
+#endif
+#elif defined(__AVX2__) && defined(__FMA__)
+#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_AVX2
+#elif defined(__aarch64__)
+#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_NEON
+#else
+#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_SCALAR
+#endif
+
+#if RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_AVX2
+#include <immintrin.h>
+#define RNNTS_BENCH_PEAK_ISA "AVX2"
+#elif RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_NEON
+#include <arm_neon.h>
+#define RNNTS_BENCH_PEAK_ISA "NEON"
+#else
+#define RNNTS_BENCH_PEAK_ISA "scalar"
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RNNTS_BENCH_PEAK_UNUSED __attribute__((unused))
+#else
+#define RNNTS_BENCH_PEAK_UNUSED
+#endif
+
+static volatile float rnnts_bench_peak_sink;
+
+static double rnnts_bench__peak_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* n rounds of one FMA per chain; returns the flops done. */
+#if RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_SCALAR && defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize"))) /* the scalar probe must stay scalar */
+#endif
+static double rnnts_bench__peak_kernel(long n) {
+#if RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_AVX2
+    __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    __m256 c0 = _mm256_set1_ps(0.f), c1 = _mm256_set1_ps(1.f), c2 = _mm256_set1_ps(2.f), c3 = _mm256_set1_ps(3.f);
+    __m256 c4 = _mm256_set1_ps(4.f), c5 = _mm256_set1_ps(5.f), c6 = _mm256_set1_ps(6.f), c7 = _mm256_set1_ps(7.f);
+    __m256 c8 = _mm256_set1_ps(8.f), c9 = _mm256_set1_ps(9.f), ca = _mm256_set1_ps(10.f), cb = _mm256_set1_ps(11.f);
+    for (long i = 0; i < n; i++) {
+#define RNNTS_BENCH_F(c) c = _mm256_fmadd_ps(c, a, b)
+        RNNTS_BENCH_F(c0); RNNTS_BENCH_F(c1); RNNTS_BENCH_F(c2); RNNTS_BENCH_F(c3);
+        RNNTS_BENCH_F(c4); RNNTS_BENCH_F(c5); RNNTS_BENCH_F(c6); RNNTS_BENCH_F(c7);
+        RNNTS_BENCH_F(c8); RNNTS_BENCH_F(c9); RNNTS_BENCH_F(ca); RNNTS_BENCH_F(cb);
+#undef RNNTS_BENCH_F
+    }
+    c0 = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(c0, c1), _mm256_add_ps(c2, c3)),
+                       _mm256_add_ps(_mm256_add_ps(c4, c5), _mm256_add_ps(c6, c7)));
+    c8 = _mm256_add_ps(_mm256_add_ps(c8, c9), _mm256_add_ps(ca, cb));
+    c0 = _mm256_add_ps(c0, c8);
+    rnnts_bench_peak_sink = _mm256_cvtss_f32(c0);
+    return (double)n * 12 * 8 * 2;
+#elif RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_NEON
+    float32x4_t a = vdupq_n_f32(0.999999f), b = vdupq_n_f32(1e-7f);
+    float32x4_t c[16];
+    for (int k = 0; k < 16; k++) c[k] = vdupq_n_f32((float)k);
+    for (long i = 0; i < n; i++) {
+        /* vfmaq_f32(acc, x, y) = acc + x*y: c = b + c*a */
+        c[0] = vfmaq_f32(b, c[0], a); c[1] = vfmaq_f32(b, c[1], a); c[2] = vfmaq_f32(b, c[2], a); c[3] = vfmaq_f32(b, c[3], a);
+        c[4] = vfmaq_f32(b, c[4], a); c[5] = vfmaq_f32(b, c[5], a); c[6] = vfmaq_f32(b, c[6], a); c[7] = vfmaq_f32(b, c[7], a);
+        c[8] = vfmaq_f32(b, c[8], a); c[9] = vfmaq_f32(b, c[9], a); c[10] = vfmaq_f32(b, c[10], a); c[11] = vfmaq_f32(b, c[11], a);
+        c[12] = vfmaq_f32(b, c[12], a); c[13] = vfmaq_f32(b, c[13], a); c[14] = vfmaq_f32(b, c[14], a); c[15] = vfmaq_f32(b, c[15], a);
+    }
+    for (int k = 1; k < 16; k++) c[0] = vaddq_f32(c[0], c[k]);
+    rnnts_bench_peak_sink = vgetq_lane_f32(c[0], 0);
+    return (double)n * 16 * 4 * 2;
+#else
+    /* 16 named scalars (an array indexed in an inner loop stays in memory once vectorisation is
+       off). clang has no per-function switch for its SLP vectoriser: an empty asm per chain keeps
+       every chain in its own scalar register there. */
+#if defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#define RNNTS_BENCH_KEEP(v) __asm__("" : "+x"(v))
+#elif defined(__clang__) && defined(__aarch64__)
+#define RNNTS_BENCH_KEEP(v) __asm__("" : "+w"(v))
+#else
+#define RNNTS_BENCH_KEEP(v) ((void)0)
+#endif
+    float a = 0.999999f, b = 1e-7f;
+    float c0 = 0.f, c1 = 1.f, c2 = 2.f, c3 = 3.f, c4 = 4.f, c5 = 5.f, c6 = 6.f, c7 = 7.f;
+    float c8 = 8.f, c9 = 9.f, ca = 10.f, cb = 11.f, cc = 12.f, cd = 13.f, ce = 14.f, cf = 15.f;
+    for (long i = 0; i < n; i++) {
+#define RNNTS_BENCH_F(c) c = fmaf(c, a, b); RNNTS_BENCH_KEEP(c)
+        RNNTS_BENCH_F(c0); RNNTS_BENCH_F(c1); RNNTS_BENCH_F(c2); RNNTS_BENCH_F(c3);
+        RNNTS_BENCH_F(c4); RNNTS_BENCH_F(c5); RNNTS_BENCH_F(c6); RNNTS_BENCH_F(c7);
+        RNNTS_BENCH_F(c8); RNNTS_BENCH_F(c9); RNNTS_BENCH_F(ca); RNNTS_BENCH_F(cb);
+        RNNTS_BENCH_F(cc); RNNTS_BENCH_F(cd); RNNTS_BENCH_F(ce); RNNTS_BENCH_F(cf);
+#undef RNNTS_BENCH_F
+    }
+#undef RNNTS_BENCH_KEEP
+    rnnts_bench_peak_sink = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (ca + cb)) + ((cc + cd) + (ce + cf));
+    return (double)n * 16 * 2;
+#endif
+}
+
+/* Single-core FMA peak in GFLOP/s, measured for about `seconds` (at least one calibration and one
+   timed round, ~10 ms each). isa_out (may be NULL) names the path used: "AVX2", "NEON", "scalar". */
+static RNNTS_BENCH_PEAK_UNUSED double rnnts_bench_peak_gflops(double seconds, const char **isa_out) {
+    double best = 0.0, t_end;
+    long n = 1L << 10;
+    if (isa_out) *isa_out = RNNTS_BENCH_PEAK_ISA;
+    /* calibrate to ~10 ms per round */
+    for (;;) {
+        double t0 = rnnts_bench__peak_now();
+        rnnts_bench__peak_kernel(n);
+        if (rnnts_bench__peak_now() - t0 > 0.01 || n > (1L << 40)) break;
+        n *= 2;
+    }
+    t_end = rnnts_bench__peak_now() + seconds;
+    do {
+        double t0 = rnnts_bench__peak_now(), f = rnnts_bench__peak_kernel(n), dt = rnnts_bench__peak_now() - t0;
+        if (dt > 0 && f / dt > best) best = f / dt;
+    } while (rnnts_bench__peak_now() < t_end);
+    return best * 1e-9;
+}
+
+#endif /* RNNTS_BENCH_PEAK_H */
