@@ -13,8 +13,8 @@
        >>simd-neon    8-lane vector layer, AArch64 NEON (two q registers)
        >>math         own exp, log, tanh, sigmoid, sin, cos (float only, fma Horner)
        >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
-       >>threads      persistent pthread pool with static partitions
-       >>kernels      6x16 register-blocked GEMM micro-kernel and fused epilogues
+       >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
+       >>kernels      6x16 register-blocked GEMM micro-kernel, packed-order driver with tile hooks
        >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
        >>loss         cross-entropy over readout heads (then >>rnn again: forward, BPTT, stream)
        >>tasks        N-parity and N-DMS batches
@@ -30,6 +30,8 @@
                          __AVX2__ && __FMA__, NEON on __aarch64__, else SCALAR. Asking for an ISA the
                          compiler does not enable is an #error.
        RNNTS_NO_THREADS  build without pthreads (pools run everything on the calling thread).
+       RNNTS_SPIN_ITERS, RNNTS_YIELD_ITERS, RNNTS_PAR_MIN_FLOPS   pool tuning (see >>threads);
+                         none of them changes a result.
        RNNTS_NO_STDIO    no file I/O (the in-memory safetensors functions stay).
        RNNTS_MALLOC(sz,user) / RNNTS_FREE(p,user)   default allocator (define both or neither).
        RNNTS_ASSERT(x)   internal invariant check (default: assert). Never used for bad input.
@@ -548,6 +550,7 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 
 #ifndef RNNTS_NO_THREADS
 #include <pthread.h>
+#include <sched.h>
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -973,27 +976,50 @@ float rnnts_rng_normal(uint64_t key, uint64_t i) {
 }
 
 /* >>threads --------------------------------------------------------------------------------- */
-/* A pool runs `ntasks` independent tasks; thread w of n runs tasks [w*ntasks/n, (w+1)*ntasks/n).
-   Tasks write disjoint outputs, so which thread runs which task never changes a result (N6). */
-typedef void (*rnnts__task_fn)(void *ctx, int task);
+/* A pool runs `ntasks` independent tasks; thread w of n gets the range [w*ntasks/n, (w+1)*ntasks/n)
+   in one call fn(ctx, t0, t1). Tasks write disjoint outputs and every output element is computed
+   by the same sequence of operations whoever runs it, so the partition never changes a result (N6).
+   Hand-off: the caller publishes (fn, ctx, ntasks) and bumps `gen` (release); workers spin on `gen`
+   and yield for a while (a training step issues thousands of runs of 10 us - 2 ms each, where a
+   condition-variable wake-up per run would cost more than the work), then sleep on a condition variable.
+   `sleepers` and `gen` are both seq_cst so that a worker going to sleep and a caller publishing
+   cannot miss each other (each reads the other's write). The caller spins on `pending`, then yields. */
+typedef void (*rnnts__task_fn)(void *ctx, int t0, int t1);
 struct rnnts_pool {
     int n;
     rnnts_allocator alloc;
 #ifndef RNNTS_NO_THREADS
     pthread_t *th;
     pthread_mutex_t mu;
-    pthread_cond_t cv_go, cv_done;
-    unsigned long gen;
-    int pending, quit, started;
-    rnnts__task_fn fn;
+    pthread_cond_t cv_go;
+    unsigned long gen;         /* atomic: generation of the current run */
+    int pending;               /* atomic: workers still running the current run */
+    int sleepers;              /* atomic: workers in (or entering) the condition wait */
+    int quit, started;
+    rnnts__task_fn fn;         /* NULL: quit */
     void *ctx;
     int ntasks;
 #endif
 };
 #ifndef RNNTS_NO_THREADS
+#if defined(__x86_64__) || defined(__i386__)
+#define RNNTS__PAUSE() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define RNNTS__PAUSE() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define RNNTS__PAUSE() ((void)0)
+#endif
+/* Waiting: RNNTS_SPIN_ITERS pause instructions (~20 ns each on current x86), then yields (a core
+   shared with another process goes to whoever needs it), then (workers only) sleep. */
+#ifndef RNNTS_SPIN_ITERS
+#define RNNTS_SPIN_ITERS 4000
+#endif
+#ifndef RNNTS_YIELD_ITERS
+#define RNNTS_YIELD_ITERS 400
+#endif
 static void rnnts__run_range(rnnts__task_fn fn, void *ctx, int ntasks, int w, int n) {
     int a = (int)((long long)ntasks * w / n), b = (int)((long long)ntasks * (w + 1) / n);
-    for (int t = a; t < b; t++) fn(ctx, t);
+    if (a < b) fn(ctx, a, b);
 }
 typedef struct { rnnts_pool *pool; int w; } rnnts__worker_arg;
 static void *rnnts__worker(void *arg) {
@@ -1002,41 +1028,59 @@ static void *rnnts__worker(void *arg) {
     int w = wa->w;
     unsigned long seen = 0;
     for (;;) {
-        rnnts__task_fn fn;
-        void *ctx;
-        int ntasks;
+        unsigned long g = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
+        for (int s = 0; g == seen && s < RNNTS_SPIN_ITERS + RNNTS_YIELD_ITERS; s++) {
+            if (s < RNNTS_SPIN_ITERS) RNNTS__PAUSE();
+            else sched_yield();
+            g = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
+        }
+        if (g == seen) {
+            pthread_mutex_lock(&p->mu);
+            __atomic_add_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
+            while ((g = __atomic_load_n(&p->gen, __ATOMIC_SEQ_CST)) == seen && !p->quit) pthread_cond_wait(&p->cv_go, &p->mu);
+            __atomic_sub_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (g == seen || p->fn == NULL) return NULL; /* quit */
+        seen = g;
+        rnnts__run_range(p->fn, p->ctx, p->ntasks, w, p->n);
+        __atomic_sub_fetch(&p->pending, 1, __ATOMIC_RELEASE);
+    }
+}
+/* Publishes a run (fn NULL: quit) and wakes the workers that sleep. */
+static void rnnts__pool_publish(rnnts_pool *p, rnnts__task_fn fn, void *ctx, int ntasks) {
+    p->fn = fn; p->ctx = ctx; p->ntasks = ntasks;
+    __atomic_store_n(&p->pending, p->n - 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&p->gen, 1, __ATOMIC_SEQ_CST);
+    if (fn == NULL || __atomic_load_n(&p->sleepers, __ATOMIC_SEQ_CST) > 0) {
         pthread_mutex_lock(&p->mu);
-        while (p->gen == seen && !p->quit) pthread_cond_wait(&p->cv_go, &p->mu);
-        if (p->quit) { pthread_mutex_unlock(&p->mu); return NULL; }
-        seen = p->gen;
-        fn = p->fn; ctx = p->ctx; ntasks = p->ntasks;
-        pthread_mutex_unlock(&p->mu);
-        rnnts__run_range(fn, ctx, ntasks, w, p->n);
-        pthread_mutex_lock(&p->mu);
-        if (--p->pending == 0) pthread_cond_signal(&p->cv_done);
+        if (fn == NULL) p->quit = 1;
+        pthread_cond_broadcast(&p->cv_go);
         pthread_mutex_unlock(&p->mu);
     }
 }
 #endif
-/* Runs fn(ctx, 0..ntasks-1) on the pool (or inline when pool is NULL or has one thread). */
-static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *ctx) {
+/* Runs fn over tasks 0..ntasks-1 on the pool; inline when pool is NULL, has one thread, or the run
+   is smaller than RNNTS_PAR_MIN_FLOPS (`work`, in flops, estimated by the caller): a hand-off costs
+   about 1-2 us (measured on a 2-core VM), as much as ~100k flops. The partition changes no bit. */
+#ifndef RNNTS_PAR_MIN_FLOPS
+#define RNNTS_PAR_MIN_FLOPS 500000.0
+#endif
+static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *ctx, double work) {
+    if (ntasks < 1) return;
 #ifndef RNNTS_NO_THREADS
-    if (p && p->n > 1 && ntasks > 1) {
-        pthread_mutex_lock(&p->mu);
-        p->fn = fn; p->ctx = ctx; p->ntasks = ntasks;
-        p->pending = p->n - 1;
-        p->gen++;
-        pthread_cond_broadcast(&p->cv_go);
-        pthread_mutex_unlock(&p->mu);
+    if (p && p->n > 1 && ntasks > 1 && work >= RNNTS_PAR_MIN_FLOPS) {
+        rnnts__pool_publish(p, fn, ctx, ntasks);
         rnnts__run_range(fn, ctx, ntasks, 0, p->n);
-        pthread_mutex_lock(&p->mu);
-        while (p->pending > 0) pthread_cond_wait(&p->cv_done, &p->mu);
-        pthread_mutex_unlock(&p->mu);
+        for (int s = 0; __atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) > 0; s++) {
+            if (s < RNNTS_SPIN_ITERS) RNNTS__PAUSE();
+            else sched_yield();
+        }
         return;
     }
 #endif
-    (void)p;
-    for (int t = 0; t < ntasks; t++) fn(ctx, t);
+    (void)p; (void)work;
+    fn(ctx, 0, ntasks);
 }
 rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err) {
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
@@ -1061,7 +1105,6 @@ rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_
         args = (rnnts__worker_arg *)(void *)(p->th + threads);
         pthread_mutex_init(&p->mu, NULL);
         pthread_cond_init(&p->cv_go, NULL);
-        pthread_cond_init(&p->cv_done, NULL);
         for (int w = 1; w < threads; w++) {
             args[w].pool = p;
             args[w].w = w;
@@ -1081,14 +1124,10 @@ void rnnts_pool_destroy(rnnts_pool *p) {
     if (!p) return;
 #ifndef RNNTS_NO_THREADS
     if (p->th) {
-        pthread_mutex_lock(&p->mu);
-        p->quit = 1;
-        pthread_cond_broadcast(&p->cv_go);
-        pthread_mutex_unlock(&p->mu);
+        rnnts__pool_publish(p, NULL, NULL, 0);
         for (int w = 1; w <= p->started; w++) pthread_join(p->th[w], NULL);
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->cv_go);
-        pthread_cond_destroy(&p->cv_done);
         p->alloc.free(p->th, p->alloc.user);
     }
 #endif
@@ -1099,14 +1138,15 @@ int rnnts_pool_threads(const rnnts_pool *p) { return p ? p->n : 1; }
 /* >>kernels --------------------------------------------------------------------------------- */
 /* The one GEMM micro-kernel. For r < mr, n < 16:
        C[r][n] = C[r][n] + sum_{k=0}^{K-1} A[r][k] * B[k][n]       (k ascending, one fma per term)
-   A row r at A + r*lda (unit stride in k), B row k at B + k*ldb (16 contiguous floats), C row r at
-   C + r*ldc. Rows r >= mr are computed from row 0 and discarded. 6x16 = 12 vector accumulators. */
+   A[r][k] at A + r*lda + (k/16)*akb + k%16 (akb = 16: plain rows; akb = R*16: the blocked state
+   layout of >>rnn), B row k at B + k*ldb (16 contiguous floats), C row r at C + r*ldc. Rows r >= mr
+   are computed from row 0 and discarded. 6x16 = 12 vector accumulators. */
 #define RNNTS__MR 6
 #define RNNTS__NR 16
-static void rnnts__gemm_6x16(int K, const float *A, size_t lda, int mr, const float *B, size_t ldb,
+static void rnnts__gemm_6x16(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
                              float *C, size_t ldc) {
-    const float *a0 = A, *a1 = A + (mr > 1 ? lda : 0), *a2 = A + (mr > 2 ? 2 * lda : 0),
-                *a3 = A + (mr > 3 ? 3 * lda : 0), *a4 = A + (mr > 4 ? 4 * lda : 0), *a5 = A + (mr > 5 ? 5 * lda : 0);
+    size_t o1 = mr > 1 ? lda : 0, o2 = mr > 2 ? 2 * lda : 0, o3 = mr > 3 ? 3 * lda : 0, o4 = mr > 4 ? 4 * lda : 0,
+           o5 = mr > 5 ? 5 * lda : 0;
     float *c1 = C + (mr > 1 ? ldc : 0), *c2 = C + (mr > 2 ? 2 * ldc : 0), *c3 = C + (mr > 3 ? 3 * ldc : 0),
           *c4 = C + (mr > 4 ? 4 * ldc : 0), *c5 = C + (mr > 5 ? 5 * ldc : 0);
     rnnts__vf x00 = rnnts__vf_load(C), x01 = rnnts__vf_load(C + 8);
@@ -1115,15 +1155,18 @@ static void rnnts__gemm_6x16(int K, const float *A, size_t lda, int mr, const fl
     rnnts__vf x30 = rnnts__vf_load(c3), x31 = rnnts__vf_load(c3 + 8);
     rnnts__vf x40 = rnnts__vf_load(c4), x41 = rnnts__vf_load(c4 + 8);
     rnnts__vf x50 = rnnts__vf_load(c5), x51 = rnnts__vf_load(c5 + 8);
-    for (int k = 0; k < K; k++) {
-        const float *bk = B + (size_t)k * ldb;
-        rnnts__vf b0 = rnnts__vf_load(bk), b1 = rnnts__vf_load(bk + 8), a;
-        a = rnnts__vf_set1(a0[k]); x00 = rnnts__vf_fma(a, b0, x00); x01 = rnnts__vf_fma(a, b1, x01);
-        a = rnnts__vf_set1(a1[k]); x10 = rnnts__vf_fma(a, b0, x10); x11 = rnnts__vf_fma(a, b1, x11);
-        a = rnnts__vf_set1(a2[k]); x20 = rnnts__vf_fma(a, b0, x20); x21 = rnnts__vf_fma(a, b1, x21);
-        a = rnnts__vf_set1(a3[k]); x30 = rnnts__vf_fma(a, b0, x30); x31 = rnnts__vf_fma(a, b1, x31);
-        a = rnnts__vf_set1(a4[k]); x40 = rnnts__vf_fma(a, b0, x40); x41 = rnnts__vf_fma(a, b1, x41);
-        a = rnnts__vf_set1(a5[k]); x50 = rnnts__vf_fma(a, b0, x50); x51 = rnnts__vf_fma(a, b1, x51);
+    for (int k0 = 0; k0 < K; k0 += 16) {
+        const float *a = A + (size_t)(k0 >> 4) * akb, *bk = B + (size_t)k0 * ldb;
+        int kn = K - k0 < 16 ? K - k0 : 16;
+        for (int k = 0; k < kn; k++, bk += ldb) {
+            rnnts__vf b0 = rnnts__vf_load(bk), b1 = rnnts__vf_load(bk + 8), s;
+            s = rnnts__vf_set1(a[k]);      x00 = rnnts__vf_fma(s, b0, x00); x01 = rnnts__vf_fma(s, b1, x01);
+            s = rnnts__vf_set1(a[o1 + k]); x10 = rnnts__vf_fma(s, b0, x10); x11 = rnnts__vf_fma(s, b1, x11);
+            s = rnnts__vf_set1(a[o2 + k]); x20 = rnnts__vf_fma(s, b0, x20); x21 = rnnts__vf_fma(s, b1, x21);
+            s = rnnts__vf_set1(a[o3 + k]); x30 = rnnts__vf_fma(s, b0, x30); x31 = rnnts__vf_fma(s, b1, x31);
+            s = rnnts__vf_set1(a[o4 + k]); x40 = rnnts__vf_fma(s, b0, x40); x41 = rnnts__vf_fma(s, b1, x41);
+            s = rnnts__vf_set1(a[o5 + k]); x50 = rnnts__vf_fma(s, b0, x50); x51 = rnnts__vf_fma(s, b1, x51);
+        }
     }
     /* Store in reverse row order so that duplicated rows (r >= mr alias row 0) end with row 0. */
     rnnts__vf_store(c5, x50); rnnts__vf_store(c5 + 8, x51);
@@ -1133,22 +1176,61 @@ static void rnnts__gemm_6x16(int K, const float *A, size_t lda, int mr, const fl
     rnnts__vf_store(c1, x10); rnnts__vf_store(c1 + 8, x11);
     rnnts__vf_store(C, x00); rnnts__vf_store(C + 8, x01);
 }
-/* C[i][0..ncols) += A[i][0..K) B[0..K)[0..ncols) for rows i in [i0, i1); ncols a multiple of 16.
-   Blocked over k in chunks of RNNTS__KC (the B block stays in L2, the A panel in L1); C holds the
-   partial sums between chunks, so every element still adds its terms in ascending k. */
+/* A GEMM C[R][ncols] += A[R][K] B[K][ncols] described by strides, ncols a multiple of 16:
+   A as in the micro-kernel; the 16-column panel n of B starts at B + (n/16)*bnb (row k at + k*ldb),
+   of C at C + (n/16)*cnb (row r at + r*ldc). Row-major: ld = row length, nb = 16. Blocked: ld = 16,
+   nb = rows*16. Optional hooks run on each 6x16 tile (rows i..i+mr, panel n) just before its first
+   k-chunk (pre: e.g. the start value) and just after its last (post: a fused epilogue). */
+typedef void (*rnnts__tile_fn)(void *ctx, int i, int mr, int n);
+typedef struct rnnts__gemm {
+    int K, ncols;
+    const float *A, *B;
+    float *C;
+    size_t lda, akb, ldb, bnb, ldc, cnb;
+    rnnts__tile_fn pre, post;
+    void *hook_ctx;
+} rnnts__gemm;
+/* Rows [6*p0, min(6*p1, R)) in the loop order of a packed GEMM: k-chunks of RNNTS__KC (outer),
+   16-column panels, then 6-row panels, so that one B panel (KC x 16 floats, contiguous) stays in L1
+   while the A rows stream past it. C holds the partial sums between chunks: every element still adds
+   its terms in ascending k, so the loop order changes no bit. */
 #define RNNTS__KC 256
-static void rnnts__gemm_rows(int i0, int i1, int K, const float *A, size_t lda, const float *B, size_t ldb,
-                             float *C, size_t ldc, int ncols) {
-    for (int k0 = 0; k0 < K; k0 += RNNTS__KC) {
-        int kc = RNNTS__MIN(RNNTS__KC, K - k0);
-        for (int i = i0; i < i1; i += RNNTS__MR) {
-            int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
-            for (int n = 0; n < ncols; n += RNNTS__NR)
-                rnnts__gemm_6x16(kc, A + (size_t)i * lda + k0, lda, mr, B + (size_t)k0 * ldb + n, ldb,
-                                 C + (size_t)i * ldc + n, ldc);
+static void rnnts__gemm_run(const rnnts__gemm *g, int p0, int p1, int R) {
+    int i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, R), K = g->K > 0 ? g->K : 0;
+    int k0 = 0;
+    do { /* at least one pass, so that the hooks run when K = 0 */
+        int kc = RNNTS__MIN(RNNTS__KC, K - k0), last = k0 + kc >= K;
+        for (int n = 0; n < g->ncols; n += RNNTS__NR) {
+            const float *b = g->B + (size_t)(n / RNNTS__NR) * g->bnb + (size_t)k0 * g->ldb;
+            float *c = g->C + (size_t)(n / RNNTS__NR) * g->cnb;
+            for (int i = i0; i < i1; i += RNNTS__MR) {
+                int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
+                if (k0 == 0 && g->pre) g->pre(g->hook_ctx, i, mr, n);
+                if (kc > 0)
+                    rnnts__gemm_6x16(kc, g->A + (size_t)i * g->lda + (size_t)(k0 >> 4) * g->akb, g->lda, g->akb, mr, b,
+                                     g->ldb, c + (size_t)i * g->ldc, g->ldc);
+                if (last && g->post) g->post(g->hook_ctx, i, mr, n);
+            }
         }
-    }
+        k0 += RNNTS__KC;
+    } while (k0 < K);
 }
+static int rnnts__panels(int rows) { return (rows + RNNTS__MR - 1) / RNNTS__MR; }
+typedef struct { const rnnts__gemm *g; int R; } rnnts__gemm_task;
+static void rnnts__task_gemm(void *vc, int p0, int p1) {
+    const rnnts__gemm_task *c = (const rnnts__gemm_task *)vc;
+    rnnts__gemm_run(c->g, p0, p1, c->R);
+}
+/* Runs a GEMM over R rows on the pool (6-row panels split statically between threads). */
+static void rnnts__gemm_pool(rnnts_pool *pool, const rnnts__gemm *g, int R) {
+    rnnts__gemm_task c;
+    c.g = g; c.R = R;
+    rnnts__pool_run(pool, rnnts__panels(R), rnnts__task_gemm, &c, 2.0 * R * (g->K > 0 ? g->K : 1) * g->ncols);
+}
+/* Strides of the two layouts, for rnnts__gemm. */
+static void rnnts__gemm_a(rnnts__gemm *g, const float *A, size_t lda, size_t akb) { g->A = A; g->lda = lda; g->akb = akb; }
+static void rnnts__gemm_b(rnnts__gemm *g, const float *B, size_t ldb, size_t bnb) { g->B = B; g->ldb = ldb; g->bnb = bnb; }
+static void rnnts__gemm_c(rnnts__gemm *g, float *C, size_t ldc, size_t cnb) { g->C = C; g->ldc = ldc; g->cnb = cnb; }
 
 /* >>rnn ------------------------------------------------------------------------------------- */
 /* Model, reference RNN_Stack / RNN_Mod / RNN_Continuous, with tau_hat = max(tau, 1) (learnable) or
@@ -1157,7 +1239,10 @@ static void rnnts__gemm_rows(int i0, int i1, int K, const float *A, size_t lda, 
      mod:      u_t as above;                           h_{t+1} = alpha h_t + phi(u_t) / tau_hat
    Continuous time: every input repeated k times, tau_hat = max(k tau, 1), mod form.
    Order of (b + W h): start value b_i, then j = 0..H-1 ascending, one fma each.
-   State layout: H rows of Bp = B rounded up to 16 columns (batch contiguous); pad columns are 0. */
+   State layout ("blocked"): a state matrix of R rows (neurons) and Bp = B rounded up to 16 columns
+   (sequences) is stored as Bp/16 panels of R rows x 16 columns, element (i, b) at RNNTS__BLK(R, i, b),
+   so that the GEMM's B operand (KC rows x 16) is contiguous; pad columns are 0. */
+#define RNNTS__BLK(R, i, b) ((((size_t)(b) >> 4) * (size_t)(R) + (size_t)(i)) * 16 + ((size_t)(b)&15))
 
 rnnts_rnn_config rnnts_rnn_config_default(void) {
     rnnts_rnn_config c;
@@ -1314,14 +1399,14 @@ struct rnnts_rnn_ws {
     rnnts_variant variant;
     rnnts_activation act;
     float *block;           /* one allocation for every buffer below */
-    float *hist;            /* (L+1) states [H][Bp]; stream mode uses slots 0 and 1 */
-    float *ubuf;            /* L drives u_t [H][Bp]; backward overwrites them with du_t */
+    float *hist;            /* (L+1) states (H x Bp, blocked); stream mode uses slots 0 and 1 */
+    float *ubuf;            /* L drives u_t (H x Bp, blocked); backward overwrites them with du_t */
     float *S;               /* L inputs [Bp] */
-    float *h0;              /* [H][Bp] initial state of the last pass */
-    float *g, *gn;          /* dL/dh [H][Bp], current and next */
-    float *hT;              /* h_t transposed [Bp][Hp] */
+    float *h0;              /* initial state of the last pass (H x Bp, blocked) */
+    float *g, *gn;          /* dL/dh (H x Bp, blocked), current and next */
+    float *hT;              /* h_t transposed: Bp rows x Hp columns, blocked */
     float *wz, *wzT;        /* W with zero diagonal, and its transpose [H][H] */
-    float *dWp;             /* dL/dW [H][Hp] */
+    float *dWp;             /* dL/dW: H rows x Hp columns, blocked */
     float *acc;             /* per-neuron lane accumulators [3][H][8]: b, w_in, tau */
     float *vpack, *vpackT;  /* head weights of the heads read out [2K][H], transposed [H][2K] */
     float *lg, *dl;         /* logits and dL/dlogits [2K][Bp] */
@@ -1450,47 +1535,59 @@ typedef struct rnnts__ctx {
     int t;                     /* internal step */
     const float *h_in, *s;     /* forward step input */
     float *h_out, *u_out;
-    /* generic GEMM task: C[r][0..ncols) += A[r][0..K) B[0..K)[0..ncols) for r < rows */
-    int rows, K, ncols;
-    const float *A, *B;
-    size_t lda, ldb, ldc;
-    float *C;
+    rnnts__gemm g1, g2;        /* the products of a phase */
+    float *grad;               /* backward: the gradient vector */
 } rnnts__ctx;
 
-static int rnnts__panels(int rows) { return (rows + RNNTS__MR - 1) / RNNTS__MR; }
-
-static void rnnts__task_gemm(void *vc, int p) {
+/* Head weight gradients for rows i: dV[a][c][i] = canon_b(dl[a][c][b] h_M[i][b]) (lane form). */
+static void rnnts__task_dv(void *vc, int p0, int p1) {
     rnnts__ctx *c = (rnnts__ctx *)vc;
-    int i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, c->rows);
-    rnnts__gemm_rows(i0, i1, c->K, c->A, c->lda, c->B, c->ldb, c->C, c->ldc, c->ncols);
+    const rnnts_rnn_ws *ws = c->ws;
+    int H = ws->H, Bp = ws->Bp, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
+    const float *hM = ws->hist + (size_t)ws->L * H * Bp;
+    for (int a = 0; a < ws->n_active; a++) {
+        float *gh = c->grad + (c->net->head - c->net->param) + (size_t)ws->heads[a] * (2 * (size_t)H + 2);
+        for (int cl = 0; cl < 2; cl++) {
+            const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
+            for (int i = p0 * RNNTS__MR; i < i1; i++) {
+                rnnts__vf s = rnnts__vf_zero();
+                for (int n = 0; n < Bp; n += 8)
+                    s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + RNNTS__BLK(H, i, n)), s);
+                gh[(size_t)cl * H + i] = rnnts__vf_tree(s);
+            }
+        }
+    }
 }
 
-/* One forward step for rows [i0, i1): u = (b + W h) + (w_in s + b_in), then the leak and phi
-   fused while the rows are in cache. */
-static void rnnts__task_fwd(void *vc, int p) {
+/* Forward step tile hooks: start value u = b_i, and after the last k-chunk the fused epilogue
+   u += w_in s + b_in, then the leak and phi (rows i..i+mr, columns n..n+15, while in L1). */
+static void rnnts__fwd_pre(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    for (int i = i0; i < i0 + mr; i++) {
+        rnnts__vf b = rnnts__vf_set1(c->net->b[i]);
+        float *u = c->u_out + RNNTS__BLK(c->ws->H, i, n);
+        rnnts__vf_store(u, b);
+        rnnts__vf_store(u + 8, b);
+    }
+}
+static void rnnts__fwd_post(void *vc, int i0, int mr, int n0) {
     rnnts__ctx *c = (rnnts__ctx *)vc;
     rnnts_rnn_ws *ws = c->ws;
     const rnnts_rnn *net = c->net;
-    int H = ws->H, B = ws->B, Bp = ws->Bp, i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, H);
-    for (int i = i0; i < i1; i++) {
-        float *u = c->u_out + (size_t)i * Bp;
-        for (int n = 0; n < Bp; n++) u[n] = net->b[i];
-    }
-    rnnts__gemm_rows(i0, i1, H, ws->wz, (size_t)H, c->h_in, (size_t)Bp, c->u_out, (size_t)Bp, Bp);
-    for (int i = i0; i < i1; i++) {
+    int H = ws->H, B = ws->B;
+    for (int i = i0; i < i0 + mr; i++) {
         rnnts__vf win = rnnts__vf_set1(net->w_in[i]), bin = rnnts__vf_set1(net->b_in[i]);
         rnnts__vf al = rnnts__vf_set1(ws->alpha[i]), th = rnnts__vf_set1(ws->tauhat[i]);
-        float *u = c->u_out + (size_t)i * Bp, *ho = c->h_out + (size_t)i * Bp;
-        const float *h = c->h_in + (size_t)i * Bp;
-        for (int n = 0; n < Bp; n += 8) {
+        for (int n = n0; n < n0 + RNNTS__NR; n += 8) {
+            size_t o = RNNTS__BLK(H, i, n);
             rnnts__vf x = rnnts__vf_add(rnnts__vf_mul(win, rnnts__vf_load(c->s + n)), bin);
-            rnnts__vf uu = rnnts__vf_add(rnnts__vf_load(u + n), x), hv = rnnts__vf_load(h + n), hn;
+            rnnts__vf uu = rnnts__vf_add(rnnts__vf_load(c->u_out + o), x), hv = rnnts__vf_load(c->h_in + o), hn;
             if (ws->variant == RNNTS_VARIANT_DEFAULT)
                 hn = rnnts__act(ws->act, rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uu, th)));
             else
                 hn = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(rnnts__act(ws->act, uu), th));
-            rnnts__vf_store(u + n, rnnts__padzero(uu, n, B));
-            rnnts__vf_store(ho + n, rnnts__padzero(hn, n, B));
+            rnnts__vf_store(c->u_out + o, rnnts__padzero(uu, n, B));
+            rnnts__vf_store(c->h_out + o, rnnts__padzero(hn, n, B));
         }
     }
 }
@@ -1500,50 +1597,46 @@ static void rnnts__task_fwd(void *vc, int p) {
      mod:     du = (g / tau_hat) phi'(u_t);         gn = alpha g;   dtau_hat += g (h_t - phi(u_t))
    (dtau_hat is divided by tau_hat^2 at the end). Lane accumulators per neuron, lane l summing the
    columns b = l (mod 8), over t = M-1..0 then b ascending: db = sum du, dw_in = sum du s.
-   du_t overwrites u_t; h_t is transposed into hT for the dW product. */
-static void rnnts__task_bwd_a(void *vc, int p) {
+   du_t overwrites u_t; h_t is transposed into hT (blocked, rows b) for the dW product. */
+static void rnnts__task_bwd_a(void *vc, int p0, int p1) {
     rnnts__ctx *c = (rnnts__ctx *)vc;
     rnnts_rnn_ws *ws = c->ws;
-    int H = ws->H, B = ws->B, Bp = ws->Bp, Hp = ws->Hp, t = c->t, i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, H);
-    const float *hs = ws->hist + (size_t)t * H * Bp, *hy = hs + (size_t)H * Bp, *s = ws->S + (size_t)t * Bp;
-    float *us = ws->ubuf + (size_t)t * H * Bp;
+    int H = ws->H, B = ws->B, Bp = ws->Bp, t = c->t, i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
+    const float *h = ws->hist + (size_t)t * H * Bp, *y = h + (size_t)H * Bp, *s = ws->S + (size_t)t * Bp, *g = ws->g;
+    float *u = ws->ubuf + (size_t)t * H * Bp, *gn = ws->gn;
     for (int i = i0; i < i1; i++) {
         rnnts__vf al = rnnts__vf_set1(ws->alpha[i]), th = rnnts__vf_set1(ws->tauhat[i]);
         float *ab = ws->acc + (size_t)i * 8, *aw = ws->acc + ((size_t)H + i) * 8, *at = ws->acc + ((size_t)2 * H + i) * 8;
         rnnts__vf sb = rnnts__vf_load(ab), sw = rnnts__vf_load(aw), st = rnnts__vf_load(at);
-        const float *h = hs + (size_t)i * Bp, *y = hy + (size_t)i * Bp, *g = ws->g + (size_t)i * Bp;
-        float *u = us + (size_t)i * Bp, *gn = ws->gn + (size_t)i * Bp;
         for (int n = 0; n < Bp; n += 8) {
-            rnnts__vf hv = rnnts__vf_load(h + n), uv = rnnts__vf_load(u + n), gv = rnnts__vf_load(g + n), du;
+            size_t o = RNNTS__BLK(H, i, n);
+            rnnts__vf hv = rnnts__vf_load(h + o), uv = rnnts__vf_load(u + o), gv = rnnts__vf_load(g + o), du;
             if (ws->variant == RNNTS_VARIANT_DEFAULT) {
                 rnnts__vf a = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uv, th));
-                rnnts__vf da = rnnts__vf_mul(gv, rnnts__dact(ws->act, a, rnnts__vf_load(y + n)));
+                rnnts__vf da = rnnts__vf_mul(gv, rnnts__dact(ws->act, a, rnnts__vf_load(y + o)));
                 du = rnnts__vf_div(da, th);
-                rnnts__vf_store(gn + n, rnnts__vf_mul(al, da));
+                rnnts__vf_store(gn + o, rnnts__vf_mul(al, da));
                 st = rnnts__vf_fma(da, rnnts__vf_sub(hv, uv), st);
             } else {
                 rnnts__vf ph = rnnts__act(ws->act, uv);
                 du = rnnts__vf_mul(rnnts__vf_div(gv, th), rnnts__dact(ws->act, uv, ph));
-                rnnts__vf_store(gn + n, rnnts__vf_mul(al, gv));
+                rnnts__vf_store(gn + o, rnnts__vf_mul(al, gv));
                 st = rnnts__vf_fma(gv, rnnts__vf_sub(hv, ph), st);
             }
             sb = rnnts__vf_add(sb, du);
             sw = rnnts__vf_fma(du, rnnts__vf_load(s + n), sw);
-            rnnts__vf_store(u + n, du);
+            rnnts__vf_store(u + o, du);
         }
         rnnts__vf_store(ab, sb); rnnts__vf_store(aw, sw); rnnts__vf_store(at, st);
-        for (int n = 0; n < B; n++) ws->hT[(size_t)n * Hp + i] = h[n];
+        for (int n = 0; n < B; n++) ws->hT[RNNTS__BLK(Bp, n, i)] = h[RNNTS__BLK(H, i, n)];
     }
 }
 /* Phase B (rows j): gn[j] += sum_i W[i][j] du[i] (i ascending; only for t > 0), and
    dW[i][j] += sum_b du[i][b] h_t[j][b] (b ascending; t runs M-1..0 across calls). */
-static void rnnts__task_bwd_b(void *vc, int p) {
+static void rnnts__task_bwd_b(void *vc, int p0, int p1) {
     rnnts__ctx *c = (rnnts__ctx *)vc;
-    rnnts_rnn_ws *ws = c->ws;
-    int H = ws->H, Bp = ws->Bp, Hp = ws->Hp, i0 = p * RNNTS__MR, i1 = RNNTS__MIN(i0 + RNNTS__MR, H);
-    const float *du = ws->ubuf + (size_t)c->t * H * Bp;
-    if (c->t > 0) rnnts__gemm_rows(i0, i1, H, ws->wzT, (size_t)H, du, (size_t)Bp, ws->gn, (size_t)Bp, Bp);
-    rnnts__gemm_rows(i0, i1, ws->B, du, (size_t)Bp, ws->hT, (size_t)Hp, ws->dWp, (size_t)Hp, Hp);
+    if (c->t > 0) rnnts__gemm_run(&c->g1, p0, p1, c->ws->H);
+    rnnts__gemm_run(&c->g2, p0, p1, c->ws->H);
 }
 
 /* Checks a batch against the workspace and the network; fills S, h0, tau_hat, alpha, W copies. */
@@ -1608,7 +1701,7 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
             ws->wz[(size_t)i * H + j] = w;
             ws->wzT[(size_t)j * H + i] = w;
         }
-    /* h0 as [H][Bp]: given ([B][H]) or 0.1 * U[0,1) from key(h0_seed, H0, h0_draw, 0), draw b*H + i. */
+    /* h0 (blocked): given ([B][H]) or 0.1 * U[0,1) from key(h0_seed, H0, h0_draw, 0), draw b*H + i. */
     {
         uint64_t key = rnnts_rng_key(bt->h0_seed, RNNTS_PURPOSE_H0, bt->h0_draw, 0);
         memset(ws->h0, 0, (size_t)H * ws->Bp * sizeof(float));
@@ -1616,7 +1709,7 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
             for (int i = 0; i < H; i++) {
                 float v = bt->h0 ? bt->h0[(size_t)b * H + i] : 0.1f * rnnts_rng_uniform(key, (uint64_t)b * H + i);
                 if (!rnnts__isfinite(v)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "h0[%d][%d] is not finite", b, i);
-                ws->h0[(size_t)i * ws->Bp + b] = v;
+                ws->h0[RNNTS__BLK(H, i, b)] = v;
             }
     }
     ws->have_fwd = 0;
@@ -1631,14 +1724,20 @@ static void rnnts__load_input(const rnnts_rnn_ws *ws, const rnnts_batch *bt, int
 static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
                         float *h_out, float *u_out) {
     rnnts__ctx c;
+    size_t HB = (size_t)ws->H * RNNTS__NR;
     memset(&c, 0, sizeof c);
     c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
-    rnnts__pool_run(pool, rnnts__panels(ws->H), rnnts__task_fwd, &c);
+    c.g1.K = ws->H; c.g1.ncols = ws->Bp;
+    rnnts__gemm_a(&c.g1, ws->wz, (size_t)ws->H, RNNTS__NR);
+    rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, HB);
+    rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, HB);
+    c.g1.pre = rnnts__fwd_pre; c.g1.post = rnnts__fwd_post; c.g1.hook_ctx = &c;
+    rnnts__gemm_pool(pool, &c.g1, ws->H);
 }
-/* Readout of heads into lg [2n][Bp]: lg[r][b] = c_r + sum_i V[r][i] h[i][b] (i ascending).
+/* Readout of heads into lg [2n][Bp] (plain rows): lg[r][b] = c_r + sum_i V[r][i] h[i][b] (i ascending).
    vpack must hold the 2n weight rows. */
 static void rnnts__readout(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const int *heads, int n, const float *h) {
-    rnnts__ctx c;
+    rnnts__gemm g;
     int H = ws->H, Bp = ws->Bp;
     for (int a = 0; a < n; a++)
         for (int cl = 0; cl < 2; cl++) {
@@ -1646,10 +1745,12 @@ static void rnnts__readout(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *p
             float *row = ws->lg + (size_t)(2 * a + cl) * Bp;
             for (int b = 0; b < Bp; b++) row[b] = hd[2 * (size_t)H + cl];
         }
-    memset(&c, 0, sizeof c);
-    c.rows = 2 * n; c.K = H; c.ncols = Bp;
-    c.A = ws->vpack; c.lda = (size_t)H; c.B = h; c.ldb = (size_t)Bp; c.C = ws->lg; c.ldc = (size_t)Bp;
-    rnnts__pool_run(pool, rnnts__panels(2 * n), rnnts__task_gemm, &c);
+    memset(&g, 0, sizeof g);
+    g.K = H; g.ncols = Bp;
+    rnnts__gemm_a(&g, ws->vpack, (size_t)H, RNNTS__NR);
+    rnnts__gemm_b(&g, h, RNNTS__NR, (size_t)H * RNNTS__NR);
+    rnnts__gemm_c(&g, ws->lg, (size_t)Bp, RNNTS__NR);
+    rnnts__gemm_pool(pool, &g, 2 * n);
 }
 static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int *heads, int n) {
     size_t H = (size_t)ws->H;
@@ -1737,33 +1838,37 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
     /* Heads: dV[c][i] = canon_b(dl[c][b] h_M[i][b]), dc = canon_b(dl[c][b]);
        g_M[i][b] = sum over active heads a, classes c (ascending, from 0) of V[c][i] dl[a][c][b]. */
     {
-        const float *hM = ws->hist + (size_t)ws->L * Hs * Bp;
-        for (int a = 0; a < na; a++) {
-            float *gh = grad + (net->head - net->param) + (size_t)ws->heads[a] * (2 * Hs + 2);
-            for (int cl = 0; cl < 2; cl++) {
-                const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
-                for (int i = 0; i < H; i++) {
-                    rnnts__vf s = rnnts__vf_zero();
-                    for (int n = 0; n < Bp; n += 8)
-                        s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + (size_t)i * Bp + n), s);
-                    gh[(size_t)cl * Hs + i] = rnnts__vf_tree(s);
-                }
-                gh[2 * Hs + cl] = rnnts_sum_canon(d, (size_t)Bp);
-            }
-        }
+        memset(&c, 0, sizeof c);
+        c.ws = ws; c.net = net; c.grad = grad;
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_dv, &c, 2.0 * na * 2 * H * Bp);
+        for (int a = 0; a < na; a++)
+            for (int cl = 0; cl < 2; cl++)
+                grad[(net->head - net->param) + (size_t)ws->heads[a] * (2 * Hs + 2) + 2 * Hs + cl] =
+                    rnnts_sum_canon(ws->dl + (size_t)(2 * a + cl) * Bp, (size_t)Bp);
         memset(ws->g, 0, Hs * Bp * sizeof(float));
         memset(&c, 0, sizeof c);
-        c.rows = H; c.K = 2 * na; c.ncols = Bp;
-        c.A = ws->vpackT; c.lda = (size_t)(2 * na); c.B = ws->dl; c.ldb = (size_t)Bp; c.C = ws->g; c.ldc = (size_t)Bp;
-        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_gemm, &c);
+        c.g1.K = 2 * na; c.g1.ncols = Bp;
+        rnnts__gemm_a(&c.g1, ws->vpackT, (size_t)(2 * na), RNNTS__NR);
+        rnnts__gemm_b(&c.g1, ws->dl, (size_t)Bp, RNNTS__NR);
+        rnnts__gemm_c(&c.g1, ws->g, RNNTS__NR, Hs * RNNTS__NR);
+        rnnts__gemm_pool(pool, &c.g1, H);
     }
     memset(&c, 0, sizeof c);
     c.ws = ws; c.net = net;
     for (int t = ws->L - 1; t >= 0; t--) {
-        float *tmp;
+        float *tmp, *du = ws->ubuf + (size_t)t * Hs * Bp;
         c.t = t;
-        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_a, &c);
-        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_b, &c);
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_a, &c, 100.0 * H * Bp); /* ~30 operations per element, 2 divisions */
+        /* g1: gn (blocked) += W^T du; g2: dW (blocked, H rows x Hp) += du (blocked, as A) hT (blocked, Bp rows) */
+        c.g1.K = H; c.g1.ncols = Bp;
+        rnnts__gemm_a(&c.g1, ws->wzT, Hs, RNNTS__NR);
+        rnnts__gemm_b(&c.g1, du, RNNTS__NR, Hs * RNNTS__NR);
+        rnnts__gemm_c(&c.g1, ws->gn, RNNTS__NR, Hs * RNNTS__NR);
+        c.g2.K = B; c.g2.ncols = Hp;
+        rnnts__gemm_a(&c.g2, du, RNNTS__NR, Hs * RNNTS__NR);
+        rnnts__gemm_b(&c.g2, ws->hT, RNNTS__NR, (size_t)Bp * RNNTS__NR);
+        rnnts__gemm_c(&c.g2, ws->dWp, RNNTS__NR, Hs * RNNTS__NR);
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_b, &c, 4.0 * H * H * B);
         tmp = ws->g; ws->g = ws->gn; ws->gn = tmp;
     }
     ws->have_fwd = 0; /* du overwrote u: a second backward needs a new forward */
@@ -1784,12 +1889,11 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
                 float kt = kc > 0 ? net->tau[i] * (float)kc : net->tau[i];
                 g_tau[i] = kt >= 1.0f ? (kc > 0 ? dth * (float)kc : dth) : 0.0f;
             }
-            memcpy(g_w + (size_t)i * Hs, ws->dWp + (size_t)i * Hp, Hs * sizeof(float));
+            for (int j = 0; j < H; j++) g_w[(size_t)i * Hs + j] = ws->dWp[RNNTS__BLK(H, i, j)];
         }
     }
     for (size_t e = 0; e < net->n_param; e++)
         if (!rnnts__isfinite(grad[e])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "gradient element %zu is not finite", e);
-    (void)B;
     return rnnts__ok(err);
 }
 
@@ -1807,7 +1911,7 @@ rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnt
     memcpy(ws->hist, ws->h0, HB * sizeof(float));
     if (states)
         for (int b = 0; b < ws->B; b++)
-            for (int i = 0; i < ws->H; i++) states[(size_t)b * ws->H + i] = ws->h0[(size_t)i * ws->Bp + b];
+            for (int i = 0; i < ws->H; i++) states[(size_t)b * ws->H + i] = ws->h0[RNNTS__BLK(ws->H, i, b)];
     for (int t = 0; t < ws->L; t++) {
         float *hi = ws->hist + (size_t)(t & 1) * HB, *ho = ws->hist + (size_t)((t + 1) & 1) * HB;
         rnnts__load_input(ws, bt, t, ws->S);
@@ -1822,7 +1926,7 @@ rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnt
             if (states)
                 for (int b = 0; b < ws->B; b++)
                     for (int i = 0; i < ws->H; i++)
-                        states[((m + 1) * ws->B + b) * ws->H + i] = ho[(size_t)i * ws->Bp + b];
+                        states[((m + 1) * ws->B + b) * ws->H + i] = ho[RNNTS__BLK(ws->H, i, b)];
         }
     }
     return rnnts__ok(err);
@@ -1830,7 +1934,7 @@ rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnt
 rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out) {
     if (!ws || !h0_out || ws->B < 1) return RNNTS_ERR_INVALID_ARG;
     for (int b = 0; b < ws->B; b++)
-        for (int i = 0; i < ws->H; i++) h0_out[(size_t)b * ws->H + i] = ws->h0[(size_t)i * ws->Bp + b];
+        for (int i = 0; i < ws->H; i++) h0_out[(size_t)b * ws->H + i] = ws->h0[RNNTS__BLK(ws->H, i, b)];
     return RNNTS_OK;
 }
 

@@ -8,7 +8,7 @@
    outputs are hashed raw.
 
    Use: include after `#define RNNTS_IMPLEMENTATION` + `#include "../rnnts.h"` (the cases call
-   static internals: rnnts__gemm_6x16, rnnts__gemm_rows, rnnts__vf_*, rnnts__vi_*, rnnts__act,
+   static internals: rnnts__gemm_6x16, rnnts__gemm_run, rnnts__vf_*, rnnts__vi_*, rnnts__act,
    rnnts__dact), then call kc_run_all(emit, ctx): emit(ctx, name, hash) once per case, in a fixed
    order. Names are unique and contain no spaces. */
 #ifndef RNNTS_KERNEL_CASES_H
@@ -359,7 +359,34 @@ static void kc_cases_vector(kc_emit_fn emit, void *ctx, kc_buf *buf) {
 }
 
 /* ---- GEMM ------------------------------------------------------------------------------------ */
-/* K = 300 crosses the k-block boundary of rnnts__gemm_rows (RNNTS__KC = 256). */
+/* C[i][0..N) += A[i][0..K) B[0..K)[0..N) for rows i in [i0, R), all plain row-major, through the
+   strided driver rnnts__gemm_run (rows from i0: A and C shifted by i0 rows). */
+static void kc_gemm_rows(int i0, int R, int K, const float *A, size_t lda, const float *B, size_t ldb, float *C,
+                         size_t ldc, int N) {
+    rnnts__gemm g;
+    memset(&g, 0, sizeof g);
+    g.K = K; g.ncols = N;
+    rnnts__gemm_a(&g, A + (size_t)i0 * lda, lda, 16);
+    rnnts__gemm_b(&g, B, ldb, 16);
+    rnnts__gemm_c(&g, C + (size_t)i0 * ldc, ldc, 16);
+    rnnts__gemm_run(&g, 0, rnnts__panels(R - i0), R - i0);
+}
+/* Row-major [rows][ld] to the blocked layout (panels of rows x 16; cols a multiple of 16) and back. */
+RNNTS__UNUSED static void kc_to_blocked(const float *X, size_t ld, int rows, int cols, float *Y) {
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) Y[RNNTS__BLK(rows, r, c)] = X[(size_t)r * ld + c];
+}
+/* The same product with A, B and C in the blocked layout (A's columns k blocked: akb = R*16). */
+static void kc_gemm_blocked(int R, int K, const float *Ablk, const float *Bblk, float *Cblk, int N) {
+    rnnts__gemm g;
+    memset(&g, 0, sizeof g);
+    g.K = K; g.ncols = N;
+    rnnts__gemm_a(&g, Ablk, 16, (size_t)R * 16);
+    rnnts__gemm_b(&g, Bblk, 16, (size_t)K * 16);
+    rnnts__gemm_c(&g, Cblk, 16, (size_t)R * 16);
+    rnnts__gemm_run(&g, 0, rnnts__panels(R), R);
+}
+/* K = 300 crosses the k-block boundary of rnnts__gemm_run (RNNTS__KC = 256). */
 static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
     static const int Ks[] = {1, 2, 7, 33, 300}, rows[] = {1, 5, 6, 7, 13}, cols[] = {16, 32};
     char name[96];
@@ -373,7 +400,7 @@ static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
             kc_fill(A, 6 * lda, 100 + (uint64_t)K * 8 + (uint64_t)mr, 6);
             kc_fill(B, (size_t)K * ldb, 200 + (uint64_t)K, 6);
             kc_fill(C, 6 * ldc, 300 + (uint64_t)mr, 3);
-            rnnts__gemm_6x16(K, A, lda, mr, B, ldb, C, ldc);
+            rnnts__gemm_6x16(K, A, lda, 16, mr, B, ldb, C, ldc);
             kc_put_f(buf, C, 6 * ldc);
             snprintf(name, sizeof name, "gemm6x16/K%d/mr%d", K, mr);
             kc_flush(emit, ctx, buf, name);
@@ -392,12 +419,27 @@ static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
                     kc_fill(A, (size_t)R * lda, 400 + (uint64_t)(K * 100 + R), 8);
                     kc_fill(B, (size_t)K * ldb, 500 + (uint64_t)(K * 100 + N), 8);
                     kc_fill(C, (size_t)R * ldc, 600 + (uint64_t)(R * 100 + N), 2);
-                    rnnts__gemm_rows(i0, R, K, A, lda, B, ldb, C, ldc, N);
+                    kc_gemm_rows(i0, R, K, A, lda, B, ldb, C, ldc, N);
                     kc_put_f(buf, C, (size_t)R * ldc);
                     snprintf(name, sizeof name, "gemm_rows/K%d/rows%d-%d/cols%d", K, i0, R, N);
                     kc_flush(emit, ctx, buf, name);
                     free(A); free(B); free(C);
                 }
+        /* the blocked state layout (A, B and C blocked; K padded to 16 for A's panels) */
+        for (int ri = 0; ri < 5; ri++)
+            for (int ci = 0; ci < 2; ci++) {
+                int R = rows[ri], N = cols[ci], Kp = (K + 15) / 16 * 16;
+                float *A = (float *)kc_malloc((size_t)R * Kp * 4), *B = (float *)kc_malloc((size_t)K * N * 4),
+                      *C = (float *)kc_malloc((size_t)R * N * 4);
+                kc_fill(A, (size_t)R * Kp, 700 + (uint64_t)(K * 100 + R), 8);
+                kc_fill(B, (size_t)K * N, 800 + (uint64_t)(K * 100 + N), 8);
+                kc_fill(C, (size_t)R * N, 900 + (uint64_t)(R * 100 + N), 2);
+                kc_gemm_blocked(R, K, A, B, C, N);
+                kc_put_f(buf, C, (size_t)R * N);
+                snprintf(name, sizeof name, "gemm_blocked/K%d/rows%d/cols%d", K, R, N);
+                kc_flush(emit, ctx, buf, name);
+                free(A); free(B); free(C);
+            }
     }
 }
 

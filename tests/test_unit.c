@@ -109,11 +109,74 @@ Test(kernels, gemm_matches_documented_fma_order) {
                         for (int k = 0; k < K; k++) acc = fmaf(A[(size_t)r * lda + k], B[(size_t)k * ldb + n], acc);
                         E[(size_t)r * ldc + n] = acc;
                     }
-                rnnts__gemm_rows(0, R, K, A, lda, B, ldb, C, ldc, N);
+                kc_gemm_rows(0, R, K, A, lda, B, ldb, C, ldc, N);
                 for (size_t e = 0; e < (size_t)R * ldc; e++)
                     cr_assert_eq(tc_bits(C[e]), tc_bits(E[e]), "gemm K=%d rows=%d cols=%d element %zu: %a, expected %a", K, R,
                                  N, e, (double)C[e], (double)E[e]);
                 free(A); free(B); free(C); free(E);
+            }
+}
+
+/* The blocked state layout (A with blocked k, B and C blocked) gives the documented order too, and
+   the tile hooks run once per tile: pre before the first k-chunk, post after the last. */
+typedef struct { float *C; int R; } tc_hook_ctx;
+static void tc_pre(void *vc, int i, int mr, int n) {
+    tc_hook_ctx *h = (tc_hook_ctx *)vc;
+    for (int r = i; r < i + mr; r++)
+        for (int c = n; c < n + 16; c++) h->C[RNNTS__BLK(h->R, r, c)] = 0.25f * (float)(r + 1);
+}
+static void tc_post(void *vc, int i, int mr, int n) {
+    tc_hook_ctx *h = (tc_hook_ctx *)vc;
+    for (int r = i; r < i + mr; r++)
+        for (int c = n; c < n + 16; c++) h->C[RNNTS__BLK(h->R, r, c)] *= -2.0f;
+}
+Test(kernels, gemm_blocked_layout_and_hooks) {
+    static const int Ks[] = {1, 16, 17, 256, 300, 520}, rows[] = {1, 6, 7, 13}, cols[] = {16, 48};
+    for (int ki = 0; ki < 6; ki++)
+        for (int ri = 0; ri < 4; ri++)
+            for (int ci = 0; ci < 2; ci++) {
+                int K = Ks[ki], R = rows[ri], N = cols[ci], Kp = (K + 15) / 16 * 16;
+                float *A = (float *)tc_xmalloc((size_t)R * Kp * 4), *B = (float *)tc_xmalloc((size_t)K * N * 4);
+                float *Ab = (float *)tc_xmalloc((size_t)R * Kp * 4), *Bb = (float *)tc_xmalloc((size_t)K * N * 4);
+                float *C = (float *)tc_xmalloc((size_t)R * N * 4), *Cb = (float *)tc_xmalloc((size_t)R * N * 4);
+                float *E = (float *)tc_xmalloc((size_t)R * N * 4);
+                rnnts__gemm g;
+                tc_hook_ctx h;
+                kc_fill(A, (size_t)R * Kp, 21 + (uint64_t)K, 10);
+                kc_fill(B, (size_t)K * N, 22 + (uint64_t)N, 10);
+                kc_fill(C, (size_t)R * N, 23 + (uint64_t)R, 4);
+                kc_to_blocked(A, (size_t)Kp, R, Kp, Ab);
+                kc_to_blocked(B, (size_t)N, K, N, Bb);
+                kc_to_blocked(C, (size_t)N, R, N, Cb);
+                /* without hooks: C += A B */
+                kc_gemm_blocked(R, K, Ab, Bb, Cb, N);
+                for (int r = 0; r < R; r++)
+                    for (int n = 0; n < N; n++) {
+                        float acc = C[(size_t)r * N + n];
+                        for (int k = 0; k < K; k++) acc = fmaf(A[(size_t)r * Kp + k], B[(size_t)k * N + n], acc);
+                        cr_assert_eq(tc_bits(Cb[RNNTS__BLK(R, r, n)]), tc_bits(acc), "blocked gemm K=%d R=%d N=%d (%d,%d): %a, expected %a",
+                                     K, R, N, r, n, (double)Cb[RNNTS__BLK(R, r, n)], (double)acc);
+                    }
+                /* with hooks: C = -2 (0.25 (r+1) + A B), split over two "threads" (panel ranges) */
+                memset(&g, 0, sizeof g);
+                g.K = K; g.ncols = N;
+                rnnts__gemm_a(&g, Ab, 16, (size_t)R * 16);
+                rnnts__gemm_b(&g, Bb, 16, (size_t)K * 16);
+                rnnts__gemm_c(&g, Cb, 16, (size_t)R * 16);
+                h.C = Cb; h.R = R;
+                g.pre = tc_pre; g.post = tc_post; g.hook_ctx = &h;
+                rnnts__gemm_run(&g, 0, 1, R);
+                rnnts__gemm_run(&g, 1, rnnts__panels(R), R);
+                for (int r = 0; r < R; r++)
+                    for (int n = 0; n < N; n++) {
+                        float acc = 0.25f * (float)(r + 1);
+                        for (int k = 0; k < K; k++) acc = fmaf(A[(size_t)r * Kp + k], B[(size_t)k * N + n], acc);
+                        E[(size_t)r * N + n] = -2.0f * acc;
+                        cr_assert_eq(tc_bits(Cb[RNNTS__BLK(R, r, n)]), tc_bits(E[(size_t)r * N + n]),
+                                     "hooked gemm K=%d R=%d N=%d (%d,%d): %a, expected %a", K, R, N, r, n,
+                                     (double)Cb[RNNTS__BLK(R, r, n)], (double)E[(size_t)r * N + n]);
+                    }
+                free(A); free(B); free(Ab); free(Bb); free(C); free(Cb); free(E);
             }
 }
 
