@@ -262,6 +262,9 @@ void rnnts_rnn_zero_diag(rnnts_rnn *net);
 rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err);
 void rnnts_pool_destroy(rnnts_pool *pool);
 int rnnts_pool_threads(const rnnts_pool *pool);
+/* Runs smaller than `flops` (estimated) stay on the calling thread; default RNNTS_PAR_MIN_FLOPS.
+   0 sends every run with more than one task to the workers (tests use it). Never changes a result. */
+void rnnts_pool_set_min_flops(rnnts_pool *pool, double flops);
 
 /* Workspace for forward/backward of `net`-shaped networks with batch <= max_batch and input
    length <= max_len. No allocation happens in forward/backward. Not thread-safe: one per caller. */
@@ -987,6 +990,7 @@ float rnnts_rng_normal(uint64_t key, uint64_t i) {
 typedef void (*rnnts__task_fn)(void *ctx, int t0, int t1);
 struct rnnts_pool {
     int n;
+    double min_flops;
     rnnts_allocator alloc;
 #ifndef RNNTS_NO_THREADS
     pthread_t *th;
@@ -1061,7 +1065,7 @@ static void rnnts__pool_publish(rnnts_pool *p, rnnts__task_fn fn, void *ctx, int
 }
 #endif
 /* Runs fn over tasks 0..ntasks-1 on the pool; inline when pool is NULL, has one thread, or the run
-   is smaller than RNNTS_PAR_MIN_FLOPS (`work`, in flops, estimated by the caller): a hand-off costs
+   is smaller than the pool's min_flops (`work`, flops estimated by the caller; default RNNTS_PAR_MIN_FLOPS): a hand-off costs
    about 1-2 us (measured on a 2-core VM), as much as ~100k flops. The partition changes no bit. */
 #ifndef RNNTS_PAR_MIN_FLOPS
 #define RNNTS_PAR_MIN_FLOPS 500000.0
@@ -1069,7 +1073,7 @@ static void rnnts__pool_publish(rnnts_pool *p, rnnts__task_fn fn, void *ctx, int
 static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *ctx, double work) {
     if (ntasks < 1) return;
 #ifndef RNNTS_NO_THREADS
-    if (p && p->n > 1 && ntasks > 1 && work >= RNNTS_PAR_MIN_FLOPS) {
+    if (p && p->n > 1 && ntasks > 1 && work >= p->min_flops) {
         rnnts__pool_publish(p, fn, ctx, ntasks);
         rnnts__run_range(fn, ctx, ntasks, 0, p->n);
         for (int s = 0; __atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) > 0; s++) {
@@ -1093,6 +1097,7 @@ rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_
     if (!p) return rnnts__fail(err, RNNTS_ERR_OOM, "pool: out of memory");
     memset(p, 0, sizeof *p);
     p->alloc = a;
+    p->min_flops = RNNTS_PAR_MIN_FLOPS;
 #ifdef RNNTS_NO_THREADS
     p->n = 1; /* built without threads: everything runs on the caller */
 #else
@@ -1134,6 +1139,9 @@ void rnnts_pool_destroy(rnnts_pool *p) {
     p->alloc.free(p, p->alloc.user);
 }
 int rnnts_pool_threads(const rnnts_pool *p) { return p ? p->n : 1; }
+void rnnts_pool_set_min_flops(rnnts_pool *p, double flops) {
+    if (p) p->min_flops = flops >= 0.0 ? flops : 0.0;
+}
 
 /* >>kernels --------------------------------------------------------------------------------- */
 /* The one GEMM micro-kernel. For r < mr, n < 16:
@@ -1195,12 +1203,11 @@ typedef struct rnnts__gemm {
    while the A rows stream past it. C holds the partial sums between chunks: every element still adds
    its terms in ascending k, so the loop order changes no bit. */
 #define RNNTS__KC 256
-static void rnnts__gemm_run(const rnnts__gemm *g, int p0, int p1, int R) {
-    int i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, R), K = g->K > 0 ? g->K : 0;
-    int k0 = 0;
+static void rnnts__gemm_tiles(const rnnts__gemm *g, int i0, int i1, int n0, int n1) {
+    int K = g->K > 0 ? g->K : 0, k0 = 0;
     do { /* at least one pass, so that the hooks run when K = 0 */
         int kc = RNNTS__MIN(RNNTS__KC, K - k0), last = k0 + kc >= K;
-        for (int n = 0; n < g->ncols; n += RNNTS__NR) {
+        for (int n = n0; n < n1; n += RNNTS__NR) {
             const float *b = g->B + (size_t)(n / RNNTS__NR) * g->bnb + (size_t)k0 * g->ldb;
             float *c = g->C + (size_t)(n / RNNTS__NR) * g->cnb;
             for (int i = i0; i < i1; i += RNNTS__MR) {
@@ -1215,17 +1222,32 @@ static void rnnts__gemm_run(const rnnts__gemm *g, int p0, int p1, int R) {
         k0 += RNNTS__KC;
     } while (k0 < K);
 }
+/* Row panels [p0, p1) of R rows, all columns. */
+static void rnnts__gemm_run(const rnnts__gemm *g, int p0, int p1, int R) {
+    rnnts__gemm_tiles(g, p0 * RNNTS__MR, RNNTS__MIN(p1 * RNNTS__MR, R), 0, g->ncols);
+}
 static int rnnts__panels(int rows) { return (rows + RNNTS__MR - 1) / RNNTS__MR; }
 typedef struct { const rnnts__gemm *g; int R; } rnnts__gemm_task;
 static void rnnts__task_gemm(void *vc, int p0, int p1) {
     const rnnts__gemm_task *c = (const rnnts__gemm_task *)vc;
     rnnts__gemm_run(c->g, p0, p1, c->R);
 }
-/* Runs a GEMM over R rows on the pool (6-row panels split statically between threads). */
-static void rnnts__gemm_pool(rnnts_pool *pool, const rnnts__gemm *g, int R) {
+static void rnnts__task_gemm_cols(void *vc, int q0, int q1) {
+    const rnnts__gemm_task *c = (const rnnts__gemm_task *)vc;
+    rnnts__gemm_tiles(c->g, 0, c->R, q0 * RNNTS__NR, q1 * RNNTS__NR);
+}
+/* Runs a GEMM over R rows on the pool, split statically between threads by 6-row panels, or with
+   by_cols by 16-column panels when they divide evenly (then a thread reads and writes only its own
+   columns of B and C: nothing crosses cores but A, which the products here only read). */
+static void rnnts__gemm_pool(rnnts_pool *pool, const rnnts__gemm *g, int R, int by_cols) {
     rnnts__gemm_task c;
+    int nq = g->ncols / RNNTS__NR, nt = rnnts_pool_threads(pool);
+    double work = 2.0 * R * (g->K > 0 ? g->K : 1) * g->ncols;
     c.g = g; c.R = R;
-    rnnts__pool_run(pool, rnnts__panels(R), rnnts__task_gemm, &c, 2.0 * R * (g->K > 0 ? g->K : 1) * g->ncols);
+    if (by_cols && nt > 1 && nq % nt == 0)
+        rnnts__pool_run(pool, nq, rnnts__task_gemm_cols, &c, work);
+    else
+        rnnts__pool_run(pool, rnnts__panels(R), rnnts__task_gemm, &c, work);
 }
 /* Strides of the two layouts, for rnnts__gemm. */
 static void rnnts__gemm_a(rnnts__gemm *g, const float *A, size_t lda, size_t akb) { g->A = A; g->lda = lda; g->akb = akb; }
@@ -1570,8 +1592,23 @@ static void rnnts__fwd_pre(void *vc, int i0, int mr, int n) {
         rnnts__vf_store(u + 8, b);
     }
 }
-static void rnnts__fwd_post(void *vc, int i0, int mr, int n0) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
+/* The epilogues are instantiated per (variant, activation) with constants, so that the switch of
+   rnnts__act / rnnts__dact folds away (RNNTS__EPI_DISPATCH picks the instance once per call). */
+#define RNNTS__EPI_ONE(fn, vd, a, ...)                                                                     \
+    do {                                                                                                    \
+        if (vd) { fn(__VA_ARGS__, RNNTS_VARIANT_DEFAULT, a); } else { fn(__VA_ARGS__, RNNTS_VARIANT_MOD, a); } \
+    } while (0)
+#define RNNTS__EPI_DISPATCH(fn, variant, act, ...)                                                        \
+    do {                                                                                                    \
+        int vd_ = (variant) == RNNTS_VARIANT_DEFAULT;                                                       \
+        switch (act) {                                                                                      \
+        case RNNTS_ACT_LEAKYRELU: RNNTS__EPI_ONE(fn, vd_, RNNTS_ACT_LEAKYRELU, __VA_ARGS__); break;         \
+        case RNNTS_ACT_RELU: RNNTS__EPI_ONE(fn, vd_, RNNTS_ACT_RELU, __VA_ARGS__); break;                   \
+        case RNNTS_ACT_TANH: RNNTS__EPI_ONE(fn, vd_, RNNTS_ACT_TANH, __VA_ARGS__); break;                   \
+        default: RNNTS__EPI_ONE(fn, vd_, RNNTS_ACT_SIGMOID, __VA_ARGS__); break;                            \
+        }                                                                                                   \
+    } while (0)
+RNNTS__INLINE void rnnts__fwd_epi(rnnts__ctx *c, int i0, int mr, int n0, rnnts_variant variant, rnnts_activation act) {
     rnnts_rnn_ws *ws = c->ws;
     const rnnts_rnn *net = c->net;
     int H = ws->H, B = ws->B;
@@ -1582,14 +1619,18 @@ static void rnnts__fwd_post(void *vc, int i0, int mr, int n0) {
             size_t o = RNNTS__BLK(H, i, n);
             rnnts__vf x = rnnts__vf_add(rnnts__vf_mul(win, rnnts__vf_load(c->s + n)), bin);
             rnnts__vf uu = rnnts__vf_add(rnnts__vf_load(c->u_out + o), x), hv = rnnts__vf_load(c->h_in + o), hn;
-            if (ws->variant == RNNTS_VARIANT_DEFAULT)
-                hn = rnnts__act(ws->act, rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uu, th)));
+            if (variant == RNNTS_VARIANT_DEFAULT)
+                hn = rnnts__act(act, rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uu, th)));
             else
-                hn = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(rnnts__act(ws->act, uu), th));
+                hn = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(rnnts__act(act, uu), th));
             rnnts__vf_store(c->u_out + o, rnnts__padzero(uu, n, B));
             rnnts__vf_store(c->h_out + o, rnnts__padzero(hn, n, B));
         }
     }
+}
+static void rnnts__fwd_post(void *vc, int i0, int mr, int n0) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    RNNTS__EPI_DISPATCH(rnnts__fwd_epi, c->ws->variant, c->ws->act, c, i0, mr, n0);
 }
 
 /* Backward step t, phase A (rows i): from g = dL/dh_{t+1}
@@ -1598,8 +1639,7 @@ static void rnnts__fwd_post(void *vc, int i0, int mr, int n0) {
    (dtau_hat is divided by tau_hat^2 at the end). Lane accumulators per neuron, lane l summing the
    columns b = l (mod 8), over t = M-1..0 then b ascending: db = sum du, dw_in = sum du s.
    du_t overwrites u_t; h_t is transposed into hT (blocked, rows b) for the dW product. */
-static void rnnts__task_bwd_a(void *vc, int p0, int p1) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
+RNNTS__INLINE void rnnts__bwd_a(rnnts__ctx *c, int p0, int p1, rnnts_variant variant, rnnts_activation act) {
     rnnts_rnn_ws *ws = c->ws;
     int H = ws->H, B = ws->B, Bp = ws->Bp, t = c->t, i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
     const float *h = ws->hist + (size_t)t * H * Bp, *y = h + (size_t)H * Bp, *s = ws->S + (size_t)t * Bp, *g = ws->g;
@@ -1611,15 +1651,15 @@ static void rnnts__task_bwd_a(void *vc, int p0, int p1) {
         for (int n = 0; n < Bp; n += 8) {
             size_t o = RNNTS__BLK(H, i, n);
             rnnts__vf hv = rnnts__vf_load(h + o), uv = rnnts__vf_load(u + o), gv = rnnts__vf_load(g + o), du;
-            if (ws->variant == RNNTS_VARIANT_DEFAULT) {
+            if (variant == RNNTS_VARIANT_DEFAULT) {
                 rnnts__vf a = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uv, th));
-                rnnts__vf da = rnnts__vf_mul(gv, rnnts__dact(ws->act, a, rnnts__vf_load(y + o)));
+                rnnts__vf da = rnnts__vf_mul(gv, rnnts__dact(act, a, rnnts__vf_load(y + o)));
                 du = rnnts__vf_div(da, th);
                 rnnts__vf_store(gn + o, rnnts__vf_mul(al, da));
                 st = rnnts__vf_fma(da, rnnts__vf_sub(hv, uv), st);
             } else {
-                rnnts__vf ph = rnnts__act(ws->act, uv);
-                du = rnnts__vf_mul(rnnts__vf_div(gv, th), rnnts__dact(ws->act, uv, ph));
+                rnnts__vf ph = rnnts__act(act, uv);
+                du = rnnts__vf_mul(rnnts__vf_div(gv, th), rnnts__dact(act, uv, ph));
                 rnnts__vf_store(gn + o, rnnts__vf_mul(al, gv));
                 st = rnnts__vf_fma(gv, rnnts__vf_sub(hv, ph), st);
             }
@@ -1630,6 +1670,10 @@ static void rnnts__task_bwd_a(void *vc, int p0, int p1) {
         rnnts__vf_store(ab, sb); rnnts__vf_store(aw, sw); rnnts__vf_store(at, st);
         for (int n = 0; n < B; n++) ws->hT[RNNTS__BLK(Bp, n, i)] = h[RNNTS__BLK(H, i, n)];
     }
+}
+static void rnnts__task_bwd_a(void *vc, int p0, int p1) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    RNNTS__EPI_DISPATCH(rnnts__bwd_a, c->ws->variant, c->ws->act, c, p0, p1);
 }
 /* Phase B (rows j): gn[j] += sum_i W[i][j] du[i] (i ascending; only for t > 0), and
    dW[i][j] += sum_b du[i][b] h_t[j][b] (b ascending; t runs M-1..0 across calls). */
@@ -1732,7 +1776,7 @@ static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool
     rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, HB);
     rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, HB);
     c.g1.pre = rnnts__fwd_pre; c.g1.post = rnnts__fwd_post; c.g1.hook_ctx = &c;
-    rnnts__gemm_pool(pool, &c.g1, ws->H);
+    rnnts__gemm_pool(pool, &c.g1, ws->H, 1);
 }
 /* Readout of heads into lg [2n][Bp] (plain rows): lg[r][b] = c_r + sum_i V[r][i] h[i][b] (i ascending).
    vpack must hold the 2n weight rows. */
@@ -1750,7 +1794,7 @@ static void rnnts__readout(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *p
     rnnts__gemm_a(&g, ws->vpack, (size_t)H, RNNTS__NR);
     rnnts__gemm_b(&g, h, RNNTS__NR, (size_t)H * RNNTS__NR);
     rnnts__gemm_c(&g, ws->lg, (size_t)Bp, RNNTS__NR);
-    rnnts__gemm_pool(pool, &g, 2 * n);
+    rnnts__gemm_pool(pool, &g, 2 * n, 1);
 }
 static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int *heads, int n) {
     size_t H = (size_t)ws->H;
@@ -1851,7 +1895,7 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
         rnnts__gemm_a(&c.g1, ws->vpackT, (size_t)(2 * na), RNNTS__NR);
         rnnts__gemm_b(&c.g1, ws->dl, (size_t)Bp, RNNTS__NR);
         rnnts__gemm_c(&c.g1, ws->g, RNNTS__NR, Hs * RNNTS__NR);
-        rnnts__gemm_pool(pool, &c.g1, H);
+        rnnts__gemm_pool(pool, &c.g1, H, 1);
     }
     memset(&c, 0, sizeof c);
     c.ws = ws; c.net = net;

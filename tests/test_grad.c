@@ -407,6 +407,7 @@ static run_out run_all(rnnts_rnn *net, tc_batch *tb, int threads) {
     int H = net->H, K = net->K, B = tb->B, M = tb->M;
     if (threads > 0) cr_assert_eq(rnnts_pool_create(threads, NULL, &pool, &err), RNNTS_OK, "%s", err.msg);
     if (threads > 0) cr_assert_eq(rnnts_pool_threads(pool), threads);
+    if (threads > 0) rnnts_pool_set_min_flops(pool, 0.0); /* every parallel path, however small */
     o.logits = (float *)tc_xmalloc((size_t)tb->na * B * 2 * 4);
     o.grad = (float *)tc_xmalloc(net->n_param * 4);
     o.out = (float *)tc_xmalloc((size_t)M * K * B * 2 * 4);
@@ -451,6 +452,7 @@ Test(threads, results_independent_of_thread_count, .timeout = 60) {
     thread_case(37, 19, 6, RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 0);
     thread_case(64, 40, 3, RNNTS_VARIANT_MOD, RNNTS_ACT_TANH, 0);
     thread_case(37, 19, 6, RNNTS_VARIANT_MOD, RNNTS_ACT_SIGMOID, 2);
+    thread_case(30, 64, 4, RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH, 0); /* 4 column panels: split by columns */
 }
 
 /* ---- h0 -------------------------------------------------------------------------------------- */
