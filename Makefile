@@ -78,7 +78,10 @@ test-golden: $(B)/golden_scalar $(B)/golden_native   ## golden hashes, x86-64 sc
 	./$(B)/golden_scalar --expect-simd SCALAR reference/golden.txt
 	./$(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
 
-test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scalar $(B)/kernel_dump_arm_neon $(B)/kernel_dump_scalar   ## aarch64 scalar and NEON under qemu: golden hashes and kernel hashes
+$(B)/rnnts_arm_neon: examples/rnnts.c examples/cli_args.h examples/st_header.h examples/svg_plot.h bench/peak.h rnnts.h | $(B)
+	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
+
+test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scalar $(B)/kernel_dump_arm_neon $(B)/kernel_dump_scalar $(B)/rnnts_arm_neon $(B)/rnnts   ## aarch64 scalar and NEON under qemu: golden hashes, kernel hashes, rnnts bench output hashes
 	$(QEMU) $(B)/golden_arm_scalar --expect-simd SCALAR reference/golden.txt
 	$(QEMU) $(B)/golden_arm_neon --expect-simd NEON reference/golden.txt
 	@./$(B)/kernel_dump_scalar | grep -v '^#' > $(B)/kd_x86_scalar.txt
@@ -86,6 +89,11 @@ test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scala
 	@$(QEMU) $(B)/kernel_dump_arm_neon | grep -v '^#' > $(B)/kd_arm_neon.txt
 	@cmp $(B)/kd_x86_scalar.txt $(B)/kd_arm_scalar.txt && cmp $(B)/kd_x86_scalar.txt $(B)/kd_arm_neon.txt \
 	  && echo "kernel hashes: aarch64 scalar and NEON equal x86-64 scalar ($$(wc -l < $(B)/kd_x86_scalar.txt) cases)"
+	@for args in "--hidden 70 --batch 48 --len 9 --heads 3 --threads 2" "--hidden 13 --batch 5 --len 6 --heads 2 --variant mod --optim adam"; do \
+	  x=$$(./$(B)/rnnts bench $$args --reps 1 --peak-seconds 0 --json | grep -o '"output_xxh3":"[0-9a-f]*"'); \
+	  a=$$($(QEMU) $(B)/rnnts_arm_neon bench $$args --reps 1 --peak-seconds 0 --json | grep -o '"output_xxh3":"[0-9a-f]*"'); \
+	  if [ -n "$$x" ] && [ "$$x" = "$$a" ]; then echo "ok   rnnts bench $$args: NEON (qemu) $$a = x86-64"; \
+	  else echo "FAIL rnnts bench $$args: x86-64 $$x, NEON $$a"; exit 1; fi; done
 
 $(B)/grad_dump: tests/grad_dump.c rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)

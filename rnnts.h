@@ -1066,9 +1066,10 @@ static void rnnts__pool_publish(rnnts_pool *p, rnnts__task_fn fn, void *ctx, int
 #endif
 /* Runs fn over tasks 0..ntasks-1 on the pool; inline when pool is NULL, has one thread, or the run
    is smaller than the pool's min_flops (`work`, flops estimated by the caller; default RNNTS_PAR_MIN_FLOPS): a hand-off costs
-   about 1-2 us (measured on a 2-core VM), as much as ~100k flops. The partition changes no bit. */
+   1.5-2 us on an idle 2-core VM and more when state lines must cross cores: below ~2 Mflop (20 us)
+   a second thread did not pay off in measurements. The partition changes no bit. */
 #ifndef RNNTS_PAR_MIN_FLOPS
-#define RNNTS_PAR_MIN_FLOPS 500000.0
+#define RNNTS_PAR_MIN_FLOPS 2000000.0
 #endif
 static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *ctx, double work) {
     if (ntasks < 1) return;
@@ -1902,7 +1903,7 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
     for (int t = ws->L - 1; t >= 0; t--) {
         float *tmp, *du = ws->ubuf + (size_t)t * Hs * Bp;
         c.t = t;
-        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_a, &c, 100.0 * H * Bp); /* ~30 operations per element, 2 divisions */
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_a, &c, 4.0 * H * H * B); /* with phase B: its du rows stay local */
         /* g1: gn (blocked) += W^T du; g2: dW (blocked, H rows x Hp) += du (blocked, as A) hT (blocked, Bp rows) */
         c.g1.K = H; c.g1.ncols = Bp;
         rnnts__gemm_a(&c.g1, ws->wzT, Hs, RNNTS__NR);
