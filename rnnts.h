@@ -23,6 +23,9 @@
        >>train        trainer: epochs, evaluation, budgets
        >>io           JSON reader, XXH3-64, safetensors save/load, checkpoints and resume,
                       import of the reference's PyTorch checkpoints (zip + pickle)
+       >>analysis     autocorrelation by FFT (8 series per vector), bounded exponential fits
+                      with AIC selection, symmetric eigenvalues, PCA
+       >>studies      tau statistics, tau_net, stream accuracy, ablation, perturbation
        >>public       build info, self-check, result strings
 
    CONFIG MACROS
@@ -61,6 +64,10 @@
             db, db_in, dw_in, dtau: per neuron, lane l of 8 takes b = l (mod 8), over t = L-1..0 then
                        ascending b; lanes combined by the canonical tree (dtau then / tau_hat^2)
             dV, dc   canon_b(dl[c][b] h_M[i][b]) and canon_b(dl[c][b]) (lane form, one step)
+            analyses (>>analysis): autocorr mean = double sum in the canonical 8-lane order; FFT
+                       butterflies in the fixed radix-2 order (lanes = series); fits, eigenvalues and
+                       PCA in double, every sum in increasing index (covariance: increasing t, product
+                       then add)
        N5 no libm transcendental anywhere: own exp/log/tanh/sigmoid/sin/cos, <= 2 ulp.
        N6 threads split only independent outputs; results do not depend on the thread count.
        N7 random numbers are integer hashes of (seed, purpose, indices): u = (x >> 40) * 2^-24.
@@ -444,6 +451,156 @@ float rnnts_sinf(float x);
 float rnnts_cosf(float x);
 /* The canonical 8-lane sum of x[0..n) (N4). */
 float rnnts_sum_canon(const float *x, size_t n);
+
+/* ---- analyses: numerical building blocks (DESIGN §7; implementation and orders in >>analysis) --
+   Every result is bit-identical on the SCALAR, AVX2 and NEON builds, x86-64 and AArch64. All
+   functions are pure (no global state) and thread-safe. */
+
+/* Autocorrelation by FFT, the reference's protocol (timescales_utils.comp_ac_fft) per series:
+   subtract the series mean, zero-pad, circular autocorrelation via FFT, and
+       ac[s][k] = (sum_{t=0}^{n-1-k} xp[t] xp[t+k]) / (n-1-k),   k = 0 .. max_lag-1
+   (lag k divided by n-1-k, as the reference does; not averaged over series).
+   x: n_series series of n floats, series s at x + s*n. ac: [n_series][max_lag], ac[s*max_lag + k].
+   n >= 2, 1 <= max_lag <= n-1, n_series >= 1. The result for one series depends only on that series
+   and n (not on max_lag, on the other series or on their number), so callers may split the series
+   over threads or calls freely. Float FFT: the error of ac[k]*(n-1-k) is about 1e-6 of ac[0]*(n-1)
+   (tests assert 1e-5). A constant series gives ac = 0; x * 2^k gives exactly ac * 2^(2k). Work
+   memory: 44 P bytes, P = the power of two >= 2n (11 MB for n = 100500), from alloc (may be NULL).
+   Speed (AVX2, one thread, 2-core EPYC VM): 5000 series of n = 100500 in about 2.5-4 s.
+   Returns OK, INVALID_ARG (naming the argument), NONFINITE (naming series and index; ac may then
+   be partly written), OOM. */
+rnnts_result rnnts_autocorr(const float *x, size_t n, int n_series, int max_lag, float *ac,
+                            const rnnts_allocator *alloc, rnnts_error *err);
+
+/* Result of rnnts_fit_ac. */
+typedef struct rnnts_expfit {
+    double a1, tau1, rss1, aic1;             /* single: a e^(-t/tau),  a in [0,1], tau in [0,100] */
+    double a2, t1, t2, c2, rss2, aic2;       /* double: a (c e^(-t/t1) + (1-c) e^(-t/t2)), a, c in [0,1], t1, t2 in [0,100] */
+    int ok1, ok2;                            /* 1 when that fit converged to a finite result */
+    int selected;                            /* 1 or 2 (smaller AIC), 0 when neither fit or a tie */
+    double tau_net;                          /* selected: tau1, or max(t1, t2); NaN when selected == 0 */
+    int iters1, iters2;                      /* Levenberg-Marquardt iterations over all starts (diagnostic) */
+} rnnts_expfit;
+
+/* Fits y[t], t = 0..n-1 (AC/AC[0] at lags 0..n-1; the reference uses n = 31) with a single and a
+   double exponential by bounded Levenberg-Marquardt (double precision, own exp/log, several fixed
+   starts, best RSS kept; details in >>analysis) and selects by AIC = 2k + n ln(RSS/n), k = 2 and 4
+   (the reference's n ln(RSS) differs by the same constant for both models: same choice). Time
+   constants are kept >= 1e-6 internally (the reference's lower bound 0 would divide by zero).
+   RSS/n below 1e-30 counts as 1e-30 in the AIC (an exact fit then selects the simpler model).
+   Caveat of the protocol (measured on AR(1) data, tests/test_analysis.c): for a single-timescale
+   process AIC picks the double model for about half of the noise realisations, a small-weight
+   second component (often at the bound 100) fitting the correlated sampling noise of the AC, so
+   tau_net = max(t1, t2) can be far from tau1; tau1 itself stays within ~2 %.
+   n in 5..100000. Returns OK, INVALID_ARG, NONFINITE (naming the index of y). */
+rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error *err);
+
+/* Eigenvalues of the symmetric n x n matrix A (row-major; only the lower triangle A[i*n+j], j <= i,
+   is read; A is overwritten) into eigvals[n], descending. Householder tridiagonalisation, then
+   implicit QL with Wilkinson shifts; no allocation. n >= 1. Returns OK, INVALID_ARG, NONFINITE,
+   STATE (no convergence; not seen in practice). */
+rnnts_result rnnts_eig_sym(double *A, int n, double *eigvals, rnnts_error *err);
+
+/* PCA of X (rows = time, cols = variables, row-major floats): eigenvalues of the covariance of the
+   columns (mean-subtracted, divided by rows-1, double accumulation in a fixed order) into
+   eigvals[cols], descending; *n_components = the smallest k whose k largest eigenvalues sum to
+   >= var_fraction of the total (0 when the total is 0). The reference's "dimensionality" is
+   np.where(cumsum(ratio) > 0.9)[0][0], which is the count minus one (and uses >): see >>analysis.
+   rows >= 2, cols >= 1, 0 < var_fraction <= 1; n_components may be NULL. Work memory about
+   8 cols^2 + 1 KB * cols bytes from alloc (may be NULL). 500 columns: 0.1 s for 1000 rows, 2 s
+   for 100500 rows (AVX2 build, one thread).
+   Returns OK, INVALID_ARG, NONFINITE (naming row and column), OOM, STATE (see rnnts_eig_sym). */
+rnnts_result rnnts_pca(const float *X, int rows, int cols, double var_fraction, double *eigvals, int *n_components,
+                       const rnnts_allocator *alloc, rnnts_error *err);
+
+/* ---- studies: tau_net, stream accuracy, ablation, perturbation (DESIGN §7) ---------------------
+   Everything below is a pure function of (network, configuration, seed): the same bits on every
+   build and thread count. Random draws use key(seed, RNNTS_PURPOSE_ANALYSIS, a, b) with a, b: */
+enum {
+    RNNTS_ANALYSIS_TAUNET_P = 1,    /* a = 1, b = 0: per-trial input probability p_r ~ U[0,1) (index r) */
+    RNNTS_ANALYSIS_TAUNET_BITS = 2, /* a = 2, b = r: input bits of trial r (index: step) */
+    RNNTS_ANALYSIS_STREAM_BITS = 3, /* a = 3 + 256 r, b = draw: stream-accuracy bits of trial r (index: step) */
+    RNNTS_ANALYSIS_PERTURB_W = 4,   /* a = 4, b = draw: W perturbation direction (index: i*H + j) */
+    RNNTS_ANALYSIS_PERTURB_TAU = 5  /* a = 5, b = draw: tau perturbation direction (index: i) */
+};
+
+/* Trained tau: mean, median, population SD, min, max, count below 1 (of the stored tau), and a
+   histogram of n_bins equal bins over [lo, hi) (values outside are counted in under / over). */
+typedef struct rnnts_tau_summary {
+    int n;
+    double mean, median, sd, min, max;
+    int below_1;
+} rnnts_tau_summary;
+rnnts_result rnnts_tau_summary_of(const rnnts_rnn *net, rnnts_tau_summary *out, rnnts_error *err);
+rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int n_bins, int *counts, int *under,
+                                 int *over, rnnts_error *err);
+
+/* Network timescales tau_net (the reference's protocol, DESIGN §7): `trials` sequences of `steps`
+   input steps, trial r with bits Bernoulli(p_r), p_r ~ U[0,1); h0 = 0.1 U[0,1) (h0_seed = seed,
+   h0_draw = RNNTS_TAUNET_H0_DRAW); the first `burn` steps dropped; per neuron and trial the
+   autocorrelation by FFT (rnnts_autocorr), averaged over trials in trial order; lags 0..fit_lag of
+   AC/AC[0] fitted by rnnts_fit_ac; tau_net = the selected fit's (slowest) timescale. The population
+   activity (sum over neurons, index order, float) gets the same autocorrelation (lags
+   0..pop_lags-1). Aggregates over neurons with tau_net > 1. Memory: the activity of as many neurons
+   as fit in max_bytes is kept; the network is simulated again for the next group (same bits). */
+#define RNNTS_TAUNET_H0_DRAW 0x7A0E7ull
+typedef struct rnnts_taunet_config {
+    int steps;        /* simulated input steps per trial, including burn-in (default 10^5 + 1000) */
+    int burn;         /* dropped at the start (default 500) */
+    int trials;       /* default 10 */
+    int fit_lag;      /* fit lags 0..fit_lag (default 30) */
+    int pop_lags;     /* lags kept of the population and neuron ACs (default 200) */
+    uint64_t seed;    /* default 0 */
+    size_t max_bytes; /* activity kept at once (default 1 GiB; at least one neuron) */
+} rnnts_taunet_config;
+rnnts_taunet_config rnnts_taunet_config_default(void);
+typedef struct rnnts_taunet_result {
+    int H, pop_lags, fit_lag, passes;
+    float *tau_net;      /* [H]; NaN where neither fit succeeded */
+    int *selected;       /* [H]: 1 single, 2 double, 0 none */
+    rnnts_expfit *fit;   /* [H] */
+    float *ac;           /* [H][pop_lags] neuron autocorrelations (trial mean, not normalised) */
+    float *pop_ac;       /* [pop_lags] population autocorrelation */
+    int n_above_1;
+    double mean_above_1, median_above_1; /* NaN when n_above_1 == 0 */
+    rnnts_allocator alloc;
+} rnnts_taunet_result;
+rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool,
+                          rnnts_taunet_result *out, rnnts_error *err);
+void rnnts_taunet_result_free(rnnts_taunet_result *r);
+
+/* Stream accuracy (the reference's protocol): per trial one sequence of warmup + len bits
+   Bernoulli(p) (p = 0.5), read out at every step by `head`; accuracy over the last len steps
+   against the task's label for N (parity of the last N bits; DMS: bit t == bit t-N+1); class 1
+   when logit 1 > logit 0. h0 = 0.1 U[0,1) (h0_seed = seed, h0_draw = draw). `draw` selects an
+   independent set of trials (the bits use (seed, STREAM_BITS, r, draw)). */
+typedef struct rnnts_stream_config {
+    int len;      /* default 1000 */
+    int warmup;   /* default 100; must be >= N - 1 */
+    int trials;   /* default 10 */
+    float p;      /* default 0.5 */
+    uint64_t seed, draw;
+} rnnts_stream_config;
+rnnts_stream_config rnnts_stream_config_default(void);
+rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N, int head, const rnnts_stream_config *cfg,
+                                   rnnts_pool *pool, float *acc /* [trials], fractions in [0,1] */, rnnts_error *err);
+
+/* A copy of net (same allocator). */
+rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
+/* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0. */
+rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
+/* W += eps ||W||_F D / ||D||_F, D_ij ~ N(0,1) from (seed, PERTURB_W, draw); norms in double, index
+   order. The diagonal stays 0 (the model reads it as 0). */
+rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
+/* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
+rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
+
+/* Dimensionality (the reference's protocol): per trial, the network driven by Bernoulli(p_r) bits
+   (as for tau_net) for `steps` steps after `burn`; PCA of the (time x H) activity; the number of
+   components that explain var_fraction of the variance, per trial. */
+rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
+                                  rnnts_pool *pool, int *n_components /* [trials] */, double *eigvals /* [trials][H] or NULL */,
+                                  rnnts_error *err);
 
 /* ---- files ------------------------------------------------------------------------------- */
 /* A named float tensor of up to 4 dimensions (row-major), for writing. */
@@ -4206,6 +4363,1365 @@ rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, 
     return rnnts__load_path(path, alloc, out, err, rnnts_import_torch_mem);
 }
 #endif
+
+/* >>analysis --------------------------------------------------------------------------------
+   Numerical building blocks of the timescale and dimensionality analyses (DESIGN §7).
+
+   AUTOCORRELATION (rnnts_autocorr). Per series, in this order:
+     mean   m = (sum_t (double)x[t]) / n: the sum in double in the canonical 8-lane order (lane j
+            adds t = j mod 8 in increasing t, lanes combined by the fixed tree of N4), one division.
+     scale  D = max(xmax - m, m - xmin) (double), e = the binary exponent of D (D in [2^e, 2^(e+1)));
+            e = 0 when D = 0. Scaling by 2^-e is exact and keeps the float FFT away from overflow and
+            underflow whatever the magnitude of the data; it is undone exactly at the end.
+     input  xp[t] = (float)(((double)x[t] - m) * 2^-e) for t < n, 0 for n <= t < P, where P = 2M is
+            the power of two >= 2n (zero padding beyond 2n does not change lags < n). The real
+            sequence is packed into M complex points z[j] = xp[2j] + i xp[2j+1] (a real FFT of size
+            P through a complex FFT of size M, per lane).
+     FFT    radix-2 decimation in frequency (DIF), size M, natural order in, bit-reversed order out:
+                stage h = M/2, M/4, ..., 1; for every block b (multiple of 2h) and j < h:
+                u = z[b+j], v = z[b+j+h], d = u - v,
+                z[b+j] = u + v,  z[b+j+h] = d * W with W = w_h[j] = cos - i sin of 2 pi j / (2h):
+                re = fma(d.re, cos, d.im * sin),  im = fma(d.re, -sin, d.im * cos).
+     pairs  at bit-reversed position i (frequency f = rev(i)) with A = Z_f and B = Z_(M-f) (the
+            partner position: i for i < 2, else 3*2^r - 1 - i for i in [2^r, 2^(r+1))) and
+            (c, s) = (cos, sin) of 2 pi f / P (the table below at h = P/2, index f):
+                E = A + conj(B) = (A.re + B.re, A.im - B.im)       (2 x the transform of xp[even])
+                O = -i (A - conj(B)) = (A.im + B.im, B.re - A.re)  (2 x the transform of xp[odd])
+                G = O * (c - i s) as in the DIF butterfly           (X_f = (E + G)/2, X_(f+M) = (E - G)/2)
+                sum = fma(E.re, E.re, E.im * E.im) + fma(O.re, O.re, O.im * O.im)   (2 (S_f + S_(f+M)))
+                dif = fma(E.re, G.re, E.im * G.im) * 2                              (2 (S_f - S_(f+M)))
+                V = (fma(-s, dif, sum), c * dif)   = 2 [(S_f + S_(f+M)) + i e^(2 pi i f/P) (S_f - S_(f+M))]
+            with S = |X|^2 the power spectrum of the P-point transform; every position i computes its
+            own V from (its Z, its partner's Z, its own twiddle).
+     IFFT   radix-2 decimation in time (DIT), size M, bit-reversed order in, natural order out,
+            unnormalised:
+                stage h = 1, 2, ..., M/2; for every block b and j < h:
+                u = z[b+j], v = z[b+j+h] * conj(W):  t.re = fma(v.re, cos, v.im * (-sin)),
+                t.im = fma(v.re, sin, v.im * cos);  z[b+j] = u + t,  z[b+j+h] = u - t.
+            Then z[j] = 2 (r[2j] + i r[2j+1]), r[k] = P * sum_t xp[t] xp[t+k] (up to rounding).
+     output ac[k] = (float)(((double)r'[k] * 2^(2e - log2 P - 1)) / (double)(n-1-k)), r'[k] the re
+            (k even) or im (k odd) part of z[k/2]: the power-of-two factor exact in double, one double
+            division, one rounding to float.
+   Every arithmetic step above is a lane operation of the 8-lane vector layer; 8 series go through
+   the FFT together, one per lane (the last group padded with zero lanes), so the SCALAR build is
+   the exact twin of the SIMD builds and a series' result does not depend on its neighbours.
+   Twiddles w_h[j] = w_{P/2}[j * P/(2h)]; w_{P/2}[k] (angle 2 pi k / P, k < P/2) comes from the
+   first octant by symmetry: for k <= P/8, theta = (float)((double)k * (2 pi / P)) and
+   (cos, sin) = (rnnts_cosf(theta), rnnts_sinf(theta)) (<= 0.79 ulp each, theta within 0.5 ulp:
+   every twiddle within about 1.2 ulp); P/8 < k <= P/4: (sin, cos) of k' = P/4 - k; P/4 < k <= 3P/8:
+   (-sin, cos) of k' = k - P/4; 3P/8 < k < P/2: (-cos, sin) of k' = P/2 - k. So w = 1, -i, ... are
+   exact, the table has the exact symmetries of the circle, and w_h[j] does not depend on P.
+   Schedule (changes no bit: every butterfly above is computed once from the same inputs): stages
+   are fused in pairs (radix-4 schedule of the radix-2 algorithm); with M > B = RNNTS__FFT_BLOCK
+   elements, the stages h >= B run column by column (8 adjacent columns of the [M/B][B] view at a
+   time; the zero upper half is never read: its zeros are +0 vectors in registers), then each block
+   of B elements with its partner block (block k >= 2 in [2^r, 2^(r+1)) pairs with 3*2^r - 1 - k)
+   does its remaining DIF stages, the pair step and the DIT stages h < B while both are in cache,
+   and the final DIT stages h >= B run only on the columns that hold lags < max_lag. Element
+   layout: [M][16] floats, re of the 8 lanes then im.
+
+   EXPONENTIAL FITS (rnnts_fit_ac). Double precision, scalar, with the own rnnts__exp_d/rnnts__log_d
+   (fixed polynomials, no libm transcendental). Model 1: f = a e^(-t/tau), p = (a, tau); model 2:
+   f = a (c e^(-t/t1) + (1-c) e^(-t/t2)), p = (a, t1, t2, c). Bounds a, c in [0,1], tau, t1, t2 in
+   [1e-6, 100]. Levenberg-Marquardt with projection: from p, with r = f - y, J = df/dp, A = J^T J,
+   g = J^T r (sums over t = 0..n-1 in increasing t), parameters on a bound whose gradient points
+   outwards are held fixed; the others solve (A + lambda diag(max(A_ii, 1e-12 max_j A_jj))) d = -g
+   (Cholesky); p' = clip(p + d). RSS(p') < RSS(p): accept, lambda /= 10 (>= 1e-12); else lambda *= 10.
+   Stops (converged) when an accepted step moves every parameter by <= 1e-10 (relative, floor 1e-6)
+   or lowers RSS by <= 1e-14 RSS, when RSS <= 1e-300, when the projected step is zero, or when
+   lambda > 1e16 (no descent within rounding); 300 iterations at most per start (not converged).
+   Starts, in this order: model 1 a = 1, tau in {0.5, 2, 8, 30, 90}; model 2 a = 1, (t1, t2) the 10
+   pairs t1 < t2 of those values, c in {0.2, 0.5, 0.8}. The best converged start (smallest RSS, the
+   first on ties) is kept. AIC = 2k + n ln(max(RSS/n, 1e-30)).
+
+   EIGENVALUES (rnnts_eig_sym). Double precision. The matrix is scaled by a power of two (exact) so
+   that its largest entry is in [1, 2). Householder: for k = 0..n-3, x = A[k+1..n-1][k],
+   sigma = sum x_i^2 (increasing i), alpha = -sign(x_0) sqrt(sigma), v = x - alpha e_1,
+   beta = 1/(sigma - x_0 alpha), p = beta A' v (A' the trailing block; each p_i sums over increasing
+   j), K = beta/2 v.p (increasing i), q = p - K v, A' -= v q^T + q v^T (each entry once:
+   a - (v_i q_j + q_i v_j), so A' stays exactly symmetric). Then implicit QL with Wilkinson shifts on
+   the tridiagonal (d, e) (Givens rotations from the bottom of the unreduced block upwards; e[m] is
+   negligible when |e[m]| <= 2^-53 (|d[m]| + |d[m+1]|)), at most 60 sweeps per eigenvalue; then a
+   stable insertion sort, descending, and the scale undone.
+
+   PCA (rnnts_pca). m_j = (sum_t (double)X[t][j]) / rows (increasing t); d_tj = (double)X[t][j] - m_j;
+   C_ij = (sum_t d_ti d_tj) / (rows - 1): each product rounded, added in increasing t from 0 (no fma).
+   The accumulation runs in chunks of rows and tiles of (i, j) (neither changes a bit). Eigenvalues by
+   rnnts_eig_sym; total = sum of all eigenvalues in descending order; n_components = the smallest k
+   with sum_{i<k} eig_i >= var_fraction * total (the reference reports k - 1 and uses '>').
+   --------------------------------------------------------------------------------------------- */
+#ifndef RNNTS__FFT_BLOCK
+#define RNNTS__FFT_BLOCK 4096 /* elements per cache block of the FFT schedule (a power of 2 >= 8); no bit depends on it */
+#endif
+#define RNNTS__AC_MAX_LOG2N 28 /* n <= 2^28 */
+
+/* 2^k as a double, -1022 <= k <= 1023 (exact, from bits). */
+static double rnnts__pow2_d(int k) {
+    uint64_t u = (uint64_t)(k + 1023) << 52;
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+static int rnnts__isfinite_d(double x) {
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    return (u & 0x7ff0000000000000ull) != 0x7ff0000000000000ull;
+}
+
+/* Sum of (double)x[0..n) in the canonical 8-lane order (lane j adds the indices = j mod 8 in
+   increasing order from 0, lanes combined by ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7))), and the float
+   extremes (order-free). Written so that compilers may vectorise it across the 8 lanes. */
+static double rnnts__sum8_d(const float *x, size_t n, float *lo_out, float *hi_out) {
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    float lo[8], hi[8];
+    size_t t = 0;
+    int j;
+    for (j = 0; j < 8; j++) lo[j] = hi[j] = x[0];
+    for (; t + 8 <= n; t += 8)
+        for (j = 0; j < 8; j++) {
+            float v = x[t + (size_t)j];
+            s[j] += (double)v;
+            lo[j] = v < lo[j] ? v : lo[j];
+            hi[j] = v > hi[j] ? v : hi[j];
+        }
+    for (j = 0; t + (size_t)j < n; j++) {
+        float v = x[t + (size_t)j];
+        s[j] += (double)v;
+        lo[j] = v < lo[j] ? v : lo[j];
+        hi[j] = v > hi[j] ? v : hi[j];
+    }
+    for (j = 1; j < 8; j++) {
+        lo[0] = lo[j] < lo[0] ? lo[j] : lo[0];
+        hi[0] = hi[j] > hi[0] ? hi[j] : hi[0];
+    }
+    *lo_out = lo[0];
+    *hi_out = hi[0];
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
+/* ---- FFT on 8 lanes: element e at z + 16*e, re lanes at +0, im lanes at +8 ---------------- */
+typedef struct { rnnts__vf r, i; } rnnts__cv;
+RNNTS__INLINE rnnts__cv rnnts__cv_load(const float *p) { rnnts__cv v; v.r = rnnts__vf_load(p); v.i = rnnts__vf_load(p + 8); return v; }
+RNNTS__INLINE void rnnts__cv_store(float *p, rnnts__cv v) { rnnts__vf_store(p, v.r); rnnts__vf_store(p + 8, v.i); }
+/* Twiddle (cos, sin) at table entry idx, broadcast, with -sin. */
+typedef struct { rnnts__vf c, s, ns; } rnnts__tw;
+RNNTS__INLINE rnnts__tw rnnts__tw_get(const float *tw, size_t idx) {
+    rnnts__tw w;
+    w.c = rnnts__vf_set1(tw[2 * idx]);
+    w.s = rnnts__vf_set1(tw[2 * idx + 1]);
+    w.ns = rnnts__vf_set1(-tw[2 * idx + 1]);
+    return w;
+}
+/* DIF butterfly: (u, v) -> (u + v, (u - v) * (cos - i sin)). */
+RNNTS__INLINE void rnnts__dif2(rnnts__cv *u, rnnts__cv *v, rnnts__tw w) {
+    rnnts__vf dr = rnnts__vf_sub(u->r, v->r), di = rnnts__vf_sub(u->i, v->i);
+    u->r = rnnts__vf_add(u->r, v->r);
+    u->i = rnnts__vf_add(u->i, v->i);
+    v->r = rnnts__vf_fma(dr, w.c, rnnts__vf_mul(di, w.s));
+    v->i = rnnts__vf_fma(dr, w.ns, rnnts__vf_mul(di, w.c));
+}
+/* DIT butterfly: t = v * (cos + i sin); (u, v) -> (u + t, u - t). */
+RNNTS__INLINE void rnnts__dit2(rnnts__cv *u, rnnts__cv *v, rnnts__tw w) {
+    rnnts__vf tr = rnnts__vf_fma(v->r, w.c, rnnts__vf_mul(v->i, w.ns));
+    rnnts__vf ti = rnnts__vf_fma(v->r, w.s, rnnts__vf_mul(v->i, w.c));
+    v->r = rnnts__vf_sub(u->r, tr);
+    v->i = rnnts__vf_sub(u->i, ti);
+    u->r = rnnts__vf_add(u->r, tr);
+    u->i = rnnts__vf_add(u->i, ti);
+}
+/* One DIF stage pair (h, h/2) on elements x0 = base, x1 = x0 + q, x2 = x0 + h, x3 = x2 + q
+   (q = h/2, element offsets already applied): stage h pairs (x0, x2) with wa = w_h[j] and (x1, x3)
+   with wb = w_h[j + q]; stage q pairs (x0, x1) and (x2, x3) with wc = w_q[j]. */
+RNNTS__INLINE void rnnts__dif4(float *p0, float *p1, float *p2, float *p3, rnnts__tw wa, rnnts__tw wb, rnnts__tw wc) {
+    rnnts__cv x0 = rnnts__cv_load(p0), x1 = rnnts__cv_load(p1), x2 = rnnts__cv_load(p2), x3 = rnnts__cv_load(p3);
+    rnnts__dif2(&x0, &x2, wa);
+    rnnts__dif2(&x1, &x3, wb);
+    rnnts__dif2(&x0, &x1, wc);
+    rnnts__dif2(&x2, &x3, wc);
+    rnnts__cv_store(p0, x0); rnnts__cv_store(p1, x1); rnnts__cv_store(p2, x2); rnnts__cv_store(p3, x3);
+}
+/* The DIT pair (q, h): stage q on (x0, x1), (x2, x3) with wc = w_q[j], then stage h on (x0, x2)
+   with wa = w_h[j] and (x1, x3) with wb = w_h[j + q]. */
+RNNTS__INLINE void rnnts__dit4(float *p0, float *p1, float *p2, float *p3, rnnts__tw wa, rnnts__tw wb, rnnts__tw wc) {
+    rnnts__cv x0 = rnnts__cv_load(p0), x1 = rnnts__cv_load(p1), x2 = rnnts__cv_load(p2), x3 = rnnts__cv_load(p3);
+    rnnts__dit2(&x0, &x1, wc);
+    rnnts__dit2(&x2, &x3, wc);
+    rnnts__dit2(&x0, &x2, wa);
+    rnnts__dit2(&x1, &x3, wb);
+    rnnts__cv_store(p0, x0); rnnts__cv_store(p1, x1); rnnts__cv_store(p2, x2); rnnts__cv_store(p3, x3);
+}
+RNNTS__INLINE void rnnts__dif2_mem(float *p0, float *p1, rnnts__tw w) {
+    rnnts__cv u = rnnts__cv_load(p0), v = rnnts__cv_load(p1);
+    rnnts__dif2(&u, &v, w);
+    rnnts__cv_store(p0, u); rnnts__cv_store(p1, v);
+}
+RNNTS__INLINE void rnnts__dit2_mem(float *p0, float *p1, rnnts__tw w) {
+    rnnts__cv u = rnnts__cv_load(p0), v = rnnts__cv_load(p1);
+    rnnts__dit2(&u, &v, w);
+    rnnts__cv_store(p0, u); rnnts__cv_store(p1, v);
+}
+/* The same on a first stage whose upper half (x2, x3, or v) is the zero padding: the zeros are
+   +0 vectors in registers instead of loads (the same operations on the same values). */
+RNNTS__INLINE void rnnts__dif4_z(float *p0, float *p1, float *p2, float *p3, rnnts__tw wa, rnnts__tw wb, rnnts__tw wc) {
+    rnnts__cv x0 = rnnts__cv_load(p0), x1 = rnnts__cv_load(p1), x2, x3;
+    x2.r = x2.i = x3.r = x3.i = rnnts__vf_zero();
+    rnnts__dif2(&x0, &x2, wa);
+    rnnts__dif2(&x1, &x3, wb);
+    rnnts__dif2(&x0, &x1, wc);
+    rnnts__dif2(&x2, &x3, wc);
+    rnnts__cv_store(p0, x0); rnnts__cv_store(p1, x1); rnnts__cv_store(p2, x2); rnnts__cv_store(p3, x3);
+}
+RNNTS__INLINE void rnnts__dif2_z(float *p0, float *p1, rnnts__tw w) {
+    rnnts__cv u = rnnts__cv_load(p0), v;
+    v.r = v.i = rnnts__vf_zero();
+    rnnts__dif2(&u, &v, w);
+    rnnts__cv_store(p0, u); rnnts__cv_store(p1, v);
+}
+static int rnnts__log2z(size_t m) { int l = 0; while (((size_t)1 << l) < m) l++; return l; }
+
+/* Twiddle table tw[2*(h + j)], tw[2*(h + j) + 1] = cos, sin of 2 pi j / (2h), for h = 1, 2, ..., P/2
+   and j < h (2P floats; entry 0 unused). See the section comment for the octant reduction. */
+static void rnnts__fft_twiddles(float *tw, size_t P) {
+    size_t half = P / 2, oct = P / 8, k;
+    float *top = tw + 2 * half;
+    double step = 6.283185307179586476925 / (double)P; /* exact: 2 pi (double) / 2^L */
+    for (k = 0; k <= oct; k += 8) {
+        float th[8], c[8], s[8];
+        int l, m = (int)(oct - k + 1 < 8 ? oct - k + 1 : 8);
+        for (l = 0; l < 8; l++) th[l] = l < m ? (float)((double)(k + (size_t)l) * step) : 0.0f;
+        rnnts__vf_store(c, rnnts__cos_v(rnnts__vf_load(th)));
+        rnnts__vf_store(s, rnnts__sin_v(rnnts__vf_load(th)));
+        for (l = 0; l < m; l++) { top[2 * (k + (size_t)l)] = c[l]; top[2 * (k + (size_t)l) + 1] = s[l]; }
+    }
+    for (k = oct + 1; k < half; k++) {
+        size_t kp;
+        float c, s;
+        if (8 * k <= 2 * P) { kp = P / 4 - k; c = top[2 * kp + 1]; s = top[2 * kp]; }
+        else if (8 * k <= 3 * P) { kp = k - P / 4; c = -top[2 * kp + 1]; s = top[2 * kp]; }
+        else { kp = P / 2 - k; c = -top[2 * kp]; s = top[2 * kp + 1]; }
+        top[2 * k] = c;
+        top[2 * k + 1] = s;
+    }
+    for (size_t h = half / 2; h >= 1; h /= 2) {
+        size_t stride = half / h;
+        for (size_t j = 0; j < h; j++) {
+            tw[2 * (h + j)] = top[2 * j * stride];
+            tw[2 * (h + j) + 1] = top[2 * j * stride + 1];
+        }
+    }
+    tw[0] = tw[1] = 0.0f;
+}
+
+/* DIF stages h = m/2 .. 1 on the m >= 2 contiguous elements at z (one block). */
+static void rnnts__fft_dif_blk(float *z, size_t m, const float *tw) {
+    size_t h = m / 2;
+    if (rnnts__log2z(m) & 1) {
+        for (size_t j = 0; j < h; j++) rnnts__dif2_mem(z + 16 * j, z + 16 * (j + h), rnnts__tw_get(tw, h + j));
+        h /= 2;
+    }
+    for (; h >= 2; h /= 4) {
+        size_t q = h / 2;
+        for (size_t b = 0; b < m; b += 2 * h)
+            for (size_t j = 0; j < q; j++) {
+                float *p0 = z + 16 * (b + j);
+                rnnts__dif4(p0, p0 + 16 * q, p0 + 16 * h, p0 + 16 * (h + q), rnnts__tw_get(tw, h + j), rnnts__tw_get(tw, h + j + q),
+                            rnnts__tw_get(tw, q + j));
+            }
+    }
+}
+/* DIT stages h = 1 .. m/2 on the m >= 2 contiguous elements at z. */
+static void rnnts__fft_dit_blk(float *z, size_t m, const float *tw) {
+    int nst = rnnts__log2z(m), pairs = nst / 2;
+    size_t h = 2;
+    for (int p = 0; p < pairs; p++, h *= 4) {
+        size_t q = h / 2;
+        for (size_t b = 0; b < m; b += 2 * h)
+            for (size_t j = 0; j < q; j++) {
+                float *p0 = z + 16 * (b + j);
+                rnnts__dit4(p0, p0 + 16 * q, p0 + 16 * h, p0 + 16 * (h + q), rnnts__tw_get(tw, h + j), rnnts__tw_get(tw, h + j + q),
+                            rnnts__tw_get(tw, q + j));
+            }
+    }
+    if (nst & 1) {
+        h = m / 2;
+        for (size_t j = 0; j < h; j++) rnnts__dit2_mem(z + 16 * j, z + 16 * (j + h), rnnts__tw_get(tw, h + j));
+    }
+}
+/* Partner of bit-reversed position i in an M-point transform: the position of frequency M - f,
+   f = rev(i): 0 and 1 (f = 0, M/2) are their own, i in [2^r, 2^(r+1)) pairs with 3*2^r - 1 - i. */
+static size_t rnnts__fft_mirror(size_t i) {
+    size_t r = 1;
+    if (i < 2) return i;
+    while (r * 2 <= i) r *= 2;
+    return 3 * r - 1 - i;
+}
+/* The pointwise step at position i: A = Z_f (own), B = Z_(M-f) (partner), (c, s) = cos, sin of
+   2 pi f / P (f = rev(i), P = 2M). Returns V'' (see the section comment). */
+RNNTS__INLINE rnnts__cv rnnts__fft_pair(rnnts__cv A, rnnts__cv B, rnnts__tw w) {
+    rnnts__cv E, O, G, V;
+    rnnts__vf sum, dif;
+    E.r = rnnts__vf_add(A.r, B.r);
+    E.i = rnnts__vf_sub(A.i, B.i);
+    O.r = rnnts__vf_add(A.i, B.i);
+    O.i = rnnts__vf_sub(B.r, A.r);
+    G.r = rnnts__vf_fma(O.r, w.c, rnnts__vf_mul(O.i, w.s));
+    G.i = rnnts__vf_fma(O.r, w.ns, rnnts__vf_mul(O.i, w.c));
+    sum = rnnts__vf_add(rnnts__vf_fma(E.r, E.r, rnnts__vf_mul(E.i, E.i)), rnnts__vf_fma(O.r, O.r, rnnts__vf_mul(O.i, O.i)));
+    dif = rnnts__vf_mul(rnnts__vf_fma(E.r, G.r, rnnts__vf_mul(E.i, G.i)), rnnts__vf_set1(2.0f));
+    V.r = rnnts__vf_fma(w.ns, dif, sum);
+    V.i = rnnts__vf_mul(w.c, dif);
+    return V;
+}
+/* The pointwise step for positions [lo, hi) and their partners (each pair once, from its lower
+   position). mid[i] = (cos, sin) of 2 pi rev(i) / P. */
+static void rnnts__fft_pairs(float *z, size_t lo, size_t hi, const float *mid) {
+    for (size_t i = lo; i < hi; i++) {
+        size_t p = rnnts__fft_mirror(i);
+        rnnts__cv A, B;
+        if (p < i) continue;
+        A = rnnts__cv_load(z + 16 * i);
+        B = rnnts__cv_load(z + 16 * p);
+        rnnts__cv_store(z + 16 * i, rnnts__fft_pair(A, B, rnnts__tw_get(mid, i)));
+        if (p != i) rnnts__cv_store(z + 16 * p, rnnts__fft_pair(B, A, rnnts__tw_get(mid, p)));
+    }
+}
+/* The [R][B] view (element r*B + c): stages h >= B pair rows. Columns [c0, c0 + 8) at a time.
+   Global twiddle index of row offset jr and column c at stage h = hr*B: h + jr*B + c. The upper
+   half (rows >= R/2, elements >= P/2) is the zero padding and is never read (see rnnts__dif4_z). */
+static void rnnts__fft_dif_cols(float *z, size_t R, size_t B, const float *tw) {
+    const size_t CW = 8;
+    int nst = rnnts__log2z(R);
+    for (size_t c0 = 0; c0 < B; c0 += CW) {
+        size_t hr = R / 2;
+        if (nst & 1) {
+            size_t h = hr * B;
+            for (size_t jr = 0; jr < hr; jr++)
+                for (size_t c = c0; c < c0 + CW; c++) {
+                    size_t i0 = jr * B + c;
+                    rnnts__dif2_z(z + 16 * i0, z + 16 * (i0 + h), rnnts__tw_get(tw, h + i0));
+                }
+            hr /= 2;
+        }
+        for (int first = !(nst & 1); hr >= 2; hr /= 4, first = 0) {
+            size_t qr = hr / 2, h = hr * B, q = qr * B;
+            for (size_t rb = 0; rb < R; rb += 2 * hr)
+                for (size_t jr = 0; jr < qr; jr++)
+                    for (size_t c = c0; c < c0 + CW; c++) {
+                        size_t j = jr * B + c;
+                        float *p0 = z + 16 * (rb * B + j);
+                        if (first)
+                            rnnts__dif4_z(p0, p0 + 16 * q, p0 + 16 * h, p0 + 16 * (h + q), rnnts__tw_get(tw, h + j),
+                                          rnnts__tw_get(tw, h + j + q), rnnts__tw_get(tw, q + j));
+                        else
+                            rnnts__dif4(p0, p0 + 16 * q, p0 + 16 * h, p0 + 16 * (h + q), rnnts__tw_get(tw, h + j),
+                                        rnnts__tw_get(tw, h + j + q), rnnts__tw_get(tw, q + j));
+                    }
+        }
+    }
+}
+/* DIT stages h >= B on the columns c < ncol only (the others are not needed). */
+static void rnnts__fft_dit_cols(float *z, size_t R, size_t B, const float *tw, size_t ncol) {
+    const size_t CW = 8;
+    int nst = rnnts__log2z(R), pairs = nst / 2;
+    for (size_t c0 = 0; c0 < ncol; c0 += CW) {
+        size_t c1 = c0 + CW < ncol ? c0 + CW : ncol, hr = 2;
+        for (int p = 0; p < pairs; p++, hr *= 4) {
+            size_t qr = hr / 2, h = hr * B, q = qr * B;
+            for (size_t rb = 0; rb < R; rb += 2 * hr)
+                for (size_t jr = 0; jr < qr; jr++)
+                    for (size_t c = c0; c < c1; c++) {
+                        size_t j = jr * B + c;
+                        float *p0 = z + 16 * (rb * B + j);
+                        rnnts__dit4(p0, p0 + 16 * q, p0 + 16 * h, p0 + 16 * (h + q), rnnts__tw_get(tw, h + j),
+                                    rnnts__tw_get(tw, h + j + q), rnnts__tw_get(tw, q + j));
+                    }
+        }
+        if (nst & 1) {
+            size_t h = (R / 2) * B;
+            for (size_t jr = 0; jr < R / 2; jr++)
+                for (size_t c = c0; c < c1; c++) {
+                    size_t i0 = jr * B + c;
+                    rnnts__dit2_mem(z + 16 * i0, z + 16 * (i0 + h), rnnts__tw_get(tw, h + i0));
+                }
+        }
+    }
+}
+/* z: M = P/2 elements holding 8 real series packed as z_m = x_2m + i x_2m+1, elements >= M/2 zero
+   (when M > RNNTS__FFT_BLOCK they need not be written: they are never read). Afterwards element m
+   < need holds 2 (c_2m + i c_2m+1), c_k = P * sum_t xp[t] xp[t+k]; other elements are left in an
+   intermediate state. Blocks are processed with their partner block (the pointwise step pairs
+   bit-reversed positions across blocks: block k >= 2 in [2^r, 2^(r+1)) with 3*2^r - 1 - k). */
+static void rnnts__fft_autocorr8(float *z, size_t M, const float *tw, const float *mid, size_t need) {
+    size_t B = M < (size_t)RNNTS__FFT_BLOCK ? M : (size_t)RNNTS__FFT_BLOCK, R = M / B;
+    if (R > 1) rnnts__fft_dif_cols(z, R, B, tw);
+    for (size_t k = 0; k < R; k++) {
+        size_t kp = rnnts__fft_mirror(k);
+        if (kp < k) continue;
+        rnnts__fft_dif_blk(z + 16 * k * B, B, tw);
+        if (kp != k) rnnts__fft_dif_blk(z + 16 * kp * B, B, tw);
+        rnnts__fft_pairs(z, k * B, (k + 1) * B, mid);
+        rnnts__fft_dit_blk(z + 16 * k * B, B, tw);
+        if (kp != k) rnnts__fft_dit_blk(z + 16 * kp * B, B, tw);
+    }
+    if (R > 1) rnnts__fft_dit_cols(z, R, B, tw, need < B ? need : B);
+}
+
+rnnts_result rnnts_autocorr(const float *x, size_t n, int n_series, int max_lag, float *ac, const rnnts_allocator *alloc,
+                            rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    size_t P, M, need, nel, zero_end;
+    int L;
+    float *z, *tw, *mid;
+    if (!x) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "autocorr: x is NULL");
+    if (!ac) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "autocorr: ac is NULL");
+    if (n_series < 1) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "autocorr: n_series = %d: allowed >= 1", n_series);
+    if (n < 2)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "autocorr: n = %zu: too short, allowed 2..2^%d (max_lag must be in 1..n-1)", n,
+                           RNNTS__AC_MAX_LOG2N);
+    if (n > ((size_t)1 << RNNTS__AC_MAX_LOG2N))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "autocorr: n = %zu: allowed 2..2^%d", n, RNNTS__AC_MAX_LOG2N);
+    if (max_lag < 1 || (size_t)max_lag > n - 1)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "autocorr: max_lag = %d: allowed 1..n-1 = %zu", max_lag, n - 1);
+    L = rnnts__log2z(2 * n);
+    P = (size_t)1 << L;
+    M = P / 2;                          /* complex points: x_2m + i x_2m+1 */
+    nel = (n + 1) / 2;                  /* elements holding data */
+    need = ((size_t)max_lag + 1) / 2;   /* elements holding lags < max_lag */
+    zero_end = M > (size_t)RNNTS__FFT_BLOCK ? M / 2 : M;
+    z = (float *)rnnts__amalloc(&a, rnnts__fbytes(M, 16, 1));
+    tw = (float *)rnnts__amalloc(&a, rnnts__fbytes(P, 3, 1)); /* levels (2P floats), then mid (P floats) */
+    if (!z || !tw) {
+        rnnts__afree(&a, z);
+        rnnts__afree(&a, tw);
+        return rnnts__fail(err, RNNTS_ERR_OOM, "autocorr: out of memory for the FFT work buffers (%zu bytes, n = %zu)",
+                           rnnts__fbytes(P, 11, 1), n);
+    }
+    mid = tw + 2 * P;
+    rnnts__fft_twiddles(tw, P);
+    for (size_t i = 0; i < M; i++) { /* mid[i] = w_{P/2}[rev(i)], rev over log2(M) bits */
+        size_t f = 0;
+        for (int b = 0; b < L - 1; b++) f |= ((i >> b) & 1u) << (L - 2 - b);
+        mid[2 * i] = tw[2 * (M + f)];
+        mid[2 * i + 1] = tw[2 * (M + f) + 1];
+    }
+    for (int g = 0; g < n_series; g += 8) {
+        int ns = n_series - g < 8 ? n_series - g : 8;
+        double mean[8], scale[8], post[8];
+        for (int l = 0; l < 8; l++) { mean[l] = 0.0; scale[l] = 0.0; post[l] = rnnts__pow2_d(-L - 1); }
+        /* statistics per series: mean (canonical 8-lane order in double), extremes */
+        for (int l = 0; l < ns; l++) {
+            const float *xs = x + (size_t)(g + l) * n;
+            double d;
+            float lo, hi;
+            mean[l] = rnnts__sum8_d(xs, n, &lo, &hi) / (double)n;
+            if (!rnnts__isfinite_d(mean[l])) { /* a non-finite input makes the sum non-finite: find it */
+                size_t t = 0;
+                while (t < n && rnnts__isfinite(xs[t])) t++;
+                rnnts__afree(&a, z);
+                rnnts__afree(&a, tw);
+                return rnnts__fail(err, RNNTS_ERR_NONFINITE, "autocorr: x[series %d][%zu] = %g is not finite", g + l, t,
+                                   t < n ? (double)xs[t] : 0.0);
+            }
+            d = (double)hi - mean[l] > mean[l] - (double)lo ? (double)hi - mean[l] : mean[l] - (double)lo;
+            if (d > 0.0) {
+                uint64_t u;
+                int ex;
+                memcpy(&u, &d, 8);
+                ex = (int)((u >> 52) & 0x7ff) - 1023; /* d >= 2^-149 (a float difference): normal */
+                scale[l] = rnnts__pow2_d(-ex);
+                post[l] = rnnts__pow2_d(2 * ex - L - 1);
+            } else {
+                scale[l] = 1.0;
+            }
+        }
+        /* input: element m = (xp[2m], xp[2m+1]) (xp[n] = 0), zero padding up to zero_end; tiles of
+           8 elements x 8 lanes so that every element is written once, whole */
+        for (size_t m0 = 0; m0 < nel; m0 += 8) {
+            float tile[8][16];
+            size_t mc = nel - m0 < 8 ? nel - m0 : 8, tc = n - 2 * m0 < 16 ? n - 2 * m0 : 16;
+            memset(tile, 0, sizeof tile);
+            for (int l = 0; l < ns; l++) {
+                const float *xs = x + (size_t)(g + l) * n + 2 * m0;
+                for (size_t tt = 0; tt < tc; tt++) tile[tt / 2][(tt & 1) * 8 + (size_t)l] = (float)(((double)xs[tt] - mean[l]) * scale[l]);
+            }
+            for (size_t e = 0; e < mc; e++) {
+                rnnts__vf_store(z + 16 * (m0 + e), rnnts__vf_load(tile[e]));
+                rnnts__vf_store(z + 16 * (m0 + e) + 8, rnnts__vf_load(tile[e] + 8));
+            }
+        }
+        memset(z + 16 * nel, 0, (zero_end - nel) * 16 * sizeof(float));
+        rnnts__fft_autocorr8(z, M, tw, mid, need);
+        for (int l = 0; l < ns; l++) {
+            float *o = ac + (size_t)(g + l) * (size_t)max_lag;
+            for (size_t k = 0; k < (size_t)max_lag; k++)
+                o[k] = (float)(((double)z[16 * (k / 2) + 8 * (k & 1) + (size_t)l] * post[l]) / (double)(n - 1 - k));
+        }
+    }
+    rnnts__afree(&a, z);
+    rnnts__afree(&a, tw);
+    return rnnts__ok(err);
+}
+
+/* ---- double exp and log (private; N5: no libm transcendental) ------------------------------ */
+/* e^x: k = round(x/ln2) (by adding 1.5*2^52), r = (x - k ln2_hi) - k ln2_lo (ln2_hi has 32 bits, so
+   k ln2_hi is exact), e^r by its Taylor polynomial of degree 13 in Horner form (truncation below
+   3e-17 relative for |r| <= ln2/2), times 2^k in two exact-or-once-rounded steps. Within about 1 ulp.
+   x > 709.78 gives +inf, x < -745.2 gives 0, NaN stays NaN. */
+static double rnnts__exp_d(double x) {
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double inv_ln2 = 1.44269504088896338700e+00, magic = 0x1.8p52;
+    double t, k, r, p;
+    int ki, k1;
+    if (x != x) return x;
+    if (x > 709.782712893384) return rnnts__pow2_d(1023) * 2.0;
+    if (x < -745.2) return 0.0;
+    t = x * inv_ln2 + magic;
+    k = t - magic;
+    r = (x - k * ln2_hi) - k * ln2_lo;
+    p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    ki = (int)k;
+    k1 = ki / 2;
+    return p * rnnts__pow2_d(k1) * rnnts__pow2_d(ki - k1);
+}
+/* ln x: x = 2^e m, m in [sqrt(1/2), sqrt(2)], f = m - 1 (exact), s = f/(2+f), ln m = 2 atanh s =
+   2 (s + s^3/3 + ... + s^21/21) in Horner form in s^2 (|s| <= 0.1716: truncation below 2e-18),
+   ln x = e ln2_hi + (ln m + e ln2_lo). Within about 2 ulp. ln 0 = -inf, ln(x < 0) = NaN. */
+static double rnnts__log_d(double x) {
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    uint64_t u;
+    int e = 0;
+    double m, f, s, z, q;
+    if (x != x || x == rnnts__pow2_d(1023) * 2.0) return x;
+    if (!(x > 0.0)) return x == 0.0 ? -rnnts__pow2_d(1023) * 2.0 : (x - x) / (x - x);
+    memcpy(&u, &x, 8);
+    if ((u >> 52) == 0) { /* subnormal */
+        x *= 0x1p54;
+        memcpy(&u, &x, 8);
+        e = -54;
+    }
+    e += (int)(u >> 52) - 1023;
+    u = (u & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
+    memcpy(&m, &u, 8);
+    if (m > 1.41421356237309504880) { m *= 0.5; e += 1; }
+    f = m - 1.0;
+    s = f / (2.0 + f);
+    z = s * s;
+    q = 2.0 / 21.0;
+    q = q * z + 2.0 / 19.0;
+    q = q * z + 2.0 / 17.0;
+    q = q * z + 2.0 / 15.0;
+    q = q * z + 2.0 / 13.0;
+    q = q * z + 2.0 / 11.0;
+    q = q * z + 2.0 / 9.0;
+    q = q * z + 2.0 / 7.0;
+    q = q * z + 2.0 / 5.0;
+    q = q * z + 2.0 / 3.0;
+    q = q * z + 2.0;
+    return (double)e * ln2_hi + (q * s + (double)e * ln2_lo);
+}
+static double rnnts__abs_d(double x) { return x < 0.0 ? -x : x; }
+/* sqrt(a^2 + b^2) without overflow: m sqrt(1 + (s/m)^2), m = max(|a|, |b|). */
+static double rnnts__hypot_d(double a, double b) {
+    double m = rnnts__abs_d(a), s = rnnts__abs_d(b), t;
+    if (s > m) { t = m; m = s; s = t; }
+    if (m == 0.0) return 0.0;
+    s /= m;
+    return m * sqrt(1.0 + s * s);
+}
+
+/* ---- exponential fits ------------------------------------------------------------------------- */
+#define RNNTS__FIT_TMIN 1e-6
+#define RNNTS__FIT_TMAX 100.0
+#define RNNTS__FIT_ITERS 300
+/* Parameters: model 1 (a, tau); model 2 (a, t1, t2, c). */
+static const double rnnts__fit_lo[2][4] = {{0.0, RNNTS__FIT_TMIN, 0.0, 0.0}, {0.0, RNNTS__FIT_TMIN, RNNTS__FIT_TMIN, 0.0}};
+static const double rnnts__fit_hi[2][4] = {{1.0, RNNTS__FIT_TMAX, 0.0, 0.0}, {1.0, RNNTS__FIT_TMAX, RNNTS__FIT_TMAX, 1.0}};
+
+/* RSS, A = J^T J (k x k, full) and g = J^T r at p; sums over t = 0..n-1 in increasing t. */
+static double rnnts__fit_eval(int model, const double *p, const double *y, int n, double *A, double *g) {
+    int k = model == 1 ? 2 : 4;
+    double rss = 0.0, J[4];
+    for (int i = 0; i < k * k; i++) A[i] = 0.0;
+    for (int i = 0; i < k; i++) g[i] = 0.0;
+    for (int t = 0; t < n; t++) {
+        double tt = (double)t, f, r;
+        if (model == 1) {
+            double e = rnnts__exp_d(-tt / p[1]);
+            f = p[0] * e;
+            J[0] = e;
+            J[1] = p[0] * e * tt / (p[1] * p[1]);
+        } else {
+            double e1 = rnnts__exp_d(-tt / p[1]), e2 = rnnts__exp_d(-tt / p[2]), c = p[3], mix = c * e1 + (1.0 - c) * e2;
+            f = p[0] * mix;
+            J[0] = mix;
+            J[1] = p[0] * c * e1 * tt / (p[1] * p[1]);
+            J[2] = p[0] * (1.0 - c) * e2 * tt / (p[2] * p[2]);
+            J[3] = p[0] * (e1 - e2);
+        }
+        r = f - y[t];
+        rss += r * r;
+        for (int i = 0; i < k; i++) {
+            g[i] += J[i] * r;
+            for (int j = 0; j <= i; j++) A[i * k + j] += J[i] * J[j];
+        }
+    }
+    for (int i = 0; i < k; i++)
+        for (int j = i + 1; j < k; j++) A[i * k + j] = A[j * k + i];
+    return rss;
+}
+/* Solves M x = b (m x m symmetric positive definite, m <= 4) by Cholesky in place; 0 if not PD. */
+static int rnnts__chol_solve(double *M, double *b, int m) {
+    for (int j = 0; j < m; j++) {
+        double s = M[j * m + j];
+        for (int k = 0; k < j; k++) s -= M[j * m + k] * M[j * m + k];
+        if (!(s > 0.0) || !rnnts__isfinite_d(s)) return 0;
+        s = sqrt(s);
+        M[j * m + j] = s;
+        for (int i = j + 1; i < m; i++) {
+            double v = M[i * m + j];
+            for (int k = 0; k < j; k++) v -= M[i * m + k] * M[j * m + k];
+            M[i * m + j] = v / s;
+        }
+    }
+    for (int i = 0; i < m; i++) { /* L z = b */
+        double v = b[i];
+        for (int k = 0; k < i; k++) v -= M[i * m + k] * b[k];
+        b[i] = v / M[i * m + i];
+    }
+    for (int i = m - 1; i >= 0; i--) { /* L^T x = z */
+        double v = b[i];
+        for (int k = i + 1; k < m; k++) v -= M[k * m + i] * b[k];
+        b[i] = v / M[i * m + i];
+    }
+    return 1;
+}
+/* Bounded Levenberg-Marquardt from p (overwritten). Returns 1 when a stopping test held (converged). */
+static int rnnts__lm(int model, double *p, const double *y, int n, double *rss_out, int *iters) {
+    int k = model == 1 ? 2 : 4, conv = 0, it;
+    const double *lo = rnnts__fit_lo[model - 1], *hi = rnnts__fit_hi[model - 1];
+    double A[16], g[4], An[16], gn[4], pn[4], rss, lambda = 1e-3;
+    for (int i = 0; i < k; i++) p[i] = p[i] < lo[i] ? lo[i] : p[i] > hi[i] ? hi[i] : p[i];
+    rss = rnnts__fit_eval(model, p, y, n, A, g);
+    for (it = 0; it < RNNTS__FIT_ITERS && rnnts__isfinite_d(rss); it++) {
+        int fr[4], nf = 0, moved = 0, small = 1;
+        double M[16], b[4], dmax = 0.0, rssn;
+        if (rss <= 1e-300) { conv = 1; break; }
+        for (int i = 0; i < k; i++) dmax = A[i * k + i] > dmax ? A[i * k + i] : dmax;
+        for (int i = 0; i < k; i++)
+            if (!((p[i] <= lo[i] && g[i] > 0.0) || (p[i] >= hi[i] && g[i] < 0.0))) fr[nf++] = i;
+        if (nf == 0) { conv = 1; break; }
+        for (int a = 0; a < nf; a++) {
+            double dii = A[fr[a] * k + fr[a]], fl = 1e-12 * dmax;
+            for (int c = 0; c < nf; c++) M[a * nf + c] = A[fr[a] * k + fr[c]];
+            M[a * nf + a] += lambda * (dii > fl ? dii : fl);
+            b[a] = -g[fr[a]];
+        }
+        if (!rnnts__chol_solve(M, b, nf)) {
+            lambda *= 10.0;
+            if (lambda > 1e16) { conv = 1; break; }
+            continue;
+        }
+        for (int i = 0; i < k; i++) pn[i] = p[i];
+        for (int a = 0; a < nf; a++) {
+            int i = fr[a];
+            double v = p[i] + b[a];
+            pn[i] = v < lo[i] ? lo[i] : v > hi[i] ? hi[i] : v;
+        }
+        for (int i = 0; i < k; i++) {
+            double d = rnnts__abs_d(pn[i] - p[i]), s = rnnts__abs_d(p[i]) > 1e-6 ? rnnts__abs_d(p[i]) : 1e-6;
+            if (pn[i] != p[i]) moved = 1;
+            if (!(d <= 1e-10 * s)) small = 0;
+        }
+        if (!moved) { conv = 1; break; }
+        rssn = rnnts__fit_eval(model, pn, y, n, An, gn);
+        if (rssn < rss) {
+            double dec = rss - rssn;
+            for (int i = 0; i < k; i++) { p[i] = pn[i]; g[i] = gn[i]; }
+            for (int i = 0; i < k * k; i++) A[i] = An[i];
+            rss = rssn;
+            lambda = lambda * 0.1 > 1e-12 ? lambda * 0.1 : 1e-12;
+            if (small || dec <= 1e-14 * (rss + dec)) { conv = 1; it++; break; }
+        } else {
+            lambda *= 10.0;
+            if (lambda > 1e16) { conv = 1; it++; break; }
+        }
+    }
+    *iters += it;
+    *rss_out = rss;
+    for (int i = 0; i < k; i++)
+        if (!rnnts__isfinite_d(p[i])) conv = 0;
+    return conv && rnnts__isfinite_d(rss);
+}
+/* All starts of one model; best converged start (smallest RSS, first on ties), else best of all. */
+static int rnnts__fit_model(int model, const double *y, int n, double *best, double *best_rss, int *iters) {
+    static const double taus[5] = {0.5, 2.0, 8.0, 30.0, 90.0}, cs[3] = {0.2, 0.5, 0.8};
+    int k = model == 1 ? 2 : 4, have = 0, have_any = 0;
+    double any[4] = {0, 0, 0, 0}, any_rss = 0.0;
+    *iters = 0;
+    for (int s1 = 0; s1 < 5; s1++)
+        for (int s2 = model == 1 ? 0 : s1 + 1; s2 < (model == 1 ? 1 : 5); s2++)
+            for (int sc = 0; sc < (model == 1 ? 1 : 3); sc++) {
+                double p[4], rss;
+                int ok;
+                p[0] = 1.0;
+                p[1] = taus[s1];
+                if (model == 2) { p[2] = taus[s2]; p[3] = cs[sc]; }
+                ok = rnnts__lm(model, p, y, n, &rss, iters);
+                if (ok && (!have || rss < *best_rss)) {
+                    have = 1;
+                    *best_rss = rss;
+                    for (int i = 0; i < k; i++) best[i] = p[i];
+                }
+                if (rnnts__isfinite_d(rss) && (!have_any || rss < any_rss)) {
+                    have_any = 1;
+                    any_rss = rss;
+                    for (int i = 0; i < k; i++) any[i] = p[i];
+                }
+            }
+    if (!have) {
+        *best_rss = have_any ? any_rss : rnnts__pow2_d(1023) * 2.0;
+        for (int i = 0; i < k; i++) best[i] = any[i];
+    }
+    return have;
+}
+static double rnnts__aic(int k, int n, double rss) {
+    double m = rss / (double)n;
+    return 2.0 * (double)k + (double)n * rnnts__log_d(m > 1e-30 ? m : 1e-30);
+}
+
+rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error *err) {
+    double p1[4] = {0, 0, 0, 0}, p2[4] = {0, 0, 0, 0}, r1 = 0.0, r2 = 0.0, nan_ = (rnnts__pow2_d(1023) * 2.0) * 0.0;
+    if (!y) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: y is NULL");
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: out is NULL");
+    if (n < 5 || n > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: n = %d: allowed 5..100000", n);
+    for (int t = 0; t < n; t++)
+        if (!rnnts__isfinite_d(y[t])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "fit_ac: y[%d] = %g is not finite", t, y[t]);
+    memset(out, 0, sizeof *out);
+    out->ok1 = rnnts__fit_model(1, y, n, p1, &r1, &out->iters1);
+    out->ok2 = rnnts__fit_model(2, y, n, p2, &r2, &out->iters2);
+    out->a1 = p1[0]; out->tau1 = p1[1]; out->rss1 = r1;
+    out->aic1 = out->ok1 ? rnnts__aic(2, n, r1) : nan_;
+    out->a2 = p2[0]; out->t1 = p2[1]; out->t2 = p2[2]; out->c2 = p2[3]; out->rss2 = r2;
+    out->aic2 = out->ok2 ? rnnts__aic(4, n, r2) : nan_;
+    if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? 1 : out->aic2 < out->aic1 ? 2 : 0;
+    else out->selected = out->ok1 ? 1 : out->ok2 ? 2 : 0;
+    out->tau_net = out->selected == 1 ? out->tau1 : out->selected == 2 ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;
+    return rnnts__ok(err);
+}
+
+/* ---- symmetric eigenvalues ---------------------------------------------------------------------- */
+rnnts_result rnnts_eig_sym(double *A, int n, double *w, rnnts_error *err) {
+    size_t N, i, j, k;
+    double amax = 0.0, sc, unsc, *e;
+    int es = 0;
+    if (!A) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "eig_sym: A is NULL");
+    if (!w) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "eig_sym: eigvals is NULL");
+    if (n < 1 || n > 65535) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "eig_sym: n = %d: allowed 1..65535", n);
+    N = (size_t)n;
+    for (i = 0; i < N; i++)
+        for (j = 0; j <= i; j++) {
+            double v = A[i * N + j];
+            if (!rnnts__isfinite_d(v)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "eig_sym: A[%zu][%zu] = %g is not finite", i, j, v);
+            v = rnnts__abs_d(v);
+            amax = v > amax ? v : amax;
+        }
+    if (amax > 0.0) {
+        uint64_t u;
+        memcpy(&u, &amax, 8);
+        es = (int)((u >> 52) & 0x7ff) - 1023;
+        es = es < -1022 ? -1022 : es > 1022 ? 1022 : es;
+    }
+    sc = rnnts__pow2_d(-es);
+    unsc = rnnts__pow2_d(es);
+    for (i = 0; i < N; i++)
+        for (j = 0; j <= i; j++) {
+            A[i * N + j] *= sc;
+            A[j * N + i] = A[i * N + j];
+        }
+    /* Householder tridiagonalisation; v in row k (A[k][k+1..]), p and q in w[k+1..] */
+    for (k = 0; k + 2 < N; k++) {
+        double sigma = 0.0, x0 = A[(k + 1) * N + k], alpha, beta, K = 0.0;
+        for (i = k + 1; i < N; i++) sigma += A[i * N + k] * A[i * N + k];
+        if (sigma == 0.0) { A[k * N + k + 1] = 0.0; continue; }
+        alpha = x0 >= 0.0 ? -sqrt(sigma) : sqrt(sigma);
+        beta = 1.0 / (sigma - x0 * alpha);
+        A[k * N + k + 1] = x0 - alpha;
+        for (i = k + 2; i < N; i++) A[k * N + i] = A[i * N + k];
+        {
+            const double *v = A + k * N;
+            for (i = k + 1; i < N; i++) {
+                const double *row = A + i * N;
+                double s = 0.0;
+                for (j = k + 1; j < N; j++) s += row[j] * v[j];
+                w[i] = beta * s;
+            }
+            for (i = k + 1; i < N; i++) K += v[i] * w[i];
+            K = 0.5 * beta * K;
+            for (i = k + 1; i < N; i++) w[i] = w[i] - K * v[i];
+            for (i = k + 1; i < N; i++) {
+                double *row = A + i * N, vi = v[i], qi = w[i];
+                for (j = k + 1; j < N; j++) row[j] = row[j] - (vi * w[j] + qi * v[j]);
+            }
+        }
+        A[k * N + k + 1] = alpha;
+    }
+    /* d -> w, e -> the last row of A (e[k] couples k and k+1; e[N-1] is scratch) */
+    for (i = 0; i < N; i++) w[i] = A[i * N + i];
+    e = A + (N - 1) * N;
+    for (k = 0; k + 1 < N; k++) e[k] = A[k * N + k + 1];
+    e[N - 1] = 0.0;
+    /* implicit QL with shifts */
+    for (size_t l = 0; l < N; l++) {
+        int iter = 0;
+        for (;;) {
+            size_t m;
+            double g, r, s, c, p, f, b;
+            int deflated = 0;
+            for (m = l; m + 1 < N; m++) {
+                double dd = rnnts__abs_d(w[m]) + rnnts__abs_d(w[m + 1]), em = rnnts__abs_d(e[m]);
+                if (em <= 0x1p-53 * dd || em <= 0x1p-1000) break;
+            }
+            if (m == l) break;
+            if (++iter > 60) return rnnts__fail(err, RNNTS_ERR_STATE, "eig_sym: QL iteration did not converge (eigenvalue %zu)", l);
+            g = (w[l + 1] - w[l]) / (2.0 * e[l]);
+            r = rnnts__hypot_d(g, 1.0);
+            g = w[m] - w[l] + e[l] / (g + (g >= 0.0 ? r : -r));
+            s = 1.0; c = 1.0; p = 0.0;
+            for (i = m; i-- > l;) {
+                f = s * e[i];
+                b = c * e[i];
+                r = rnnts__hypot_d(f, g);
+                e[i + 1] = r;
+                if (r == 0.0) { w[i + 1] -= p; e[m] = 0.0; deflated = 1; break; }
+                s = f / r;
+                c = g / r;
+                g = w[i + 1] - p;
+                r = (w[i] - g) * s + 2.0 * c * b;
+                p = s * r;
+                w[i + 1] = g + p;
+                g = c * r - b;
+            }
+            if (deflated) continue;
+            w[l] -= p;
+            e[l] = g;
+            e[m] = 0.0;
+        }
+    }
+    /* stable insertion sort, descending; undo the scale */
+    for (i = 1; i < N; i++) {
+        double v = w[i];
+        j = i;
+        while (j > 0 && w[j - 1] < v) { w[j] = w[j - 1]; j--; }
+        w[j] = v;
+    }
+    for (i = 0; i < N; i++) w[i] *= unsc;
+    return rnnts__ok(err);
+}
+
+/* ---- PCA ------------------------------------------------------------------------------------------ */
+#define RNNTS__PCA_CHUNK 128
+rnnts_result rnnts_pca(const float *X, int rows, int cols, double var_fraction, double *eigvals, int *n_components,
+                       const rnnts_allocator *alloc, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    size_t R, Cn, Cp, t0, i, j;
+    double *mean, *C, *D, total = 0.0, target, cum = 0.0;
+    rnnts_result rc;
+    if (!X) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "pca: X is NULL");
+    if (!eigvals) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "pca: eigvals is NULL");
+    if (rows < 2) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "pca: rows = %d: allowed >= 2", rows);
+    if (cols < 1 || cols > 65535) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "pca: cols = %d: allowed 1..65535", cols);
+    if (!(var_fraction > 0.0 && var_fraction <= 1.0))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "pca: var_fraction = %g: allowed (0, 1]", var_fraction);
+    R = (size_t)rows;
+    Cn = (size_t)cols;
+    Cp = (Cn + 7) / 8 * 8;
+    mean = (double *)rnnts__amalloc(&a, Cn * sizeof(double));
+    C = (double *)rnnts__amalloc(&a, Cp * Cp * sizeof(double));
+    D = (double *)rnnts__amalloc(&a, (size_t)RNNTS__PCA_CHUNK * Cp * sizeof(double));
+    if (!mean || !C || !D) {
+        rnnts__afree(&a, mean); rnnts__afree(&a, C); rnnts__afree(&a, D);
+        return rnnts__fail(err, RNNTS_ERR_OOM, "pca: out of memory (cols = %d)", cols);
+    }
+    /* means, increasing t */
+    for (j = 0; j < Cn; j++) mean[j] = 0.0;
+    for (t0 = 0; t0 < R; t0++) {
+        const float *row = X + t0 * Cn;
+        for (j = 0; j < Cn; j++) {
+            if (!rnnts__isfinite(row[j])) {
+                rnnts__afree(&a, mean); rnnts__afree(&a, C); rnnts__afree(&a, D);
+                return rnnts__fail(err, RNNTS_ERR_NONFINITE, "pca: X[row %zu][col %zu] = %g is not finite", t0, j, (double)row[j]);
+            }
+            mean[j] += (double)row[j];
+        }
+    }
+    for (j = 0; j < Cn; j++) mean[j] = mean[j] / (double)R;
+    /* C = sum_t d_t d_t^T over chunks of rows (increasing t), tiles of 4 x 8 (lower triangle) */
+    memset(C, 0, Cp * Cp * sizeof(double));
+    for (t0 = 0; t0 < R; t0 += RNNTS__PCA_CHUNK) {
+        size_t tc = R - t0 < RNNTS__PCA_CHUNK ? R - t0 : RNNTS__PCA_CHUNK, tt;
+        for (tt = 0; tt < tc; tt++) {
+            const float *row = X + (t0 + tt) * Cn;
+            double *d = D + tt * Cp;
+            for (j = 0; j < Cn; j++) d[j] = (double)row[j] - mean[j];
+            for (; j < Cp; j++) d[j] = 0.0;
+        }
+        for (size_t ib = 0; ib < Cp; ib += 4)
+            for (size_t jb = 0; jb < ib + 4; jb += 8) {
+                double acc[4][8];
+                int u, v;
+                for (u = 0; u < 4; u++)
+                    for (v = 0; v < 8; v++) acc[u][v] = C[(ib + (size_t)u) * Cp + jb + (size_t)v];
+                for (tt = 0; tt < tc; tt++) {
+                    const double *d = D + tt * Cp;
+                    for (u = 0; u < 4; u++) {
+                        double du = d[ib + (size_t)u];
+                        for (v = 0; v < 8; v++) acc[u][v] += du * d[jb + (size_t)v];
+                    }
+                }
+                for (u = 0; u < 4; u++)
+                    for (v = 0; v < 8; v++) C[(ib + (size_t)u) * Cp + jb + (size_t)v] = acc[u][v];
+            }
+    }
+    /* C_ij / (rows - 1) for j <= i, compacted to stride cols (rows move forward: memmove order) */
+    for (i = 0; i < Cn; i++)
+        for (j = 0; j <= i; j++) C[i * Cn + j] = C[i * Cp + j] / (double)(R - 1);
+    rnnts__afree(&a, D);
+    rnnts__afree(&a, mean);
+    rc = rnnts_eig_sym(C, cols, eigvals, err);
+    rnnts__afree(&a, C);
+    if (rc != RNNTS_OK) return rc;
+    for (j = 0; j < Cn; j++) total += eigvals[j];
+    target = var_fraction * total;
+    if (n_components) {
+        int k = 0;
+        if (total > 0.0)
+            for (j = 0; j < Cn; j++) {
+                cum += eigvals[j];
+                if (cum >= target) { k = (int)j + 1; break; }
+            }
+        if (total > 0.0 && k == 0) k = cols;
+        *n_components = k;
+    }
+    return rnnts__ok(err);
+}
+
+/* >>studies --------------------------------------------------------------------------------- */
+/* Trained tau statistics over the stored tau (H values, or the one fixed value). Mean and SD in
+   double, index order; SD is the population SD (numpy's default); median of the sorted values. */
+static int rnnts__cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+rnnts_result rnnts_tau_summary_of(const rnnts_rnn *net, rnnts_tau_summary *out, rnnts_error *err) {
+    int n;
+    float *v;
+    double s = 0.0, q = 0.0;
+    if (!net || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_summary: net and out must not be NULL");
+    n = net->cfg.train_tau ? net->H : 1;
+    v = (float *)net->alloc.alloc((size_t)n * sizeof(float), net->alloc.user);
+    if (!v) return rnnts__fail(err, RNNTS_ERR_OOM, "tau_summary: out of memory");
+    memcpy(v, net->tau, (size_t)n * sizeof(float));
+    qsort(v, (size_t)n, sizeof(float), rnnts__cmp_float);
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    for (int i = 0; i < n; i++) { s += (double)net->tau[i]; out->below_1 += net->tau[i] < 1.0f; }
+    out->mean = s / n;
+    for (int i = 0; i < n; i++) q += ((double)net->tau[i] - out->mean) * ((double)net->tau[i] - out->mean);
+    out->sd = sqrt(q / n);
+    out->min = v[0];
+    out->max = v[n - 1];
+    out->median = n % 2 ? (double)v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + (double)v[n / 2]);
+    net->alloc.free(v, net->alloc.user);
+    return rnnts__ok(err);
+}
+rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int n_bins, int *counts, int *under,
+                                 int *over, rnnts_error *err) {
+    int n;
+    if (!net || !counts) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: net and counts must not be NULL");
+    if (n_bins < 1 || n_bins > 1000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: n_bins = %d: allowed 1..1000000", n_bins);
+    if (!(lo < hi) || !rnnts__isfinite((float)lo) || !rnnts__isfinite((float)hi))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: need finite lo < hi (got %g, %g)", lo, hi);
+    memset(counts, 0, (size_t)n_bins * sizeof(int));
+    if (under) *under = 0;
+    if (over) *over = 0;
+    n = net->cfg.train_tau ? net->H : 1;
+    for (int i = 0; i < n; i++) {
+        double t = net->tau[i];
+        if (t < lo) { if (under) (*under)++; }
+        else if (t >= hi) { if (over) (*over)++; }
+        else {
+            int k = (int)((t - lo) / (hi - lo) * n_bins);
+            counts[k < n_bins ? k : n_bins - 1]++;
+        }
+    }
+    return rnnts__ok(err);
+}
+
+rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err) {
+    rnnts_result r;
+    if (!net || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "clone: net and out must not be NULL");
+    r = rnnts_rnn_create_zero(&net->cfg, &net->alloc, out, err);
+    if (r != RNNTS_OK) return r;
+    memcpy((*out)->param, net->param, net->n_param * sizeof(float));
+    (*out)->meta = net->meta;
+    return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
+    size_t H;
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: net is NULL");
+    if (i < 0 || i >= net->H) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: neuron %d: allowed 0..%d", i, net->H - 1);
+    H = (size_t)net->H;
+    for (size_t j = 0; j < H; j++) { net->w[(size_t)i * H + j] = 0.0f; net->w[j * H + (size_t)i] = 0.0f; }
+    net->w_in[i] = 0.0f;
+    for (int k = 0; k < net->K; k++) {
+        float *v = net->head + (size_t)k * (2 * H + 2);
+        v[i] = 0.0f;
+        v[H + (size_t)i] = 0.0f;
+    }
+    return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err) {
+    size_t H, HH;
+    double wn = 0.0, dn = 0.0, scale;
+    uint64_t key;
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: net is NULL");
+    if (!(eps >= 0.0) || eps > 1e6) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: eps = %g: allowed 0..1e6", eps);
+    H = (size_t)net->H; HH = H * H;
+    key = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_PERTURB_W, draw);
+    for (size_t e = 0; e < HH; e++) {
+        double d = rnnts_rng_normal(key, e);
+        wn += (double)net->w[e] * (double)net->w[e];
+        dn += d * d;
+    }
+    if (eps == 0.0 || dn == 0.0) return rnnts__ok(err);
+    scale = eps * sqrt(wn) / sqrt(dn);
+    for (size_t e = 0; e < HH; e++) net->w[e] = (float)((double)net->w[e] + scale * (double)rnnts_rng_normal(key, e));
+    rnnts_rnn_zero_diag(net);
+    return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err) {
+    double tn = 0.0, dn = 0.0, scale;
+    uint64_t key;
+    int H;
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: net is NULL");
+    if (!net->cfg.train_tau) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: the network has a fixed tau");
+    if (!(eps >= 0.0) || eps > 1e6) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: eps = %g: allowed 0..1e6", eps);
+    H = net->H;
+    key = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_PERTURB_TAU, draw);
+    for (int i = 0; i < H; i++) {
+        double d = fabs((double)rnnts_rng_normal(key, (uint64_t)i));
+        tn += (double)net->tau[i] * (double)net->tau[i];
+        dn += d * d;
+    }
+    if (eps == 0.0 || dn == 0.0) return rnnts__ok(err);
+    scale = eps * sqrt(tn) / sqrt(dn);
+    for (int i = 0; i < H; i++)
+        net->tau[i] = (float)((double)net->tau[i] + scale * fabs((double)rnnts_rng_normal(key, (uint64_t)i)));
+    return rnnts__ok(err);
+}
+
+/* Runs net over bt like rnnts_rnn_stream but without read-outs, calling sink after every input
+   step m with the state h_{m+1} (blocked layout, H x Bp). */
+typedef void (*rnnts__state_sink)(void *user, int m, const float *h, int H, int Bp);
+static rnnts_result rnnts__simulate(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
+                                    rnnts__state_sink sink, void *user, rnnts_error *err) {
+    rnnts_result r = rnnts__prepare(ws, net, bt, 1, err);
+    size_t HB;
+    if (r != RNNTS_OK) return r;
+    HB = (size_t)ws->H * ws->Bp;
+    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    for (int t = 0; t < ws->L; t++) {
+        float *hi = ws->hist + (size_t)(t & 1) * HB, *ho = ws->hist + (size_t)((t + 1) & 1) * HB;
+        rnnts__load_input(ws, bt, t, ws->S);
+        rnnts__step(ws, net, pool, hi, ws->S, ho, ws->ubuf);
+        if ((t + 1) % ws->kc == 0) sink(user, t / ws->kc, ho, ws->H, ws->Bp);
+    }
+    return RNNTS_OK;
+}
+
+rnnts_taunet_config rnnts_taunet_config_default(void) {
+    rnnts_taunet_config c;
+    memset(&c, 0, sizeof c);
+    c.steps = 100000 + 1000;
+    c.burn = 500;
+    c.trials = 10;
+    c.fit_lag = 30;
+    c.pop_lags = 200;
+    c.seed = 0;
+    c.max_bytes = (size_t)1 << 30;
+    return c;
+}
+void rnnts_taunet_result_free(rnnts_taunet_result *r) {
+    if (!r || !r->alloc.free) return;
+    rnnts__afree(&r->alloc, r->tau_net);
+    rnnts__afree(&r->alloc, r->selected);
+    rnnts__afree(&r->alloc, r->fit);
+    rnnts__afree(&r->alloc, r->ac);
+    rnnts__afree(&r->alloc, r->pop_ac);
+    memset(r, 0, sizeof *r);
+}
+
+/* Simulation state of one tau_net pass: keeps neurons [j0, j1) as act[(j - j0)][trial][t - burn]
+   and (first pass) the population activity pop[trial][t - burn] (sum over i ascending, float).
+   Values go through a staging block of 16 steps per series (one cache line each), so that the
+   series, n floats apart, are written a line at a time rather than a float at a time. */
+typedef struct rnnts__tn_sim {
+    int j0, j1, trials, burn, n, chunk_base, chunk_len, want_pop;
+    float *act, *pop, *last; /* last: final state [B][H] of the chunk (the next chunk's h0) */
+    float *stage;            /* [(j1 - j0) * trials][16] */
+} rnnts__tn_sim;
+static void rnnts__tn_sink(void *user, int m, const float *h, int H, int Bp) {
+    rnnts__tn_sim *s = (rnnts__tn_sim *)user;
+    int t = s->chunk_base + m, tt, q, ns;
+    (void)Bp;
+    if (m == s->chunk_len - 1)
+        for (int r = 0; r < s->trials; r++)
+            for (int i = 0; i < H; i++) s->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
+    if (t < s->burn) return;
+    tt = t - s->burn;
+    q = tt & 15;
+    ns = (s->j1 - s->j0) * s->trials;
+    for (int j = s->j0; j < s->j1; j++)
+        for (int r = 0; r < s->trials; r++) s->stage[((size_t)(j - s->j0) * s->trials + r) * 16 + q] = h[RNNTS__BLK(H, j, r)];
+    if (s->want_pop)
+        for (int r = 0; r < s->trials; r++) {
+            float sum = 0.0f;
+            for (int i = 0; i < H; i++) sum += h[RNNTS__BLK(H, i, r)];
+            s->pop[(size_t)r * s->n + tt] = sum;
+        }
+    if (q == 15 || tt == s->n - 1)
+        for (int k = 0; k < ns; k++) memcpy(s->act + (size_t)k * s->n + (tt - q), s->stage + (size_t)k * 16, (size_t)(q + 1) * sizeof(float));
+}
+/* Input bits of the tau_net simulation: trial r, step t: 1 when u(seed, TAUNET_BITS, r; t) < p_r. */
+static void rnnts__tn_bits(const rnnts_taunet_config *c, int t0, int len, float *input) {
+    uint64_t kp = rnnts_rng_key(c->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
+    for (int r = 0; r < c->trials; r++) {
+        float p = rnnts_rng_uniform(kp, (uint64_t)r);
+        uint64_t kb = rnnts_rng_key(c->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
+        for (int t = 0; t < len; t++) input[(size_t)t * c->trials + r] = rnnts_rng_uniform(kb, (uint64_t)(t0 + t)) < p ? 1.0f : 0.0f;
+    }
+}
+/* One simulation of all steps, chunk by chunk (each chunk's h0 = the previous chunk's final state,
+   which gives the same bits as one long run). */
+#define RNNTS__TN_CHUNK 1000
+static rnnts_result rnnts__tn_simulate(const rnnts_rnn *net, const rnnts_taunet_config *c, rnnts_rnn_ws *ws, rnnts_pool *pool,
+                                       float *input, rnnts__tn_sim *s, rnnts_error *err) {
+    rnnts_batch bt;
+    memset(&bt, 0, sizeof bt);
+    bt.batch = c->trials;
+    bt.input = input;
+    bt.h0_seed = c->seed;
+    bt.h0_draw = RNNTS_TAUNET_H0_DRAW;
+    for (int t0 = 0; t0 < c->steps; t0 += RNNTS__TN_CHUNK) {
+        rnnts_result r;
+        bt.len = RNNTS__MIN(RNNTS__TN_CHUNK, c->steps - t0);
+        rnnts__tn_bits(c, t0, bt.len, input);
+        bt.h0 = t0 == 0 ? NULL : s->last;
+        s->chunk_base = t0;
+        s->chunk_len = bt.len;
+        if ((r = rnnts__simulate(ws, net, &bt, pool, rnnts__tn_sink, s, err)) != RNNTS_OK) return r;
+    }
+    return RNNTS_OK;
+}
+/* Autocorrelations of series groups on the pool: task g handles series [8g, 8g+8). */
+typedef struct { const float *x; size_t n; int n_series, max_lag; float *ac; const rnnts_allocator *a; rnnts_result r; } rnnts__ac_job;
+static void rnnts__task_ac(void *vc, int g0, int g1) {
+    rnnts__ac_job *j = (rnnts__ac_job *)vc;
+    int s0 = 8 * g0, s1 = RNNTS__MIN(8 * g1, j->n_series);
+    rnnts_result r = rnnts_autocorr(j->x + (size_t)s0 * j->n, j->n, s1 - s0, j->max_lag, j->ac + (size_t)s0 * j->max_lag, j->a, NULL);
+    if (r != RNNTS_OK) j->r = r; /* any failing task's code; the same for every partition */
+}
+
+rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool, rnnts_taunet_result *out,
+                          rnnts_error *err) {
+    rnnts_taunet_config c;
+    rnnts_allocator a;
+    rnnts_rnn_ws *ws = NULL;
+    rnnts__tn_sim s;
+    float *input = NULL, *acs = NULL, *tmp = NULL;
+    rnnts_result r = RNNTS_OK;
+    int H, n, per_pass;
+    if (!net || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: net and out must not be NULL");
+    memset(out, 0, sizeof *out);
+    c = cfg ? *cfg : rnnts_taunet_config_default();
+    if (c.trials < 1 || c.trials > 4096) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: trials = %d: allowed 1..4096", c.trials);
+    if (c.burn < 0 || c.steps < 1 || c.steps > 100000000 || c.burn >= c.steps)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: steps = %d, burn = %d: need 0 <= burn < steps <= 10^8", c.steps, c.burn);
+    n = c.steps - c.burn;
+    if (c.fit_lag < 2 || c.fit_lag > n - 2) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: fit_lag = %d: allowed 2..%d (steps - burn - 2)", c.fit_lag, n - 2);
+    if (c.pop_lags < c.fit_lag + 1 || c.pop_lags > n - 1)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: pop_lags = %d: allowed %d..%d", c.pop_lags, c.fit_lag + 1, n - 1);
+    H = net->H;
+    a = net->alloc;
+    {
+        size_t per_neuron = (size_t)c.trials * (size_t)n * sizeof(float);
+        size_t k = c.max_bytes / per_neuron;
+        per_pass = k < 1 ? 1 : k > (size_t)H ? H : (int)k;
+    }
+    memset(&s, 0, sizeof s);
+    s.trials = c.trials; s.burn = c.burn; s.n = n;
+    out->H = H; out->pop_lags = c.pop_lags; out->fit_lag = c.fit_lag; out->alloc = a;
+    out->tau_net = (float *)rnnts__amalloc(&a, (size_t)H * sizeof(float));
+    out->selected = (int *)rnnts__amalloc(&a, (size_t)H * sizeof(int));
+    out->fit = (rnnts_expfit *)rnnts__amalloc(&a, (size_t)H * sizeof(rnnts_expfit));
+    out->ac = (float *)rnnts__amalloc(&a, (size_t)H * c.pop_lags * sizeof(float));
+    out->pop_ac = (float *)rnnts__amalloc(&a, (size_t)c.pop_lags * sizeof(float));
+    input = (float *)rnnts__amalloc(&a, (size_t)RNNTS__TN_CHUNK * c.trials * sizeof(float));
+    s.last = (float *)rnnts__amalloc(&a, (size_t)c.trials * H * sizeof(float));
+    s.pop = (float *)rnnts__amalloc(&a, (size_t)c.trials * n * sizeof(float));
+    s.act = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * n * sizeof(float));
+    acs = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * c.pop_lags * sizeof(float));
+    s.stage = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * 16 * sizeof(float));
+    tmp = (float *)rnnts__amalloc(&a, (size_t)c.trials * c.pop_lags * sizeof(float));
+    if (!out->tau_net || !out->selected || !out->fit || !out->ac || !out->pop_ac || !input || !s.last || !s.pop || !s.act || !acs || !tmp || !s.stage) {
+        r = rnnts__fail(err, RNNTS_ERR_OOM, "taunet: out of memory (%d trials x %d steps, %d neurons per pass)", c.trials, n, per_pass);
+        goto done;
+    }
+    if ((r = rnnts_rnn_ws_create(net, c.trials, RNNTS__TN_CHUNK, &a, &ws, err)) != RNNTS_OK) goto done;
+    for (int j0 = 0; j0 < H; j0 += per_pass) {
+        rnnts__ac_job job;
+        int j1 = RNNTS__MIN(H, j0 + per_pass), ns = (j1 - j0) * c.trials;
+        s.j0 = j0; s.j1 = j1; s.want_pop = j0 == 0;
+        if ((r = rnnts__tn_simulate(net, &c, ws, pool, input, &s, err)) != RNNTS_OK) goto done;
+        out->passes++;
+        if (j0 == 0) { /* population: per-trial AC, then the trial mean (trial order, float) */
+            job.x = s.pop; job.n = (size_t)n; job.n_series = c.trials; job.max_lag = c.pop_lags; job.ac = tmp; job.a = &a; job.r = RNNTS_OK;
+            rnnts__pool_run(pool, (c.trials + 7) / 8, rnnts__task_ac, &job, 1e12);
+            if ((r = job.r) != RNNTS_OK) { r = rnnts__fail(err, r, "taunet: population autocorrelation failed"); goto done; }
+            for (int k = 0; k < c.pop_lags; k++) {
+                float sum = 0.0f;
+                for (int q = 0; q < c.trials; q++) sum += tmp[(size_t)q * c.pop_lags + k];
+                out->pop_ac[k] = sum / (float)c.trials;
+            }
+        }
+        job.x = s.act; job.n = (size_t)n; job.n_series = ns; job.max_lag = c.pop_lags; job.ac = acs; job.a = &a; job.r = RNNTS_OK;
+        rnnts__pool_run(pool, (ns + 7) / 8, rnnts__task_ac, &job, 1e12);
+        if ((r = job.r) != RNNTS_OK) { r = rnnts__fail(err, r, "taunet: autocorrelation failed (neurons %d..%d)", j0, j1 - 1); goto done; }
+        for (int j = j0; j < j1; j++) {
+            double y[1024];
+            float *acj = out->ac + (size_t)j * c.pop_lags;
+            for (int k = 0; k < c.pop_lags; k++) {
+                float sum = 0.0f;
+                for (int q = 0; q < c.trials; q++) sum += acs[((size_t)(j - j0) * c.trials + q) * c.pop_lags + k];
+                acj[k] = sum / (float)c.trials;
+            }
+            memset(&out->fit[j], 0, sizeof out->fit[j]);
+            out->tau_net[j] = NAN;
+            out->selected[j] = 0;
+            if (acj[0] > 0.0f && rnnts__isfinite(acj[0]) && c.fit_lag + 1 <= 1024) {
+                int ok = 1;
+                for (int k = 0; k <= c.fit_lag; k++) { y[k] = (double)acj[k] / (double)acj[0]; ok &= rnnts__isfinite((float)y[k]); }
+                if (ok && rnnts_fit_ac(y, c.fit_lag + 1, &out->fit[j], NULL) == RNNTS_OK) {
+                    out->selected[j] = out->fit[j].selected;
+                    out->tau_net[j] = out->fit[j].selected ? (float)out->fit[j].tau_net : NAN;
+                }
+            }
+            /* a constant neuron (AC[0] = 0) has no timescale: NaN, selected 0 */
+        }
+    }
+    { /* aggregates over tau_net > 1 */
+        double sum = 0.0;
+        int m = 0;
+        for (int j = 0; j < H; j++)
+            if (out->tau_net[j] > 1.0f) { sum += out->tau_net[j]; m++; }
+        out->n_above_1 = m;
+        out->mean_above_1 = m ? sum / m : NAN;
+        out->median_above_1 = NAN;
+        if (m) {
+            float *v = (float *)rnnts__amalloc(&a, (size_t)m * sizeof(float));
+            if (!v) { r = rnnts__fail(err, RNNTS_ERR_OOM, "taunet: out of memory"); goto done; }
+            m = 0;
+            for (int j = 0; j < H; j++) if (out->tau_net[j] > 1.0f) v[m++] = out->tau_net[j];
+            qsort(v, (size_t)m, sizeof(float), rnnts__cmp_float);
+            out->median_above_1 = m % 2 ? (double)v[m / 2] : 0.5 * ((double)v[m / 2 - 1] + (double)v[m / 2]);
+            rnnts__afree(&a, v);
+        }
+    }
+done:
+    rnnts_rnn_ws_destroy(ws);
+    rnnts__afree(&a, input); rnnts__afree(&a, s.last); rnnts__afree(&a, s.pop); rnnts__afree(&a, s.act);
+    rnnts__afree(&a, acs); rnnts__afree(&a, tmp); rnnts__afree(&a, s.stage);
+    if (r != RNNTS_OK) { rnnts_taunet_result_free(out); return r; }
+    return rnnts__ok(err);
+}
+
+/* ---- stream accuracy ---- */
+rnnts_stream_config rnnts_stream_config_default(void) {
+    rnnts_stream_config c;
+    memset(&c, 0, sizeof c);
+    c.len = 1000;
+    c.warmup = 100;
+    c.trials = 10;
+    c.p = 0.5f;
+    return c;
+}
+rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N, int head, const rnnts_stream_config *cfg,
+                                   rnnts_pool *pool, float *acc, rnnts_error *err) {
+    rnnts_stream_config c;
+    rnnts_allocator a;
+    rnnts_rnn_ws *ws = NULL;
+    rnnts_batch bt;
+    float *input = NULL, *out = NULL;
+    rnnts_result r;
+    int M, B, K;
+    if (!net || !acc) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: net and acc must not be NULL");
+    c = cfg ? *cfg : rnnts_stream_config_default();
+    if (task != RNNTS_TASK_PARITY && task != RNNTS_TASK_DMS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: unknown task %d", (int)task);
+    if (N < 1 || N > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: N = %d: allowed 1..100000", N);
+    if (head < 0 || head >= net->K) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: head = %d: allowed 0..%d", head, net->K - 1);
+    if (c.len < 1 || c.len > 10000000 || c.warmup < N - 1 || c.warmup > 10000000)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: len = %d, warmup = %d: need len >= 1 and warmup >= N - 1 = %d", c.len, c.warmup, N - 1);
+    if (c.trials < 1 || c.trials > 65536) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: trials = %d: allowed 1..65536", c.trials);
+    if (!(c.p >= 0.0f && c.p <= 1.0f)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "stream_accuracy: p = %g: allowed [0, 1]", (double)c.p);
+    a = net->alloc;
+    M = c.warmup + c.len; B = c.trials; K = net->K;
+    input = (float *)rnnts__amalloc(&a, (size_t)M * B * sizeof(float));
+    out = (float *)rnnts__amalloc(&a, (size_t)M * K * B * 2 * sizeof(float));
+    if (!input || !out) { r = rnnts__fail(err, RNNTS_ERR_OOM, "stream_accuracy: out of memory (%d steps x %d trials x %d heads)", M, B, K); goto done; }
+    for (int b = 0; b < B; b++) {
+        uint64_t kb = rnnts_rng_key(c.seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_STREAM_BITS + ((uint64_t)b << 8), c.draw);
+        for (int t = 0; t < M; t++) input[(size_t)t * B + b] = rnnts_rng_uniform(kb, (uint64_t)t) < c.p ? 1.0f : 0.0f;
+    }
+    memset(&bt, 0, sizeof bt);
+    bt.batch = B; bt.len = M; bt.input = input; bt.h0_seed = c.seed; bt.h0_draw = c.draw;
+    if ((r = rnnts_rnn_ws_create(net, B, M, &a, &ws, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts_rnn_stream(ws, net, &bt, pool, out, NULL, err)) != RNNTS_OK) goto done;
+    for (int b = 0; b < B; b++) {
+        int correct = 0;
+        for (int t = c.warmup; t < M; t++) {
+            const float *o = out + (((size_t)t * K + head) * B + b) * 2;
+            int pred = o[0] < o[1], y;
+            if (task == RNNTS_TASK_PARITY) {
+                int s = 0;
+                for (int q = t - N + 1; q <= t; q++) s += input[(size_t)q * B + b] != 0.0f;
+                y = s & 1;
+            } else {
+                y = input[(size_t)t * B + b] == input[(size_t)(t - N + 1) * B + b];
+            }
+            correct += pred == y;
+        }
+        acc[b] = (float)correct / (float)c.len;
+    }
+    r = RNNTS_OK;
+done:
+    rnnts_rnn_ws_destroy(ws);
+    rnnts__afree(&a, input);
+    rnnts__afree(&a, out);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
 
 /* >>public ---------------------------------------------------------------------------------- */
 const char *rnnts_result_string(rnnts_result r) {

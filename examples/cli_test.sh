@@ -3,7 +3,8 @@
 #   usage: examples/cli_test.sh [path/to/rnnts]      (default build/rnnts)
 # Checks every subcommand's --help, usage errors (exit 2, message naming the flag), a tiny training
 # run (files, JSON log), bitwise-identical checkpoints after --resume, eval --json, grad's file,
-# info, selfcheck and bench (JSON fields, output hash independent of threads and reps). Ends with "N passed, M failed"; exits non-zero on any failure.
+# info, selfcheck, bench (JSON fields, output hash independent of threads and reps) and analyze
+# (JSON fields and files; taunet identical for 1 and 2 threads and one or many memory passes). Ends with "N passed, M failed"; exits non-zero on any failure.
 set -u
 BIN=${1:-build/rnnts}
 PY=${PYTHON:-python3}
@@ -321,6 +322,67 @@ assert d['output_xxh3']!='$H1' and d['peak_gflops'] is None, d
 " 2>"$TMP/pyout"; then ok; else bad "bench --optim adam: $(cat "$TMP/pyout")"; fi
 check "bench summary" 0 "$BIN" bench "${BT[@]}" --reps 2 --peak-seconds 0.05
 grep -q "^step " "$TMP/out" && grep -q "GFLOP/s" "$TMP/out" && grep -q "$H1" "$TMP/out" && ok || bad "bench summary: $(head -c 300 "$TMP/out")"
+
+# ---- analyze ------------------------------------------------------------------------------------
+for a in taus taunet ablate perturb forget; do
+    "$BIN" analyze "$a" --help >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && grep -q "usage: rnnts analyze $a" "$TMP/out"; then ok; else bad "analyze $a --help: exit $rc"; fi
+done
+check "analyze --help" 0 "$BIN" analyze --help
+usage "unknown analysis 'frob'" "$BIN" analyze frob x
+usage "MODEL is required" "$BIN" analyze taunet
+usage "--burn 500: must be below --steps 400" "$BIN" analyze taunet m --steps 400 --burn 500
+usage "--trials 0: allowed 1..4096" "$BIN" analyze taunet m --trials 0
+usage "--N N is required" "$BIN" analyze ablate m
+usage "--N N is required" "$BIN" analyze perturb m
+AM="$R/N2_N2.safetensors"
+[ -f "$AM" ] || AM="$R/init.safetensors"
+check "analyze taus" 0 "$BIN" analyze taus "$AM" --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+for k in ('mean','median','sd','min','max','below_1','histogram','tau'): assert k in d, k
+assert sum(d['histogram']['counts'])+d['histogram']['under']+d['histogram']['over']==len(d['tau'])==16, d['histogram']
+assert abs(d['mean']-sum(d['tau'])/16)<1e-6, d['mean']" 2>"$TMP/pyout" && ok || bad "analyze taus: $(cat "$TMP/pyout")"
+for f in taus.json taus.csv taus.svg; do [ -s "$TMP/an/$f" ] && ok || bad "analyze taus --out: no $f"; done
+TN=(--steps 6000 --burn 200 --trials 3 --seed 5 --json)
+check "analyze taunet 1 thread" 0 "$BIN" analyze taunet "$AM" "${TN[@]}" --threads 1 --out "$TMP/an"
+cp "$TMP/out" "$TMP/tn1.json"
+check "analyze taunet 2 threads, 1 MiB passes" 0 "$BIN" analyze taunet "$AM" "${TN[@]}" --threads 2 --max-mem 1
+cp "$TMP/out" "$TMP/tn2.json"
+"$PY" -c "
+import json, math
+a=json.load(open('$TMP/tn1.json')); b=json.load(open('$TMP/tn2.json'))
+for k in ('tau_net','selected_model','mean_above_1','median_above_1','n_above_1','pop_ac','fits'): assert a[k]==b[k], k
+assert a['passes']==1 and b['passes']>1, (a['passes'], b['passes'])
+t=a['tau_net']; s=a['selected_model']; H=len(a['tau_trained'])
+assert len(t)==H==16 and len(s)==H and len(a['pop_ac'])==200
+assert all(m in (0,1,2) for m in s) and all((x is None)==(m==0) for x,m in zip(t,s)), (t,s)
+above=[x for x in t if x is not None and x>1]
+assert a['n_above_1']==len(above)
+if above: assert abs(a['mean_above_1']-sum(above)/len(above))<1e-4*max(1,a['mean_above_1'])
+assert all(x is None or 0<=x<=100 for x in t), t" 2>"$TMP/pyout" && ok || bad "analyze taunet: $(cat "$TMP/pyout")"
+for f in taunet.json taunet.csv taunet.svg; do [ -s "$TMP/an/$f" ] && ok || bad "analyze taunet --out: no $f"; done
+check "analyze ablate" 0 "$BIN" analyze ablate "$AM" --N 2 --count 3 --trials 2 --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); n=d['neurons']
+assert len(n)==6 and [x['group'] for x in n]==['fastest']*3+['slowest']*3
+taus=[x['tau'] for x in n]; assert taus[0]<=taus[1]<=taus[2] and taus[3]>=taus[4]>=taus[5] and taus[2]<=taus[5], taus
+assert 0<=d['baseline']<=1 and all(0<=x['accuracy']<=1 for x in n)" 2>"$TMP/pyout" && ok || bad "analyze ablate: $(cat "$TMP/pyout")"
+check "analyze perturb" 0 "$BIN" analyze perturb "$AM" --N 2 --trials 2 --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert len(d['w'])==11 and len(d['tau'])==14 and d['w'][0]['eps']==0 and d['tau'][0]['eps']==0
+if d['baseline']!=0.5: assert d['w'][0]['relative']==1 and d['tau'][0]['relative']==1, (d['w'][0], d['tau'][0])
+e=[x['eps'] for x in d['w'][1:]]; assert abs(e[0]-0.01)<1e-12 and abs(e[-1]-10)<1e-9" 2>"$TMP/pyout" && ok || bad "analyze perturb: $(cat "$TMP/pyout")"
+check "analyze forget" 0 "$BIN" analyze forget "$R" --batches 2 --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
+assert len(c)>=1 and d['N'][0]==2 and all(len(x['accuracy'])==len(d['N']) for x in c)
+assert [x['n_hi'] for x in c]==sorted(x['n_hi'] for x in c)
+assert all(a is None or 0<=a<=100 for x in c for a in x['accuracy'])" 2>"$TMP/pyout" && ok || bad "analyze forget: $(cat "$TMP/pyout")"
+usage "RUN_DIR is required" "$BIN" analyze forget
+for f in ablate.csv ablate.svg perturb.csv perturb.svg forget.csv; do [ -s "$TMP/an/$f" ] && ok || bad "analyze --out: no $f"; done
 
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}

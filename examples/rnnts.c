@@ -1,6 +1,6 @@
 /* rnnts — the command line tool of rnnts.h.
 
-       rnnts train | eval | grad | import | info | selfcheck | compare | bench   (each with --help)
+       rnnts train | eval | grad | import | info | selfcheck | compare | bench | analyze   (each with --help)
 
    Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure,
    2 usage (a message names the flag and the allowed values).
@@ -9,7 +9,8 @@
        examples/rnnts.c       subcommands, training driver, logs, progress display, reports
        examples/cli_args.h    flag tables: parsing, range checks, usage errors, --help
        examples/st_header.h   safetensors header reader (tensor list and metadata for `info`)
-       examples/svg_plot.h    SVG line charts (`compare`)
+       examples/svg_plot.h    SVG line charts (`compare`, `analyze`)
+       examples/analyze.h     `analyze`: taus, taunet, ablate, perturb
        bench/peak.h           single-core FMA peak probe (`bench`; shared with the Google Benchmark suite)
        examples/cli_test.sh   tests of the CLI
 
@@ -1340,6 +1341,8 @@ done:
     return code;
 }
 
+#include "analyze.h"
+
 /* ======================================================================================== */
 static void main_help(void) {
     printf("usage: rnnts <command> [flags]     (rnnts <command> --help for its flags)\n\n"
@@ -1351,14 +1354,15 @@ static void main_help(void) {
            "  info       metadata, tensors, tau statistics and checksum of a model file\n"
            "  selfcheck  build info and floating-point environment check\n"
            "  compare    multi-head vs single-head curriculum at a small size: table and SVG plot\n"
-           "  bench      time training steps and forward passes; GFLOP/s, fraction of peak, memory, output hash\n\n"
+           "  bench      time training steps and forward passes; GFLOP/s, fraction of peak, memory, output hash\n"
+           "  analyze    taus, taunet, ablate, perturb (rnnts analyze --help)\n\n"
            "Exit codes: 0 ok, 1 failure, 2 usage. %s\n", rnnts_build_info());
 }
 
 int main(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"train", cmd_train}, {"eval", cmd_eval}, {"grad", cmd_grad}, {"import", cmd_import},
-        {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare}, {"bench", cmd_bench},
+        {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare}, {"bench", cmd_bench}, {"analyze", cmd_analyze},
     };
     char msg[256];
     if (argc < 2) {
@@ -1371,6 +1375,6 @@ int main(int argc, char **argv) {
         fprintf(stderr, "rnnts: warning: floating-point self-check failed (%s); results may not be reproducible\n", msg);
     for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
         if (strcmp(argv[1], cmds[k].name) == 0) return cmds[k].fn(argc, argv);
-    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare, bench (see 'rnnts --help')\n", argv[1]);
+    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare, bench, analyze (see 'rnnts --help')\n", argv[1]);
     return CLI_EXIT_USAGE;
 }

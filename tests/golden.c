@@ -340,6 +340,75 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
     rnnts_rnn_destroy(net);
 }
 
+/* ---- analyses (issue 5): tau_net, stream accuracy, ablation, perturbation, tau summary --------
+   A seeded untrained network (H = 24, 3 heads, learnable tau): tau_net with a short protocol
+   (3 trials x 3000 steps, 100 burn-in; two memory passes), stream accuracy on parity N = 3 with
+   head 1, the parameters after ablating neuron 5 and after perturbing W and tau (eps 0.1). */
+static const char *const AQUANT[] = {"taunet", "taunet_fit", "taunet_ac", "stream_acc", "ablate", "perturb_w", "perturb_tau",
+                                     "tau_summary"};
+#define N_AQUANT ((int)(sizeof AQUANT / sizeof AQUANT[0]))
+static uint64_t hash_doubles(const double *x, size_t n) {
+    float *f = (float *)malloc(n * 2 * sizeof(float) + 4);
+    uint64_t h;
+    if (!f) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
+    memcpy(f, x, n * sizeof(double)); /* the bits of the doubles, hashed as floats (NaN words canonicalised) */
+    h = hash_floats(f, n * 2);
+    free(f);
+    return h;
+}
+static void run_acase(rnnts_pool *pool, uint64_t out[N_AQUANT]) {
+    rnnts_rnn_config cfg = rnnts_rnn_config_default();
+    rnnts_taunet_config tc = rnnts_taunet_config_default();
+    rnnts_stream_config sc = rnnts_stream_config_default();
+    rnnts_taunet_result r;
+    rnnts_tau_summary ts;
+    rnnts_rnn *net, *cp;
+    rnnts_error err;
+    float acc[4];
+    double *fits, sum[6];
+    int H = 24;
+    cfg.hidden = H; cfg.heads = 3;
+    if (rnnts_rnn_create(&cfg, 4242, NULL, &net, &err) != RNNTS_OK) die("rnnts_rnn_create", NULL, &err);
+    tc.steps = 3000; tc.burn = 100; tc.trials = 3; tc.seed = 9;
+    tc.max_bytes = (size_t)13 * tc.trials * (tc.steps - tc.burn) * sizeof(float); /* 13 neurons per pass: 2 passes */
+    if (rnnts_taunet(net, &tc, pool, &r, &err) != RNNTS_OK) die("rnnts_taunet", NULL, &err);
+    {
+        float *v = (float *)malloc((size_t)(2 * H + r.pop_lags) * sizeof(float));
+        if (!v) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
+        for (int j = 0; j < H; j++) { v[j] = r.tau_net[j]; v[H + j] = (float)r.selected[j]; }
+        memcpy(v + 2 * H, r.pop_ac, (size_t)r.pop_lags * sizeof(float));
+        out[0] = hash_floats(v, (size_t)(2 * H + r.pop_lags));
+        free(v);
+    }
+    fits = (double *)malloc((size_t)H * 10 * sizeof(double));
+    if (!fits) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
+    for (int j = 0; j < H; j++) {
+        const rnnts_expfit *x = &r.fit[j];
+        double v[10] = {x->a1, x->tau1, x->rss1, x->aic1, x->a2, x->t1, x->t2, x->c2, x->rss2, x->aic2};
+        memcpy(fits + (size_t)j * 10, v, sizeof v);
+    }
+    out[1] = hash_doubles(fits, (size_t)H * 10);
+    free(fits);
+    out[2] = hash_floats(r.ac, (size_t)H * r.pop_lags);
+    rnnts_taunet_result_free(&r);
+    sc.trials = 4; sc.len = 300; sc.warmup = 20; sc.seed = 3; sc.draw = 1;
+    if (rnnts_stream_accuracy(net, RNNTS_TASK_PARITY, 3, 1, &sc, pool, acc, &err) != RNNTS_OK) die("rnnts_stream_accuracy", NULL, &err);
+    out[3] = hash_floats(acc, 4);
+    if (rnnts_rnn_clone(net, &cp, &err) != RNNTS_OK || rnnts_rnn_ablate(cp, 5, &err) != RNNTS_OK) die("ablate", NULL, &err);
+    out[4] = hash_floats(cp->param, cp->n_param);
+    rnnts_rnn_destroy(cp);
+    if (rnnts_rnn_clone(net, &cp, &err) != RNNTS_OK || rnnts_rnn_perturb_w(cp, 0.1, 7, 2, &err) != RNNTS_OK) die("perturb_w", NULL, &err);
+    out[5] = hash_floats(cp->param, cp->n_param);
+    rnnts_rnn_destroy(cp);
+    if (rnnts_rnn_clone(net, &cp, &err) != RNNTS_OK || rnnts_rnn_perturb_tau(cp, 0.1, 7, 2, &err) != RNNTS_OK) die("perturb_tau", NULL, &err);
+    out[6] = hash_floats(cp->param, cp->n_param);
+    rnnts_rnn_destroy(cp);
+    if (rnnts_tau_summary_of(net, &ts, &err) != RNNTS_OK) die("tau_summary", NULL, &err);
+    sum[0] = ts.mean; sum[1] = ts.median; sum[2] = ts.sd; sum[3] = ts.min; sum[4] = ts.max; sum[5] = ts.below_1;
+    out[7] = hash_doubles(sum, 6);
+    rnnts_rnn_destroy(net);
+}
+
 /* ---- results: one row per (config, quantity), its hash per thread count ---------------------- */
 typedef struct grow {
     const char *cfg, *quant;
@@ -423,8 +492,8 @@ static void usage(void) {
 int main(int argc, char **argv) {
     const char *path = "reference/golden.txt", *expect = NULL;
     int write = 0, passed = 0, failed = 0, have_path = 0;
-    static uint64_t hashes[N_THREADS][N_CASES][N_QUANT], thashes[N_THREADS][N_TCASES][N_TQUANT];
-    static grow rows[N_CASES * N_QUANT + N_TCASES * N_TQUANT];
+    static uint64_t hashes[N_THREADS][N_CASES][N_QUANT], thashes[N_THREADS][N_TCASES][N_TQUANT], ahashes[N_THREADS][N_AQUANT];
+    static grow rows[N_CASES * N_QUANT + N_AQUANT + N_TCASES * N_TQUANT];
     int n_rows = 0, n_tthr = 0;
     double t_train = 0.0;
     char scmsg[256];
@@ -472,6 +541,7 @@ int main(int argc, char **argv) {
         if (rnnts_pool_create(THREADS[t], NULL, &pool, &err) != RNNTS_OK) die("rnnts_pool_create", NULL, &err);
         rnnts_pool_set_min_flops(pool, 0.0); /* every parallel path, however small the case */
         for (int c = 0; c < N_CASES; c++) run_case(&CASES[c], pool, hashes[t][c]);
+        run_acase(pool, ahashes[t]);
         if (THREADS[t] <= T_MAX_THREADS) {
             double t1 = now_s();
             for (int c = 0; c < N_TCASES; c++) run_tcase(&TCASES[c], pool, thashes[t][c]);
@@ -487,6 +557,11 @@ int main(int argc, char **argv) {
             rows[n_rows].n_thr = N_THREADS; rows[n_rows].thr = THREADS;
             for (int t = 0; t < N_THREADS; t++) rows[n_rows].h[t] = hashes[t][c][q];
         }
+    for (int q = 0; q < N_AQUANT; q++, n_rows++) {
+        rows[n_rows].cfg = "analysis_h24"; rows[n_rows].quant = AQUANT[q];
+        rows[n_rows].n_thr = N_THREADS; rows[n_rows].thr = THREADS;
+        for (int t = 0; t < N_THREADS; t++) rows[n_rows].h[t] = ahashes[t][q];
+    }
     for (int c = 0; c < N_TCASES; c++)
         for (int q = 0; q < N_TQUANT; q++, n_rows++) {
             rows[n_rows].cfg = TCASES[c].name; rows[n_rows].quant = TQUANT[q];

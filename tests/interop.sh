@@ -59,5 +59,32 @@ PYEOF
 acc cumulative_parity_network_1__rnn_N2_N5 2,3,4,5 100.0,100.0,100.0,100.0; check $? "accuracy of cumulative N2_N5 on N = 2..5"
 acc single_parity_network_1__rnn_N5_N5 5 98.4; check $? "accuracy of single N5_N5 on N = 5"
 acc single_parity_network_1__rnn_N5_N5 2 49.1; check $? "accuracy of single N5_N5 on N = 2 (forgotten)"
+# Analyses on the imported networks (issue 5): sane values. tau_net with the reference's full
+# protocol (10 trials x 101000 steps): the reference's pipeline finds roughly 130..310 of 500
+# neurons with tau_net > 1 on its published networks.
+taunet() { # file
+  "$RNNTS" analyze taunet "$T/$1.safetensors" --json > "$T/tn.json" 2>"$T/tn.err" || { cat "$T/tn.err"; return 1; }
+  "$PY" - "$T/tn.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n, m, med = d["n_above_1"], d["mean_above_1"], d["median_above_1"]
+fit = sum(1 for x in d["tau_net"] if x is not None)
+print(f"   tau_net > 1: {n} of {len(d['tau_net'])} neurons (fitted {fit}), mean {m}, median {med}; {d['seconds']:.1f} s on {d['threads']} threads")
+sys.exit(0 if 100 <= n <= 400 and m is not None and 1 < med <= m * 3 else 1)
+PYEOF
+}
+taunet single_parity_network_1__rnn_N5_N5; check $? "tau_net of single N5_N5 (full protocol): a substantial share above 1"
+ablate() { # file N
+  "$RNNTS" analyze ablate "$T/$1.safetensors" --N "$2" --json > "$T/ab.json" 2>"$T/ab.err" || { cat "$T/ab.err"; return 1; }
+  "$PY" - "$T/ab.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rel = [x["relative"] for x in d["neurons"]]
+print(f"   baseline {d['baseline']:.4f}; mean relative accuracy: fastest {d['mean_relative_fastest']:.3f}, slowest {d['mean_relative_slowest']:.3f}")
+sys.exit(0 if d["baseline"] > 0.9 and all(r is not None and -0.1 <= r <= 1.1 for r in rel) else 1)
+PYEOF
+}
+ablate single_parity_network_1__rnn_N5_N5 5; check $? "ablation of single N5_N5 on N = 5: relative accuracies in [-0.1, 1.1]"
+ablate cumulative_parity_network_1__rnn_N2_N5 5; check $? "ablation of cumulative N2_N5 on N = 5: relative accuracies in [-0.1, 1.1]"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -9,7 +9,7 @@
 
    Use: include after `#define RNNTS_IMPLEMENTATION` + `#include "../rnnts.h"` (the cases call
    static internals: rnnts__gemm_6x16, rnnts__gemm_run, rnnts__vf_*, rnnts__vi_*, rnnts__act,
-   rnnts__dact), then call kc_run_all(emit, ctx): emit(ctx, name, hash) once per case, in a fixed
+   rnnts__dact, rnnts__fft_twiddles, rnnts__exp_d, rnnts__log_d), then call kc_run_all(emit, ctx): emit(ctx, name, hash) once per case, in a fixed
    order. Names are unique and contain no spaces. */
 #ifndef RNNTS_KERNEL_CASES_H
 #define RNNTS_KERNEL_CASES_H
@@ -733,6 +733,154 @@ static void kc_cases_create_save(kc_emit_fn emit, void *ctx, kc_buf *buf) {
         }
 }
 
+/* ---- analyses (>>analysis): autocorrelation by FFT, exponential fits, eigenvalues, PCA ---------- */
+/* Doubles as raw little-endian bits, NaN canonicalised to 0x7ff8000000000000 (x86 and ARM default
+   NaNs differ in the sign bit, N9). */
+static void kc_put_d(kc_buf *b, const double *x, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &x[i], 8);
+        if ((u & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (u & 0x000fffffffffffffull)) u = 0x7ff8000000000000ull;
+        kc_put_u64(b, u);
+    }
+}
+static void kc_put_fit(kc_buf *b, const rnnts_expfit *f) {
+    double d[12] = {f->a1, f->tau1, f->rss1, f->aic1, f->a2, f->t1, f->t2, f->c2, f->rss2, f->aic2, f->tau_net, 0.0};
+    uint32_t i[5] = {(uint32_t)f->ok1, (uint32_t)f->ok2, (uint32_t)f->selected, (uint32_t)f->iters1, (uint32_t)f->iters2};
+    kc_put_d(b, d, 11);
+    kc_put_u32(b, i, 5);
+}
+static void kc_cases_analysis(kc_emit_fn emit, void *ctx, kc_buf *buf) {
+    char name[96];
+    /* twiddle tables (the first-octant sin/cos and the symmetries) */
+    for (size_t P = 4; P <= 65536; P *= 4) {
+        float *tw = (float *)kc_malloc(2 * P * sizeof(float));
+        rnnts__fft_twiddles(tw, P);
+        kc_put_f(buf, tw, 2 * P);
+        snprintf(name, sizeof name, "analysis/twiddles/P%zu", P);
+        kc_flush(emit, ctx, buf, name);
+        free(tw);
+    }
+    /* autocorrelation: 9 series (a full and a partial group of 8), awkward n; n = 4097, 9000 and
+       20000 run the column schedule (M/B = 2, 4, 8 rows; M = P/2 complex points, B = 4096). Series: Gaussian noise with offsets and
+       scales from 2^-100 to 2^100, a constant series, an AR(1)-like smooth one, a spike. */
+    {
+        static const size_t ns[] = {2, 3, 7, 100, 1000, 2049, 4097, 9000, 20000};
+        for (int q = 0; q < 9; q++) {
+            size_t n = ns[q];
+            int S = 9, ml = (int)(n - 1 < 300 ? n - 1 : 300), rc;
+            float *x = (float *)kc_malloc(n * (size_t)S * sizeof(float)), *ac = (float *)kc_malloc((size_t)ml * (size_t)S * sizeof(float));
+            uint64_t key = rnnts_rng_key(77, RNNTS_PURPOSE_TEST, n, 1);
+            for (int s = 0; s < S; s++)
+                for (size_t t = 0; t < n; t++) {
+                    float z = rnnts_rng_normal(key, (uint64_t)s * n + t);
+                    float *o = x + (size_t)s * n + t;
+                    switch (s) {
+                    case 0: *o = z; break;
+                    case 1: *o = 1000.0f + z * 0.01f; break;                 /* large offset */
+                    case 2: *o = z * kc_pow2(-100); break;                     /* tiny */
+                    case 3: *o = z * kc_pow2(100); break;                      /* huge */
+                    case 4: *o = 2.5f; break;                                  /* constant: ac = 0 */
+                    case 5: *o = t ? 0.9f * o[-1] + z : z; break;              /* smooth */
+                    case 6: *o = t == n / 3 ? 1.0f : 0.0f; break;              /* spike */
+                    case 7: *o = (t & 1) ? -1.0f : 1.0f; break;               /* alternating */
+                    default: *o = -3.0f + z * z; break;
+                    }
+                }
+            rc = rnnts_autocorr(x, n, S, ml, ac, NULL, NULL);
+            snprintf(name, sizeof name, "analysis/autocorr/n%zu", n);
+            if (rc != RNNTS_OK) emit(ctx, name, (uint64_t)(int64_t)rc);
+            else {
+                kc_put_f(buf, ac, (size_t)ml * (size_t)S);
+                kc_flush(emit, ctx, buf, name);
+            }
+            free(x);
+            free(ac);
+        }
+    }
+    /* exponential fits: exact and noisy curves, bounds, degenerate data */
+    {
+        double y[31];
+        for (int c = 0; c < 8; c++) {
+            rnnts_expfit f;
+            int rc;
+            memset(&f, 0, sizeof f);
+            for (int t = 0; t < 31; t++) {
+                double tt = (double)t, e = (double)rnnts_rng_normal(rnnts_rng_key(5, RNNTS_PURPOSE_TEST, (uint64_t)c, 2), (uint64_t)t);
+                switch (c) {
+                case 0: y[t] = 0.8 * rnnts__exp_d(-tt / 7.5); break;
+                case 1: y[t] = 0.9 * (0.4 * rnnts__exp_d(-tt / 1.5) + 0.6 * rnnts__exp_d(-tt / 12.0)); break;
+                case 2: y[t] = rnnts__exp_d(-tt / 300.0); break;
+                case 3: y[t] = t == 0 ? 1.0 : 0.0; break;
+                case 4: y[t] = rnnts__exp_d(-tt / 5.0) + 0.01 * e; break;
+                case 5: y[t] = 0.5 * rnnts__exp_d(-tt / 2.0) + 0.5 * rnnts__exp_d(-tt / 20.0) + 0.003 * e; break;
+                case 6: y[t] = tt - 0.5; break;
+                default: y[t] = 0.0; break;
+                }
+            }
+            rc = rnnts_fit_ac(y, 31, &f, NULL);
+            snprintf(name, sizeof name, "analysis/fit_ac/case%d", c);
+            if (rc != RNNTS_OK) emit(ctx, name, (uint64_t)(int64_t)rc);
+            else {
+                kc_put_fit(buf, &f);
+                kc_flush(emit, ctx, buf, name);
+            }
+        }
+        /* the private double exp and log over a grid */
+        for (int i = -8000; i <= 8000; i++) {
+            double x = (double)i * 0.09375 + 0.001 * (double)(i % 7), r[2];
+            r[0] = rnnts__exp_d(x);
+            r[1] = rnnts__log_d(x > 0 ? x : -x + 1e-300);
+            kc_put_d(buf, r, 2);
+        }
+        kc_flush(emit, ctx, buf, "analysis/exp_log_d");
+    }
+    /* eigenvalues: tridiagonal Toeplitz (2, -1), a dense random symmetric matrix, a diagonal one */
+    {
+        static const int ns[] = {1, 2, 7, 50};
+        for (int q = 0; q < 5; q++) {
+            int n = q < 4 ? ns[q] : 33, rc;
+            double *A = (double *)kc_malloc((size_t)n * (size_t)n * sizeof(double)), *w = (double *)kc_malloc((size_t)n * sizeof(double));
+            uint64_t key = rnnts_rng_key(9, RNNTS_PURPOSE_TEST, (uint64_t)n, 3);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    A[(size_t)i * (size_t)n + (size_t)j] = q < 4 ? (i == j ? 2.0 : (i - j == 1 || j - i == 1) ? -1.0 : 0.0)
+                                                               : (double)rnnts_rng_uniform(key, (uint64_t)(i > j ? i * n + j : j * n + i)) - 0.5;
+            rc = rnnts_eig_sym(A, n, w, NULL);
+            snprintf(name, sizeof name, "analysis/eig_sym/n%d%s", n, q < 4 ? "" : "/dense");
+            if (rc != RNNTS_OK) emit(ctx, name, (uint64_t)(int64_t)rc);
+            else {
+                kc_put_d(buf, w, (size_t)n);
+                kc_flush(emit, ctx, buf, name);
+            }
+            free(A);
+            free(w);
+        }
+    }
+    /* PCA of 200 x 13 data with correlated columns */
+    {
+        int rows = 200, cols = 13, nc = -1, rc;
+        float *X = (float *)kc_malloc((size_t)rows * (size_t)cols * sizeof(float));
+        double w[13];
+        uint64_t key = rnnts_rng_key(10, RNNTS_PURPOSE_TEST, 0, 4);
+        for (int t = 0; t < rows; t++) {
+            float f0 = rnnts_rng_normal(key, (uint64_t)t * 100), f1 = rnnts_rng_normal(key, (uint64_t)t * 100 + 1);
+            for (int j = 0; j < cols; j++)
+                X[t * cols + j] = (float)(j + 1) * f0 + (j % 3 == 0 ? 2.0f : -0.5f) * f1 +
+                                  0.1f * rnnts_rng_normal(key, (uint64_t)t * 100 + 2 + (uint64_t)j) + (float)j;
+        }
+        rc = rnnts_pca(X, rows, cols, 0.9, w, &nc, NULL, NULL);
+        if (rc != RNNTS_OK) emit(ctx, "analysis/pca/200x13", (uint64_t)(int64_t)rc);
+        else {
+            uint32_t u = (uint32_t)nc;
+            kc_put_d(buf, w, 13);
+            kc_put_u32(buf, &u, 1);
+            kc_flush(emit, ctx, buf, "analysis/pca/200x13");
+        }
+        free(X);
+    }
+}
+
 static void kc_run_all(kc_emit_fn emit, void *ctx) {
     kc_buf buf = {NULL, 0, 0};
     kc_cases_vector(emit, ctx, &buf);
@@ -741,6 +889,7 @@ static void kc_run_all(kc_emit_fn emit, void *ctx) {
     kc_cases_misc(emit, ctx, &buf);
     kc_cases_nets(emit, ctx, &buf);
     kc_cases_create_save(emit, ctx, &buf);
+    kc_cases_analysis(emit, ctx, &buf);
     free(buf.p);
 }
 

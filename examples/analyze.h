@@ -1,0 +1,708 @@
+/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget ...` (DESIGN §7), included by examples/rnnts.c
+   after its utilities (json_num, load_model, head_for, make_pool, mkdir_p, svg_line_chart, ...).
+   Each analysis prints one JSON object with --json (a summary line otherwise) and, with --out DIR,
+   writes DIR/<kind>.json, DIR/<kind>.csv and DIR/<kind>.svg. */
+#ifndef RNNTS_ANALYZE_H
+#define RNNTS_ANALYZE_H
+
+/* Opens DIR/<kind>.<ext> for writing, or exits 1 naming the path. */
+static FILE *an_open(const char *dir, const char *kind, const char *ext, char *path, size_t cap) {
+    FILE *f;
+    char name[128];
+    snprintf(name, sizeof name, "%s.%s", kind, ext);
+    path_join(path, cap, dir, name);
+    f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", cli_prog, path, strerror(errno));
+        exit(CLI_EXIT_FAIL);
+    }
+    return f;
+}
+static void an_close(FILE *f, const char *path) {
+    if (fclose(f) != 0) {
+        fprintf(stderr, "%s: writing %s failed: %s\n", cli_prog, path, strerror(errno));
+        exit(CLI_EXIT_FAIL);
+    }
+}
+static void an_float_array(FILE *f, const float *v, int n) {
+    fputc('[', f);
+    for (int i = 0; i < n; i++) { if (i) fputc(',', f); json_num(f, (double)v[i]); }
+    fputc(']', f);
+}
+static void an_int_array(FILE *f, const int *v, int n) {
+    fputc('[', f);
+    for (int i = 0; i < n; i++) fprintf(f, i ? ",%d" : "%d", v[i]);
+    fputc(']', f);
+}
+/* Writes the JSON produced by fn(f, ctx) to stdout (--json) and to DIR/<kind>.json (--out). */
+static void an_emit_json(int json, const char *out, const char *kind, void (*fn)(FILE *, const void *), const void *ctx) {
+    if (json) { fn(stdout, ctx); fputc('\n', stdout); }
+    if (out) {
+        char path[4096];
+        FILE *f = an_open(out, kind, "json", path, sizeof path);
+        fn(f, ctx);
+        fputc('\n', f);
+        an_close(f, path);
+    }
+}
+static void an_prepare_out(const char *out) {
+    if (out && mkdir_p(out) != 0) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, out, strerror(errno));
+        exit(CLI_EXIT_FAIL);
+    }
+}
+
+/* ---- taus --------------------------------------------------------------------------------- */
+typedef struct an_taus { const char *model; const rnnts_rnn *net; rnnts_tau_summary s; int bins[40], under, over; double lo, hi; } an_taus;
+static void an_taus_json(FILE *f, const void *vc) {
+    const an_taus *c = (const an_taus *)vc;
+    int n = c->net->cfg.train_tau ? c->net->H : 1;
+    fputs("{\"analysis\":\"taus\",\"model\":", f); json_str(f, c->model);
+    fprintf(f, ",\"H\":%d,\"n\":%d,\"mean\":", c->net->H, c->s.n); json_num(f, c->s.mean);
+    fputs(",\"median\":", f); json_num(f, c->s.median);
+    fputs(",\"sd\":", f); json_num(f, c->s.sd);
+    fputs(",\"min\":", f); json_num(f, c->s.min);
+    fputs(",\"max\":", f); json_num(f, c->s.max);
+    fprintf(f, ",\"below_1\":%d,\"histogram\":{\"lo\":", c->s.below_1); json_num(f, c->lo);
+    fputs(",\"hi\":", f); json_num(f, c->hi);
+    fputs(",\"counts\":", f); an_int_array(f, c->bins, 40);
+    fprintf(f, ",\"under\":%d,\"over\":%d},\"tau\":", c->under, c->over);
+    an_float_array(f, c->net->tau, n);
+    fputc('}', f);
+}
+static void an_taus_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze taus MODEL [--json] [--out DIR]\n\n"
+           "Trained tau of a model: mean, median, SD (population), min, max, count below 1, a 40-bin\n"
+           "histogram over [min(1, min tau), max tau] and every tau. --out writes taus.json, taus.csv\n"
+           "(neuron,tau) and taus.svg (histogram).\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_taus(int argc, char **argv) {
+    int json = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write taus.json, taus.csv and taus.svg into DIR", 0, 0},
+    };
+    an_taus c;
+    rnnts_error e;
+    rnnts_rnn *net;
+    cli_prog = "rnnts analyze taus";
+    if (cli_parse(argc, argv, 3, flags, 2, pos, 1, an_taus_help) != 1) cli_usage_error("MODEL is required");
+    net = load_model(pos[0]);
+    memset(&c, 0, sizeof c);
+    c.model = pos[0]; c.net = net;
+    if (rnnts_tau_summary_of(net, &c.s, &e) != RNNTS_OK) { fail_msg("taus", &e); return CLI_EXIT_FAIL; }
+    c.lo = c.s.min < 1.0 ? c.s.min : 1.0;
+    c.hi = c.s.max > c.lo ? c.s.max + 1e-6 * (c.s.max - c.lo) : c.lo + 1.0;
+    if (rnnts_tau_histogram(net, c.lo, c.hi, 40, c.bins, &c.under, &c.over, &e) != RNNTS_OK) { fail_msg("taus", &e); return CLI_EXIT_FAIL; }
+    an_prepare_out(out);
+    an_emit_json(json, out, "taus", an_taus_json, &c);
+    if (!json)
+        printf("tau: n %d, mean %.4f, median %.4f, SD %.4f, min %.4f, max %.4f, below 1: %d\n", c.s.n, c.s.mean, c.s.median, c.s.sd,
+               c.s.min, c.s.max, c.s.below_1);
+    if (out) {
+        char path[4096], msg[256];
+        double x[40], y[40];
+        svg_series s;
+        svg_chart ch;
+        FILE *f = an_open(out, "taus", "csv", path, sizeof path);
+        fputs("neuron,tau\n", f);
+        for (int i = 0; i < c.s.n; i++) fprintf(f, "%d,%.9g\n", i, (double)net->tau[i]);
+        an_close(f, path);
+        for (int k = 0; k < 40; k++) { x[k] = c.lo + (k + 0.5) * (c.hi - c.lo) / 40; y[k] = c.bins[k]; }
+        memset(&s, 0, sizeof s); memset(&ch, 0, sizeof ch);
+        s.label = "neurons per bin"; s.color = "#1f77b4"; s.n = 40; s.x = x; s.y = y;
+        ch.title = "Trained tau"; ch.subtitle = pos[0]; ch.xlabel = "tau"; ch.ylabel = "neurons";
+        path_join(path, sizeof path, out, "taus.svg");
+        if (svg_line_chart(path, &ch, &s, 1, msg, sizeof msg) != 0) { fprintf(stderr, "%s: %s\n", cli_prog, msg); rnnts_rnn_destroy(net); return CLI_EXIT_FAIL; }
+    }
+    rnnts_rnn_destroy(net);
+    return CLI_EXIT_OK;
+}
+
+/* ---- taunet ------------------------------------------------------------------------------- */
+typedef struct an_taunet { const char *model; const rnnts_rnn *net; const rnnts_taunet_config *cfg; const rnnts_taunet_result *r; double seconds; int threads; } an_taunet;
+static void an_taunet_json(FILE *f, const void *vc) {
+    const an_taunet *c = (const an_taunet *)vc;
+    const rnnts_taunet_result *r = c->r;
+    int H = r->H;
+    fputs("{\"analysis\":\"taunet\",\"model\":", f); json_str(f, c->model);
+    fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"fit_lag\":%d,\"seed\":%llu,\"passes\":%d,\"threads\":%d,\"seconds\":",
+            H, c->cfg->steps, c->cfg->burn, c->cfg->trials, c->cfg->fit_lag, (unsigned long long)c->cfg->seed, r->passes, c->threads);
+    json_num(f, c->seconds);
+    fputs(",\"tau_net\":", f); an_float_array(f, r->tau_net, H);
+    fputs(",\"selected_model\":", f); an_int_array(f, r->selected, H);
+    fprintf(f, ",\"n_above_1\":%d,\"mean_above_1\":", r->n_above_1); json_num(f, r->mean_above_1);
+    fputs(",\"median_above_1\":", f); json_num(f, r->median_above_1);
+    fputs(",\"tau_trained\":", f); an_float_array(f, c->net->tau, c->net->cfg.train_tau ? H : 1);
+    fputs(",\"pop_ac\":", f); an_float_array(f, r->pop_ac, r->pop_lags);
+    fputs(",\"fits\":[", f);
+    for (int j = 0; j < H; j++) {
+        const rnnts_expfit *x = &r->fit[j];
+        fputs(j ? ",{\"a1\":" : "{\"a1\":", f); json_num(f, x->a1);
+        fputs(",\"tau1\":", f); json_num(f, x->tau1);
+        fputs(",\"aic1\":", f); json_num(f, x->aic1);
+        fputs(",\"a2\":", f); json_num(f, x->a2);
+        fputs(",\"t1\":", f); json_num(f, x->t1);
+        fputs(",\"t2\":", f); json_num(f, x->t2);
+        fputs(",\"c2\":", f); json_num(f, x->c2);
+        fputs(",\"aic2\":", f); json_num(f, x->aic2);
+        fputc('}', f);
+    }
+    fputs("]}", f);
+}
+static void an_taunet_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze taunet MODEL [--steps T] [--trials R] [--seed S] [--json] [--out DIR]\n\n"
+           "Network-mediated timescale tau_net per neuron, the reference's protocol: R trials of T input\n"
+           "steps (trial r: bits Bernoulli(p_r), p_r ~ U[0,1)), the first --burn steps dropped, per neuron\n"
+           "the autocorrelation by FFT averaged over trials, lags 0..--fit-lag of AC/AC[0] fitted with a\n"
+           "single and a double exponential (bounded least squares), the model with the smaller AIC, tau_net\n"
+           "= its (slowest) timescale; null where no fit. Statistics over neurons with tau_net > 1.\n"
+           "JSON: tau_net, selected_model (0 none, 1 single, 2 double), n_above_1, mean_above_1,\n"
+           "median_above_1, tau_trained, pop_ac (population activity AC, lags 0..199), fits.\n"
+           "--out writes taunet.json, taunet.csv (neuron,tau_trained,tau_net,selected,aic1,aic2) and\n"
+           "taunet.svg (population AC/AC[0]).\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_taunet(int argc, char **argv) {
+    rnnts_taunet_config cfg = rnnts_taunet_config_default();
+    int steps = cfg.steps, burn = cfg.burn, trials = cfg.trials, fit_lag = cfg.fit_lag, threads = default_threads(), json = 0;
+    int max_mb = (int)(cfg.max_bytes >> 20);
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--steps", CLI_INT, &steps, 100, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 101000)", 0, 0},
+        {"--burn", CLI_INT, &burn, 0, 10000000, NULL, "B", "steps dropped at the start (default 500)", 0, 0},
+        {"--trials", CLI_INT, &trials, 1, 4096, NULL, "R", "trials (default 10)", 0, 0},
+        {"--fit-lag", CLI_INT, &fit_lag, 2, 1000, NULL, "L", "fit lags 0..L (default 30)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the inputs and h0 (default 0)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+        {"--max-mem", CLI_INT, &max_mb, 1, 1 << 20, NULL, "MB", "activity kept at once, MiB (default 1024); less memory, more passes", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write taunet.json, taunet.csv and taunet.svg into DIR", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_OK;
+    rnnts_taunet_result r;
+    rnnts_rnn *net;
+    rnnts_pool *pool;
+    rnnts_error e;
+    an_taunet c;
+    double t0;
+    cli_prog = "rnnts analyze taunet";
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_taunet_help) != 1) cli_usage_error("MODEL is required");
+    if (burn >= steps) cli_usage_error("--burn %d: must be below --steps %d", burn, steps);
+    if (steps - burn < fit_lag + 3 || steps - burn < 201) cli_usage_error("--steps %d: at least --burn + max(--fit-lag + 3, 201) = %d", steps, burn + (fit_lag + 3 > 201 ? fit_lag + 3 : 201));
+    cfg.steps = steps; cfg.burn = burn; cfg.trials = trials; cfg.fit_lag = fit_lag; cfg.seed = seed;
+    cfg.max_bytes = (size_t)max_mb << 20;
+    net = load_model(pos[0]);
+    pool = make_pool(threads);
+    t0 = now_s();
+    if (rnnts_taunet(net, &cfg, pool, &r, &e) != RNNTS_OK) {
+        fail_msg("taunet", &e);
+        rnnts_pool_destroy(pool);
+        rnnts_rnn_destroy(net);
+        return CLI_EXIT_FAIL;
+    }
+    c.model = pos[0]; c.net = net; c.cfg = &cfg; c.r = &r; c.seconds = now_s() - t0; c.threads = rnnts_pool_threads(pool);
+    an_prepare_out(out);
+    an_emit_json(json, out, "taunet", an_taunet_json, &c);
+    if (!json)
+        printf("tau_net: %d of %d neurons above 1, mean %.4g, median %.4g (%d trials x %d steps, %.1f s)\n", r.n_above_1, r.H,
+               r.mean_above_1, r.median_above_1, trials, steps, c.seconds);
+    if (out) {
+        char path[4096], msg[256];
+        FILE *f = an_open(out, "taunet", "csv", path, sizeof path);
+        double *x = (double *)malloc((size_t)r.pop_lags * sizeof(double)), *y = (double *)malloc((size_t)r.pop_lags * sizeof(double));
+        fputs("neuron,tau_trained,tau_net,selected,aic1,aic2\n", f);
+        for (int j = 0; j < r.H; j++) {
+            fprintf(f, "%d,%.9g,", j, (double)net->tau[net->cfg.train_tau ? j : 0]);
+            if (isfinite(r.tau_net[j])) fprintf(f, "%.9g", (double)r.tau_net[j]);
+            fprintf(f, ",%d,%.9g,%.9g\n", r.selected[j], r.fit[j].aic1, r.fit[j].aic2);
+        }
+        an_close(f, path);
+        if (x && y && r.pop_ac[0] != 0.0f) {
+            svg_series s;
+            svg_chart ch;
+            for (int k = 0; k < r.pop_lags; k++) { x[k] = k; y[k] = (double)r.pop_ac[k] / (double)r.pop_ac[0]; }
+            memset(&s, 0, sizeof s); memset(&ch, 0, sizeof ch);
+            s.label = "population activity"; s.color = "#d62728"; s.n = r.pop_lags; s.x = x; s.y = y;
+            ch.title = "Autocorrelation of the population activity"; ch.subtitle = pos[0]; ch.xlabel = "lag (steps)"; ch.ylabel = "AC / AC(0)";
+            ch.integer_x = 1;
+            path_join(path, sizeof path, out, "taunet.svg");
+            if (svg_line_chart(path, &ch, &s, 1, msg, sizeof msg) != 0) { fprintf(stderr, "%s: %s\n", cli_prog, msg); code = CLI_EXIT_FAIL; }
+        }
+        free(x); free(y);
+    }
+    rnnts_taunet_result_free(&r);
+    rnnts_pool_destroy(pool);
+    rnnts_rnn_destroy(net);
+    return code;
+}
+
+/* ---- stream accuracy, ablation and perturbation ------------------------------------------- */
+static double an_mean(const float *v, int n) {
+    double s = 0.0;
+    for (int i = 0; i < n; i++) s += v[i];
+    return s / n;
+}
+/* Mean stream accuracy (fraction) of net on N (head h) over cfg's trials; exits 1 on failure. */
+static double an_stream(const rnnts_rnn *net, int task, int N, int h, const rnnts_stream_config *cfg, rnnts_pool *pool) {
+    float acc[4096];
+    rnnts_error e;
+    if (rnnts_stream_accuracy(net, (rnnts_task)task, N, h, cfg, pool, acc, &e) != RNNTS_OK) {
+        fail_msg("stream accuracy", &e);
+        exit(CLI_EXIT_FAIL);
+    }
+    return an_mean(acc, cfg->trials);
+}
+static double an_relative(double acc, double base) { return (acc - 0.5) / (base - 0.5); }
+
+typedef struct an_ablate {
+    const char *model; int N, head, task, count, trials; uint64_t seed; double base;
+    int *idx; float *tau; double *acc, *rel; double mean_fast, mean_slow;
+} an_ablate;
+static void an_ablate_json(FILE *f, const void *vc) {
+    const an_ablate *c = (const an_ablate *)vc;
+    fputs("{\"analysis\":\"ablate\",\"model\":", f); json_str(f, c->model);
+    fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"count\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", c->task ? "dms" : "parity",
+            c->N, c->head, c->count, c->trials, (unsigned long long)c->seed);
+    json_num(f, c->base);
+    fputs(",\"mean_relative_fastest\":", f); json_num(f, c->mean_fast);
+    fputs(",\"mean_relative_slowest\":", f); json_num(f, c->mean_slow);
+    fputs(",\"neurons\":[", f);
+    for (int k = 0; k < 2 * c->count; k++) {
+        fprintf(f, "%s{\"group\":\"%s\",\"rank\":%d,\"neuron\":%d,\"tau\":", k ? "," : "", k < c->count ? "fastest" : "slowest",
+                k < c->count ? k : k - c->count, c->idx[k]);
+        json_num(f, (double)c->tau[k]);
+        fputs(",\"accuracy\":", f); json_num(f, c->acc[k]);
+        fputs(",\"relative\":", f); json_num(f, c->rel[k]);
+        fputc('}', f);
+    }
+    fputs("]}", f);
+}
+typedef struct { int i; float tau; } an_tau_idx;
+static int an_cmp_tau(const void *a, const void *b) {
+    const an_tau_idx *x = (const an_tau_idx *)a, *y = (const an_tau_idx *)b;
+    return x->tau < y->tau ? -1 : x->tau > y->tau ? 1 : (x->i > y->i) - (x->i < y->i);
+}
+static void an_ablate_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze ablate MODEL --N N [--count C] [--trials R] [--seed S] [--task parity|dms] [--json] [--out DIR]\n\n"
+           "Ablation by trained tau (the reference's protocol): neurons sorted by tau (ties by index); each\n"
+           "of the C fastest and C slowest neurons ablated alone (row and column of W, input weight and\n"
+           "readout weights zeroed); stream accuracy on N (R trials of 100 + 1000 Bernoulli(0.5) bits,\n"
+           "the same bits for every ablation) relative to the intact network: (acc - 0.5) / (base - 0.5).\n"
+           "--out writes ablate.json, ablate.csv and ablate.svg.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_ablate(int argc, char **argv) {
+    int N = 0, count = 20, trials = 10, task = 0, threads = default_threads(), json = 0;
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--N", CLI_INT, &N, 1, 100000, NULL, "N", "task difficulty read out (required)", 0, 0},
+        {"--count", CLI_INT, &count, 1, 100000, NULL, "C", "neurons per group (default 20)", 0, 0},
+        {"--trials", CLI_INT, &trials, 1, 4096, NULL, "R", "stream trials (default 10)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the stream bits (default 0)", 0, 0},
+        {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the model's metadata, else parity)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write ablate.json, ablate.csv and ablate.svg into DIR", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]);
+    char why[256];
+    rnnts_rnn *net;
+    rnnts_pool *pool;
+    rnnts_stream_config sc = rnnts_stream_config_default();
+    an_ablate c;
+    an_tau_idx *order;
+    cli_prog = "rnnts analyze ablate";
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_ablate_help) != 1) cli_usage_error("MODEL is required");
+    if (!cli_seen(flags, nf, "--N")) cli_usage_error("--N N is required");
+    net = load_model(pos[0]);
+    if (!net->cfg.train_tau) cli_usage_error("the model has a fixed tau: nothing to sort by");
+    if (2 * count > net->H) cli_usage_error("--count %d: at most H / 2 = %d", count, net->H / 2);
+    memset(&c, 0, sizeof c);
+    c.model = pos[0]; c.N = N; c.count = count; c.trials = trials; c.seed = seed;
+    c.task = task_of(task, cli_seen(flags, nf, "--task"), net);
+    c.head = head_for(net, N, why, sizeof why);
+    if (c.head < 0) cli_usage_error("--N %d: %s", N, why);
+    sc.trials = trials; sc.seed = seed;
+    if (sc.warmup < N - 1) sc.warmup = N - 1;
+    pool = make_pool(threads);
+    order = (an_tau_idx *)malloc((size_t)net->H * sizeof *order);
+    c.idx = (int *)malloc((size_t)2 * count * sizeof(int));
+    c.tau = (float *)malloc((size_t)2 * count * sizeof(float));
+    c.acc = (double *)malloc((size_t)2 * count * sizeof(double));
+    c.rel = (double *)malloc((size_t)2 * count * sizeof(double));
+    if (!order || !c.idx || !c.tau || !c.acc || !c.rel) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    for (int i = 0; i < net->H; i++) { order[i].i = i; order[i].tau = net->tau[i]; }
+    qsort(order, (size_t)net->H, sizeof *order, an_cmp_tau);
+    c.base = an_stream(net, c.task, N, c.head, &sc, pool);
+    for (int k = 0; k < 2 * count; k++) {
+        int i = k < count ? order[k].i : order[net->H - 1 - (k - count)].i;
+        rnnts_rnn *cp;
+        rnnts_error e;
+        if (rnnts_rnn_clone(net, &cp, &e) != RNNTS_OK || rnnts_rnn_ablate(cp, i, &e) != RNNTS_OK) { fail_msg("ablate", &e); return CLI_EXIT_FAIL; }
+        c.idx[k] = i; c.tau[k] = net->tau[i];
+        c.acc[k] = an_stream(cp, c.task, N, c.head, &sc, pool);
+        c.rel[k] = an_relative(c.acc[k], c.base);
+        rnnts_rnn_destroy(cp);
+        if (k < count) c.mean_fast += c.rel[k] / count;
+        else c.mean_slow += c.rel[k] / count;
+    }
+    an_prepare_out(out);
+    an_emit_json(json, out, "ablate", an_ablate_json, &c);
+    if (!json)
+        printf("ablation on N = %d (head %d): baseline accuracy %.4f; mean relative accuracy: %d fastest %.4f, %d slowest %.4f\n", N, c.head,
+               c.base, count, c.mean_fast, count, c.mean_slow);
+    if (out) {
+        char path[4096], msg[256];
+        double *x = (double *)malloc((size_t)count * sizeof(double));
+        FILE *f = an_open(out, "ablate", "csv", path, sizeof path);
+        svg_series s[2];
+        svg_chart ch;
+        fputs("group,rank,neuron,tau,accuracy,relative\n", f);
+        for (int k = 0; k < 2 * count; k++)
+            fprintf(f, "%s,%d,%d,%.9g,%.9g,%.9g\n", k < count ? "fastest" : "slowest", k < count ? k : k - count, c.idx[k], (double)c.tau[k],
+                    c.acc[k], c.rel[k]);
+        an_close(f, path);
+        if (x) {
+            for (int k = 0; k < count; k++) x[k] = k + 1;
+            memset(s, 0, sizeof s); memset(&ch, 0, sizeof ch);
+            s[0].label = "fastest tau ablated"; s[0].color = "#1f77b4"; s[0].n = count; s[0].x = x; s[0].y = c.rel;
+            s[1].label = "slowest tau ablated"; s[1].color = "#d62728"; s[1].n = count; s[1].x = x; s[1].y = c.rel + count; s[1].dashed = 1;
+            ch.title = "Relative accuracy after ablating one neuron"; ch.subtitle = pos[0]; ch.xlabel = "rank within the group";
+            ch.ylabel = "relative accuracy"; ch.integer_x = 1;
+            path_join(path, sizeof path, out, "ablate.svg");
+            if (svg_line_chart(path, &ch, s, 2, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+            free(x);
+        }
+    }
+    free(order); free(c.idx); free(c.tau); free(c.acc); free(c.rel);
+    rnnts_pool_destroy(pool);
+    rnnts_rnn_destroy(net);
+    return CLI_EXIT_OK;
+}
+
+typedef struct an_perturb {
+    const char *model; int N, head, task, trials; uint64_t seed; double base;
+    int n_w, n_tau; double eps_w[16], rel_w[16], sd_w[16], eps_tau[16], rel_tau[16], sd_tau[16];
+} an_perturb;
+static void an_perturb_json(FILE *f, const void *vc) {
+    const an_perturb *c = (const an_perturb *)vc;
+    fputs("{\"analysis\":\"perturb\",\"model\":", f); json_str(f, c->model);
+    fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", c->task ? "dms" : "parity", c->N, c->head,
+            c->trials, (unsigned long long)c->seed);
+    json_num(f, c->base);
+    for (int g = 0; g < 2; g++) {
+        int n = g ? c->n_tau : c->n_w;
+        const double *e = g ? c->eps_tau : c->eps_w, *r = g ? c->rel_tau : c->rel_w, *s = g ? c->sd_tau : c->sd_w;
+        fputs(g ? ",\"tau\":[" : ",\"w\":[", f);
+        for (int k = 0; k < n; k++) {
+            fputs(k ? ",{\"eps\":" : "{\"eps\":", f); json_num(f, e[k]);
+            fputs(",\"relative\":", f); json_num(f, r[k]);
+            fputs(",\"sd\":", f); json_num(f, s[k]);
+            fputc('}', f);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+}
+static void an_perturb_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze perturb MODEL --N N [--trials R] [--seed S] [--task parity|dms] [--json] [--out DIR]\n\n"
+           "Perturbation (the reference's protocol): W += eps ||W||_F D/||D||_F, D ~ N(0,1), eps in {0} and 10\n"
+           "log-spaced values in [1e-2, 10]; tau += eps ||tau|| |D|/|| |D| ||, eps in {0} and 13 log-spaced\n"
+           "values in [1e-3, 10]. For each eps, R perturbations (draw r), each scored by stream accuracy on N\n"
+           "over R streams of 100 + 1000 bits; relative accuracy (acc - 0.5) / (base - 0.5), mean and SD over\n"
+           "the draws. --out writes perturb.json, perturb.csv and perturb.svg.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_perturb(int argc, char **argv) {
+    int N = 0, trials = 10, task = 0, threads = default_threads(), json = 0;
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--N", CLI_INT, &N, 1, 100000, NULL, "N", "task difficulty read out (required)", 0, 0},
+        {"--trials", CLI_INT, &trials, 1, 4096, NULL, "R", "perturbation draws and stream trials (default 10)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the directions and bits (default 0)", 0, 0},
+        {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the model's metadata, else parity)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write perturb.json, perturb.csv and perturb.svg into DIR", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]);
+    char why[256];
+    rnnts_rnn *net;
+    rnnts_pool *pool;
+    rnnts_stream_config sc = rnnts_stream_config_default();
+    an_perturb c;
+    double *vals;
+    cli_prog = "rnnts analyze perturb";
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_perturb_help) != 1) cli_usage_error("MODEL is required");
+    if (!cli_seen(flags, nf, "--N")) cli_usage_error("--N N is required");
+    net = load_model(pos[0]);
+    memset(&c, 0, sizeof c);
+    c.model = pos[0]; c.N = N; c.trials = trials; c.seed = seed;
+    c.task = task_of(task, cli_seen(flags, nf, "--task"), net);
+    c.head = head_for(net, N, why, sizeof why);
+    if (c.head < 0) cli_usage_error("--N %d: %s", N, why);
+    sc.trials = trials; sc.seed = seed;
+    if (sc.warmup < N - 1) sc.warmup = N - 1;
+    pool = make_pool(threads);
+    vals = (double *)malloc((size_t)trials * sizeof(double));
+    if (!vals) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    c.base = an_stream(net, c.task, N, c.head, &sc, pool);
+    c.n_w = 11; c.n_tau = net->cfg.train_tau ? 14 : 0;
+    for (int k = 0; k < c.n_w; k++) c.eps_w[k] = k == 0 ? 0.0 : pow(10.0, -2.0 + 3.0 * (k - 1) / 9.0);
+    for (int k = 0; k < c.n_tau; k++) c.eps_tau[k] = k == 0 ? 0.0 : pow(10.0, -3.0 + 4.0 * (k - 1) / 12.0);
+    for (int g = 0; g < 2; g++) {
+        int n = g ? c.n_tau : c.n_w;
+        for (int k = 0; k < n; k++) {
+            double eps = g ? c.eps_tau[k] : c.eps_w[k], m = 0.0, v = 0.0;
+            for (int r = 0; r < trials; r++) {
+                rnnts_rnn *cp;
+                rnnts_error e;
+                rnnts_result rr = rnnts_rnn_clone(net, &cp, &e);
+                if (rr == RNNTS_OK)
+                    rr = g ? rnnts_rnn_perturb_tau(cp, eps, seed, (uint64_t)r, &e) : rnnts_rnn_perturb_w(cp, eps, seed, (uint64_t)r, &e);
+                if (rr != RNNTS_OK) { fail_msg("perturb", &e); return CLI_EXIT_FAIL; }
+                vals[r] = an_relative(an_stream(cp, c.task, N, c.head, &sc, pool), c.base);
+                rnnts_rnn_destroy(cp);
+                m += vals[r] / trials;
+            }
+            for (int r = 0; r < trials; r++) v += (vals[r] - m) * (vals[r] - m);
+            if (g) { c.rel_tau[k] = m; c.sd_tau[k] = trials > 1 ? sqrt(v / (trials - 1)) : 0.0; }
+            else { c.rel_w[k] = m; c.sd_w[k] = trials > 1 ? sqrt(v / (trials - 1)) : 0.0; }
+        }
+    }
+    an_prepare_out(out);
+    an_emit_json(json, out, "perturb", an_perturb_json, &c);
+    if (!json) {
+        printf("perturbation on N = %d (head %d), baseline accuracy %.4f\n", N, c.head, c.base);
+        for (int k = 0; k < c.n_w; k++) printf("  W   eps %-8.4g relative accuracy %.4f (SD %.4f)\n", c.eps_w[k], c.rel_w[k], c.sd_w[k]);
+        for (int k = 0; k < c.n_tau; k++) printf("  tau eps %-8.4g relative accuracy %.4f (SD %.4f)\n", c.eps_tau[k], c.rel_tau[k], c.sd_tau[k]);
+    }
+    if (out) {
+        char path[4096], msg[256];
+        double lx[2][16];
+        FILE *f = an_open(out, "perturb", "csv", path, sizeof path);
+        svg_series s[2];
+        svg_chart ch;
+        fputs("target,eps,relative,sd\n", f);
+        for (int k = 0; k < c.n_w; k++) fprintf(f, "w,%.9g,%.9g,%.9g\n", c.eps_w[k], c.rel_w[k], c.sd_w[k]);
+        for (int k = 0; k < c.n_tau; k++) fprintf(f, "tau,%.9g,%.9g,%.9g\n", c.eps_tau[k], c.rel_tau[k], c.sd_tau[k]);
+        an_close(f, path);
+        /* x: log10(eps), eps = 0 left out */
+        for (int k = 1; k < c.n_w; k++) lx[0][k - 1] = log10(c.eps_w[k]);
+        for (int k = 1; k < c.n_tau; k++) lx[1][k - 1] = log10(c.eps_tau[k]);
+        memset(s, 0, sizeof s); memset(&ch, 0, sizeof ch);
+        s[0].label = "W perturbed"; s[0].color = "#1f77b4"; s[0].n = c.n_w - 1; s[0].x = lx[0]; s[0].y = c.rel_w + 1; s[0].err = c.sd_w + 1;
+        s[1].label = "tau perturbed"; s[1].color = "#2ca02c"; s[1].n = c.n_tau > 0 ? c.n_tau - 1 : 0; s[1].x = lx[1]; s[1].y = c.rel_tau + 1;
+        s[1].err = c.sd_tau + 1; s[1].dashed = 1;
+        ch.title = "Relative accuracy under perturbation"; ch.subtitle = pos[0]; ch.xlabel = "log10 eps"; ch.ylabel = "relative accuracy";
+        path_join(path, sizeof path, out, "perturb.svg");
+        if (svg_line_chart(path, &ch, s, c.n_tau > 0 ? 2 : 1, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+    }
+    free(vals);
+    rnnts_pool_destroy(pool);
+    rnnts_rnn_destroy(net);
+    return CLI_EXIT_OK;
+}
+
+/* ---- forget: a run directory's checkpoints on every N ------------------------------------------ */
+typedef struct an_ckpt { char path[4096]; int lo, hi; } an_ckpt;
+static int an_cmp_ckpt(const void *a, const void *b) {
+    const an_ckpt *x = (const an_ckpt *)a, *y = (const an_ckpt *)b;
+    return x->hi != y->hi ? (x->hi > y->hi) - (x->hi < y->hi) : (x->lo > y->lo) - (x->lo < y->lo);
+}
+/* The checkpoints N<lo>_N<hi>.safetensors of a run directory, sorted by (hi, lo); exits 1 when none. */
+static an_ckpt *an_list_run(const char *dir, int *count) {
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    an_ckpt *v = NULL;
+    int n = 0, cap = 0;
+    if (!d) { fprintf(stderr, "%s: cannot open run directory %s: %s\n", cli_prog, dir, strerror(errno)); exit(CLI_EXIT_FAIL); }
+    while ((de = readdir(d)) != NULL) {
+        int lo, hi, used = 0;
+        if (sscanf(de->d_name, "N%d_N%d.safetensors%n", &lo, &hi, &used) == 2 && used > 0 && de->d_name[used] == 0 && lo >= 1 && hi >= lo) {
+            if (n == cap) {
+                an_ckpt *nv = (an_ckpt *)realloc(v, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *v);
+                if (!nv) { fprintf(stderr, "%s: out of memory\n", cli_prog); exit(CLI_EXIT_FAIL); }
+                v = nv;
+            }
+            path_join(v[n].path, sizeof v[n].path, dir, de->d_name);
+            v[n].lo = lo; v[n].hi = hi;
+            n++;
+        }
+    }
+    closedir(d);
+    if (n == 0) { fprintf(stderr, "%s: %s holds no checkpoint N<min>_N<max>.safetensors\n", cli_prog, dir); exit(CLI_EXIT_FAIL); }
+    qsort(v, (size_t)n, sizeof *v, an_cmp_ckpt);
+    *count = n;
+    return v;
+}
+typedef struct an_forget { const char *dir; int task, n_ck, n_min, n_max, batches; uint64_t seed; const an_ckpt *ck; const float *acc; } an_forget;
+static void an_forget_json(FILE *f, const void *vc) {
+    const an_forget *c = (const an_forget *)vc;
+    int nn = c->n_max - c->n_min + 1;
+    fputs("{\"analysis\":\"forget\",\"run\":", f); json_str(f, c->dir);
+    fprintf(f, ",\"task\":\"%s\",\"batches\":%d,\"seed\":%llu,\"N\":[", c->task ? "dms" : "parity", c->batches, (unsigned long long)c->seed);
+    for (int q = 0; q < nn; q++) fprintf(f, q ? ",%d" : "%d", c->n_min + q);
+    fputs("],\"checkpoints\":[", f);
+    for (int k = 0; k < c->n_ck; k++) {
+        const char *base = strrchr(c->ck[k].path, '/');
+        fprintf(f, "%s{\"file\":", k ? "," : "");
+        json_str(f, base ? base + 1 : c->ck[k].path);
+        fprintf(f, ",\"n_lo\":%d,\"n_hi\":%d,\"accuracy\":", c->ck[k].lo, c->ck[k].hi);
+        an_float_array(f, c->acc + (size_t)k * nn, nn);
+        fputc('}', f);
+    }
+    fputs("]}", f);
+}
+static void an_forget_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze forget RUN_DIR [--batches T] [--seed S] [--task parity|dms] [--json] [--out DIR]\n\n"
+           "Forgetting matrix: every checkpoint N<lo>_N<hi>.safetensors of a run directory (trained up to\n"
+           "N = hi) evaluated on every N' from the smallest to the largest N of the run, with the head that\n"
+           "serves N' in that checkpoint (as `rnnts eval`; null where it has none), test protocol of the\n"
+           "reference (rnnts_evaluate). Single-head networks forget earlier N; multi-head keep them.\n"
+           "--out writes forget.json, forget.csv (checkpoint,N,accuracy) and forget.svg.\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_forget(int argc, char **argv) {
+    int batches = 10, task = 0, threads = default_threads(), json = 0, n_ck, nn;
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--batches", CLI_INT, &batches, 1, 1000000, NULL, "T", "test batches of 256 per cell (default 10)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the test data (default 0)", 0, 0},
+        {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the checkpoints' metadata, else parity)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write forget.json, forget.csv and forget.svg into DIR", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), task_given;
+    an_ckpt *ck;
+    an_forget c;
+    float *acc;
+    rnnts_pool *pool;
+    cli_prog = "rnnts analyze forget";
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_forget_help) != 1) cli_usage_error("RUN_DIR is required");
+    task_given = cli_seen(flags, nf, "--task");
+    ck = an_list_run(pos[0], &n_ck);
+    memset(&c, 0, sizeof c);
+    c.dir = pos[0]; c.n_ck = n_ck; c.ck = ck; c.batches = batches; c.seed = seed;
+    c.n_min = ck[0].lo; c.n_max = ck[0].hi;
+    for (int k = 0; k < n_ck; k++) { if (ck[k].lo < c.n_min) c.n_min = ck[k].lo; if (ck[k].hi > c.n_max) c.n_max = ck[k].hi; }
+    if (c.n_min > 2) c.n_min = 2;
+    nn = c.n_max - c.n_min + 1;
+    acc = (float *)malloc((size_t)n_ck * nn * sizeof(float));
+    if (!acc) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    pool = make_pool(threads);
+    for (int k = 0; k < n_ck; k++) {
+        rnnts_rnn *net = load_model(ck[k].path);
+        if (k == 0) c.task = task_of(task, task_given, net);
+        for (int q = 0; q < nn; q++) {
+            int N = c.n_min + q, h;
+            char why[256];
+            rnnts_error e;
+            float a;
+            h = head_for(net, N, why, sizeof why);
+            acc[(size_t)k * nn + q] = NAN;
+            if (h < 0) continue;
+            if (rnnts_evaluate(net, (rnnts_task)c.task, &N, &h, 1, 256, batches, seed, 0, pool, &a, &e) != RNNTS_OK) {
+                fail_msg(ck[k].path, &e);
+                return CLI_EXIT_FAIL;
+            }
+            acc[(size_t)k * nn + q] = a;
+        }
+        rnnts_rnn_destroy(net);
+    }
+    c.acc = acc;
+    an_prepare_out(out);
+    an_emit_json(json, out, "forget", an_forget_json, &c);
+    if (!json) {
+        printf("%-22s", "checkpoint \\ N");
+        for (int q = 0; q < nn; q++) printf(" %6d", c.n_min + q);
+        printf("\n");
+        for (int k = 0; k < n_ck; k++) {
+            const char *base = strrchr(ck[k].path, '/');
+            printf("%-22s", base ? base + 1 : ck[k].path);
+            for (int q = 0; q < nn; q++) {
+                float a = acc[(size_t)k * nn + q];
+                if (isfinite(a)) printf(" %6.1f", (double)a); else printf(" %6s", "-");
+            }
+            printf("\n");
+        }
+    }
+    if (out) {
+        char path[4096], msg[256];
+        FILE *f = an_open(out, "forget", "csv", path, sizeof path);
+        double *x = (double *)malloc((size_t)n_ck * sizeof(double)), *y = (double *)malloc((size_t)n_ck * nn * sizeof(double));
+        svg_series *s = (svg_series *)calloc((size_t)nn, sizeof *s);
+        char (*labels)[32] = (char (*)[32])calloc((size_t)nn, 32);
+        static const char *const colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+        fputs("checkpoint,n_hi,N,accuracy\n", f);
+        for (int k = 0; k < n_ck; k++)
+            for (int q = 0; q < nn; q++) {
+                const char *base = strrchr(ck[k].path, '/');
+                float a = acc[(size_t)k * nn + q];
+                fprintf(f, "%s,%d,%d,", base ? base + 1 : ck[k].path, ck[k].hi, c.n_min + q);
+                if (isfinite(a)) fprintf(f, "%.9g", (double)a);
+                fputc('\n', f);
+            }
+        an_close(f, path);
+        if (x && y && s && labels) {
+            svg_chart ch;
+            int ns = 0;
+            for (int k = 0; k < n_ck; k++) x[k] = ck[k].hi;
+            for (int q = 0; q < nn; q++) {
+                int m = 0;
+                for (int k = 0; k < n_ck; k++) {
+                    float a = acc[(size_t)k * nn + q];
+                    if (isfinite(a)) y[(size_t)q * n_ck + m++] = a;
+                }
+                if (m != n_ck) continue; /* lines only for Ns every checkpoint serves */
+                snprintf(labels[ns], 32, "N = %d", c.n_min + q);
+                s[ns].label = labels[ns]; s[ns].color = colors[q % 10]; s[ns].n = n_ck; s[ns].x = x; s[ns].y = y + (size_t)q * n_ck;
+                ns++;
+            }
+            memset(&ch, 0, sizeof ch);
+            ch.title = "Accuracy on earlier N (forgetting)"; ch.subtitle = pos[0]; ch.xlabel = "checkpoint: trained up to N";
+            ch.ylabel = "accuracy (%)"; ch.integer_x = 1;
+            path_join(path, sizeof path, out, "forget.svg");
+            if (ns > 0 && svg_line_chart(path, &ch, s, ns < 12 ? ns : 12, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+        }
+        free(x); free(y); free(s); free(labels);
+    }
+    free(acc);
+    free(ck);
+    rnnts_pool_destroy(pool);
+    return CLI_EXIT_OK;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------ */
+static void analyze_help(void) {
+    printf("usage: rnnts analyze <analysis> MODEL [flags]     (rnnts analyze <analysis> --help)\n\n"
+           "  taus     trained tau statistics and histogram\n"
+           "  taunet   network-mediated timescales tau_net per neuron (FFT autocorrelation, exponential fits, AIC)\n"
+           "  ablate   stream accuracy after ablating the fastest / slowest neurons one at a time\n"
+           "  perturb  stream accuracy under perturbations of W and of tau\n"
+           "  forget   accuracy matrix of a run directory's checkpoints on every N\n");
+}
+static int cmd_analyze(int argc, char **argv) {
+    static const struct { const char *name; int (*fn)(int, char **); } kinds[] = {
+        {"taus", an_cmd_taus}, {"taunet", an_cmd_taunet}, {"ablate", an_cmd_ablate}, {"perturb", an_cmd_perturb}, {"forget", an_cmd_forget},
+    };
+    cli_prog = "rnnts analyze";
+    if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
+        analyze_help();
+        return argc < 3 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (strcmp(argv[2], kinds[k].name) == 0) return kinds[k].fn(argc, argv);
+    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget\n", argv[2]);
+    return CLI_EXIT_USAGE;
+}
+
+#endif
