@@ -595,9 +595,11 @@ rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint
 /* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
 rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 
-/* Dimensionality (the reference's protocol): per trial, the network driven by Bernoulli(p_r) bits
-   (as for tau_net) for `steps` steps after `burn`; PCA of the (time x H) activity; the number of
-   components that explain var_fraction of the variance, per trial. */
+/* Dimensionality (the reference's protocol, compute_pca.py): the network driven as for tau_net
+   (trial r: bits Bernoulli(p_r), the same draws and h0 as rnnts_taunet with this seed), `steps`
+   input steps of which the first `burn` are dropped; per trial the PCA of the (time x H) activity
+   (rnnts_pca) and the number of components that explain var_fraction of the variance. Keeps
+   trials x (steps - burn) x H floats. */
 rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
                                   rnnts_pool *pool, int *n_components /* [trials] */, double *eigvals /* [trials][H] or NULL */,
                                   rnnts_error *err);
@@ -5125,7 +5127,7 @@ rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error
 /* ---- symmetric eigenvalues ---------------------------------------------------------------------- */
 rnnts_result rnnts_eig_sym(double *A, int n, double *w, rnnts_error *err) {
     size_t N, i, j, k;
-    double amax = 0.0, sc, unsc, *e;
+    double amax = 0.0, sc, unsc, tnorm, *e;
     int es = 0;
     if (!A) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "eig_sym: A is NULL");
     if (!w) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "eig_sym: eigvals is NULL");
@@ -5183,7 +5185,14 @@ rnnts_result rnnts_eig_sym(double *A, int n, double *w, rnnts_error *err) {
     e = A + (N - 1) * N;
     for (k = 0; k + 1 < N; k++) e[k] = A[k * N + k + 1];
     e[N - 1] = 0.0;
-    /* implicit QL with shifts */
+    /* implicit QL with shifts. Deflation: |e_m| negligible next to |d_m| + |d_m+1|, or next to the
+       norm of the whole tridiagonal matrix (without the second test, clusters of eigenvalues near 0,
+       e.g. the covariance of neurons that never move, need not converge). */
+    tnorm = 0.0;
+    for (k = 0; k < N; k++) {
+        double t = rnnts__abs_d(w[k]) + rnnts__abs_d(e[k]);
+        if (t > tnorm) tnorm = t;
+    }
     for (size_t l = 0; l < N; l++) {
         int iter = 0;
         for (;;) {
@@ -5192,7 +5201,7 @@ rnnts_result rnnts_eig_sym(double *A, int n, double *w, rnnts_error *err) {
             int deflated = 0;
             for (m = l; m + 1 < N; m++) {
                 double dd = rnnts__abs_d(w[m]) + rnnts__abs_d(w[m + 1]), em = rnnts__abs_d(e[m]);
-                if (em <= 0x1p-53 * dd || em <= 0x1p-1000) break;
+                if (em <= 0x1p-53 * dd || em <= 0x1p-60 * tnorm || em <= 0x1p-1000) break;
             }
             if (m == l) break;
             if (++iter > 60) return rnnts__fail(err, RNNTS_ERR_STATE, "eig_sym: QL iteration did not converge (eigenvalue %zu)", l);
@@ -5656,6 +5665,64 @@ done:
     rnnts__afree(&a, acs); rnnts__afree(&a, tmp); rnnts__afree(&a, s.stage);
     if (r != RNNTS_OK) { rnnts_taunet_result_free(out); return r; }
     return rnnts__ok(err);
+}
+
+/* ---- dimensionality ---- */
+typedef struct { float *X; int burn, n, trials, chunk_base, chunk_len; float *last; } rnnts__pca_sim;
+static void rnnts__pca_sink(void *user, int m, const float *h, int H, int Bp) {
+    rnnts__pca_sim *s = (rnnts__pca_sim *)user;
+    int t = s->chunk_base + m;
+    (void)Bp;
+    if (m == s->chunk_len - 1)
+        for (int r = 0; r < s->trials; r++)
+            for (int i = 0; i < H; i++) s->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
+    if (t < s->burn) return;
+    for (int r = 0; r < s->trials; r++)
+        for (int i = 0; i < H; i++) s->X[((size_t)r * s->n + (size_t)(t - s->burn)) * H + i] = h[RNNTS__BLK(H, i, r)];
+}
+rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
+                                  rnnts_pool *pool, int *n_components, double *eigvals, rnnts_error *err) {
+    rnnts_taunet_config c = rnnts_taunet_config_default();
+    rnnts_allocator a;
+    rnnts_rnn_ws *ws = NULL;
+    rnnts__pca_sim s;
+    rnnts_batch bt;
+    float *input = NULL;
+    double *ev = NULL;
+    rnnts_result r = RNNTS_OK;
+    int H, n;
+    if (!net || !n_components) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: net and n_components must not be NULL");
+    if (trials < 1 || trials > 4096) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: trials = %d: allowed 1..4096", trials);
+    if (burn < 0 || steps < 3 || steps > 100000000 || burn > steps - 2)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: steps = %d, burn = %d: need 0 <= burn <= steps - 2", steps, burn);
+    if (!(var_fraction > 0.0 && var_fraction <= 1.0)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: var_fraction = %g: allowed (0, 1]", var_fraction);
+    H = net->H; a = net->alloc; n = steps - burn;
+    c.steps = steps; c.burn = burn; c.trials = trials; c.seed = seed;
+    memset(&s, 0, sizeof s);
+    s.burn = burn; s.n = n; s.trials = trials;
+    if ((size_t)trials * (size_t)n > SIZE_MAX / sizeof(float) / (size_t)H) return rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: size overflows");
+    s.X = (float *)rnnts__amalloc(&a, (size_t)trials * n * H * sizeof(float));
+    s.last = (float *)rnnts__amalloc(&a, (size_t)trials * H * sizeof(float));
+    input = (float *)rnnts__amalloc(&a, (size_t)RNNTS__TN_CHUNK * trials * sizeof(float));
+    ev = (double *)rnnts__amalloc(&a, (size_t)H * sizeof(double));
+    if (!s.X || !s.last || !input || !ev) { r = rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: out of memory (%d trials x %d steps x %d neurons)", trials, n, H); goto done; }
+    if ((r = rnnts_rnn_ws_create(net, trials, RNNTS__TN_CHUNK, &a, &ws, err)) != RNNTS_OK) goto done;
+    memset(&bt, 0, sizeof bt);
+    bt.batch = trials; bt.input = input; bt.h0_seed = seed; bt.h0_draw = RNNTS_TAUNET_H0_DRAW;
+    for (int t0 = 0; t0 < steps; t0 += RNNTS__TN_CHUNK) {
+        bt.len = RNNTS__MIN(RNNTS__TN_CHUNK, steps - t0);
+        rnnts__tn_bits(&c, t0, bt.len, input);
+        bt.h0 = t0 == 0 ? NULL : s.last;
+        s.chunk_base = t0; s.chunk_len = bt.len;
+        if ((r = rnnts__simulate(ws, net, &bt, pool, rnnts__pca_sink, &s, err)) != RNNTS_OK) goto done;
+    }
+    for (int q = 0; q < trials; q++) {
+        if ((r = rnnts_pca(s.X + (size_t)q * n * H, n, H, var_fraction, eigvals ? eigvals + (size_t)q * H : ev, &n_components[q], &a, err)) != RNNTS_OK) goto done;
+    }
+done:
+    rnnts_rnn_ws_destroy(ws);
+    rnnts__afree(&a, s.X); rnnts__afree(&a, s.last); rnnts__afree(&a, input); rnnts__afree(&a, ev);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 
 /* ---- stream accuracy ---- */

@@ -1,4 +1,4 @@
-/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget ...` (DESIGN §7), included by examples/rnnts.c
+/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca ...` (DESIGN §7), included by examples/rnnts.c
    after its utilities (json_num, load_model, head_for, make_pool, mkdir_p, svg_line_chart, ...).
    Each analysis prints one JSON object with --json (a summary line otherwise) and, with --out DIR,
    writes DIR/<kind>.json, DIR/<kind>.csv and DIR/<kind>.svg. */
@@ -681,6 +681,100 @@ static int an_cmd_forget(int argc, char **argv) {
     return CLI_EXIT_OK;
 }
 
+/* ---- pca ------------------------------------------------------------------------------------- */
+typedef struct an_pca { const char *model; int H, steps, burn, trials; double var; uint64_t seed; const int *nc; const double *ev; double seconds; } an_pca;
+static void an_pca_json(FILE *f, const void *vc) {
+    const an_pca *c = (const an_pca *)vc;
+    double m = 0.0, tot = 0.0;
+    for (int q = 0; q < c->trials; q++) m += (double)c->nc[q] / c->trials;
+    fputs("{\"analysis\":\"pca\",\"model\":", f); json_str(f, c->model);
+    fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"seed\":%llu,\"var_fraction\":", c->H, c->steps, c->burn, c->trials,
+            (unsigned long long)c->seed);
+    json_num(f, c->var);
+    fputs(",\"seconds\":", f); json_num(f, c->seconds);
+    fputs(",\"n_components\":", f); an_int_array(f, c->nc, c->trials);
+    fputs(",\"mean_n_components\":", f); json_num(f, m);
+    for (int i = 0; i < c->H; i++) tot += c->ev[i] > 0 ? c->ev[i] : 0.0;
+    fputs(",\"explained_variance_ratio_trial0\":[", f);
+    for (int i = 0; i < c->H; i++) { if (i) fputc(',', f); json_num(f, tot > 0 ? c->ev[i] / tot : NAN); }
+    fputs("]}", f);
+}
+static void an_pca_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze pca MODEL [--steps T] [--burn B] [--trials R] [--var F] [--seed S] [--json] [--out DIR]\n\n"
+           "Dimensionality (the reference's compute_pca.py): the network driven as for taunet (trial r: bits\n"
+           "Bernoulli(p_r)), per trial the PCA of the (time x H) activity after the burn-in, and the number of\n"
+           "components explaining --var (0.9) of the variance (the reference reports that count minus one).\n"
+           "Default 10000 steps (the reference: 101000, which costs about 10x the time: use --steps 101000).\n"
+           "--out writes pca.json, pca.csv (trial,n_components) and pca.svg (explained variance, trial 0).\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_pca(int argc, char **argv) {
+    int steps = 10000, burn = 500, trials = 10, threads = default_threads(), json = 0;
+    double var = 0.9;
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--steps", CLI_INT, &steps, 3, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 10000)", 0, 0},
+        {"--burn", CLI_INT, &burn, 0, 10000000, NULL, "B", "steps dropped at the start (default 500)", 0, 0},
+        {"--trials", CLI_INT, &trials, 1, 4096, NULL, "R", "trials (default 10)", 0, 0},
+        {"--var", CLI_DOUBLE, &var, 0, 1, NULL, "F", "variance fraction (default 0.9)", 1, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the inputs and h0 (default 0)", 0, 0},
+        {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write pca.json, pca.csv and pca.svg into DIR", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]), *nc;
+    double *ev, t0;
+    rnnts_rnn *net;
+    rnnts_pool *pool;
+    rnnts_error e;
+    an_pca c;
+    cli_prog = "rnnts analyze pca";
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_pca_help) != 1) cli_usage_error("MODEL is required");
+    if (burn > steps - 2) cli_usage_error("--burn %d: at most --steps - 2 = %d", burn, steps - 2);
+    net = load_model(pos[0]);
+    nc = (int *)malloc((size_t)trials * sizeof(int));
+    ev = (double *)malloc((size_t)trials * net->H * sizeof(double));
+    if (!nc || !ev) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    pool = make_pool(threads);
+    t0 = now_s();
+    if (rnnts_dimensionality(net, steps, burn, trials, var, seed, pool, nc, ev, &e) != RNNTS_OK) { fail_msg("pca", &e); return CLI_EXIT_FAIL; }
+    memset(&c, 0, sizeof c);
+    c.model = pos[0]; c.H = net->H; c.steps = steps; c.burn = burn; c.trials = trials; c.var = var; c.seed = seed; c.nc = nc; c.ev = ev;
+    c.seconds = now_s() - t0;
+    an_prepare_out(out);
+    an_emit_json(json, out, "pca", an_pca_json, &c);
+    if (!json) {
+        double m = 0.0;
+        for (int q = 0; q < trials; q++) m += (double)nc[q] / trials;
+        printf("dimensionality: %.2f components for %.0f %% of the variance (mean over %d trials of %d steps, %.1f s)\n", m, 100 * var, trials,
+               steps, c.seconds);
+    }
+    if (out) {
+        char path[4096], msg[256];
+        FILE *f = an_open(out, "pca", "csv", path, sizeof path);
+        int k = net->H < 50 ? net->H : 50;
+        double x[50], y[50], tot = 0.0, cum = 0.0;
+        svg_series s;
+        svg_chart ch;
+        fputs("trial,n_components\n", f);
+        for (int q = 0; q < trials; q++) fprintf(f, "%d,%d\n", q, nc[q]);
+        an_close(f, path);
+        for (int i = 0; i < net->H; i++) tot += ev[i] > 0 ? ev[i] : 0.0;
+        for (int i = 0; i < k; i++) { cum += ev[i] > 0 ? ev[i] : 0.0; x[i] = i + 1; y[i] = tot > 0 ? cum / tot : 0.0; }
+        memset(&s, 0, sizeof s); memset(&ch, 0, sizeof ch);
+        s.label = "trial 0"; s.color = "#9467bd"; s.n = k; s.x = x; s.y = y;
+        ch.title = "Cumulative explained variance"; ch.subtitle = pos[0]; ch.xlabel = "components"; ch.ylabel = "fraction of variance";
+        ch.integer_x = 1;
+        path_join(path, sizeof path, out, "pca.svg");
+        if (svg_line_chart(path, &ch, &s, 1, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+    }
+    free(nc); free(ev);
+    rnnts_pool_destroy(pool);
+    rnnts_rnn_destroy(net);
+    return CLI_EXIT_OK;
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------ */
 static void analyze_help(void) {
     printf("usage: rnnts analyze <analysis> MODEL [flags]     (rnnts analyze <analysis> --help)\n\n"
@@ -688,11 +782,12 @@ static void analyze_help(void) {
            "  taunet   network-mediated timescales tau_net per neuron (FFT autocorrelation, exponential fits, AIC)\n"
            "  ablate   stream accuracy after ablating the fastest / slowest neurons one at a time\n"
            "  perturb  stream accuracy under perturbations of W and of tau\n"
-           "  forget   accuracy matrix of a run directory's checkpoints on every N\n");
+           "  forget   accuracy matrix of a run directory's checkpoints on every N\n"
+           "  pca      dimensionality: PCA of the activity, components for 90 %% of the variance\n");
 }
 static int cmd_analyze(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } kinds[] = {
-        {"taus", an_cmd_taus}, {"taunet", an_cmd_taunet}, {"ablate", an_cmd_ablate}, {"perturb", an_cmd_perturb}, {"forget", an_cmd_forget},
+        {"taus", an_cmd_taus}, {"taunet", an_cmd_taunet}, {"ablate", an_cmd_ablate}, {"perturb", an_cmd_perturb}, {"forget", an_cmd_forget}, {"pca", an_cmd_pca},
     };
     cli_prog = "rnnts analyze";
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
@@ -701,7 +796,7 @@ static int cmd_analyze(int argc, char **argv) {
     }
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (strcmp(argv[2], kinds[k].name) == 0) return kinds[k].fn(argc, argv);
-    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget\n", argv[2]);
+    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget, pca\n", argv[2]);
     return CLI_EXIT_USAGE;
 }
 

@@ -324,7 +324,7 @@ check "bench summary" 0 "$BIN" bench "${BT[@]}" --reps 2 --peak-seconds 0.05
 grep -q "^step " "$TMP/out" && grep -q "GFLOP/s" "$TMP/out" && grep -q "$H1" "$TMP/out" && ok || bad "bench summary: $(head -c 300 "$TMP/out")"
 
 # ---- analyze ------------------------------------------------------------------------------------
-for a in taus taunet ablate perturb forget; do
+for a in taus taunet ablate perturb forget pca; do
     "$BIN" analyze "$a" --help >"$TMP/out" 2>"$TMP/err"
     rc=$?
     if [ "$rc" -eq 0 ] && grep -q "usage: rnnts analyze $a" "$TMP/out"; then ok; else bad "analyze $a --help: exit $rc"; fi
@@ -382,6 +382,12 @@ assert len(c)>=1 and d['N'][0]==2 and all(len(x['accuracy'])==len(d['N']) for x 
 assert [x['n_hi'] for x in c]==sorted(x['n_hi'] for x in c)
 assert all(a is None or 0<=a<=100 for x in c for a in x['accuracy'])" 2>"$TMP/pyout" && ok || bad "analyze forget: $(cat "$TMP/pyout")"
 usage "RUN_DIR is required" "$BIN" analyze forget
+check "analyze pca" 0 "$BIN" analyze pca "$AM" --steps 600 --burn 50 --trials 2 --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); r=d['explained_variance_ratio_trial0']
+assert len(d['n_components'])==2 and all(1<=k<=16 for k in d['n_components']) and len(r)==16
+assert all(r[i]>=r[i+1]-1e-12 for i in range(15)) and abs(sum(r)-1)<1e-6, r" 2>"$TMP/pyout" && ok || bad "analyze pca: $(cat "$TMP/pyout")"
+usage "--var" "$BIN" analyze pca m --var 0
 for f in ablate.csv ablate.svg perturb.csv perturb.svg forget.csv; do [ -s "$TMP/an/$f" ] && ok || bad "analyze --out: no $f"; done
 
 # ---- import (only with the reference networks) -----------------------------------------------
