@@ -4443,7 +4443,9 @@ rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, 
    j), K = beta/2 v.p (increasing i), q = p - K v, A' -= v q^T + q v^T (each entry once:
    a - (v_i q_j + q_i v_j), so A' stays exactly symmetric). Then implicit QL with Wilkinson shifts on
    the tridiagonal (d, e) (Givens rotations from the bottom of the unreduced block upwards; e[m] is
-   negligible when |e[m]| <= 2^-53 (|d[m]| + |d[m+1]|)), at most 60 sweeps per eigenvalue; then a
+   negligible when |e[m]| <= 2^-53 (|d[m]| + |d[m+1]|) or |e[m]| <= 2^-60 max_k (|d[k]| + |e[k]|), the
+   norm of the whole tridiagonal, so that clusters of eigenvalues near 0 converge), at most 60
+   sweeps per eigenvalue; then a
    stable insertion sort, descending, and the scale undone.
 
    PCA (rnnts_pca). m_j = (sum_t (double)X[t][j]) / rows (increasing t); d_tj = (double)X[t][j] - m_j;
