@@ -71,12 +71,14 @@ static void an_taus_json(FILE *f, const void *vc) {
     fputc('}', f);
 }
 static void an_taus_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts analyze taus MODEL [--json] [--out DIR]\n\n"
+    printf("usage: rnnts analyze taus MODEL|RUN_DIR [--json] [--out DIR]\n\n"
            "Trained tau of a model: mean, median, SD (population), min, max, count below 1, a 40-bin\n"
            "histogram over [min(1, min tau), max tau] and every tau. --out writes taus.json, taus.csv\n"
-           "(neuron,tau) and taus.svg (histogram).\n\nflags:\n");
+           "(neuron,tau) and taus.svg (histogram). Given a run directory of `rnnts train`: the statistics of\n"
+           "every checkpoint N<lo>_N<hi>.safetensors (tau vs N; taus.svg: mean, SD and max vs N).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
+static int an_taus_run(const char *dir, int json, const char *out);
 static int an_cmd_taus(int argc, char **argv) {
     int json = 0;
     const char *out = NULL, *pos[1];
@@ -89,6 +91,10 @@ static int an_cmd_taus(int argc, char **argv) {
     rnnts_rnn *net;
     cli_prog = "rnnts analyze taus";
     if (cli_parse(argc, argv, 3, flags, 2, pos, 1, an_taus_help) != 1) cli_usage_error("MODEL is required");
+    {
+        struct stat st;
+        if (stat(pos[0], &st) == 0 && S_ISDIR(st.st_mode)) return an_taus_run(pos[0], json, out);
+    }
     net = load_model(pos[0]);
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.net = net;
@@ -542,6 +548,79 @@ static an_ckpt *an_list_run(const char *dir, int *count) {
     *count = n;
     return v;
 }
+/* taus over a run directory: statistics per checkpoint (tau vs N). */
+static int an_taus_run(const char *dir, int json, const char *out) {
+    int n_ck;
+    an_ckpt *ck = an_list_run(dir, &n_ck);
+    rnnts_tau_summary *st = (rnnts_tau_summary *)calloc((size_t)n_ck, sizeof *st);
+    FILE *streams[2] = {json ? stdout : NULL, NULL};
+    char path[4096];
+    if (!st) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    for (int k = 0; k < n_ck; k++) {
+        rnnts_rnn *net = load_model(ck[k].path);
+        rnnts_error e;
+        if (rnnts_tau_summary_of(net, &st[k], &e) != RNNTS_OK) { fail_msg(ck[k].path, &e); return CLI_EXIT_FAIL; }
+        rnnts_rnn_destroy(net);
+    }
+    an_prepare_out(out);
+    if (out) streams[1] = an_open(out, "taus", "json", path, sizeof path);
+    for (int w = 0; w < 2; w++) {
+        FILE *f = streams[w];
+        if (!f) continue;
+        fputs("{\"analysis\":\"taus\",\"run\":", f); json_str(f, dir);
+        fputs(",\"checkpoints\":[", f);
+        for (int k = 0; k < n_ck; k++) {
+            const char *base = strrchr(ck[k].path, '/');
+            fprintf(f, "%s{\"file\":", k ? "," : "");
+            json_str(f, base ? base + 1 : ck[k].path);
+            fprintf(f, ",\"n_lo\":%d,\"n_hi\":%d,\"mean\":", ck[k].lo, ck[k].hi); json_num(f, st[k].mean);
+            fputs(",\"median\":", f); json_num(f, st[k].median);
+            fputs(",\"sd\":", f); json_num(f, st[k].sd);
+            fputs(",\"min\":", f); json_num(f, st[k].min);
+            fputs(",\"max\":", f); json_num(f, st[k].max);
+            fprintf(f, ",\"below_1\":%d}", st[k].below_1);
+        }
+        fputs("]}\n", f);
+    }
+    if (out) an_close(streams[1], path);
+    if (!json) {
+        printf("%-24s %8s %8s %8s %8s %8s %6s\n", "checkpoint", "mean", "median", "SD", "min", "max", "<1");
+        for (int k = 0; k < n_ck; k++) {
+            const char *base = strrchr(ck[k].path, '/');
+            printf("%-24s %8.4f %8.4f %8.4f %8.4f %8.4f %6d\n", base ? base + 1 : ck[k].path, st[k].mean, st[k].median, st[k].sd, st[k].min,
+                   st[k].max, st[k].below_1);
+        }
+    }
+    if (out) {
+        char msg[256];
+        FILE *f = an_open(out, "taus", "csv", path, sizeof path);
+        double *x = (double *)malloc((size_t)n_ck * sizeof(double)), *y = (double *)malloc((size_t)3 * n_ck * sizeof(double));
+        fputs("checkpoint,n_lo,n_hi,mean,median,sd,min,max,below_1\n", f);
+        for (int k = 0; k < n_ck; k++) {
+            const char *base = strrchr(ck[k].path, '/');
+            fprintf(f, "%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%d\n", base ? base + 1 : ck[k].path, ck[k].lo, ck[k].hi, st[k].mean, st[k].median,
+                    st[k].sd, st[k].min, st[k].max, st[k].below_1);
+        }
+        an_close(f, path);
+        if (x && y) {
+            svg_series sr[3];
+            svg_chart ch;
+            for (int k = 0; k < n_ck; k++) { x[k] = ck[k].hi; y[k] = st[k].mean; y[n_ck + k] = st[k].sd; y[2 * n_ck + k] = st[k].max; }
+            memset(sr, 0, sizeof sr); memset(&ch, 0, sizeof ch);
+            sr[0].label = "mean tau"; sr[0].color = "#1f77b4"; sr[0].n = n_ck; sr[0].x = x; sr[0].y = y;
+            sr[1].label = "SD of tau"; sr[1].color = "#2ca02c"; sr[1].n = n_ck; sr[1].x = x; sr[1].y = y + n_ck; sr[1].dashed = 1;
+            sr[2].label = "max tau"; sr[2].color = "#d62728"; sr[2].n = n_ck; sr[2].x = x; sr[2].y = y + 2 * n_ck; sr[2].hollow = 1;
+            ch.title = "Trained tau vs N"; ch.subtitle = dir; ch.xlabel = "checkpoint: trained up to N"; ch.ylabel = "tau"; ch.integer_x = 1;
+            path_join(path, sizeof path, out, "taus.svg");
+            if (svg_line_chart(path, &ch, sr, 3, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+        }
+        free(x); free(y);
+    }
+    free(st);
+    free(ck);
+    return CLI_EXIT_OK;
+}
+
 typedef struct an_forget { const char *dir; int task, n_ck, n_min, n_max, batches; uint64_t seed; const an_ckpt *ck; const float *acc; } an_forget;
 static void an_forget_json(FILE *f, const void *vc) {
     const an_forget *c = (const an_forget *)vc;

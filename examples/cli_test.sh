@@ -382,6 +382,11 @@ assert len(c)>=1 and d['N'][0]==2 and all(len(x['accuracy'])==len(d['N']) for x 
 assert [x['n_hi'] for x in c]==sorted(x['n_hi'] for x in c)
 assert all(a is None or 0<=a<=100 for x in c for a in x['accuracy'])" 2>"$TMP/pyout" && ok || bad "analyze forget: $(cat "$TMP/pyout")"
 usage "RUN_DIR is required" "$BIN" analyze forget
+check "analyze taus RUN_DIR" 0 "$BIN" analyze taus "$R" --json --out "$TMP/anr"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
+assert len(c)>=1 and [x['n_hi'] for x in c]==sorted(x['n_hi'] for x in c) and all(x['min']<=x['median']<=x['max'] for x in c), c" 2>"$TMP/pyout" && ok || bad "analyze taus RUN_DIR: $(cat "$TMP/pyout")"
+[ -s "$TMP/anr/taus.svg" ] && [ -s "$TMP/anr/taus.csv" ] && ok || bad "analyze taus RUN_DIR --out: files missing"
 check "analyze pca" 0 "$BIN" analyze pca "$AM" --steps 600 --burn 50 --trials 2 --json --out "$TMP/an"
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); r=d['explained_variance_ratio_trial0']
