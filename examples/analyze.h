@@ -263,6 +263,19 @@ static double an_stream(const rnnts_rnn *net, int task, int N, int h, const rnnt
     return an_mean(acc, cfg->trials);
 }
 static double an_relative(double acc, double base) { return (acc - 0.5) / (base - 0.5); }
+/* Shared by ablate and perturb: the task (flag, else metadata), the head serving N (usage error
+   when none) and the stream configuration (warm-up at least N - 1). */
+static void an_stream_setup(const rnnts_rnn *net, int N, int task_flag, int task_given, int trials, uint64_t seed, int *task, int *head,
+                            rnnts_stream_config *sc) {
+    char why[256];
+    *task = task_of(task_flag, task_given, net);
+    *head = head_for(net, N, why, sizeof why);
+    if (*head < 0) cli_usage_error("--N %d: %s", N, why);
+    *sc = rnnts_stream_config_default();
+    sc->trials = trials;
+    sc->seed = seed;
+    if (sc->warmup < N - 1) sc->warmup = N - 1;
+}
 
 typedef struct an_ablate {
     const char *model; int N, head, task, count, trials; uint64_t seed; double base;
@@ -316,10 +329,9 @@ static int an_cmd_ablate(int argc, char **argv) {
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write ablate.json, ablate.csv and ablate.svg into DIR", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]);
-    char why[256];
     rnnts_rnn *net;
     rnnts_pool *pool;
-    rnnts_stream_config sc = rnnts_stream_config_default();
+    rnnts_stream_config sc;
     an_ablate c;
     an_tau_idx *order;
     cli_prog = "rnnts analyze ablate";
@@ -330,11 +342,7 @@ static int an_cmd_ablate(int argc, char **argv) {
     if (2 * count > net->H) cli_usage_error("--count %d: at most H / 2 = %d", count, net->H / 2);
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.N = N; c.count = count; c.trials = trials; c.seed = seed;
-    c.task = task_of(task, cli_seen(flags, nf, "--task"), net);
-    c.head = head_for(net, N, why, sizeof why);
-    if (c.head < 0) cli_usage_error("--N %d: %s", N, why);
-    sc.trials = trials; sc.seed = seed;
-    if (sc.warmup < N - 1) sc.warmup = N - 1;
+    an_stream_setup(net, N, task, cli_seen(flags, nf, "--task"), trials, seed, &c.task, &c.head, &sc);
     pool = make_pool(threads);
     order = (an_tau_idx *)malloc((size_t)net->H * sizeof *order);
     c.idx = (int *)malloc((size_t)2 * count * sizeof(int));
@@ -438,10 +446,9 @@ static int an_cmd_perturb(int argc, char **argv) {
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write perturb.json, perturb.csv and perturb.svg into DIR", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]);
-    char why[256];
     rnnts_rnn *net;
     rnnts_pool *pool;
-    rnnts_stream_config sc = rnnts_stream_config_default();
+    rnnts_stream_config sc;
     an_perturb c;
     double *vals;
     cli_prog = "rnnts analyze perturb";
@@ -450,11 +457,7 @@ static int an_cmd_perturb(int argc, char **argv) {
     net = load_model(pos[0]);
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.N = N; c.trials = trials; c.seed = seed;
-    c.task = task_of(task, cli_seen(flags, nf, "--task"), net);
-    c.head = head_for(net, N, why, sizeof why);
-    if (c.head < 0) cli_usage_error("--N %d: %s", N, why);
-    sc.trials = trials; sc.seed = seed;
-    if (sc.warmup < N - 1) sc.warmup = N - 1;
+    an_stream_setup(net, N, task, cli_seen(flags, nf, "--task"), trials, seed, &c.task, &c.head, &sc);
     pool = make_pool(threads);
     vals = (double *)malloc((size_t)trials * sizeof(double));
     if (!vals) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
