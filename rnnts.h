@@ -542,7 +542,9 @@ rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int
    AC/AC[0] fitted by rnnts_fit_ac; tau_net = the selected fit's (slowest) timescale. The population
    activity (sum over neurons, index order, float) gets the same autocorrelation (lags
    0..pop_lags-1). Aggregates over neurons with tau_net > 1. Memory: the activity of as many neurons
-   as fit in max_bytes is kept; the network is simulated again for the next group (same bits). */
+   as fit in max_bytes is kept; the network is simulated again for the next group (same bits).
+   The autocorrelations run on the pool's threads, so the network's allocator must be thread-safe
+   (the default one is). */
 #define RNNTS_TAUNET_H0_DRAW 0x7A0E7ull
 typedef struct rnnts_taunet_config {
     int steps;        /* simulated input steps per trial, including burn-in (default 10^5 + 1000) */
@@ -5553,7 +5555,7 @@ static void rnnts__task_ac(void *vc, int g0, int g1) {
     rnnts__ac_job *j = (rnnts__ac_job *)vc;
     int s0 = 8 * g0, s1 = RNNTS__MIN(8 * g1, j->n_series);
     rnnts_result r = rnnts_autocorr(j->x + (size_t)s0 * j->n, j->n, s1 - s0, j->max_lag, j->ac + (size_t)s0 * j->max_lag, j->a, NULL);
-    if (r != RNNTS_OK) j->r = r; /* any failing task's code; the same for every partition */
+    if (r != RNNTS_OK) __atomic_store_n(&j->r, r, __ATOMIC_RELAXED); /* a failing task's code (all failures are OOM alike) */
 }
 
 rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool, rnnts_taunet_result *out,
