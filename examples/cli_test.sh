@@ -387,6 +387,11 @@ check "analyze taus RUN_DIR" 0 "$BIN" analyze taus "$R" --json --out "$TMP/anr"
 import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
 assert len(c)>=1 and [x['n_hi'] for x in c]==sorted(x['n_hi'] for x in c) and all(x['min']<=x['median']<=x['max'] for x in c), c" 2>"$TMP/pyout" && ok || bad "analyze taus RUN_DIR: $(cat "$TMP/pyout")"
 [ -s "$TMP/anr/taus.svg" ] && [ -s "$TMP/anr/taus.csv" ] && ok || bad "analyze taus RUN_DIR --out: files missing"
+check "analyze taunet RUN_DIR" 0 "$BIN" analyze taunet "$R" --steps 1500 --burn 100 --trials 2 --json --out "$TMP/anr"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
+assert len(c)>=1 and all(0<=x['n_above_1']<=16 for x in c) and d['steps']==1500, c" 2>"$TMP/pyout" && ok || bad "analyze taunet RUN_DIR: $(cat "$TMP/pyout")"
+[ -s "$TMP/anr/taunet.csv" ] && ok || bad "analyze taunet RUN_DIR --out: no csv"
 check "analyze pca" 0 "$BIN" analyze pca "$AM" --steps 600 --burn 50 --trials 2 --json --out "$TMP/an"
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); r=d['explained_variance_ratio_trial0']
