@@ -5492,17 +5492,14 @@ void rnnts_taunet_result_free(rnnts_taunet_result *r) {
    Values go through a staging block of 16 steps per series (one cache line each), so that the
    series, n floats apart, are written a line at a time rather than a float at a time. */
 typedef struct rnnts__tn_sim {
-    int j0, j1, trials, burn, n, chunk_base, chunk_len, want_pop;
-    float *act, *pop, *last; /* last: final state [B][H] of the chunk (the next chunk's h0) */
-    float *stage;            /* [(j1 - j0) * trials][16] */
+    int j0, j1, trials, burn, n, want_pop;
+    float *act, *pop;
+    float *stage; /* [(j1 - j0) * trials][16] */
 } rnnts__tn_sim;
-static void rnnts__tn_sink(void *user, int m, const float *h, int H, int Bp) {
+static void rnnts__tn_sink(void *user, int t, const float *h, int H, int Bp) {
     rnnts__tn_sim *s = (rnnts__tn_sim *)user;
-    int t = s->chunk_base + m, tt, q, ns;
+    int tt, q, ns;
     (void)Bp;
-    if (m == s->chunk_len - 1)
-        for (int r = 0; r < s->trials; r++)
-            for (int i = 0; i < H; i++) s->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
     if (t < s->burn) return;
     tt = t - s->burn;
     q = tt & 15;
@@ -5527,12 +5524,24 @@ static void rnnts__tn_bits(const rnnts_taunet_config *c, int t0, int len, float 
         for (int t = 0; t < len; t++) input[(size_t)t * c->trials + r] = rnnts_rng_uniform(kb, (uint64_t)(t0 + t)) < p ? 1.0f : 0.0f;
     }
 }
-/* One simulation of all steps, chunk by chunk (each chunk's h0 = the previous chunk's final state,
-   which gives the same bits as one long run). */
+/* The driven simulation of tau_net and dimensionality: c->steps input steps in chunks of
+   RNNTS__TN_CHUNK (each chunk's h0 = the previous chunk's final state, kept in `last` [trials][H],
+   which gives the same bits as one long run); sink(user, t, h_{t+1}) with the global step t.
+   input: [RNNTS__TN_CHUNK][trials] scratch; ws made for (trials, RNNTS__TN_CHUNK). */
 #define RNNTS__TN_CHUNK 1000
+typedef struct { rnnts__state_sink sink; void *user; int base, len, trials; float *last; } rnnts__tn_chunk;
+static void rnnts__tn_chunk_sink(void *vc, int m, const float *h, int H, int Bp) {
+    rnnts__tn_chunk *c = (rnnts__tn_chunk *)vc;
+    if (m == c->len - 1)
+        for (int r = 0; r < c->trials; r++)
+            for (int i = 0; i < H; i++) c->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
+    c->sink(c->user, c->base + m, h, H, Bp);
+}
 static rnnts_result rnnts__tn_simulate(const rnnts_rnn *net, const rnnts_taunet_config *c, rnnts_rnn_ws *ws, rnnts_pool *pool,
-                                       float *input, rnnts__tn_sim *s, rnnts_error *err) {
+                                       float *input, float *last, rnnts__state_sink sink, void *user, rnnts_error *err) {
     rnnts_batch bt;
+    rnnts__tn_chunk ch;
+    ch.sink = sink; ch.user = user; ch.trials = c->trials; ch.last = last;
     memset(&bt, 0, sizeof bt);
     bt.batch = c->trials;
     bt.input = input;
@@ -5542,10 +5551,10 @@ static rnnts_result rnnts__tn_simulate(const rnnts_rnn *net, const rnnts_taunet_
         rnnts_result r;
         bt.len = RNNTS__MIN(RNNTS__TN_CHUNK, c->steps - t0);
         rnnts__tn_bits(c, t0, bt.len, input);
-        bt.h0 = t0 == 0 ? NULL : s->last;
-        s->chunk_base = t0;
-        s->chunk_len = bt.len;
-        if ((r = rnnts__simulate(ws, net, &bt, pool, rnnts__tn_sink, s, err)) != RNNTS_OK) return r;
+        bt.h0 = t0 == 0 ? NULL : last;
+        ch.base = t0;
+        ch.len = bt.len;
+        if ((r = rnnts__simulate(ws, net, &bt, pool, rnnts__tn_chunk_sink, &ch, err)) != RNNTS_OK) return r;
     }
     return RNNTS_OK;
 }
@@ -5564,7 +5573,7 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     rnnts_allocator a;
     rnnts_rnn_ws *ws = NULL;
     rnnts__tn_sim s;
-    float *input = NULL, *acs = NULL, *tmp = NULL;
+    float *input = NULL, *acs = NULL, *tmp = NULL, *last = NULL;
     rnnts_result r = RNNTS_OK;
     int H, n, per_pass;
     if (!net || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: net and out must not be NULL");
@@ -5593,13 +5602,13 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     out->ac = (float *)rnnts__amalloc(&a, (size_t)H * c.pop_lags * sizeof(float));
     out->pop_ac = (float *)rnnts__amalloc(&a, (size_t)c.pop_lags * sizeof(float));
     input = (float *)rnnts__amalloc(&a, (size_t)RNNTS__TN_CHUNK * c.trials * sizeof(float));
-    s.last = (float *)rnnts__amalloc(&a, (size_t)c.trials * H * sizeof(float));
+    last = (float *)rnnts__amalloc(&a, (size_t)c.trials * H * sizeof(float));
     s.pop = (float *)rnnts__amalloc(&a, (size_t)c.trials * n * sizeof(float));
     s.act = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * n * sizeof(float));
     acs = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * c.pop_lags * sizeof(float));
     s.stage = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * 16 * sizeof(float));
     tmp = (float *)rnnts__amalloc(&a, (size_t)c.trials * c.pop_lags * sizeof(float));
-    if (!out->tau_net || !out->selected || !out->fit || !out->ac || !out->pop_ac || !input || !s.last || !s.pop || !s.act || !acs || !tmp || !s.stage) {
+    if (!out->tau_net || !out->selected || !out->fit || !out->ac || !out->pop_ac || !input || !last || !s.pop || !s.act || !acs || !tmp || !s.stage) {
         r = rnnts__fail(err, RNNTS_ERR_OOM, "taunet: out of memory (%d trials x %d steps, %d neurons per pass)", c.trials, n, per_pass);
         goto done;
     }
@@ -5608,7 +5617,7 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
         rnnts__ac_job job;
         int j1 = RNNTS__MIN(H, j0 + per_pass), ns = (j1 - j0) * c.trials;
         s.j0 = j0; s.j1 = j1; s.want_pop = j0 == 0;
-        if ((r = rnnts__tn_simulate(net, &c, ws, pool, input, &s, err)) != RNNTS_OK) goto done;
+        if ((r = rnnts__tn_simulate(net, &c, ws, pool, input, last, rnnts__tn_sink, &s, err)) != RNNTS_OK) goto done;
         out->passes++;
         if (j0 == 0) { /* population: per-trial AC, then the trial mean (trial order, float) */
             job.x = s.pop; job.n = (size_t)n; job.n_series = c.trials; job.max_lag = c.pop_lags; job.ac = tmp; job.a = &a; job.r = RNNTS_OK;
@@ -5665,21 +5674,17 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     }
 done:
     rnnts_rnn_ws_destroy(ws);
-    rnnts__afree(&a, input); rnnts__afree(&a, s.last); rnnts__afree(&a, s.pop); rnnts__afree(&a, s.act);
+    rnnts__afree(&a, input); rnnts__afree(&a, last); rnnts__afree(&a, s.pop); rnnts__afree(&a, s.act);
     rnnts__afree(&a, acs); rnnts__afree(&a, tmp); rnnts__afree(&a, s.stage);
     if (r != RNNTS_OK) { rnnts_taunet_result_free(out); return r; }
     return rnnts__ok(err);
 }
 
 /* ---- dimensionality ---- */
-typedef struct { float *X; int burn, n, trials, chunk_base, chunk_len; float *last; } rnnts__pca_sim;
-static void rnnts__pca_sink(void *user, int m, const float *h, int H, int Bp) {
+typedef struct { float *X; int burn, n, trials; } rnnts__pca_sim;
+static void rnnts__pca_sink(void *user, int t, const float *h, int H, int Bp) {
     rnnts__pca_sim *s = (rnnts__pca_sim *)user;
-    int t = s->chunk_base + m;
     (void)Bp;
-    if (m == s->chunk_len - 1)
-        for (int r = 0; r < s->trials; r++)
-            for (int i = 0; i < H; i++) s->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
     if (t < s->burn) return;
     for (int r = 0; r < s->trials; r++)
         for (int i = 0; i < H; i++) s->X[((size_t)r * s->n + (size_t)(t - s->burn)) * H + i] = h[RNNTS__BLK(H, i, r)];
@@ -5690,8 +5695,7 @@ rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int
     rnnts_allocator a;
     rnnts_rnn_ws *ws = NULL;
     rnnts__pca_sim s;
-    rnnts_batch bt;
-    float *input = NULL;
+    float *input = NULL, *last = NULL;
     double *ev = NULL;
     rnnts_result r = RNNTS_OK;
     int H, n;
@@ -5706,26 +5710,18 @@ rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int
     s.burn = burn; s.n = n; s.trials = trials;
     if ((size_t)trials * (size_t)n > SIZE_MAX / sizeof(float) / (size_t)H) return rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: size overflows");
     s.X = (float *)rnnts__amalloc(&a, (size_t)trials * n * H * sizeof(float));
-    s.last = (float *)rnnts__amalloc(&a, (size_t)trials * H * sizeof(float));
+    last = (float *)rnnts__amalloc(&a, (size_t)trials * H * sizeof(float));
     input = (float *)rnnts__amalloc(&a, (size_t)RNNTS__TN_CHUNK * trials * sizeof(float));
     ev = (double *)rnnts__amalloc(&a, (size_t)H * sizeof(double));
-    if (!s.X || !s.last || !input || !ev) { r = rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: out of memory (%d trials x %d steps x %d neurons)", trials, n, H); goto done; }
+    if (!s.X || !last || !input || !ev) { r = rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: out of memory (%d trials x %d steps x %d neurons)", trials, n, H); goto done; }
     if ((r = rnnts_rnn_ws_create(net, trials, RNNTS__TN_CHUNK, &a, &ws, err)) != RNNTS_OK) goto done;
-    memset(&bt, 0, sizeof bt);
-    bt.batch = trials; bt.input = input; bt.h0_seed = seed; bt.h0_draw = RNNTS_TAUNET_H0_DRAW;
-    for (int t0 = 0; t0 < steps; t0 += RNNTS__TN_CHUNK) {
-        bt.len = RNNTS__MIN(RNNTS__TN_CHUNK, steps - t0);
-        rnnts__tn_bits(&c, t0, bt.len, input);
-        bt.h0 = t0 == 0 ? NULL : s.last;
-        s.chunk_base = t0; s.chunk_len = bt.len;
-        if ((r = rnnts__simulate(ws, net, &bt, pool, rnnts__pca_sink, &s, err)) != RNNTS_OK) goto done;
-    }
+    if ((r = rnnts__tn_simulate(net, &c, ws, pool, input, last, rnnts__pca_sink, &s, err)) != RNNTS_OK) goto done;
     for (int q = 0; q < trials; q++) {
         if ((r = rnnts_pca(s.X + (size_t)q * n * H, n, H, var_fraction, eigvals ? eigvals + (size_t)q * H : ev, &n_components[q], &a, err)) != RNNTS_OK) goto done;
     }
 done:
     rnnts_rnn_ws_destroy(ws);
-    rnnts__afree(&a, s.X); rnnts__afree(&a, s.last); rnnts__afree(&a, input); rnnts__afree(&a, ev);
+    rnnts__afree(&a, s.X); rnnts__afree(&a, last); rnnts__afree(&a, input); rnnts__afree(&a, ev);
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 

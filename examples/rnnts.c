@@ -171,22 +171,14 @@ static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
+/* rnnts_tau_summary_of in the tool's record (NaN when it fails). */
 static tau_stats tau_stats_of(const rnnts_rnn *net) {
     tau_stats s;
-    int n = net->cfg.train_tau ? net->H : 1;
-    double *v = (double *)malloc((size_t)n * sizeof *v), sum = 0.0, ss = 0.0;
+    rnnts_tau_summary t;
     memset(&s, 0, sizeof s);
-    s.count = n;
-    if (!v) { s.mean = s.median = s.sd = s.min = s.max = NAN; return s; }
-    for (int i = 0; i < n; i++) { v[i] = (double)net->tau[i]; sum += v[i]; s.below_1 += v[i] < 1.0; }
-    s.mean = sum / n;
-    for (int i = 0; i < n; i++) ss += (v[i] - s.mean) * (v[i] - s.mean);
-    s.sd = sqrt(ss / n);
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    s.min = v[0];
-    s.max = v[n - 1];
-    s.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-    free(v);
+    if (rnnts_tau_summary_of(net, &t, NULL) != RNNTS_OK) { s.mean = s.median = s.sd = s.min = s.max = NAN; return s; }
+    s.mean = t.mean; s.median = t.median; s.sd = t.sd; s.min = t.min; s.max = t.max;
+    s.below_1 = t.below_1; s.count = t.n;
     return s;
 }
 static void tau_json(FILE *f, const tau_stats *t) {
