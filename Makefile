@@ -115,6 +115,8 @@ golden-update: $(B)/golden_scalar        ## regenerate reference/golden.txt (del
 clean:                                   ## remove build/
 	rm -rf $(B)
 
+include mk/install.mk
+
 # ---- benchmarks (issue 4; not part of `make test`) ---------------------------------------
 CXX_BENCH  ?= g++
 BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 \
