@@ -20,7 +20,7 @@ NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
 help:                                    ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  %-15s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  %-15s %s\n", $$1, $$2}'
 
 deps:                                    ## install the Debian packages the tests need (root or sudo)
 	@sh .ci/deps.sh
