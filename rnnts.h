@@ -412,6 +412,12 @@ rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int tar
    `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j). */
 rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                             int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err);
+/* The same on sequences of a given length len >= every N (0 = the task's random M): the
+   generalisation test on sequences longer than trained. The bits and labels follow the draws of
+   rnnts_task_batch_len. */
+rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
+                                int batches, int len, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out,
+                                rnnts_error *err);
 #ifndef RNNTS_NO_STDIO
 /* Checkpoint: the network (metadata: task, curriculum, ns solved = the Ns of the last report,
    epoch) plus optimiser and trainer state, so that rnnts_trainer_resume continues with the same
@@ -596,6 +602,25 @@ rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
 rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 /* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
 rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
+/* Changes the time step of a continuous-time network to dt = 1/k (each input repeated k times,
+   tau_hat = max(k tau, 1)): the generalisation test over dt. Workspaces made for the old k must be
+   made again (forward reports the mismatch). INVALID_ARG for a discrete-time network. */
+rnnts_result rnnts_rnn_set_k_continuous(rnnts_rnn *net, int k, rnnts_error *err);
+
+/* Retraining (the reference's retrain_as_singlehead): for each N of ns, a copy of net is trained
+   single-head on N alone (curriculum none, head 0, a fresh optimiser) for exactly `epochs` epochs
+   (no early stop), with the data of train.seed; the copies never touch net. */
+typedef struct rnnts_retrain_config {
+    rnnts_train_config train; /* task, batch, steps_per_epoch, test_batches, optim, seed; curriculum,
+                                 n_fixed, max_epochs, target_n and threshold are set per N */
+    int epochs;               /* default 20 */
+} rnnts_retrain_config;
+rnnts_retrain_config rnnts_retrain_config_default(void);
+/* acc_out[i * epochs + e]: test accuracy (percent) on ns[i] after epoch e + 1; the last one is the
+   retrained accuracy. on_epoch (may be NULL) is called after every epoch (progress). */
+rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_config *cfg, const int *ns, int n_ns, rnnts_pool *pool,
+                           float *acc_out, void (*on_epoch)(void *user, int i, const rnnts_epoch_report *rep), void *user,
+                           rnnts_error *err);
 
 /* Dimensionality (the reference's protocol, compute_pca.py): the network driven as for tau_net
    (trial r: bits Bernoulli(p_r), the same draws and h0 as rnnts_taunet with this seed), `steps`
@@ -2494,26 +2519,29 @@ rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int tar
 /* Accuracy with a given workspace; argmax ties go to class 0 (as torch.argmax). */
 static rnnts_result rnnts__evaluate_ws(rnnts_rnn_ws **ws, int *ws_len, float **input, int *labels, const rnnts_rnn *net,
                                        rnnts_task task, const int *ns, const int *heads, int n, int batch, int batches,
-                                       uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc, float *logits,
+                                       int len, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc, float *logits,
                                        const rnnts_allocator *a, rnnts_error *err) {
-    int nmax = 0;
+    int nmax = 0, need;
     long long total = (long long)batches * batch;
     long long correct[RNNTS_MAX_NS];
     rnnts_result r;
     for (int q = 0; q < n; q++) { correct[q] = 0; if (ns[q] > nmax) nmax = ns[q]; }
-    if (!*ws || *ws_len < rnnts_task_max_len(nmax)) {
+    need = len > 0 ? len : rnnts_task_max_len(nmax);
+    if (!*ws || *ws_len < need) {
         rnnts_rnn_ws_destroy(*ws);
         *ws = NULL;
         rnnts__afree(a, *input);
-        *input = (float *)rnnts__amalloc(a, rnnts__fbytes((size_t)rnnts_task_max_len(nmax), (size_t)batch, 1));
+        *input = (float *)rnnts__amalloc(a, rnnts__fbytes((size_t)need, (size_t)batch, 1));
         if (!*input) return rnnts__fail(err, RNNTS_ERR_OOM, "evaluate: out of memory");
-        if ((r = rnnts_rnn_ws_create(net, batch, rnnts_task_max_len(nmax), a, ws, err)) != RNNTS_OK) return r;
-        *ws_len = rnnts_task_max_len(nmax);
+        if ((r = rnnts_rnn_ws_create(net, batch, need, a, ws, err)) != RNNTS_OK) return r;
+        *ws_len = need;
     }
     for (int j = 0; j < batches; j++) {
         rnnts_batch bt;
-        int M;
-        if ((r = rnnts_task_batch(task, ns, n, batch, seed, RNNTS_PURPOSE_TEST, first_index + (uint64_t)j, *input, labels, &M, err)) != RNNTS_OK) return r;
+        int M = len;
+        if (len > 0) r = rnnts_task_batch_len(task, ns, n, batch, len, seed, RNNTS_PURPOSE_TEST, first_index + (uint64_t)j, *input, labels, err);
+        else r = rnnts_task_batch(task, ns, n, batch, seed, RNNTS_PURPOSE_TEST, first_index + (uint64_t)j, *input, labels, &M, err);
+        if (r != RNNTS_OK) return r;
         memset(&bt, 0, sizeof bt);
         bt.batch = batch; bt.len = M; bt.input = *input;
         bt.h0_seed = seed; bt.h0_draw = RNNTS__TEST_DRAW0 + first_index + (uint64_t)j;
@@ -2530,6 +2558,11 @@ static rnnts_result rnnts__evaluate_ws(rnnts_rnn_ws **ws, int *ws_len, float **i
 }
 rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                             int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err) {
+    return rnnts_evaluate_len(net, task, ns, heads, n, batch, batches, 0, seed, first_index, pool, acc_out, err);
+}
+rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
+                                int batches, int len, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out,
+                                rnnts_error *err) {
     rnnts_allocator a;
     rnnts_rnn_ws *ws = NULL;
     float *input = NULL, *logits;
@@ -2538,12 +2571,16 @@ rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns
     if (!net || !ns || !heads || !acc_out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: NULL argument");
     if (n < 1 || n > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: %d Ns, allowed 1..%d", n, RNNTS_MAX_NS);
     if (batch < 1 || batch > 65536 || batches < 1 || batches > 1000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: batch %d / batches %d out of range", batch, batches);
-    for (int q = 0; q < n; q++) if (ns[q] < 1 || ns[q] > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: N = %d: allowed 1..100000", ns[q]);
+    for (int q = 0; q < n; q++) {
+        if (ns[q] < 1 || ns[q] > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: N = %d: allowed 1..100000", ns[q]);
+        if (len != 0 && len < ns[q]) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: len = %d is shorter than N = %d", len, ns[q]);
+    }
+    if (len < 0 || len > 100000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: len = %d: allowed 0 (the task's random M) or N..1e8", len);
     a = net->alloc;
     logits = (float *)a.alloc((size_t)n * batch * 2 * sizeof(float), a.user);
     labels = (int *)a.alloc((size_t)n * batch * sizeof(int), a.user);
     if (!logits || !labels) r = rnnts__fail(err, RNNTS_ERR_OOM, "evaluate: out of memory");
-    else r = rnnts__evaluate_ws(&ws, &ws_len, &input, labels, net, task, ns, heads, n, batch, batches, seed, first_index, pool, acc_out, logits, &a, err);
+    else r = rnnts__evaluate_ws(&ws, &ws_len, &input, labels, net, task, ns, heads, n, batch, batches, len, seed, first_index, pool, acc_out, logits, &a, err);
     rnnts_rnn_ws_destroy(ws);
     rnnts__afree(&a, input);
     if (logits) a.free(logits, a.user);
@@ -2605,7 +2642,7 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     logits = (float *)tr->alloc.alloc((size_t)tr->n_ns * c->batch * 2 * sizeof(float), tr->alloc.user);
     if (!logits) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
     r = rnnts__evaluate_ws(&tr->ws, &tr->ws_len, &tr->input, tr->labels, tr->net, c->task, tr->ns, tr->heads, tr->n_ns, c->batch,
-                           c->test_batches, c->seed, (uint64_t)tr->epoch * (uint64_t)c->test_batches, tr->pool, R.acc, logits, &tr->alloc, err);
+                           c->test_batches, 0, c->seed, (uint64_t)tr->epoch * (uint64_t)c->test_batches, tr->pool, R.acc, logits, &tr->alloc, err);
     tr->alloc.free(logits, tr->alloc.user);
     if (r != RNNTS_OK) return r;
     tr->epoch++;
@@ -5444,6 +5481,60 @@ rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, ui
     for (int i = 0; i < H; i++)
         net->tau[i] = (float)((double)net->tau[i] + scale * fabs((double)rnnts_rng_normal(key, (uint64_t)i)));
     return rnnts__ok(err);
+}
+rnnts_result rnnts_rnn_set_k_continuous(rnnts_rnn *net, int k, rnnts_error *err) {
+    if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "set_k_continuous: net is NULL");
+    if (net->cfg.k_continuous < 1) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "set_k_continuous: the network is discrete-time (k_continuous = 0)");
+    if (k < 1 || k > 10000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "set_k_continuous: k = %d: allowed 1..10000", k);
+    net->cfg.k_continuous = k;
+    return rnnts__ok(err);
+}
+
+rnnts_retrain_config rnnts_retrain_config_default(void) {
+    rnnts_retrain_config c;
+    c.train = rnnts_train_config_default();
+    c.epochs = 20;
+    return c;
+}
+rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_config *cfg, const int *ns, int n_ns, rnnts_pool *pool,
+                           float *acc_out, void (*on_epoch)(void *user, int i, const rnnts_epoch_report *rep), void *user,
+                           rnnts_error *err) {
+    rnnts_result r = RNNTS_OK;
+    if (!net || !cfg || !ns || !acc_out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "retrain: NULL argument");
+    if (n_ns < 1 || n_ns > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "retrain: %d Ns: allowed 1..100000", n_ns);
+    if (cfg->epochs < 1 || cfg->epochs > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "retrain: epochs = %d: allowed 1..100000", cfg->epochs);
+    for (int i = 0; i < n_ns; i++) {
+        rnnts_train_config tc = cfg->train;
+        tc.curriculum = RNNTS_CURR_NONE;
+        tc.n_fixed = ns[i];
+        tc.max_epochs = cfg->epochs;
+        tc.target_n = 0;
+        tc.threshold = 100.0f; /* accuracy is never > 100: no early stop, exactly `epochs` epochs */
+        if ((r = rnnts_train_config_check(&tc, net, err)) != RNNTS_OK) return r;
+    }
+    for (int i = 0; i < n_ns && r == RNNTS_OK; i++) {
+        rnnts_train_config tc = cfg->train;
+        rnnts_rnn *copy = NULL;
+        rnnts_trainer *tr = NULL;
+        tc.curriculum = RNNTS_CURR_NONE;
+        tc.n_fixed = ns[i];
+        tc.max_epochs = cfg->epochs;
+        tc.target_n = 0;
+        tc.time_limit_s = 0.0;
+        tc.threshold = 100.0f;
+        if ((r = rnnts_rnn_clone(net, &copy, err)) == RNNTS_OK &&
+            (r = rnnts_trainer_create(&tc, copy, pool, &net->alloc, &tr, err)) == RNNTS_OK) {
+            for (int e = 0; e < cfg->epochs && r == RNNTS_OK; e++) {
+                rnnts_epoch_report rep;
+                if ((r = rnnts_trainer_epoch(tr, &rep, err)) != RNNTS_OK) break;
+                acc_out[(size_t)i * (size_t)cfg->epochs + (size_t)e] = rep.acc[0];
+                if (on_epoch) on_epoch(user, i, &rep);
+            }
+        }
+        rnnts_trainer_destroy(tr);
+        rnnts_rnn_destroy(copy);
+    }
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 
 /* Runs net over bt like rnnts_rnn_stream but without read-outs, calling sink after every input

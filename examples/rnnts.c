@@ -238,7 +238,7 @@ typedef struct train_opts {
     int task, curriculum, hidden, batch, steps, test_batches, max_epochs, target_n, variant, activation;
     double fixed_tau, tau_init;
     uint64_t seed;
-    int threads, heads, n_start, add, window, slide, n_fixed, optimizer, log_format, quiet, force;
+    int threads, heads, n_start, add, window, slide, n_fixed, optimizer, log_format, quiet, force, k_continuous;
     double lr, momentum, clip, threshold, time_limit;
     int budget_set; /* with --resume: bit 0 --max-epochs, bit 1 --target-n, bit 2 --time-limit given */
     int lr_set, momentum_set, fixed_tau_set;
@@ -409,7 +409,7 @@ static int train_run(const train_opts *o, train_result *res) {
     } else {
         rnnts_rnn_config rc = rnnts_rnn_config_default();
         rnnts_train_config tc = rnnts_train_config_default();
-        rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant;
+        rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant; rc.k_continuous = o->k_continuous;
         rc.activation = (rnnts_activation)o->activation; rc.tau_init = (float)o->tau_init;
         if (o->fixed_tau_set) { rc.train_tau = 0; rc.fixed_tau = (float)o->fixed_tau; }
         tc.task = (rnnts_task)o->task; tc.curriculum = (rnnts_curriculum)o->curriculum;
@@ -541,6 +541,7 @@ done:
     {"--activation", CLI_ENUM, &(o).activation, 0, 0, ACTIVATIONS, NULL, "nonlinearity (default leakyrelu)", 0, 0},     \
     {"--fixed-tau", CLI_DOUBLE, &(o).fixed_tau, 1, 1e6, NULL, "X", "fixed tau for all neurons (default: learnable)", 0, 0}, \
     {"--tau-init", CLI_DOUBLE, &(o).tau_init, 0, 1e6, NULL, "X", "learnable tau starts at X + U[0,1) (default 1)", 0, 0}, \
+    {"--k-continuous", CLI_INT, &(o).k_continuous, 0, 10000, NULL, "K", "continuous time, dt = 1/K: inputs repeated K times (needs --variant mod; default 0 = discrete)", 0, 0}, \
     {"--seed", CLI_U64, &(o).seed, 0, 0, NULL, "S", "seed of initialisation and data (default 0)", 0, 0},                \
     {"--threads", CLI_INT, &(o).threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},         \
     {"--n-start", CLI_INT, &(o).n_start, 1, 100000, NULL, "N", "first N (default 2)", 0, 0},                             \
@@ -602,6 +603,7 @@ static int cmd_train(int argc, char **argv) {
         return train_run(&o, NULL);
     }
     if (!o.out) cli_usage_error("--out DIR is required (or --resume FILE)");
+    if (o.k_continuous > 0 && o.variant != RNNTS_VARIANT_MOD) cli_usage_error("--k-continuous %d needs --variant mod (the continuous-time model is the mod form)", o.k_continuous);
     if (o.curriculum == RNNTS_CURR_SLIDING) {
         if (o.slide > o.window) cli_usage_error("--slide %d: allowed 1..%d (the --window)", o.slide, o.window);
         if (o.heads < o.window) cli_usage_error("--heads %d: allowed %d..65536 (the sliding window needs --window heads)", o.heads, o.window);
