@@ -45,7 +45,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	./$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-interop test-torch   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
