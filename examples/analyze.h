@@ -736,22 +736,27 @@ static void an_forget_json(FILE *f, const void *vc) {
     fputs("]}", f);
 }
 static void an_forget_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts analyze forget RUN_DIR [--batches T] [--seed S] [--task parity|dms] [--json] [--out DIR]\n\n"
+    printf("usage: rnnts analyze forget RUN_DIR [--batches T] [--seed S] [--task parity|dms] [--every K] [--own]\n"
+           "                            [--json] [--out DIR]\n\n"
            "Forgetting matrix: every checkpoint N<lo>_N<hi>.safetensors of a run directory (trained up to\n"
            "N = hi) evaluated on every N' from the smallest to the largest N of the run, with the head that\n"
            "serves N' in that checkpoint (as `rnnts eval`; null where it has none), test protocol of the\n"
            "reference (rnnts_evaluate). Single-head networks forget earlier N; multi-head keep them.\n"
+           "For long runs: --every K keeps the checkpoints whose N is a multiple of K (and the last), --own\n"
+           "leaves out the N' a checkpoint was not trained on yet (null).\n"
            "--out writes forget.json, forget.csv (checkpoint,N,accuracy) and forget.svg.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 static int an_cmd_forget(int argc, char **argv) {
-    int batches = 10, task = 0, threads = default_threads(), json = 0, n_ck, nn;
+    int batches = 10, task = 0, threads = default_threads(), json = 0, n_ck, nn, every = 1, own = 0;
     uint64_t seed = 0;
     const char *out = NULL, *pos[1];
     cli_flag flags[] = {
         {"--batches", CLI_INT, &batches, 1, 1000000, NULL, "T", "test batches of 256 per cell (default 10)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the test data (default 0)", 0, 0},
         {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the checkpoints' metadata, else parity)", 0, 0},
+        {"--every", CLI_INT, &every, 1, 100000, NULL, "K", "only checkpoints whose N is a multiple of K, and the last (default 1)", 0, 0},
+        {"--own", CLI_FLAG, &own, 0, 0, NULL, NULL, "only N' up to each checkpoint's own N (the others null)", 0, 0},
         {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
         {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write forget.json, forget.csv and forget.svg into DIR", 0, 0},
@@ -765,6 +770,12 @@ static int an_cmd_forget(int argc, char **argv) {
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_forget_help) != 1) cli_usage_error("RUN_DIR is required");
     task_given = cli_seen(flags, nf, "--task");
     ck = an_list_run(pos[0], &n_ck);
+    if (every > 1) { /* keep multiples of K and the last checkpoint */
+        int m = 0;
+        for (int k = 0; k < n_ck; k++)
+            if (ck[k].hi % every == 0 || k == n_ck - 1) ck[m++] = ck[k];
+        n_ck = m;
+    }
     memset(&c, 0, sizeof c);
     c.dir = pos[0]; c.n_ck = n_ck; c.ck = ck; c.batches = batches; c.seed = seed;
     c.n_min = ck[0].lo; c.n_max = ck[0].hi;
@@ -784,7 +795,7 @@ static int an_cmd_forget(int argc, char **argv) {
             float a;
             h = head_for(net, N, why, sizeof why);
             acc[(size_t)k * nn + q] = NAN;
-            if (h < 0) continue;
+            if (h < 0 || (own && N > ck[k].hi)) continue;
             if (rnnts_evaluate(net, (rnnts_task)c.task, &N, &h, 1, 256, batches, seed, 0, pool, &a, &e) != RNNTS_OK) {
                 fail_msg(ck[k].path, &e);
                 return CLI_EXIT_FAIL;

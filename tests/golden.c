@@ -345,7 +345,7 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
    (3 trials x 3000 steps, 100 burn-in; two memory passes), stream accuracy on parity N = 3 with
    head 1, the parameters after ablating neuron 5 and after perturbing W and tau (eps 0.1). */
 static const char *const AQUANT[] = {"taunet", "taunet_fit", "taunet_ac", "stream_acc", "ablate", "perturb_w", "perturb_tau",
-                                     "tau_summary"};
+                                     "tau_summary", "retrain", "evaluate_len", "continuous_k"};
 #define N_AQUANT ((int)(sizeof AQUANT / sizeof AQUANT[0]))
 static uint64_t hash_doubles(const double *x, size_t n) {
     float *f = (float *)malloc(n * 2 * sizeof(float) + 4);
@@ -406,6 +406,28 @@ static void run_acase(rnnts_pool *pool, uint64_t out[N_AQUANT]) {
     if (rnnts_tau_summary_of(net, &ts, &err) != RNNTS_OK) die("tau_summary", NULL, &err);
     sum[0] = ts.mean; sum[1] = ts.median; sum[2] = ts.sd; sum[3] = ts.min; sum[4] = ts.max; sum[5] = ts.below_1;
     out[7] = hash_doubles(sum, 6);
+    {
+        /* retraining: two Ns, two epochs each; generalisation: fixed lengths, and a continuous-time
+           network evaluated at another k */
+        rnnts_retrain_config rc = rnnts_retrain_config_default();
+        int ns[2] = {2, 3}, heads[2] = {0, 1};
+        float racc[4], lacc[4], kacc[2];
+        rnnts_rnn_config cc = rnnts_rnn_config_default();
+        rnnts_rnn *cn;
+        rc.epochs = 2; rc.train.batch = 16; rc.train.steps_per_epoch = 5; rc.train.test_batches = 2; rc.train.seed = 11;
+        if (rnnts_retrain(net, &rc, ns, 2, pool, racc, NULL, NULL, &err) != RNNTS_OK) die("rnnts_retrain", NULL, &err);
+        out[8] = hash_floats(racc, 4);
+        if (rnnts_evaluate_len(net, RNNTS_TASK_PARITY, ns, heads, 2, 32, 2, 40, 5, 0, pool, lacc, &err) != RNNTS_OK ||
+            rnnts_evaluate_len(net, RNNTS_TASK_DMS, ns, heads, 2, 32, 2, 7, 5, 0, pool, lacc + 2, &err) != RNNTS_OK)
+            die("rnnts_evaluate_len", NULL, &err);
+        out[9] = hash_floats(lacc, 4);
+        cc.hidden = H; cc.heads = 2; cc.variant = RNNTS_VARIANT_MOD; cc.k_continuous = 3;
+        if (rnnts_rnn_create(&cc, 77, NULL, &cn, &err) != RNNTS_OK || rnnts_rnn_set_k_continuous(cn, 5, &err) != RNNTS_OK ||
+            rnnts_evaluate(cn, RNNTS_TASK_PARITY, ns, heads, 2, 16, 2, 6, 0, pool, kacc, &err) != RNNTS_OK)
+            die("continuous k", NULL, &err);
+        out[10] = hash_floats(kacc, 2);
+        rnnts_rnn_destroy(cn);
+    }
     rnnts_rnn_destroy(net);
 }
 
