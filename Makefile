@@ -15,7 +15,7 @@ B        := build
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 
-.PHONY: all help test test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -45,7 +45,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	./$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install test-reproduce   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -108,6 +108,13 @@ test-cli: $(B)/rnnts                     ## command line tool: flags, errors, tr
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts bash tests/interop.sh
+
+test-reproduce: $(B)/rnnts               ## make reproduce at its quick scale (seconds): report, findings table, figures, resume
+	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) sh tests/reproduce_smoke.sh
+
+SCALE ?= default
+reproduce: $(B)/rnnts                    ## the paper's comparisons at reduced scale (about 1 h on 2 cores; SCALE=quick|default|full): $(B)/reproduce/REPORT.md
+	$(PYTHON) examples/reproduce.py --rnnts $(B)/rnnts --out $(B)/reproduce --scale $(SCALE)
 
 golden-update: $(B)/golden_scalar        ## regenerate reference/golden.txt (deliberately; commit says why)
 	./$(B)/golden_scalar --write reference/golden.txt

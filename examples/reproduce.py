@@ -162,7 +162,10 @@ def main():
             logf.write(line + "\n")
             logf.flush()
 
-    R = Runner(os.path.abspath(a.rnnts), a.out, a.jobs, log)
+    # a private copy of the tool: rebuilding build/rnnts during a long reproduction cannot break it
+    tool = os.path.join(a.out, ".rnnts")
+    shutil.copy2(a.rnnts, tool)
+    R = Runner(os.path.abspath(tool), a.out, a.jobs, log)
     t_start = time.time()
     log(f"reproduce: scale {a.scale}, {a.jobs} jobs, {S}")
     common = ["--hidden", str(S["hidden"]), "--batch", str(S["batch"]), "--steps-per-epoch", str(S["steps"]),
