@@ -324,7 +324,7 @@ check "bench summary" 0 "$BIN" bench "${BT[@]}" --reps 2 --peak-seconds 0.05
 grep -q "^step " "$TMP/out" && grep -q "GFLOP/s" "$TMP/out" && grep -q "$H1" "$TMP/out" && ok || bad "bench summary: $(head -c 300 "$TMP/out")"
 
 # ---- analyze ------------------------------------------------------------------------------------
-for a in taus taunet ablate perturb forget pca; do
+for a in taus taunet ablate perturb forget pca retrain generalize; do
     "$BIN" analyze "$a" --help >"$TMP/out" 2>"$TMP/err"
     rc=$?
     if [ "$rc" -eq 0 ] && grep -q "usage: rnnts analyze $a" "$TMP/out"; then ok; else bad "analyze $a --help: exit $rc"; fi
@@ -399,6 +399,40 @@ assert len(d['n_components'])==2 and all(1<=k<=16 for k in d['n_components']) an
 assert all(r[i]>=r[i+1]-1e-12 for i in range(15)) and abs(sum(r)-1)<1e-6, r" 2>"$TMP/pyout" && ok || bad "analyze pca: $(cat "$TMP/pyout")"
 usage "--var" "$BIN" analyze pca m --var 0
 for f in ablate.csv ablate.svg perturb.csv perturb.svg forget.csv; do [ -s "$TMP/an/$f" ] && ok || bad "analyze --out: no $f"; done
+# retrain: exactly --epochs epochs per N, relative accuracy of the first N is 1, the model untouched
+RT=(--ns 2,3 --epochs 2 --batch 16 --steps-per-epoch 5 --test-batches 2 --quiet)
+check "analyze retrain" 0 "$BIN" analyze retrain "$AM" "${RT[@]}" --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert d['ns']==[2,3] and d['epochs']==2 and [len(c) for c in d['curves']]==[2,2], d
+assert d['accuracy']==[c[-1] for c in d['curves']] and abs(d['relative'][0]-1)<1e-12, d
+assert all(0<=a<=100 for c in d['curves'] for a in c), d" 2>"$TMP/pyout" && ok || bad "analyze retrain: $(cat "$TMP/pyout")"
+"$BIN" analyze retrain "$AM" "${RT[@]}" --threads 2 --json >"$TMP/out2" 2>/dev/null && cmp -s "$TMP/out" "$TMP/out2" && ok || bad "analyze retrain: 1 and 2 threads differ"
+for f in retrain.json retrain.csv retrain.svg; do [ -s "$TMP/an/$f" ] && ok || bad "analyze retrain --out: no $f"; done
+usage "--ns LIST is required" "$BIN" analyze retrain "$AM"
+usage "--epochs 0: allowed 1..100000" "$BIN" analyze retrain "$AM" --ns 2 --epochs 0
+# generalize: lengths are multiples of 4 N_max + 1; the extra Ns follow N_max; --k only for continuous time
+check "analyze generalize" 0 "$BIN" analyze generalize "$AM" --length-factors 1,3 --extra 2 --batches 2 --json --out "$TMP/an"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+m=4*max(d['ns'])+1
+assert d['trained_max_len']==m and d['lengths']==[m,3*m] and d['extra_ns']==[max(d['ns'])+1,max(d['ns'])+2], d
+assert len(d['accuracy_by_length'])==2 and all(len(r)==len(d['ns']) for r in d['accuracy_by_length']) and d['k']==[], d
+assert all(0<=a<=100 for r in d['accuracy_by_length'] for a in r) and all(0<=a<=100 for a in d['accuracy_extra_ns']), d" 2>"$TMP/pyout" && ok || bad "analyze generalize: $(cat "$TMP/pyout")"
+for f in generalize.json generalize.csv generalize.svg; do [ -s "$TMP/an/$f" ] && ok || bad "analyze generalize --out: no $f"; done
+usage "--k applies to continuous-time models only" "$BIN" analyze generalize "$AM" --k 2
+usage "--k-continuous 2 needs --variant mod" "$BIN" train --k-continuous 2 --out "$TMP/kc"
+check "train continuous time" 0 "$BIN" train --variant mod --k-continuous 2 --hidden 8 --heads 3 --batch 8 --steps-per-epoch 3 --test-batches 1 --max-epochs 2 --threshold 0 --quiet --out "$TMP/kc"
+KC=$(ls "$TMP"/kc/N*_N*.safetensors 2>/dev/null | head -1)
+check "analyze generalize --k" 0 "$BIN" analyze generalize "$KC" --k 1,2,5 --length-factors 1 --extra 0 --batches 1 --json --out "$TMP/ank"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert d['k']==[1,2,5] and len(d['accuracy_by_k'])==3, d" 2>"$TMP/pyout" && ok || bad "analyze generalize --k: $(cat "$TMP/pyout")"
+[ -s "$TMP/ank/generalize_k.svg" ] && ok || bad "analyze generalize --k: no generalize_k.svg"
+check "analyze forget --every --own" 0 "$BIN" analyze forget "$R" --batches 1 --every 2 --own --json
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
+assert all(a is None for x in c for n, a in zip(d['N'], x['accuracy']) if n > x['n_hi']), c" 2>"$TMP/pyout" && ok || bad "analyze forget --own: $(cat "$TMP/pyout")"
 
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
