@@ -31,7 +31,7 @@ SCALES = {
                   none_ns=[3, 6], epochs_fixed=8, epochs_cont=4, k_cont=2, taunet_steps=3000, taunet_trials=2,
                   retrain_epochs=2, retrain_offsets=[0, 1], forget_batches=1, pca_steps=1500, pca_trials=2,
                   stream_trials=2, gen_batches=1, time_limit=120),
-    "default": dict(hidden=128, batch=128, steps=200, test_batches=10, epochs_main=300, epochs_dms=200, epochs_none=60,
+    "default": dict(hidden=128, batch=128, steps=200, test_batches=10, epochs_main=600, epochs_dms=200, epochs_none=60,
                     none_ns=[4, 8, 12, 16], epochs_fixed=150, epochs_cont=40, k_cont=4, taunet_steps=20000,
                     taunet_trials=5, retrain_epochs=20, retrain_offsets=[0, 4, 8], forget_batches=4, pca_steps=10000,
                     pca_trials=5, stream_trials=10, gen_batches=4, time_limit=1500),
@@ -348,10 +348,19 @@ def write_report(a, S, runs, J, times, t_train, t_total, n_single, n_multi, n_co
     if ab_s and ab_m:
         meas = (f"N={n_common}: single fastest {fmt(ab_s['mean_relative_fastest'])} / slowest {fmt(ab_s['mean_relative_slowest'])}; "
                 f"multi fastest {fmt(ab_m['mean_relative_fastest'])} / slowest {fmt(ab_m['mean_relative_slowest'])}")
-        ok = ab_s["mean_relative_slowest"] < ab_s["mean_relative_fastest"] and ab_m["mean_relative_fastest"] < ab_m["mean_relative_slowest"]
+        ok_s = ab_s["mean_relative_slowest"] < ab_s["mean_relative_fastest"] - 0.02
+        ok_m = ab_m["mean_relative_fastest"] < ab_m["mean_relative_slowest"] - 0.02
+        if n_common < 10:
+            v = verdict(None, f"at N = {n_common}; the paper's effect is at N = 30")
+        elif ok_s and ok_m:
+            v = verdict(True)
+        elif ok_s or ok_m:
+            v = ("partly reproduced: " + ("single-head" if ok_s else "multi-head") + " yes, " + ("multi-head" if ok_s else "single-head")
+                 + f" no (at N = {n_common}; the paper's effect is at N = 30)")
+        else:
+            v = verdict(False, f"at N = {n_common}; the paper's effect is at N = 30")
         rows.append(("Ablation: single-head loses most from its slowest-τ neurons, multi-head from its fastest",
-                     "N=30: single slowest ≈ 0.44; multi fastest ≈ 0.79", meas,
-                     verdict(ok if n_common >= 10 else None, None if ok else f"at N = {n_common}; the paper's effect is at N = 30")))
+                     "N=30: single slowest ≈ 0.44; multi fastest ≈ 0.79", meas, v))
 
     # -- perturbation
     def rel_at(d, key, eps):
@@ -428,11 +437,14 @@ def write_report(a, S, runs, J, times, t_train, t_total, n_single, n_multi, n_co
                 f"{S['epochs_cont']}" + (f"; every run also stops after {S['time_limit']} s" if S["time_limit"] else "") + ".\n")
         f.write(f"- τ_net: {S['taunet_steps']} steps × {S['taunet_trials']} trials per checkpoint (paper: 101000 × 10); "
                 f"stream analyses {S['stream_trials']} trials; retraining {S['retrain_epochs']} epochs per N.\n")
-        f.write("- Why: the paper's scale costs ~600 × 125 ms per epoch at H = 500 on one core of this class, i.e. days for "
-                "1000 epochs; H = 128 with 200 steps of 128 sequences trains ~40× faster per epoch and still learns "
-                "the curricula, so every comparison runs within about an hour on 2 cores. The effects that need large N "
-                "(the ablation and perturbation contrasts at N = 30, single-head's rising mean τ) are weaker or absent "
-                "at the N reached here; `--scale full` runs the paper's sizes.\n\n")
+        ep = sorted(r["seconds"] for r in runs["parity_single"] if max(r["ns"]) >= 10)
+        ep_s = f"{ep[len(ep) // 2]:.1f} s" if ep else "–"
+        f.write("- Why: at the paper's scale one training step (H = 500, batch 256, M = 30) takes ~126 ms on one core "
+                "(`make bench-compare`), so one epoch of 600 steps takes over a minute and the paper's 1000-epoch runs "
+                f"take a day each. Here a single-head epoch at N ≥ 10 took {ep_s} (median), so all ten runs and the analyses fit in "
+                "about an hour on 2 cores while the curricula still separate clearly. Effects the paper measures at "
+                "N = 30 (ablation, perturbation) are tested at the largest N both curricula reached; where that is too "
+                "small the verdict says so. `make reproduce SCALE=full` runs the paper's sizes (days).\n\n")
         f.write("## Findings next to the paper\n\n| finding | paper | this run | verdict |\n|---|---|---|---|\n")
         for r in rows:
             f.write("| " + " | ".join(x.replace("|", "\\|") for x in r) + " |\n")
