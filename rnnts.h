@@ -16,7 +16,9 @@
        >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
        >>kernels      6x16 register-blocked GEMM micro-kernel, packed-order driver with tile hooks
        >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
-       >>loss         cross-entropy over readout heads (then >>rnn again: forward, BPTT, stream)
+       >>loss         cross-entropy over readout heads
+       >>gru          GRU cell, and the GRU/LSTM driver: packed gate GEMM, fused epilogue, BPTT
+       >>lstm         LSTM cell (then >>rnn again: forward, BPTT, stream for every model)
        >>tasks        N-parity and N-DMS batches
        >>optim        SGD (Nesterov) and Adam, PyTorch semantics; global gradient-norm clip
        >>curricula    single, multi, sliding, none; the advance rule
@@ -64,6 +66,8 @@
             db, db_in, dw_in, dtau: per neuron, lane l of 8 takes b = l (mod 8), over t = L-1..0 then
                        ascending b; lanes combined by the canonical tree (dtau then / tau_hat^2)
             dV, dc   canon_b(dl[c][b] h_M[i][b]) and canon_b(dl[c][b]) (lane form, one step)
+            GRU/LSTM gates P[p][b] = b_hh[p], then + W_hh[p][j] h[j][b] for j = 0..H-1 (fma); dh_t, dW_hh,
+                       db_ih, db_hh, dw_ih in the orders above with p = 0..G*H-1 for i (see >>gru)
             analyses (>>analysis): autocorr mean = double sum in the canonical 8-lane order; FFT
                        butterflies in the fixed radix-2 order (lanes = series); fits, eigenvalues and
                        PCA in double, every sum in increasing index (covariance: increasing t, product
@@ -214,7 +218,7 @@ typedef struct rnnts_tensor_info {
 /* A batch of B sequences of length M (input steps).
    input[t*B + b] is the input bit (0 or 1, any float works) of sequence b at step t.
    h0: given initial state as [B][H] (h0[b*H + i]), or NULL to draw h0 = 0.1*U[0,1) as a pure
-   function of (h0_seed, h0_draw, b, i).
+   function of (h0_seed, h0_draw, b, i). GRU/LSTM: NULL means h_0 = 0 (no draw); c_0 = 0 always.
    heads[a], a < n_active: the readout heads the loss uses, in this order (distinct when labels are
    given; without labels a head may repeat, e.g. to score several N read by one head).
    labels[a*B + b] in {0,1}: label of sequence b for active head a; NULL for forward without loss. */
@@ -281,7 +285,7 @@ int rnnts_rnn_tensor_count(const rnnts_rnn *net);
 rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *info);
 
 /* Sets the diagonal of w to zero (the reference does it at every forward pass; forward uses a
-   zero diagonal whatever w holds). */
+   zero diagonal whatever w holds). No-op for GRU/LSTM. */
 void rnnts_rnn_zero_diag(rnnts_rnn *net);
 
 /* Thread pool with `threads` workers (the calling thread is one of them); threads = 1 runs
@@ -2247,6 +2251,7 @@ RNNTS__INLINE void rnnts__gated_bwd_a(rnnts__ctx *c, int p0, int p1, int lstm) {
     rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
     for (int i = i0; i < i1; i++) {
         rnnts__vf sbi[4], sbh[4], sw[4];
+        for (int q = G; q < 4; q++) sbi[q] = sbh[q] = sw[q] = rnnts__vf_zero(); /* unused rows (GRU): quiet -O3's warning */
         for (int q = 0; q < G; q++) {
             sbi[q] = rnnts__vf_load(ws->acc + ((size_t)q * H + i) * 8);
             sbh[q] = rnnts__vf_load(ws->acc + ((size_t)GH + (size_t)q * H + i) * 8);
@@ -2266,6 +2271,7 @@ RNNTS__INLINE void rnnts__gated_bwd_a(rnnts__ctx *c, int p0, int p1, int lstm) {
                 dgi[1] = dgh[1] = rnnts__vf_mul(dz, rnnts__vf_mul(z, rnnts__vf_sub(one, z)));
                 dgh[2] = rnnts__vf_mul(dan, r);
                 dgi[2] = dan;
+                dgi[3] = dgh[3] = rnnts__vf_zero(); /* no fourth gate */
                 rnnts__vf_store(gn + oh, rnnts__vf_mul(gv, z));
                 rnnts__vf_store(u + 3 * d, dan);
             } else {
