@@ -575,3 +575,37 @@ Test(gates, shape_and_name_errors, .timeout = 60) {
         rnnts_rnn_destroy(l);
     }
 }
+
+/* The analyses that need no tau run on GRU/LSTM through the shared step: stream accuracy, tau_net
+   (short protocol), dimensionality; a trained-then-untrained check is out of scope, so only that
+   they run, give finite values in range and the same bits with 1 and 2 threads. */
+Test(gates, stream_accuracy_taunet_pca_run, .timeout = 120) {
+    for (int lstm = 0; lstm < 2; lstm++) {
+        rnnts_rnn *net = make_gated(lstm ? RNNTS_MODEL_LSTM : RNNTS_MODEL_GRU, 12, 2, 31);
+        rnnts_stream_config sc = rnnts_stream_config_default();
+        rnnts_taunet_config tc = rnnts_taunet_config_default();
+        rnnts_taunet_result tr[2];
+        rnnts_error err;
+        float acc[2][3];
+        int ncomp[2][2];
+        sc.trials = 3; sc.len = 200; sc.warmup = 10; sc.seed = 2;
+        tc.steps = 2000; tc.burn = 100; tc.trials = 2; tc.seed = 4;
+        for (int nt = 1; nt <= 2; nt++) {
+            rnnts_pool *pool;
+            cr_assert_eq(rnnts_pool_create(nt, NULL, &pool, &err), RNNTS_OK);
+            rnnts_pool_set_min_flops(pool, 0.0);
+            cr_assert_eq(rnnts_stream_accuracy(net, RNNTS_TASK_PARITY, 2, 1, &sc, pool, acc[nt - 1], &err), RNNTS_OK, "%s", err.msg);
+            cr_assert_eq(rnnts_taunet(net, &tc, pool, &tr[nt - 1], &err), RNNTS_OK, "%s", err.msg);
+            cr_assert_eq(rnnts_dimensionality(net, 600, 100, 2, 0.9, 3, pool, ncomp[nt - 1], NULL, &err), RNNTS_OK, "%s", err.msg);
+            rnnts_pool_destroy(pool);
+        }
+        for (int q = 0; q < 3; q++) cr_assert(acc[0][q] >= 0.0f && acc[0][q] <= 1.0f);
+        for (int q = 0; q < 2; q++) cr_assert(ncomp[0][q] >= 1 && ncomp[0][q] <= 12);
+        cr_assert(memcmp(acc[0], acc[1], sizeof acc[0]) == 0, "stream accuracy: threads differ");
+        cr_assert(memcmp(ncomp[0], ncomp[1], sizeof ncomp[0]) == 0, "dimensionality: threads differ");
+        cr_assert(memcmp(tr[0].ac, tr[1].ac, (size_t)12 * tr[0].pop_lags * sizeof(float)) == 0, "tau_net autocorrelations: threads differ");
+        rnnts_taunet_result_free(&tr[0]);
+        rnnts_taunet_result_free(&tr[1]);
+        rnnts_rnn_destroy(net);
+    }
+}
