@@ -16,7 +16,9 @@
        >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
        >>kernels      6x16 register-blocked GEMM micro-kernel, packed-order driver with tile hooks
        >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
-       >>loss         cross-entropy over readout heads (then >>rnn again: forward, BPTT, stream)
+       >>loss         cross-entropy over readout heads
+       >>gru          GRU cell, and the GRU/LSTM driver: packed gate GEMM, fused epilogue, BPTT
+       >>lstm         LSTM cell (then >>rnn again: forward, BPTT, stream for every model)
        >>tasks        N-parity and N-DMS batches
        >>optim        SGD (Nesterov) and Adam, PyTorch semantics; global gradient-norm clip
        >>curricula    single, multi, sliding, none; the advance rule
@@ -64,6 +66,8 @@
             db, db_in, dw_in, dtau: per neuron, lane l of 8 takes b = l (mod 8), over t = L-1..0 then
                        ascending b; lanes combined by the canonical tree (dtau then / tau_hat^2)
             dV, dc   canon_b(dl[c][b] h_M[i][b]) and canon_b(dl[c][b]) (lane form, one step)
+            GRU/LSTM gates P[p][b] = b_hh[p], then + W_hh[p][j] h[j][b] for j = 0..H-1 (fma); dh_t, dW_hh,
+                       db_ih, db_hh, dw_ih in the orders above with p = 0..G*H-1 for i (see >>gru)
             analyses (>>analysis): autocorr mean = double sum in the canonical 8-lane order; FFT
                        butterflies in the fixed radix-2 order (lanes = series); fits, eigenvalues and
                        PCA in double, every sum in increasing index (covariance: increasing t, product
@@ -148,6 +152,19 @@ typedef enum rnnts_activation {
     RNNTS_ACT_SIGMOID = 3
 } rnnts_activation;
 
+/* Model kind. GRU and LSTM follow PyTorch's nn.GRU / nn.LSTM (one layer, input size 1):
+     GRU  (gate rows r, z, n):  r = sig(W_ir x + b_ir + W_hr h + b_hr),  z = sig(W_iz x + b_iz + W_hz h + b_hz),
+                                n = tanh(W_in x + b_in + r (W_hn h + b_hn)),  h' = (1 - z) n + z h
+     LSTM (gate rows i, f, g, o): [i f g o] = W_ih x + b_ih + W_hh h + b_hh;  i, f, o = sig, g = tanh;
+                                c' = f c + i g,  h' = o tanh(c')
+   with the input bit s mapped to x = 2s - 1 (the reference LSTM script's +-1 inputs; exact for s in
+   {0, 1}, so the task batches of the leaky RNN serve all three models), zero initial states (a
+   batch's h0, when given, sets h_0; c_0 = 0 always; h0_seed/h0_draw are ignored), readout
+   logits_k = V_k h_M + c_k from the last output. Initialisation U(-1/sqrt(H), 1/sqrt(H)) for every
+   tensor (PyTorch's RNN modules and nn.Linear heads). The fields variant, activation, train_tau,
+   fixed_tau and tau_init do not apply (ignored); k_continuous must be 0. */
+typedef enum rnnts_model { RNNTS_MODEL_RNN = 0, RNNTS_MODEL_GRU = 1, RNNTS_MODEL_LSTM = 2 } rnnts_model;
+
 typedef struct rnnts_rnn_config {
     int hidden;                  /* H >= 1 */
     int heads;                   /* K >= 1 readout heads of 2 classes */
@@ -158,6 +175,7 @@ typedef struct rnnts_rnn_config {
     float tau_init;              /* learnable tau starts at tau_init + U[0,1); default 1 */
     int k_continuous;            /* 0: discrete time; k >= 1: continuous-time variant, each input
                                     repeated k times, tau_hat = max(k*tau, 1), mod form */
+    rnnts_model model;           /* RNNTS_MODEL_RNN (default, the leaky RNN above), _GRU, _LSTM */
 } rnnts_rnn_config;
 
 /* Strings stored in a model file's metadata (DESIGN §8) besides what the config says. */
@@ -172,7 +190,11 @@ typedef struct rnnts_meta {
 /* A leaky RNN. All parameters live in one array `param` in the file's tensor order:
    tau [H] (or [1] when fixed), w_in [H] (modulelist.0.weight [H,1]), b_in [H], w [H*H] row-major
    (w[i*H+j] is the weight from j to i), b [H], then per head k: v [2*H] (row c = class c), c [2].
-   The named pointers below point into `param`. Gradients use the same layout. */
+   The named pointers below point into `param`. Gradients use the same layout.
+   GRU / LSTM (G = 3 / 4 gates, rows gate-major as PyTorch: row g*H + i is gate g of neuron i):
+   w_in = weight_ih [G*H] ([G*H,1]), w = weight_hh [G*H][H] row-major, b_in = bias_ih [G*H],
+   b = bias_hh [G*H], in this file order: weight_ih, weight_hh, bias_ih, bias_hh, then the heads;
+   tau = NULL. */
 typedef struct rnnts_rnn {
     rnnts_rnn_config cfg;
     rnnts_meta meta;
@@ -196,7 +218,7 @@ typedef struct rnnts_tensor_info {
 /* A batch of B sequences of length M (input steps).
    input[t*B + b] is the input bit (0 or 1, any float works) of sequence b at step t.
    h0: given initial state as [B][H] (h0[b*H + i]), or NULL to draw h0 = 0.1*U[0,1) as a pure
-   function of (h0_seed, h0_draw, b, i).
+   function of (h0_seed, h0_draw, b, i). GRU/LSTM: NULL means h_0 = 0 (no draw); c_0 = 0 always.
    heads[a], a < n_active: the readout heads the loss uses, in this order (distinct when labels are
    given; without labels a head may repeat, e.g. to score several N read by one head).
    labels[a*B + b] in {0,1}: label of sequence b for active head a; NULL for forward without loss. */
@@ -239,6 +261,8 @@ rnnts_result rnnts_selfcheck(char *msg, size_t msg_size);
 /* Defaults of the reference: H = 500, 1 head, default variant, leaky ReLU, learnable tau,
    tau_init = 1, fixed_tau = 1, discrete time. */
 rnnts_rnn_config rnnts_rnn_config_default(void);
+/* "rnn", "gru" or "lstm" (the metadata value "model" of model files); "?" otherwise. Thread-safe. */
+const char *rnnts_model_name(rnnts_model m);
 
 /* Validates a config. Returns RNNTS_ERR_INVALID_ARG naming the field. Thread-safe. */
 rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *cfg, rnnts_error *err);
@@ -261,7 +285,7 @@ int rnnts_rnn_tensor_count(const rnnts_rnn *net);
 rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *info);
 
 /* Sets the diagonal of w to zero (the reference does it at every forward pass; forward uses a
-   zero diagonal whatever w holds). */
+   zero diagonal whatever w holds). No-op for GRU/LSTM. */
 void rnnts_rnn_zero_diag(rnnts_rnn *net);
 
 /* Thread pool with `threads` workers (the calling thread is one of them); threads = 1 runs
@@ -373,6 +397,10 @@ typedef struct rnnts_train_config {
     uint64_t seed;
 } rnnts_train_config;
 rnnts_train_config rnnts_train_config_default(void);
+/* The reference's LSTM protocol, the defaults for GRU and LSTM networks: Adam (lr 1e-3, betas
+   (0.9, 0.999), eps 1e-8), clip 2, batch 64, 300 steps per epoch, 50 test batches, 100 epochs;
+   everything else as rnnts_train_config_default. */
+rnnts_train_config rnnts_train_config_lstm(void);
 rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err);
 
 #define RNNTS_MAX_NS 256
@@ -1464,8 +1492,16 @@ rnnts_rnn_config rnnts_rnn_config_default(void) {
     c.fixed_tau = 1.0f;
     c.tau_init = 1.0f;
     c.k_continuous = 0;
+    c.model = RNNTS_MODEL_RNN;
     return c;
 }
+const char *rnnts_model_name(rnnts_model m) {
+    return m == RNNTS_MODEL_RNN ? "rnn" : m == RNNTS_MODEL_GRU ? "gru" : m == RNNTS_MODEL_LSTM ? "lstm" : "?";
+}
+/* Gates per neuron: 1 (leaky RNN), 3 (GRU), 4 (LSTM). */
+static int rnnts__gates(rnnts_model m) { return m == RNNTS_MODEL_GRU ? 3 : m == RNNTS_MODEL_LSTM ? 4 : 1; }
+/* Index of head 0's weight tensor: after tau, input and recurrent (RNN) or the four cell tensors. */
+static int rnnts__head_t0(const rnnts_rnn *net) { return net->cfg.model == RNNTS_MODEL_RNN ? 5 : 4; }
 #define RNNTS__MAX_H 65536
 #define RNNTS__MAX_K 65536
 rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *c, rnnts_error *err) {
@@ -1474,6 +1510,15 @@ rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *c, rnnts_error *err)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "hidden = %d: allowed 1..%d", c->hidden, RNNTS__MAX_H);
     if (c->heads < 1 || c->heads > RNNTS__MAX_K)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "heads = %d: allowed 1..%d", c->heads, RNNTS__MAX_K);
+    if ((int)c->model < 0 || (int)c->model > 2)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "model = %d: allowed rnn (0), gru (1), lstm (2)", (int)c->model);
+    if (c->model != RNNTS_MODEL_RNN) { /* tau, variant and activation do not apply */
+        if (c->hidden > 16384) /* G*H*H floats must stay far from 2^31 */
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "hidden = %d: allowed 1..16384 for %s", c->hidden, rnnts_model_name(c->model));
+        if (c->k_continuous != 0)
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_continuous = %d: %s is discrete-time (allowed 0)", c->k_continuous, rnnts_model_name(c->model));
+        return rnnts__ok(err);
+    }
     if (c->variant != RNNTS_VARIANT_DEFAULT && c->variant != RNNTS_VARIANT_MOD)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "variant = %d: allowed default (0), mod (1)", (int)c->variant);
     if ((int)c->activation < 0 || (int)c->activation > 3)
@@ -1496,12 +1541,42 @@ size_t rnnts_rnn_param_count(const rnnts_rnn_config *c) {
     if (rnnts_rnn_config_check(c, NULL) != RNNTS_OK) return 0;
     H = (size_t)c->hidden;
     K = (size_t)c->heads;
+    if (c->model != RNNTS_MODEL_RNN) {
+        size_t GH = (size_t)rnnts__gates(c->model) * H;
+        return 3 * GH + GH * H + K * (2 * H + 2);
+    }
     return (c->train_tau ? H : 1) + 3 * H + H * H + K * (2 * H + 2);
 }
-int rnnts_rnn_tensor_count(const rnnts_rnn *net) { return net ? 5 + 2 * net->K : 0; }
+int rnnts_rnn_tensor_count(const rnnts_rnn *net) { return net ? rnnts__head_t0(net) + 2 * net->K : 0; }
+/* GRU / LSTM tensors: PyTorch's names under the prefix "gru." / "lstm." (the reference LSTM
+   module's attribute), then the heads as modulelist.{k} with k from 0. */
+static void rnnts__gated_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *ti) {
+    static const char *const nm[4] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
+    size_t H = (size_t)net->H, GH = (size_t)rnnts__gates(net->cfg.model) * H;
+    ti->ndim = 1;
+    if (idx < 4) {
+        snprintf(ti->name, sizeof ti->name, "%s.%s", rnnts_model_name(net->cfg.model), nm[idx]);
+        ti->shape[0] = (int64_t)GH;
+        if (idx < 2) { ti->ndim = 2; ti->shape[1] = idx == 0 ? 1 : (int64_t)H; }
+        ti->offset = idx == 0 ? 0 : idx == 1 ? GH : idx == 2 ? GH + GH * H : 2 * GH + GH * H;
+    } else {
+        int k = (idx - 4) / 2;
+        size_t base = 3 * GH + GH * H + (size_t)k * (2 * H + 2);
+        if ((idx - 4) % 2 == 0) {
+            snprintf(ti->name, sizeof ti->name, "modulelist.%d.weight", k);
+            ti->ndim = 2; ti->shape[0] = 2; ti->shape[1] = (int64_t)H; ti->offset = base;
+        } else {
+            snprintf(ti->name, sizeof ti->name, "modulelist.%d.bias", k);
+            ti->shape[0] = 2; ti->offset = base + 2 * H;
+        }
+    }
+    ti->count = (size_t)ti->shape[0] * (ti->ndim == 2 ? (size_t)ti->shape[1] : 1);
+}
 rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *ti) {
     size_t H, ntau;
     if (!net || !ti || idx < 0 || idx >= rnnts_rnn_tensor_count(net)) return RNNTS_ERR_INVALID_ARG;
+    memset(ti, 0, sizeof *ti);
+    if (net->cfg.model != RNNTS_MODEL_RNN) { rnnts__gated_tensor(net, idx, ti); return RNNTS_OK; }
     H = (size_t)net->H;
     ntau = net->cfg.train_tau ? H : 1;
     memset(ti, 0, sizeof *ti);
@@ -1529,6 +1604,16 @@ rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *
 }
 static void rnnts__rnn_bind(rnnts_rnn *n) {
     size_t H = (size_t)n->H, ntau = n->cfg.train_tau ? H : 1;
+    if (n->cfg.model != RNNTS_MODEL_RNN) { /* file order: weight_ih, weight_hh, bias_ih, bias_hh, heads */
+        size_t GH = (size_t)rnnts__gates(n->cfg.model) * H;
+        n->tau = NULL;
+        n->w_in = n->param;
+        n->w = n->w_in + GH;
+        n->b_in = n->w + GH * H;
+        n->b = n->b_in + GH;
+        n->head = n->b + GH;
+        return;
+    }
     n->tau = n->param;
     n->w_in = n->param + ntau;
     n->b_in = n->w_in + H;
@@ -1581,7 +1666,8 @@ rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const 
         p = n->param + ti.offset;
         for (size_t e = 0; e < ti.count; e++) {
             float u = rnnts_rng_uniform(key, e);
-            if (t == 0) p[e] = cfg->train_tau ? cfg->tau_init + u : cfg->fixed_tau;
+            if (cfg->model != RNNTS_MODEL_RNN) p[e] = (2.0f * u - 1.0f) * bound; /* every tensor U(-1/sqrt(H), 1/sqrt(H)) */
+            else if (t == 0) p[e] = cfg->train_tau ? cfg->tau_init + u : cfg->fixed_tau;
             else if (t <= 2) p[e] = 2.0f * u - 1.0f; /* fan_in = 1: bound 1 */
             else p[e] = (2.0f * u - 1.0f) * bound;
         }
@@ -1597,7 +1683,7 @@ void rnnts_rnn_destroy(rnnts_rnn *n) {
     a.free(n, a.user);
 }
 void rnnts_rnn_zero_diag(rnnts_rnn *n) {
-    if (!n) return;
+    if (!n || n->cfg.model != RNNTS_MODEL_RNN) return; /* GRU/LSTM have no such rule */
     for (int i = 0; i < n->H; i++) n->w[(size_t)i * (size_t)n->H + (size_t)i] = 0.0f;
 }
 
@@ -1605,18 +1691,23 @@ struct rnnts_rnn_ws {
     rnnts_allocator alloc;
     int H, K, Bmax, Lmax, kc, Bp_max, Hp;
     int B, Bp, M, L, n_active, have_fwd, have_labels;
+    rnnts_model model;
+    int G, Q;               /* gates per neuron (1, 3, 4); rows of a step's ubuf: H (RNN), (G+1) H (GRU, LSTM) */
     rnnts_variant variant;
     rnnts_activation act;
     float *block;           /* one allocation for every buffer below */
     float *hist;            /* (L+1) states (H x Bp, blocked); stream mode uses slots 0 and 1 */
-    float *ubuf;            /* L drives u_t (H x Bp, blocked); backward overwrites them with du_t */
+    float *ubuf;            /* L drives u_t (H x Bp, blocked); backward overwrites them with du_t.
+                               GRU/LSTM: L gate blocks of Q rows (see >>gru) */
+    float *chist;           /* LSTM: (L+1) cell states (H x Bp, blocked), same slots as hist */
+    float *gc;              /* LSTM: dL/dc (H x Bp, blocked) */
     float *S;               /* L inputs [Bp] */
     float *h0;              /* initial state of the last pass (H x Bp, blocked) */
     float *g, *gn;          /* dL/dh (H x Bp, blocked), current and next */
     float *hT;              /* h_t transposed: Bp rows x Hp columns, blocked */
-    float *wz, *wzT;        /* W with zero diagonal, and its transpose [H][H] */
-    float *dWp;             /* dL/dW: H rows x Hp columns, blocked */
-    float *acc;             /* per-neuron lane accumulators [3][H][8]: b, w_in, tau */
+    float *wz, *wzT;        /* W with zero diagonal, and its transpose [H][H] (GRU/LSTM: wz unused, wzT = W_hh^T [H][G*H]) */
+    float *dWp;             /* dL/dW: G*H rows x Hp columns, blocked */
+    float *acc;             /* per-neuron lane accumulators [3][H][8]: b, w_in, tau (GRU/LSTM: [3][G*H][8]: b_ih, b_hh, w_ih) */
     float *vpack, *vpackT;  /* head weights of the heads read out [2K][H], transposed [H][2K] */
     float *lg, *dl;         /* logits and dL/dlogits [2K][Bp] */
     float *ce;              /* [Bp] per-sequence loss */
@@ -1642,8 +1733,8 @@ rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_le
                                  rnnts_rnn_ws **out, rnnts_error *err) {
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
     rnnts_rnn_ws *ws;
-    size_t H, K, Bp, Hp, L, kc, total = 0, off = 0, sz[20];
-    float **dst[20];
+    size_t H, K, Bp, Hp, L, kc, G, Q, LS, total = 0, off = 0, sz[24];
+    float **dst[24];
     int nb = 0;
     if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "out is NULL");
     *out = NULL;
@@ -1658,22 +1749,27 @@ rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_le
     Hp = rnnts__roundup(H, RNNTS__NR);
     L = (size_t)max_len * kc;
     if (L < 2) L = 2; /* stream mode needs two state slots */
+    G = (size_t)rnnts__gates(net->cfg.model);
+    Q = net->cfg.model == RNNTS_MODEL_RNN ? H : (G + 1) * H;
+    LS = net->cfg.model == RNNTS_MODEL_LSTM ? 1 : 0;
     ws = (rnnts_rnn_ws *)a.alloc(sizeof *ws, a.user);
     if (!ws) return rnnts__fail(err, RNNTS_ERR_OOM, "workspace: out of memory");
     memset(ws, 0, sizeof *ws);
 #define RNNTS__WSBUF(field, n1, n2, n3) do { int ok_; dst[nb] = &ws->field; ok_ = rnnts__ws_size(&total, &sz[nb], (n1), (n2), (n3)); \
         nb += ok_; if (!ok_) goto overflow; } while (0)
     RNNTS__WSBUF(hist, L + 1, H, Bp);
-    RNNTS__WSBUF(ubuf, L, H, Bp);
+    RNNTS__WSBUF(ubuf, L, Q, Bp);
+    RNNTS__WSBUF(chist, (L + 1) * LS, H, Bp);
+    RNNTS__WSBUF(gc, LS, H, Bp);
     RNNTS__WSBUF(S, L, Bp, 1);
     RNNTS__WSBUF(h0, H, Bp, 1);
     RNNTS__WSBUF(g, H, Bp, 1);
     RNNTS__WSBUF(gn, H, Bp, 1);
     RNNTS__WSBUF(hT, Bp, Hp, 1);
-    RNNTS__WSBUF(wz, H, H, 1);
-    RNNTS__WSBUF(wzT, H, H, 1);
-    RNNTS__WSBUF(dWp, H, Hp, 1);
-    RNNTS__WSBUF(acc, 3, H, 8);
+    RNNTS__WSBUF(wz, G == 1 ? H : 0, H, 1);
+    RNNTS__WSBUF(wzT, G * H, H, 1);
+    RNNTS__WSBUF(dWp, G * H, Hp, 1);
+    RNNTS__WSBUF(acc, 3, G * H, 8);
     RNNTS__WSBUF(vpack, 2 * K, H, 1);
     RNNTS__WSBUF(vpackT, H, 2 * K, 1);
     RNNTS__WSBUF(lg, 2 * K, Bp, 1);
@@ -1697,6 +1793,7 @@ rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_le
     ws->alloc = a;
     ws->H = (int)H; ws->K = (int)K; ws->Bmax = max_batch; ws->Lmax = max_len; ws->kc = (int)kc;
     ws->Bp_max = (int)Bp; ws->Hp = (int)Hp;
+    ws->model = net->cfg.model; ws->G = (int)G; ws->Q = (int)Q;
     *out = ws;
     return rnnts__ok(err);
 overflow:
@@ -1744,6 +1841,8 @@ typedef struct rnnts__ctx {
     int t;                     /* internal step */
     const float *h_in, *s;     /* forward step input */
     float *h_out, *u_out;
+    const float *c_in;         /* LSTM cell state in and out */
+    float *c_out;
     rnnts__gemm g1, g2;        /* the products of a phase */
     float *grad;               /* backward: the gradient vector */
 } rnnts__ctx;
@@ -1877,8 +1976,9 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     if (!ws || !net || !bt) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ws, net and batch must not be NULL");
     ws->have_fwd = 0; /* a failed call must not leave an older pass usable by backward */
     H = net->H;
-    if (ws->H != H || ws->K != net->K || ws->kc != (net->cfg.k_continuous > 0 ? net->cfg.k_continuous : 1))
-        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "workspace was made for another network shape (H=%d K=%d)", ws->H, ws->K);
+    if (ws->H != H || ws->K != net->K || ws->kc != (net->cfg.k_continuous > 0 ? net->cfg.k_continuous : 1) || ws->model != net->cfg.model)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "workspace was made for another network shape (%s H=%d K=%d)",
+                           rnnts_model_name(ws->model), ws->H, ws->K);
     B = bt->batch; M = bt->len; kc = ws->kc;
     if (B < 1 || B > ws->Bmax) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "batch = %d: allowed 1..%d (workspace max_batch)", B, ws->Bmax);
     if (M < 1 || (!stream && M > ws->Lmax)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: allowed 1..%d (workspace max_len)", M, ws->Lmax);
@@ -1911,6 +2011,22 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     ws->have_labels = !stream && bt->labels != NULL;
     ws->variant = net->cfg.variant;
     ws->act = net->cfg.activation;
+    if (ws->model != RNNTS_MODEL_RNN) {
+        /* GRU/LSTM: W_hh^T for the backward product; h_0 = 0 or the batch's h0, c_0 = 0 (the
+           forward reads W_hh itself). */
+        int GH = ws->G * H;
+        for (int p = 0; p < GH; p++)
+            for (int j = 0; j < H; j++) ws->wzT[(size_t)j * GH + p] = net->w[(size_t)p * H + j];
+        memset(ws->h0, 0, (size_t)H * ws->Bp * sizeof(float));
+        if (bt->h0)
+            for (int b = 0; b < B; b++)
+                for (int i = 0; i < H; i++) {
+                    float v = bt->h0[(size_t)b * H + i];
+                    if (!rnnts__isfinite(v)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "h0[%d][%d] is not finite", b, i);
+                    ws->h0[RNNTS__BLK(H, i, b)] = v;
+                }
+        return RNNTS_OK;
+    }
     /* tau_hat = max(k tau, 1) when learnable (k = 1 in discrete time), the fixed tau (times k) otherwise. */
     for (int i = 0; i < H; i++) {
         float th;
@@ -1946,16 +2062,26 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     ws->have_fwd = 0;
     return RNNTS_OK;
 }
+/* State slot 0 of hist (and chist) from h0 (and c_0 = 0). */
+static void rnnts__init_state(rnnts_rnn_ws *ws) {
+    size_t HB = (size_t)ws->H * ws->Bp;
+    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    if (ws->model == RNNTS_MODEL_LSTM) memset(ws->chist, 0, HB * sizeof(float));
+}
 /* s for internal step t (input step t / k) into dst [Bp]. */
 static void rnnts__load_input(const rnnts_rnn_ws *ws, const rnnts_batch *bt, int t, float *dst) {
     const float *src = bt->input + (size_t)(t / ws->kc) * ws->B;
     memcpy(dst, src, (size_t)ws->B * sizeof(float));
     memset(dst + ws->B, 0, (size_t)(ws->Bp - ws->B) * sizeof(float));
 }
+static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
+                              float *h_out, float *u_out);
+/* One step; h_in and h_out point into ws->hist (GRU/LSTM find their cell state at the same slot of chist). */
 static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
                         float *h_out, float *u_out) {
     rnnts__ctx c;
     size_t HB = (size_t)ws->H * RNNTS__NR;
+    if (ws->model != RNNTS_MODEL_RNN) { rnnts__gated_step(ws, net, pool, h_in, s, h_out, u_out); return; }
     memset(&c, 0, sizeof c);
     c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
     c.g1.K = ws->H; c.g1.ncols = ws->Bp;
@@ -2023,6 +2149,235 @@ static float rnnts__loss(rnnts_rnn_ws *ws) {
     return total;
 }
 
+/* >>gru -------------------------------------------------------------------------------------
+   GRU and LSTM (PyTorch's equations, see rnnts_model) share this driver: forward step, BPTT,
+   stream; the cell equations are the epilogues here (GRU) and in >>lstm. G = 3 (GRU) or 4 (LSTM)
+   gates per neuron, gate rows gate-major as PyTorch stores them (row g*H + i).
+   Forward step t, one packed GEMM for every gate (the GEMM driver and micro-kernel of >>kernels):
+       P[p][b] = b_hh[p], then + W_hh[p][j] h_t[j][b] for j = 0..H-1 (fma), p = 0..G*H-1
+   into the step's gate block ubuf_t (Q = (G+1) H rows x Bp, blocked with R = Q). The GEMM is split
+   between threads by 16-column panels only, and the elementwise epilogue of a panel runs as soon as
+   the panel's last row tile is done (that tile's post hook): all H neurons x 16 columns, while the
+   panel's P is in cache. Input part gi[p] = w_ih[p] x + b_ih[p] (unfused), x = 2s - 1.
+   Gate block rows after the forward epilogue (after backward phase A):
+     GRU  [0,H) r  [H,2H) z  [2H,3H) hn = W_hn h + b_hn  [3H,4H) n            (dar daz dhn dan)
+     LSTM [0,H) i  [H,2H) f  [2H,3H) g  [3H,4H) o  [4H,5H) tanh(c_{t+1})      (dai daf dag dao -)
+   Backward step t (time runs M-1..0), from g = dL/dh_{t+1} (and LSTM gc = dL/dc_{t+1}, 0 at M):
+     GRU   dn = g (1 - z); dz = g (h - n); dan = dn (1 - n n); dar = (dan hn) (r (1 - r));
+           daz = dz (z (1 - z)); dhn = dan r; dh_t = g z + W_hh^T [dar daz dhn]
+     LSTM  do = g tc; dc = gc + (g o) (1 - tc tc); dai = (dc g) (i (1 - i)); daf = (dc c_t) (f (1 - f));
+           dag = (dc i) (1 - g g); dao = do (o (1 - o)); gc = dc f; dh_t = 0 + W_hh^T [dai daf dag dao]
+   Orders: dh_t[j][b] = start value above, then + W_hh[p][j] dgh[p][b] for p = 0..G*H-1 (fma; not at
+   t = 0); dW_hh[p][j] = 0, then + dgh_t[p][b] h_t[j][b] for t = M-1..0, b = 0..B-1 (fma);
+   db_ih, db_hh, dw_ih per gate row p: lane l of 8 takes b = l (mod 8), over t = M-1..0 then b
+   ascending (dw_ih one fma per term with x), lanes combined by the canonical tree. dgi = dgh except
+   the GRU's n row (dgi = dan, dgh = dhn). Heads and loss as the leaky RNN's. */
+#define RNNTS__GSTEP(ws) ((size_t)16 * (size_t)(ws)->H) /* offset between the gate rows of one neuron */
+
+/* GRU: r = sig(gi_r + P_r), z = sig(gi_z + P_z), n = tanh(gi_n + r hn), h' = (1 - z) n + z h. */
+static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
+    const rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, Q = ws->Q, B = ws->B;
+    size_t d = RNNTS__GSTEP(ws);
+    rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
+    for (int i = 0; i < H; i++) {
+        rnnts__vf wr = rnnts__vf_set1(net->w_in[i]), wz = rnnts__vf_set1(net->w_in[H + i]), wn = rnnts__vf_set1(net->w_in[2 * H + i]);
+        rnnts__vf br = rnnts__vf_set1(net->b_in[i]), bz = rnnts__vf_set1(net->b_in[H + i]), bn = rnnts__vf_set1(net->b_in[2 * H + i]);
+        for (int n = n0; n < n0 + RNNTS__NR; n += 8) {
+            float *u = c->u_out + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vf x = rnnts__vf_sub(rnnts__vf_mul(two, rnnts__vf_load(c->s + n)), one);
+            rnnts__vf r = rnnts__sigmoid_v(rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(wr, x), br), rnnts__vf_load(u)));
+            rnnts__vf z = rnnts__sigmoid_v(rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(wz, x), bz), rnnts__vf_load(u + d)));
+            rnnts__vf hn = rnnts__vf_load(u + 2 * d);
+            rnnts__vf nn = rnnts__tanh_v(rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(wn, x), bn), rnnts__vf_mul(r, hn)));
+            rnnts__vf h = rnnts__vf_add(rnnts__vf_mul(rnnts__vf_sub(one, z), nn), rnnts__vf_mul(z, rnnts__vf_load(c->h_in + oh)));
+            rnnts__vf_store(u, r);
+            rnnts__vf_store(u + d, z);
+            rnnts__vf_store(u + 3 * d, nn);
+            rnnts__vf_store(c->h_out + oh, rnnts__padzero(h, n, B));
+        }
+    }
+}
+static void rnnts__lstm_epi(rnnts__ctx *c, int n0);
+/* Start value of the gate GEMM: P = b_hh. */
+static void rnnts__gated_pre(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    for (int p = i0; p < i0 + mr; p++) {
+        rnnts__vf b = rnnts__vf_set1(c->net->b[p]);
+        float *u = c->u_out + RNNTS__BLK(c->ws->Q, p, n);
+        rnnts__vf_store(u, b);
+        rnnts__vf_store(u + 8, b);
+    }
+}
+/* Row tiles of a column panel run in ascending order, so the panel is complete after its last one. */
+static void rnnts__gated_post(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    if (i0 + mr < c->ws->G * c->ws->H) return;
+    if (c->ws->model == RNNTS_MODEL_GRU) rnnts__gru_epi(c, n);
+    else rnnts__lstm_epi(c, n);
+}
+static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
+                              float *h_out, float *u_out) {
+    rnnts__ctx c;
+    rnnts__gemm_task task;
+    int GH = ws->G * ws->H;
+    memset(&c, 0, sizeof c);
+    c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
+    if (ws->model == RNNTS_MODEL_LSTM) { /* the cell state lives in chist at the slot of h */
+        c.c_in = ws->chist + (h_in - ws->hist);
+        c.c_out = ws->chist + (h_out - ws->hist);
+    }
+    c.g1.K = ws->H; c.g1.ncols = ws->Bp;
+    rnnts__gemm_a(&c.g1, net->w, (size_t)ws->H, RNNTS__NR);
+    rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, (size_t)ws->H * RNNTS__NR);
+    rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, (size_t)ws->Q * RNNTS__NR);
+    c.g1.pre = rnnts__gated_pre; c.g1.post = rnnts__gated_post; c.g1.hook_ctx = &c;
+    task.g = &c.g1; task.R = GH;
+    rnnts__pool_run(pool, ws->Bp / RNNTS__NR, rnnts__task_gemm_cols, &task, 2.0 * GH * ws->H * ws->Bp);
+}
+
+/* Backward phase A for neurons [6 p0, 6 p1): the gate gradients (in place of the gates), the start
+   value of dh_t, LSTM's dL/dc_t, the lane accumulators of b_ih, b_hh, w_ih, and h_t transposed. */
+RNNTS__INLINE void rnnts__gated_bwd_a(rnnts__ctx *c, int p0, int p1, int lstm) {
+    rnnts_rnn_ws *ws = c->ws;
+    int H = ws->H, B = ws->B, Bp = ws->Bp, Q = ws->Q, G = ws->G, GH = G * H, t = c->t;
+    int i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
+    size_t d = RNNTS__GSTEP(ws), HB = (size_t)H * Bp;
+    const float *h = ws->hist + (size_t)t * HB, *s = ws->S + (size_t)t * Bp, *g = ws->g;
+    const float *cp = lstm ? ws->chist + (size_t)t * HB : NULL;
+    float *ub = ws->ubuf + (size_t)t * Q * Bp, *gn = ws->gn, *gc = ws->gc;
+    rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
+    for (int i = i0; i < i1; i++) {
+        rnnts__vf sbi[4], sbh[4], sw[4];
+        for (int q = G; q < 4; q++) sbi[q] = sbh[q] = sw[q] = rnnts__vf_zero(); /* unused rows (GRU): quiet -O3's warning */
+        for (int q = 0; q < G; q++) {
+            sbi[q] = rnnts__vf_load(ws->acc + ((size_t)q * H + i) * 8);
+            sbh[q] = rnnts__vf_load(ws->acc + ((size_t)GH + (size_t)q * H + i) * 8);
+            sw[q] = rnnts__vf_load(ws->acc + ((size_t)2 * GH + (size_t)q * H + i) * 8);
+        }
+        for (int n = 0; n < Bp; n += 8) {
+            float *u = ub + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vf x = rnnts__vf_sub(rnnts__vf_mul(two, rnnts__vf_load(s + n)), one), gv = rnnts__vf_load(g + oh);
+            rnnts__vf dgi[4], dgh[4];
+            if (!lstm) {
+                rnnts__vf r = rnnts__vf_load(u), z = rnnts__vf_load(u + d), hn = rnnts__vf_load(u + 2 * d), nn = rnnts__vf_load(u + 3 * d);
+                rnnts__vf dn = rnnts__vf_mul(gv, rnnts__vf_sub(one, z));
+                rnnts__vf dz = rnnts__vf_mul(gv, rnnts__vf_sub(rnnts__vf_load(h + oh), nn));
+                rnnts__vf dan = rnnts__vf_mul(dn, rnnts__vf_sub(one, rnnts__vf_mul(nn, nn)));
+                dgi[0] = dgh[0] = rnnts__vf_mul(rnnts__vf_mul(dan, hn), rnnts__vf_mul(r, rnnts__vf_sub(one, r)));
+                dgi[1] = dgh[1] = rnnts__vf_mul(dz, rnnts__vf_mul(z, rnnts__vf_sub(one, z)));
+                dgh[2] = rnnts__vf_mul(dan, r);
+                dgi[2] = dan;
+                dgi[3] = dgh[3] = rnnts__vf_zero(); /* no fourth gate */
+                rnnts__vf_store(gn + oh, rnnts__vf_mul(gv, z));
+                rnnts__vf_store(u + 3 * d, dan);
+            } else {
+                rnnts__vf ig = rnnts__vf_load(u), fg = rnnts__vf_load(u + d), gg = rnnts__vf_load(u + 2 * d), og = rnnts__vf_load(u + 3 * d);
+                rnnts__vf tc = rnnts__vf_load(u + 4 * d);
+                rnnts__vf dc = rnnts__vf_add(rnnts__vf_load(gc + oh), rnnts__vf_mul(rnnts__vf_mul(gv, og), rnnts__vf_sub(one, rnnts__vf_mul(tc, tc))));
+                dgi[0] = dgh[0] = rnnts__vf_mul(rnnts__vf_mul(dc, gg), rnnts__vf_mul(ig, rnnts__vf_sub(one, ig)));
+                dgi[1] = dgh[1] = rnnts__vf_mul(rnnts__vf_mul(dc, rnnts__vf_load(cp + oh)), rnnts__vf_mul(fg, rnnts__vf_sub(one, fg)));
+                dgi[2] = dgh[2] = rnnts__vf_mul(rnnts__vf_mul(dc, ig), rnnts__vf_sub(one, rnnts__vf_mul(gg, gg)));
+                dgi[3] = dgh[3] = rnnts__vf_mul(rnnts__vf_mul(gv, tc), rnnts__vf_mul(og, rnnts__vf_sub(one, og)));
+                rnnts__vf_store(gc + oh, rnnts__vf_mul(dc, fg));
+                rnnts__vf_store(gn + oh, rnnts__vf_zero());
+                rnnts__vf_store(u + 3 * d, dgh[3]);
+            }
+            rnnts__vf_store(u, dgh[0]);
+            rnnts__vf_store(u + d, dgh[1]);
+            rnnts__vf_store(u + 2 * d, dgh[2]);
+            for (int q = 0; q < G; q++) {
+                sbi[q] = rnnts__vf_add(sbi[q], dgi[q]);
+                sbh[q] = rnnts__vf_add(sbh[q], dgh[q]);
+                sw[q] = rnnts__vf_fma(dgi[q], x, sw[q]);
+            }
+        }
+        for (int q = 0; q < G; q++) {
+            rnnts__vf_store(ws->acc + ((size_t)q * H + i) * 8, sbi[q]);
+            rnnts__vf_store(ws->acc + ((size_t)GH + (size_t)q * H + i) * 8, sbh[q]);
+            rnnts__vf_store(ws->acc + ((size_t)2 * GH + (size_t)q * H + i) * 8, sw[q]);
+        }
+        for (int n = 0; n < B; n++) ws->hT[RNNTS__BLK(Bp, n, i)] = h[RNNTS__BLK(H, i, n)];
+    }
+}
+static void rnnts__task_gated_bwd_a(void *vc, int p0, int p1) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    if (c->ws->model == RNNTS_MODEL_LSTM) rnnts__gated_bwd_a(c, p0, p1, 1);
+    else rnnts__gated_bwd_a(c, p0, p1, 0);
+}
+/* BPTT of GRU/LSTM from ws->g = dL/dh_M; writes the cell tensors' gradients into grad. */
+static void rnnts__gated_bptt(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, float *grad) {
+    int H = ws->H, B = ws->B, Bp = ws->Bp, Hp = ws->Hp, Q = ws->Q, GH = ws->G * H;
+    size_t Hs = (size_t)H;
+    rnnts__ctx c;
+    memset(&c, 0, sizeof c);
+    c.ws = ws; c.net = net;
+    if (ws->model == RNNTS_MODEL_LSTM) memset(ws->gc, 0, Hs * Bp * sizeof(float));
+    for (int t = ws->L - 1; t >= 0; t--) {
+        float *tmp, *du = ws->ubuf + (size_t)t * Q * Bp;
+        c.t = t;
+        rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_gated_bwd_a, &c, 8.0 * GH * B);
+        if (t > 0) { /* g1: gn (blocked) += W_hh^T dgh */
+            c.g1.K = GH; c.g1.ncols = Bp;
+            rnnts__gemm_a(&c.g1, ws->wzT, (size_t)GH, RNNTS__NR);
+            rnnts__gemm_b(&c.g1, du, RNNTS__NR, (size_t)Q * RNNTS__NR);
+            rnnts__gemm_c(&c.g1, ws->gn, RNNTS__NR, Hs * RNNTS__NR);
+            rnnts__gemm_pool(pool, &c.g1, H, 0);
+        }
+        /* g2: dW_hh (blocked, G*H rows x Hp) += dgh (blocked, as A) hT (blocked, Bp rows) */
+        c.g2.K = B; c.g2.ncols = Hp;
+        rnnts__gemm_a(&c.g2, du, RNNTS__NR, (size_t)Q * RNNTS__NR);
+        rnnts__gemm_b(&c.g2, ws->hT, RNNTS__NR, (size_t)Bp * RNNTS__NR);
+        rnnts__gemm_c(&c.g2, ws->dWp, RNNTS__NR, (size_t)GH * RNNTS__NR);
+        rnnts__gemm_pool(pool, &c.g2, GH, 0);
+        tmp = ws->g; ws->g = ws->gn; ws->gn = tmp;
+    }
+    {
+        float *g_win = grad + (net->w_in - net->param), *g_w = grad + (net->w - net->param);
+        float *g_bin = grad + (net->b_in - net->param), *g_b = grad + (net->b - net->param);
+        for (int p = 0; p < GH; p++) {
+            g_bin[p] = rnnts__vf_tree(rnnts__vf_load(ws->acc + (size_t)p * 8));
+            g_b[p] = rnnts__vf_tree(rnnts__vf_load(ws->acc + ((size_t)GH + p) * 8));
+            g_win[p] = rnnts__vf_tree(rnnts__vf_load(ws->acc + ((size_t)2 * GH + p) * 8));
+            for (int j = 0; j < H; j++) g_w[(size_t)p * Hs + j] = ws->dWp[RNNTS__BLK(GH, p, j)];
+        }
+    }
+}
+
+/* >>lstm ------------------------------------------------------------------------------------
+   LSTM cell (driver in >>gru): [i f g o] = gi + P; i, f, o = sig, g = tanh; c' = f c + i g
+   (two products, then the sum); h' = o tanh(c'). */
+static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
+    const rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, Q = ws->Q, B = ws->B;
+    size_t d = RNNTS__GSTEP(ws);
+    rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
+    for (int i = 0; i < H; i++) {
+        rnnts__vf w[4], b[4];
+        for (int q = 0; q < 4; q++) { w[q] = rnnts__vf_set1(net->w_in[q * H + i]); b[q] = rnnts__vf_set1(net->b_in[q * H + i]); }
+        for (int n = n0; n < n0 + RNNTS__NR; n += 8) {
+            float *u = c->u_out + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vf x = rnnts__vf_sub(rnnts__vf_mul(two, rnnts__vf_load(c->s + n)), one), a[4];
+            for (int q = 0; q < 4; q++) a[q] = rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(w[q], x), b[q]), rnnts__vf_load(u + q * d));
+            a[0] = rnnts__sigmoid_v(a[0]);
+            a[1] = rnnts__sigmoid_v(a[1]);
+            a[2] = rnnts__tanh_v(a[2]);
+            a[3] = rnnts__sigmoid_v(a[3]);
+            rnnts__vf cn = rnnts__vf_add(rnnts__vf_mul(a[1], rnnts__vf_load(c->c_in + oh)), rnnts__vf_mul(a[0], a[2]));
+            rnnts__vf tc = rnnts__tanh_v(cn);
+            for (int q = 0; q < 4; q++) rnnts__vf_store(u + q * d, a[q]);
+            rnnts__vf_store(u + 4 * d, tc);
+            rnnts__vf_store(c->c_out + oh, rnnts__padzero(cn, n, B));
+            rnnts__vf_store(c->h_out + oh, rnnts__padzero(rnnts__vf_mul(a[3], tc), n, B));
+        }
+    }
+}
+
 /* >>rnn (continued): forward, backpropagation through time, stream mode -------------------- */
 rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
                                float *logits, float *loss, rnnts_error *err) {
@@ -2031,11 +2386,11 @@ rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnn
     if (r != RNNTS_OK) return r;
     if (loss && !bt->labels) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "loss requested but batch.labels is NULL");
     HB = (size_t)ws->H * ws->Bp;
-    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    rnnts__init_state(ws);
     for (int t = 0; t < ws->L; t++) {
         float *s = ws->S + (size_t)t * ws->Bp;
         rnnts__load_input(ws, bt, t, s);
-        rnnts__step(ws, net, pool, ws->hist + (size_t)t * HB, s, ws->hist + (size_t)(t + 1) * HB, ws->ubuf + (size_t)t * HB);
+        rnnts__step(ws, net, pool, ws->hist + (size_t)t * HB, s, ws->hist + (size_t)(t + 1) * HB, ws->ubuf + (size_t)t * ws->Q * ws->Bp);
     }
     rnnts__pack_heads(ws, net, ws->heads, ws->n_active);
     rnnts__readout(ws, net, pool, ws->heads, ws->n_active, ws->hist + (size_t)ws->L * HB);
@@ -2060,11 +2415,11 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
     if (!ws || !net || !grad) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ws, net and grad must not be NULL");
     if (!ws->have_fwd || !ws->have_labels)
         return rnnts__fail(err, RNNTS_ERR_STATE, "backward needs a forward pass with labels before it");
-    if (ws->H != net->H || ws->K != net->K) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "network does not match the workspace");
+    if (ws->H != net->H || ws->K != net->K || ws->model != net->cfg.model) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "network does not match the workspace");
     H = ws->H; B = ws->B; Bp = ws->Bp; Hp = ws->Hp; na = ws->n_active; Hs = (size_t)H;
     memset(grad, 0, net->n_param * sizeof(float));
-    memset(ws->acc, 0, 3 * Hs * 8 * sizeof(float));
-    memset(ws->dWp, 0, Hs * Hp * sizeof(float));
+    memset(ws->acc, 0, 3 * (size_t)ws->G * Hs * 8 * sizeof(float));
+    memset(ws->dWp, 0, (size_t)ws->G * Hs * Hp * sizeof(float));
     memset(ws->hT, 0, (size_t)Bp * Hp * sizeof(float));
     /* Heads: dV[c][i] = canon_b(dl[c][b] h_M[i][b]), dc = canon_b(dl[c][b]);
        g_M[i][b] = sum over active heads a, classes c (ascending, from 0) of V[c][i] dl[a][c][b]. */
@@ -2083,6 +2438,11 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
         rnnts__gemm_b(&c.g1, ws->dl, (size_t)Bp, RNNTS__NR);
         rnnts__gemm_c(&c.g1, ws->g, RNNTS__NR, Hs * RNNTS__NR);
         rnnts__gemm_pool(pool, &c.g1, H, 1);
+    }
+    if (ws->model != RNNTS_MODEL_RNN) {
+        rnnts__gated_bptt(ws, net, pool, grad);
+        ws->have_fwd = 0; /* the gate gradients overwrote the gates */
+        goto finite;
     }
     memset(&c, 0, sizeof c);
     c.ws = ws; c.net = net;
@@ -2123,6 +2483,7 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
             for (int j = 0; j < H; j++) g_w[(size_t)i * Hs + j] = ws->dWp[RNNTS__BLK(H, i, j)];
         }
     }
+finite:
     for (size_t e = 0; e < net->n_param; e++)
         if (!rnnts__isfinite(grad[e])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "gradient element %zu is not finite", e);
     return rnnts__ok(err);
@@ -2139,7 +2500,7 @@ rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnt
     HB = (size_t)ws->H * ws->Bp;
     for (int k = 0; k < K; k++) ws->heads[k] = k;
     rnnts__pack_heads(ws, net, ws->heads, K);
-    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    rnnts__init_state(ws);
     if (states)
         for (int b = 0; b < ws->B; b++)
             for (int i = 0; i < ws->H; i++) states[(size_t)b * ws->H + i] = ws->h0[RNNTS__BLK(ws->H, i, b)];
@@ -2371,6 +2732,12 @@ rnnts_train_config rnnts_train_config_default(void) {
     c.target_n = 0; c.time_limit_s = 0.0; c.threshold = 98.0f;
     c.optim = rnnts_optim_config_sgd();
     c.seed = 0;
+    return c;
+}
+rnnts_train_config rnnts_train_config_lstm(void) {
+    rnnts_train_config c = rnnts_train_config_default();
+    c.optim = rnnts_optim_config_adam(); /* lr 1e-3, clip 2 */
+    c.batch = 64; c.steps_per_epoch = 300; c.test_batches = 50; c.max_epochs = 100;
     return c;
 }
 rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err) {
@@ -2608,11 +2975,15 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     t0 = rnnts__seconds();
     if ((r = rnnts__trainer_ws(tr, err)) != RNNTS_OK) return r;
     nt = rnnts_rnn_tensor_count(tr->net);
-    /* Tensors that receive a gradient: tau (when learnable), input, recurrent, the active heads. */
+    /* Tensors that receive a gradient: tau (when learnable), input, recurrent (GRU/LSTM: the four
+       cell tensors), the active heads. */
     memset(tr->used, 0, (size_t)nt);
-    for (int t = 0; t < 5; t++) tr->used[t] = 1;
-    if (!tr->net->cfg.train_tau) tr->used[0] = 0;
-    for (int a = 0; a < tr->n_ns; a++) { tr->used[5 + 2 * tr->heads[a]] = 1; tr->used[6 + 2 * tr->heads[a]] = 1; }
+    {
+        int h0t = rnnts__head_t0(tr->net);
+        for (int t = 0; t < h0t; t++) tr->used[t] = 1;
+        if (tr->net->cfg.model == RNNTS_MODEL_RNN && !tr->net->cfg.train_tau) tr->used[0] = 0;
+        for (int a = 0; a < tr->n_ns; a++) { tr->used[h0t + 2 * tr->heads[a]] = 1; tr->used[h0t + 1 + 2 * tr->heads[a]] = 1; }
+    }
     memset(&R, 0, sizeof R);
     R.n_ns = tr->n_ns;
     for (int a = 0; a < tr->n_ns; a++) { R.ns[a] = tr->ns[a]; R.heads[a] = tr->heads[a]; }
@@ -3007,7 +3378,8 @@ static const char *rnnts__act_name(int a) {
 /* Header: {"__metadata__":{...},"<tensor>":{"dtype":"F32","shape":[..],"data_offsets":[a,b]},...}
    in tensor order, padded with spaces to a multiple of 8; then the data, little-endian.
    Metadata keys in this fixed order: format, rnnts_version, model, variant, activation, hidden,
-   heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch, checksum_xxh3. */
+   heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch, checksum_xxh3
+   (GRU/LSTM, model "gru"/"lstm": format, rnnts_version, model, hidden, heads, task, ...). */
 static rnnts_result rnnts__save_ex(const rnnts_rnn *net, const rnnts_named_tensor *extra, int n_extra,
                                    const char *const *extra_meta, void **out, size_t *out_size, rnnts_error *err) {
     rnnts__buf hb;
@@ -3022,12 +3394,19 @@ static rnnts_result rnnts__save_ex(const rnnts_rnn *net, const rnnts_named_tenso
     sum = rnnts__param_hash(net, data);
     memset(&hb, 0, sizeof hb);
     hb.a = &net->alloc;
+    if (net->cfg.model != RNNTS_MODEL_RNN) {
+        /* GRU/LSTM: model, hidden, heads (variant, activation and tau do not apply) */
+        rnnts__buf_fmt(&hb, "{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"%s\"",
+                       rnnts_model_name(net->cfg.model));
+        rnnts__buf_fmt(&hb, ",\"hidden\":\"%d\",\"heads\":\"%d\"", net->H, net->K);
+    } else {
     rnnts__buf_put(&hb, "{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"rnn\"", 0 + sizeof("{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"rnn\"") - 1);
     rnnts__buf_fmt(&hb, ",\"variant\":\"%s\",\"activation\":\"%s\",\"hidden\":\"%d\",\"heads\":\"%d\",\"tau\":\"%s\"",
                    rnnts__variant_name(net->cfg.variant), rnnts__act_name(net->cfg.activation), net->H, net->K,
                    net->cfg.train_tau ? "learnable" : "fixed");
     rnnts__buf_fmt(&hb, ",\"fixed_tau\":\"%.9g\",\"tau_init\":\"%.9g\",\"k_continuous\":\"%d\"", (double)net->cfg.fixed_tau,
                    (double)net->cfg.tau_init, net->cfg.k_continuous);
+    }
     rnnts__buf_put(&hb, ",\"task\":", 8); rnnts__buf_jstr(&hb, net->meta.task);
     rnnts__buf_put(&hb, ",\"curriculum\":", 14); rnnts__buf_jstr(&hb, net->meta.curriculum);
     rnnts__buf_put(&hb, ",\"ns\":", 6); rnnts__buf_jstr(&hb, net->meta.ns);
@@ -3314,9 +3693,36 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
     if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
     *out = NULL;
     if ((r = rnnts__st_open(d, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) return r;
-    if ((mv = rnnts__meta_get(meta, n_meta, "model")) && strcmp(mv, "rnn") != 0) {
-        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata model = \"%s\": this loader reads \"rnn\"", mv);
-        goto fail;
+    /* Model kind: the metadata, else (files of other tools) the tensor names. */
+    if ((mv = rnnts__meta_get(meta, n_meta, "model"))) {
+        if (strcmp(mv, "rnn") == 0) cfg.model = RNNTS_MODEL_RNN;
+        else if (strcmp(mv, "gru") == 0) cfg.model = RNNTS_MODEL_GRU;
+        else if (strcmp(mv, "lstm") == 0) cfg.model = RNNTS_MODEL_LSTM;
+        else { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata model = \"%s\": allowed rnn, gru, lstm", mv); goto fail; }
+    } else if (rnnts__find(ent, n_ent, "gru.weight_hh_l0")) {
+        cfg.model = RNNTS_MODEL_GRU;
+    } else if (rnnts__find(ent, n_ent, "lstm.weight_hh_l0")) {
+        cfg.model = RNNTS_MODEL_LSTM;
+    }
+    if (cfg.model != RNNTS_MODEL_RNN) {
+        /* GRU/LSTM: H from weight_hh [G*H, H], K from the heads modulelist.{k}, k from 0. */
+        char nm[64];
+        int G = rnnts__gates(cfg.model), K = 0;
+        snprintf(nm, sizeof nm, "%s.weight_hh_l0", rnnts_model_name(cfg.model));
+        if (!(e = rnnts__find(ent, n_ent, nm))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", nm); goto fail; }
+        if (e->ndim != 2 || e->shape[1] < 1 || e->shape[1] > 16384 || e->shape[0] != (uint64_t)G * e->shape[1]) {
+            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "%s must be [%d*H,H] with 1 <= H <= 16384", nm, G);
+            goto fail;
+        }
+        cfg.hidden = (int)e->shape[1];
+        for (;;) {
+            snprintf(nm, sizeof nm, "modulelist.%d.weight", K);
+            if (!rnnts__find(ent, n_ent, nm)) break;
+            K++;
+        }
+        if (K < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.0.weight missing)"); goto fail; }
+        cfg.heads = K;
+        goto create;
     }
     /* Shapes decide H and K; metadata decides the rest (defaults of the reference when absent). */
     if (!(e = rnnts__find(ent, n_ent, "modulelist.1.weight"))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); goto fail; }
@@ -3373,6 +3779,7 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
         }
     }
     if (!cfg.train_tau) cfg.fixed_tau = rnnts__get_f32(d + 8 + hlen + e->begin);
+create:
     {
         rnnts_error ce;
         if (rnnts_rnn_config_check(&cfg, &ce) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", ce.msg); goto fail; }
@@ -3390,7 +3797,8 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
             }
             if (!ok) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected tensor \"%s\"", ent[q].name); goto fail; }
         }
-        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file has %d tensors, an RNN with %d heads has %d", n_ent, cfg.heads, rnnts_rnn_tensor_count(net));
+        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file has %d tensors, a%s %s with %d heads has %d", n_ent, cfg.model == RNNTS_MODEL_LSTM ? "n" : "",
+                        cfg.model == RNNTS_MODEL_RNN ? "RNN" : cfg.model == RNNTS_MODEL_GRU ? "GRU" : "LSTM", cfg.heads, rnnts_rnn_tensor_count(net));
         goto fail;
     }
     for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
@@ -5380,6 +5788,7 @@ rnnts_result rnnts_tau_summary_of(const rnnts_rnn *net, rnnts_tau_summary *out, 
     float *v;
     double s = 0.0, q = 0.0;
     if (!net || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_summary: net and out must not be NULL");
+    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_summary: model = %s has no tau (leaky RNN only)", rnnts_model_name(net->cfg.model));
     n = net->cfg.train_tau ? net->H : 1;
     v = (float *)net->alloc.alloc((size_t)n * sizeof(float), net->alloc.user);
     if (!v) return rnnts__fail(err, RNNTS_ERR_OOM, "tau_summary: out of memory");
@@ -5401,6 +5810,7 @@ rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int
                                  int *over, rnnts_error *err) {
     int n;
     if (!net || !counts) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: net and counts must not be NULL");
+    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: model = %s has no tau (leaky RNN only)", rnnts_model_name(net->cfg.model));
     if (n_bins < 1 || n_bins > 1000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: n_bins = %d: allowed 1..1000000", n_bins);
     if (!(lo < hi) || !rnnts__isfinite((float)lo) || !rnnts__isfinite((float)hi))
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_histogram: need finite lo < hi (got %g, %g)", lo, hi);
@@ -5432,6 +5842,7 @@ rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error 
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
     size_t H;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: net is NULL");
+    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: model = %s has no single recurrent W (leaky RNN only)", rnnts_model_name(net->cfg.model));
     if (i < 0 || i >= net->H) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: neuron %d: allowed 0..%d", i, net->H - 1);
     H = (size_t)net->H;
     for (size_t j = 0; j < H; j++) { net->w[(size_t)i * H + j] = 0.0f; net->w[j * H + (size_t)i] = 0.0f; }
@@ -5448,6 +5859,7 @@ rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint
     double wn = 0.0, dn = 0.0, scale;
     uint64_t key;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: net is NULL");
+    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: model = %s has no single recurrent W (leaky RNN only)", rnnts_model_name(net->cfg.model));
     if (!(eps >= 0.0) || eps > 1e6) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: eps = %g: allowed 0..1e6", eps);
     H = (size_t)net->H; HH = H * H;
     key = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_PERTURB_W, draw);
@@ -5467,6 +5879,7 @@ rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, ui
     uint64_t key;
     int H;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: net is NULL");
+    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: model = %s has no tau (leaky RNN only)", rnnts_model_name(net->cfg.model));
     if (!net->cfg.train_tau) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: the network has a fixed tau");
     if (!(eps >= 0.0) || eps > 1e6) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_tau: eps = %g: allowed 0..1e6", eps);
     H = net->H;
@@ -5546,7 +5959,7 @@ static rnnts_result rnnts__simulate(rnnts_rnn_ws *ws, const rnnts_rnn *net, cons
     size_t HB;
     if (r != RNNTS_OK) return r;
     HB = (size_t)ws->H * ws->Bp;
-    memcpy(ws->hist, ws->h0, HB * sizeof(float));
+    rnnts__init_state(ws);
     for (int t = 0; t < ws->L; t++) {
         float *hi = ws->hist + (size_t)(t & 1) * HB, *ho = ws->hist + (size_t)((t + 1) & 1) * HB;
         rnnts__load_input(ws, bt, t, ws->S);

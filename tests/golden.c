@@ -26,6 +26,9 @@
        train_ckpt       bytes of rnnts_trainer_save after the last epoch (written to a temporary
                         file under $TMPDIR or /tmp, read back and removed)
    These run with pools of 1, 2 and 3 threads; all must give the same bits.
+   GRU and LSTM (issue 6): configs gru_*, lstm_* with the quantities above (h0 is the zero state,
+   the 20 SGD steps skip nothing: zero_diag is a no-op for them), and trainer traces
+   trainer_gru_multi_parity (Adam), trainer_lstm_sliding_dms (Adam), trainer_lstm_single_parity (SGD).
 
    Usage:
        golden [--check] [--expect-simd SCALAR|AVX2|NEON] [GOLDEN_FILE]    compare (default)
@@ -64,22 +67,29 @@ typedef struct gcase {
     int n_active;
     int active[MAX_ACTIVE];
     uint64_t seed;
+    rnnts_model model; /* last, so that the leaky-RNN rows need not name it (0 = RNN) */
 } gcase;
 
 /* H in {1,7,24,33}, B in {1,5,19}, M in {1,4,9}, K in {1,3}; heads active in unsorted orders. */
 static const gcase CASES[] = {
     /* name             variant                 activation          tt  ftau  tinit kc  H   K  B   M  na active     seed */
-    {"default_lrelu",   RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 24, 3, 5, 9, 2, {2, 0, 0}, 11},
-    {"mod_lrelu",       RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 33, 3, 19, 4, 3, {1, 2, 0}, 12},
-    {"default_relu",    RNNTS_VARIANT_DEFAULT, RNNTS_ACT_RELU,      1, 1.0f, 1.0f, 0, 7, 1, 19, 9, 1, {0, 0, 0}, 13},
-    {"mod_tanh",        RNNTS_VARIANT_MOD,     RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 24, 3, 1, 4, 2, {2, 1, 0}, 14},
-    {"default_sigmoid", RNNTS_VARIANT_DEFAULT, RNNTS_ACT_SIGMOID,   1, 1.0f, 1.0f, 0, 33, 1, 5, 9, 1, {0, 0, 0}, 15},
-    {"fixed_tau",       RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      0, 2.5f, 1.0f, 0, 24, 3, 19, 4, 3, {2, 0, 1}, 16},
-    {"ct3_mod",         RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 3, 33, 3, 5, 4, 2, {0, 2, 0}, 17},
-    {"tau_clamp_mod",   RNNTS_VARIANT_MOD,     RNNTS_ACT_SIGMOID,   1, 1.0f, 0.5f, 0, 7, 3, 5, 9, 3, {1, 0, 2}, 18},
-    {"tiny_h1",         RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 1, 1, 1, 1, 1, {0, 0, 0}, 19},
+    {"default_lrelu",   RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 24, 3, 5, 9, 2, {2, 0, 0}, 11, RNNTS_MODEL_RNN},
+    {"mod_lrelu",       RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 33, 3, 19, 4, 3, {1, 2, 0}, 12, RNNTS_MODEL_RNN},
+    {"default_relu",    RNNTS_VARIANT_DEFAULT, RNNTS_ACT_RELU,      1, 1.0f, 1.0f, 0, 7, 1, 19, 9, 1, {0, 0, 0}, 13, RNNTS_MODEL_RNN},
+    {"mod_tanh",        RNNTS_VARIANT_MOD,     RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 24, 3, 1, 4, 2, {2, 1, 0}, 14, RNNTS_MODEL_RNN},
+    {"default_sigmoid", RNNTS_VARIANT_DEFAULT, RNNTS_ACT_SIGMOID,   1, 1.0f, 1.0f, 0, 33, 1, 5, 9, 1, {0, 0, 0}, 15, RNNTS_MODEL_RNN},
+    {"fixed_tau",       RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      0, 2.5f, 1.0f, 0, 24, 3, 19, 4, 3, {2, 0, 1}, 16, RNNTS_MODEL_RNN},
+    {"ct3_mod",         RNNTS_VARIANT_MOD,     RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 3, 33, 3, 5, 4, 2, {0, 2, 0}, 17, RNNTS_MODEL_RNN},
+    {"tau_clamp_mod",   RNNTS_VARIANT_MOD,     RNNTS_ACT_SIGMOID,   1, 1.0f, 0.5f, 0, 7, 3, 5, 9, 3, {1, 0, 2}, 18, RNNTS_MODEL_RNN},
+    {"tiny_h1",         RNNTS_VARIANT_DEFAULT, RNNTS_ACT_TANH,      1, 1.0f, 1.0f, 0, 1, 1, 1, 1, 1, {0, 0, 0}, 19, RNNTS_MODEL_RNN},
     /* H > RNNTS__KC (256): the k-blocked products carry partial sums across blocks. */
-    {"wide_kblock",     RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 300, 2, 9, 3, 2, {1, 0, 0}, 20},
+    {"wide_kblock",     RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 300, 2, 9, 3, 2, {1, 0, 0}, 20, RNNTS_MODEL_RNN},
+    /* GRU and LSTM (issue 6; variant, activation and tau fields do not apply); the wide one crosses
+       the GEMM's k-blocks (H > 256) before its fused panel epilogue */
+    {"gru_h24",         RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 24, 3, 19, 9, 2, {2, 0, 0}, 21, RNNTS_MODEL_GRU},
+    {"lstm_h33",        RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 33, 3, 5, 4, 3, {1, 2, 0}, 22, RNNTS_MODEL_LSTM},
+    {"gru_h1",          RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 1, 1, 1, 1, 1, {0, 0, 0}, 23, RNNTS_MODEL_GRU},
+    {"lstm_wide_kblock", RNNTS_VARIANT_DEFAULT, RNNTS_ACT_LEAKYRELU, 1, 1.0f, 1.0f, 0, 260, 2, 9, 3, 2, {1, 0, 0}, 24, RNNTS_MODEL_LSTM},
 };
 #define N_CASES ((int)(sizeof CASES / sizeof CASES[0]))
 
@@ -160,6 +170,7 @@ static void run_case(const gcase *c, rnnts_pool *pool, uint64_t out[N_QUANT]) {
     cfg.fixed_tau = c->fixed_tau;
     cfg.tau_init = c->tau_init;
     cfg.k_continuous = c->kc;
+    cfg.model = c->model;
     if (rnnts_rnn_create(&cfg, c->seed, NULL, &net, &err) != RNNTS_OK) die("rnnts_rnn_create", c, &err);
     if (rnnts_rnn_ws_create(net, B, M, NULL, &ws, &err) != RNNTS_OK) die("rnnts_rnn_ws_create", c, &err);
     np = net->n_param;
@@ -239,17 +250,21 @@ typedef struct tcase {
     int adam, K;
     float threshold;
     uint64_t seed;
+    rnnts_model model; /* last: 0 = leaky RNN */
 } tcase;
 static const tcase TCASES[] = {
     /* name                     curriculum          task              adam K  threshold seed */
-    {"trainer_single_parity",  RNNTS_CURR_SINGLE,  RNNTS_TASK_PARITY, 0, 1, 0.0f,   31},
-    {"trainer_single_dms",     RNNTS_CURR_SINGLE,  RNNTS_TASK_DMS,    1, 1, 0.0f,   32},
-    {"trainer_multi_parity",   RNNTS_CURR_MULTI,   RNNTS_TASK_PARITY, 0, 6, 0.0f,   33},
-    {"trainer_multi_dms",      RNNTS_CURR_MULTI,   RNNTS_TASK_DMS,    1, 6, 0.0f,   34},
-    {"trainer_sliding_parity", RNNTS_CURR_SLIDING, RNNTS_TASK_PARITY, 0, 3, 0.0f,   35},
-    {"trainer_sliding_dms",    RNNTS_CURR_SLIDING, RNNTS_TASK_DMS,    1, 3, 0.0f,   36},
-    {"trainer_none_parity",    RNNTS_CURR_NONE,    RNNTS_TASK_PARITY, 0, 1, 100.0f, 37},
-    {"trainer_none_dms",       RNNTS_CURR_NONE,    RNNTS_TASK_DMS,    1, 1, 100.0f, 38},
+    {"trainer_single_parity",  RNNTS_CURR_SINGLE,  RNNTS_TASK_PARITY, 0, 1, 0.0f,   31, RNNTS_MODEL_RNN},
+    {"trainer_single_dms",     RNNTS_CURR_SINGLE,  RNNTS_TASK_DMS,    1, 1, 0.0f,   32, RNNTS_MODEL_RNN},
+    {"trainer_multi_parity",   RNNTS_CURR_MULTI,   RNNTS_TASK_PARITY, 0, 6, 0.0f,   33, RNNTS_MODEL_RNN},
+    {"trainer_multi_dms",      RNNTS_CURR_MULTI,   RNNTS_TASK_DMS,    1, 6, 0.0f,   34, RNNTS_MODEL_RNN},
+    {"trainer_sliding_parity", RNNTS_CURR_SLIDING, RNNTS_TASK_PARITY, 0, 3, 0.0f,   35, RNNTS_MODEL_RNN},
+    {"trainer_sliding_dms",    RNNTS_CURR_SLIDING, RNNTS_TASK_DMS,    1, 3, 0.0f,   36, RNNTS_MODEL_RNN},
+    {"trainer_none_parity",    RNNTS_CURR_NONE,    RNNTS_TASK_PARITY, 0, 1, 100.0f, 37, RNNTS_MODEL_RNN},
+    {"trainer_none_dms",       RNNTS_CURR_NONE,    RNNTS_TASK_DMS,    1, 1, 100.0f, 38, RNNTS_MODEL_RNN},
+    {"trainer_gru_multi_parity", RNNTS_CURR_MULTI, RNNTS_TASK_PARITY, 1, 6, 0.0f,   39, RNNTS_MODEL_GRU},
+    {"trainer_lstm_sliding_dms", RNNTS_CURR_SLIDING, RNNTS_TASK_DMS,  1, 3, 0.0f,   40, RNNTS_MODEL_LSTM},
+    {"trainer_lstm_single_parity", RNNTS_CURR_SINGLE, RNNTS_TASK_PARITY, 0, 1, 0.0f, 41, RNNTS_MODEL_LSTM},
 };
 #define N_TCASES ((int)(sizeof TCASES / sizeof TCASES[0]))
 #define T_EPOCHS 3
@@ -296,6 +311,7 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
 
     rc.hidden = T_H;
     rc.heads = tc->K;
+    rc.model = tc->model;
     if (rnnts_rnn_create(&rc, tc->seed, NULL, &net, &err) != RNNTS_OK) die("rnnts_rnn_create (trainer)", &dummy, &err);
     c.task = tc->task;
     c.curriculum = tc->curr;

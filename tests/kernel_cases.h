@@ -694,6 +694,82 @@ static void kc_cases_nets(kc_emit_fn emit, void *ctx, kc_buf *buf) {
                     kc_net_case(emit, ctx, buf, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], 1, act, fixed, 2, g);
 }
 
+/* GRU / LSTM (issue 6): forward (logits, loss), backward (gradients), stream (outputs, states),
+   parameters scaled by 2.5 so that gates saturate; optional given h0. Exercises the packed gate
+   GEMM, the panel-fused epilogues (own sigmoid/tanh) and the BPTT elementwise kernels. */
+static void kc_gated_case(kc_emit_fn emit, void *ctx, kc_buf *buf, int model, int H, int B, int M, int K, int given_h0) {
+    char name[160], base[128];
+    rnnts_rnn_config cfg = rnnts_rnn_config_default();
+    rnnts_rnn *net = NULL;
+    rnnts_rnn_ws *ws = NULL;
+    rnnts_error err;
+    rnnts_batch bt;
+    int heads[2] = {K - 1, 0}, na = K >= 2 ? 2 : 1, rc;
+    uint64_t seed = 7919u * (uint64_t)H + 131u * (uint64_t)B + 17u * (uint64_t)M + (uint64_t)K + ((uint64_t)model << 40) +
+                    ((uint64_t)given_h0 << 44);
+    uint64_t dkey = rnnts_rng_key(seed, RNNTS_PURPOSE_TEST, 6, 0);
+    float *input, *h0 = NULL, *logits, *grad, *out, *states, loss = 0.0f;
+    int *labels;
+    snprintf(base, sizeof base, "gated/%s/H%dB%dM%dK%d/%s", model == RNNTS_MODEL_GRU ? "gru" : "lstm", H, B, M, K,
+             given_h0 ? "h0given" : "h0zero");
+    cfg.model = (rnnts_model)model; cfg.hidden = H; cfg.heads = K;
+    if ((rc = rnnts_rnn_create(&cfg, seed, NULL, &net, &err)) != RNNTS_OK) {
+        snprintf(name, sizeof name, "%s/create_failed", base);
+        emit(ctx, name, (uint64_t)(int64_t)rc);
+        return;
+    }
+    for (size_t e = 0; e < net->n_param; e++) net->param[e] *= 2.5f;
+    input = (float *)kc_malloc((size_t)M * B * 4);
+    labels = (int *)kc_malloc((size_t)na * B * sizeof(int));
+    logits = (float *)kc_malloc((size_t)na * B * 2 * 4);
+    grad = (float *)kc_malloc(net->n_param * 4);
+    out = (float *)kc_malloc((size_t)M * K * B * 2 * 4);
+    states = (float *)kc_malloc((size_t)(M + 1) * B * H * 4);
+    for (int e = 0; e < M * B; e++) input[e] = rnnts_rng_uniform(dkey, (uint64_t)e) < 0.5f ? 1.0f : 0.0f;
+    for (int e = 0; e < na * B; e++) labels[e] = rnnts_rng_uniform(dkey, 100000u + (uint64_t)e) < 0.5f;
+    if (given_h0) {
+        h0 = (float *)kc_malloc((size_t)B * H * 4);
+        for (int e = 0; e < B * H; e++) h0[e] = 1.6f * rnnts_rng_uniform(dkey, 200000u + (uint64_t)e) - 0.8f;
+    }
+    memset(&bt, 0, sizeof bt);
+    bt.batch = B; bt.len = M; bt.input = input; bt.h0 = h0;
+    bt.n_active = na; bt.heads = heads; bt.labels = labels;
+    rc = rnnts_rnn_ws_create(net, B, M, NULL, &ws, &err);
+    if (rc == RNNTS_OK) rc = rnnts_rnn_forward(ws, net, &bt, NULL, logits, &loss, &err);
+    if (rc == RNNTS_OK) rc = rnnts_rnn_backward(ws, net, NULL, grad, &err);
+    if (rc != RNNTS_OK) {
+        snprintf(name, sizeof name, "%s/fwdbwd_failed", base);
+        emit(ctx, name, (uint64_t)(int64_t)rc);
+    } else {
+        kc_put_f(buf, logits, (size_t)na * B * 2);
+        kc_put_f(buf, &loss, 1);
+        kc_put_f(buf, grad, net->n_param);
+        snprintf(name, sizeof name, "%s/fwdbwd", base);
+        kc_flush(emit, ctx, buf, name);
+    }
+    rc = ws ? rnnts_rnn_stream(ws, net, &bt, NULL, out, states, &err) : RNNTS_ERR_STATE;
+    if (rc != RNNTS_OK) {
+        snprintf(name, sizeof name, "%s/stream_failed", base);
+        emit(ctx, name, (uint64_t)(int64_t)rc);
+    } else {
+        kc_put_f(buf, out, (size_t)M * K * B * 2);
+        kc_put_f(buf, states, (size_t)(M + 1) * B * H);
+        snprintf(name, sizeof name, "%s/stream", base);
+        kc_flush(emit, ctx, buf, name);
+    }
+    rnnts_rnn_ws_destroy(ws);
+    rnnts_rnn_destroy(net);
+    free(input); free(labels); free(logits); free(grad); free(out); free(states); free(h0);
+}
+static void kc_cases_gated(kc_emit_fn emit, void *ctx, kc_buf *buf) {
+    /* H, B, M, K: tiny, not multiples of 8 or 16, and the k-blocked products (G*H rows, K = H > 256
+       in W_hh h; B > 256 in dW_hh) */
+    static const int shapes[7][4] = {{1, 1, 1, 1}, {7, 3, 5, 2}, {13, 17, 9, 3}, {32, 16, 4, 1}, {5, 33, 6, 2}, {260, 3, 2, 1}, {3, 260, 2, 2}};
+    for (int m = RNNTS_MODEL_GRU; m <= RNNTS_MODEL_LSTM; m++)
+        for (int s = 0; s < 7; s++)
+            for (int g = 0; g < 2; g++) kc_gated_case(emit, ctx, buf, m, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], g);
+}
+
 /* Initial parameters and the safetensors bytes of a few networks. */
 static void kc_cases_create_save(kc_emit_fn emit, void *ctx, kc_buf *buf) {
     static const int cf[6][6] = {
@@ -890,6 +966,7 @@ static void kc_run_all(kc_emit_fn emit, void *ctx) {
     kc_cases_nets(emit, ctx, &buf);
     kc_cases_create_save(emit, ctx, &buf);
     kc_cases_analysis(emit, ctx, &buf);
+    kc_cases_gated(emit, ctx, &buf);
     free(buf.p);
 }
 

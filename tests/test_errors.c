@@ -636,7 +636,9 @@ Test(loader, unknown_tensor_and_metadata) {
     g.n++;
     expect_load(&g, RNNTS_ERR_FORMAT, "extra.weight");
     free(g.data);
-    g = f; snprintf(g.meta, sizeof g.meta, "\"model\":\"gru\""); expect_load(&g, RNNTS_ERR_FORMAT, "model");
+    g = f; snprintf(g.meta, sizeof g.meta, "\"model\":\"transformer\""); expect_load(&g, RNNTS_ERR_FORMAT, "model");
+    /* an RNN's tensors under model "gru" (issue 6): the GRU's cell tensors are missing */
+    g = f; snprintf(g.meta, sizeof g.meta, "\"model\":\"gru\""); expect_load(&g, RNNTS_ERR_MISSING, "gru.weight_hh_l0");
     g = f; snprintf(g.meta, sizeof g.meta, "\"variant\":\"fancy\""); expect_load(&g, RNNTS_ERR_FORMAT, "variant");
     g = f; snprintf(g.meta, sizeof g.meta, "\"activation\":\"gelu\""); expect_load(&g, RNNTS_ERR_FORMAT, "activation");
     g = f; snprintf(g.meta, sizeof g.meta, "\"k_continuous\":\"-2\""); expect_load(&g, RNNTS_ERR_FORMAT, "k_continuous");
