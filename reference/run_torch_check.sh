@@ -1,16 +1,26 @@
 #!/bin/sh
 # Runs reference/torch_check.py over both variants, all four activations, fixed tau, continuous
-# time and the tau clamp. $1 = build directory holding grad_dump.
+# time and the tau clamp, and over GRU and LSTM networks (PyTorch's own nn.GRU / nn.LSTM loaded by
+# name from the rnnts file): several H, B, M, K, zero and given h0, parity and DMS batches.
+# Then `rnnts grad` on saved RNN, GRU and LSTM files. $1 = build directory holding grad_dump.
 set -e
 B=${1:-build}
 PY=${PYTHON:-python3}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0; fail=0
+: > "$T/log"
+# check LABEL: torch_check.py on $T/m.safetensors + $T/g.safetensors; its lines go to the log too
+check() {
+  label=$1
+  if "$PY" reference/torch_check.py "$T/m.safetensors" "$T/g.safetensors" > "$T/out"; then r=0; else r=1; fi
+  sed "s|$T/m.safetensors|$label|" "$T/out" | tee -a "$T/log"
+  return $r
+}
 run() {
   n=$((n + 1))
-  if "$B/grad_dump" "$@" --model "$T/m.safetensors" --grads "$T/g.safetensors" >/dev/null &&
-     "$PY" reference/torch_check.py "$T/m.safetensors" "$T/g.safetensors" | sed "s|$T/m.safetensors|$*|"; then :; else fail=$((fail + 1)); fi
+  if "$B/grad_dump" "$@" --model "$T/m.safetensors" --grads "$T/g.safetensors" >/dev/null && check "$*"; then :
+  else fail=$((fail + 1)); fi
 }
 for v in default mod; do
   for a in leakyrelu relu tanh sigmoid; do
@@ -22,14 +32,47 @@ run --variant mod --activation tanh --hidden 9 --heads 2 --active 0,1 --batch 5 
 run --variant mod --hidden 11 --heads 3 --active 2 --batch 6 --len 5 --seed 5 --k-continuous 3 --clamp-some
 run --variant default --hidden 1 --heads 1 --active 0 --batch 1 --len 1 --seed 6
 run --variant default --hidden 64 --heads 9 --active 0,1,2,3,4,5,6,7,8 --batch 33 --len 20 --seed 7
+# GRU and LSTM: H across the 8-lane vector width and the 6-row micro-kernel, B across the 16-column
+# panels, M from 1, K up to 9 (active heads unsorted), zero and given h0, random / parity / DMS data.
+for m in gru lstm; do
+  run --net $m --hidden 1 --heads 1 --active 0 --batch 1 --len 1 --seed 21
+  run --net $m --hidden 7 --heads 2 --active 1 --batch 5 --len 6 --seed 22 --given-h0
+  run --net $m --hidden 13 --heads 3 --active 2,0 --batch 17 --len 9 --seed 23 --task parity
+  run --net $m --hidden 13 --heads 3 --active 2,0 --batch 17 --len 9 --seed 23 --task parity --given-h0
+  run --net $m --hidden 24 --heads 4 --active 3,1,0 --batch 19 --len 12 --seed 24 --task dms
+  run --net $m --hidden 33 --heads 5 --active 4,2 --batch 32 --len 8 --seed 25 --task dms --given-h0
+  run --net $m --hidden 64 --heads 9 --active 0,1,2,3,4,5,6,7,8 --batch 33 --len 20 --seed 26 --task parity
+  run --net $m --hidden 100 --heads 2 --active 0,1 --batch 3 --len 15 --seed 27 --given-h0
+done
 # `rnnts grad` on a saved network: the interface other implementations use.
+# GRU/LSTM files too (the tool loads the model kind from the file's metadata).
 if [ -n "${RNNTS:-}" ] && [ -x "$RNNTS" ]; then
-  for task in parity dms; do
-    n=$((n + 1))
-    "$B/grad_dump" --variant default --hidden 21 --heads 6 --active 0 --batch 2 --len 2 --seed 9 --model "$T/m.safetensors" --grads "$T/unused.safetensors" >/dev/null
-    if "$RNNTS" grad "$T/m.safetensors" --task $task --N 2,3,5 --batch 13 --len 17 --seed 4 --out "$T/g.safetensors" >/dev/null &&
-       "$PY" reference/torch_check.py "$T/m.safetensors" "$T/g.safetensors" | sed "s|$T/m.safetensors|rnnts grad --task $task --N 2,3,5|"; then :; else fail=$((fail + 1)); fi
+  for m in rnn gru lstm; do
+    for task in parity dms; do
+      n=$((n + 1))
+      "$B/grad_dump" --net $m --hidden 21 --heads 6 --active 0 --batch 2 --len 2 --seed 9 --model "$T/m.safetensors" --grads "$T/unused.safetensors" >/dev/null
+      if "$RNNTS" grad "$T/m.safetensors" --task $task --N 2,3,5 --batch 13 --len 17 --seed 4 --out "$T/g.safetensors" >/dev/null &&
+         check "rnnts grad ($m file) --task $task --N 2,3,5"; then :; else fail=$((fail + 1)); fi
+    done
   done
+  # `rnnts grad --model gru|lstm` (being added to the tool): checked when this build has the flag.
+  if "$RNNTS" grad --help 2>&1 | grep -q -- '--model'; then
+    for m in gru lstm; do
+      n=$((n + 1))
+      "$B/grad_dump" --net $m --hidden 21 --heads 6 --active 0 --batch 2 --len 2 --seed 9 --model "$T/m.safetensors" --grads "$T/unused.safetensors" >/dev/null
+      if "$RNNTS" grad "$T/m.safetensors" --model $m --task parity --N 2,4 --batch 9 --len 11 --seed 5 --out "$T/g.safetensors" >/dev/null &&
+         check "rnnts grad --model $m --N 2,4"; then :; else fail=$((fail + 1)); fi
+    done
+  else
+    echo "SKIPPED: rnnts grad --model gru|lstm ($RNNTS grad has no --model flag in this build)"
+  fi
 fi
+# worst relative error per model kind over the cases above
+for m in gru lstm; do
+  grep -E "(--net $m |\($m file\)|--model $m )" "$T/log" | sed -n 's/.*worst relative error \([0-9.e+-]*\).*/\1/p' |
+    sort -g | tail -n 1 | sed "s/^/torch cross-check: $m worst relative error /"
+done
+grep -vE "(--net (gru|lstm) |\((gru|lstm) file\)|--model (gru|lstm) )" "$T/log" | sed -n 's/.*worst relative error \([0-9.e+-]*\).*/\1/p' |
+  sort -g | tail -n 1 | sed "s/^/torch cross-check: rnn worst relative error /"
 echo "torch cross-check: $((n - fail)) passed, $fail failed"
 [ "$fail" = 0 ]
