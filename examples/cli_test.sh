@@ -93,8 +93,8 @@ usage "--n-min" "$BIN" import a.pt b.safetensors --n-min 0
 usage "--json takes no value" "$BIN" info "$TMP/m.safetensors" --json=1
 usage "--hidden" "$BIN" compare --hidden -5
 usage "--time-limit" "$BIN" compare --time-limit x
-usage "--model gru: only rnn is supported" "$BIN" bench --model gru --hidden 16 --batch 4 --len 5
-usage "--model lstm: only rnn is supported" "$BIN" bench --model lstm
+usage "--variant applies to --model rnn only" "$BIN" bench --model gru --variant mod --hidden 16 --batch 4 --len 5
+usage "--variant applies to --model rnn only" "$BIN" bench --model lstm --variant default
 usage "--model cnn: allowed rnn, gru, lstm" "$BIN" bench --model cnn
 usage "--hidden 0: allowed 1..65536" "$BIN" bench --hidden 0
 usage "--batch" "$BIN" bench --batch 70000

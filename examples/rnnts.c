@@ -43,6 +43,7 @@ static const char *const VARIANTS = "default|mod";
 static const char *const ACTIVATIONS = "leakyrelu|relu|tanh|sigmoid"; /* order of rnnts_activation */
 static const char *const OPTIMIZERS = "sgd|adam";
 static const char *const LOG_FORMATS = "jsonl|csv";
+static const char *const MODELS = "rnn|gru|lstm"; /* order of rnnts_model */
 
 /* ---- small utilities ------------------------------------------------------------------------ */
 static double now_s(void) {
@@ -182,6 +183,7 @@ static tau_stats tau_stats_of(const rnnts_rnn *net) {
     return s;
 }
 static void tau_json(FILE *f, const tau_stats *t) {
+    if (t->count == 0) { fputs("null", f); return; } /* GRU/LSTM: no tau */
     fputs("{\"mean\":", f); json_num(f, t->mean);
     fputs(",\"median\":", f); json_num(f, t->median);
     fputs(",\"sd\":", f); json_num(f, t->sd);
@@ -239,6 +241,7 @@ typedef struct train_opts {
     double fixed_tau, tau_init;
     uint64_t seed;
     int threads, heads, n_start, add, window, slide, n_fixed, optimizer, log_format, quiet, force, k_continuous;
+    int model; /* rnnts_model */
     double lr, momentum, clip, threshold, time_limit;
     int budget_set; /* with --resume: bit 0 --max-epochs, bit 1 --target-n, bit 2 --time-limit given */
     int lr_set, momentum_set, fixed_tau_set;
@@ -354,7 +357,9 @@ static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_
         if (isfinite(r->acc_mean)) fprintf(f, "%.9g", (double)r->acc_mean);
         fprintf(f, ",%d", r->solved);
         for (int k = 0; k < 5; k++) { fputc(',', f); if (isfinite(v[k])) fprintf(f, "%.9g", v[k]); }
-        fprintf(f, ",%d,%.9g,%.9g,", t->below_1, r->seconds, wall);
+        if (t->count > 0) fprintf(f, ",%d", t->below_1);
+        else fputc(',', f);
+        fprintf(f, ",%.9g,%.9g,", r->seconds, wall);
         for (int a = 0; a < r->n_ns; a++) {
             if (a) fputc(';', f);
             if (isfinite(r->acc[a])) fprintf(f, "%.9g", (double)r->acc[a]);
@@ -405,10 +410,12 @@ static int train_run(const train_opts *o, train_result *res) {
         }
         path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
         wall0 = log_wall_of_epoch(logpath, csv, ep);
-        if (!o->quiet) fprintf(stderr, "%s: resuming %s at epoch %d (H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep, net->H, net->K, dir);
+        if (!o->quiet) fprintf(stderr, "%s: resuming %s at epoch %d (%s, H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep,
+                               rnnts_model_name(net->cfg.model), net->H, net->K, dir);
     } else {
         rnnts_rnn_config rc = rnnts_rnn_config_default();
         rnnts_train_config tc = rnnts_train_config_default();
+        rc.model = (rnnts_model)o->model;
         rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant; rc.k_continuous = o->k_continuous;
         rc.activation = (rnnts_activation)o->activation; rc.tau_init = (float)o->tau_init;
         if (o->fixed_tau_set) { rc.train_tau = 0; rc.fixed_tau = (float)o->fixed_tau; }
@@ -445,8 +452,8 @@ static int train_run(const train_opts *o, train_result *res) {
         if (!logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
         if (csv) fputs(CSV_HEADER, logf);
         if (!o->quiet)
-            fprintf(stderr, "%s%s%s: %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads -> %s\n",
-                    cli_prog, o->label ? " " : "", o->label ? o->label : "", o->task ? "dms" : "parity",
+            fprintf(stderr, "%s%s%s: %s %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads -> %s\n",
+                    cli_prog, o->label ? " " : "", o->label ? o->label : "", rnnts_model_name((rnnts_model)o->model), o->task ? "dms" : "parity",
                     o->curriculum == 0 ? "single" : o->curriculum == 1 ? "multi" : o->curriculum == 2 ? "sliding" : "none", o->hidden,
                     o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1, dir);
     }
@@ -503,9 +510,11 @@ static int train_run(const train_opts *o, train_result *res) {
             for (int a = 1; a < rep.n_ns; a++) if (rep.acc[a] < amin) amin = rep.acc[a];
             ns_text(ns, sizeof ns, rep.ns, rep.n_ns);
             if (pr.tty) fputs("\r\033[K", stderr);
-            fprintf(stderr, "%s%sepoch %d  N %s  loss %.4f  acc %.2f%% (min %.2f%%)  tau %.3f+-%.3f max %.3f  %.1f s%s%s%s",
+            char taus[96] = "";
+            if (ts.count > 0) snprintf(taus, sizeof taus, "  tau %.3f+-%.3f max %.3f", ts.mean, ts.sd, ts.max); /* the leaky RNN only */
+            fprintf(stderr, "%s%sepoch %d  N %s  loss %.4f  acc %.2f%% (min %.2f%%)%s  %.1f s%s%s%s",
                     o->label ? o->label : "", o->label ? "  " : "", rep.epoch, ns, (double)rep.loss, (double)rep.acc_mean, (double)amin,
-                    ts.mean, ts.sd, ts.max, rep.seconds, rep.solved ? "  solved -> " : "", solved_name, rep.done ? "  (done)" : "");
+                    taus, rep.seconds, rep.solved ? "  solved -> " : "", solved_name, rep.done ? "  (done)" : "");
             /* on a terminal the line stays (updating) unless something happened */
             if (!pr.tty || rep.solved || rep.done) fputc('\n', stderr);
             fflush(stderr);
@@ -528,14 +537,15 @@ done:
 
 /* Flag table of train (shared with compare, which uses a subset). */
 #define TRAIN_FLAGS(o)                                                                                                   \
+    {"--model", CLI_ENUM, &(o).model, 0, 0, MODELS, NULL, "network: leaky RNN with tau, GRU or LSTM (default rnn)", 0, 0}, \
     {"--task", CLI_ENUM, &(o).task, 0, 0, TASKS, NULL, "task (default parity)", 0, 0},                                  \
     {"--curriculum", CLI_ENUM, &(o).curriculum, 0, 0, CURRICULA, NULL, "curriculum (default multi)", 0, 0},              \
     {"--hidden", CLI_INT, &(o).hidden, 1, 65536, NULL, "H", "hidden units (default 500)", 0, 0},                       \
     {"--heads", CLI_INT, &(o).heads, 1, 65536, NULL, "K", "readout heads (default 100)", 0, 0},                          \
-    {"--batch", CLI_INT, &(o).batch, 1, 65536, NULL, "B", "batch size (default 256)", 0, 0},                            \
-    {"--steps-per-epoch", CLI_INT, &(o).steps, 1, 100000000, NULL, "S", "training steps per epoch (default 600)", 0, 0}, \
+    {"--batch", CLI_INT, &(o).batch, 1, 65536, NULL, "B", "batch size (default 256; gru/lstm 64)", 0, 0},                \
+    {"--steps-per-epoch", CLI_INT, &(o).steps, 1, 100000000, NULL, "S", "training steps per epoch (default 600; gru/lstm 300)", 0, 0}, \
     {"--test-batches", CLI_INT, &(o).test_batches, 1, 1000000, NULL, "T", "test batches per epoch (default 50)", 0, 0}, \
-    {"--max-epochs", CLI_INT, &(o).max_epochs, 1, 100000000, NULL, "E", "epoch budget (default 1000)", 0, 0},            \
+    {"--max-epochs", CLI_INT, &(o).max_epochs, 1, 100000000, NULL, "E", "epoch budget (default 1000; gru/lstm 100)", 0, 0},            \
     {"--target-n", CLI_INT, &(o).target_n, 0, 100000, NULL, "N", "stop once N is solved (default 0 = no target)", 0, 0}, \
     {"--variant", CLI_ENUM, &(o).variant, 0, 0, VARIANTS, NULL, "model variant (default default)", 0, 0},               \
     {"--activation", CLI_ENUM, &(o).activation, 0, 0, ACTIVATIONS, NULL, "nonlinearity (default leakyrelu)", 0, 0},     \
@@ -551,7 +561,7 @@ done:
     {"--n", CLI_INT, &(o).n_fixed, 1, 100000, NULL, "N", "curriculum none: the N trained (default 2)", 0, 0},           \
     {"--lr", CLI_DOUBLE, &(o).lr, 0, 1e6, NULL, "X", "learning rate (default 0.05 sgd, 0.001 adam)", 1, 0},            \
     {"--momentum", CLI_DOUBLE, &(o).momentum, 0, 0.999999, NULL, "X", "Nesterov momentum of sgd (default 0.1)", 0, 0}, \
-    {"--optimizer", CLI_ENUM, &(o).optimizer, 0, 0, OPTIMIZERS, NULL, "optimiser (default sgd)", 0, 0},               \
+    {"--optimizer", CLI_ENUM, &(o).optimizer, 0, 0, OPTIMIZERS, NULL, "optimiser (default sgd; gru/lstm adam)", 0, 0},               \
     {"--clip", CLI_DOUBLE, &(o).clip, 0, 1e9, NULL, "X", "global gradient-norm clip, 0 = off (default 2)", 0, 0},      \
     {"--threshold", CLI_DOUBLE, &(o).threshold, 0, 100, NULL, "PCT", "accuracy (%) to advance (default 98)", 0, 0},     \
     {"--time-limit", CLI_DOUBLE, &(o).time_limit, 0, 1e9, NULL, "SECONDS", "wall-clock budget, checked between epochs (default 0 = none)", 0, 0}, \
@@ -562,12 +572,38 @@ static void train_help(const cli_flag *flags, int n) {
     printf("usage: rnnts train [flags] --out DIR\n"
            "       rnnts train --resume DIR/<checkpoint>.safetensors [--out DIR] [--threads P] [--quiet]\n"
            "                   [--max-epochs E] [--target-n N] [--time-limit SECONDS]   (a new budget)\n\n"
-           "Trains a leaky RNN with learnable time constants on N-parity or N-DMS with a curriculum.\n"
+           "Trains a leaky RNN with learnable time constants (--model rnn), a GRU or an LSTM on N-parity or\n"
+           "N-DMS with a curriculum.\n"
            "Writes DIR/init.safetensors (the initial network), DIR/N<min>_N<max>.safetensors each time an\n"
            "epoch solves its Ns (network plus optimiser and trainer state, usable with --resume), and\n"
            "DIR/log.jsonl (one JSON object per epoch). Progress goes to stderr. A resumed run writes the\n"
-           "same checkpoints, bit for bit, as an uninterrupted one, and appends to the log.\n\nflags:\n");
+           "same checkpoints, bit for bit, as an uninterrupted one, and appends to the log.\n"
+           "--model gru|lstm (PyTorch's nn.GRU / nn.LSTM, one layer; the input bit s enters as 2s - 1)\n"
+           "defaults to the reference's LSTM protocol (rnnts_train_config_lstm): Adam lr 0.001, batch 64,\n"
+           "300 steps per epoch, 50 test batches, clip 2, 100 epochs; each flag overrides its value.\n"
+           "--variant, --activation, --fixed-tau, --tau-init and --k-continuous apply to --model rnn only;\n"
+           "the log's tau statistics are null for gru/lstm.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
+}
+
+/* --model gru|lstm: the tau-only flags are usage errors; unset flags take rnnts_train_config_lstm()'s values. */
+static void train_apply_model(train_opts *o, cli_flag *flags, int nf) {
+    static const char *const tau_only[] = {"--variant", "--activation", "--fixed-tau", "--tau-init", "--k-continuous"};
+    rnnts_train_config lc = rnnts_train_config_lstm();
+    char m[16];
+    if (o->model == RNNTS_MODEL_RNN) return;
+    cli_choice(MODELS, o->model, m, sizeof m);
+    for (size_t q = 0; q < sizeof tau_only / sizeof tau_only[0]; q++)
+        if (cli_seen(flags, nf, tau_only[q]))
+            cli_usage_error("%s applies to --model rnn only (a %s has no tau, variant or activation choice)", tau_only[q], m);
+    if (!cli_seen(flags, nf, "--batch")) o->batch = lc.batch;
+    if (!cli_seen(flags, nf, "--steps-per-epoch")) o->steps = lc.steps_per_epoch;
+    if (!cli_seen(flags, nf, "--test-batches")) o->test_batches = lc.test_batches;
+    if (!cli_seen(flags, nf, "--max-epochs")) o->max_epochs = lc.max_epochs;
+    if (!cli_seen(flags, nf, "--optimizer")) o->optimizer = lc.optim.kind == RNNTS_OPT_ADAM ? 1 : 0;
+    if (!cli_seen(flags, nf, "--lr")) o->lr = lc.optim.lr;
+    if (!cli_seen(flags, nf, "--clip")) o->clip = lc.optim.clip;
+    if (!cli_seen(flags, nf, "--threshold")) o->threshold = lc.threshold;
 }
 
 static int cmd_train(int argc, char **argv) {
@@ -603,6 +639,7 @@ static int cmd_train(int argc, char **argv) {
         return train_run(&o, NULL);
     }
     if (!o.out) cli_usage_error("--out DIR is required (or --resume FILE)");
+    train_apply_model(&o, flags, nf);
     if (o.k_continuous > 0 && o.variant != RNNTS_VARIANT_MOD) cli_usage_error("--k-continuous %d needs --variant mod (the continuous-time model is the mod form)", o.k_continuous);
     if (o.curriculum == RNNTS_CURR_SLIDING) {
         if (o.slide > o.window) cli_usage_error("--slide %d: allowed 1..%d (the --window)", o.slide, o.window);
@@ -718,7 +755,8 @@ static int cmd_eval(int argc, char **argv) {
 /* grad                                                                                      */
 /* ======================================================================================== */
 static void grad_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts grad MODEL --N 2,3 --out FILE [--batch B] [--len M] [--seed S] [--task parity|dms]\n\n"
+    printf("usage: rnnts grad MODEL --N 2,3 --out FILE [--batch B] [--len M] [--seed S] [--task parity|dms]\n"
+           "       rnnts grad --model rnn|gru|lstm [--hidden H] [--heads K] --N 2,3 --out FILE [flags]\n\n"
            "Loss and all gradients of MODEL on one seeded batch, written with the batch as safetensors, so\n"
            "another implementation can be checked on identical data. The batch is rnnts_task_batch_len(task,\n"
            "Ns, B, M, seed, RNNTS_PURPOSE_USER, index 0); h0 is drawn by rnnts from (seed, draw 0); the\n"
@@ -726,11 +764,18 @@ static void grad_help(const cli_flag *flags, int n) {
            "FILE tensors (F32): grad.<parameter name> (same shapes as the parameters), input [M,B]\n"
            "(input[t][b]), h0 [B,H], label.<N> [B] (0/1, one per N of --N), loss [1] (sum over the Ns of the\n"
            "batch-mean cross-entropy). Metadata: active_heads (heads in the order of --N), ns, task, seed,\n"
-           "batch, len, model_checksum_xxh3.\n\nflags:\n");
+           "batch, len, model_checksum_xxh3, model (rnn, gru or lstm).\n"
+           "With --model instead of MODEL: a freshly initialised network, rnnts_rnn_create(H, K heads, seed S)\n"
+           "(the rnn with learnable tau, leaky ReLU, default variant); heads as multi-head, head k serves\n"
+           "N = 2 + k (default K = largest N - 1). Gradient names follow the model's tensors: grad.gru.* /\n"
+           "grad.lstm.* (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0) and grad.modulelist.<k>.*.\n"
+           "GRU/LSTM: `input` holds the task's bits s in {0, 1}; the network maps them to x = 2s - 1 inside\n"
+           "(the reference LSTM script's +-1 inputs), so a peer feeds 2 * input - 1 to nn.GRU / nn.LSTM;\n"
+           "h0 is all zeros (their h_0 = c_0 = 0).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 static int cmd_grad(int argc, char **argv) {
-    int task = 0, batch = 256, len = 0;
+    int task = 0, batch = 256, len = 0, model = 0, hidden = 500, n_heads = 0, n_pos;
     uint64_t seed = 0;
     const char *out = NULL, *pos[1];
     cli_nlist ns;
@@ -741,6 +786,9 @@ static int cmd_grad(int argc, char **argv) {
         {"--len", CLI_INT, &len, 1, 1000000, NULL, "M", "sequence length, >= the largest N (default 4 Nmax + 1)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the batch and h0 (default 0)", 0, 0},
         {"--out", CLI_STR, &out, 0, 0, NULL, "FILE", "output safetensors file (required)", 0, 0},
+        {"--model", CLI_ENUM, &model, 0, 0, MODELS, NULL, "instead of MODEL: a fresh network of this kind", 0, 0},
+        {"--hidden", CLI_INT, &hidden, 1, 16384, NULL, "H", "with --model: hidden units (default 500)", 0, 0},
+        {"--heads", CLI_INT, &n_heads, 1, 65536, NULL, "K", "with --model: readout heads (default largest N - 1)", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]), heads[CLI_MAX_LIST], nmax = 0, code = CLI_EXIT_FAIL;
     rnnts_rnn *net;
@@ -750,13 +798,30 @@ static int cmd_grad(int argc, char **argv) {
     int *labels = NULL;
     memset(&ns, 0, sizeof ns);
     cli_prog = "rnnts grad";
-    if (cli_parse(argc, argv, 2, flags, nf, pos, 1, grad_help) != 1) cli_usage_error("MODEL is required");
+    n_pos = cli_parse(argc, argv, 2, flags, nf, pos, 1, grad_help);
+    if (cli_seen(flags, nf, "--model") && n_pos == 1) {
+        char m[16];
+        cli_choice(MODELS, model, m, sizeof m);
+        cli_usage_error("--model %s: give either MODEL or --model (a fresh network), not both", m);
+    }
+    if (!cli_seen(flags, nf, "--model")) {
+        if (n_pos != 1) cli_usage_error("MODEL is required (or --model rnn|gru|lstm for a fresh network)");
+        if (cli_seen(flags, nf, "--hidden")) cli_usage_error("--hidden applies with --model only (MODEL's size comes from the file)");
+        if (cli_seen(flags, nf, "--heads")) cli_usage_error("--heads applies with --model only (MODEL's heads come from the file)");
+    }
     if (!ns.n) cli_usage_error("--N LIST is required (e.g. --N 2,3)");
     if (!out) cli_usage_error("--out FILE is required");
     for (int a = 0; a < ns.n; a++) if (ns.v[a] > nmax) nmax = ns.v[a];
     if (!len) len = rnnts_task_max_len(nmax);
     if (len < nmax) cli_usage_error("--len %d: allowed %d..1000000 (at least the largest N)", len, nmax);
-    net = load_model(pos[0]);
+    if (n_pos == 1) net = load_model(pos[0]);
+    else {
+        rnnts_rnn_config rc = rnnts_rnn_config_default();
+        rc.model = (rnnts_model)model;
+        rc.hidden = hidden;
+        rc.heads = n_heads ? n_heads : (nmax > 2 ? nmax - 1 : 1);
+        if (rnnts_rnn_create(&rc, seed, NULL, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); return CLI_EXIT_USAGE; }
+    }
     heads_for(net, &ns, heads);
     for (int a = 0; a < ns.n; a++)
         for (int b = 0; b < a; b++)
@@ -786,7 +851,7 @@ static int cmd_grad(int argc, char **argv) {
         char (*names)[64] = (char (*)[64])calloc((size_t)(nt + ns.n), 64);
         char heads_s[2048] = "", ns_s[2048] = "", seed_s[32], batch_s[16], len_s[16], sum_s[20];
         const char *meta[] = {"active_heads", heads_s, "ns", ns_s, "task", task ? "dms" : "parity", "seed", seed_s,
-                              "batch", batch_s, "len", len_s, "model_checksum_xxh3", sum_s, NULL};
+                              "batch", batch_s, "len", len_s, "model_checksum_xxh3", sum_s, "model", rnnts_model_name(net->cfg.model), NULL};
         if (!t || !names) { free(t); free(names); fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
         for (int k = 0; k < nt; k++) {
             rnnts_tensor_info ti;
@@ -906,7 +971,8 @@ done:
 static void info_help(const cli_flag *flags, int n) {
     printf("usage: rnnts info MODEL [--json]\n\n"
            "Prints a model file's metadata, its tensors (name, dtype, shape), statistics of the raw tau\n"
-           "parameter (mean, median, population SD, min, max, count below 1) and the parameter checksum\n"
+           "parameter (mean, median, population SD, min, max, count below 1; the leaky RNN only: GRU and LSTM\n"
+           "files have no tau, JSON \"tau\": null) and the parameter checksum\n"
            "(XXH3-64 of the parameters as little-endian float32 bytes, in tensor order). The file is\n"
            "validated (and its checksum verified) by rnnts_rnn_load first.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
@@ -934,7 +1000,8 @@ static int cmd_info(int argc, char **argv) {
         printf("{\"file\":"); json_str(stdout, pos[0]);
         printf(",\"metadata\":{");
         for (int i = 0; i < h.n_meta; i++) { if (i) putchar(','); json_str(stdout, h.meta[i].key); putchar(':'); json_str(stdout, h.meta[i].val); }
-        printf("},\"hidden\":%d,\"heads\":%d,\"parameters\":%zu,\"tensors\":[", net->H, net->K, net->n_param);
+        printf("},\"model\":\"%s\",\"hidden\":%d,\"heads\":%d,\"parameters\":%zu,\"tensors\":[", rnnts_model_name(net->cfg.model), net->H, net->K,
+               net->n_param);
         for (int i = 0; i < h.n_tensors; i++) {
             printf(i ? ",{\"name\":" : "{\"name\":"); json_str(stdout, h.t[i].name);
             printf(",\"dtype\":"); json_str(stdout, h.t[i].dtype);
@@ -947,7 +1014,8 @@ static int cmd_info(int argc, char **argv) {
         printf(",\"tau_count\":%d,\"checksum_xxh3\":\"%016llx\"}\n", t.count, (unsigned long long)sum);
     } else {
         printf("file        %s (%llu bytes, header %llu bytes)\n", pos[0], (unsigned long long)h.file_size, (unsigned long long)h.header_len);
-        printf("network     H = %d, %d heads, %zu parameters, %s tau\n", net->H, net->K, net->n_param, net->cfg.train_tau ? "learnable" : "fixed");
+        printf("network     %s, H = %d, %d heads, %zu parameters, %s\n", rnnts_model_name(net->cfg.model), net->H, net->K, net->n_param,
+               net->cfg.model != RNNTS_MODEL_RNN ? "no tau" : net->cfg.train_tau ? "learnable tau" : "fixed tau");
         printf("metadata    (%d keys)\n", h.n_meta);
         for (int i = 0; i < h.n_meta; i++) printf("  %-20s %s\n", h.meta[i].key, h.meta[i].val);
         printf("tensors     (%d)\n", h.n_tensors);
@@ -961,8 +1029,12 @@ static int cmd_info(int argc, char **argv) {
             snprintf(shape + u, sizeof shape - u, "]");
             printf("  %-32s %-4s %s\n", h.t[i].name, h.t[i].dtype, shape);
         }
-        printf("tau         (%d value%s, raw parameter)\n", t.count, t.count == 1 ? "" : "s");
-        printf("  mean %.6g  median %.6g  sd %.6g  min %.6g  max %.6g  below 1: %d\n", t.mean, t.median, t.sd, t.min, t.max, t.below_1);
+        if (t.count > 0) {
+            printf("tau         (%d value%s, raw parameter)\n", t.count, t.count == 1 ? "" : "s");
+            printf("  mean %.6g  median %.6g  sd %.6g  min %.6g  max %.6g  below 1: %d\n", t.mean, t.median, t.sd, t.min, t.max, t.below_1);
+        } else {
+            printf("tau         none (%s)\n", rnnts_model_name(net->cfg.model));
+        }
         printf("checksum    %016llx (xxh3-64 of the parameters)\n", (unsigned long long)sum);
     }
     st_header_free(&h);
@@ -1109,18 +1181,20 @@ static int cmd_compare(int argc, char **argv) {
 /* ======================================================================================== */
 /* bench                                                                                     */
 /* ======================================================================================== */
-static const char *const MODELS = "rnn|gru|lstm";
 #define BENCH_BPTT_DEF "4*(P*(2+S) + (M+1)*H*B + M*H*B): P params + grads + S optimiser slots (sgd 1, adam 2), states h_0..h_M, pre-activations"
+#define BENCH_BPTT_DEF_GRU "4*(P*(2+S) + (M+1)*H*B + M*4*H*B): P params + grads + S optimiser slots (sgd 1, adam 2), states h_0..h_M, per step r, z, n and W_hn h + b_hn"
+#define BENCH_BPTT_DEF_LSTM "4*(P*(2+S) + 2*(M+1)*H*B + M*5*H*B): P params + grads + S optimiser slots (sgd 1, adam 2), states h_0..h_M and c_0..c_M, per step i, f, g, o and tanh(c)"
 
 static void bench_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts bench --model rnn --hidden H --batch B --len M --heads K --threads P\n"
+    printf("usage: rnnts bench --model rnn|gru|lstm --hidden H --batch B --len M --heads K --threads P\n"
            "                   [--variant default|mod] [--reps R] [--optim sgd|adam] [--seed S] [--json]\n\n"
-           "Times training steps and forward passes of a leaky RNN on one seeded N-parity batch and prints\n"
+           "Times training steps and forward passes of a leaky RNN, GRU or LSTM on one seeded N-parity batch and prints\n"
            "medians, GFLOP/s, the fraction of the single-core FMA peak (measured in the same run), the peak\n"
            "memory and a hash of the parameters after one step.\n\n"
            "  batch      rnnts_task_batch_len(parity, N = 2..K+1, B, M, seed S, RNNTS_PURPOSE_DATA, index 0);\n"
            "             head k reads N = 2 + k, every head active with its labels; h0 from (seed S, draw 0);\n"
            "             the network from rnnts_rnn_create(seed S), K heads, learnable tau, leaky ReLU\n"
+           "             (gru/lstm: PyTorch's cells, h0 = 0, input x = 2s - 1; --variant does not apply)\n"
            "  step       forward (loss) + BPTT + global-norm clip and optimiser step + zero_diag, as the\n"
            "             trainer does (sgd: the trainer's defaults, lr 0.05, Nesterov momentum 0.1, clip 2;\n"
            "             adam: lr 0.001, betas 0.9/0.999, clip 2); 1 warm-up step, then R timed steps\n"
@@ -1128,6 +1202,9 @@ static void bench_help(const cli_flag *flags, int n) {
            "  step_s, fwd_s     medians in seconds (step_s_all, fwd_s_all: every timed rep)\n"
            "  gflops     6*H*H*B*M / step_s (flops_per_step: the recurrent HxH products only, forward\n"
            "             W h, backward W^T du and dW, 2 flops per multiply-add); fwd_gflops: 2*H*H*B*M / fwd_s\n"
+           "             gru/lstm (G = 3 / 4 gates): forward 2*G*H*H*B*M (the packed W_hh h of every gate) +\n"
+           "             4*K*H*B (the readout of the last state), step = 3 x forward (backward W_hh^T dgates\n"
+           "             and dW_hh: twice the forward); the elementwise gate work is not counted\n"
            "  peak_gflops  single-core FMA throughput probe (bench/peak.h) with the vector ISA of this build\n"
            "             (peak_isa); fraction_of_peak = gflops / peak_gflops (one core, whatever --threads),\n"
            "             fraction_of_threads_peak = gflops / (threads * peak_gflops); same for fwd_\n"
@@ -1135,11 +1212,13 @@ static void bench_help(const cli_flag *flags, int n) {
            "  bptt_bytes  what BPTT must keep, from the sizes: 4 bytes x (P x (2 + S) + (M+1) H B + M H B)\n"
            "             with P = parameters (weights + gradients + S optimiser slots: sgd 1 momentum\n"
            "             buffer, adam 2 moments), hidden states h_0..h_M and pre-activations u_1..u_M;\n"
+           "             gru: + per step r, z, n and W_hn h + b_hn (4 H B instead of H B); lstm: + cell states\n"
+           "             c_0..c_M and per step i, f, g, o, tanh(c) (5 H B); bptt_bytes_def states it;\n"
            "             rss_over_bptt = max_rss_bytes / bptt_bytes\n"
            "  output_xxh3  XXH3-64 of the parameters (little-endian float32, tensor order) after exactly one\n"
            "             step from the seeded start (the warm-up step): the same for any --reps, thread\n"
            "             count and ISA\n"
-           "Only --model rnn is supported by this build (gru and lstm: exit code 2).\n\nflags:\n");
+           "\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 
@@ -1182,15 +1261,15 @@ static int cmd_bench(int argc, char **argv) {
     double peak_seconds = 0.3;
     const char *pos[1];
     cli_flag flags[] = {
-        {"--model", CLI_ENUM, &model, 0, 0, MODELS, NULL, "model (default rnn; only rnn in this build)", 0, 0},
+        {"--model", CLI_ENUM, &model, 0, 0, MODELS, NULL, "model (default rnn)", 0, 0},
         {"--hidden", CLI_INT, &hidden, 1, 65536, NULL, "H", "hidden units (default 500)", 0, 0},
         {"--batch", CLI_INT, &batch, 1, 65536, NULL, "B", "batch size (default 256)", 0, 0},
         {"--len", CLI_INT, &len, 2, 1000000, NULL, "M", "sequence length, >= K + 1 (default 30)", 0, 0},
         {"--heads", CLI_INT, &heads, 1, RNNTS_MAX_NS, NULL, "K", "readout heads, all active: N = 2..K+1 (default 1)", 0, 0},
         {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default 1)", 0, 0},
-        {"--variant", CLI_ENUM, &variant, 0, 0, VARIANTS, NULL, "model variant (default default)", 0, 0},
+        {"--variant", CLI_ENUM, &variant, 0, 0, VARIANTS, NULL, "model variant, rnn only (default default)", 0, 0},
         {"--reps", CLI_INT, &reps, 1, 1000000, NULL, "R", "timed repetitions after 1 warm-up (default 10)", 0, 0},
-        {"--optim", CLI_ENUM, &optim, 0, 0, OPTIMIZERS, NULL, "optimiser of the step (default sgd)", 0, 0},
+        {"--optim", CLI_ENUM, &optim, 0, 0, OPTIMIZERS, NULL, "optimiser of the step (default sgd; gru/lstm adam, as their training)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the network, batch and h0 (default 0)", 0, 0},
         {"--peak-seconds", CLI_DOUBLE, &peak_seconds, 0, 60, NULL, "X", "duration of the FMA peak probe (default 0.3; 0 = no probe, peak fields null)", 0, 0},
         {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
@@ -1211,14 +1290,15 @@ static int cmd_bench(int argc, char **argv) {
     memset(&c, 0, sizeof c);
     cli_prog = "rnnts bench";
     cli_parse(argc, argv, 2, flags, nf, pos, 0, bench_help);
-    if (model != 0) {
+    if (model != RNNTS_MODEL_RNN && cli_seen(flags, nf, "--variant")) {
         char m[16];
         cli_choice(MODELS, model, m, sizeof m);
-        cli_usage_error("--model %s: only rnn is supported by this build (gru and lstm are not implemented yet)", m);
+        cli_usage_error("--variant applies to --model rnn only (%s has no variant)", m);
     }
+    if (model != RNNTS_MODEL_RNN && !cli_seen(flags, nf, "--optim")) optim = 1; /* rnnts_train_config_lstm: Adam */
     if (len < heads + 1)
         cli_usage_error("--len %d: allowed %d..1000000 (at least the largest N = heads + 1 = %d)", len, heads + 1, heads + 1);
-    rc.hidden = hidden; rc.heads = heads; rc.variant = (rnnts_variant)variant;
+    rc.hidden = hidden; rc.heads = heads; rc.variant = (rnnts_variant)variant; rc.model = (rnnts_model)model;
     oc = optim == 1 ? rnnts_optim_config_adam() : rnnts_train_config_default().optim;
     oc.clip = rnnts_train_config_default().optim.clip;
     if (rnnts_rnn_config_check(&rc, &e) != RNNTS_OK || rnnts_optim_config_check(&oc, &e) != RNNTS_OK) {
@@ -1271,18 +1351,29 @@ static int cmd_bench(int argc, char **argv) {
 
     step_s = median_of(t_step, reps);
     fwd_s = median_of(t_fwd, reps);
-    flops_step = 6.0 * hidden * (double)hidden * batch * (double)len;
-    flops_fwd = 2.0 * hidden * (double)hidden * batch * (double)len;
+    if (model == RNNTS_MODEL_RNN) {
+        flops_step = 6.0 * hidden * (double)hidden * batch * (double)len;
+        flops_fwd = 2.0 * hidden * (double)hidden * batch * (double)len;
+    } else {
+        double G = model == RNNTS_MODEL_GRU ? 3.0 : 4.0;
+        flops_fwd = 2.0 * G * hidden * (double)hidden * batch * (double)len + 4.0 * heads * (double)hidden * batch;
+        flops_step = 3.0 * flops_fwd;
+    }
     gflops = flops_step / step_s * 1e-9;
     fwd_gflops = flops_fwd / fwd_s * 1e-9;
     P = c.net->n_param;
     slots = optim == 1 ? 2 : 1;
-    bptt_bytes = 4.0 * ((double)P * (double)(2 + slots) + (double)(len + 1) * hidden * batch + (double)len * hidden * batch);
+    {
+        double HB = (double)hidden * batch, per_step = model == RNNTS_MODEL_GRU ? 4.0 : model == RNNTS_MODEL_LSTM ? 5.0 : 1.0;
+        double states = model == RNNTS_MODEL_LSTM ? 2.0 : 1.0; /* h (and the LSTM's c) at 0..M */
+        bptt_bytes = 4.0 * ((double)P * (double)(2 + slots) + states * (double)(len + 1) * HB + per_step * (double)len * HB);
+    }
 
     if (json) {
-        printf("{\"model\":\"rnn\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
+        printf("{\"model\":\"%s\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
                "\"reps\":%d,\"seed\":%llu,\"build\":",
-               hidden, batch, len, heads, used_threads, variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
+               rnnts_model_name((rnnts_model)model), hidden, batch, len, heads, used_threads,
+               model != RNNTS_MODEL_RNN ? "none" : variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
         json_str(stdout, rnnts_build_info());
         printf(",\"simd\":"); json_str(stdout, rnnts_simd_name());
         printf(",\"lr\":"); json_num(stdout, (double)oc.lr);
@@ -1294,8 +1385,10 @@ static int cmd_bench(int argc, char **argv) {
         printf(",\"fwd_s\":"); json_num(stdout, fwd_s);
         printf(",\"fwd_s_all\":"); json_num_array(stdout, t_fwd, reps);
         printf(",\"flops_per_step\":"); json_num(stdout, flops_step);
-        printf(",\"flops_per_step_def\":\"6*H*H*B*M\",\"fwd_flops\":"); json_num(stdout, flops_fwd);
-        printf(",\"fwd_flops_def\":\"2*H*H*B*M\",\"gflops\":"); json_num(stdout, gflops);
+        printf(",\"flops_per_step_def\":\"%s\",\"fwd_flops\":", model == RNNTS_MODEL_RNN ? "6*H*H*B*M" : model == RNNTS_MODEL_GRU ? "3*(2*3*H*H*B*M + 4*K*H*B)" : "3*(2*4*H*H*B*M + 4*K*H*B)");
+        json_num(stdout, flops_fwd);
+        printf(",\"fwd_flops_def\":\"%s\",\"gflops\":", model == RNNTS_MODEL_RNN ? "2*H*H*B*M" : model == RNNTS_MODEL_GRU ? "2*3*H*H*B*M + 4*K*H*B" : "2*4*H*H*B*M + 4*K*H*B");
+        json_num(stdout, gflops);
         printf(",\"fwd_gflops\":"); json_num(stdout, fwd_gflops);
         printf(",\"peak_gflops\":"); json_num(stdout, peak);
         printf(",\"peak_isa\":"); json_str(stdout, peak_isa);
@@ -1305,15 +1398,16 @@ static int cmd_bench(int argc, char **argv) {
         printf(",\"fwd_fraction_of_threads_peak\":"); json_num(stdout, fwd_gflops / (peak * used_threads));
         printf(",\"max_rss_bytes\":"); json_num(stdout, rss_bytes);
         printf(",\"bptt_bytes\":"); json_num(stdout, bptt_bytes);
-        printf(",\"bptt_bytes_def\":"); json_str(stdout, BENCH_BPTT_DEF);
+        printf(",\"bptt_bytes_def\":"); json_str(stdout, model == RNNTS_MODEL_GRU ? BENCH_BPTT_DEF_GRU : model == RNNTS_MODEL_LSTM ? BENCH_BPTT_DEF_LSTM : BENCH_BPTT_DEF);
         printf(",\"rss_over_bptt\":"); json_num(stdout, rss_bytes / bptt_bytes);
         printf(",\"loss_step1\":"); json_num(stdout, (double)loss1);
         printf(",\"output_xxh3\":\"%016llx\"}\n", (unsigned long long)hash1);
     } else {
         double mn = t_step[0], mx = t_step[0];
         for (int r = 1; r < reps; r++) { if (t_step[r] < mn) mn = t_step[r]; if (t_step[r] > mx) mx = t_step[r]; }
-        printf("rnnts bench: rnn H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n", hidden, batch, len, heads,
-               used_threads, used_threads == 1 ? "" : "s", variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
+        printf("rnnts bench: %s H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n",
+               rnnts_model_name((rnnts_model)model), hidden, batch, len, heads, used_threads, used_threads == 1 ? "" : "s",
+               model != RNNTS_MODEL_RNN ? "none" : variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
         printf("%s\n", rnnts_build_info());
         printf("step     %10.3f ms median (min %.3f, max %.3f)  %7.2f GFLOP/s", step_s * 1e3, mn * 1e3, mx * 1e3, gflops);
         if (isfinite(peak)) printf("  %5.1f %% of 1-core peak", 100.0 * gflops / peak);
