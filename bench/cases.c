@@ -51,7 +51,7 @@ static int st_run(void *vs) {
         r = rnnts_rnn_forward(s->ws, s->net, &s->batch, s->pool, NULL, &s->loss, &e);
         if (r == RNNTS_OK) r = rnnts_rnn_backward(s->ws, s->net, s->pool, s->grad, &e);
         if (r == RNNTS_OK) r = rnnts_optim_step(s->opt, s->net, s->grad, s->used, NULL, &e);
-        if (r == RNNTS_OK) rnnts_rnn_zero_diag(s->net);
+        if (r == RNNTS_OK) rnnts_rnn_zero_diag(s->net); /* no-op for GRU/LSTM */
         break;
     case BENCH_STREAM:
         r = rnnts_rnn_stream(s->ws, s->net, &s->batch, s->pool, s->out, NULL, &e);
@@ -81,7 +81,7 @@ static uint64_t st_hash_now(const bench_state *s) {
 static void *st_setup(bench_kind kind, const bench_params *p) {
     bench_state *s = (bench_state *)calloc(1, sizeof *s);
     rnnts_rnn_config cfg = rnnts_rnn_config_default();
-    rnnts_optim_config oc = rnnts_optim_config_sgd();
+    rnnts_optim_config oc = p->model == RNNTS_MODEL_RNN ? rnnts_optim_config_sgd() : rnnts_optim_config_adam();
     rnnts_error e;
     int K = p->heads, B = p->batch, M = p->len, nt;
     int ns[64];
@@ -91,6 +91,7 @@ static void *st_setup(bench_kind kind, const bench_params *p) {
     cfg.hidden = p->hidden;
     cfg.heads = K;
     cfg.variant = (rnnts_variant)p->variant;
+    cfg.model = (rnnts_model)p->model;
     if (rnnts_rnn_create(&cfg, BENCH_NET_SEED, NULL, &s->net, &e) != RNNTS_OK) goto fail_e;
     if (rnnts_pool_create(p->threads, NULL, &s->pool, &e) != RNNTS_OK) goto fail_e;
     if (rnnts_rnn_ws_create(s->net, B, M, NULL, &s->ws, &e) != RNNTS_OK) goto fail_e;
@@ -117,7 +118,8 @@ static void *st_setup(bench_kind kind, const bench_params *p) {
     s->batch.heads = s->heads;
     s->batch.labels = s->labels;
     if (kind == BENCH_STEP) {
-        /* as rnnts_trainer_epoch: tau, w_in, b_in, w, b and every active head get a gradient */
+        /* as rnnts_trainer_epoch: tau, w_in, b_in, w, b (GRU/LSTM: weight_ih, weight_hh, bias_ih,
+           bias_hh) and every active head get a gradient */
         for (int t = 0; t < nt; t++) s->used[t] = 1;
         if (rnnts_optim_create(&oc, s->net, NULL, &s->opt, &e) != RNNTS_OK) goto fail_e;
     }
@@ -155,7 +157,14 @@ static const char *kind_names[4] = {"fwd", "bwd", "step", "stream"};
 static const double flop_factor[4] = {2.0, 6.0, 6.0, 2.0};
 static void *(*const setups[4])(const bench_params *) = {setup_fwd, setup_bwd, setup_step, setup_stream};
 
-#define N_CASES (4 * 2 * 3 * 2)
+/* GRU / LSTM training steps (issue 6): the sizes of its speed targets */
+static const struct { const char *name; int H, B, M, K, threads; } gated_sizes[3] = {
+    {"large", 500, 64, 30, 9, 1},
+    {"large", 500, 64, 30, 9, 2},
+    {"small", 64, 32, 20, 5, 1},
+};
+
+#define N_CASES (4 * 2 * 3 * 2 + 2 * 3)
 static bench_case cases[N_CASES];
 static int n_built;
 
@@ -178,6 +187,7 @@ static void build(void) {
                     c->p.heads = sizes[z].K;
                     c->p.threads = t;
                     c->p.variant = v;
+                    c->p.model = RNNTS_MODEL_RNN;
                     c->setup = setups[k];
                     c->run = st_run;
                     c->teardown = st_teardown;
@@ -185,6 +195,27 @@ static void build(void) {
                     c->hash = st_hash;
                     c->check_ok = st_check;
                 }
+    for (int m = RNNTS_MODEL_GRU; m <= RNNTS_MODEL_LSTM; m++)
+        for (int z = 0; z < 3; z++) {
+            bench_case *c = &cases[n++];
+            double H = gated_sizes[z].H, G = m == RNNTS_MODEL_GRU ? 3.0 : 4.0;
+            snprintf(c->name, sizeof c->name, "step/%s/%s/t%d", rnnts_model_name((rnnts_model)m), gated_sizes[z].name,
+                     gated_sizes[z].threads);
+            c->kind = BENCH_STEP;
+            c->p.hidden = gated_sizes[z].H;
+            c->p.batch = gated_sizes[z].B;
+            c->p.len = gated_sizes[z].M;
+            c->p.heads = gated_sizes[z].K;
+            c->p.threads = gated_sizes[z].threads;
+            c->p.variant = 0;
+            c->p.model = m;
+            c->setup = setup_step;
+            c->run = st_run;
+            c->teardown = st_teardown;
+            c->flops = 6.0 * G * H * H * gated_sizes[z].B * gated_sizes[z].M;
+            c->hash = st_hash;
+            c->check_ok = st_check;
+        }
     n_built = n;
 }
 

@@ -10,7 +10,15 @@
              lr 0.05, momentum 0.1, clip 2: the reference's RNN
              training) + rnnts_rnn_zero_diag, as rnnts_trainer does  flops 6*H^2*B*M
      stream  rnnts_rnn_stream (every head read out at every step)     flops 2*H^2*B*M
-   Flop counts take only the recurrent H x H products, 2 flops per multiply-add:
+   GRU / LSTM (issue 6; model = RNNTS_MODEL_GRU / _LSTM, G = 3 / 4 gates), step only:
+     step    forward + backward + rnnts_optim_step (Adam from rnnts_optim_config_adam(): lr 1e-3,
+             betas (0.9, 0.999), eps 1e-8, clip 2: the reference's LSTM training)
+                                                                      flops 6*G*H^2*B*M
+             named "step/gru|lstm/<size>/t<threads>" at the sizes large (H 500, B 64, M 30, K 9;
+             1 and 2 threads) and small (H 64, B 32, M 20, K 5; 1 thread). Their h0 is zero (the
+             gated models ignore the drawn h0); the input bits map to x = 2s - 1 inside the model.
+   Flop counts take only the recurrent H x H products (G*H x H for the gated models: one packed
+   gate product per step), 2 flops per multiply-add:
      forward   u_t = W h_t                         2*H^2*B per step
      backward  dh_t = W^T du_t (2*H^2*B) and dW += du_t h_t^T (2*H^2*B) = 4*H^2*B per step
    so the backward-only share of a bwd/step case is 4*H^2*B*M; the backward-only time is
@@ -42,7 +50,8 @@ typedef enum bench_kind { BENCH_FWD = 0, BENCH_BWD = 1, BENCH_STEP = 2, BENCH_ST
 typedef struct bench_params {
     int hidden, batch, len, heads; /* H, B, M, K */
     int threads;
-    int variant;                   /* rnnts_variant: 0 default, 1 mod */
+    int variant;                   /* rnnts_variant: 0 default, 1 mod (leaky RNN only) */
+    int model;                     /* rnnts_model: 0 leaky RNN, 1 GRU, 2 LSTM */
 } bench_params;
 
 typedef struct bench_case {
@@ -57,7 +66,8 @@ typedef struct bench_case {
     int (*check_ok)(void *state);            /* 1: last iteration hashes the same (or n/a) */
 } bench_case;
 
-/* All cases: kinds x variants x sizes (paper, medium, small) x threads (1, 2). */
+/* All cases: kinds x variants x sizes (paper, medium, small) x threads (1, 2) of the leaky RNN,
+   then the GRU and LSTM training steps (large t1, t2, small t1 per model). */
 int bench_case_count(void);
 const bench_case *bench_case_get(int i);
 

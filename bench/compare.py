@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side rnnts vs PyTorch table and the issue-4 targets (`make bench-compare`).
+"""Side-by-side rnnts vs PyTorch table and the issue-4 and issue-6 targets (`make bench-compare`).
 
 Reads build/bench.json (Google Benchmark JSON written by `make bench`: the median aggregate of the
 repetitions per case; a case run without repetitions uses its single run) and
@@ -9,7 +9,10 @@ threads x single-core FMA peak measured in the same run). Then the peak memory o
 the paper size, from `rnnts bench --model rnn --hidden 500 --batch 256 --len 30 --heads 9
 --threads 1 --reps 2 --json` run here: max RSS against the bytes BPTT must keep (parameters,
 gradients, optimiser state, stored states; the tool's bptt_bytes). Then each issue-4 target with
-its measured value and met / NOT MET. Writes build/bench_compare.json.
+its measured value and met / NOT MET, then the issue-6 targets (GRU and LSTM training steps with
+Adam, 1 thread: rnnts >= 1.6x PyTorch's speed at H=500/B=64/M=30/9 heads, >= 15x at
+H=64/B=32/M=20/5 heads). Each unmet speed-up target says which GFLOP/s (and fraction of the
+single-core FMA peak) the recurrent products alone would need. Writes build/bench_compare.json.
 
 usage: compare.py [--bench build/bench.json] [--torch build/torch_baseline.json]
                   [--rnnts build/rnnts] [--out build/bench_compare.json]
@@ -161,9 +164,10 @@ def main():
         t["_fmt"] = fmt
         targets.append(t)
 
-    def needs(case, factor, H, B, M):
+    def needs(case, factor, H, B, M, G=1):
         """What a speed-up target asks of the hardware: the fraction of the single-core FMA peak that
-        6*H*H*B*M flops (the recurrent products alone) would need in PyTorch's time / factor."""
+        6*G*H*H*B*M flops (the recurrent products alone; G = 3 / 4 gates for GRU / LSTM) would need
+        in PyTorch's time / factor."""
         ps = get(case, "pytorch_s")
         try:
             pk = float(peak)  # the Google Benchmark context stores it as a string
@@ -171,7 +175,7 @@ def main():
             return {}
         if not ps or pk <= 0:
             return {}
-        gf = 6.0 * H * H * B * M / (ps / factor) * 1e-9
+        gf = 6.0 * G * H * H * B * M / (ps / factor) * 1e-9
         return {"needs_gflops": gf, "needs_fraction_of_peak": gf / pk}
 
     target("paper step, 1 thread: PyTorch/rnnts >= 2.5x", get("step/default/paper/t1", "ratio"), 2.5, "{:.2f}x",
@@ -189,28 +193,46 @@ def main():
     target("paper training: peak RSS / BPTT bytes <= 1.5", mem["rss_over_bptt"], MEMORY_TARGET, "{:.2f}",
            {"max_rss_bytes": mem["max_rss_bytes"], "bptt_bytes": mem["bptt_bytes"]}, at_most=True)
 
-    print()
-    print("issue-4 targets (default variant):")
-    for t in targets:
-        v = t["value"]
-        if v is None:
-            vs = "n/a"
-        elif t["_fmt"] == "pct":
-            vs = f"{v * 100:.1f} %"
-        else:
-            vs = t["_fmt"].format(v)
-        why = ""
-        if not t["met"] and t.get("needs_fraction_of_peak"):
-            why = f"  (would need {t['needs_gflops']:.0f} GFLOP/s = {t['needs_fraction_of_peak'] * 100:.0f} % of the FMA peak)"
-        print(f"  [{'met' if t['met'] else 'NOT MET':7s}] {t['target']:48s} measured {vs}{why}")
+    targets4 = targets
+    targets = []
+    # issue 6: GRU / LSTM training steps (forward + BPTT + clip + Adam), 1 thread
+    for model, G in (("gru", 3), ("lstm", 4)):
+        up = model.upper()
+        c = f"step/{model}/large/t1"
+        target(f"{up} step H500 B64 M30 K9, 1 thread: PT/rnnts >= 1.6x", get(c, "ratio"), 1.6, "{:.2f}x",
+               dict(needs(c, 1.6, 500, 64, 30, G), of_peak=get(c, "of_peak")))
+        c = f"step/{model}/small/t1"
+        target(f"{up} step H64 B32 M20 K5, 1 thread: PT/rnnts >= 15x", get(c, "ratio"), 15.0, "{:.2f}x",
+               dict(needs(c, 15.0, 64, 32, 20, G), of_peak=get(c, "of_peak")))
+    targets6 = targets
+
+    def show(title, ts, width):
+        print()
+        print(title)
+        for t in ts:
+            v = t["value"]
+            if v is None:
+                vs = "n/a"
+            elif t["_fmt"] == "pct":
+                vs = f"{v * 100:.1f} %"
+            else:
+                vs = t["_fmt"].format(v)
+            why = ""
+            if not t["met"] and t.get("needs_fraction_of_peak"):
+                why = f"  (would need {t['needs_gflops']:.0f} GFLOP/s = {t['needs_fraction_of_peak'] * 100:.0f} % of the FMA peak)"
+            print(f"  [{'met' if t['met'] else 'NOT MET':7s}] {t['target']:{width}s} measured {vs}{why}")
+
+    show("issue-4 targets (default variant):", targets4, 48)
     print("  (cost growth with M, B and H is measured by `make bench-growth`, not by this table)")
-    for t in targets:
+    show("issue-6 targets (GRU / LSTM training step: forward + BPTT + clip + Adam):", targets6, 56)
+    for t in targets4 + targets6:
         del t["_fmt"]
 
     out = {"context": ctx, "peak_gflops_1core": peak,
            "pytorch": {k: v for k, v in tmeta.items() if k != "results"} if tmeta else {},
-           "rows": rows, "memory": mem, "targets": targets,
-           "all_met": all(t["met"] for t in targets)}
+           "rows": rows, "memory": mem, "targets": targets4,
+           "all_met": all(t["met"] for t in targets4),
+           "targets_issue6": targets6, "all_met_issue6": all(t["met"] for t in targets6)}
     os.makedirs(os.path.dirname(paths["--out"]) or ".", exist_ok=True)
     with open(paths["--out"], "w") as f:
         json.dump(out, f, indent=1)

@@ -18,11 +18,20 @@ the mod variant) written the straightforward way in PyTorch, float32 on the CPU:
 Sizes: paper (H=500,B=256,M=30,K=9), medium (128,64,30,9), small (64,32,20,5). Case names match
 bench/cases.c: "<kind>/<variant>/<size>/t<threads>".
 
+GRU / LSTM peers (issue 6), training step only, named "step/gru|lstm/<size>/t<threads>":
+  model       nn.GRU(1, H) / nn.LSTM(1, H) (PyTorch's own modules, one layer, seq-first) + K heads
+              nn.Linear(H, 2) in an nn.ModuleList
+  step        zero_grad; x = 2*bits - 1 [M, B, 1]; out = cell(x) (zero initial states);
+              loss = sum over the K heads of cross_entropy(head(out[-1])); backward;
+              clip_grad_norm_(2.0); Adam(lr 1e-3, betas (0.9, 0.999), eps 1e-8) step
+  sizes       large (H=500, B=64, M=30, K=9; 1 and 2 threads), small (64, 32, 20, 5; 1 thread)
+  flops       6*G*H^2*B*M (G = 3 / 4 gates), as bench/cases.h
+
 Threads: torch.set_num_threads(T) and OPENBLAS_NUM_THREADS=T (and OMP_NUM_THREADS=T), the env vars
 set before torch is imported, so each thread count runs in its own subprocess. OPENBLAS_CORETYPE /
 OPENBLAS_L2_SIZE are left as the environment has them and recorded in the JSON.
 
-usage: torch_baseline.py [--threads 1,2] [--out build/torch_baseline.json] [--quick]
+usage: torch_baseline.py [--threads 1,2] [--out build/torch_baseline.json] [--quick] [--only rnn|gated]
 """
 import json
 import os
@@ -35,6 +44,8 @@ KINDS = ["fwd", "step"]
 VARIANTS = ["default", "mod"]
 # (warm-up iterations, min reps, max reps, time budget per case in seconds)
 BUDGET = {"paper": (2, 5, 15, 2.5), "medium": (5, 15, 400, 1.5), "small": (10, 25, 2000, 1.0)}
+GATED_SIZES = [("large", 500, 64, 30, 9, (1, 2)), ("small", 64, 32, 20, 5, (1,))]
+GATED_BUDGET = {"large": (2, 5, 15, 2.5), "small": (10, 25, 2000, 1.0)}
 ENV_KEYS = ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
             "OPENBLAS_VERBOSE", "MKL_NUM_THREADS", "GOTO_NUM_THREADS"]
 
@@ -70,7 +81,7 @@ def blas_info(torch):
     return info
 
 
-def child(threads, quick):
+def child(threads, quick, only=None):
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -112,7 +123,7 @@ def child(threads, quick):
         return loss
 
     results = []
-    for (sname, H, B, M, K) in SIZES:
+    for (sname, H, B, M, K) in (SIZES if only != "gated" else []):
         warm, rmin, rmax, tbud = BUDGET[sname]
         if quick:
             warm, rmin, rmax, tbud = 1, 2, 3, 0.2
@@ -154,6 +165,59 @@ def child(threads, quick):
                 results.append({"case": name, "threads": threads, "median_s": med, "reps": n,
                                 "min_s": times[0], "gflops": flops / med * 1e-9})
                 print(f"  {name:28s} {med * 1e3:10.3f} ms  ({n} reps)", file=sys.stderr, flush=True)
+
+    class Gated(nn.Module):
+        """nn.GRU / nn.LSTM + K nn.Linear(H, 2) heads (the names rnnts's files use)."""
+
+        def __init__(self, kind, H, K):
+            super().__init__()
+            self.kind = kind
+            setattr(self, kind, (nn.GRU if kind == "gru" else nn.LSTM)(input_size=1, hidden_size=H))
+            self.modulelist = nn.ModuleList([nn.Linear(H, 2) for _ in range(K)])
+
+        def forward(self, x):
+            out, _ = getattr(self, self.kind)(x)  # zero initial states
+            h = out[-1]
+            return [head(h) for head in self.modulelist]
+
+    for (sname, H, B, M, K, thr) in (GATED_SIZES if only != "rnn" else []):
+        if threads not in thr:
+            continue
+        warm, rmin, rmax, tbud = GATED_BUDGET[sname]
+        if quick:
+            warm, rmin, rmax, tbud = 1, 2, 3, 0.2
+        for kind in ("gru", "lstm"):
+            net = Gated(kind, H, K)
+            heads = list(range(K))
+            x = 2.0 * torch.randint(0, 2, (M, B, 1)).float() - 1.0
+            labels = [torch.randint(0, 2, (B,)) for _ in range(K)]
+            opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+
+            def it():
+                opt.zero_grad()
+                loss = loss_of(net(x), labels, heads)
+                loss.backward()
+                nn.utils.clip_grad_norm_(net.parameters(), 2.0)
+                opt.step()
+                return float(loss)
+
+            for _ in range(warm):
+                it()
+            times = []
+            t_start = time.perf_counter()
+            while len(times) < rmax and (len(times) < rmin or time.perf_counter() - t_start < tbud):
+                t0 = time.perf_counter()
+                it()
+                times.append(time.perf_counter() - t0)
+            times.sort()
+            n = len(times)
+            med = times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
+            name = f"step/{kind}/{sname}/t{threads}"
+            G = 3.0 if kind == "gru" else 4.0
+            flops = 6.0 * G * H * H * B * M
+            results.append({"case": name, "threads": threads, "median_s": med, "reps": n,
+                            "min_s": times[0], "gflops": flops / med * 1e-9})
+            print(f"  {name:28s} {med * 1e3:10.3f} ms  ({n} reps)", file=sys.stderr, flush=True)
     return results
 
 
@@ -162,6 +226,14 @@ def main():
     quick = "--quick" in args
     if quick:
         args.remove("--quick")
+    only = None
+    if "--only" in args:
+        i = args.index("--only")
+        only = args[i + 1] if i + 1 < len(args) else ""
+        del args[i:i + 2]
+        if only not in ("rnn", "gated"):
+            print(__doc__, file=sys.stderr)
+            return 2
     if args and args[0] == "--child":
         t = int(args[1])
         import torch
@@ -177,7 +249,7 @@ def main():
                   f"{info['openblas_num_threads']} threads)", file=sys.stderr)
         env = {k: os.environ.get(k) for k in ENV_KEYS}
         print(f"[threads={t}] env: {env}", file=sys.stderr, flush=True)
-        res = child(t, quick)
+        res = child(t, quick, only)
         json.dump({"threads": t, "blas": info, "env": env, "results": res}, sys.stdout)
         return 0
 
@@ -200,7 +272,8 @@ def main():
         env = dict(os.environ)
         env["OPENBLAS_NUM_THREADS"] = str(t)
         env["OMP_NUM_THREADS"] = str(t)
-        cmd = [sys.executable, os.path.abspath(__file__), "--child", str(t)] + (["--quick"] if quick else [])
+        cmd = [sys.executable, os.path.abspath(__file__), "--child", str(t)] + (["--quick"] if quick else []) + \
+            (["--only", only] if only else [])
         p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, check=True)
         d = json.loads(p.stdout)
         allres.extend(d["results"])
