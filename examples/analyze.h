@@ -1,4 +1,4 @@
-/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca|retrain|generalize ...` (DESIGN §7), included by examples/rnnts.c
+/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca|retrain|generalize|forgetgate ...` (DESIGN §7), included by examples/rnnts.c
    after its utilities (json_num, load_model, head_for, make_pool, mkdir_p, svg_line_chart, ...).
    Each analysis prints one JSON object with --json (a summary line otherwise) and, with --out DIR,
    writes DIR/<kind>.json, DIR/<kind>.csv and DIR/<kind>.svg. */
@@ -52,6 +52,14 @@ static void an_prepare_out(const char *out) {
     }
 }
 
+/* Analyses defined by tau (or by the leaky RNN's single W): a usage error (exit 2) for GRU/LSTM. */
+static void an_need_rnn(const rnnts_rnn *net, const char *path, const char *what) {
+    if (net->cfg.model != RNNTS_MODEL_RNN)
+        cli_usage_error("%s is a%s %s network: %s (leaky RNN only)%s", path, net->cfg.model == RNNTS_MODEL_LSTM ? "n" : "",
+                        rnnts_model_name(net->cfg.model), what,
+                        net->cfg.model == RNNTS_MODEL_LSTM ? "; its gate timescales: rnnts analyze forgetgate" : "");
+}
+
 /* ---- taus --------------------------------------------------------------------------------- */
 typedef struct an_taus { const char *model; const rnnts_rnn *net; rnnts_tau_summary s; int bins[40], under, over; double lo, hi; } an_taus;
 static void an_taus_json(FILE *f, const void *vc) {
@@ -96,6 +104,7 @@ static int an_cmd_taus(int argc, char **argv) {
         if (stat(pos[0], &st) == 0 && S_ISDIR(st.st_mode)) return an_taus_run(pos[0], json, out);
     }
     net = load_model(pos[0]);
+    an_need_rnn(net, pos[0], "it has no tau");
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.net = net;
     if (rnnts_tau_summary_of(net, &c.s, &e) != RNNTS_OK) { fail_msg("taus", &e); return CLI_EXIT_FAIL; }
@@ -141,7 +150,9 @@ static void an_taunet_json(FILE *f, const void *vc) {
     fputs(",\"selected_model\":", f); an_int_array(f, r->selected, H);
     fprintf(f, ",\"n_above_1\":%d,\"mean_above_1\":", r->n_above_1); json_num(f, r->mean_above_1);
     fputs(",\"median_above_1\":", f); json_num(f, r->median_above_1);
-    fputs(",\"tau_trained\":", f); an_float_array(f, c->net->tau, c->net->cfg.train_tau ? H : 1);
+    fputs(",\"tau_trained\":", f);
+    if (c->net->tau) an_float_array(f, c->net->tau, c->net->cfg.train_tau ? H : 1);
+    else fputs("null", f); /* GRU/LSTM */
     fputs(",\"pop_ac\":", f); an_float_array(f, r->pop_ac, r->pop_lags);
     fputs(",\"fits\":[", f);
     for (int j = 0; j < H; j++) {
@@ -170,7 +181,8 @@ static void an_taunet_help(const cli_flag *flags, int n) {
            "--out writes taunet.json, taunet.csv (neuron,tau_trained,tau_net,selected,aic1,aic2) and\n"
            "taunet.svg (population AC/AC[0]). Given a run directory of `rnnts train`: every checkpoint\n"
            "N<lo>_N<hi>.safetensors (tau_net vs N: n_above_1, mean_above_1, median_above_1 and the mean\n"
-           "trained tau per checkpoint; taunet.svg: mean tau_net > 1 vs N). The full protocol takes about\n"
+           "trained tau per checkpoint; taunet.svg: mean tau_net > 1 vs N). GRU/LSTM: the same protocol on\n"
+           "the hidden state h (inputs mapped to +-1 inside), tau_trained null. The full protocol takes about\n"
            "20 s per checkpoint at H = 500 on 2 cores; --steps trades time for noise.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
@@ -230,7 +242,8 @@ static int an_cmd_taunet(int argc, char **argv) {
         double *x = (double *)malloc((size_t)r.pop_lags * sizeof(double)), *y = (double *)malloc((size_t)r.pop_lags * sizeof(double));
         fputs("neuron,tau_trained,tau_net,selected,aic1,aic2\n", f);
         for (int j = 0; j < r.H; j++) {
-            fprintf(f, "%d,%.9g,", j, (double)net->tau[net->cfg.train_tau ? j : 0]);
+            if (net->tau) fprintf(f, "%d,%.9g,", j, (double)net->tau[net->cfg.train_tau ? j : 0]);
+            else fprintf(f, "%d,,", j);
             if (isfinite(r.tau_net[j])) fprintf(f, "%.9g", (double)r.tau_net[j]);
             fprintf(f, ",%d,%.9g,%.9g\n", r.selected[j], r.fit[j].aic1, r.fit[j].aic2);
         }
@@ -319,7 +332,7 @@ static void an_ablate_help(const cli_flag *flags, int n) {
            "of the C fastest and C slowest neurons ablated alone (row and column of W, input weight and\n"
            "readout weights zeroed); stream accuracy on N (R trials of 100 + 1000 Bernoulli(0.5) bits,\n"
            "the same bits for every ablation) relative to the intact network: (acc - 0.5) / (base - 0.5).\n"
-           "--out writes ablate.json, ablate.csv and ablate.svg.\n\nflags:\n");
+           "--out writes ablate.json, ablate.csv and ablate.svg. GRU/LSTM models: exit 2 (no tau to sort by).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 static int an_cmd_ablate(int argc, char **argv) {
@@ -346,6 +359,7 @@ static int an_cmd_ablate(int argc, char **argv) {
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_ablate_help) != 1) cli_usage_error("MODEL is required");
     if (!cli_seen(flags, nf, "--N")) cli_usage_error("--N N is required");
     net = load_model(pos[0]);
+    an_need_rnn(net, pos[0], "ablation sorts neurons by trained tau, which it has not");
     if (!net->cfg.train_tau) cli_usage_error("the model has a fixed tau: nothing to sort by");
     if (2 * count > net->H) cli_usage_error("--count %d: at most H / 2 = %d", count, net->H / 2);
     memset(&c, 0, sizeof c);
@@ -407,8 +421,30 @@ static int an_cmd_ablate(int argc, char **argv) {
     return CLI_EXIT_OK;
 }
 
+/* W perturbation: rnnts_rnn_perturb_w for the leaky RNN; for GRU/LSTM (where the library returns
+   INVALID_ARG) the same definition in the tool on W_hh, the [G*H][H] recurrent weights of every gate:
+   W_hh += eps ||W_hh||_F D / ||D||_F, D_e ~ N(0,1) = rnnts_rng_normal(key(seed, ANALYSIS, PERTURB_W,
+   draw), e) for e = 0..G*H*H-1 in row-major order, norms in double in index order (no diagonal rule). */
+static rnnts_result an_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err) {
+    size_t n;
+    double wn = 0.0, dn = 0.0, scale;
+    uint64_t key;
+    if (net->cfg.model == RNNTS_MODEL_RNN) return rnnts_rnn_perturb_w(net, eps, seed, draw, err);
+    n = (size_t)(net->cfg.model == RNNTS_MODEL_GRU ? 3 : 4) * (size_t)net->H * (size_t)net->H;
+    key = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_PERTURB_W, draw);
+    for (size_t e = 0; e < n; e++) {
+        double d = rnnts_rng_normal(key, e);
+        wn += (double)net->w[e] * (double)net->w[e];
+        dn += d * d;
+    }
+    if (eps == 0.0 || dn == 0.0) return RNNTS_OK;
+    scale = eps * sqrt(wn) / sqrt(dn);
+    for (size_t e = 0; e < n; e++) net->w[e] = (float)((double)net->w[e] + scale * (double)rnnts_rng_normal(key, e));
+    return RNNTS_OK;
+}
+
 typedef struct an_perturb {
-    const char *model; int N, head, task, trials; uint64_t seed; double base;
+    const char *model; const char *note; int N, head, task, trials; uint64_t seed; double base;
     int n_w, n_tau; double eps_w[16], rel_w[16], sd_w[16], eps_tau[16], rel_tau[16], sd_tau[16];
 } an_perturb;
 static void an_perturb_json(FILE *f, const void *vc) {
@@ -429,6 +465,7 @@ static void an_perturb_json(FILE *f, const void *vc) {
         }
         fputc(']', f);
     }
+    if (c->note) { fputs(",\"note\":", f); json_str(f, c->note); }
     fputc('}', f);
 }
 static void an_perturb_help(const cli_flag *flags, int n) {
@@ -437,7 +474,9 @@ static void an_perturb_help(const cli_flag *flags, int n) {
            "log-spaced values in [1e-2, 10]; tau += eps ||tau|| |D|/|| |D| ||, eps in {0} and 13 log-spaced\n"
            "values in [1e-3, 10]. For each eps, R perturbations (draw r), each scored by stream accuracy on N\n"
            "over R streams of 100 + 1000 bits; relative accuracy (acc - 0.5) / (base - 0.5), mean and SD over\n"
-           "the draws. --out writes perturb.json, perturb.csv and perturb.svg.\n\nflags:\n");
+           "the draws. --out writes perturb.json, perturb.csv and perturb.svg.\n"
+           "GRU/LSTM: W is W_hh of every gate ([G*H, H], the same definition, computed by the tool); there\n"
+           "is no tau, so \"tau\" is [] and \"note\" says so.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 static int an_cmd_perturb(int argc, char **argv) {
@@ -470,7 +509,10 @@ static int an_cmd_perturb(int argc, char **argv) {
     vals = (double *)malloc((size_t)trials * sizeof(double));
     if (!vals) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     c.base = an_stream(net, c.task, N, c.head, &sc, pool);
-    c.n_w = 11; c.n_tau = net->cfg.train_tau ? 14 : 0;
+    c.n_w = 11; c.n_tau = net->cfg.model == RNNTS_MODEL_RNN && net->cfg.train_tau ? 14 : 0;
+    if (net->cfg.model != RNNTS_MODEL_RNN)
+        c.note = net->cfg.model == RNNTS_MODEL_GRU ? "gru: W = W_hh of the r, z, n gates (3H x H); no tau, tau perturbation skipped"
+                                                   : "lstm: W = W_hh of the i, f, g, o gates (4H x H); no tau, tau perturbation skipped";
     for (int k = 0; k < c.n_w; k++) c.eps_w[k] = k == 0 ? 0.0 : pow(10.0, -2.0 + 3.0 * (k - 1) / 9.0);
     for (int k = 0; k < c.n_tau; k++) c.eps_tau[k] = k == 0 ? 0.0 : pow(10.0, -3.0 + 4.0 * (k - 1) / 12.0);
     for (int g = 0; g < 2; g++) {
@@ -482,7 +524,7 @@ static int an_cmd_perturb(int argc, char **argv) {
                 rnnts_error e;
                 rnnts_result rr = rnnts_rnn_clone(net, &cp, &e);
                 if (rr == RNNTS_OK)
-                    rr = g ? rnnts_rnn_perturb_tau(cp, eps, seed, (uint64_t)r, &e) : rnnts_rnn_perturb_w(cp, eps, seed, (uint64_t)r, &e);
+                    rr = g ? rnnts_rnn_perturb_tau(cp, eps, seed, (uint64_t)r, &e) : an_perturb_w(cp, eps, seed, (uint64_t)r, &e);
                 if (rr != RNNTS_OK) { fail_msg("perturb", &e); return CLI_EXIT_FAIL; }
                 vals[r] = an_relative(an_stream(cp, c.task, N, c.head, &sc, pool), c.base);
                 rnnts_rnn_destroy(cp);
@@ -570,6 +612,7 @@ static int an_taus_run(const char *dir, int json, const char *out) {
     for (int k = 0; k < n_ck; k++) {
         rnnts_rnn *net = load_model(ck[k].path);
         rnnts_error e;
+        an_need_rnn(net, ck[k].path, "it has no tau");
         if (rnnts_tau_summary_of(net, &st[k], &e) != RNNTS_OK) { fail_msg(ck[k].path, &e); return CLI_EXIT_FAIL; }
         rnnts_rnn_destroy(net);
     }
@@ -648,10 +691,9 @@ static int an_taunet_run(const char *dir, const rnnts_taunet_config *cfg, int th
         rnnts_taunet_result r;
         rnnts_tau_summary ts;
         rnnts_error e;
-        if (rnnts_taunet(net, cfg, pool, &r, &e) != RNNTS_OK || rnnts_tau_summary_of(net, &ts, &e) != RNNTS_OK) {
-            fail_msg(ck[k].path, &e);
-            return CLI_EXIT_FAIL;
-        }
+        if (rnnts_taunet(net, cfg, pool, &r, &e) != RNNTS_OK) { fail_msg(ck[k].path, &e); return CLI_EXIT_FAIL; }
+        if (net->cfg.model != RNNTS_MODEL_RNN) ts.mean = NAN; /* GRU/LSTM: no trained tau */
+        else if (rnnts_tau_summary_of(net, &ts, &e) != RNNTS_OK) { fail_msg(ck[k].path, &e); return CLI_EXIT_FAIL; }
         H = net->H;
         nab[k] = r.n_above_1; mean[k] = r.mean_above_1; med[k] = r.median_above_1; tmean[k] = ts.mean;
         if (!json) fprintf(stderr, "%s: %s: %d of %d above 1\n", cli_prog, ck[k].path, r.n_above_1, H);
@@ -964,7 +1006,7 @@ static int an_cmd_pca(int argc, char **argv) {
 /* ---- retrain: single-head retraining on each N of a range ------------------------------------ */
 typedef struct an_retrain {
     const char *model; int task, n_ns, epochs, batch, steps, test_batches; uint64_t seed;
-    const int *ns; const float *acc; double *rel;
+    const int *ns; const float *acc; double *rel; const rnnts_optim_config *optim;
 } an_retrain;
 static void an_retrain_json(FILE *f, const void *vc) {
     const an_retrain *c = (const an_retrain *)vc;
@@ -972,6 +1014,8 @@ static void an_retrain_json(FILE *f, const void *vc) {
     fprintf(f, ",\"task\":\"%s\",\"epochs\":%d,\"batch\":%d,\"steps_per_epoch\":%d,\"test_batches\":%d,\"seed\":%llu,\"ns\":",
             c->task ? "dms" : "parity", c->epochs, c->batch, c->steps, c->test_batches, (unsigned long long)c->seed);
     an_int_array(f, c->ns, c->n_ns);
+    fprintf(f, ",\"optimizer\":\"%s\",\"lr\":", c->optim->kind == RNNTS_OPT_ADAM ? "adam" : "sgd");
+    json_num(f, (double)c->optim->lr);
     fputs(",\"accuracy\":[", f);
     for (int i = 0; i < c->n_ns; i++) { if (i) fputc(',', f); json_num(f, (double)c->acc[(size_t)i * c->epochs + c->epochs - 1]); }
     fputs("],\"relative\":[", f);
@@ -984,7 +1028,9 @@ static void an_retrain_help(const cli_flag *flags, int n) {
     printf("usage: rnnts analyze retrain MODEL --ns LIST [flags] [--json] [--out DIR]\n\n"
            "Retraining (the reference's retrain_as_singlehead): for each N of LIST a copy of the model is\n"
            "trained single-head on N alone (head 0, a fresh optimiser, SGD as `rnnts train`) for exactly\n"
-           "--epochs epochs. Reports the test accuracy after the last epoch and the relative accuracy\n"
+           "--epochs epochs (GRU/LSTM: the reference's LSTM protocol, Adam lr 0.001, batch 64, 300 steps per\n"
+           "epoch, 50 test batches, as rnnts_train_config_lstm; the size flags override it).\n"
+           "Reports the test accuracy after the last epoch and the relative accuracy\n"
            "(acc - 50) / (acc of the first N - 50). --out writes retrain.json, retrain.csv (N,epoch,accuracy)\n"
            "and retrain.svg (relative accuracy vs N).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
@@ -1001,8 +1047,8 @@ static int an_cmd_retrain(int argc, char **argv) {
     cli_flag flags[] = {
         {"--ns", CLI_NLIST, &ns, 1, 100000, NULL, "LIST", "Ns retrained, e.g. 16,21,26 (required)", 0, 0},
         {"--epochs", CLI_INT, &epochs, 1, 100000, NULL, "E", "epochs per N (default 20)", 0, 0},
-        {"--batch", CLI_INT, &batch, 1, 65536, NULL, "B", "batch size (default 256)", 0, 0},
-        {"--steps-per-epoch", CLI_INT, &steps, 1, 100000000, NULL, "S", "training steps per epoch (default 600)", 0, 0},
+        {"--batch", CLI_INT, &batch, 1, 65536, NULL, "B", "batch size (default 256; gru/lstm 64)", 0, 0},
+        {"--steps-per-epoch", CLI_INT, &steps, 1, 100000000, NULL, "S", "training steps per epoch (default 600; gru/lstm 300)", 0, 0},
         {"--test-batches", CLI_INT, &test_batches, 1, 1000000, NULL, "T", "test batches per epoch (default 50)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the training and test data (default 0)", 0, 0},
         {"--task", CLI_ENUM, &task, 0, 0, TASKS, NULL, "task (default: the model's metadata, else parity)", 0, 0},
@@ -1024,10 +1070,18 @@ static int an_cmd_retrain(int argc, char **argv) {
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_retrain_help) != 1) cli_usage_error("MODEL is required");
     if (!cli_seen(flags, nf, "--ns")) cli_usage_error("--ns LIST is required");
     net = load_model(pos[0]);
+    rc = rnnts_retrain_config_default();
+    if (net->cfg.model != RNNTS_MODEL_RNN) { /* the reference's LSTM protocol */
+        rnnts_train_config lc = rnnts_train_config_lstm();
+        rc.train.optim = lc.optim;
+        if (!cli_seen(flags, nf, "--batch")) batch = lc.batch;
+        if (!cli_seen(flags, nf, "--steps-per-epoch")) steps = lc.steps_per_epoch;
+        if (!cli_seen(flags, nf, "--test-batches")) test_batches = lc.test_batches;
+    }
     memset(&c, 0, sizeof c);
+    c.optim = &rc.train.optim;
     c.model = pos[0]; c.task = task_of(task, cli_seen(flags, nf, "--task"), net);
     c.n_ns = ns.n; c.ns = ns.v; c.epochs = epochs; c.batch = batch; c.steps = steps; c.test_batches = test_batches; c.seed = seed;
-    rc = rnnts_retrain_config_default();
     rc.epochs = epochs;
     rc.train.task = (rnnts_task)c.task; rc.train.batch = batch; rc.train.steps_per_epoch = steps; rc.train.test_batches = test_batches;
     rc.train.seed = seed;
@@ -1256,6 +1310,196 @@ static int an_cmd_generalize(int argc, char **argv) {
     return CLI_EXIT_OK;
 }
 
+/* ---- forgetgate: mean forget gate and effective timescale 1/(1 - f) of an LSTM's units ------------ */
+/* Runs the LSTM (PyTorch's cell, as rnnts_model documents; the library's own sigmoid/tanh, float) on
+   the tau_net inputs: trial r: bits Bernoulli(p_r), p_r ~ U[0,1) from the same draws as rnnts_taunet
+   (key(seed, ANALYSIS, TAUNET_P, 0) index r; bits key(seed, ANALYSIS, TAUNET_BITS, r) index t), x = 2s - 1,
+   h_0 = c_0 = 0, one unbroken sequence per trial (the cell state is never reset). The forget gate
+   f_t = sig(W_if x_t + b_if + W_hf h_{t-1} + b_hf) of steps t >= burn is summed per unit (double, in
+   step then trial order) into fsum[H]. All trials advance together, so W_hh^T (8 KB per row) is read
+   once per step. Returns 0, or -1 on out of memory. */
+static int an_lstm_forget(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *fsum) {
+    const int H = net->H, P = 4 * H;
+    float *wt = (float *)malloc((size_t)H * P * sizeof(float)), *bias = (float *)malloc((size_t)P * sizeof(float));
+    float *h = (float *)calloc((size_t)trials * H, sizeof(float)), *c = (float *)calloc((size_t)trials * H, sizeof(float));
+    float *pre = (float *)malloc((size_t)trials * P * sizeof(float)), *p = (float *)malloc((size_t)trials * sizeof(float));
+    uint64_t *kb = (uint64_t *)malloc((size_t)trials * sizeof(uint64_t));
+    uint64_t kp = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
+    int ok = wt && bias && h && c && pre && p && kb;
+    if (ok) {
+        for (int q = 0; q < P; q++) {
+            bias[q] = net->b_in[q] + net->b[q];
+            for (int j = 0; j < H; j++) wt[(size_t)j * P + q] = net->w[(size_t)q * H + j];
+        }
+        for (int r = 0; r < trials; r++) {
+            p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
+            kb[r] = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
+        }
+        for (int i = 0; i < H; i++) fsum[i] = 0.0;
+        for (int t = 0; t < steps; t++) {
+            for (int r = 0; r < trials; r++) {
+                float x = rnnts_rng_uniform(kb[r], (uint64_t)t) < p[r] ? 1.0f : -1.0f, *pr = pre + (size_t)r * P;
+                for (int q = 0; q < P; q++) pr[q] = net->w_in[q] * x + bias[q];
+            }
+            for (int j = 0; j < H; j++) {
+                const float *restrict wj = wt + (size_t)j * P;
+                for (int r = 0; r < trials; r++) {
+                    float hj = h[(size_t)r * H + j], *restrict pr = pre + (size_t)r * P;
+                    if (hj == 0.0f) continue;
+                    for (int q = 0; q < P; q++) pr[q] += wj[q] * hj;
+                }
+            }
+            for (int r = 0; r < trials; r++) {
+                const float *pr = pre + (size_t)r * P;
+                float *hr = h + (size_t)r * H, *cr = c + (size_t)r * H;
+                for (int i = 0; i < H; i++) {
+                    float ig = rnnts_sigmoidf(pr[i]), f = rnnts_sigmoidf(pr[H + i]), g = rnnts_tanhf(pr[2 * H + i]), o = rnnts_sigmoidf(pr[3 * H + i]);
+                    cr[i] = f * cr[i] + ig * g;
+                    hr[i] = o * rnnts_tanhf(cr[i]);
+                    if (t >= burn) fsum[i] += (double)f;
+                }
+            }
+        }
+    }
+    free(wt); free(bias); free(h); free(c); free(pre); free(p); free(kb);
+    return ok ? 0 : -1;
+}
+typedef struct an_fg {
+    const char *model; int H, steps, burn, trials; uint64_t seed; double seconds;
+    const double *fbar, *ts, *tsb; double mean, median, max, min, f_mean, ts_of_f_mean, bias_mean, bias_median;
+    int bins[40]; double lo, hi;
+} an_fg;
+static void an_fg_array(FILE *f, const double *v, int n) {
+    fputc('[', f);
+    for (int i = 0; i < n; i++) { if (i) fputc(',', f); json_num(f, v[i]); }
+    fputc(']', f);
+}
+static void an_fg_json(FILE *f, const void *vc) {
+    const an_fg *c = (const an_fg *)vc;
+    fputs("{\"analysis\":\"forgetgate\",\"model\":", f); json_str(f, c->model);
+    fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"seed\":%llu,\"seconds\":", c->H, c->steps, c->burn, c->trials,
+            (unsigned long long)c->seed);
+    json_num(f, c->seconds);
+    fputs(",\"forget_gate_mean\":", f); an_fg_array(f, c->fbar, c->H);
+    fputs(",\"timescale\":", f); an_fg_array(f, c->ts, c->H);
+    fputs(",\"timescale_bias\":", f); an_fg_array(f, c->tsb, c->H);
+    fputs(",\"summary\":{\"mean\":", f); json_num(f, c->mean);
+    fputs(",\"median\":", f); json_num(f, c->median);
+    fputs(",\"max\":", f); json_num(f, c->max);
+    fputs(",\"min\":", f); json_num(f, c->min);
+    fputs(",\"forget_gate_mean\":", f); json_num(f, c->f_mean);
+    fputs(",\"timescale_of_mean_forget_gate\":", f); json_num(f, c->ts_of_f_mean);
+    fputs(",\"timescale_bias_mean\":", f); json_num(f, c->bias_mean);
+    fputs(",\"timescale_bias_median\":", f); json_num(f, c->bias_median);
+    fputs("},\"histogram\":{\"lo\":", f); json_num(f, c->lo);
+    fputs(",\"hi\":", f); json_num(f, c->hi);
+    fputs(",\"counts\":", f); an_int_array(f, c->bins, 40);
+    fputs("}}", f);
+}
+static void an_fg_help(const cli_flag *flags, int n) {
+    printf("usage: rnnts analyze forgetgate LSTM_MODEL [--steps T] [--burn B] [--trials R] [--seed S] [--json] [--out DIR]\n\n"
+           "Forget gates of an LSTM (the reference's analysis/lstm_training_and_timescales): the network is\n"
+           "driven as for taunet (trial r: bits Bernoulli(p_r), p_r ~ U[0,1), the same draws; x = 2s - 1;\n"
+           "h_0 = c_0 = 0; one unbroken sequence of T steps per trial), the forget gate\n"
+           "f_t = sig(W_if x_t + b_if + W_hf h_{t-1} + b_hf) is averaged per unit over the steps after the\n"
+           "first B and over the trials (f-bar), and the effective timescale is 1 / (1 - f-bar) steps, the\n"
+           "reference's _forget_gate_to_tau. Also per unit the timescale from the biases alone,\n"
+           "1 / (1 - sig(b_if + b_hf)) (the reference's \"tau from bias\"). The reference's simulation feeds\n"
+           "every step from the initial state (its loop never updates h0, c0), so its gates see h = 0; here\n"
+           "h_{t-1} is the running state. Cost: 4 H^2 multiply-adds per step and trial (about 3 s for H = 500\n"
+           "with the defaults). JSON: forget_gate_mean, timescale, timescale_bias (per unit), summary (mean,\n"
+           "median, max, min of the timescales; forget_gate_mean over units and its timescale; bias\n"
+           "timescale mean and median), histogram (40 bins of the timescale). --out writes forgetgate.json,\n"
+           "forgetgate.csv (unit,forget_gate_mean,timescale,timescale_bias) and forgetgate.svg (histogram).\n"
+           "LSTM models only (exit 2 for rnn and gru).\n\nflags:\n");
+    cli_print_flags(stdout, flags, n);
+}
+static int an_cmd_forgetgate(int argc, char **argv) {
+    int steps = 1100, burn = 100, trials = 10, json = 0, H;
+    uint64_t seed = 0;
+    const char *out = NULL, *pos[1];
+    cli_flag flags[] = {
+        {"--steps", CLI_INT, &steps, 2, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 1100)", 0, 0},
+        {"--burn", CLI_INT, &burn, 0, 100000000, NULL, "B", "steps left out of the mean at the start (default 100)", 0, 0},
+        {"--trials", CLI_INT, &trials, 1, 4096, NULL, "R", "trials (default 10)", 0, 0},
+        {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the inputs (default 0)", 0, 0},
+        {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
+        {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write forgetgate.json, forgetgate.csv and forgetgate.svg into DIR", 0, 0},
+    };
+    int nf = (int)(sizeof flags / sizeof flags[0]);
+    double *fbar, *ts, *tsb, *sorted, t0, cnt;
+    rnnts_rnn *net;
+    an_fg c;
+    cli_prog = "rnnts analyze forgetgate";
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_fg_help) != 1) cli_usage_error("LSTM_MODEL is required");
+    if (burn >= steps) cli_usage_error("--burn %d: must be below --steps %d", burn, steps);
+    net = load_model(pos[0]);
+    if (net->cfg.model != RNNTS_MODEL_LSTM)
+        cli_usage_error("%s is a%s %s network: the forget gate exists in an LSTM only", pos[0], net->cfg.model == RNNTS_MODEL_RNN ? "n" : "",
+                        rnnts_model_name(net->cfg.model));
+    H = net->H;
+    fbar = (double *)malloc((size_t)H * sizeof(double));
+    ts = (double *)malloc((size_t)H * sizeof(double));
+    tsb = (double *)malloc((size_t)H * sizeof(double));
+    sorted = (double *)malloc((size_t)H * sizeof(double));
+    if (!fbar || !ts || !tsb || !sorted) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    t0 = now_s();
+    if (an_lstm_forget(net, steps, burn, trials, seed, fbar) != 0) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    memset(&c, 0, sizeof c);
+    c.seconds = now_s() - t0;
+    cnt = (double)(steps - burn) * trials;
+    c.max = -INFINITY; c.min = INFINITY;
+    for (int i = 0; i < H; i++) {
+        double fb = (double)rnnts_sigmoidf(net->b_in[H + i] + net->b[H + i]);
+        fbar[i] /= cnt;
+        ts[i] = fbar[i] < 1.0 ? 1.0 / (1.0 - fbar[i]) : INFINITY; /* a gate saturated at 1.0f throughout: infinite (JSON null) */
+        tsb[i] = fb < 1.0 ? 1.0 / (1.0 - fb) : INFINITY;
+        c.mean += ts[i] / H; c.f_mean += fbar[i] / H; c.bias_mean += tsb[i] / H;
+        if (ts[i] > c.max) c.max = ts[i];
+        if (ts[i] < c.min) c.min = ts[i];
+    }
+    c.ts_of_f_mean = 1.0 / (1.0 - c.f_mean);
+    memcpy(sorted, tsb, (size_t)H * sizeof(double));
+    qsort(sorted, (size_t)H, sizeof(double), cmp_double);
+    c.bias_median = H % 2 ? sorted[H / 2] : 0.5 * (sorted[H / 2 - 1] + sorted[H / 2]);
+    memcpy(sorted, ts, (size_t)H * sizeof(double));
+    qsort(sorted, (size_t)H, sizeof(double), cmp_double);
+    c.median = H % 2 ? sorted[H / 2] : 0.5 * (sorted[H / 2 - 1] + sorted[H / 2]);
+    c.lo = 1.0;
+    c.hi = c.max > 1.0 ? c.max + 1e-9 * c.max : 2.0;
+    for (int i = 0; i < H; i++) {
+        int b = (int)((ts[i] - c.lo) / (c.hi - c.lo) * 40);
+        c.bins[b < 0 ? 0 : b > 39 ? 39 : b]++;
+    }
+    c.model = pos[0]; c.H = H; c.steps = steps; c.burn = burn; c.trials = trials; c.seed = seed; c.fbar = fbar; c.ts = ts; c.tsb = tsb;
+    an_prepare_out(out);
+    an_emit_json(json, out, "forgetgate", an_fg_json, &c);
+    if (!json)
+        printf("forget gate: mean %.4f over %d units; timescale 1/(1-f): mean %.4g, median %.4g, max %.4g steps; from the biases: mean %.4g "
+               "(%d trials x %d steps, %.1f s)\n", c.f_mean, H, c.mean, c.median, c.max, c.bias_mean, trials, steps, c.seconds);
+    if (out) {
+        char path[4096], msg[256];
+        char sub[512];
+        double x[40], y[40];
+        svg_series sr;
+        svg_chart ch;
+        FILE *f = an_open(out, "forgetgate", "csv", path, sizeof path);
+        fputs("unit,forget_gate_mean,timescale,timescale_bias\n", f);
+        for (int i = 0; i < H; i++) fprintf(f, "%d,%.9g,%.9g,%.9g\n", i, fbar[i], ts[i], tsb[i]);
+        an_close(f, path);
+        for (int k = 0; k < 40; k++) { x[k] = c.lo + (k + 0.5) * (c.hi - c.lo) / 40; y[k] = c.bins[k]; }
+        memset(&sr, 0, sizeof sr); memset(&ch, 0, sizeof ch);
+        sr.label = "units per bin"; sr.color = "#1f77b4"; sr.n = 40; sr.x = x; sr.y = y; sr.bar_width = (c.hi - c.lo) / 40;
+        snprintf(sub, sizeof sub, "%.300s; mean %.3g, median %.3g, max %.3g steps", pos[0], c.mean, c.median, c.max);
+        ch.title = "LSTM forget-gate timescale 1 / (1 - mean f) per unit"; ch.subtitle = sub; ch.xlabel = "timescale (steps)"; ch.ylabel = "units";
+        path_join(path, sizeof path, out, "forgetgate.svg");
+        if (svg_line_chart(path, &ch, &sr, 1, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+    }
+    free(fbar); free(ts); free(tsb); free(sorted);
+    rnnts_rnn_destroy(net);
+    return CLI_EXIT_OK;
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------ */
 static void analyze_help(void) {
     printf("usage: rnnts analyze <analysis> MODEL [flags]     (rnnts analyze <analysis> --help)\n\n"
@@ -1266,12 +1510,15 @@ static void analyze_help(void) {
            "  forget   accuracy matrix of a run directory's checkpoints on every N\n"
            "  pca      dimensionality: PCA of the activity, components for 90 %% of the variance\n"
            "  retrain  single-head retraining on each N of a list for a fixed number of epochs\n"
-           "  generalize  accuracy on longer sequences, larger N and (continuous time) other dt\n");
+           "  generalize  accuracy on longer sequences, larger N and (continuous time) other dt\n"
+           "  forgetgate  LSTM: mean forget gate and effective timescale 1/(1 - f) per unit\n"
+           "GRU/LSTM models: taunet, perturb (W_hh), forget, pca, retrain, generalize and forgetgate (LSTM)\n"
+           "apply; taus and ablate (defined by tau) exit with code 2.\n");
 }
 static int cmd_analyze(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } kinds[] = {
         {"taus", an_cmd_taus}, {"taunet", an_cmd_taunet}, {"ablate", an_cmd_ablate}, {"perturb", an_cmd_perturb}, {"forget", an_cmd_forget}, {"pca", an_cmd_pca},
-        {"retrain", an_cmd_retrain}, {"generalize", an_cmd_generalize},
+        {"retrain", an_cmd_retrain}, {"generalize", an_cmd_generalize}, {"forgetgate", an_cmd_forgetgate},
     };
     cli_prog = "rnnts analyze";
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
@@ -1280,7 +1527,7 @@ static int cmd_analyze(int argc, char **argv) {
     }
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (strcmp(argv[2], kinds[k].name) == 0) return kinds[k].fn(argc, argv);
-    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget, pca, retrain, generalize\n", argv[2]);
+    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate\n", argv[2]);
     return CLI_EXIT_USAGE;
 }
 

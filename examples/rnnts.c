@@ -765,6 +765,7 @@ static void grad_help(const cli_flag *flags, int n) {
            "(input[t][b]), h0 [B,H], label.<N> [B] (0/1, one per N of --N), loss [1] (sum over the Ns of the\n"
            "batch-mean cross-entropy). Metadata: active_heads (heads in the order of --N), ns, task, seed,\n"
            "batch, len, model_checksum_xxh3, model (rnn, gru or lstm).\n"
+           "With --model and MODEL: MODEL must hold that kind of network (exit 2 otherwise).\n"
            "With --model instead of MODEL: a freshly initialised network, rnnts_rnn_create(H, K heads, seed S)\n"
            "(the rnn with learnable tau, leaky ReLU, default variant); heads as multi-head, head k serves\n"
            "N = 2 + k (default K = largest N - 1). Gradient names follow the model's tensors: grad.gru.* /\n"
@@ -786,7 +787,7 @@ static int cmd_grad(int argc, char **argv) {
         {"--len", CLI_INT, &len, 1, 1000000, NULL, "M", "sequence length, >= the largest N (default 4 Nmax + 1)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the batch and h0 (default 0)", 0, 0},
         {"--out", CLI_STR, &out, 0, 0, NULL, "FILE", "output safetensors file (required)", 0, 0},
-        {"--model", CLI_ENUM, &model, 0, 0, MODELS, NULL, "instead of MODEL: a fresh network of this kind", 0, 0},
+        {"--model", CLI_ENUM, &model, 0, 0, MODELS, NULL, "without MODEL: a fresh network of this kind; with MODEL: its expected kind", 0, 0},
         {"--hidden", CLI_INT, &hidden, 1, 16384, NULL, "H", "with --model: hidden units (default 500)", 0, 0},
         {"--heads", CLI_INT, &n_heads, 1, 65536, NULL, "K", "with --model: readout heads (default largest N - 1)", 0, 0},
     };
@@ -799,23 +800,22 @@ static int cmd_grad(int argc, char **argv) {
     memset(&ns, 0, sizeof ns);
     cli_prog = "rnnts grad";
     n_pos = cli_parse(argc, argv, 2, flags, nf, pos, 1, grad_help);
-    if (cli_seen(flags, nf, "--model") && n_pos == 1) {
-        char m[16];
-        cli_choice(MODELS, model, m, sizeof m);
-        cli_usage_error("--model %s: give either MODEL or --model (a fresh network), not both", m);
-    }
-    if (!cli_seen(flags, nf, "--model")) {
-        if (n_pos != 1) cli_usage_error("MODEL is required (or --model rnn|gru|lstm for a fresh network)");
-        if (cli_seen(flags, nf, "--hidden")) cli_usage_error("--hidden applies with --model only (MODEL's size comes from the file)");
-        if (cli_seen(flags, nf, "--heads")) cli_usage_error("--heads applies with --model only (MODEL's heads come from the file)");
-    }
+    if (n_pos != 1 && !cli_seen(flags, nf, "--model")) cli_usage_error("MODEL is required (or --model rnn|gru|lstm for a fresh network)");
+    if (n_pos == 1 && cli_seen(flags, nf, "--hidden")) cli_usage_error("--hidden applies to a fresh network only (MODEL's size comes from the file)");
+    if (n_pos == 1 && cli_seen(flags, nf, "--heads")) cli_usage_error("--heads applies to a fresh network only (MODEL's heads come from the file)");
     if (!ns.n) cli_usage_error("--N LIST is required (e.g. --N 2,3)");
     if (!out) cli_usage_error("--out FILE is required");
     for (int a = 0; a < ns.n; a++) if (ns.v[a] > nmax) nmax = ns.v[a];
     if (!len) len = rnnts_task_max_len(nmax);
     if (len < nmax) cli_usage_error("--len %d: allowed %d..1000000 (at least the largest N)", len, nmax);
-    if (n_pos == 1) net = load_model(pos[0]);
-    else {
+    if (n_pos == 1) {
+        net = load_model(pos[0]);
+        if (cli_seen(flags, nf, "--model") && net->cfg.model != (rnnts_model)model) {
+            char m[16];
+            cli_choice(MODELS, model, m, sizeof m);
+            cli_usage_error("--model %s: %s holds a %s network", m, pos[0], rnnts_model_name(net->cfg.model));
+        }
+    } else {
         rnnts_rnn_config rc = rnnts_rnn_config_default();
         rc.model = (rnnts_model)model;
         rc.hidden = hidden;
@@ -1144,6 +1144,7 @@ static int cmd_compare(int argc, char **argv) {
         svg_series s[4];
         char path[4200], msg[512], sub[256], note[512], lab[4][64];
         svg_chart c;
+        memset(s, 0, sizeof s);
         for (int k = 0; k < 2; k++) {
             for (int i = 0; i < res[k].n_reached; i++) {
                 x[2 * k][i] = x[2 * k + 1][i] = res[k].r[i].N;

@@ -1,6 +1,6 @@
 /* svg_plot.h — a small line chart written as plain SVG text (no dependencies), for the plots of
    the rnnts tool: series of (x, y) points with optional symmetric error bars, solid or dashed
-   lines, filled or hollow markers, axes with round-number ticks, labels and a legend.
+   lines, filled or hollow markers, or bars (histograms), axes with round-number ticks, labels and a legend.
    Included by examples/rnnts.c only. */
 #ifndef RNNTS_SVG_PLOT_H
 #define RNNTS_SVG_PLOT_H
@@ -18,6 +18,8 @@ typedef struct svg_series {
     const double *x, *y;
     const double *err;  /* half-length of the error bar at each point, or NULL */
     double dx;          /* horizontal shift in pixels (to keep error bars of series apart) */
+    double bar_width;   /* > 0: each point drawn as a bar of this width (x units) centred on x, from 0 to y
+                           (a histogram: x = bin centres, y = counts); no line, no markers */
 } svg_series;
 
 typedef struct svg_chart {
@@ -60,8 +62,9 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
             double e = s[k].err ? s[k].err[i] : 0.0;
             if (!isfinite(s[k].x[i]) || !isfinite(s[k].y[i])) continue;
             if (!isfinite(e)) e = 0.0;
-            xmin = fmin(xmin, s[k].x[i]); xmax = fmax(xmax, s[k].x[i]);
+            xmin = fmin(xmin, s[k].x[i] - s[k].bar_width / 2); xmax = fmax(xmax, s[k].x[i] + s[k].bar_width / 2);
             ymin = fmin(ymin, s[k].y[i] - e); ymax = fmax(ymax, s[k].y[i] + e);
+            if (s[k].bar_width > 0) { ymin = fmin(ymin, 0.0); ymax = fmax(ymax, 0.0); }
         }
     if (!(xmin <= xmax)) { xmin = 2; xmax = 3; }
     if (!(ymin <= ymax)) { ymin = 0; ymax = 1; }
@@ -117,6 +120,18 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
         const svg_series *q = &s[k];
         int started = 0;
         fprintf(f, "<g>\n");
+        if (q->bar_width > 0) {
+            double y0 = SVG_Y(ymin > 0 ? ymin : 0.0);
+            for (int i = 0; i < q->n; i++) {
+                double xa, xb, y;
+                if (!isfinite(q->y[i]) || !isfinite(q->x[i])) continue;
+                xa = SVG_X(q->x[i] - q->bar_width / 2); xb = SVG_X(q->x[i] + q->bar_width / 2); y = SVG_Y(q->y[i]);
+                fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.8\" stroke=\"#ffffff\" stroke-width=\"0.6\"/>\n",
+                        xa, fmin(y, y0), fmax(xb - xa, 0.5), fabs(y0 - y), q->color);
+            }
+            fprintf(f, "</g>\n");
+            continue;
+        }
         for (int i = 0; q->err && i < q->n; i++) {
             double x = SVG_X(q->x[i]) + q->dx, y0, y1;
             if (!isfinite(q->y[i]) || !isfinite(q->err[i])) continue;
@@ -147,9 +162,12 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
         fprintf(f, "<g font-size=\"13\" fill=\"#222\">\n");
         for (int k = 0; k < n_series; k++) {
             double y = ly + 26 * k;
-            fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.2\"%s/>\n", lx, y, lx + 34, y,
-                    s[k].color, s[k].dashed ? " stroke-dasharray=\"7 5\"" : "");
-            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", lx + 17, y,
+            if (s[k].bar_width > 0)
+                fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"34\" height=\"12\" fill=\"%s\" fill-opacity=\"0.8\"/>\n", lx, y - 6, s[k].color);
+            else
+                fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.2\"%s/>\n", lx, y, lx + 34, y,
+                        s[k].color, s[k].dashed ? " stroke-dasharray=\"7 5\"" : "");
+            if (s[k].bar_width <= 0) fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", lx + 17, y,
                     s[k].hollow ? "#ffffff" : s[k].color, s[k].color);
             fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + 44, y + 4.5); svg_text(f, s[k].label);
             if (s[k].n == 0) fputs(" (none)", f);
