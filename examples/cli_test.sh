@@ -4,7 +4,9 @@
 # Checks every subcommand's --help, usage errors (exit 2, message naming the flag), a tiny training
 # run (files, JSON log), bitwise-identical checkpoints after --resume, eval --json, grad's file,
 # info, selfcheck, bench (JSON fields, output hash independent of threads and reps) and analyze
-# (JSON fields and files; taunet identical for 1 and 2 threads and one or many memory passes). Ends with "N passed, M failed"; exits non-zero on any failure.
+# (JSON fields and files; taunet identical for 1 and 2 threads and one or many memory passes), GRU/LSTM (--model: train,
+# info, eval, grad, bench, usage errors of tau flags, analyses incl. forgetgate). Ends with "N passed, M failed"; exits
+# non-zero on any failure.
 set -u
 BIN=${1:-build/rnnts}
 PY=${PYTHON:-python3}
@@ -324,7 +326,7 @@ check "bench summary" 0 "$BIN" bench "${BT[@]}" --reps 2 --peak-seconds 0.05
 grep -q "^step " "$TMP/out" && grep -q "GFLOP/s" "$TMP/out" && grep -q "$H1" "$TMP/out" && ok || bad "bench summary: $(head -c 300 "$TMP/out")"
 
 # ---- analyze ------------------------------------------------------------------------------------
-for a in taus taunet ablate perturb forget pca retrain generalize; do
+for a in taus taunet ablate perturb forget pca retrain generalize forgetgate; do
     "$BIN" analyze "$a" --help >"$TMP/out" 2>"$TMP/err"
     rc=$?
     if [ "$rc" -eq 0 ] && grep -q "usage: rnnts analyze $a" "$TMP/out"; then ok; else bad "analyze $a --help: exit $rc"; fi
@@ -433,6 +435,129 @@ check "analyze forget --every --own" 0 "$BIN" analyze forget "$R" --batches 1 --
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
 assert all(a is None for x in c for n, a in zip(d['N'], x['accuracy']) if n > x['n_hi']), c" 2>"$TMP/pyout" && ok || bad "analyze forget --own: $(cat "$TMP/pyout")"
+
+# ---- GRU and LSTM (--model) --------------------------------------------------------------------
+for m in gru lstm; do
+    for fl in "--fixed-tau 2" "--tau-init 1" "--variant mod" "--activation tanh" "--k-continuous 2"; do
+        usage "${fl%% *} applies to --model rnn only" "$BIN" train --model $m $fl --out "$TMP/u_$m"
+    done
+done
+usage "--model cnn: allowed rnn, gru, lstm" "$BIN" train --model cnn --out "$TMP/u"
+usage "--model cannot be used with --resume" "$BIN" train --resume "$R/init.safetensors" --model gru
+[ ! -e "$TMP/u_gru" ] && [ ! -e "$TMP/u_lstm" ] && ok || bad "a --model usage error created the output directory"
+GT=(--hidden 12 --heads 4 --batch 16 --steps-per-epoch 20 --test-batches 2 --max-epochs 4 --threshold 55 --quiet)
+for m in gru lstm; do
+    check "train --model $m" 0 "$BIN" train --model $m "${GT[@]}" --out "$TMP/$m"
+    "$PY" - "$TMP/$m/log.jsonl" >"$TMP/pyout" 2>&1 <<'EOF2' && ok || bad "$m log.jsonl: $(cat "$TMP/pyout")"
+import json, sys
+rs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rs) == 4 and all(r["tau"] is None for r in rs), rs
+EOF2
+    ls "$TMP/$m"/N*_N*.safetensors >/dev/null 2>&1 && ok || bad "train --model $m: no checkpoint (threshold 55)"
+    check "info --json $m" 0 "$BIN" info "$TMP/$m/init.safetensors" --json
+    "$PY" - "$TMP/out" $m >"$TMP/pyout" 2>&1 <<'EOF2' && ok || bad "info --json $m: $(cat "$TMP/pyout")"
+import json, sys
+d = json.load(open(sys.argv[1])); m = sys.argv[2]; G = 3 if m == "gru" else 4
+assert d["model"] == m and d["metadata"]["model"] == m and d["tau"] is None and d["tau_count"] == 0, d
+t = {x["name"]: x["shape"] for x in d["tensors"]}
+assert t[m + ".weight_hh_l0"] == [G * 12, 12] and t[m + ".weight_ih_l0"] == [G * 12, 1] and t["modulelist.3.weight"] == [2, 12], t
+# the trainer's defaults for gru/lstm: the reference's LSTM protocol, with the flags given here
+c = dict(kv.split("=") for kv in d["metadata"]["train_config"].split())
+assert c["optimizer"] == "adam" and abs(float(c["lr"]) - 1e-3) < 1e-9 and c["clip"] == "2" and c["batch"] == "16", c
+EOF2
+    check "info $m" 0 "$BIN" info "$TMP/$m/init.safetensors"
+    grep -q "^tau         none ($m)" "$TMP/out" && grep -q "^network     $m," "$TMP/out" && ok || bad "info $m: $(head -c 300 "$TMP/out")"
+    check "eval --json $m" 0 "$BIN" eval "$TMP/$m/N2_N2.safetensors" --N 2,3 --batches 2 --batch 32 --json
+    "$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert sorted(d['accuracy'])==['2','3'] and all(0<=a<=100 for a in d['accuracy'].values()), d" 2>"$TMP/pyout" && ok || bad "eval $m: $(cat "$TMP/pyout")"
+    # grad on a fresh network: the RNN's layout with the model's tensor names
+    check "grad --model $m" 0 "$BIN" grad --model $m --hidden 8 --heads 3 --N 2,4 --batch 5 --len 9 --seed 3 --out "$TMP/grad_$m.safetensors"
+    "$PY" - "$TMP/grad_$m.safetensors" $m >"$TMP/pyout" 2>&1 <<'EOF2' && ok || bad "grad --model $m file: $(cat "$TMP/pyout")"
+import json, struct, sys
+b = open(sys.argv[1], "rb").read(); m = sys.argv[2]; G = 3 if m == "gru" else 4
+n = struct.unpack("<Q", b[:8])[0]; h = json.loads(b[8:8 + n]); meta = h.pop("__metadata__")
+want = {"grad.%s.%s" % (m, t) for t in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")}
+want |= {"grad.modulelist.%d.%s" % (k, t) for k in range(3) for t in ("weight", "bias")}
+want |= {"input", "h0", "label.2", "label.4", "loss"}
+assert set(h) == want, sorted(set(h) ^ want)
+assert h["grad.%s.weight_hh_l0" % m]["shape"] == [G * 8, 8] and h["input"]["shape"] == [9, 5] and h["h0"]["shape"] == [5, 8]
+assert meta["model"] == m and meta["ns"] == "2,4" and meta["active_heads"] == "0,2", meta
+d = b[8 + n:]
+def f32(name):
+    a, z = h[name]["data_offsets"]; return struct.unpack("<%df" % ((z - a) // 4), d[a:z])
+assert set(f32("input")) <= {0.0, 1.0} and all(x == 0.0 for x in f32("h0")) and f32("loss")[0] > 0
+assert any(x != 0.0 for x in f32("grad.%s.weight_hh_l0" % m)) and all(x == 0.0 for x in f32("grad.modulelist.1.weight"))
+EOF2
+    check "grad FILE --model $m" 0 "$BIN" grad "$TMP/$m/N2_N2.safetensors" --model $m --N 2,3 --batch 4 --len 9 --out "$TMP/gradf_$m.safetensors"
+    # bench: the RNN's JSON fields, gated FLOP and memory formulas
+    check "bench --model $m" 0 "$BIN" bench --model $m --hidden 16 --batch 4 --len 5 --heads 2 --reps 2 --peak-seconds 0.05 --json
+    "$PY" - "$TMP/out" "$TMP/bench_t1_r2.json" $m >"$TMP/pyout" 2>&1 <<'EOF2' && ok || bad "bench --model $m: $(cat "$TMP/pyout")"
+import json, sys
+d = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2])); m = sys.argv[3]; G = 3 if m == "gru" else 4
+assert set(r) <= set(d), sorted(set(r) - set(d))
+H, B, M, K = 16, 4, 5, 2
+assert d["model"] == m and d["optim"] == "adam" and d["variant"] == "none", d
+fwd = 2 * G * H * H * B * M + 4 * K * H * B
+assert d["fwd_flops"] == fwd and d["flops_per_step"] == 3 * fwd, d
+assert abs(d["gflops"] - d["flops_per_step"] / d["step_s"] * 1e-9) <= 1e-6 * d["gflops"]
+P = G * H * 3 + G * H * H + K * (2 * H + 2)
+assert d["param_count"] == P, (d["param_count"], P)
+st, per = (2, 5) if m == "lstm" else (1, 4)
+assert d["bptt_bytes"] == 4 * (P * (2 + 2) + st * (M + 1) * H * B + per * M * H * B), (d["bptt_bytes"], d["bptt_bytes_def"])
+assert len(d["output_xxh3"]) == 16 and d["output_xxh3"] != r["output_xxh3"]
+EOF2
+done
+"$BIN" bench --model gru --hidden 16 --batch 4 --len 5 --heads 2 --reps 1 --threads 2 --peak-seconds 0 --json >"$TMP/b2" 2>/dev/null &&
+"$BIN" bench --model gru --hidden 16 --batch 4 --len 5 --heads 2 --reps 3 --threads 1 --peak-seconds 0 --json >"$TMP/b1" 2>/dev/null &&
+[ "$(bench_hash "$TMP/b1")" = "$(bench_hash "$TMP/b2")" ] && ok || bad "bench --model gru: output_xxh3 depends on threads or reps"
+usage "--model gru: " "$BIN" grad "$TMP/lstm/init.safetensors" --model gru --N 2 --out "$TMP/g"
+usage "--hidden applies to a fresh network only" "$BIN" grad "$TMP/gru/init.safetensors" --hidden 8 --N 2 --out "$TMP/g"
+usage "MODEL is required" "$BIN" grad --N 2 --out "$TMP/g"
+# analyses on GRU/LSTM files
+G="$TMP/gru/N2_N2.safetensors"
+L="$TMP/lstm/N2_N2.safetensors"
+usage "is a gru network: it has no tau" "$BIN" analyze taus "$G"
+usage "is a gru network" "$BIN" analyze ablate "$G" --N 2
+usage "is a gru network: the forget gate exists in an LSTM only" "$BIN" analyze forgetgate "$G"
+usage "is an rnn network" "$BIN" analyze forgetgate "$AM"
+check "analyze perturb gru" 0 "$BIN" analyze perturb "$G" --N 2 --trials 2 --json --out "$TMP/ang"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert len(d['w'])==11 and d['tau']==[] and 'no tau' in d['note'], d
+if d['baseline']!=0.5: assert d['w'][0]['relative']==1, d['w'][0]" 2>"$TMP/pyout" && ok || bad "analyze perturb gru: $(cat "$TMP/pyout")"
+check "analyze forget gru" 0 "$BIN" analyze forget "$TMP/gru" --batches 2 --json
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
+assert len(c)>=1 and all(a is None or 0<=a<=100 for x in c for a in x['accuracy'])" 2>"$TMP/pyout" && ok || bad "analyze forget gru: $(cat "$TMP/pyout")"
+check "analyze retrain gru" 0 "$BIN" analyze retrain "$G" --ns 2,3 --epochs 2 --steps-per-epoch 5 --test-batches 2 --quiet --json
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert d['optimizer']=='adam' and d['batch']==64 and [len(c) for c in d['curves']]==[2,2] and abs(d['relative'][0]-1)<1e-12, d" 2>"$TMP/pyout" && ok || bad "analyze retrain gru: $(cat "$TMP/pyout")"
+check "analyze generalize gru" 0 "$BIN" analyze generalize "$G" --ns 2 --length-factors 1,2 --extra 1 --batches 1 --json
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert len(d['accuracy_by_length'])==2 and d['k']==[] and all(0<=a<=100 for r in d['accuracy_by_length'] for a in r), d" 2>"$TMP/pyout" && ok || bad "analyze generalize gru: $(cat "$TMP/pyout")"
+check "analyze taunet lstm" 0 "$BIN" analyze taunet "$L" --steps 1500 --burn 100 --trials 2 --json --out "$TMP/anl"
+"$PY" -c "
+import json; d=json.load(open('$TMP/out'))
+assert d['tau_trained'] is None and len(d['tau_net'])==12, d['tau_trained']" 2>"$TMP/pyout" && ok || bad "analyze taunet lstm: $(cat "$TMP/pyout")"
+check "analyze pca gru" 0 "$BIN" analyze pca "$G" --steps 600 --burn 50 --trials 2 --json
+check "analyze forgetgate" 0 "$BIN" analyze forgetgate "$L" --steps 400 --burn 50 --trials 3 --seed 2 --json --out "$TMP/anl"
+"$PY" - "$TMP/out" >"$TMP/pyout" 2>&1 <<'EOF2' && ok || bad "analyze forgetgate: $(cat "$TMP/pyout")"
+import json, statistics, sys
+d = json.load(open(sys.argv[1])); f = d["forget_gate_mean"]; t = d["timescale"]; s = d["summary"]
+assert d["H"] == 12 and len(f) == len(t) == len(d["timescale_bias"]) == 12 and (d["steps"], d["burn"], d["trials"]) == (400, 50, 3)
+assert all(0 < x < 1 for x in f) and all(x >= 1 for x in t) and all(x >= 1 for x in d["timescale_bias"]), (f, t)
+assert all(abs(y - 1 / (1 - x)) <= 1e-6 * y for x, y in zip(f, t))
+assert abs(s["mean"] - sum(t) / 12) < 1e-6 * s["mean"] and abs(s["median"] - statistics.median(t)) < 1e-9 and s["max"] == max(t)
+assert sum(d["histogram"]["counts"]) == 12
+EOF2
+for f in forgetgate.json forgetgate.csv forgetgate.svg; do [ -s "$TMP/anl/$f" ] && ok || bad "analyze forgetgate --out: no $f"; done
+"$BIN" analyze forgetgate "$L" --steps 400 --burn 50 --trials 3 --seed 2 --json >"$TMP/out2" 2>/dev/null &&
+"$PY" -c "
+import json; a=json.load(open('$TMP/out')); b=json.load(open('$TMP/out2')); a.pop('seconds'); b.pop('seconds'); assert a==b" 2>/dev/null && ok || bad "analyze forgetgate is not deterministic"
+usage "--burn 500: must be below --steps 400" "$BIN" analyze forgetgate "$L" --steps 400 --burn 500
 
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
