@@ -55,13 +55,32 @@ if [ -n "${RNNTS:-}" ] && [ -x "$RNNTS" ]; then
          check "rnnts grad ($m file) --task $task --N 2,3,5"; then :; else fail=$((fail + 1)); fi
     done
   done
-  # `rnnts grad --model gru|lstm` (being added to the tool): checked when this build has the flag.
+  # `rnnts grad --model gru|lstm`: checked when this build of the tool has the flag. Without MODEL
+  # the tool makes a fresh rnnts_rnn_create(H, K, seed S) network and writes no model file:
+  # grad_dump makes the same network from the same seed, and the grads file's model_checksum_xxh3
+  # must equal that file's checksum_xxh3 (same network) before torch_check runs.
   if "$RNNTS" grad --help 2>&1 | grep -q -- '--model'; then
     for m in gru lstm; do
+      for task in parity dms; do
+        n=$((n + 1))
+        "$B/grad_dump" --net $m --hidden 21 --heads 4 --active 0 --batch 2 --len 2 --seed 8 --model "$T/m.safetensors" --grads "$T/unused.safetensors" >/dev/null
+        if "$RNNTS" grad --model $m --hidden 21 --heads 4 --task $task --N 2,3,5 --batch 9 --len 13 --seed 8 --out "$T/g.safetensors" >/dev/null &&
+           "$PY" -c 'import sys; sys.path.insert(0, "reference"); from torch_check import read_safetensors as r
+a, b = r(sys.argv[1])[1].get("checksum_xxh3"), r(sys.argv[2])[1].get("model_checksum_xxh3")
+sys.exit(0 if a and a == b else print(f"FAIL fresh {sys.argv[3]} network differs from grad_dump'"'"'s: checksum {a} vs {b}") or 1)' \
+             "$T/m.safetensors" "$T/g.safetensors" $m &&
+           check "rnnts grad --model $m (fresh, H 21, K 4) --task $task --N 2,3,5"; then :; else fail=$((fail + 1)); fi
+      done
       n=$((n + 1))
-      "$B/grad_dump" --net $m --hidden 21 --heads 6 --active 0 --batch 2 --len 2 --seed 9 --model "$T/m.safetensors" --grads "$T/unused.safetensors" >/dev/null
+      "$B/grad_dump" --net $m --hidden 17 --heads 3 --active 0 --batch 2 --len 2 --seed 5 --model "$T/m.safetensors" --grads "$T/unused.safetensors" >/dev/null
       if "$RNNTS" grad "$T/m.safetensors" --model $m --task parity --N 2,4 --batch 9 --len 11 --seed 5 --out "$T/g.safetensors" >/dev/null &&
-         check "rnnts grad --model $m --N 2,4"; then :; else fail=$((fail + 1)); fi
+         check "rnnts grad ($m file) --model $m --N 2,4"; then :; else fail=$((fail + 1)); fi
+      # the wrong expected kind is a usage error (exit 2)
+      other=$([ $m = gru ] && echo lstm || echo gru)
+      n=$((n + 1))
+      if "$RNNTS" grad "$T/m.safetensors" --model $other --N 2 --out "$T/g.safetensors" >/dev/null 2>&1; then r=0; else r=$?; fi
+      if [ "$r" = 2 ]; then echo "ok   rnnts grad ($m file) --model $other: exit 2"
+      else echo "FAIL rnnts grad ($m file) --model $other: exit $r, expected 2"; fail=$((fail + 1)); fi
     done
   else
     echo "SKIPPED: rnnts grad --model gru|lstm ($RNNTS grad has no --model flag in this build)"
