@@ -511,6 +511,15 @@ done
 "$BIN" bench --model gru --hidden 16 --batch 4 --len 5 --heads 2 --reps 1 --threads 2 --peak-seconds 0 --json >"$TMP/b2" 2>/dev/null &&
 "$BIN" bench --model gru --hidden 16 --batch 4 --len 5 --heads 2 --reps 3 --threads 1 --peak-seconds 0 --json >"$TMP/b1" 2>/dev/null &&
 [ "$(bench_hash "$TMP/b1")" = "$(bench_hash "$TMP/b2")" ] && ok || bad "bench --model gru: output_xxh3 depends on threads or reps"
+# resume of an LSTM run: later checkpoints byte-identical
+mkdir -p "$TMP/lstm_res" && cp "$TMP/lstm/N2_N2.safetensors" "$TMP/lstm_res/"
+check "train --resume lstm" 0 "$BIN" train --resume "$TMP/lstm_res/N2_N2.safetensors" --quiet
+same=1; n_all=0
+for f in "$TMP"/lstm/N*_N*.safetensors; do
+    b=$(basename "$f"); [ "$b" = N2_N2.safetensors ] && continue
+    n_all=$((n_all + 1)); cmp -s "$f" "$TMP/lstm_res/$b" || same=0
+done
+[ "$same" -eq 1 ] && ok || bad "lstm resume: later checkpoints differ ($n_all compared)"
 usage "--model gru: " "$BIN" grad "$TMP/lstm/init.safetensors" --model gru --N 2 --out "$TMP/g"
 usage "--hidden applies to a fresh network only" "$BIN" grad "$TMP/gru/init.safetensors" --hidden 8 --N 2 --out "$TMP/g"
 usage "MODEL is required" "$BIN" grad --N 2 --out "$TMP/g"

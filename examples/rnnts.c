@@ -10,7 +10,7 @@
        examples/cli_args.h    flag tables: parsing, range checks, usage errors, --help
        examples/st_header.h   safetensors header reader (tensor list and metadata for `info`)
        examples/svg_plot.h    SVG line charts (`compare`, `analyze`)
-       examples/analyze.h     `analyze`: taus, taunet, ablate, perturb
+       examples/analyze.h     `analyze`: taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate
        bench/peak.h           single-core FMA peak probe (`bench`; shared with the Google Benchmark suite)
        examples/cli_test.sh   tests of the CLI
 
@@ -1436,7 +1436,7 @@ done:
 static void main_help(void) {
     printf("usage: rnnts <command> [flags]     (rnnts <command> --help for its flags)\n\n"
            "commands:\n"
-           "  train      train a network on N-parity / N-DMS with a curriculum (checkpoints, log, resume)\n"
+           "  train      train a network (leaky RNN, GRU or LSTM) on N-parity / N-DMS with a curriculum (checkpoints, log, resume)\n"
            "  eval       accuracy of a model per N\n"
            "  grad       loss and gradients of a model on one seeded batch, as safetensors\n"
            "  import     convert a reference PyTorch checkpoint (.pt) to an rnnts model file\n"
@@ -1444,7 +1444,7 @@ static void main_help(void) {
            "  selfcheck  build info and floating-point environment check\n"
            "  compare    multi-head vs single-head curriculum at a small size: table and SVG plot\n"
            "  bench      time training steps and forward passes; GFLOP/s, fraction of peak, memory, output hash\n"
-           "  analyze    taus, taunet, ablate, perturb (rnnts analyze --help)\n\n"
+           "  analyze    taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate (rnnts analyze --help)\n\n"
            "Exit codes: 0 ok, 1 failure, 2 usage. %s\n", rnnts_build_info());
 }
 
