@@ -626,7 +626,8 @@ rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error 
 /* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0. */
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
 /* W += eps ||W||_F D / ||D||_F, D_ij ~ N(0,1) from (seed, PERTURB_W, draw); norms in double, index
-   order. The diagonal stays 0 (the model reads it as 0). */
+   order. The diagonal stays 0 (the model reads it as 0). GRU/LSTM: W = W_hh of every gate
+   ([G*H][H], no diagonal rule). */
 rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 /* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
 rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
@@ -1700,6 +1701,7 @@ struct rnnts_rnn_ws {
     float *ubuf;            /* L drives u_t (H x Bp, blocked); backward overwrites them with du_t.
                                GRU/LSTM: L gate blocks of Q rows (see >>gru) */
     float *chist;           /* LSTM: (L+1) cell states (H x Bp, blocked), same slots as hist */
+    const float *c0;        /* LSTM: given c_0 [B][H] for the next pass (internal: chunked simulation), or NULL = 0 */
     float *gc;              /* LSTM: dL/dc (H x Bp, blocked) */
     float *S;               /* L inputs [Bp] */
     float *h0;              /* initial state of the last pass (H x Bp, blocked) */
@@ -2062,11 +2064,16 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     ws->have_fwd = 0;
     return RNNTS_OK;
 }
-/* State slot 0 of hist (and chist) from h0 (and c_0 = 0). */
+/* State slot 0 of hist (and chist) from h0 (and c_0 = 0, or ws->c0 when set). */
 static void rnnts__init_state(rnnts_rnn_ws *ws) {
     size_t HB = (size_t)ws->H * ws->Bp;
     memcpy(ws->hist, ws->h0, HB * sizeof(float));
-    if (ws->model == RNNTS_MODEL_LSTM) memset(ws->chist, 0, HB * sizeof(float));
+    if (ws->model == RNNTS_MODEL_LSTM) {
+        memset(ws->chist, 0, HB * sizeof(float));
+        if (ws->c0)
+            for (int b = 0; b < ws->B; b++)
+                for (int i = 0; i < ws->H; i++) ws->chist[RNNTS__BLK(ws->H, i, b)] = ws->c0[(size_t)b * ws->H + i];
+    }
 }
 /* s for internal step t (input step t / k) into dst [Bp]. */
 static void rnnts__load_input(const rnnts_rnn_ws *ws, const rnnts_batch *bt, int t, float *dst) {
@@ -5859,9 +5866,8 @@ rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint
     double wn = 0.0, dn = 0.0, scale;
     uint64_t key;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: net is NULL");
-    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: model = %s has no single recurrent W (leaky RNN only)", rnnts_model_name(net->cfg.model));
     if (!(eps >= 0.0) || eps > 1e6) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "perturb_w: eps = %g: allowed 0..1e6", eps);
-    H = (size_t)net->H; HH = H * H;
+    H = (size_t)net->H; HH = (size_t)rnnts__gates(net->cfg.model) * H * H; /* GRU/LSTM: W_hh of every gate */
     key = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_PERTURB_W, draw);
     for (size_t e = 0; e < HH; e++) {
         double d = rnnts_rng_normal(key, e);
@@ -6030,22 +6036,28 @@ static void rnnts__tn_bits(const rnnts_taunet_config *c, int t0, int len, float 
 }
 /* The driven simulation of tau_net and dimensionality: c->steps input steps in chunks of
    RNNTS__TN_CHUNK (each chunk's h0 = the previous chunk's final state, kept in `last` [trials][H],
-   which gives the same bits as one long run); sink(user, t, h_{t+1}) with the global step t.
-   input: [RNNTS__TN_CHUNK][trials] scratch; ws made for (trials, RNNTS__TN_CHUNK). */
+   and an LSTM's c0 = its final cell state, kept in last + trials*H, which gives the same bits as
+   one long run); sink(user, t, h_{t+1}) with the global step t.
+   input: [RNNTS__TN_CHUNK][trials] scratch; last: 2 trials H floats; ws made for (trials, RNNTS__TN_CHUNK). */
 #define RNNTS__TN_CHUNK 1000
-typedef struct { rnnts__state_sink sink; void *user; int base, len, trials; float *last; } rnnts__tn_chunk;
+typedef struct { rnnts__state_sink sink; void *user; int base, len, trials; float *last; const rnnts_rnn_ws *ws; } rnnts__tn_chunk;
 static void rnnts__tn_chunk_sink(void *vc, int m, const float *h, int H, int Bp) {
     rnnts__tn_chunk *c = (rnnts__tn_chunk *)vc;
-    if (m == c->len - 1)
+    if (m == c->len - 1) {
+        const float *cs = c->ws->model == RNNTS_MODEL_LSTM ? c->ws->chist + (h - c->ws->hist) : NULL; /* the cell state at h's slot */
         for (int r = 0; r < c->trials; r++)
-            for (int i = 0; i < H; i++) c->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
+            for (int i = 0; i < H; i++) {
+                c->last[(size_t)r * H + i] = h[RNNTS__BLK(H, i, r)];
+                if (cs) c->last[(size_t)(c->trials + r) * H + i] = cs[RNNTS__BLK(H, i, r)];
+            }
+    }
     c->sink(c->user, c->base + m, h, H, Bp);
 }
 static rnnts_result rnnts__tn_simulate(const rnnts_rnn *net, const rnnts_taunet_config *c, rnnts_rnn_ws *ws, rnnts_pool *pool,
                                        float *input, float *last, rnnts__state_sink sink, void *user, rnnts_error *err) {
     rnnts_batch bt;
     rnnts__tn_chunk ch;
-    ch.sink = sink; ch.user = user; ch.trials = c->trials; ch.last = last;
+    ch.sink = sink; ch.user = user; ch.trials = c->trials; ch.last = last; ch.ws = ws;
     memset(&bt, 0, sizeof bt);
     bt.batch = c->trials;
     bt.input = input;
@@ -6056,9 +6068,12 @@ static rnnts_result rnnts__tn_simulate(const rnnts_rnn *net, const rnnts_taunet_
         bt.len = RNNTS__MIN(RNNTS__TN_CHUNK, c->steps - t0);
         rnnts__tn_bits(c, t0, bt.len, input);
         bt.h0 = t0 == 0 ? NULL : last;
+        ws->c0 = t0 == 0 || ws->model != RNNTS_MODEL_LSTM ? NULL : last + (size_t)c->trials * (size_t)net->H;
         ch.base = t0;
         ch.len = bt.len;
-        if ((r = rnnts__simulate(ws, net, &bt, pool, rnnts__tn_chunk_sink, &ch, err)) != RNNTS_OK) return r;
+        r = rnnts__simulate(ws, net, &bt, pool, rnnts__tn_chunk_sink, &ch, err);
+        ws->c0 = NULL;
+        if (r != RNNTS_OK) return r;
     }
     return RNNTS_OK;
 }
@@ -6106,7 +6121,7 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     out->ac = (float *)rnnts__amalloc(&a, (size_t)H * c.pop_lags * sizeof(float));
     out->pop_ac = (float *)rnnts__amalloc(&a, (size_t)c.pop_lags * sizeof(float));
     input = (float *)rnnts__amalloc(&a, (size_t)RNNTS__TN_CHUNK * c.trials * sizeof(float));
-    last = (float *)rnnts__amalloc(&a, (size_t)c.trials * H * sizeof(float));
+    last = (float *)rnnts__amalloc(&a, (size_t)2 * c.trials * H * sizeof(float));
     s.pop = (float *)rnnts__amalloc(&a, (size_t)c.trials * n * sizeof(float));
     s.act = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * n * sizeof(float));
     acs = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * c.pop_lags * sizeof(float));
@@ -6214,7 +6229,7 @@ rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int
     s.burn = burn; s.n = n; s.trials = trials;
     if ((size_t)trials * (size_t)n > SIZE_MAX / sizeof(float) / (size_t)H) return rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: size overflows");
     s.X = (float *)rnnts__amalloc(&a, (size_t)trials * n * H * sizeof(float));
-    last = (float *)rnnts__amalloc(&a, (size_t)trials * H * sizeof(float));
+    last = (float *)rnnts__amalloc(&a, (size_t)2 * trials * H * sizeof(float));
     input = (float *)rnnts__amalloc(&a, (size_t)RNNTS__TN_CHUNK * trials * sizeof(float));
     ev = (double *)rnnts__amalloc(&a, (size_t)H * sizeof(double));
     if (!s.X || !last || !input || !ev) { r = rnnts__fail(err, RNNTS_ERR_OOM, "dimensionality: out of memory (%d trials x %d steps x %d neurons)", trials, n, H); goto done; }

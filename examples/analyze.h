@@ -421,28 +421,6 @@ static int an_cmd_ablate(int argc, char **argv) {
     return CLI_EXIT_OK;
 }
 
-/* W perturbation: rnnts_rnn_perturb_w for the leaky RNN; for GRU/LSTM (where the library returns
-   INVALID_ARG) the same definition in the tool on W_hh, the [G*H][H] recurrent weights of every gate:
-   W_hh += eps ||W_hh||_F D / ||D||_F, D_e ~ N(0,1) = rnnts_rng_normal(key(seed, ANALYSIS, PERTURB_W,
-   draw), e) for e = 0..G*H*H-1 in row-major order, norms in double in index order (no diagonal rule). */
-static rnnts_result an_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err) {
-    size_t n;
-    double wn = 0.0, dn = 0.0, scale;
-    uint64_t key;
-    if (net->cfg.model == RNNTS_MODEL_RNN) return rnnts_rnn_perturb_w(net, eps, seed, draw, err);
-    n = (size_t)(net->cfg.model == RNNTS_MODEL_GRU ? 3 : 4) * (size_t)net->H * (size_t)net->H;
-    key = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_PERTURB_W, draw);
-    for (size_t e = 0; e < n; e++) {
-        double d = rnnts_rng_normal(key, e);
-        wn += (double)net->w[e] * (double)net->w[e];
-        dn += d * d;
-    }
-    if (eps == 0.0 || dn == 0.0) return RNNTS_OK;
-    scale = eps * sqrt(wn) / sqrt(dn);
-    for (size_t e = 0; e < n; e++) net->w[e] = (float)((double)net->w[e] + scale * (double)rnnts_rng_normal(key, e));
-    return RNNTS_OK;
-}
-
 typedef struct an_perturb {
     const char *model; const char *note; int N, head, task, trials; uint64_t seed; double base;
     int n_w, n_tau; double eps_w[16], rel_w[16], sd_w[16], eps_tau[16], rel_tau[16], sd_tau[16];
@@ -524,7 +502,7 @@ static int an_cmd_perturb(int argc, char **argv) {
                 rnnts_error e;
                 rnnts_result rr = rnnts_rnn_clone(net, &cp, &e);
                 if (rr == RNNTS_OK)
-                    rr = g ? rnnts_rnn_perturb_tau(cp, eps, seed, (uint64_t)r, &e) : an_perturb_w(cp, eps, seed, (uint64_t)r, &e);
+                    rr = g ? rnnts_rnn_perturb_tau(cp, eps, seed, (uint64_t)r, &e) : rnnts_rnn_perturb_w(cp, eps, seed, (uint64_t)r, &e);
                 if (rr != RNNTS_OK) { fail_msg("perturb", &e); return CLI_EXIT_FAIL; }
                 vals[r] = an_relative(an_stream(cp, c.task, N, c.head, &sc, pool), c.base);
                 rnnts_rnn_destroy(cp);

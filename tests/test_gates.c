@@ -500,7 +500,19 @@ Test(gates, shape_and_name_errors, .timeout = 60) {
             EXPECT_ERR(rnnts_tau_summary_of(net, &ts, &err_), RNNTS_ERR_INVALID_ARG, "model");
             EXPECT_ERR(rnnts_tau_histogram(net, 0, 1, 4, counts, &un, &ov, &err_), RNNTS_ERR_INVALID_ARG, "model");
             EXPECT_ERR(rnnts_rnn_perturb_tau(net, 0.1, 1, 1, &err_), RNNTS_ERR_INVALID_ARG, "tau");
-            EXPECT_ERR(rnnts_rnn_perturb_w(net, 0.1, 1, 1, &err_), RNNTS_ERR_INVALID_ARG, "model");
+            {   /* perturb_w perturbs W_hh of every gate: G*H*H floats, nothing else */
+                rnnts_rnn *cp;
+                size_t GHH = (size_t)(lstm ? 4 : 3) * H * H, changed = 0;
+                for (size_t e = 0; e < GHH; e++) net->w[e] = 0.5f; /* the file's W_hh is 0, and eps scales with ||W_hh|| */
+                cr_assert_eq(rnnts_rnn_clone(net, &cp, &err), RNNTS_OK);
+                cr_assert_eq(rnnts_rnn_perturb_w(cp, 0.1, 1, 1, &err), RNNTS_OK, "%s", err.msg);
+                for (size_t e = 0; e < net->n_param; e++) {
+                    int in_w = cp->param + e >= cp->w && cp->param + e < cp->w + GHH;
+                    if (cp->param[e] != net->param[e]) { cr_assert(in_w, "perturb_w changed element %zu outside W_hh", e); changed++; }
+                }
+                cr_assert(changed > GHH / 2, "perturb_w changed only %zu of %zu weights", changed, GHH);
+                rnnts_rnn_destroy(cp);
+            }
             EXPECT_ERR(rnnts_rnn_ablate(net, 0, &err_), RNNTS_ERR_INVALID_ARG, "model");
             EXPECT_ERR(rnnts_rnn_set_k_continuous(net, 2, &err_), RNNTS_ERR_INVALID_ARG, "k_continuous");
         }

@@ -444,3 +444,44 @@ Test(misc, build_info_names_version_and_path) {
     cr_assert(strstr(b, rnnts_simd_name()) != NULL, "%s", b);
     cr_assert(strncmp(b, "rnnts ", 6) == 0, "%s", b);
 }
+
+/* The chunked simulation of tau_net / dimensionality (chunks of RNNTS__TN_CHUNK steps, each
+   starting from the previous chunk's final h and, for an LSTM, c) gives the same states as one
+   pass over all steps, for every model kind. */
+typedef struct { float *x; int H, trials; } tu_rec;
+static void tu_rec_sink(void *vc, int m, const float *h, int H, int Bp) {
+    tu_rec *r = (tu_rec *)vc;
+    (void)Bp;
+    for (int b = 0; b < r->trials; b++)
+        for (int i = 0; i < H; i++) r->x[((size_t)m * r->trials + b) * H + i] = h[RNNTS__BLK(H, i, b)];
+}
+Test(misc, chunked_simulation_equals_one_pass) {
+    for (int model = 0; model < 3; model++) {
+        rnnts_rnn_config cfg = rnnts_rnn_config_default();
+        rnnts_taunet_config c = rnnts_taunet_config_default();
+        rnnts_rnn *net;
+        rnnts_rnn_ws *ws1, *ws2;
+        rnnts_batch bt;
+        rnnts_error e;
+        int H = 12, T = 2300, R = 3;
+        float *in1 = (float *)tc_xmalloc((size_t)RNNTS__TN_CHUNK * R * sizeof(float)), *in2 = (float *)tc_xmalloc((size_t)T * R * sizeof(float));
+        float *last = (float *)tc_xmalloc((size_t)2 * R * H * sizeof(float));
+        tu_rec r1 = {(float *)tc_xmalloc((size_t)T * R * H * sizeof(float)), H, R}, r2 = {(float *)tc_xmalloc((size_t)T * R * H * sizeof(float)), H, R};
+        cfg.hidden = H; cfg.heads = 1; cfg.model = (rnnts_model)model;
+        c.steps = T; c.trials = R; c.seed = 4;
+        cr_assert_eq(rnnts_rnn_create(&cfg, 3, NULL, &net, &e), RNNTS_OK, "%s", e.msg);
+        cr_assert_eq(rnnts_rnn_ws_create(net, R, RNNTS__TN_CHUNK, NULL, &ws1, &e), RNNTS_OK);
+        cr_assert_eq(rnnts_rnn_ws_create(net, R, T, NULL, &ws2, &e), RNNTS_OK);
+        cr_assert_eq(rnnts__tn_simulate(net, &c, ws1, NULL, in1, last, tu_rec_sink, &r1, &e), RNNTS_OK, "%s", e.msg);
+        rnnts__tn_bits(&c, 0, T, in2);
+        memset(&bt, 0, sizeof bt);
+        bt.batch = R; bt.len = T; bt.input = in2; bt.h0_seed = c.seed; bt.h0_draw = RNNTS_TAUNET_H0_DRAW;
+        cr_assert_eq(rnnts__simulate(ws2, net, &bt, NULL, tu_rec_sink, &r2, &e), RNNTS_OK, "%s", e.msg);
+        cr_assert_eq(memcmp(r1.x, r2.x, (size_t)T * R * H * sizeof(float)), 0, "model %s: chunked states differ from one pass",
+                     rnnts_model_name((rnnts_model)model));
+        rnnts_rnn_ws_destroy(ws1);
+        rnnts_rnn_ws_destroy(ws2);
+        rnnts_rnn_destroy(net);
+        free(in1); free(in2); free(last); free(r1.x); free(r2.x);
+    }
+}
