@@ -623,7 +623,9 @@ rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N,
 
 /* A copy of net (same allocator). */
 rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
-/* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0. */
+/* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0.
+   GRU/LSTM: unit i's rows of W_hh and W_ih in every gate, column i of W_hh and its head weights
+   (its biases stay; nothing reads the unit any more). */
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
 /* W += eps ||W||_F D / ||D||_F, D_ij ~ N(0,1) from (seed, PERTURB_W, draw); norms in double, index
    order. The diagonal stays 0 (the model reads it as 0). GRU/LSTM: W = W_hh of every gate
@@ -5849,11 +5851,14 @@ rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error 
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
     size_t H;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: net is NULL");
-    if (net->cfg.model != RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: model = %s has no single recurrent W (leaky RNN only)", rnnts_model_name(net->cfg.model));
     if (i < 0 || i >= net->H) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: neuron %d: allowed 0..%d", i, net->H - 1);
     H = (size_t)net->H;
-    for (size_t j = 0; j < H; j++) { net->w[(size_t)i * H + j] = 0.0f; net->w[j * H + (size_t)i] = 0.0f; }
-    net->w_in[i] = 0.0f;
+    for (size_t g = 0, G = (size_t)rnnts__gates(net->cfg.model); g < G; g++) { /* G = 1: the leaky RNN's W and w_in */
+        size_t row = g * H + (size_t)i;
+        for (size_t j = 0; j < H; j++) net->w[row * H + j] = 0.0f;
+        for (size_t p = 0; p < G * H; p++) net->w[p * H + (size_t)i] = 0.0f;
+        net->w_in[row] = 0.0f;
+    }
     for (int k = 0; k < net->K; k++) {
         float *v = net->head + (size_t)k * (2 * H + 2);
         v[i] = 0.0f;

@@ -513,7 +513,23 @@ Test(gates, shape_and_name_errors, .timeout = 60) {
                 cr_assert(changed > GHH / 2, "perturb_w changed only %zu of %zu weights", changed, GHH);
                 rnnts_rnn_destroy(cp);
             }
-            EXPECT_ERR(rnnts_rnn_ablate(net, 0, &err_), RNNTS_ERR_INVALID_ARG, "model");
+            {   /* ablation zeroes unit 1's gate rows of W_hh and W_ih, column 1 of W_hh and its head weights */
+                int G = lstm ? 4 : 3;
+                for (size_t e = 0; e < net->n_param; e++) net->param[e] = 0.25f;
+                cr_assert_eq(rnnts_rnn_ablate(net, 1, &err), RNNTS_OK, "%s", err.msg);
+                for (int p = 0; p < G * H; p++)
+                    for (int j = 0; j < H; j++)
+                        cr_assert_eq(net->w[p * H + j], (p % H == 1 || j == 1) ? 0.0f : 0.25f, "W_hh[%d][%d]", p, j);
+                for (int p = 0; p < G * H; p++) {
+                    cr_assert_eq(net->w_in[p], p % H == 1 ? 0.0f : 0.25f);
+                    cr_assert_eq(net->b_in[p], 0.25f);
+                    cr_assert_eq(net->b[p], 0.25f);
+                }
+                cr_assert_eq(net->head[1], 0.0f);
+                cr_assert_eq(net->head[H + 1], 0.0f);
+                cr_assert_eq(net->head[0], 0.25f);
+                EXPECT_ERR(rnnts_rnn_ablate(net, H, &err_), RNNTS_ERR_INVALID_ARG, "neuron");
+            }
             EXPECT_ERR(rnnts_rnn_set_k_continuous(net, 2, &err_), RNNTS_ERR_INVALID_ARG, "k_continuous");
         }
         rnnts_rnn_destroy(net);
