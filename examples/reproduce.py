@@ -30,15 +30,18 @@ SCALES = {
     "quick": dict(hidden=32, batch=64, steps=100, test_batches=4, epochs_main=15, epochs_dms=8, epochs_none=6,
                   none_ns=[3, 6], epochs_fixed=8, epochs_cont=4, k_cont=2, taunet_steps=3000, taunet_trials=2,
                   retrain_epochs=2, retrain_offsets=[0, 1], forget_batches=1, pca_steps=1500, pca_trials=2,
-                  stream_trials=2, gen_batches=1, time_limit=120),
+                  stream_trials=2, gen_batches=1, time_limit=120, hidden_gated=16, epochs_gated=3, test_gated=2,
+                  steps_gated=30),
     "default": dict(hidden=128, batch=128, steps=200, test_batches=10, epochs_main=300, epochs_dms=200, epochs_none=60,
                     none_ns=[4, 8, 12, 16], epochs_fixed=150, epochs_cont=40, k_cont=4, taunet_steps=20000,
                     taunet_trials=5, retrain_epochs=20, retrain_offsets=[0, 4, 8], forget_batches=4, pca_steps=10000,
-                    pca_trials=5, stream_trials=10, gen_batches=4, time_limit=3600),
+                    pca_trials=5, stream_trials=10, gen_batches=4, time_limit=3600, hidden_gated=128, epochs_gated=40,
+                    test_gated=10, steps_gated=300),
     "full": dict(hidden=500, batch=256, steps=600, test_batches=50, epochs_main=1000, epochs_dms=1000, epochs_none=1000,
                  none_ns=[5, 10, 15, 20], epochs_fixed=1000, epochs_cont=1000, k_cont=10, taunet_steps=101000,
                  taunet_trials=10, retrain_epochs=20, retrain_offsets=[0, 5, 10, 15, 20, 25, 30], forget_batches=10,
-                 pca_steps=101000, pca_trials=10, stream_trials=10, gen_batches=10, time_limit=0),
+                 pca_steps=101000, pca_trials=10, stream_trials=10, gen_batches=10, time_limit=0, hidden_gated=500,
+                 epochs_gated=100, test_gated=50, steps_gated=300),
 }
 
 
@@ -196,6 +199,16 @@ def main():
     ]
     for n in S["none_ns"]:
         tasks.append(train(f"parity_none_N{n}", ["--task", "parity", "--curriculum", "none", "--n", str(n)], S["epochs_none"]))
+    # GRU and LSTM with the reference's LSTM protocol (Adam, batch 64, 300 steps; the tool's defaults
+    # for these models), single- vs multi-head on parity
+    for m in ("gru", "lstm"):
+        for cur in ("single", "multi"):
+            name = f"{m}_{cur}"
+            budgets[name] = S["epochs_gated"]
+            tasks.append((name, ["train", "--out", os.path.join(a.out, name), "--model", m, "--task", "parity", "--curriculum", cur,
+                                 "--hidden", str(S["hidden_gated"]), "--steps-per-epoch", str(S["steps_gated"]), "--test-batches",
+                                 str(S["test_gated"]), "--max-epochs", str(S["epochs_gated"]), "--seed", str(a.seed), "--threads", "1",
+                                 "--quiet", "--force"] + common_tl, None))
     R.parallel(tasks)
     t_train = time.time() - t_start
 
@@ -246,10 +259,14 @@ def main():
     # Wall times of the invocation that ran the jobs (a later invocation that only rewrites the
     # report keeps them); a resumed reproduction reports the times of its last part only.
     wall = os.path.join(a.out, ".wall.json")
-    ran = bool(R.ran)
-    if ran or not os.path.exists(wall):
+    if R.ran or not os.path.exists(wall):
+        w = {"train_s": t_train, "total_s": t_total, "invocations": 1}
+        if R.skipped and os.path.exists(wall):  # a resumed run: the wall time is the sum of the invocations
+            prev = load_json(wall)
+            w = {"train_s": prev["train_s"] + t_train, "total_s": prev["total_s"] + t_total,
+                 "invocations": prev.get("invocations", 1) + 1}
         with open(wall, "w") as f:
-            json.dump({"train_s": t_train, "total_s": t_total, "complete": not R.skipped}, f)
+            json.dump(w, f)
     w = load_json(wall)
     t_train, t_total = w["train_s"], w["total_s"]
 
@@ -427,6 +444,24 @@ def write_report(a, S, runs, budgets, J, times, t_train, t_total, n_single, n_mu
     rows.append(("Multi-head with fixed τ = 1 is as good as learned τ", "same N reached", f"within {lim} epochs: fixed τ = 1 N={n_fixed}, learned τ N={n_learned_at}",
                  verdict(n_fixed >= 0.8 * n_learned_at)))
 
+    # -- GRU / LSTM: single- vs multi-head (paper: multi-head "significantly improves training GRUs and LSTMs for large N")
+    gated = []
+    ok_all = True
+    for m in ("gru", "lstm"):
+        rs, rm = runs.get(f"{m}_single"), runs.get(f"{m}_multi")
+        if not rs or not rm:
+            continue
+        ns_, nm_ = max_n(rs), max_n(rm)
+        ok_all = ok_all and nm_ > ns_
+        gated.append(f"{m.upper()}: single {ns_}, multi {nm_}")
+    if gated:
+        e = S["epochs_gated"]
+        rnn_s = max([n for n, ep in es.items() if ep <= e], default=0)
+        rnn_m = max([n for n, ep in em.items() if ep <= e], default=0)
+        rows.append(("GRU and LSTM: multi-head trains them to larger N", "multi-head significantly improves GRU/LSTM training for large N",
+                     f"largest N within {e} epochs (LSTM protocol, H = {S['hidden_gated']}): " + "; ".join(gated)
+                     + f"; leaky RNN at the same epoch budget: single {rnn_s}, multi {rnn_m}", verdict(ok_all)))
+
     # -- generalisation, continuous time, dimensionality (no paper number in the table of the issue)
     gen = []
     for tag in ("single", "multi"):
@@ -442,14 +477,18 @@ def write_report(a, S, runs, budgets, J, times, t_train, t_total, n_single, n_mu
     tmp = out + ".tmp"
     with open(tmp, "w") as f:
         f.write(f"# rnnts reproduction report ({a.scale} scale)\n\n")
+        inv = load_json(os.path.join(a.out, ".wall.json")).get("invocations", 1)
         f.write(f"Generated by `make reproduce` (examples/reproduce.py) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-                f"{a.jobs} jobs of one thread; wall time of the run: training {t_train / 60:.1f} min, total {t_total / 60:.1f} min.\n\n")
+                f"{a.jobs} jobs of one thread; wall time of the run: training {t_train / 60:.1f} min, total {t_total / 60:.1f} min"
+                + (f" (sum of {inv} invocations: the run was resumed)" if inv > 1 else "") + ".\n\n")
         f.write("## Scale\n\n")
         f.write(f"- network H = {S['hidden']}, batch {S['batch']}, {S['steps']} SGD steps per epoch, {S['test_batches']} test batches "
                 f"(paper: H = 500, batch 256, 600 steps, 50 test batches, 1000 epochs); seed {a.seed}.\n")
         f.write(f"- epoch budgets: parity single/multi {S['epochs_main']}, DMS {S['epochs_dms']}, fixed τ {S['epochs_fixed']}, "
                 f"no curriculum {S['epochs_none']} per N ({', '.join(map(str, S['none_ns']))}), continuous time (k = {S['k_cont']}) "
-                f"{S['epochs_cont']}" + (f"; every run also stops after {S['time_limit']} s" if S["time_limit"] else "") + ".\n")
+                f"{S['epochs_cont']}; GRU and LSTM single/multi {S['epochs_gated']} epochs with the reference's LSTM protocol "
+                f"(H = {S['hidden_gated']}, Adam, batch 64, {S['steps_gated']} steps, {S['test_gated']} test batches)"
+                + (f"; every run also stops after {S['time_limit']} s" if S["time_limit"] else "") + ".\n")
         f.write(f"- τ_net: {S['taunet_steps']} steps × {S['taunet_trials']} trials per checkpoint (paper: 101000 × 10); "
                 f"stream analyses {S['stream_trials']} trials; retraining {S['retrain_epochs']} epochs per N.\n")
         ep = sorted(r["seconds"] for r in runs["parity_single"] if max(r["ns"]) >= 10)
