@@ -57,7 +57,7 @@ static void an_need_rnn(const rnnts_rnn *net, const char *path, const char *what
     if (net->cfg.model != RNNTS_MODEL_RNN)
         cli_usage_error("%s is a%s %s network: %s (leaky RNN only)%s", path, net->cfg.model == RNNTS_MODEL_LSTM ? "n" : "",
                         rnnts_model_name(net->cfg.model), what,
-                        net->cfg.model == RNNTS_MODEL_LSTM ? "; its gate timescales: rnnts analyze forgetgate" : "");
+                        "; its gate timescales: rnnts analyze forgetgate");
 }
 
 /* ---- taus --------------------------------------------------------------------------------- */
@@ -298,9 +298,89 @@ static void an_stream_setup(const rnnts_rnn *net, int N, int task_flag, int task
     if (sc->warmup < N - 1) sc->warmup = N - 1;
 }
 
+/* ---- forgetgate: mean forget (LSTM) / update (GRU) gate and effective timescale 1/(1 - f) per unit -- */
+/* Runs the GRU or LSTM (PyTorch's cells as rnnts_model documents, gate rows r z n / i f g o) in the
+   library's operation order, so that the states equal rnnts_rnn_stream's bit for bit: P = b_hh, then
+   P = fmaf(W_hh[p][j], h[j], P) for j ascending; a = (w_ih x + b_ih) + P; GRU n = tanh((w_in x + b_in)
+   + r hn), h' = (1 - z) n + z h; LSTM c' = f c + i g, h' = o tanh(c') (the library's sigmoid/tanh).
+   Inputs as for tau_net: trial r: bits Bernoulli(p_r), p_r ~ U[0,1) from the same draws as rnnts_taunet
+   (key(seed, ANALYSIS, TAUNET_P, 0) index r; bits key(seed, ANALYSIS, TAUNET_BITS, r) index t),
+   x = 2s - 1, h_0 = c_0 = 0, one unbroken sequence per trial (the states are never reset). Gate 1 of
+   every unit (the LSTM's forget gate f, the GRU's update gate z, which keeps z of the old state) of
+   steps t >= burn is summed per unit (double, in step then trial order) into fsum[H]. All trials
+   advance together, so W_hh^T is read once per step. hlast (may be NULL): h_T of every trial, [trials][H].
+   Returns 0, or -1 on out of memory. */
+static int an_gate_sum(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *fsum, float *hlast) {
+    const int H = net->H, lstm = net->cfg.model == RNNTS_MODEL_LSTM, P = (lstm ? 4 : 3) * H;
+    float *wt = (float *)malloc((size_t)H * P * sizeof(float)), *x = (float *)malloc((size_t)trials * sizeof(float));
+    float *h = (float *)calloc((size_t)trials * H, sizeof(float)), *c = (float *)calloc((size_t)trials * H, sizeof(float));
+    float *pre = (float *)malloc((size_t)trials * P * sizeof(float)), *p = (float *)malloc((size_t)trials * sizeof(float));
+    uint64_t *kb = (uint64_t *)malloc((size_t)trials * sizeof(uint64_t));
+    uint64_t kp = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
+    int ok = wt && x && h && c && pre && p && kb;
+    if (ok) {
+        for (int q = 0; q < P; q++)
+            for (int j = 0; j < H; j++) wt[(size_t)j * P + q] = net->w[(size_t)q * H + j];
+        for (int r = 0; r < trials; r++) {
+            p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
+            kb[r] = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
+        }
+        for (int i = 0; i < H; i++) fsum[i] = 0.0;
+        for (int t = 0; t < steps; t++) {
+            for (int r = 0; r < trials; r++) {
+                x[r] = rnnts_rng_uniform(kb[r], (uint64_t)t) < p[r] ? 1.0f : -1.0f;
+                memcpy(pre + (size_t)r * P, net->b, (size_t)P * sizeof(float));
+            }
+            for (int j = 0; j < H; j++) {
+                const float *restrict wj = wt + (size_t)j * P;
+                for (int r = 0; r < trials; r++) {
+                    float hj = h[(size_t)r * H + j], *restrict pr = pre + (size_t)r * P;
+                    if (hj == 0.0f) continue; /* fmaf(w, 0, P) = P */
+                    for (int q = 0; q < P; q++) pr[q] = fmaf(wj[q], hj, pr[q]);
+                }
+            }
+            for (int r = 0; r < trials; r++) {
+                const float *pr = pre + (size_t)r * P, *wi = net->w_in, *bi = net->b_in, xr = x[r];
+                float *hr = h + (size_t)r * H, *cr = c + (size_t)r * H;
+                for (int i = 0; i < H; i++) {
+                    float g1;
+                    if (lstm) {
+                        float ig = rnnts_sigmoidf((wi[i] * xr + bi[i]) + pr[i]), g = rnnts_tanhf((wi[2 * H + i] * xr + bi[2 * H + i]) + pr[2 * H + i]);
+                        float o = rnnts_sigmoidf((wi[3 * H + i] * xr + bi[3 * H + i]) + pr[3 * H + i]);
+                        g1 = rnnts_sigmoidf((wi[H + i] * xr + bi[H + i]) + pr[H + i]);
+                        cr[i] = g1 * cr[i] + ig * g;
+                        hr[i] = o * rnnts_tanhf(cr[i]);
+                    } else {
+                        float rg = rnnts_sigmoidf((wi[i] * xr + bi[i]) + pr[i]), n;
+                        g1 = rnnts_sigmoidf((wi[H + i] * xr + bi[H + i]) + pr[H + i]);
+                        n = rnnts_tanhf((wi[2 * H + i] * xr + bi[2 * H + i]) + rg * pr[2 * H + i]);
+                        hr[i] = (1.0f - g1) * n + g1 * hr[i];
+                    }
+                    if (t >= burn) fsum[i] += (double)g1;
+                }
+            }
+        }
+        if (hlast) memcpy(hlast, h, (size_t)trials * H * sizeof(float));
+    }
+    free(wt); free(x); free(h); free(c); free(pre); free(p); free(kb);
+    return ok ? 0 : -1;
+}
+/* Gate-1 mean gbar[i] over the protocol of an_gate_sum and the effective timescale ts[i] = 1 / (1 - gbar[i])
+   (infinite for a gate saturated at 1.0f throughout). Shared by forgetgate and ablate. 0, or -1 on out of memory. */
+static int an_gate_timescales(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *gbar, double *ts) {
+    double cnt = (double)(steps - burn) * trials;
+    if (an_gate_sum(net, steps, burn, trials, seed, gbar, NULL) != 0) return -1;
+    for (int i = 0; i < net->H; i++) {
+        gbar[i] /= cnt;
+        ts[i] = gbar[i] < 1.0 ? 1.0 / (1.0 - gbar[i]) : INFINITY;
+    }
+    return 0;
+}
+enum { AN_FG_STEPS = 1100, AN_FG_BURN = 100, AN_FG_TRIALS = 10 }; /* forgetgate's defaults */
+static const char *an_gate_name(const rnnts_rnn *net) { return net->cfg.model == RNNTS_MODEL_LSTM ? "forget" : "update"; }
 typedef struct an_ablate {
-    const char *model; int N, head, task, count, trials; uint64_t seed; double base;
-    int *idx; float *tau; double *acc, *rel; double mean_fast, mean_slow;
+    const char *model, *key, *gate; int N, head, task, count, trials; uint64_t seed; double base; /* key: "tau" or "gate_timescale" */
+    int *idx; double *tau, *acc, *rel; double mean_fast, mean_slow;
 } an_ablate;
 static void an_ablate_json(FILE *f, const void *vc) {
     const an_ablate *c = (const an_ablate *)vc;
@@ -308,23 +388,40 @@ static void an_ablate_json(FILE *f, const void *vc) {
     fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"count\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", c->task ? "dms" : "parity",
             c->N, c->head, c->count, c->trials, (unsigned long long)c->seed);
     json_num(f, c->base);
+    if (c->gate) { /* GRU/LSTM only: the RNN's fields stay as they were */
+        fputs(",\"sort_by\":\"gate_timescale\",\"gate\":", f); json_str(f, c->gate);
+        fprintf(f, ",\"gate_steps\":%d,\"gate_burn\":%d,\"gate_trials\":%d,\"gate_seed\":0", AN_FG_STEPS, AN_FG_BURN, AN_FG_TRIALS);
+    }
     fputs(",\"mean_relative_fastest\":", f); json_num(f, c->mean_fast);
     fputs(",\"mean_relative_slowest\":", f); json_num(f, c->mean_slow);
     fputs(",\"neurons\":[", f);
     for (int k = 0; k < 2 * c->count; k++) {
-        fprintf(f, "%s{\"group\":\"%s\",\"rank\":%d,\"neuron\":%d,\"tau\":", k ? "," : "", k < c->count ? "fastest" : "slowest",
-                k < c->count ? k : k - c->count, c->idx[k]);
-        json_num(f, (double)c->tau[k]);
+        fprintf(f, "%s{\"group\":\"%s\",\"rank\":%d,\"neuron\":%d,\"%s\":", k ? "," : "", k < c->count ? "fastest" : "slowest",
+                k < c->count ? k : k - c->count, c->idx[k], c->key);
+        json_num(f, c->tau[k]);
         fputs(",\"accuracy\":", f); json_num(f, c->acc[k]);
         fputs(",\"relative\":", f); json_num(f, c->rel[k]);
         fputc('}', f);
     }
     fputs("]}", f);
 }
-typedef struct { int i; float tau; } an_tau_idx;
+typedef struct { int i; double tau; } an_tau_idx;
 static int an_cmp_tau(const void *a, const void *b) {
     const an_tau_idx *x = (const an_tau_idx *)a, *y = (const an_tau_idx *)b;
     return x->tau < y->tau ? -1 : x->tau > y->tau ? 1 : (x->i > y->i) - (x->i < y->i);
+}
+/* Sort key of every unit: the trained tau (RNN) or the gate timescale of forgetgate's defaults (GRU/LSTM). */
+static int an_ablate_keys(const rnnts_rnn *net, an_tau_idx *order) {
+    double *g = NULL, *ts = NULL;
+    int rc = 0;
+    if (net->cfg.model != RNNTS_MODEL_RNN) {
+        g = (double *)malloc((size_t)net->H * sizeof(double));
+        ts = (double *)malloc((size_t)net->H * sizeof(double));
+        rc = g && ts ? an_gate_timescales(net, AN_FG_STEPS, AN_FG_BURN, AN_FG_TRIALS, 0, g, ts) : -1;
+    }
+    for (int i = 0; rc == 0 && i < net->H; i++) { order[i].i = i; order[i].tau = ts ? ts[i] : (double)net->tau[i]; }
+    free(g); free(ts);
+    return rc;
 }
 static void an_ablate_help(const cli_flag *flags, int n) {
     printf("usage: rnnts analyze ablate MODEL --N N [--count C] [--trials R] [--seed S] [--task parity|dms] [--json] [--out DIR]\n\n"
@@ -332,7 +429,11 @@ static void an_ablate_help(const cli_flag *flags, int n) {
            "of the C fastest and C slowest neurons ablated alone (row and column of W, input weight and\n"
            "readout weights zeroed); stream accuracy on N (R trials of 100 + 1000 Bernoulli(0.5) bits,\n"
            "the same bits for every ablation) relative to the intact network: (acc - 0.5) / (base - 0.5).\n"
-           "--out writes ablate.json, ablate.csv and ablate.svg. GRU/LSTM models: exit 2 (no tau to sort by).\n\nflags:\n");
+           "--out writes ablate.json, ablate.csv and ablate.svg. GRU/LSTM models: units sorted by the gate\n"
+           "timescale 1 / (1 - mean gate) of `analyze forgetgate` with its defaults (update gate z / forget\n"
+           "gate f, 1100 steps, 100 burn-in, 10 trials, seed 0; the field gate_timescale in place of tau),\n"
+           "ablated with rnnts_rnn_ablate (the unit's rows of W_ih and W_hh in every gate, its W_hh column\n"
+           "and head weights).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 static int an_cmd_ablate(int argc, char **argv) {
@@ -359,20 +460,21 @@ static int an_cmd_ablate(int argc, char **argv) {
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_ablate_help) != 1) cli_usage_error("MODEL is required");
     if (!cli_seen(flags, nf, "--N")) cli_usage_error("--N N is required");
     net = load_model(pos[0]);
-    an_need_rnn(net, pos[0], "ablation sorts neurons by trained tau, which it has not");
-    if (!net->cfg.train_tau) cli_usage_error("the model has a fixed tau: nothing to sort by");
+    if (net->cfg.model == RNNTS_MODEL_RNN && !net->cfg.train_tau) cli_usage_error("the model has a fixed tau: nothing to sort by");
     if (2 * count > net->H) cli_usage_error("--count %d: at most H / 2 = %d", count, net->H / 2);
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.N = N; c.count = count; c.trials = trials; c.seed = seed;
+    c.key = net->cfg.model == RNNTS_MODEL_RNN ? "tau" : "gate_timescale";
+    c.gate = net->cfg.model == RNNTS_MODEL_RNN ? NULL : an_gate_name(net);
     an_stream_setup(net, N, task, cli_seen(flags, nf, "--task"), trials, seed, &c.task, &c.head, &sc);
     pool = make_pool(threads);
     order = (an_tau_idx *)malloc((size_t)net->H * sizeof *order);
     c.idx = (int *)malloc((size_t)2 * count * sizeof(int));
-    c.tau = (float *)malloc((size_t)2 * count * sizeof(float));
+    c.tau = (double *)malloc((size_t)2 * count * sizeof(double));
     c.acc = (double *)malloc((size_t)2 * count * sizeof(double));
     c.rel = (double *)malloc((size_t)2 * count * sizeof(double));
     if (!order || !c.idx || !c.tau || !c.acc || !c.rel) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
-    for (int i = 0; i < net->H; i++) { order[i].i = i; order[i].tau = net->tau[i]; }
+    if (an_ablate_keys(net, order) != 0) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     qsort(order, (size_t)net->H, sizeof *order, an_cmp_tau);
     c.base = an_stream(net, c.task, N, c.head, &sc, pool);
     for (int k = 0; k < 2 * count; k++) {
@@ -380,7 +482,7 @@ static int an_cmd_ablate(int argc, char **argv) {
         rnnts_rnn *cp;
         rnnts_error e;
         if (rnnts_rnn_clone(net, &cp, &e) != RNNTS_OK || rnnts_rnn_ablate(cp, i, &e) != RNNTS_OK) { fail_msg("ablate", &e); return CLI_EXIT_FAIL; }
-        c.idx[k] = i; c.tau[k] = net->tau[i];
+        c.idx[k] = i; c.tau[k] = order[k < count ? k : net->H - 1 - (k - count)].tau;
         c.acc[k] = an_stream(cp, c.task, N, c.head, &sc, pool);
         c.rel[k] = an_relative(c.acc[k], c.base);
         rnnts_rnn_destroy(cp);
@@ -398,16 +500,16 @@ static int an_cmd_ablate(int argc, char **argv) {
         FILE *f = an_open(out, "ablate", "csv", path, sizeof path);
         svg_series s[2];
         svg_chart ch;
-        fputs("group,rank,neuron,tau,accuracy,relative\n", f);
+        fprintf(f, "group,rank,neuron,%s,accuracy,relative\n", c.key);
         for (int k = 0; k < 2 * count; k++)
-            fprintf(f, "%s,%d,%d,%.9g,%.9g,%.9g\n", k < count ? "fastest" : "slowest", k < count ? k : k - count, c.idx[k], (double)c.tau[k],
-                    c.acc[k], c.rel[k]);
+            fprintf(f, "%s,%d,%d,%.9g,%.9g,%.9g\n", k < count ? "fastest" : "slowest", k < count ? k : k - count, c.idx[k], c.tau[k], c.acc[k],
+                    c.rel[k]);
         an_close(f, path);
         if (x) {
             for (int k = 0; k < count; k++) x[k] = k + 1;
             memset(s, 0, sizeof s); memset(&ch, 0, sizeof ch);
-            s[0].label = "fastest tau ablated"; s[0].color = "#1f77b4"; s[0].n = count; s[0].x = x; s[0].y = c.rel;
-            s[1].label = "slowest tau ablated"; s[1].color = "#d62728"; s[1].n = count; s[1].x = x; s[1].y = c.rel + count; s[1].dashed = 1;
+            s[0].label = c.gate ? "fastest gate timescale ablated" : "fastest tau ablated"; s[0].color = "#1f77b4"; s[0].n = count; s[0].x = x; s[0].y = c.rel;
+            s[1].label = c.gate ? "slowest gate timescale ablated" : "slowest tau ablated"; s[1].color = "#d62728"; s[1].n = count; s[1].x = x; s[1].y = c.rel + count; s[1].dashed = 1;
             ch.title = "Relative accuracy after ablating one neuron"; ch.subtitle = pos[0]; ch.xlabel = "rank within the group";
             ch.ylabel = "relative accuracy"; ch.integer_x = 1;
             path_join(path, sizeof path, out, "ablate.svg");
@@ -1288,62 +1390,8 @@ static int an_cmd_generalize(int argc, char **argv) {
     return CLI_EXIT_OK;
 }
 
-/* ---- forgetgate: mean forget gate and effective timescale 1/(1 - f) of an LSTM's units ------------ */
-/* Runs the LSTM (PyTorch's cell, as rnnts_model documents; the library's own sigmoid/tanh, float) on
-   the tau_net inputs: trial r: bits Bernoulli(p_r), p_r ~ U[0,1) from the same draws as rnnts_taunet
-   (key(seed, ANALYSIS, TAUNET_P, 0) index r; bits key(seed, ANALYSIS, TAUNET_BITS, r) index t), x = 2s - 1,
-   h_0 = c_0 = 0, one unbroken sequence per trial (the cell state is never reset). The forget gate
-   f_t = sig(W_if x_t + b_if + W_hf h_{t-1} + b_hf) of steps t >= burn is summed per unit (double, in
-   step then trial order) into fsum[H]. All trials advance together, so W_hh^T (8 KB per row) is read
-   once per step. Returns 0, or -1 on out of memory. */
-static int an_lstm_forget(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *fsum) {
-    const int H = net->H, P = 4 * H;
-    float *wt = (float *)malloc((size_t)H * P * sizeof(float)), *bias = (float *)malloc((size_t)P * sizeof(float));
-    float *h = (float *)calloc((size_t)trials * H, sizeof(float)), *c = (float *)calloc((size_t)trials * H, sizeof(float));
-    float *pre = (float *)malloc((size_t)trials * P * sizeof(float)), *p = (float *)malloc((size_t)trials * sizeof(float));
-    uint64_t *kb = (uint64_t *)malloc((size_t)trials * sizeof(uint64_t));
-    uint64_t kp = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
-    int ok = wt && bias && h && c && pre && p && kb;
-    if (ok) {
-        for (int q = 0; q < P; q++) {
-            bias[q] = net->b_in[q] + net->b[q];
-            for (int j = 0; j < H; j++) wt[(size_t)j * P + q] = net->w[(size_t)q * H + j];
-        }
-        for (int r = 0; r < trials; r++) {
-            p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
-            kb[r] = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
-        }
-        for (int i = 0; i < H; i++) fsum[i] = 0.0;
-        for (int t = 0; t < steps; t++) {
-            for (int r = 0; r < trials; r++) {
-                float x = rnnts_rng_uniform(kb[r], (uint64_t)t) < p[r] ? 1.0f : -1.0f, *pr = pre + (size_t)r * P;
-                for (int q = 0; q < P; q++) pr[q] = net->w_in[q] * x + bias[q];
-            }
-            for (int j = 0; j < H; j++) {
-                const float *restrict wj = wt + (size_t)j * P;
-                for (int r = 0; r < trials; r++) {
-                    float hj = h[(size_t)r * H + j], *restrict pr = pre + (size_t)r * P;
-                    if (hj == 0.0f) continue;
-                    for (int q = 0; q < P; q++) pr[q] += wj[q] * hj;
-                }
-            }
-            for (int r = 0; r < trials; r++) {
-                const float *pr = pre + (size_t)r * P;
-                float *hr = h + (size_t)r * H, *cr = c + (size_t)r * H;
-                for (int i = 0; i < H; i++) {
-                    float ig = rnnts_sigmoidf(pr[i]), f = rnnts_sigmoidf(pr[H + i]), g = rnnts_tanhf(pr[2 * H + i]), o = rnnts_sigmoidf(pr[3 * H + i]);
-                    cr[i] = f * cr[i] + ig * g;
-                    hr[i] = o * rnnts_tanhf(cr[i]);
-                    if (t >= burn) fsum[i] += (double)f;
-                }
-            }
-        }
-    }
-    free(wt); free(bias); free(h); free(c); free(pre); free(p); free(kb);
-    return ok ? 0 : -1;
-}
 typedef struct an_fg {
-    const char *model; int H, steps, burn, trials; uint64_t seed; double seconds;
+    const char *model, *gate; int H, steps, burn, trials; uint64_t seed; double seconds;
     const double *fbar, *ts, *tsb; double mean, median, max, min, f_mean, ts_of_f_mean, bias_mean, bias_median;
     int bins[40]; double lo, hi;
 } an_fg;
@@ -1355,6 +1403,7 @@ static void an_fg_array(FILE *f, const double *v, int n) {
 static void an_fg_json(FILE *f, const void *vc) {
     const an_fg *c = (const an_fg *)vc;
     fputs("{\"analysis\":\"forgetgate\",\"model\":", f); json_str(f, c->model);
+    fputs(",\"gate\":", f); json_str(f, c->gate);
     fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"seed\":%llu,\"seconds\":", c->H, c->steps, c->burn, c->trials,
             (unsigned long long)c->seed);
     json_num(f, c->seconds);
@@ -1375,25 +1424,29 @@ static void an_fg_json(FILE *f, const void *vc) {
     fputs("}}", f);
 }
 static void an_fg_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts analyze forgetgate LSTM_MODEL [--steps T] [--burn B] [--trials R] [--seed S] [--json] [--out DIR]\n\n"
+    printf("usage: rnnts analyze forgetgate LSTM_OR_GRU_MODEL [--steps T] [--burn B] [--trials R] [--seed S] [--json] [--out DIR]\n\n"
            "Forget gates of an LSTM (the reference's analysis/lstm_training_and_timescales): the network is\n"
            "driven as for taunet (trial r: bits Bernoulli(p_r), p_r ~ U[0,1), the same draws; x = 2s - 1;\n"
            "h_0 = c_0 = 0; one unbroken sequence of T steps per trial), the forget gate\n"
            "f_t = sig(W_if x_t + b_if + W_hf h_{t-1} + b_hf) is averaged per unit over the steps after the\n"
            "first B and over the trials (f-bar), and the effective timescale is 1 / (1 - f-bar) steps, the\n"
-           "reference's _forget_gate_to_tau. Also per unit the timescale from the biases alone,\n"
-           "1 / (1 - sig(b_if + b_hf)) (the reference's \"tau from bias\"). The reference's simulation feeds\n"
+           "reference's _forget_gate_to_tau. GRU: the update gate z = sig(W_iz x + b_iz + W_hz h + b_hz)\n"
+           "plays the forget gate's role (h' = (1 - z) n + z h), so f-bar is its mean and 1 / (1 - z-bar) the\n"
+           "timescale (JSON \"gate\": \"forget\" for an LSTM, \"update\" for a GRU; the fields keep the names\n"
+           "forget_gate_mean etc.). The cell runs in the library's operation order (its states equal\n"
+           "rnnts_rnn_stream's). Also per unit the timescale from the biases alone,\n"
+           "1 / (1 - sig(b_if + b_hf)) (GRU: b_iz + b_hz; the reference's \"tau from bias\"). The reference's simulation feeds\n"
            "every step from the initial state (its loop never updates h0, c0), so its gates see h = 0; here\n"
-           "h_{t-1} is the running state. Cost: 4 H^2 multiply-adds per step and trial (about 3 s for H = 500\n"
+           "h_{t-1} is the running state. Cost: 4 H^2 (GRU 3 H^2) multiply-adds per step and trial (about 3 s for H = 500\n"
            "with the defaults). JSON: forget_gate_mean, timescale, timescale_bias (per unit), summary (mean,\n"
            "median, max, min of the timescales; forget_gate_mean over units and its timescale; bias\n"
            "timescale mean and median), histogram (40 bins of the timescale). --out writes forgetgate.json,\n"
            "forgetgate.csv (unit,forget_gate_mean,timescale,timescale_bias) and forgetgate.svg (histogram).\n"
-           "LSTM models only (exit 2 for rnn and gru).\n\nflags:\n");
+           "LSTM and GRU models (exit 2 for rnn).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 static int an_cmd_forgetgate(int argc, char **argv) {
-    int steps = 1100, burn = 100, trials = 10, json = 0, H;
+    int steps = AN_FG_STEPS, burn = AN_FG_BURN, trials = AN_FG_TRIALS, json = 0, H;
     uint64_t seed = 0;
     const char *out = NULL, *pos[1];
     cli_flag flags[] = {
@@ -1405,16 +1458,15 @@ static int an_cmd_forgetgate(int argc, char **argv) {
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write forgetgate.json, forgetgate.csv and forgetgate.svg into DIR", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]);
-    double *fbar, *ts, *tsb, *sorted, t0, cnt;
+    double *fbar, *ts, *tsb, *sorted, t0;
     rnnts_rnn *net;
     an_fg c;
     cli_prog = "rnnts analyze forgetgate";
-    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_fg_help) != 1) cli_usage_error("LSTM_MODEL is required");
+    if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_fg_help) != 1) cli_usage_error("LSTM_OR_GRU_MODEL is required");
     if (burn >= steps) cli_usage_error("--burn %d: must be below --steps %d", burn, steps);
     net = load_model(pos[0]);
-    if (net->cfg.model != RNNTS_MODEL_LSTM)
-        cli_usage_error("%s is a%s %s network: the forget gate exists in an LSTM only", pos[0], net->cfg.model == RNNTS_MODEL_RNN ? "n" : "",
-                        rnnts_model_name(net->cfg.model));
+    if (net->cfg.model == RNNTS_MODEL_RNN)
+        cli_usage_error("%s is an rnn network: the forget / update gate exists in an LSTM / GRU only", pos[0]);
     H = net->H;
     fbar = (double *)malloc((size_t)H * sizeof(double));
     ts = (double *)malloc((size_t)H * sizeof(double));
@@ -1422,15 +1474,12 @@ static int an_cmd_forgetgate(int argc, char **argv) {
     sorted = (double *)malloc((size_t)H * sizeof(double));
     if (!fbar || !ts || !tsb || !sorted) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     t0 = now_s();
-    if (an_lstm_forget(net, steps, burn, trials, seed, fbar) != 0) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    if (an_gate_timescales(net, steps, burn, trials, seed, fbar, ts) != 0) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     memset(&c, 0, sizeof c);
     c.seconds = now_s() - t0;
-    cnt = (double)(steps - burn) * trials;
     c.max = -INFINITY; c.min = INFINITY;
-    for (int i = 0; i < H; i++) {
+    for (int i = 0; i < H; i++) { /* ts infinite for a gate saturated at 1.0f throughout (JSON null) */
         double fb = (double)rnnts_sigmoidf(net->b_in[H + i] + net->b[H + i]);
-        fbar[i] /= cnt;
-        ts[i] = fbar[i] < 1.0 ? 1.0 / (1.0 - fbar[i]) : INFINITY; /* a gate saturated at 1.0f throughout: infinite (JSON null) */
         tsb[i] = fb < 1.0 ? 1.0 / (1.0 - fb) : INFINITY;
         c.mean += ts[i] / H; c.f_mean += fbar[i] / H; c.bias_mean += tsb[i] / H;
         if (ts[i] > c.max) c.max = ts[i];
@@ -1450,11 +1499,12 @@ static int an_cmd_forgetgate(int argc, char **argv) {
         c.bins[b < 0 ? 0 : b > 39 ? 39 : b]++;
     }
     c.model = pos[0]; c.H = H; c.steps = steps; c.burn = burn; c.trials = trials; c.seed = seed; c.fbar = fbar; c.ts = ts; c.tsb = tsb;
+    c.gate = an_gate_name(net);
     an_prepare_out(out);
     an_emit_json(json, out, "forgetgate", an_fg_json, &c);
     if (!json)
-        printf("forget gate: mean %.4f over %d units; timescale 1/(1-f): mean %.4g, median %.4g, max %.4g steps; from the biases: mean %.4g "
-               "(%d trials x %d steps, %.1f s)\n", c.f_mean, H, c.mean, c.median, c.max, c.bias_mean, trials, steps, c.seconds);
+        printf("%s gate: mean %.4f over %d units; timescale 1/(1-f): mean %.4g, median %.4g, max %.4g steps; from the biases: mean %.4g "
+               "(%d trials x %d steps, %.1f s)\n", c.gate, c.f_mean, H, c.mean, c.median, c.max, c.bias_mean, trials, steps, c.seconds);
     if (out) {
         char path[4096], msg[256];
         char sub[512];
@@ -1469,7 +1519,8 @@ static int an_cmd_forgetgate(int argc, char **argv) {
         memset(&sr, 0, sizeof sr); memset(&ch, 0, sizeof ch);
         sr.label = "units per bin"; sr.color = "#1f77b4"; sr.n = 40; sr.x = x; sr.y = y; sr.bar_width = (c.hi - c.lo) / 40;
         snprintf(sub, sizeof sub, "%.300s; mean %.3g, median %.3g, max %.3g steps", pos[0], c.mean, c.median, c.max);
-        ch.title = "LSTM forget-gate timescale 1 / (1 - mean f) per unit"; ch.subtitle = sub; ch.xlabel = "timescale (steps)"; ch.ylabel = "units";
+        ch.title = net->cfg.model == RNNTS_MODEL_LSTM ? "LSTM forget-gate timescale 1 / (1 - mean f) per unit"
+                                                      : "GRU update-gate timescale 1 / (1 - mean z) per unit"; ch.subtitle = sub; ch.xlabel = "timescale (steps)"; ch.ylabel = "units";
         path_join(path, sizeof path, out, "forgetgate.svg");
         if (svg_line_chart(path, &ch, &sr, 1, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
     }
@@ -1489,9 +1540,9 @@ static void analyze_help(void) {
            "  pca      dimensionality: PCA of the activity, components for 90 %% of the variance\n"
            "  retrain  single-head retraining on each N of a list for a fixed number of epochs\n"
            "  generalize  accuracy on longer sequences, larger N and (continuous time) other dt\n"
-           "  forgetgate  LSTM: mean forget gate and effective timescale 1/(1 - f) per unit\n"
-           "GRU/LSTM models: taunet, perturb (W_hh), forget, pca, retrain, generalize and forgetgate (LSTM)\n"
-           "apply; taus and ablate (defined by tau) exit with code 2.\n");
+           "  forgetgate  LSTM/GRU: mean forget/update gate and effective timescale 1/(1 - f) per unit\n"
+           "GRU/LSTM models: taunet, perturb (W_hh), forget, pca, retrain, generalize, forgetgate and ablate\n"
+           "(units sorted by the gate timescale of forgetgate) apply; taus (defined by tau) exits with code 2.\n");
 }
 static int cmd_analyze(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } kinds[] = {
