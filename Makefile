@@ -15,7 +15,7 @@ B        := build
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 
-.PHONY: all help test test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-asan test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -45,7 +45,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	./$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install test-reproduce   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install test-reproduce test-asan   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -108,6 +108,18 @@ test-cli: $(B)/rnnts                     ## command line tool: flags, errors, tr
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts bash tests/interop.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer (issue 7): the unit tests and the golden test, any
+# report fatal, leaks checked (Criterion's own allocations suppressed: tests/lsan.supp).
+SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1
+$(B)/asan_test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h | $(B)
+	$(CC) -std=c11 -ffp-contract=off $(SAN) $(NATIVE) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
+$(B)/asan_golden: tests/golden.c rnnts.h | $(B)
+	$(CC) -std=c11 -ffp-contract=off $(SAN) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+test-asan: $(B)/asan_test_unit $(B)/asan_golden $(B)/kernel_dump_scalar   ## unit and golden tests under AddressSanitizer + UBSan (leaks checked)
+	$(SAN_ENV) RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar ./$(B)/asan_test_unit --jobs 2
+	$(SAN_ENV) ./$(B)/asan_golden --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
 
 test-reproduce: $(B)/rnnts               ## make reproduce at its quick scale (seconds): report, findings table, figures, resume
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) sh tests/reproduce_smoke.sh
