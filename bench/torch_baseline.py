@@ -81,6 +81,22 @@ def blas_info(torch):
     return info
 
 
+def time_median(it, warm, rmin, rmax, tbud):
+    """Median wall time of it() after `warm` warm-up calls: at least rmin and at most rmax calls,
+    more while the time budget tbud (s) lasts. Returns (median, calls, fastest)."""
+    for _ in range(warm):
+        it()
+    times = []
+    t_start = time.perf_counter()
+    while len(times) < rmax and (len(times) < rmin or time.perf_counter() - t_start < tbud):
+        t0 = time.perf_counter()
+        it()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    n = len(times)
+    return (times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])), n, times[0]
+
+
 def child(threads, quick, only=None):
     import torch
     import torch.nn as nn
@@ -149,21 +165,11 @@ def child(threads, quick, only=None):
                         opt.step()
                         return float(loss)
 
-                for _ in range(warm):
-                    it()
-                times = []
-                t_start = time.perf_counter()
-                while len(times) < rmax and (len(times) < rmin or time.perf_counter() - t_start < tbud):
-                    t0 = time.perf_counter()
-                    it()
-                    times.append(time.perf_counter() - t0)
-                times.sort()
-                n = len(times)
-                med = times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
+                med, n, tmin = time_median(it, warm, rmin, rmax, tbud)
                 name = f"{kind}/{variant}/{sname}/t{threads}"
                 flops = (2.0 if kind == "fwd" else 6.0) * H * H * B * M
                 results.append({"case": name, "threads": threads, "median_s": med, "reps": n,
-                                "min_s": times[0], "gflops": flops / med * 1e-9})
+                                "min_s": tmin, "gflops": flops / med * 1e-9})
                 print(f"  {name:28s} {med * 1e3:10.3f} ms  ({n} reps)", file=sys.stderr, flush=True)
 
     class Gated(nn.Module):
@@ -201,22 +207,12 @@ def child(threads, quick, only=None):
                 opt.step()
                 return float(loss)
 
-            for _ in range(warm):
-                it()
-            times = []
-            t_start = time.perf_counter()
-            while len(times) < rmax and (len(times) < rmin or time.perf_counter() - t_start < tbud):
-                t0 = time.perf_counter()
-                it()
-                times.append(time.perf_counter() - t0)
-            times.sort()
-            n = len(times)
-            med = times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
+            med, n, tmin = time_median(it, warm, rmin, rmax, tbud)
             name = f"step/{kind}/{sname}/t{threads}"
             G = 3.0 if kind == "gru" else 4.0
             flops = 6.0 * G * H * H * B * M
             results.append({"case": name, "threads": threads, "median_s": med, "reps": n,
-                            "min_s": times[0], "gflops": flops / med * 1e-9})
+                            "min_s": tmin, "gflops": flops / med * 1e-9})
             print(f"  {name:28s} {med * 1e3:10.3f} ms  ({n} reps)", file=sys.stderr, flush=True)
     return results
 
