@@ -235,7 +235,7 @@ def main():
         an.append((f"an_taunet_{tag}", ["analyze", "taunet", run] + tn + ["--out", os.path.join(a.out, f"an_taunet_{tag}")], "stdout.json"))
         an.append((f"an_forget_{tag}", ["analyze", "forget", run, "--own", "--every", "1" if a.scale == "quick" else "2", "--batches",
                                         str(S["forget_batches"]), "--threads", "1", "--json", "--out", os.path.join(a.out, f"an_forget_{tag}")], "stdout.json"))
-    for tag, ck in (("single", ckpt_single), ("multi", ckpt_multi)):
+    for tag, ck in (("single", ckpt_single), ("multi", ckpt_multi)) if n_common >= 2 else ():  # nothing solved: no checkpoint
         an.append((f"an_ablate_{tag}", ["analyze", "ablate", ck, "--N", str(n_common)] + st + count + ["--out", os.path.join(a.out, f"an_ablate_{tag}")], "stdout.json"))
         an.append((f"an_perturb_{tag}", ["analyze", "perturb", ck, "--N", str(n_common)] + st + ["--out", os.path.join(a.out, f"an_perturb_{tag}")], "stdout.json"))
         an.append((f"an_retrain_{tag}", ["analyze", "retrain", ck] + rt + ["--out", os.path.join(a.out, f"an_retrain_{tag}")], "stdout.json"))
@@ -256,8 +256,8 @@ def main():
     an.sort(key=lambda t: 0 if t[0].startswith("an_retrain") else 1)
     R.parallel(an)
     t_total = time.time() - t_start
-    # Wall times of the invocation that ran the jobs (a later invocation that only rewrites the
-    # report keeps them); a resumed reproduction reports the times of its last part only.
+    # Wall times: a fresh run's own; a resumed run adds its time to the earlier invocations'; an
+    # invocation that ran nothing (it only rewrites the report) keeps them.
     wall = os.path.join(a.out, ".wall.json")
     if R.ran or not os.path.exists(wall):
         w = {"train_s": t_train, "total_s": t_total, "invocations": 1}
