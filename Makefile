@@ -15,7 +15,7 @@ B        := build
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 
-.PHONY: all help test test-asan test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-asan test-fuzz fuzz test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -45,7 +45,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	./$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install test-reproduce test-asan   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install test-reproduce test-asan test-fuzz   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -120,6 +120,14 @@ $(B)/asan_golden: tests/golden.c rnnts.h | $(B)
 test-asan: $(B)/asan_test_unit $(B)/asan_golden $(B)/kernel_dump_scalar   ## unit and golden tests under AddressSanitizer + UBSan (leaks checked)
 	$(SAN_ENV) RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar ./$(B)/asan_test_unit --jobs 2
 	$(SAN_ENV) ./$(B)/asan_golden --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
+
+# libFuzzer (issue 7): loader and importer targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
+# short smoke run plus the committed regression inputs.
+FUZZ_SECONDS ?= 300
+fuzz: $(B)/rnnts                         ## fuzz the safetensors loader and the PyTorch importer (FUZZ_SECONDS each, default 300; clang libFuzzer)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(B)/rnnts
+test-fuzz: $(B)/rnnts                    ## fuzz smoke (15 s per target) and the regression inputs in tests/fuzz/regress/
+	sh tests/fuzz/run.sh 15 $(B)/fuzz $(B)/rnnts
 
 test-reproduce: $(B)/rnnts               ## make reproduce at its quick scale (seconds): report, findings table, figures, resume
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) sh tests/reproduce_smoke.sh
