@@ -593,8 +593,17 @@ static int an_cmd_perturb(int argc, char **argv) {
     if (net->cfg.model != RNNTS_MODEL_RNN)
         c.note = net->cfg.model == RNNTS_MODEL_GRU ? "gru: W = W_hh of the r, z, n gates (3H x H); no tau, tau perturbation skipped"
                                                    : "lstm: W = W_hh of the i, f, g, o gates (4H x H); no tau, tau perturbation skipped";
-    for (int k = 0; k < c.n_w; k++) c.eps_w[k] = k == 0 ? 0.0 : pow(10.0, -2.0 + 3.0 * (k - 1) / 9.0);
-    for (int k = 0; k < c.n_tau; k++) c.eps_tau[k] = k == 0 ? 0.0 : pow(10.0, -3.0 + 4.0 * (k - 1) / 12.0);
+    /* eps: 0 and 10^(-2 + 3j/9), j = 0..9 (W); 0 and 10^(-3 + 4j/12), j = 0..12 (tau). Written out
+       (glibc's pow, to 17 digits) so that no libm result enters the analysis on any platform. */
+    {
+        static const double ew[11] = {0.0, 0.01, 0.021544346900318832, 0.046415888336127774, 0.10000000000000001,
+                                      0.21544346900318834, 0.46415888336127797, 1.0, 2.1544346900318843, 4.6415888336127775, 10.0};
+        static const double et[14] = {0.0, 0.001, 0.0021544346900318843, 0.0046415888336127772, 0.01, 0.021544346900318832,
+                                      0.046415888336127795, 0.10000000000000001, 0.21544346900318845, 0.46415888336127775, 1.0,
+                                      2.1544346900318843, 4.6415888336127775, 10.0};
+        for (int k = 0; k < c.n_w; k++) c.eps_w[k] = ew[k];
+        for (int k = 0; k < c.n_tau; k++) c.eps_tau[k] = et[k];
+    }
     for (int g = 0; g < 2; g++) {
         int n = g ? c.n_tau : c.n_w;
         for (int k = 0; k < n; k++) {
