@@ -120,13 +120,14 @@ extern "C" {
     X(RNNTS_ERR_CHECKSUM,    -12, "checksum mismatch") \
     X(RNNTS_ERR_NONFINITE,   -13, "non-finite value") \
     X(RNNTS_ERR_THREADS,     -14, "thread creation failed") \
-    X(RNNTS_ERR_STATE,       -15, "call out of order")
+    X(RNNTS_ERR_STATE,       -15, "call out of order") \
+    X(RNNTS_ERR_INTERRUPTED, -16, "interrupted on request (the state is consistent; save it to resume)")
 
 typedef enum rnnts_result {
 #define RNNTS__ENUM(name, val, msg) name = val,
     RNNTS__RESULTS(RNNTS__ENUM)
 #undef RNNTS__ENUM
-    RNNTS__RESULT_END = -16
+    RNNTS__RESULT_END = -17
 } rnnts_result;
 
 /* Optional detail for a failed call: the code and a message that names what was wrong.
@@ -204,6 +205,11 @@ typedef struct rnnts_rnn {
     float *tau, *w_in, *b_in, *w, *b;
     float *head; /* head k: weight at head + k*(2H+2), bias right after it */
     rnnts_allocator alloc;
+    /* Metadata entries rnnts does not interpret (see rnnts_rnn_meta_extra): n_meta_extra pairs
+       "key\0value\0" packed in meta_extra (meta_extra_len bytes), owned by the network. */
+    char *meta_extra;
+    size_t meta_extra_len;
+    int n_meta_extra;
 } rnnts_rnn;
 
 /* Description of one tensor of a model (for I/O, hashing, clipping). */
@@ -423,8 +429,20 @@ rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net,
 void rnnts_trainer_destroy(rnnts_trainer *tr);
 /* Optional progress callback, called after every training step. */
 void rnnts_trainer_on_step(rnnts_trainer *tr, void (*fn)(void *user, int step, int steps, float loss), void *user);
-/* Runs one epoch (training steps, then test batches, then the advance rule). */
+/* Runs one epoch (training steps, then test batches, then the advance rule). After
+   rnnts_trainer_interrupt it returns RNNTS_ERR_INTERRUPTED before the next training step (the
+   step in progress finishes; the test batches of an epoch whose steps are all done still run):
+   the trainer is then consistent mid-epoch, rnnts_trainer_save writes a checkpoint of that
+   point, and calling rnnts_trainer_epoch again (or resuming the checkpoint) finishes the epoch
+   with the same bits as an uninterrupted run. */
 rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err);
+/* Asks a running (or the next) rnnts_trainer_epoch to stop after the current training step.
+   Async-signal-safe and callable from any thread: it only stores a flag (e.g. from a SIGINT or
+   SIGTERM handler). The flag is cleared when rnnts_trainer_epoch returns RNNTS_ERR_INTERRUPTED. */
+void rnnts_trainer_interrupt(rnnts_trainer *tr);
+/* Training steps already done in the current epoch (0 at an epoch boundary; > 0 after an
+   interruption). */
+int rnnts_trainer_epoch_step(const rnnts_trainer *tr);
 /* The Ns trained next, the epoch count and the global step count. */
 int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max);
 int rnnts_trainer_epochs(const rnnts_trainer *tr);
@@ -621,7 +639,19 @@ rnnts_stream_config rnnts_stream_config_default(void);
 rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N, int head, const rnnts_stream_config *cfg,
                                    rnnts_pool *pool, float *acc /* [trials], fractions in [0,1] */, rnnts_error *err);
 
-/* A copy of net (same allocator). */
+/* Metadata entries of a model file that rnnts does not interpret (written by another tool or a
+   user): rnnts_rnn_load keeps them and every save writes them back, in their order, after the
+   entries rnnts writes itself. Returns the number of entries; entry i (when 0 <= i < count)
+   in *key and *value (owned by net, valid until the next change). Thread-safe for reading. */
+int rnnts_rnn_meta_extra(const rnnts_rnn *net, int i, const char **key, const char **value);
+/* Adds or replaces (value != NULL) or removes (value == NULL) the extra entry `key`. key: 1..63
+   bytes, not one rnnts writes itself (format, rnnts_version, model, variant, activation, hidden,
+   heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch,
+   checksum_xxh3, train_config, train_state); value up to 4607 bytes; at most 256 entries (as many as a file may hold).
+   Returns OK, INVALID_ARG naming the key, OOM. */
+rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *value, rnnts_error *err);
+
+/* A copy of net (same allocator, extra metadata included). */
 rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
 /* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0.
    GRU/LSTM: unit i's rows of W_hh and W_ih in every gate, column i of W_hh and its head weights
@@ -733,6 +763,11 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 #include <stdio.h>
 #include <math.h> /* fmaf and sqrtf only (correctly rounded by IEEE 754) */
 #include <time.h> /* timespec_get: wall time for budgets and reports only */
+#if !defined(RNNTS_NO_STDIO) && (defined(__unix__) || defined(__APPLE__))
+#include <errno.h>
+#include <fcntl.h>  /* open: atomic file writes with fsync */
+#include <unistd.h> /* write, fsync, close */
+#endif
 
 #if defined(RNNTS_MALLOC) != defined(RNNTS_FREE)
 #error "rnnts: define both RNNTS_MALLOC and RNNTS_FREE or neither"
@@ -1683,7 +1718,67 @@ void rnnts_rnn_destroy(rnnts_rnn *n) {
     if (!n) return;
     a = n->alloc;
     rnnts__afree(&a, n->param);
+    if (n->meta_extra) a.free(n->meta_extra, a.user);
     a.free(n, a.user);
+}
+#define RNNTS__MAX_META 256 /* metadata entries of a file */
+static const char *const rnnts__meta_reserved[] = {"format", "rnnts_version", "model", "variant", "activation", "hidden", "heads",
+                                                   "tau", "fixed_tau", "tau_init", "k_continuous", "task", "curriculum", "ns",
+                                                   "seed", "epoch", "checksum_xxh3", "train_config", "train_state"};
+static int rnnts__meta_is_reserved(const char *key) {
+    for (size_t q = 0; q < sizeof rnnts__meta_reserved / sizeof rnnts__meta_reserved[0]; q++)
+        if (strcmp(key, rnnts__meta_reserved[q]) == 0) return 1;
+    return 0;
+}
+int rnnts_rnn_meta_extra(const rnnts_rnn *net, int i, const char **key, const char **value) {
+    const char *p;
+    if (!net) return 0;
+    if (i < 0 || i >= net->n_meta_extra) { if (key) *key = NULL; if (value) *value = NULL; return net->n_meta_extra; }
+    p = net->meta_extra;
+    for (int q = 0; q < i; q++) { p += strlen(p) + 1; p += strlen(p) + 1; }
+    if (key) *key = p;
+    if (value) *value = p + strlen(p) + 1;
+    return net->n_meta_extra;
+}
+rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *value, rnnts_error *err) {
+    size_t kl, vl, cap, used = 0;
+    char *nb, *p;
+    int n = 0, found = 0;
+    if (!net || !key) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "meta_set: net and key must not be NULL");
+    kl = strlen(key);
+    vl = value ? strlen(value) : 0;
+    if (kl < 1 || kl > 63) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "meta_set: key of %zu bytes: allowed 1..63", kl);
+    if (rnnts__meta_is_reserved(key)) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "meta_set: \"%s\" is written by rnnts itself", key);
+    if (vl > 4607) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "meta_set: value of \"%s\" has %zu bytes: allowed up to 4607", key, vl);
+    /* the new list: the old entries in order (key replaced in place or dropped), a new key last */
+    cap = net->meta_extra_len + kl + vl + 2;
+    nb = (char *)net->alloc.alloc(cap, net->alloc.user);
+    if (!nb) return rnnts__fail(err, RNNTS_ERR_OOM, "meta_set: out of memory");
+    p = net->meta_extra;
+    for (int q = 0; q < net->n_meta_extra; q++) {
+        const char *k = p, *v = p + strlen(p) + 1;
+        p = (char *)v + strlen(v) + 1;
+        if (strcmp(k, key) == 0) {
+            found = 1;
+            if (!value) continue;
+            v = value;
+        }
+        memcpy(nb + used, k, strlen(k) + 1); used += strlen(k) + 1;
+        memcpy(nb + used, v, strlen(v) + 1); used += strlen(v) + 1;
+        n++;
+    }
+    if (!found && value) {
+        if (n >= RNNTS__MAX_META) { net->alloc.free(nb, net->alloc.user); return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "meta_set: more than %d extra entries", RNNTS__MAX_META); }
+        memcpy(nb + used, key, kl + 1); used += kl + 1;
+        memcpy(nb + used, value, vl + 1); used += vl + 1;
+        n++;
+    }
+    if (net->meta_extra) net->alloc.free(net->meta_extra, net->alloc.user);
+    net->meta_extra = n ? nb : NULL;
+    if (!n) net->alloc.free(nb, net->alloc.user);
+    net->meta_extra_len = used;
+    net->n_meta_extra = n;
+    return rnnts__ok(err);
 }
 void rnnts_rnn_zero_diag(rnnts_rnn *n) {
     if (!n || n->cfg.model != RNNTS_MODEL_RNN) return; /* GRU/LSTM have no such rule */
@@ -2789,6 +2884,8 @@ struct rnnts_trainer {
     int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS];
     int n_solved, solved[RNNTS_MAX_NS]; /* Ns of the last success (named by the checkpoint) */
     int epoch, done; /* done: 0 = running, 1 = budget (epochs, time), 2 = target reached, 3 = curriculum over */
+    int epoch_step;  /* training steps done in the current epoch (losses[0..epoch_step) are theirs) */
+    int interrupt;   /* set by rnnts_trainer_interrupt (atomically), read between steps */
     uint64_t step;
     double elapsed;
     void (*on_step)(void *, int, int, float);
@@ -2873,6 +2970,25 @@ int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max) {
     return tr->n_ns;
 }
 int rnnts_trainer_epochs(const rnnts_trainer *tr) { return tr ? tr->epoch : 0; }
+int rnnts_trainer_epoch_step(const rnnts_trainer *tr) { return tr ? tr->epoch_step : 0; }
+/* A relaxed atomic store of an int: async-signal-safe (lock-free) and race-free across threads. */
+void rnnts_trainer_interrupt(rnnts_trainer *tr) {
+    if (!tr) return;
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(&tr->interrupt, 1, __ATOMIC_RELAXED);
+#else
+    *(volatile int *)&tr->interrupt = 1;
+#endif
+}
+static int rnnts__trainer_take_interrupt(rnnts_trainer *tr) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_exchange_n(&tr->interrupt, 0, __ATOMIC_RELAXED);
+#else
+    int v = *(volatile int *)&tr->interrupt;
+    *(volatile int *)&tr->interrupt = 0;
+    return v;
+#endif
+}
 const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr) { return tr ? &tr->cfg : NULL; }
 rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err) {
     rnnts_train_config c;
@@ -2996,10 +3112,16 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     memset(&R, 0, sizeof R);
     R.n_ns = tr->n_ns;
     for (int a = 0; a < tr->n_ns; a++) { R.ns[a] = tr->ns[a]; R.heads[a] = tr->heads[a]; }
-    for (int s = 0; s < c->steps_per_epoch; s++) {
+    for (int s = tr->epoch_step; s < c->steps_per_epoch; s++) {
         rnnts_batch bt;
         int M;
         float loss;
+        if (rnnts__trainer_take_interrupt(tr)) {
+            tr->epoch_step = s;
+            tr->elapsed += rnnts__seconds() - t0;
+            return rnnts__fail(err, RNNTS_ERR_INTERRUPTED, "interrupted in epoch %d after %d of %d training steps", tr->epoch + 1, s,
+                               c->steps_per_epoch);
+        }
         if ((r = rnnts_task_batch(c->task, tr->ns, tr->n_ns, c->batch, c->seed, RNNTS_PURPOSE_DATA, tr->step, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
         memset(&bt, 0, sizeof bt);
         bt.batch = c->batch; bt.len = M; bt.input = tr->input;
@@ -3016,6 +3138,7 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
         rnnts_rnn_zero_diag(tr->net); /* the reference zeroes W's diagonal in .data at every forward */
         tr->losses[s] = loss;
         tr->step++;
+        tr->epoch_step = s + 1;
         if (tr->on_step) tr->on_step(tr->on_step_user, s + 1, c->steps_per_epoch, loss);
     }
     R.loss = rnnts_sum_canon(tr->losses, (size_t)c->steps_per_epoch) / (float)c->steps_per_epoch;
@@ -3026,6 +3149,7 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     tr->alloc.free(logits, tr->alloc.user);
     if (r != RNNTS_OK) return r;
     tr->epoch++;
+    tr->epoch_step = 0;
     R.epoch = tr->epoch;
     R.acc_mean = rnnts_sum_canon(R.acc, (size_t)tr->n_ns) / (float)tr->n_ns;
     R.solved = R.acc_mean > c->threshold && R.acc[tr->n_ns - 1] > c->threshold;
@@ -3421,6 +3545,14 @@ static rnnts_result rnnts__save_ex(const rnnts_rnn *net, const rnnts_named_tenso
     rnnts__buf_put(&hb, ",\"ns\":", 6); rnnts__buf_jstr(&hb, net->meta.ns);
     rnnts__buf_fmt(&hb, ",\"seed\":\"%llu\",\"epoch\":\"%d\",\"checksum_xxh3\":\"%016llx\"", (unsigned long long)net->meta.seed,
                    net->meta.epoch, (unsigned long long)sum);
+    for (int q = 0; q < net->n_meta_extra; q++) {
+        const char *k, *v;
+        rnnts_rnn_meta_extra(net, q, &k, &v);
+        rnnts__buf_put(&hb, ",", 1);
+        rnnts__buf_jstr(&hb, k);
+        rnnts__buf_put(&hb, ":", 1);
+        rnnts__buf_jstr(&hb, v);
+    }
     for (int q = 0; extra_meta && extra_meta[q] && extra_meta[q + 1]; q += 2) {
         rnnts__buf_put(&hb, ",", 1);
         rnnts__buf_jstr(&hb, extra_meta[q]);
@@ -3486,7 +3618,6 @@ void rnnts_free(const rnnts_allocator *alloc, void *p) {
 
 #define RNNTS__MAX_TENSORS 200000
 #define RNNTS__MAX_HEADER (100u << 20)
-#define RNNTS__MAX_META 256
 typedef struct { char name[64]; int ndim; uint64_t shape[8]; uint64_t begin, end; int seen; } rnnts__st_entry;
 typedef struct { char key[64]; char val[4608]; } rnnts__st_meta;
 
@@ -3619,11 +3750,12 @@ static int rnnts__parse_int(const char *s, long lo, long hi, long *v) {
     *v = x;
     return 1;
 }
-/* Moves entries named optim.* to the end; returns how many others there are. */
+/* Moves entries named optim.* and trainer.* (checkpoint state) to the end; returns how many
+   others there are. */
 static int rnnts__drop_optim(rnnts__st_entry *e, int n) {
     int k = 0;
     for (int q = 0; q < n; q++)
-        if (strncmp(e[q].name, "optim.", 6) != 0) {
+        if (strncmp(e[q].name, "optim.", 6) != 0 && strncmp(e[q].name, "trainer.", 8) != 0) {
             rnnts__st_entry t = e[k];
             e[k++] = e[q];
             e[q] = t;
@@ -3794,7 +3926,7 @@ create:
         if (rnnts_rnn_config_check(&cfg, &ce) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", ce.msg); goto fail; }
     }
     if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
-    n_ent = rnnts__drop_optim(ent, n_ent); /* optimiser state of checkpoints: read by rnnts_trainer_resume */
+    n_ent = rnnts__drop_optim(ent, n_ent); /* optimiser and trainer state of checkpoints: read by rnnts_trainer_resume */
     if ((int)n_ent > rnnts_rnn_tensor_count(net)) {
         /* Find the first tensor that is not ours, for the message. */
         for (int q = 0; q < n_ent; q++) {
@@ -3837,6 +3969,10 @@ create:
     if ((mv = rnnts__meta_get(meta, n_meta, "ns"))) rnnts__strcpy(net->meta.ns, sizeof net->meta.ns, mv);
     if ((mv = rnnts__meta_get(meta, n_meta, "seed"))) net->meta.seed = strtoull(mv, NULL, 10);
     if ((mv = rnnts__meta_get(meta, n_meta, "epoch")) && rnnts__parse_int(mv, 0, 1L << 30, &v)) net->meta.epoch = (int)v;
+    /* entries rnnts does not interpret are kept (and written back by save), not fatal */
+    for (int q = 0; q < n_meta; q++)
+        if (!rnnts__meta_is_reserved(meta[q].key) && meta[q].key[0] && strlen(meta[q].key) <= 63 &&
+            (r = rnnts_rnn_meta_set(net, meta[q].key, meta[q].val, err)) != RNNTS_OK) goto fail;
     a.free(ent, a.user);
     a.free(meta, a.user);
     *out = net;
@@ -3849,7 +3985,47 @@ fail:
 }
 
 #ifndef RNNTS_NO_STDIO
-/* Writes bytes to path atomically: path.tmp, then rename over path. */
+/* Writes bytes to path atomically: path.tmp, flushed to the disk (fsync), then renamed over path
+   and the directory synced, so that after any failure or crash (process or machine) path holds
+   either its old content or the new one, never a mix. A failed write (disk full, file size limit,
+   I/O error) removes path.tmp, leaves path untouched and names the cause. */
+#if defined(__unix__) || defined(__APPLE__)
+static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t n, rnnts_error *err) {
+    char tmp[4096], dir[4096];
+    const char *slash;
+    const unsigned char *b = (const unsigned char *)p;
+    size_t done = 0;
+    int fd, e = 0;
+    if (!path || !*path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path is empty");
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path too long");
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0) { e = errno; return rnnts__fail(err, RNNTS_ERR_IO, "cannot create %s: %s", tmp, strerror(e)); }
+    while (done < n && !e) {
+        size_t chunk = n - done < ((size_t)1 << 30) ? n - done : ((size_t)1 << 30);
+        ssize_t w = write(fd, b + done, chunk);
+        if (w > 0) done += (size_t)w;
+        else if (w < 0 && errno == EINTR) continue;
+        else e = w < 0 ? errno : EIO;
+    }
+    if (!e && fsync(fd) != 0 && errno != EINVAL) e = errno; /* EINVAL: a file system without fsync */
+    if (close(fd) != 0 && !e && errno != EINTR) e = errno;
+    if (e) {
+        remove(tmp);
+        return rnnts__fail(err, RNNTS_ERR_IO, "writing %s failed after %zu of %zu bytes: %s; %s is unchanged", tmp, done, n, strerror(e), path);
+    }
+    if (rename(tmp, path) != 0) {
+        e = errno;
+        remove(tmp);
+        return rnnts__fail(err, RNNTS_ERR_IO, "cannot rename %s to %s: %s; %s is unchanged", tmp, path, strerror(e), path);
+    }
+    /* the rename itself reaches the disk with the directory (best effort: not every file system allows it) */
+    slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
+    if ((fd = open(dir, O_RDONLY)) >= 0) { (void)fsync(fd); close(fd); }
+    return RNNTS_OK;
+}
+#else
 static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t n, rnnts_error *err) {
     char tmp[4096];
     FILE *f;
@@ -3865,6 +4041,7 @@ static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t 
     if (rename(tmp, path) != 0) { remove(tmp); return rnnts__fail(err, RNNTS_ERR_IO, "cannot rename %s to %s", tmp, path); }
     return RNNTS_OK;
 }
+#endif
 rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err) {
     void *buf;
     size_t n;
@@ -3982,8 +4159,14 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
     rnnts__ns_string(heads, sizeof heads, tr->heads, tr->n_ns);
     /* No wall time in the file: checkpoints of a resumed run must equal an uninterrupted run's. */
     snprintf(state, sizeof state, "epoch=%d step=%llu done=%d ns=%s heads=%s", tr->epoch, (unsigned long long)tr->step, tr->done, ns, heads);
+    /* Mid-epoch (after an interruption): the steps done and their losses (the epoch's mean loss
+       needs them). Absent at epoch boundaries, so those files are as before. */
+    if (tr->epoch_step > 0) {
+        size_t used = strlen(state);
+        snprintf(state + used, sizeof state - used, " epoch_step=%d", tr->epoch_step);
+    }
     meta[0] = "train_config"; meta[1] = cfgs; meta[2] = "train_state"; meta[3] = state; meta[4] = NULL;
-    ext = (rnnts_named_tensor *)tr->alloc.alloc((size_t)(2 * nt + 1) * sizeof *ext, tr->alloc.user);
+    ext = (rnnts_named_tensor *)tr->alloc.alloc((size_t)(2 * nt + 2) * sizeof *ext, tr->alloc.user);
     names = (char (*)[64])tr->alloc.alloc((size_t)(2 * nt) * 64, tr->alloc.user);
     if (!ext || !names) {
         if (ext) tr->alloc.free(ext, tr->alloc.user);
@@ -4002,6 +4185,7 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
             n++;
         }
     ext[n].name = "optim.state"; ext[n].ndim = 2; ext[n].shape[0] = 3; ext[n].shape[1] = nt; ext[n].data = tr->opt->steps; n++;
+    if (tr->epoch_step > 0) { ext[n].name = "trainer.losses"; ext[n].ndim = 1; ext[n].shape[0] = tr->epoch_step; ext[n].data = tr->losses; n++; }
     r = rnnts__save_ex(net, ext, n, meta, &buf, &size, err);
     tr->alloc.free(ext, tr->alloc.user);
     tr->alloc.free(names, tr->alloc.user);
@@ -4119,6 +4303,18 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
         e = rnnts__find(ent, n_ent, "optim.state");
         RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
         for (int q = 0; q < 3 * nt; q++) tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+        /* an interrupted epoch: its steps so far and their losses */
+        tr->epoch_step = 0;
+        if (rnnts__kv(ss, "epoch_step", b, sizeof b)) {
+            RNNTS__NEED(rnnts__parse_int(b, 1, (long)c.steps_per_epoch - 1, &v) && !tr->done, "epoch_step (allowed 1..steps_per_epoch - 1, running)");
+            tr->epoch_step = (int)v;
+            e = rnnts__find(ent, n_ent, "trainer.losses");
+            RNNTS__NEED(e && e->end - e->begin == (uint64_t)tr->epoch_step * 4, "trainer.losses (one loss per step done in the epoch)");
+            for (int q = 0; q < tr->epoch_step; q++) {
+                tr->losses[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+                RNNTS__NEED(rnnts__isfinite(tr->losses[q]), "trainer.losses (not finite)");
+            }
+        }
     }
 #undef RNNTS__NEED
     r = rnnts__trainer_ws(tr, err);
@@ -5846,6 +6042,14 @@ rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error 
     if (r != RNNTS_OK) return r;
     memcpy((*out)->param, net->param, net->n_param * sizeof(float));
     (*out)->meta = net->meta;
+    if (net->n_meta_extra) {
+        rnnts_rnn *c = *out;
+        c->meta_extra = (char *)c->alloc.alloc(net->meta_extra_len, c->alloc.user);
+        if (!c->meta_extra) { rnnts_rnn_destroy(c); *out = NULL; return rnnts__fail(err, RNNTS_ERR_OOM, "clone: out of memory"); }
+        memcpy(c->meta_extra, net->meta_extra, net->meta_extra_len);
+        c->meta_extra_len = net->meta_extra_len;
+        c->n_meta_extra = net->n_meta_extra;
+    }
     return rnnts__ok(err);
 }
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
