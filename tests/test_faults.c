@@ -148,11 +148,17 @@ Test(faults, interrupt_any_step_lstm) { tf_interrupt_case(RNNTS_CURR_MULTI, 1, R
 
 /* An interruption from another thread while the pool's workers run: the epoch stops at some
    step, and the run continued from its checkpoint equals the uninterrupted run. */
-typedef struct { rnnts_trainer *tr; } tf_thread_arg;
+typedef struct { rnnts_trainer *tr; int started; } tf_thread_arg;
+static void tf_mark_started(void *user, int step, int steps, float loss) {
+    (void)steps; (void)loss;
+    if (step == 3) __atomic_store_n(&((tf_thread_arg *)user)->started, 1, __ATOMIC_RELEASE);
+}
+/* waits until training runs (step 3 done), then interrupts it while it runs on */
 static void *tf_interrupter(void *v) {
-    struct timespec ts = {0, 3 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    rnnts_trainer_interrupt(((tf_thread_arg *)v)->tr);
+    tf_thread_arg *a = (tf_thread_arg *)v;
+    struct timespec ts = {0, 100 * 1000};
+    while (!__atomic_load_n(&a->started, __ATOMIC_ACQUIRE)) nanosleep(&ts, NULL);
+    rnnts_trainer_interrupt(a->tr);
     return NULL;
 }
 Test(faults, interrupt_from_another_thread) {
@@ -166,7 +172,7 @@ Test(faults, interrupt_from_another_thread) {
     pthread_t th;
     tf_thread_arg arg;
     rnnts_result res;
-    c.steps_per_epoch = 200; c.max_epochs = 1;
+    c.steps_per_epoch = 2000; c.max_epochs = 1;
     cr_assert_not_null(mkdtemp(dir));
     snprintf(a, sizeof a, "%s/a", dir); snprintf(b, sizeof b, "%s/b", dir); snprintf(m, sizeof m, "%s/m", dir);
     cr_assert_eq(rnnts_pool_create(2, NULL, &pool, NULL), RNNTS_OK);
@@ -175,11 +181,14 @@ Test(faults, interrupt_from_another_thread) {
     cr_assert_eq(rnnts_trainer_save(t0, a, &err), RNNTS_OK, "%s", err.msg);
     cr_assert_eq(rnnts_trainer_create(&c, n1, pool, NULL, &t1, &err), RNNTS_OK, "%s", err.msg);
     arg.tr = t1;
+    arg.started = 0;
+    rnnts_trainer_on_step(t1, tf_mark_started, &arg);
     cr_assert_eq(pthread_create(&th, NULL, tf_interrupter, &arg), 0);
     res = rnnts_trainer_epoch(t1, &rep, &err);
     pthread_join(th, NULL);
     if (res == RNNTS_OK) cr_log_warn("the epoch finished before the interruption arrived (slow machine?)");
     else {
+        cr_log_info("interrupted by another thread after %d of 2000 steps", rnnts_trainer_epoch_step(t1));
         cr_assert_eq(res, RNNTS_ERR_INTERRUPTED, "%s", err.msg);
         cr_assert_eq(rnnts_trainer_save(t1, m, &err), RNNTS_OK, "%s", err.msg);
         cr_assert_eq(rnnts_trainer_resume(m, pool, NULL, &n2, &t2, &err), RNNTS_OK, "%s", err.msg);
