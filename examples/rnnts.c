@@ -3,7 +3,8 @@
        rnnts train | eval | grad | import | info | selfcheck | compare | bench | analyze   (each with --help)
 
    Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure,
-   2 usage (a message names the flag and the allowed values).
+   2 usage (a message names the flag and the allowed values), 128 + signal (130 SIGINT, 143
+   SIGTERM, 129 SIGHUP) when train stopped on a signal after writing its checkpoint.
 
    Files of this tool (one job each):
        examples/rnnts.c       subcommands, training driver, logs, progress display, reports
@@ -30,6 +31,8 @@
 #include <sys/types.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <signal.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "cli_args.h"
@@ -76,7 +79,7 @@ static int file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
 }
-/* --force: removes the files of an earlier run in dir (checkpoints N<a>_N<b>.safetensors, logs),
+/* --force: removes the files of an earlier run in dir (init, last and N<a>_N<b>.safetensors, logs, *.tmp),
    so that the directory holds one run only. Returns the number of files removed. */
 static int remove_old_run(const char *dir) {
     DIR *d = opendir(dir);
@@ -87,7 +90,10 @@ static int remove_old_run(const char *dir) {
         int a, b, used = 0;
         const char *nm = de->d_name;
         int ckpt = sscanf(nm, "N%d_N%d.safetensors%n", &a, &b, &used) == 2 && used > 0 && nm[used] == 0;
-        if (ckpt || strcmp(nm, "log.jsonl") == 0 || strcmp(nm, "log.csv") == 0 || strcmp(nm, "init.safetensors") == 0) {
+        size_t len = strlen(nm);
+        int tmp = len > 4 && strcmp(nm + len - 4, ".tmp") == 0; /* left by a write a crash cut short */
+        if (ckpt || tmp || strcmp(nm, "log.jsonl") == 0 || strcmp(nm, "log.csv") == 0 || strcmp(nm, "init.safetensors") == 0 ||
+            strcmp(nm, "last.safetensors") == 0) {
             char p[4200];
             snprintf(p, sizeof p, "%s/%s", dir, nm);
             if (remove(p) == 0) n++;
@@ -95,6 +101,29 @@ static int remove_old_run(const char *dir) {
     }
     closedir(d);
     return n;
+}
+/* Whether dir holds checkpoints N<a>_N<b>.safetensors. */
+static int dir_has_checkpoints(const char *dir) {
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int found = 0;
+    if (!d) return 0;
+    while (!found && (de = readdir(d)) != NULL) {
+        int a, b, used = 0;
+        found = sscanf(de->d_name, "N%d_N%d.safetensors%n", &a, &b, &used) == 2 && used > 0 && de->d_name[used] == 0;
+    }
+    closedir(d);
+    return found;
+}
+/* Whether a log file has at least one complete epoch record. */
+static int log_has_records(const char *path) {
+    FILE *f = fopen(path, "r");
+    char line[256];
+    int found = 0;
+    if (!f) return 0;
+    while (!found && fgets(line, sizeof line, f)) found = (line[0] >= '0' && line[0] <= '9') || strncmp(line, "{\"epoch\":", 9) == 0;
+    fclose(f);
+    return found;
 }
 static void path_join(char *out, size_t cap, const char *dir, const char *name) {
     size_t n = strlen(dir);
@@ -244,6 +273,7 @@ typedef struct train_opts {
     int model; /* rnnts_model */
     double lr, momentum, clip, threshold, time_limit;
     int budget_set; /* with --resume: bit 0 --max-epochs, bit 1 --target-n, bit 2 --time-limit given */
+    int auto_resume; /* --auto-resume: continue the run in --out when there is one (its config must match) */
     int lr_set, momentum_set, fixed_tau_set;
     const char *out, *resume, *label; /* label: prefix of progress lines (compare) */
 } train_opts;
@@ -370,12 +400,145 @@ static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_
 }
 static const char CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy\n";
 
+/* ---- signals: SIGINT, SIGTERM (e.g. a scheduler's time limit) and SIGHUP end training cleanly:
+   the step in progress finishes, DIR/last.safetensors is written, the exit code is 128 + signal. */
+static volatile sig_atomic_t g_signal;        /* the signal received, 0 = none */
+static rnnts_trainer *volatile g_trainer;     /* the trainer a signal interrupts, NULL = none */
+static void on_signal(int sig) {
+    rnnts_trainer *tr = g_trainer;
+    struct sigaction dfl;
+    g_signal = sig;
+    if (tr) rnnts_trainer_interrupt(tr); /* async-signal-safe: an atomic store */
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;            /* a second signal ends the process at once */
+    sigaction(sig, &dfl, NULL);
+}
+static const int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
+static void signals_install(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0]; k++) sigaction(STOP_SIGNALS[k], &sa, NULL);
+}
+/* The pool's workers inherit the mask at creation: they never take the stop signals, which
+   therefore reach the thread that trains. */
+static rnnts_pool *make_pool_signals_blocked(int threads) {
+    sigset_t set, old;
+    rnnts_pool *pool;
+    sigemptyset(&set);
+    for (size_t k = 0; k < sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0]; k++) sigaddset(&set, STOP_SIGNALS[k]);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    pool = make_pool(threads);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return pool;
+}
+static const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal"; }
+
+/* Epoch number at the start of a complete log line (JSONL or CSV); -1 when there is none. */
+static int log_line_epoch(const char *line, int csv) {
+    int e = -1;
+    if (csv) { if (sscanf(line, "%d,", &e) != 1) e = -1; }
+    else if (strncmp(line, "{\"epoch\":", 9) == 0) e = atoi(line + 9);
+    return e;
+}
+/* Resuming from a checkpoint of epoch `epoch`: log records of later epochs (written before a
+   crash or an interruption, or by the run an older checkpoint continues) and a line a crash cut
+   short are dropped, so that the resumed run's records follow without a gap or a repeat. The log
+   is rewritten atomically only when something is dropped. Returns the number dropped, -1 on error. */
+static int log_truncate_after(const char *path, int csv, int epoch) {
+    FILE *f = fopen(path, "r"), *g;
+    char tmp[4300], *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int dropped = 0, kept_lines = 0;
+    if (!f) return 0;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (!(g = fopen(tmp, "w"))) { fclose(f); return -1; }
+    while ((len = getline(&line, &cap, f)) > 0) {
+        int complete = line[len - 1] == '\n', e = log_line_epoch(line, csv);
+        int header = csv && kept_lines == 0 && strncmp(line, "epoch,", 6) == 0;
+        if (complete && (header || (e >= 1 && e <= epoch))) { fputs(line, g); kept_lines++; }
+        else dropped++;
+    }
+    free(line);
+    fclose(f);
+    if (fflush(g) != 0 || fsync(fileno(g)) != 0) { fclose(g); remove(tmp); return -1; }
+    if (fclose(g) != 0) { remove(tmp); return -1; }
+    if (!dropped) { remove(tmp); return 0; }
+    if (rename(tmp, path) != 0) { remove(tmp); return -1; }
+    return dropped;
+}
+
+/* The network and training configurations the flags describe. */
+static void opts_configs(const train_opts *o, rnnts_rnn_config *rc_out, rnnts_train_config *tc_out) {
+    rnnts_rnn_config rc = rnnts_rnn_config_default();
+    rnnts_train_config tc = rnnts_train_config_default();
+    rc.model = (rnnts_model)o->model;
+    rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant; rc.k_continuous = o->k_continuous;
+    rc.activation = (rnnts_activation)o->activation; rc.tau_init = (float)o->tau_init;
+    if (o->fixed_tau_set) { rc.train_tau = 0; rc.fixed_tau = (float)o->fixed_tau; }
+    tc.task = (rnnts_task)o->task; tc.curriculum = (rnnts_curriculum)o->curriculum;
+    tc.n_start = o->n_start; tc.n_add = o->add; tc.window = o->window; tc.slide = o->slide; tc.n_fixed = o->n_fixed;
+    tc.batch = o->batch; tc.steps_per_epoch = o->steps; tc.test_batches = o->test_batches; tc.max_epochs = o->max_epochs;
+    tc.target_n = o->target_n; tc.time_limit_s = o->time_limit; tc.threshold = (float)o->threshold; tc.seed = o->seed;
+    tc.optim = o->optimizer == 1 ? rnnts_optim_config_adam() : rnnts_optim_config_sgd();
+    if (o->lr_set || o->optimizer == 0) tc.optim.lr = (float)o->lr;
+    if (o->momentum_set || o->optimizer == 0) tc.optim.momentum = (float)o->momentum;
+    tc.optim.clip = (float)o->clip;
+    *rc_out = rc;
+    *tc_out = tc;
+}
+/* --auto-resume: the run found in --out must be the one the flags describe (the budget may
+   differ: it is the flags'). Writes the first difference into why; returns 0 when they agree. */
+static int config_differs(const train_opts *o, const rnnts_rnn *net, const rnnts_train_config *have, char *why, size_t cap) {
+    rnnts_rnn_config rc;
+    rnnts_train_config tc;
+    const rnnts_rnn_config *hr = &net->cfg;
+    opts_configs(o, &rc, &tc);
+#define DIFF_I(name, a, b) do { if ((a) != (b)) { snprintf(why, cap, "%s = %lld, the flags say %lld", name, (long long)(a), (long long)(b)); return 1; } } while (0)
+#define DIFF_F(name, a, b) do { if ((a) != (b)) { snprintf(why, cap, "%s = %.9g, the flags say %.9g", name, (double)(a), (double)(b)); return 1; } } while (0)
+    DIFF_I("model", hr->model, rc.model);
+    DIFF_I("hidden", hr->hidden, rc.hidden);
+    DIFF_I("heads", hr->heads, rc.heads);
+    if (rc.model == RNNTS_MODEL_RNN) {
+        DIFF_I("variant", hr->variant, rc.variant);
+        DIFF_I("activation", hr->activation, rc.activation);
+        DIFF_I("learnable tau", hr->train_tau, rc.train_tau);
+        if (rc.train_tau) DIFF_F("tau_init", hr->tau_init, rc.tau_init);
+        else DIFF_F("fixed_tau", hr->fixed_tau, rc.fixed_tau);
+        DIFF_I("k_continuous", hr->k_continuous, rc.k_continuous);
+    }
+    DIFF_I("task", have->task, tc.task);
+    DIFF_I("curriculum", have->curriculum, tc.curriculum);
+    DIFF_I("n_start", have->n_start, tc.n_start);
+    DIFF_I("add", have->n_add, tc.n_add);
+    DIFF_I("window", have->window, tc.window);
+    DIFF_I("slide", have->slide, tc.slide);
+    DIFF_I("n", have->n_fixed, tc.n_fixed);
+    DIFF_I("batch", have->batch, tc.batch);
+    DIFF_I("steps_per_epoch", have->steps_per_epoch, tc.steps_per_epoch);
+    DIFF_I("test_batches", have->test_batches, tc.test_batches);
+    DIFF_F("threshold", have->threshold, tc.threshold);
+    DIFF_I("seed", have->seed, tc.seed);
+    DIFF_I("optimizer", have->optim.kind, tc.optim.kind);
+    DIFF_F("lr", have->optim.lr, tc.optim.lr);
+    DIFF_F("momentum", have->optim.momentum, tc.optim.momentum);
+    DIFF_F("clip", have->optim.clip, tc.optim.clip);
+#undef DIFF_I
+#undef DIFF_F
+    return 0;
+}
+
 /* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
 static int train_run(const train_opts *o, train_result *res) {
     rnnts_error e;
-    rnnts_pool *pool = make_pool(o->threads);
+    rnnts_pool *pool = make_pool_signals_blocked(o->threads);
     rnnts_rnn *net = NULL;
     rnnts_trainer *tr = NULL;
+    int interrupted = 0;
+    char last[4200];
     char dir[4096], path[4200], logpath[4200];
     FILE *logf = NULL;
     int csv = o->log_format == 1, code = CLI_EXIT_FAIL, first = 1;
@@ -394,6 +557,14 @@ static int train_run(const train_opts *o, train_result *res) {
         if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
         else path_dir(dir, sizeof dir, o->resume);
         if (rnnts_trainer_resume(o->resume, pool, NULL, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); goto done; }
+        if (o->auto_resume) {
+            char why[256];
+            if (config_differs(o, net, rnnts_trainer_config(tr), why, sizeof why)) {
+                fprintf(stderr, "%s: --auto-resume: %s holds another run (%s); use --force to replace it or another --out\n", cli_prog, dir, why);
+                code = CLI_EXIT_USAGE;
+                goto done;
+            }
+        }
         if (o->budget_set) { /* extend (or shorten) the budget of the resumed run */
             const rnnts_train_config *rc = rnnts_trainer_config(tr);
             if (rnnts_trainer_set_budget(tr, o->budget_set & 1 ? o->max_epochs : rc->max_epochs, o->budget_set & 2 ? o->target_n : rc->target_n,
@@ -409,24 +580,25 @@ static int train_run(const train_opts *o, train_result *res) {
             if (!file_exists(j)) csv = 1;
         }
         path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
+        {
+            int dropped = log_truncate_after(logpath, csv, ep);
+            if (dropped < 0) fprintf(stderr, "%s: warning: cannot rewrite %s: %s\n", cli_prog, logpath, strerror(errno));
+            else if (dropped > 0 && !o->quiet)
+                fprintf(stderr, "%s: %s: dropped %d record%s after epoch %d (written after the checkpoint)\n", cli_prog, logpath, dropped,
+                        dropped == 1 ? "" : "s", ep);
+        }
         wall0 = log_wall_of_epoch(logpath, csv, ep);
-        if (!o->quiet) fprintf(stderr, "%s: resuming %s at epoch %d (%s, H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep,
-                               rnnts_model_name(net->cfg.model), net->H, net->K, dir);
+        if (!o->quiet) {
+            int es = rnnts_trainer_epoch_step(tr);
+            char at[96] = "";
+            if (es > 0) snprintf(at, sizeof at, ", step %d of %d", es, rnnts_trainer_config(tr)->steps_per_epoch);
+            fprintf(stderr, "%s: resuming %s after epoch %d%s (%s, H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep, at,
+                    rnnts_model_name(net->cfg.model), net->H, net->K, dir);
+        }
     } else {
-        rnnts_rnn_config rc = rnnts_rnn_config_default();
-        rnnts_train_config tc = rnnts_train_config_default();
-        rc.model = (rnnts_model)o->model;
-        rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant; rc.k_continuous = o->k_continuous;
-        rc.activation = (rnnts_activation)o->activation; rc.tau_init = (float)o->tau_init;
-        if (o->fixed_tau_set) { rc.train_tau = 0; rc.fixed_tau = (float)o->fixed_tau; }
-        tc.task = (rnnts_task)o->task; tc.curriculum = (rnnts_curriculum)o->curriculum;
-        tc.n_start = o->n_start; tc.n_add = o->add; tc.window = o->window; tc.slide = o->slide; tc.n_fixed = o->n_fixed;
-        tc.batch = o->batch; tc.steps_per_epoch = o->steps; tc.test_batches = o->test_batches; tc.max_epochs = o->max_epochs;
-        tc.target_n = o->target_n; tc.time_limit_s = o->time_limit; tc.threshold = (float)o->threshold; tc.seed = o->seed;
-        tc.optim = o->optimizer == 1 ? rnnts_optim_config_adam() : rnnts_optim_config_sgd();
-        if (o->lr_set || o->optimizer == 0) tc.optim.lr = (float)o->lr;
-        if (o->momentum_set || o->optimizer == 0) tc.optim.momentum = (float)o->momentum;
-        tc.optim.clip = (float)o->clip;
+        rnnts_rnn_config rc;
+        rnnts_train_config tc;
+        opts_configs(o, &rc, &tc);
         if (rnnts_rnn_config_check(&rc, &e) != RNNTS_OK || rnnts_train_config_check(&tc, NULL, &e) != RNNTS_OK) {
             fail_msg("invalid configuration", &e);
             code = CLI_EXIT_USAGE;
@@ -459,6 +631,9 @@ static int train_run(const train_opts *o, train_result *res) {
     }
     res->tau_init = tau_stats_of(net);
     rnnts_trainer_on_step(tr, on_step, &pr);
+    path_join(last, sizeof last, dir, "last.safetensors");
+    g_trainer = tr;
+    signals_install();
 
     for (;;) {
         rnnts_epoch_report rep;
@@ -470,8 +645,10 @@ static int train_run(const train_opts *o, train_result *res) {
         ns_text(pr.ns, sizeof pr.ns, ns_cur, n_cur);
         pr.t0 = pr.t_last = now_s();
         pr.loss_sum = 0.0;
+        if (g_signal) { interrupted = 1; break; } /* between epochs */
         if (rnnts_trainer_epoch(tr, &rep, &e) != RNNTS_OK) {
             if (pr.tty && !o->quiet) fputs("\r\033[K", stderr);
+            if (e.code == RNNTS_ERR_INTERRUPTED) { interrupted = 1; break; }
             if (first && e.code == RNNTS_ERR_STATE) {
                 fprintf(stderr, "%s: the run in %s is already over (%s); nothing to do\n", cli_prog, o->resume ? o->resume : dir, e.msg);
                 code = CLI_EXIT_OK;
@@ -504,6 +681,12 @@ static int train_run(const train_opts *o, train_result *res) {
             }
             if (hi > res->largest_n) res->largest_n = hi;
         }
+        /* the rolling checkpoint: a crash loses at most the epoch in progress */
+        if (rnnts_trainer_save(tr, last, &e) != RNNTS_OK) {
+            fail_msg("save checkpoint", &e);
+            fprintf(stderr, "%s: the checkpoints written before are intact\n", cli_prog);
+            goto done;
+        }
         if (!o->quiet) {
             float amin = rep.acc[0];
             char ns[64];
@@ -523,11 +706,28 @@ static int train_run(const train_opts *o, train_result *res) {
         pr.last_acc = rep.acc_mean;
         if (rep.done) break;
     }
+    if (interrupted) {
+        int sig = g_signal ? g_signal : SIGINT, es = rnnts_trainer_epoch_step(tr);
+        char at[96];
+        if (pr.tty && !o->quiet) fputs("\r\033[K", stderr);
+        if (es > 0) snprintf(at, sizeof at, "in epoch %d after step %d of %d", rnnts_trainer_epochs(tr) + 1, es, rnnts_trainer_config(tr)->steps_per_epoch);
+        else snprintf(at, sizeof at, "after epoch %d", rnnts_trainer_epochs(tr));
+        if (rnnts_trainer_save(tr, last, &e) != RNNTS_OK) {
+            fail_msg("save checkpoint", &e);
+            fprintf(stderr, "%s: stopped by %s %s; the checkpoints written before are intact\n", cli_prog, signal_name(sig), at);
+            goto done;
+        }
+        fprintf(stderr, "%s: stopped by %s %s; checkpoint %s (continue with: rnnts train --resume %s)\n", cli_prog, signal_name(sig), at,
+                last, dir);
+        code = 128 + sig;
+        goto done;
+    }
     if (!o->quiet)
         fprintf(stderr, "%s%s%s: finished after epoch %d (%.1f s); largest N solved: %s%d; files in %s\n", cli_prog, o->label ? " " : "",
                 o->label ? o->label : "", res->epochs, now_s() - t_start, res->largest_n ? "" : "none ", res->largest_n, dir);
     code = CLI_EXIT_OK;
 done:
+    g_trainer = NULL;
     if (logf) fclose(logf);
     rnnts_trainer_destroy(tr);
     rnnts_rnn_destroy(net);
@@ -569,15 +769,23 @@ done:
     {"--quiet", CLI_FLAG, &(o).quiet, 0, 0, NULL, NULL, "no progress on stderr", 0, 0}
 
 static void train_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts train [flags] --out DIR\n"
-           "       rnnts train --resume DIR/<checkpoint>.safetensors [--out DIR] [--threads P] [--quiet]\n"
+    printf("usage: rnnts train [flags] --out DIR [--auto-resume]\n"
+           "       rnnts train --resume DIR | DIR/<checkpoint>.safetensors [--out DIR] [--threads P] [--quiet]\n"
            "                   [--max-epochs E] [--target-n N] [--time-limit SECONDS]   (a new budget)\n\n"
            "Trains a leaky RNN with learnable time constants (--model rnn), a GRU or an LSTM on N-parity or\n"
            "N-DMS with a curriculum.\n"
            "Writes DIR/init.safetensors (the initial network), DIR/N<min>_N<max>.safetensors each time an\n"
            "epoch solves its Ns (network plus optimiser and trainer state, usable with --resume), and\n"
-           "DIR/log.jsonl (one JSON object per epoch). Progress goes to stderr. A resumed run writes the\n"
-           "same checkpoints, bit for bit, as an uninterrupted one, and appends to the log.\n"
+           "DIR/log.jsonl (one JSON object per epoch), and after every epoch DIR/last.safetensors (the\n"
+           "rolling checkpoint: a crash loses at most the epoch in progress). Every file is written\n"
+           "atomically (a failed write leaves the previous file intact). Progress goes to stderr.\n"
+           "SIGINT, SIGTERM or SIGHUP: the step in progress finishes, DIR/last.safetensors is written (mid-\n"
+           "epoch if need be) and train exits with 128 + the signal (130, 143, 129); a second signal ends it\n"
+           "at once. --resume DIR continues from DIR/last.safetensors. A resumed run writes the same\n"
+           "checkpoints, bit for bit, as an uninterrupted one; log records after the checkpoint's epoch are\n"
+           "dropped, then the log is appended to. --auto-resume (for sweeps and requeued jobs): when --out\n"
+           "holds last.safetensors of the same configuration, continue it (the budget flags apply; a run\n"
+           "that is over exits 0), otherwise start the run.\n"
            "--model gru|lstm (PyTorch's nn.GRU / nn.LSTM, one layer; the input bit s enters as 2s - 1)\n"
            "defaults to the reference's LSTM protocol (rnnts_train_config_lstm): Adam lr 0.001, batch 64,\n"
            "300 steps per epoch, 50 test batches, clip 2, 100 epochs; each flag overrides its value.\n"
@@ -615,8 +823,10 @@ static int cmd_train(int argc, char **argv) {
         {"--out", CLI_STR, &o.out, 0, 0, NULL, "DIR", "output directory (created; default with --resume: the checkpoint's)", 0, 0},
         {"--resume", CLI_STR, &o.resume, 0, 0, NULL, "FILE", "continue a run from a checkpoint written by train", 0, 0},
         {"--force", CLI_FLAG, &o.force, 0, 0, NULL, NULL, "replace a run already in --out (removes its init, checkpoints and log)", 0, 0},
+        {"--auto-resume", CLI_FLAG, &o.auto_resume, 0, 0, NULL, NULL, "continue the run in --out if there is one (same configuration required; the budget is the flags'), else start it", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]);
+    char auto_path[4200];
     cli_prog = "rnnts train";
     cli_parse(argc, argv, 2, flags, nf, pos, 0, train_help);
     o.lr_set = cli_seen(flags, nf, "--lr");
@@ -626,12 +836,19 @@ static int cmd_train(int argc, char **argv) {
         /* The configuration comes from the checkpoint; only output and execution flags apply. */
         static const char *const ok[] = {"--resume", "--out", "--threads", "--quiet", "--log-format", "--force",
                                          "--max-epochs", "--target-n", "--time-limit"};
+        static char in_dir[4200];
+        struct stat st;
         for (int k = 0; k < nf; k++) {
             int allowed = 0;
             for (size_t q = 0; q < sizeof ok / sizeof ok[0]; q++) allowed |= strcmp(flags[k].name, ok[q]) == 0;
             if (flags[k].seen && !allowed)
                 cli_usage_error("%s cannot be used with --resume: the configuration comes from the checkpoint (allowed with --resume: --out, --threads, --quiet, --log-format, and the budget: --max-epochs, --target-n, --time-limit)",
                                 flags[k].name);
+        }
+        if (stat(o.resume, &st) == 0 && S_ISDIR(st.st_mode)) { /* a run directory: its rolling checkpoint */
+            path_join(in_dir, sizeof in_dir, o.resume, "last.safetensors");
+            if (!file_exists(in_dir)) cli_usage_error("--resume %s: the directory has no last.safetensors (give a checkpoint file)", o.resume);
+            o.resume = in_dir;
         }
         if (!file_exists(o.resume)) cli_usage_error("--resume %s: no such file", o.resume);
         o.budget_set = (cli_seen(flags, nf, "--max-epochs") ? 1 : 0) | (cli_seen(flags, nf, "--target-n") ? 2 : 0) |
@@ -640,6 +857,24 @@ static int cmd_train(int argc, char **argv) {
     }
     if (!o.out) cli_usage_error("--out DIR is required (or --resume FILE)");
     train_apply_model(&o, flags, nf);
+    if (o.auto_resume && o.force) cli_usage_error("--auto-resume and --force exclude each other (continue the run in --out, or replace it)");
+    if (o.auto_resume) {
+        path_join(auto_path, sizeof auto_path, o.out, "last.safetensors");
+        if (file_exists(auto_path)) {
+            o.resume = auto_path;
+            o.budget_set = 7; /* the flags' budget (defaults included): a sweep may extend it */
+            if (!o.quiet) fprintf(stderr, "%s: --auto-resume: continuing the run in %s\n", cli_prog, o.out);
+        } else {
+            /* no rolling checkpoint: a run that died in its first epoch starts again; anything
+               else (checkpoints of an older rnnts, a log with records) is not replaced silently */
+            char p1[4200], p2[4200];
+            path_join(p1, sizeof p1, o.out, "log.jsonl");
+            path_join(p2, sizeof p2, o.out, "log.csv");
+            if (dir_has_checkpoints(o.out) || log_has_records(p1) || log_has_records(p2))
+                cli_usage_error("--auto-resume: %s holds a run without last.safetensors; continue it with --resume FILE or replace it with --force", o.out);
+            o.force = 1;
+        }
+    }
     if (o.k_continuous > 0 && o.variant != RNNTS_VARIANT_MOD) cli_usage_error("--k-continuous %d needs --variant mod (the continuous-time model is the mod form)", o.k_continuous);
     if (o.curriculum == RNNTS_CURR_SLIDING) {
         if (o.slide > o.window) cli_usage_error("--slide %d: allowed 1..%d (the --window)", o.slide, o.window);
@@ -1454,6 +1689,9 @@ int main(int argc, char **argv) {
         {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare}, {"bench", cmd_bench}, {"analyze", cmd_analyze},
     };
     char msg[256];
+    /* A file size limit (ulimit -f) makes writes fail with EFBIG, reported like a full disk,
+       instead of killing the process mid-write. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         main_help();
         return CLI_EXIT_USAGE;
