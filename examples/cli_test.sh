@@ -604,6 +604,80 @@ for f in forgetgate.json forgetgate.csv forgetgate.svg; do [ -s "$TMP/anl/$f" ] 
 import json; a=json.load(open('$TMP/out')); b=json.load(open('$TMP/out2')); a.pop('seconds'); b.pop('seconds'); assert a==b" 2>/dev/null && ok || bad "analyze forgetgate is not deterministic"
 usage "--burn 500: must be below --steps 400" "$BIN" analyze forgetgate "$L" --steps 400 --burn 500
 
+# ---- faults: signals, crashes, failing writes, --auto-resume (issue 7) -------------------------
+# Epochs of ~1 s (N = 20: sequences of 22..81 steps), so that a signal lands mid-epoch.
+FT=(--hidden 64 --heads 3 --batch 32 --n-start 20 --steps-per-epoch 2000 --test-batches 2 --max-epochs 2 --threads 1 --threshold 0 --quiet)
+check "faults: uninterrupted run" 0 "$BIN" train "${FT[@]}" --out "$TMP/fu"
+# start_then NAME SIGNAL DIR FLAGS...: starts train in the background, sends SIGNAL once it trains
+# (init.safetensors exists, plus 0.3 s), waits; the exit code is in $RC, stderr in $TMP/ferr.
+start_then() {
+    local sig=$1 dir=$2
+    shift 2
+    "$BIN" train "$@" --out "$dir" 2>"$TMP/ferr" &
+    local pid=$! k=0
+    while [ ! -e "$dir/init.safetensors" ] && [ ! -e "$dir/last.safetensors" ] && [ $k -lt 200 ]; do sleep 0.05; k=$((k + 1)); done
+    sleep 0.3
+    kill -s "$sig" $pid 2>/dev/null
+    wait $pid
+    RC=$?
+}
+# same_run DIR WHAT: every checkpoint of the uninterrupted run is byte-identical in DIR, and the logs
+# agree except for the wall-clock fields.
+same_run() {
+    local n=0 f
+    for f in "$TMP"/fu/*.safetensors; do
+        cmp -s "$f" "$1/$(basename "$f")" || { bad "$2: $(basename "$f") differs from the uninterrupted run"; return; }
+        n=$((n + 1))
+    done
+    [ $n -ge 3 ] || { bad "$2: only $n checkpoints compared"; return; }
+    if diff <(sed 's/,"seconds".*//' "$TMP/fu/log.jsonl") <(sed 's/,"seconds".*//' "$1/log.jsonl") >/dev/null; then ok; else bad "$2: log differs"; fi
+}
+start_then INT "$TMP/fi" "${FT[@]}"
+[ "$RC" -eq 130 ] && ok || bad "SIGINT: exit $RC, expected 130 ($(cat "$TMP/ferr"))"
+grep -q "stopped by SIGINT in epoch 1 after step" "$TMP/ferr" && ok || bad "SIGINT: not stopped mid-epoch: $(cat "$TMP/ferr")"
+[ -s "$TMP/fi/last.safetensors" ] && [ ! -e "$TMP/fi/last.safetensors.tmp" ] && ok || bad "SIGINT: no last.safetensors (or a .tmp left)"
+check "faults: --resume DIR after SIGINT" 0 "$BIN" train --resume "$TMP/fi" --quiet
+same_run "$TMP/fi" "SIGINT + --resume DIR"
+# SIGTERM (a scheduler's time limit) with --auto-resume, twice, then to the end
+start_then TERM "$TMP/ft" "${FT[@]}" --auto-resume
+[ "$RC" -eq 143 ] && ok || bad "SIGTERM: exit $RC, expected 143 ($(cat "$TMP/ferr"))"
+start_then TERM "$TMP/ft" "${FT[@]}" --auto-resume
+[ "$RC" -eq 143 ] || [ "$RC" -eq 0 ] && ok || bad "SIGTERM again: exit $RC ($(cat "$TMP/ferr"))"
+check "faults: --auto-resume after SIGTERM" 0 "$BIN" train "${FT[@]}" --out "$TMP/ft" --auto-resume
+same_run "$TMP/ft" "SIGTERM + --auto-resume"
+# SIGKILL: nothing runs at exit; the rolling checkpoint of the last finished epoch survives
+start_then KILL "$TMP/fk" "${FT[@]}"
+[ "$RC" -eq 137 ] && ok || bad "SIGKILL: exit $RC, expected 137"
+printf '{"epoch":9,"ns":[2' >>"$TMP/fk/log.jsonl" # a record a crash cut short
+if [ -e "$TMP/fk/last.safetensors" ]; then
+    check "faults: --auto-resume after SIGKILL" 0 "$BIN" train "${FT[@]}" --out "$TMP/fk" --auto-resume
+else
+    check "faults: --auto-resume after SIGKILL in epoch 1" 0 "$BIN" train "${FT[@]}" --out "$TMP/fk" --auto-resume
+fi
+same_run "$TMP/fk" "SIGKILL + --auto-resume"
+check "faults: --auto-resume of a finished run" 0 "$BIN" train "${FT[@]}" --out "$TMP/fk" --auto-resume
+grep -q "nothing to do" "$TMP/err" && ok || bad "--auto-resume of a finished run: $(cat "$TMP/err")"
+usage "holds another run (hidden = 64, the flags say 32)" "$BIN" train "${FT[@]}" --hidden 32 --out "$TMP/fk" --auto-resume
+usage "--auto-resume and --force exclude each other" "$BIN" train "${FT[@]}" --out "$TMP/fk" --auto-resume --force
+mkdir -p "$TMP/fold" && cp "$TMP/fu/init.safetensors" "$TMP/fu/N20_N20.safetensors" "$TMP/fold/"
+usage "holds a run without last.safetensors" "$BIN" train "${FT[@]}" --out "$TMP/fold" --auto-resume
+usage "has no last.safetensors" "$BIN" train --resume "$TMP/fold"
+# a write that fails part-way (file size limit 40 KiB; a checkpoint is ~70 KiB): exit 1, the cause
+# named, the previous checkpoint intact, no temporary file left; the run then resumes to the same bits
+FW=(--hidden 64 --heads 3 --batch 16 --steps-per-epoch 20 --test-batches 2 --threads 1 --threshold 0 --optimizer adam --quiet)
+check "faults: first epoch" 0 "$BIN" train "${FW[@]}" --max-epochs 1 --out "$TMP/fw"
+cp "$TMP/fw/last.safetensors" "$TMP/fw_last.bak"
+(ulimit -f 40; exec "$BIN" train --resume "$TMP/fw" --max-epochs 3 --quiet) >"$TMP/out" 2>"$TMP/err"
+RC=$?
+[ "$RC" -eq 1 ] && grep -q "File too large" "$TMP/err" && grep -q "unchanged" "$TMP/err" && ok || bad "failing write: exit $RC: $(cat "$TMP/err")"
+cmp -s "$TMP/fw/last.safetensors" "$TMP/fw_last.bak" && ok || bad "failing write: last.safetensors changed"
+ls "$TMP"/fw/*.tmp >/dev/null 2>&1 && bad "failing write: a .tmp file was left" || ok
+check "faults: resume after the failed write" 0 "$BIN" train --resume "$TMP/fw" --max-epochs 3
+check "faults: uninterrupted 3 epochs" 0 "$BIN" train "${FW[@]}" --max-epochs 3 --out "$TMP/fw3"
+# (files written after the resume; earlier ones carry the 1-epoch budget in their configuration)
+for f in N2_N3.safetensors N2_N4.safetensors last.safetensors; do cmp -s "$TMP/fw3/$f" "$TMP/fw/$f" && ok || bad "failing write + resume: $f differs"; done
+[ "$(wc -l <"$TMP/fw/log.jsonl")" -eq 3 ] && ok || bad "failing write + resume: log has $(wc -l <"$TMP/fw/log.jsonl") records, expected 3"
+
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
 if [ -f "$REF/cumulative_parity_network_1__rnn_N2_N5.pt" ]; then

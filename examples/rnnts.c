@@ -115,13 +115,17 @@ static int dir_has_checkpoints(const char *dir) {
     closedir(d);
     return found;
 }
-/* Whether a log file has at least one complete epoch record. */
+/* Whether a log file has at least one complete epoch record (a line a crash cut short is none). */
 static int log_has_records(const char *path) {
     FILE *f = fopen(path, "r");
-    char line[256];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
     int found = 0;
     if (!f) return 0;
-    while (!found && fgets(line, sizeof line, f)) found = (line[0] >= '0' && line[0] <= '9') || strncmp(line, "{\"epoch\":", 9) == 0;
+    while (!found && (len = getline(&line, &cap, f)) > 0)
+        found = line[len - 1] == '\n' && ((line[0] >= '0' && line[0] <= '9') || strncmp(line, "{\"epoch\":", 9) == 0);
+    free(line);
     fclose(f);
     return found;
 }
