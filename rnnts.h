@@ -4298,11 +4298,17 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
                 snprintf(nm, sizeof nm, "optim.%s.%s", pass ? "v" : "m", ti->name);
                 e = rnnts__find(ent, n_ent, nm);
                 RNNTS__NEED(e && e->end - e->begin == ti->count * 4, nm);
-                for (size_t q = 0; q < ti->count; q++) dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
+                for (size_t q = 0; q < ti->count; q++) {
+                    dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
+                    if (!rnnts__isfinite(dst[q])) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor %s: element %zu is not finite", path, nm, q); goto done; }
+                }
             }
         e = rnnts__find(ent, n_ent, "optim.state");
         RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
-        for (int q = 0; q < 3 * nt; q++) tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+        for (int q = 0; q < 3 * nt; q++) {
+            tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+            if (!rnnts__isfinite(tr->opt->steps[q])) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor optim.state: element %d is not finite", path, q); goto done; }
+        }
         /* an interrupted epoch: its steps so far and their losses */
         tr->epoch_step = 0;
         if (rnnts__kv(ss, "epoch_step", b, sizeof b)) {

@@ -438,3 +438,46 @@ Test(meta, extra_entries_are_kept) {
     rnnts_free(NULL, f1); rnnts_free(NULL, f2);
     rnnts_rnn_destroy(cl); rnnts_rnn_destroy(m); rnnts_rnn_destroy(net);
 }
+
+/* Optimiser state that is not finite (a corrupted checkpoint) is reported, naming the tensor. */
+Test(faults, nonfinite_optimizer_state_is_reported) {
+    char dir[] = "/tmp/rnnts_faults_XXXXXX", p[300];
+    rnnts_train_config c = tf_cfg(RNNTS_CURR_SINGLE, 1);
+    rnnts_rnn *net = tf_net(8, 2, 3, RNNTS_MODEL_RNN), *n2 = NULL;
+    rnnts_trainer *tr = NULL, *t2 = NULL;
+    rnnts_epoch_report rep;
+    rnnts_error err;
+    static const char *const names[] = {"\"optim.v.modulelist.1.weight\"", "\"optim.state\""};
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/ck", dir);
+    cr_assert_eq(rnnts_trainer_create(&c, net, NULL, NULL, &tr, &err), RNNTS_OK, "%s", err.msg);
+    cr_assert_eq(rnnts_trainer_epoch(tr, &rep, &err), RNNTS_OK, "%s", err.msg);
+    for (int k = 0; k < 2; k++) {
+        size_t n;
+        unsigned char *b;
+        uint64_t hlen = 0;
+        unsigned long long a0, a1;
+        const char *at;
+        FILE *f;
+        const float nan = __builtin_nanf("");
+        cr_assert_eq(rnnts_trainer_save(tr, p, &err), RNNTS_OK, "%s", err.msg);
+        b = tf_read(p, &n);
+        for (int q = 0; q < 8; q++) hlen |= (uint64_t)b[q] << (8 * q);
+        at = strstr((const char *)b + 8, names[k]);
+        cr_assert_not_null(at, "%s not in the header", names[k]);
+        at = strstr(at, "\"data_offsets\":[");
+        cr_assert_eq(sscanf(at, "\"data_offsets\":[%llu,%llu]", &a0, &a1), 2);
+        memcpy(b + 8 + hlen + a0 + 4, &nan, 4); /* element 1 */
+        f = fopen(p, "wb");
+        cr_assert_eq(fwrite(b, 1, n, f), n);
+        fclose(f);
+        free(b);
+        cr_assert_eq(rnnts_trainer_resume(p, NULL, NULL, &n2, &t2, &err), RNNTS_ERR_NONFINITE, "%s: %s", names[k], err.msg);
+        cr_assert(strstr(err.msg, k ? "optim.state" : "optim.v.modulelist.1.weight") && strstr(err.msg, "element 1"), "%s", err.msg);
+        cr_assert_null(t2);
+    }
+    rnnts_trainer_destroy(tr);
+    rnnts_rnn_destroy(net);
+    remove(p);
+    rmdir(dir);
+}
