@@ -678,6 +678,15 @@ check "faults: uninterrupted 3 epochs" 0 "$BIN" train "${FW[@]}" --max-epochs 3 
 for f in N2_N3.safetensors N2_N4.safetensors last.safetensors; do cmp -s "$TMP/fw3/$f" "$TMP/fw/$f" && ok || bad "failing write + resume: $f differs"; done
 [ "$(wc -l <"$TMP/fw/log.jsonl")" -eq 3 ] && ok || bad "failing write + resume: log has $(wc -l <"$TMP/fw/log.jsonl") records, expected 3"
 
+# sizes beyond the memory limit: "out of memory" naming the need, not the OOM killer
+RNNTS_MEMORY_LIMIT=1G "$BIN" train --hidden 65536 --heads 65536 --out "$TMP/huge" --quiet >"$TMP/out" 2>"$TMP/err"
+RC=$?
+[ "$RC" -eq 1 ] && grep -q "out of memory for 12885295104 parameters" "$TMP/err" && grep -q "memory limit is 1.00 GB (RNNTS_MEMORY_LIMIT)" "$TMP/err" &&
+    ok || bad "huge network: exit $RC: $(cat "$TMP/err")"
+RNNTS_MEMORY_LIMIT=64M "$BIN" train --hidden 2048 --heads 4 --out "$TMP/huge2" --quiet >"$TMP/out" 2>"$TMP/err"
+RC=$?
+[ "$RC" -eq 1 ] && grep -q "out of memory" "$TMP/err" && ok || bad "64 MB limit: exit $RC: $(cat "$TMP/err")"
+
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
 if [ -f "$REF/cumulative_parity_network_1__rnn_N2_N5.pt" ]; then

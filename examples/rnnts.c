@@ -535,6 +535,65 @@ static int config_differs(const train_opts *o, const rnnts_rnn *net, const rnnts
     return 0;
 }
 
+/* ---- memory limit of training: an allocator that refuses to go beyond a budget, so that a valid
+   but huge configuration (--hidden 65536 --heads 65536) ends with "out of memory" and the size it
+   needed instead of the kernel's OOM killer. Budget: RNNTS_MEMORY_LIMIT (bytes, or with a K/M/G/T
+   suffix) or else the physical memory. Blocks carry their size in a 16-byte header (malloc's
+   alignment is kept; the library aligns its arrays itself). */
+typedef struct mem_cap {
+    size_t limit, live;
+} mem_cap;
+static void *cap_alloc(size_t size, void *user) {
+    mem_cap *c = (mem_cap *)user;
+    unsigned char *p;
+    size_t live;
+    if (size > c->limit || size > SIZE_MAX - 16) return NULL;
+    live = __atomic_add_fetch(&c->live, size, __ATOMIC_RELAXED);
+    if (live > c->limit || !(p = (unsigned char *)malloc(size + 16))) { __atomic_sub_fetch(&c->live, size, __ATOMIC_RELAXED); return NULL; }
+    memcpy(p, &size, sizeof size);
+    return p + 16;
+}
+static void cap_free(void *ptr, void *user) {
+    mem_cap *c = (mem_cap *)user;
+    size_t size;
+    if (!ptr) return;
+    memcpy(&size, (unsigned char *)ptr - 16, sizeof size);
+    __atomic_sub_fetch(&c->live, size, __ATOMIC_RELAXED);
+    free((unsigned char *)ptr - 16);
+}
+/* Parses "123", "1.5G", "512M" into bytes; 0 when malformed. */
+static size_t parse_bytes(const char *s) {
+    char *end;
+    double v = strtod(s, &end), m = 1.0;
+    if (end == s || !(v > 0.0)) return 0;
+    switch (*end) {
+    case 'k': case 'K': m = 1024.0; end++; break;
+    case 'm': case 'M': m = 1048576.0; end++; break;
+    case 'g': case 'G': m = 1073741824.0; end++; break;
+    case 't': case 'T': m = 1099511627776.0; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end || v * m >= 1.8e19) return 0;
+    return (size_t)(v * m);
+}
+static size_t memory_limit(void) {
+    const char *env = getenv("RNNTS_MEMORY_LIMIT");
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (env && *env) {
+        size_t b = parse_bytes(env);
+        if (b) return b;
+        fprintf(stderr, "%s: warning: RNNTS_MEMORY_LIMIT=%s is not a size (e.g. 4G); using the physical memory\n", cli_prog, env);
+    }
+    return pages > 0 && psz > 0 ? (size_t)pages * (size_t)psz : SIZE_MAX;
+}
+static void oom_hint(const rnnts_error *e, const mem_cap *c) {
+    if (e->code == RNNTS_ERR_OOM)
+        fprintf(stderr, "%s: the memory limit is %.2f GB (%s); %.2f GB were in use\n", cli_prog, (double)c->limit / 1073741824.0,
+                getenv("RNNTS_MEMORY_LIMIT") && *getenv("RNNTS_MEMORY_LIMIT") ? "RNNTS_MEMORY_LIMIT" : "the physical memory; set RNNTS_MEMORY_LIMIT to change it",
+                (double)c->live / 1073741824.0);
+}
+
 /* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
 static int train_run(const train_opts *o, train_result *res) {
     rnnts_error e;
@@ -543,6 +602,8 @@ static int train_run(const train_opts *o, train_result *res) {
     rnnts_trainer *tr = NULL;
     int interrupted = 0;
     char last[4200];
+    mem_cap cap = {memory_limit(), 0};
+    rnnts_allocator alloc = {cap_alloc, cap_free, &cap};
     char dir[4096], path[4200], logpath[4200];
     FILE *logf = NULL;
     int csv = o->log_format == 1, code = CLI_EXIT_FAIL, first = 1;
@@ -560,7 +621,7 @@ static int train_run(const train_opts *o, train_result *res) {
         int ep;
         if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
         else path_dir(dir, sizeof dir, o->resume);
-        if (rnnts_trainer_resume(o->resume, pool, NULL, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); goto done; }
+        if (rnnts_trainer_resume(o->resume, pool, &alloc, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); oom_hint(&e, &cap); goto done; }
         if (o->auto_resume) {
             char why[256];
             if (config_differs(o, net, rnnts_trainer_config(tr), why, sizeof why)) {
@@ -621,8 +682,13 @@ static int train_run(const train_opts *o, train_result *res) {
             int n = remove_old_run(dir);
             if (n && !o->quiet) fprintf(stderr, "%s: --force: removed %d file%s of an earlier run in %s\n", cli_prog, n, n == 1 ? "" : "s", dir);
         }
-        if (rnnts_rnn_create(&rc, o->seed, NULL, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); goto done; }
-        if (rnnts_trainer_create(&tc, net, pool, NULL, &tr, &e) != RNNTS_OK) { fail_msg("create trainer", &e); code = e.code == RNNTS_ERR_INVALID_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL; goto done; }
+        if (rnnts_rnn_create(&rc, o->seed, &alloc, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); oom_hint(&e, &cap); goto done; }
+        if (rnnts_trainer_create(&tc, net, pool, &alloc, &tr, &e) != RNNTS_OK) {
+            fail_msg("create trainer", &e);
+            oom_hint(&e, &cap);
+            code = e.code == RNNTS_ERR_INVALID_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+            goto done;
+        }
         if (rnnts_trainer_save(tr, path, &e) != RNNTS_OK) { fail_msg("save init", &e); goto done; }
         logf = fopen(logpath, "w");
         if (!logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
@@ -658,6 +724,7 @@ static int train_run(const train_opts *o, train_result *res) {
                 code = CLI_EXIT_OK;
             } else {
                 fail_msg("training stopped", &e);
+                oom_hint(&e, &cap);
                 fprintf(stderr, "%s: the checkpoints written so far in %s are intact\n", cli_prog, dir);
             }
             goto done;
@@ -789,7 +856,9 @@ static void train_help(const cli_flag *flags, int n) {
            "checkpoints, bit for bit, as an uninterrupted one; log records after the checkpoint's epoch are\n"
            "dropped, then the log is appended to. --auto-resume (for sweeps and requeued jobs): when --out\n"
            "holds last.safetensors of the same configuration, continue it (the budget flags apply; a run\n"
-           "that is over exits 0), otherwise start the run.\n"
+           "that is over exits 0), otherwise start the run. Memory: training allocates at most the\n"
+           "physical memory, or RNNTS_MEMORY_LIMIT (e.g. 4G) when set; beyond it train exits 1 with\n"
+           "\"out of memory\" and the size it needed.\n"
            "--model gru|lstm (PyTorch's nn.GRU / nn.LSTM, one layer; the input bit s enters as 2s - 1)\n"
            "defaults to the reference's LSTM protocol (rnnts_train_config_lstm): Adam lr 0.001, batch 64,\n"
            "300 steps per epoch, 50 test batches, clip 2, 100 epochs; each flag overrides its value.\n"
