@@ -471,10 +471,14 @@ rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int
    curriculum, ns, seed, epoch) as a side effect. */
 rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err);
 /* Loads a checkpoint written by rnnts_trainer_save: creates the network (*net_out) and a trainer
-   whose configuration comes from the file. */
+   whose configuration comes from the file. Every malformed or inconsistent field is an error
+   naming it (FORMAT), non-finite state is NONFINITE. */
 rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
                                   rnnts_trainer **out, rnnts_error *err);
 #endif
+/* The same from a checkpoint in memory (never reads outside [data, data+size)). */
+rnnts_result rnnts_trainer_resume_mem(const void *data, size_t size, rnnts_pool *pool, const rnnts_allocator *alloc,
+                                      rnnts_rnn **net_out, rnnts_trainer **out, rnnts_error *err);
 
 /* ---- random draws (N7) ------------------------------------------------------------------- */
 /* Purposes keep streams apart. */
@@ -4096,21 +4100,13 @@ static rnnts_result rnnts__load_path(const char *path, const rnnts_allocator *al
 rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
     return rnnts__load_path(path, alloc, out, err, rnnts_rnn_load_mem);
 }
+#endif /* RNNTS_NO_STDIO */
 /* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
-   [3][tensors] (steps, beta1^steps, beta2^steps); metadata train_config and train_state. */
-static const char *rnnts__task_name(int t) { return t == RNNTS_TASK_DMS ? "dms" : "parity"; }
+   [3][tensors] (steps, beta1^steps, beta2^steps), trainer.losses [epoch_step] mid-epoch; metadata
+   train_config and train_state. */
 static const char *rnnts__curr_name(int c) {
     static const char *const n[] = {"single", "multi", "sliding", "none"};
     return c >= 0 && c < 4 ? n[c] : "?";
-}
-static void rnnts__ns_string(char *dst, size_t cap, const int *ns, int n) {
-    size_t used = 0;
-    dst[0] = 0;
-    for (int a = 0; a < n; a++) {
-        int w = snprintf(dst + used, cap - used, a ? ",%d" : "%d", ns[a]);
-        if (w < 0 || (size_t)w >= cap - used) break;
-        used += (size_t)w;
-    }
 }
 /* Parses "2,3,4" (values >= lo) into ns; returns the count or -1. */
 static int rnnts__list_parse(const char *s, int lo, int *ns, int max) {
@@ -4127,6 +4123,17 @@ static int rnnts__list_parse(const char *s, int lo, int *ns, int max) {
     return n;
 }
 static int rnnts__ns_parse(const char *s, int *ns, int max) { return rnnts__list_parse(s, 1, ns, max); }
+#ifndef RNNTS_NO_STDIO
+static const char *rnnts__task_name(int t) { return t == RNNTS_TASK_DMS ? "dms" : "parity"; }
+static void rnnts__ns_string(char *dst, size_t cap, const int *ns, int n) {
+    size_t used = 0;
+    dst[0] = 0;
+    for (int a = 0; a < n; a++) {
+        int w = snprintf(dst + used, cap - used, a ? ",%d" : "%d", ns[a]);
+        if (w < 0 || (size_t)w >= cap - used) break;
+        used += (size_t)w;
+    }
+}
 rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err) {
     const rnnts_train_config *c;
     rnnts_rnn *net;
@@ -4194,6 +4201,7 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
     net->alloc.free(buf, net->alloc.user);
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
+#endif /* RNNTS_NO_STDIO */
 /* Value of key=... in a space-separated list, copied into out. */
 static int rnnts__kv(const char *list, const char *key, char *out, size_t cap) {
     size_t kl = strlen(key);
@@ -4223,11 +4231,11 @@ static int rnnts__kv_double(const char *list, const char *key, double *v) {
     *v = strtod(b, &e);
     return *e == 0 && *v == *v;
 }
-rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
-                                  rnnts_trainer **out, rnnts_error *err) {
+/* Resumes from the checkpoint bytes file[0..size); `path` names them in messages. */
+static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t size, const char *path, rnnts_pool *pool,
+                                              const rnnts_allocator *alloc, rnnts_rnn **net_out, rnnts_trainer **out,
+                                              rnnts_error *err) {
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
-    unsigned char *file = NULL;
-    size_t size = 0;
     rnnts__st_entry *ent = NULL;
     rnnts__st_meta *meta = NULL;
     int n_ent = 0, n_meta = 0;
@@ -4240,9 +4248,6 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
     long v;
     double d;
     rnnts_result r;
-    if (!net_out || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_resume: NULL argument");
-    *net_out = NULL; *out = NULL;
-    if ((r = rnnts__read_file(path, &a, &file, &size, err)) != RNNTS_OK) return r;
     if ((r = rnnts_rnn_load_mem(file, size, &a, &net, err)) != RNNTS_OK) goto done;
     if ((r = rnnts__st_open(file, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) goto done;
     cs = rnnts__meta_get(meta, n_meta, "train_config");
@@ -4327,7 +4332,6 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
 done:
     if (ent) a.free(ent, a.user);
     if (meta) a.free(meta, a.user);
-    a.free(file, a.user);
     if (r != RNNTS_OK) {
         rnnts_trainer_destroy(tr);
         rnnts_rnn_destroy(net);
@@ -4336,6 +4340,27 @@ done:
     *net_out = net;
     *out = tr;
     return rnnts__ok(err);
+}
+rnnts_result rnnts_trainer_resume_mem(const void *data, size_t size, rnnts_pool *pool, const rnnts_allocator *alloc,
+                                      rnnts_rnn **net_out, rnnts_trainer **out, rnnts_error *err) {
+    if (!net_out || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_resume: NULL argument");
+    *net_out = NULL; *out = NULL;
+    if (!data && size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_resume: data is NULL");
+    return rnnts__trainer_resume_buf((const unsigned char *)data, size, "checkpoint", pool, alloc, net_out, out, err);
+}
+#ifndef RNNTS_NO_STDIO
+rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
+                                  rnnts_trainer **out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    unsigned char *file = NULL;
+    size_t size = 0;
+    rnnts_result r;
+    if (!net_out || !out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_resume: NULL argument");
+    *net_out = NULL; *out = NULL;
+    if ((r = rnnts__read_file(path, &a, &file, &size, err)) != RNNTS_OK) return r;
+    r = rnnts__trainer_resume_buf(file, size, path, pool, alloc, net_out, out, err);
+    a.free(file, a.user);
+    return r;
 }
 rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
     rnnts_allocator a = rnnts__alloc_or_default(NULL);

@@ -481,3 +481,33 @@ Test(faults, nonfinite_optimizer_state_is_reported) {
     remove(p);
     rmdir(dir);
 }
+
+/* rnnts_trainer_resume_mem gives the trainer rnnts_trainer_resume gives (same saved bytes). */
+Test(faults, resume_from_memory_equals_file) {
+    char dir[] = "/tmp/rnnts_faults_XXXXXX", p[300], q[300];
+    rnnts_train_config c = tf_cfg(RNNTS_CURR_MULTI, 1);
+    rnnts_rnn *net = tf_net(8, 3, 3, RNNTS_MODEL_GRU), *n2 = NULL;
+    rnnts_trainer *tr = NULL, *t2 = NULL;
+    rnnts_epoch_report rep;
+    rnnts_error err;
+    unsigned char *b;
+    size_t n;
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/a", dir);
+    snprintf(q, sizeof q, "%s/b", dir);
+    cr_assert_eq(rnnts_trainer_create(&c, net, NULL, NULL, &tr, &err), RNNTS_OK, "%s", err.msg);
+    cr_assert_eq(rnnts_trainer_epoch(tr, &rep, &err), RNNTS_OK, "%s", err.msg);
+    cr_assert_eq(rnnts_trainer_save(tr, p, &err), RNNTS_OK, "%s", err.msg);
+    b = tf_read(p, &n);
+    cr_assert_eq(rnnts_trainer_resume_mem(b, n, NULL, NULL, &n2, &t2, &err), RNNTS_OK, "%s", err.msg);
+    cr_assert_eq(rnnts_trainer_save(t2, q, &err), RNNTS_OK, "%s", err.msg);
+    tf_same_file(p, q, "resume_mem + save");
+    rnnts_trainer_destroy(t2); rnnts_rnn_destroy(n2);
+    EXPECT_ERR(rnnts_trainer_resume_mem(b, n - 1, NULL, NULL, &n2, &t2, &err_), RNNTS_ERR_OFFSETS, "");
+    EXPECT_ERR(rnnts_trainer_resume_mem(NULL, 5, NULL, NULL, &n2, &t2, &err_), RNNTS_ERR_INVALID_ARG, "data");
+    free(b);
+    rnnts_trainer_destroy(tr);
+    rnnts_rnn_destroy(net);
+    remove(p); remove(q);
+    rmdir(dir);
+}
