@@ -28,6 +28,9 @@ deps:                                    ## install the Debian packages the test
 $(B):
 	@mkdir -p $(B)
 
+# The tool's headers (static functions included by examples/rnnts.c).
+TOOL_HEADERS := examples/cli_args.h examples/st_header.h examples/svg_plot.h examples/analyze.h examples/sweep.h examples/runlog.h examples/merge.h
+
 examples: $(B)/train_parity $(B)/rnnts   ## build the examples and the rnnts tool
 
 $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
@@ -36,7 +39,7 @@ $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
 run-example: $(B)/train_parity           ## train a small network on N-parity (multi-head, to N = 5) and print loss and accuracy
 	./$(B)/train_parity
 
-$(B)/rnnts: examples/rnnts.c examples/cli_args.h examples/st_header.h examples/svg_plot.h examples/analyze.h bench/peak.h rnnts.h | $(B)
+$(B)/rnnts: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 
 tool: $(B)/rnnts                         ## build the rnnts command line tool
@@ -78,7 +81,7 @@ test-golden: $(B)/golden_scalar $(B)/golden_native   ## golden hashes, x86-64 sc
 	./$(B)/golden_scalar --expect-simd SCALAR reference/golden.txt
 	./$(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
 
-$(B)/rnnts_arm_neon: examples/rnnts.c examples/cli_args.h examples/st_header.h examples/svg_plot.h examples/analyze.h bench/peak.h rnnts.h | $(B)
+$(B)/rnnts_arm_neon: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
 	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
 
 test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scalar $(B)/kernel_dump_arm_neon $(B)/kernel_dump_scalar $(B)/rnnts_arm_neon $(B)/rnnts   ## aarch64 scalar and NEON under qemu: golden hashes, kernel hashes, rnnts bench output hashes

@@ -1,4 +1,4 @@
-/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca|retrain|generalize|forgetgate ...` (DESIGN §7), included by examples/rnnts.c
+/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca|retrain|generalize|forgetgate|merge ...` (DESIGN §7), included by examples/rnnts.c
    after its utilities (json_num, load_model, head_for, make_pool, mkdir_p, svg_line_chart, ...).
    Each analysis prints one JSON object with --json (a summary line otherwise) and, with --out DIR,
    writes DIR/<kind>.json, DIR/<kind>.csv and DIR/<kind>.svg. */
@@ -1538,6 +1538,8 @@ static int an_cmd_forgetgate(int argc, char **argv) {
     return CLI_EXIT_OK;
 }
 
+#include "merge.h"
+
 /* ---- dispatch ------------------------------------------------------------------------------ */
 static void analyze_help(void) {
     printf("usage: rnnts analyze <analysis> MODEL [flags]     (rnnts analyze <analysis> --help)\n\n"
@@ -1550,13 +1552,14 @@ static void analyze_help(void) {
            "  retrain  single-head retraining on each N of a list for a fixed number of epochs\n"
            "  generalize  accuracy on longer sequences, larger N and (continuous time) other dt\n"
            "  forgetgate  LSTM/GRU: mean forget/update gate and effective timescale 1/(1 - f) per unit\n"
+           "  merge    run directories of a sweep (rnnts sweep) merged into one table, aggregate over seeds and figure\n"
            "GRU/LSTM models: taunet, perturb (W_hh), forget, pca, retrain, generalize, forgetgate and ablate\n"
            "(units sorted by the gate timescale of forgetgate) apply; taus (defined by tau) exits with code 2.\n");
 }
 static int cmd_analyze(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } kinds[] = {
         {"taus", an_cmd_taus}, {"taunet", an_cmd_taunet}, {"ablate", an_cmd_ablate}, {"perturb", an_cmd_perturb}, {"forget", an_cmd_forget}, {"pca", an_cmd_pca},
-        {"retrain", an_cmd_retrain}, {"generalize", an_cmd_generalize}, {"forgetgate", an_cmd_forgetgate},
+        {"retrain", an_cmd_retrain}, {"generalize", an_cmd_generalize}, {"forgetgate", an_cmd_forgetgate}, {"merge", an_cmd_merge},
     };
     cli_prog = "rnnts analyze";
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
@@ -1565,7 +1568,7 @@ static int cmd_analyze(int argc, char **argv) {
     }
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (strcmp(argv[2], kinds[k].name) == 0) return kinds[k].fn(argc, argv);
-    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate\n", argv[2]);
+    fprintf(stderr, "rnnts analyze: unknown analysis '%s': allowed taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate, merge\n", argv[2]);
     return CLI_EXIT_USAGE;
 }
 

@@ -149,15 +149,19 @@ static int cli_parse_nlist(const cli_flag *f, const char *s, cli_nlist *l) {
     return 1;
 }
 
-/* Stores the value of flag f (validated). Exits with a usage error naming the flag otherwise. */
-static void cli_set(cli_flag *f, const char *val) {
+/* Stores the value of flag f after validating it. Returns 0, or -1 with a message naming the flag,
+   the value and the allowed values in msg (no exit: the sweep description parser and the fuzz
+   targets need errors as values). */
+static int cli_set_r(cli_flag *f, const char *val, char *msg, size_t cap) {
     char range[96];
     cli_range_text(f, range, sizeof range);
     switch (f->kind) {
     case CLI_INT: {
         long long v;
-        if (!cli_parse_ll(val, &v) || v < (long long)f->lo || v > (long long)f->hi)
-            cli_usage_error("%s %s: allowed %s", f->name, val, range);
+        if (!cli_parse_ll(val, &v) || v < (long long)f->lo || v > (long long)f->hi) {
+            snprintf(msg, cap, "%s %s: allowed %s", f->name, val, range);
+            return -1;
+        }
         *(int *)f->dst = (int)v;
         break;
     }
@@ -166,34 +170,48 @@ static void cli_set(cli_flag *f, const char *val) {
         unsigned long long v;
         errno = 0;
         v = strtoull(val, &e, 10);
-        if (!*val || *e || errno || val[0] == '-') cli_usage_error("%s %s: allowed 0..18446744073709551615", f->name, val);
+        if (!*val || *e || errno || val[0] == '-') {
+            snprintf(msg, cap, "%s %s: allowed 0..18446744073709551615", f->name, val);
+            return -1;
+        }
         *(uint64_t *)f->dst = (uint64_t)v;
         break;
     }
     case CLI_DOUBLE: {
         double v;
-        if (!cli_parse_double(val, &v) || v > f->hi || (f->lo_open ? !(v > f->lo) : v < f->lo))
-            cli_usage_error("%s %s: allowed %s", f->name, val, range);
+        if (!cli_parse_double(val, &v) || v > f->hi || (f->lo_open ? !(v > f->lo) : v < f->lo)) {
+            snprintf(msg, cap, "%s %s: allowed %s", f->name, val, range);
+            return -1;
+        }
         *(double *)f->dst = v;
         break;
     }
     case CLI_ENUM: {
         int i = cli_choice_index(f->choices, val);
-        if (i < 0) cli_usage_error("%s %s: allowed %s", f->name, val, cli_choices_text(f->choices));
+        if (i < 0) {
+            snprintf(msg, cap, "%s %s: allowed %s", f->name, val, cli_choices_text(f->choices));
+            return -1;
+        }
         *(int *)f->dst = i;
         break;
     }
     case CLI_STR:
-        if (!*val) cli_usage_error("%s: empty value", f->name);
+        if (!*val) {
+            snprintf(msg, cap, "%s: empty value", f->name);
+            return -1;
+        }
         *(const char **)f->dst = val;
         break;
     case CLI_NLIST:
-        if (!cli_parse_nlist(f, val, (cli_nlist *)f->dst))
-            cli_usage_error("%s %s: allowed a comma list of N in %s (e.g. 2,3,5 or 2-6), at most %d", f->name, val, range,
-                            CLI_MAX_LIST);
+        if (!cli_parse_nlist(f, val, (cli_nlist *)f->dst)) {
+            snprintf(msg, cap, "%s %s: allowed a comma list of N in %s (e.g. 2,3,5 or 2-6), at most %d", f->name, val, range,
+                     CLI_MAX_LIST);
+            return -1;
+        }
         break;
     case CLI_FLAG: *(int *)f->dst = 1; break;
     }
+    return 0;
 }
 
 /* Prints the flag table as help text. */
@@ -209,18 +227,17 @@ static void cli_print_flags(FILE *out, const cli_flag *flags, int n) {
     }
 }
 
-/* Parses argv[first..argc) against the flag table. Positional arguments (not starting with "--",
-   or everything after "--") go to pos[] (at most max_pos; more is a usage error).
-   "--help"/"-h" print help via help_fn(flags, n_flags) and exit 0. Returns the number of positional arguments. */
-static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos,
-                     void (*help_fn)(const cli_flag *, int)) {
+#define CLI_PARSE_HELP (-2) /* cli_parse_r: --help or -h was given */
+/* Parses argv[first..argc) against the flag table without exiting. Positional arguments (not
+   starting with "-", or everything after "--") go to pos[] (at most max_pos). Returns the number
+   of positional arguments, CLI_PARSE_HELP when "--help"/"-h" comes before any error, or -1 with a
+   usage message in msg. */
+static int cli_parse_r(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos, char *msg,
+                       size_t cap) {
     int n_pos = 0, only_pos = 0;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
-        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-            help_fn(flags, n_flags);
-            exit(CLI_EXIT_OK);
-        }
+        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) return CLI_PARSE_HELP;
         if (!only_pos && strcmp(a, "--") == 0) { only_pos = 1; continue; }
         if (!only_pos && a[0] == '-' && a[1] != 0) {
             char name[64];
@@ -232,11 +249,11 @@ static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_fl
             name[len] = 0;
             for (int k = 0; k < n_flags; k++)
                 if (strcmp(flags[k].name, name) == 0) f = &flags[k];
-            if (!f) cli_usage_error("unknown flag %s", name);
+            if (!f) { snprintf(msg, cap, "unknown flag %s", name); return -1; }
             f->seen = 1;
             if (f->kind == CLI_FLAG) {
-                if (eq) cli_usage_error("%s takes no value", f->name);
-                cli_set(f, "");
+                if (eq) { snprintf(msg, cap, "%s takes no value", f->name); return -1; }
+                if (cli_set_r(f, "", msg, cap) != 0) return -1;
                 continue;
             }
             if (eq) val = eq + 1;
@@ -246,15 +263,29 @@ static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_fl
                 if (f->kind == CLI_ENUM) snprintf(b, sizeof b, "one of %s", cli_choices_text(f->choices));
                 else if (f->kind == CLI_INT || f->kind == CLI_DOUBLE || f->kind == CLI_NLIST) cli_range_text(f, b, sizeof b);
                 else snprintf(b, sizeof b, "%s", f->metavar ? f->metavar : "a value");
-                cli_usage_error("%s needs a value (allowed %s)", f->name, b);
+                snprintf(msg, cap, "%s needs a value (allowed %s)", f->name, b);
+                return -1;
             }
-            cli_set(f, val);
+            if (cli_set_r(f, val, msg, cap) != 0) return -1;
             continue;
         }
-        if (n_pos >= max_pos) cli_usage_error("unexpected argument '%s'", a);
+        if (n_pos >= max_pos) { snprintf(msg, cap, "unexpected argument '%s'", a); return -1; }
         pos[n_pos++] = a;
     }
     return n_pos;
+}
+/* cli_parse_r for the subcommands: "--help"/"-h" print help via help_fn(flags, n_flags) and exit 0;
+   an error exits with a usage error (code 2). Returns the number of positional arguments. */
+static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos,
+                     void (*help_fn)(const cli_flag *, int)) {
+    char msg[512];
+    int r = cli_parse_r(argc, argv, first, flags, n_flags, pos, max_pos, msg, sizeof msg);
+    if (r == CLI_PARSE_HELP) {
+        help_fn(flags, n_flags);
+        exit(CLI_EXIT_OK);
+    }
+    if (r < 0) cli_usage_error("%s", msg);
+    return r;
 }
 
 /* The flag entry of a name (for "was it given?"). */

@@ -1,6 +1,6 @@
 /* rnnts — the command line tool of rnnts.h.
 
-       rnnts train | eval | grad | import | info | selfcheck | compare | bench | analyze   (each with --help)
+       rnnts train | eval | grad | import | info | selfcheck | compare | bench | analyze | sweep   (each with --help)
 
    Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure,
    2 usage (a message names the flag and the allowed values), 128 + signal (130 SIGINT, 143
@@ -12,6 +12,9 @@
        examples/st_header.h   safetensors header reader (tensor list and metadata for `info`)
        examples/svg_plot.h    SVG line charts (`compare`, `analyze`)
        examples/analyze.h     `analyze`: taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate
+       examples/sweep.h       `sweep`: sweep descriptions expanded into one train command per run, the manifest
+       examples/runlog.h      reader of the per-epoch logs (log.jsonl, log.csv) of train
+       examples/merge.h       `analyze merge`: run directories of a sweep merged into one table and figure
        bench/peak.h           single-core FMA peak probe (`bench`; shared with the Google Benchmark suite)
        examples/cli_test.sh   tests of the CLI
 
@@ -78,6 +81,33 @@ static int mkdir_p(const char *path) {
 static int file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
+}
+/* An output file written atomically: PATH.tmp.<pid> first, renamed over PATH on commit, so that a
+   reader (or a crash) never sees half a file and concurrent writers never share a temporary. */
+typedef struct afile {
+    FILE *f;
+    char path[4096], tmp[4200];
+} afile;
+/* Returns 0, or -1 with a message naming the path. */
+static int afile_open(afile *a, const char *path, char *msg, size_t cap) {
+    a->f = NULL;
+    if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path) { snprintf(msg, cap, "path too long: %.300s...", path); return -1; }
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (!(a->f = fopen(a->tmp, "w"))) { snprintf(msg, cap, "cannot create %.3000s: %s", a->tmp, strerror(errno)); return -1; }
+    return 0;
+}
+/* Closes and renames into place; on any write error removes the temporary. Returns 0 or -1 with a message. */
+static int afile_commit(afile *a, char *msg, size_t cap) {
+    int bad = ferror(a->f);
+    if (fclose(a->f) != 0) bad = 1;
+    a->f = NULL;
+    if (bad) { remove(a->tmp); snprintf(msg, cap, "writing %.3000s failed", a->tmp); return -1; }
+    if (rename(a->tmp, a->path) != 0) {
+        snprintf(msg, cap, "cannot rename %.2000s to %.2000s: %s", a->tmp, a->path, strerror(errno));
+        remove(a->tmp);
+        return -1;
+    }
+    return 0;
 }
 /* --force: removes the files of an earlier run in dir (init, last and N<a>_N<b>.safetensors, logs, *.tmp),
    so that the directory holds one run only. Returns the number of files removed. */
@@ -867,16 +897,19 @@ static void train_help(const cli_flag *flags, int n) {
     cli_print_flags(stdout, flags, n);
 }
 
-/* --model gru|lstm: the tau-only flags are usage errors; unset flags take rnnts_train_config_lstm()'s values. */
-static void train_apply_model(train_opts *o, cli_flag *flags, int nf) {
+/* --model gru|lstm: the tau-only flags are usage errors; unset flags take rnnts_train_config_lstm()'s values.
+   Returns 0, or -1 with a usage message. */
+static int train_apply_model(train_opts *o, cli_flag *flags, int nf, char *msg, size_t cap) {
     static const char *const tau_only[] = {"--variant", "--activation", "--fixed-tau", "--tau-init", "--k-continuous"};
     rnnts_train_config lc = rnnts_train_config_lstm();
     char m[16];
-    if (o->model == RNNTS_MODEL_RNN) return;
+    if (o->model == RNNTS_MODEL_RNN) return 0;
     cli_choice(MODELS, o->model, m, sizeof m);
     for (size_t q = 0; q < sizeof tau_only / sizeof tau_only[0]; q++)
-        if (cli_seen(flags, nf, tau_only[q]))
-            cli_usage_error("%s applies to --model rnn only (a %s has no tau, variant or activation choice)", tau_only[q], m);
+        if (cli_seen(flags, nf, tau_only[q])) {
+            snprintf(msg, cap, "%s applies to --model rnn only (a %s has no tau, variant or activation choice)", tau_only[q], m);
+            return -1;
+        }
     if (!cli_seen(flags, nf, "--batch")) o->batch = lc.batch;
     if (!cli_seen(flags, nf, "--steps-per-epoch")) o->steps = lc.steps_per_epoch;
     if (!cli_seen(flags, nf, "--test-batches")) o->test_batches = lc.test_batches;
@@ -885,6 +918,29 @@ static void train_apply_model(train_opts *o, cli_flag *flags, int nf) {
     if (!cli_seen(flags, nf, "--lr")) o->lr = lc.optim.lr;
     if (!cli_seen(flags, nf, "--clip")) o->clip = lc.optim.clip;
     if (!cli_seen(flags, nf, "--threshold")) o->threshold = lc.threshold;
+    return 0;
+}
+
+/* The checks of a new run's flags beyond each flag's own range, shared by train and sweep (which
+   validates every run of a sweep before any starts). Applies the --model defaults to o.
+   Returns 0, or -1 with a usage message. */
+static int train_opts_check(train_opts *o, cli_flag *flags, int nf, char *msg, size_t cap) {
+    o->lr_set = cli_seen(flags, nf, "--lr");
+    o->momentum_set = cli_seen(flags, nf, "--momentum");
+    o->fixed_tau_set = cli_seen(flags, nf, "--fixed-tau");
+    if (train_apply_model(o, flags, nf, msg, cap) != 0) return -1;
+    if (o->k_continuous > 0 && o->variant != RNNTS_VARIANT_MOD) {
+        snprintf(msg, cap, "--k-continuous %d needs --variant mod (the continuous-time model is the mod form)", o->k_continuous);
+        return -1;
+    }
+    if (o->curriculum == RNNTS_CURR_SLIDING) {
+        if (o->slide > o->window) { snprintf(msg, cap, "--slide %d: allowed 1..%d (the --window)", o->slide, o->window); return -1; }
+        if (o->heads < o->window) {
+            snprintf(msg, cap, "--heads %d: allowed %d..65536 (the sliding window needs --window heads)", o->heads, o->window);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int cmd_train(int argc, char **argv) {
@@ -902,9 +958,6 @@ static int cmd_train(int argc, char **argv) {
     char auto_path[4200];
     cli_prog = "rnnts train";
     cli_parse(argc, argv, 2, flags, nf, pos, 0, train_help);
-    o.lr_set = cli_seen(flags, nf, "--lr");
-    o.momentum_set = cli_seen(flags, nf, "--momentum");
-    o.fixed_tau_set = cli_seen(flags, nf, "--fixed-tau");
     if (o.resume) {
         /* The configuration comes from the checkpoint; only output and execution flags apply. */
         static const char *const ok[] = {"--resume", "--out", "--threads", "--quiet", "--log-format", "--force",
@@ -929,7 +982,10 @@ static int cmd_train(int argc, char **argv) {
         return train_run(&o, NULL);
     }
     if (!o.out) cli_usage_error("--out DIR is required (or --resume FILE)");
-    train_apply_model(&o, flags, nf);
+    {
+        char msg[512];
+        if (train_opts_check(&o, flags, nf, msg, sizeof msg) != 0) cli_usage_error("%s", msg);
+    }
     if (o.auto_resume && o.force) cli_usage_error("--auto-resume and --force exclude each other (continue the run in --out, or replace it)");
     if (o.auto_resume) {
         path_join(auto_path, sizeof auto_path, o.out, "last.safetensors");
@@ -948,11 +1004,7 @@ static int cmd_train(int argc, char **argv) {
             o.force = 1;
         }
     }
-    if (o.k_continuous > 0 && o.variant != RNNTS_VARIANT_MOD) cli_usage_error("--k-continuous %d needs --variant mod (the continuous-time model is the mod form)", o.k_continuous);
-    if (o.curriculum == RNNTS_CURR_SLIDING) {
-        if (o.slide > o.window) cli_usage_error("--slide %d: allowed 1..%d (the --window)", o.slide, o.window);
-        if (o.heads < o.window) cli_usage_error("--heads %d: allowed %d..65536 (the sliding window needs --window heads)", o.heads, o.window);
-    } else {
+    if (o.curriculum != RNNTS_CURR_SLIDING) {
         if (cli_seen(flags, nf, "--window")) fprintf(stderr, "%s: warning: --window applies to --curriculum sliding only\n", cli_prog);
         if (cli_seen(flags, nf, "--slide")) fprintf(stderr, "%s: warning: --slide applies to --curriculum sliding only\n", cli_prog);
     }
@@ -1738,6 +1790,8 @@ done:
     return code;
 }
 
+#include "sweep.h"
+#include "runlog.h"
 #include "analyze.h"
 
 /* ======================================================================================== */
@@ -1752,7 +1806,8 @@ static void main_help(void) {
            "  selfcheck  build info and floating-point environment check\n"
            "  compare    multi-head vs single-head curriculum at a small size: table and SVG plot\n"
            "  bench      time training steps and forward passes; GFLOP/s, fraction of peak, memory, output hash\n"
-           "  analyze    taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate (rnnts analyze --help)\n\n"
+           "  analyze    taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate, merge (rnnts analyze --help)\n"
+           "  sweep      expand a sweep description (seeds x curricula x tasks x sizes) into one train command per run\n\n"
            "Exit codes: 0 ok, 1 failure, 2 usage. %s\n", rnnts_build_info());
 }
 
@@ -1760,6 +1815,7 @@ int main(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"train", cmd_train}, {"eval", cmd_eval}, {"grad", cmd_grad}, {"import", cmd_import},
         {"info", cmd_info}, {"selfcheck", cmd_selfcheck}, {"compare", cmd_compare}, {"bench", cmd_bench}, {"analyze", cmd_analyze},
+        {"sweep", cmd_sweep},
     };
     char msg[256];
     /* A file size limit (ulimit -f) makes writes fail with EFBIG, reported like a full disk,
@@ -1775,6 +1831,6 @@ int main(int argc, char **argv) {
         fprintf(stderr, "rnnts: warning: floating-point self-check failed (%s); results may not be reproducible\n", msg);
     for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
         if (strcmp(argv[1], cmds[k].name) == 0) return cmds[k].fn(argc, argv);
-    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare, bench, analyze (see 'rnnts --help')\n", argv[1]);
+    fprintf(stderr, "rnnts: unknown command '%s': allowed train, eval, grad, import, info, selfcheck, compare, bench, analyze, sweep (see 'rnnts --help')\n", argv[1]);
     return CLI_EXIT_USAGE;
 }

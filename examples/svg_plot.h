@@ -1,6 +1,7 @@
 /* svg_plot.h — a small line chart written as plain SVG text (no dependencies), for the plots of
    the rnnts tool: series of (x, y) points with optional symmetric error bars, solid or dashed
-   lines, filled or hollow markers, or bars (histograms), axes with round-number ticks, labels and a legend.
+   lines, filled or hollow markers, or bars (histograms), axes with round-number ticks, labels and a legend
+   (series with a NULL label stay out of it: many runs drawn in one colour per group).
    Included by examples/rnnts.c only. */
 #ifndef RNNTS_SVG_PLOT_H
 #define RNNTS_SVG_PLOT_H
@@ -20,11 +21,13 @@ typedef struct svg_series {
     double dx;          /* horizontal shift in pixels (to keep error bars of series apart) */
     double bar_width;   /* > 0: each point drawn as a bar of this width (x units) centred on x, from 0 to y
                            (a histogram: x = bin centres, y = counts); no line, no markers */
+    int no_markers;     /* a line only (many points, e.g. one per epoch) */
 } svg_series;
 
 typedef struct svg_chart {
     const char *title, *subtitle, *xlabel, *ylabel;
     int integer_x;      /* ticks on integers only */
+    int integer_y;      /* the same for y (counts, N) */
     const char *note;   /* small text under the plot, or NULL */
 } svg_chart;
 
@@ -75,6 +78,10 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
         if (span < 1e-6) span = fabs(ymax) > 0 ? fabs(ymax) * 0.2 : 1.0;
         pad = 0.08 * span;
         ys = svg_nice_step(span + 2 * pad, 8);
+        if (c->integer_y) {
+            double p = pow(10.0, floor(log10(ys))), m = ys / p;
+            ys = fmax(1.0, (m > 2.0 && m < 5.0 ? 5.0 : m) * p); /* 1, 2, 5, 10, ... */
+        }
         ymin = floor((ymin - pad) / ys) * ys;
         ymax = ceil((ymax + pad) / ys) * ys;
     }
@@ -149,7 +156,7 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
             fprintf(f, "\" stroke=\"%s\" stroke-width=\"2.2\" fill=\"none\"%s stroke-linejoin=\"round\"/>\n", q->color,
                     q->dashed ? " stroke-dasharray=\"7 5\"" : "");
         }
-        for (int i = 0; i < q->n; i++) {
+        for (int i = 0; i < q->n && !q->no_markers; i++) {
             if (!isfinite(q->y[i])) continue;
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", SVG_X(q->x[i]) + q->dx,
                     SVG_Y(q->y[i]), q->hollow ? "#ffffff" : q->color, q->color);
@@ -159,15 +166,18 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
     /* legend */
     {
         double lx = R + 24, ly = T + 6;
+        int shown = 0;
         fprintf(f, "<g font-size=\"13\" fill=\"#222\">\n");
         for (int k = 0; k < n_series; k++) {
-            double y = ly + 26 * k;
+            double y = ly + 26 * shown;
+            if (!s[k].label) continue;
+            shown++;
             if (s[k].bar_width > 0)
                 fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"34\" height=\"12\" fill=\"%s\" fill-opacity=\"0.8\"/>\n", lx, y - 6, s[k].color);
             else
                 fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.2\"%s/>\n", lx, y, lx + 34, y,
                         s[k].color, s[k].dashed ? " stroke-dasharray=\"7 5\"" : "");
-            if (s[k].bar_width <= 0) fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", lx + 17, y,
+            if (s[k].bar_width <= 0 && !s[k].no_markers) fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", lx + 17, y,
                     s[k].hollow ? "#ffffff" : s[k].color, s[k].color);
             fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + 44, y + 4.5); svg_text(f, s[k].label);
             if (s[k].n == 0) fputs(" (none)", f);
@@ -185,7 +195,7 @@ static int svg_line_chart(const char *path, const svg_chart *c, const svg_series
                 if (n >= sizeof buf) n = sizeof buf - 1;
                 memcpy(buf, p, n);
                 buf[n] = 0;
-                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx, ly + 26 * n_series + 20 + 17 * line++); svg_text(f, buf); fprintf(f, "</text>\n");
+                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx, ly + 26 * shown + 20 + 17 * line++); svg_text(f, buf); fprintf(f, "</text>\n");
                 p += n;
                 if (*p) p++;
             }
