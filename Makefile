@@ -15,7 +15,7 @@ B        := build
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 
-.PHONY: all help test test-asan test-fuzz fuzz test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-asan test-fuzz fuzz test-sweep test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -48,7 +48,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	./$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-interop test-torch test-install test-reproduce test-asan test-fuzz   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-sweep test-interop test-torch test-install test-reproduce test-asan test-fuzz   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -108,6 +108,9 @@ test-torch: $(B)/grad_dump $(B)/rnnts    ## PyTorch cross-check of loss and grad
 
 test-cli: $(B)/rnnts                     ## command line tool: flags, errors, train/resume/eval/grad/info/bench
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash examples/cli_test.sh $(B)/rnnts
+
+test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runner (xargs -P 2), analyze merge against the logs, status, SLURM script with fake variables, description errors
+	PYTHON=$(PYTHON) bash tests/sweep_test.sh $(B)/rnnts
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts bash tests/interop.sh

@@ -258,14 +258,15 @@ static int sweep_run_argv(const sweep_desc *d, long long r, const char **argv) {
     for (int k = 0; k < d->n_axes; k++) { argv[n++] = d->axes[k].flag; argv[n++] = d->axes[k].vals.v[idx[k]]; }
     return n;
 }
-/* Whether msg names the flag f as a whole word ("--slide" but not "--slide-x"). */
-static int sweep_msg_names(const char *msg, const char *f) {
-    size_t n = strlen(f);
-    for (const char *p = strstr(msg, f); p; p = strstr(p + 1, f)) {
+/* Where msg first names the flag f (the part of a token before '=') as a whole word ("--slide" but
+   not "--slide-x"); -1 when it does not. */
+static long sweep_msg_pos(const char *msg, const char *f) {
+    size_t n = strcspn(f, "=");
+    for (const char *p = strstr(msg, "--"); p; p = strstr(p + 1, "--")) {
         char c = p[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return 1;
+        if (strncmp(p, f, n) == 0 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return (long)(p - msg);
     }
-    return 0;
+    return -1;
 }
 /* Checks run r as `rnnts train` would (flags, their combinations, the library's configuration
    checks). tmpl: train_opts_default, computed once. Returns 0 or -1 with msg. */
@@ -293,14 +294,14 @@ static int sweep_check_run(const sweep_desc *d, long long r, const train_opts *t
         snprintf(m, sizeof m, "%s", e.msg);
     }
     free(argv);
-    /* the line of the flag the message names: an axis, else a base token, else the first vary line */
+    /* the line of the flag the message names first (an axis or a base flag), else the first vary line */
     line = d->n_axes ? d->axes[0].line : d->base.n ? d->base.line[0] : 0;
     {
-        int found = 0;
-        for (int k = d->n_axes - 1; k >= 0 && !found; k--)
-            if (sweep_msg_names(m, d->axes[k].flag)) { line = d->axes[k].line; found = 1; }
-        for (int i = 0; i < d->base.n && !found; i++)
-            if (d->base.v[i][0] == '-' && sweep_msg_names(m, d->base.v[i])) { line = d->base.line[i]; found = 1; }
+        long best = -1, p;
+        for (int k = 0; k < d->n_axes; k++)
+            if ((p = sweep_msg_pos(m, d->axes[k].flag)) >= 0 && (best < 0 || p < best)) { best = p; line = d->axes[k].line; }
+        for (int i = 0; i < d->base.n; i++)
+            if (d->base.v[i][0] == '-' && (p = sweep_msg_pos(m, d->base.v[i])) >= 0 && (best < 0 || p < best)) { best = p; line = d->base.line[i]; }
     }
     if (sweep_run_name(d, r, name, sizeof name) != 0) snprintf(name, sizeof name, "#%lld", r + 1);
     snprintf(msg, cap, "%s:%d: run %lld (%s) would be rejected by rnnts train: %s", d->file, line, r + 1, name, m);
