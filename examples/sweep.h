@@ -263,8 +263,10 @@ static int sweep_run_argv(const sweep_desc *d, long long r, const char **argv) {
 static long sweep_msg_pos(const char *msg, const char *f) {
     size_t n = strcspn(f, "=");
     for (const char *p = strstr(msg, "--"); p; p = strstr(p + 1, "--")) {
-        char c = p[n];
-        if (strncmp(p, f, n) == 0 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return (long)(p - msg);
+        char c;
+        if (strncmp(p, f, n) != 0) continue;
+        c = p[n]; /* within the string: p[0..n) matched */
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return (long)(p - msg);
     }
     return -1;
 }

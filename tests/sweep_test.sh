@@ -210,6 +210,34 @@ kill -TERM $pid
 wait $pid
 rc=$?
 [ $rc -eq 0 ] && grep -qx "requeue 1003" scontrol.log && grep -q "line 2 exited with 143" slurm2.out && ok || bad "sweep.sbatch: SIGTERM forwarded and requeue: exit $rc, $(cat scontrol.log slurm2.out)"
+if [ $HAVE_AR -eq 1 ]; then
+    # a real run: SIGTERM before the time limit -> checkpoint, exit 143, requeue; the requeued task
+    # continues it to the end, with the same results as a run never stopped
+    printf 'out = runs/v\nbase = --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1\nvary seed = 0\n' > v.txt
+    "$BIN" sweep v.txt > v.cmds 2>/dev/null
+    SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1004 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" v.cmds > slurm4.out 2>&1 &
+    pid=$!
+    for i in $(seq 100); do [ -f runs/v/seed-0/last.safetensors ] && break; sleep 0.05; done
+    sleep 0.3
+    kill -TERM $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq 0 ] && grep -qx "requeue 1004" scontrol.log && grep -q "line 1 exited with 143" slurm4.out && ok || bad "sweep.sbatch: a run stopped by SIGTERM: exit $rc, $(cat slurm4.out)"
+    "$BIN" analyze merge --sweep runs/v --format csv --running-window 0 2>/dev/null | grep -q ',interrupted,' && ok || bad "merge: a run stopped by SIGTERM is not 'interrupted'"
+    SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1004 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" v.cmds > slurm5.out 2>&1
+    rc=$?
+    [ $rc -eq 0 ] && grep -q "line 1 exited with 0" slurm5.out && ok || bad "sweep.sbatch: the requeued task: exit $rc, $(cat slurm5.out)"
+    "$BIN" train --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1 --seed 0 --quiet --out runs/w 2>/dev/null
+    "$BIN" analyze merge runs/v/seed-0 --format json > v.json 2>/dev/null
+    "$BIN" analyze merge runs/w --format json > w.json 2>/dev/null
+    $PY -c "
+import json
+v, w = json.load(open('v.json'))['runs'][0], json.load(open('w.json'))['runs'][0]
+assert v['status'] == w['status'] == 'budget' and v['epochs'] == 250, (v['status'], w['status'], v['epochs'])
+for k in ('largest_n', 'reached', 'tau_at_reached', 'tau_mean', 'tau_sd', 'tau_max', 'acc_mean'):
+    assert v[k] == w[k], (k, v[k], w[k])
+" > py.out 2>&1 && cmp -s runs/v/seed-0/last.safetensors runs/w/last.safetensors && ok || bad "stopped + requeued run differs from an uninterrupted one: $(cat py.out)"
+fi
 SLURM_ARRAY_TASK_ID=9 bash "$SRC/examples/slurm/sweep.sbatch" u.cmds > slurm3.out 2>&1
 [ $? -eq 2 ] && grep -q "has no line 9" slurm3.out && ok || bad "sweep.sbatch: a line past the end"
 sh "$SRC/examples/run_local.sh" u.cmds -j 0 > /dev/null 2>&1
