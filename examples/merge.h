@@ -134,18 +134,18 @@ done:
 
 /* ---- one run -------------------------------------------------------------------------------- */
 typedef struct mg_run {
-    char dir[4096], name[256];
+    char *dir, name[256];    /* dir: malloc'ed (a sweep may have 100000 runs) */
     long index;
     int row;                 /* manifest row, -1 when not in it */
     char fixed[MG_NFIXED][40];
-    char cfg[3072];          /* "key=value ..." of the model metadata and train_config (axes without a manifest) */
+    char *cfg;               /* "key=value ..." of the model metadata and train_config (axes without a manifest); malloc'ed */
     int max_epochs, target_n;
     double time_limit;
     int state_done, state_epoch; /* train_state of the newest checkpoint (-1: unknown) */
     int n_ckpt, have_last;
     runlog log;
     int log_found, log_failed;
-    char log_path[4200], log_msg[256];
+    char *log_path, log_msg[256]; /* log_path: malloc'ed */
     const char *status;
     int epochs, largest, first_lo;
     int *reach;              /* reach[N - first_lo]: first epoch with N solved (0 = not), N = first_lo..largest */
@@ -175,19 +175,19 @@ static const char *mg_meta(const st_header *h, const char *key) {
         if (strcmp(h->meta[i].key, key) == 0) return h->meta[i].val;
     return NULL;
 }
-static void mg_cfg_add(mg_run *r, const char *key, const char *val) {
-    size_t u = strlen(r->cfg);
+static void mg_cfg_add(char *cfg, size_t cap, const char *key, const char *val) {
+    size_t u = strlen(cfg);
     char clean[256];
     size_t n = 0;
     for (const char *c = val; *c && n + 1 < sizeof clean; c++) clean[n++] = *c == ' ' || *c == '=' ? '_' : *c;
     clean[n] = 0;
-    snprintf(r->cfg + u, sizeof r->cfg - u, "%s%s=%s", u ? " " : "", key, clean);
+    snprintf(cfg + u, cap - u, "%s%s=%s", u ? " " : "", key, clean);
 }
 /* Configuration from init.safetensors (the run as started) and the budget and state from the
    newest checkpoint (last.safetensors, else the N<lo>_N<hi> with the largest N). */
 static void mg_read_config(mg_run *r) {
     static const char *const model_keys[] = {"model", "variant", "activation", "hidden", "heads", "tau", "fixed_tau", "tau_init", "k_continuous"};
-    char path[4200], msg[512], best[256] = "", b[64];
+    char path[4200], msg[512], best[256] = "", b[64], cfg[3072] = "";
     int best_hi = -1, best_lo = -1;
     st_header h;
     DIR *d;
@@ -197,7 +197,7 @@ static void mg_read_config(mg_run *r) {
     if (st_header_read(path, &h, msg, sizeof msg) == 0) {
         const char *tc = mg_meta(&h, "train_config"), *v;
         for (size_t q = 0; q < sizeof model_keys / sizeof model_keys[0]; q++)
-            if ((v = mg_meta(&h, model_keys[q]))) mg_cfg_add(r, model_keys[q], v);
+            if ((v = mg_meta(&h, model_keys[q]))) mg_cfg_add(cfg, sizeof cfg, model_keys[q], v);
         if ((v = mg_meta(&h, "model"))) snprintf(r->fixed[MG_MODEL], sizeof r->fixed[0], "%s", v);
         if ((v = mg_meta(&h, "hidden"))) snprintf(r->fixed[MG_HIDDEN], sizeof r->fixed[0], "%s", v);
         if ((v = mg_meta(&h, "task"))) snprintf(r->fixed[MG_TASK], sizeof r->fixed[0], "%s", v);
@@ -205,14 +205,15 @@ static void mg_read_config(mg_run *r) {
         if ((v = mg_meta(&h, "seed"))) snprintf(r->fixed[MG_SEED], sizeof r->fixed[0], "%s", v);
         if (tc) {
             /* train_config is "k=v k=v ...": its keys join the model's */
-            size_t u = strlen(r->cfg);
-            snprintf(r->cfg + u, sizeof r->cfg - u, "%s%s", u ? " " : "", tc);
+            size_t u = strlen(cfg);
+            snprintf(cfg + u, sizeof cfg - u, "%s%s", u ? " " : "", tc);
             if (mg_kv(tc, "max_epochs", b, sizeof b)) r->max_epochs = atoi(b);
             if (mg_kv(tc, "target_n", b, sizeof b)) r->target_n = atoi(b);
             if (mg_kv(tc, "time_limit_s", b, sizeof b)) r->time_limit = strtod(b, NULL);
         }
         st_header_free(&h);
     }
+    r->cfg = mg_strndup(cfg, strlen(cfg));
     if ((d = opendir(r->dir)) != NULL) {
         while ((de = readdir(d)) != NULL) {
             int lo, hi, used = 0;
@@ -254,7 +255,8 @@ static void mg_read_run(mg_run *r, double running_window) {
     path_join(p_json, sizeof p_json, r->dir, "log.jsonl");
     path_join(p_csv, sizeof p_csv, r->dir, "log.csv");
     csv = !file_exists(p_json) && file_exists(p_csv); /* train's own rule on resume */
-    snprintf(r->log_path, sizeof r->log_path, "%s", csv ? p_csv : p_json);
+    r->log_path = mg_strndup(csv ? p_csv : p_json, strlen(csv ? p_csv : p_json));
+    if (!r->log_path) { r->status = "failed"; return; }
     r->log_found = file_exists(r->log_path);
     if (r->log_found && runlog_read_file(r->log_path, csv, &r->log, r->log_msg, sizeof r->log_msg) != 0) r->log_failed = 1;
     if (r->log.n > 0) {
@@ -345,7 +347,7 @@ typedef struct mg_ctx {
 static const char *mg_axis_value(const mg_ctx *c, const mg_run *r, int k) {
     static char buf[256];
     if (c->man) return r->row >= 0 ? c->man->vals[r->row][k] : "";
-    return mg_kv(r->cfg, c->axes[k], buf, sizeof buf) ? buf : "";
+    return r->cfg && mg_kv(r->cfg, c->axes[k], buf, sizeof buf) ? buf : "";
 }
 static const char *mg_gcol_name(const mg_ctx *c, int g) { return c->gcol[g] >= 0 ? c->axes[c->gcol[g]] : MG_FIXED[-1 - c->gcol[g]]; }
 static const char *mg_gcol_value(const mg_ctx *c, const mg_run *r, int g) {
@@ -357,23 +359,28 @@ static void mg_find_axes(mg_ctx *c) {
     if (c->man) {
         for (int k = 0; k < c->man->n_axes && c->n_axes < 64; k++) snprintf(c->axes[c->n_axes++], sizeof c->axes[0], "%s", c->man->axes[k]);
     } else {
+        /* every key once (the union over the runs), compared across the runs */
+        char seen[256][48];
+        int n_seen = 0;
         for (int i = 0; i < c->n; i++)
-            for (const char *p = c->runs[i].cfg; *p;) {
+            for (const char *p = c->runs[i].cfg ? c->runs[i].cfg : ""; *p;) {
                 char key[48], v0[256], vi[256];
-                size_t kl = strcspn(p, "=");
+                size_t kl = strcspn(p, "= ");
                 int known = 0, differs = 0;
-                if (kl == 0 || kl >= sizeof key || !p[kl]) break;
-                memcpy(key, p, kl);
-                key[kl] = 0;
-                for (int f = 0; f < MG_NFIXED; f++) known |= strcmp(key, MG_FIXED[f]) == 0;
-                for (int k = 0; k < c->n_axes; k++) known |= strcmp(key, c->axes[k]) == 0;
-                if (!known) {
-                    if (!mg_kv(c->runs[0].cfg, key, v0, sizeof v0)) v0[0] = 0;
-                    for (int j = 1; j < c->n && !differs; j++) {
-                        if (!mg_kv(c->runs[j].cfg, key, vi, sizeof vi)) vi[0] = 0;
-                        differs = strcmp(v0, vi) != 0;
+                if (kl > 0 && kl < sizeof key && p[kl] == '=') {
+                    memcpy(key, p, kl);
+                    key[kl] = 0;
+                    for (int f = 0; f < MG_NFIXED; f++) known |= strcmp(key, MG_FIXED[f]) == 0;
+                    for (int q = 0; q < n_seen && !known; q++) known |= strcmp(key, seen[q]) == 0;
+                    if (!known && n_seen < 256) {
+                        memcpy(seen[n_seen++], key, kl + 1);
+                        if (!c->runs[0].cfg || !mg_kv(c->runs[0].cfg, key, v0, sizeof v0)) v0[0] = 0;
+                        for (int j = 1; j < c->n && !differs; j++) {
+                            if (!c->runs[j].cfg || !mg_kv(c->runs[j].cfg, key, vi, sizeof vi)) vi[0] = 0;
+                            differs = strcmp(v0, vi) != 0;
+                        }
+                        if (differs && c->n_axes < 64) snprintf(c->axes[c->n_axes++], sizeof c->axes[0], "%s", key);
                     }
-                    if (differs && c->n_axes < 64) snprintf(c->axes[c->n_axes++], sizeof c->axes[0], "%s", key);
                 }
                 p += strcspn(p, " ");
                 while (*p == ' ') p++;
@@ -841,7 +848,7 @@ static int mg_add_run(mg_ctx *c, int *cap, const char *dir, const char *name, lo
     }
     r = &c->runs[c->n++];
     memset(r, 0, sizeof *r);
-    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    if (!(r->dir = mg_strndup(dir, strlen(dir)))) { c->n--; return -1; }
     snprintf(r->name, sizeof r->name, "%s", name);
     r->index = index;
     r->row = row;
@@ -978,7 +985,11 @@ oom:
     fprintf(stderr, "%s: out of memory\n", cli_prog);
     code = CLI_EXIT_FAIL;
 done:
-    for (int i = 0; i < c.n; i++) { runlog_free(&c.runs[i].log); free(c.runs[i].reach); free(c.runs[i].tau_at); }
+    for (int i = 0; i < c.n; i++) {
+        mg_run *r = &c.runs[i];
+        runlog_free(&r->log);
+        free(r->reach); free(r->tau_at); free(r->dir); free(r->cfg); free(r->log_path);
+    }
     free(c.runs); free(c.group_first); free(c.group_size);
     free(pos);
     mg_manifest_free(&man);

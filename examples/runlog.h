@@ -514,12 +514,14 @@ static int runlog_read_file(const char *path, int csv, runlog *l, char *msg, siz
     for (;;) {
         size_t got;
         if (n == bcap) {
+            /* grow up to one byte past the limit: a file that fills it is too large */
+            size_t nc = bcap * 2 > (size_t)RUNLOG_MAX_FILE + 1 ? (size_t)RUNLOG_MAX_FILE + 1 : bcap * 2;
             char *nb;
-            if (bcap > RUNLOG_MAX_FILE) { fclose(f); free(buf); snprintf(msg, cap, "%.200s: larger than %u bytes", path, RUNLOG_MAX_FILE); return -1; }
-            nb = (char *)realloc(buf, bcap * 2);
+            if (nc <= bcap) { fclose(f); free(buf); snprintf(msg, cap, "%.200s: larger than %u bytes", path, RUNLOG_MAX_FILE); return -1; }
+            nb = (char *)realloc(buf, nc);
             if (!nb) { fclose(f); free(buf); snprintf(msg, cap, "out of memory"); return -1; }
             buf = nb;
-            bcap *= 2;
+            bcap = nc;
         }
         got = fread(buf + n, 1, bcap - n, f);
         n += got;

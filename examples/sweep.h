@@ -557,15 +557,28 @@ static void sweep_table(FILE *f, const sweep_desc *d, const char *prog, int auto
     }
 }
 
-/* Reads a whole file of at most max bytes into a NUL-terminated buffer. Returns NULL with msg. */
+/* Reads a whole file of at most max bytes into a NUL-terminated buffer (grown as it reads: the
+   limit is not allocated up front). Returns NULL with msg. */
 static char *sweep_read_file(const char *path, size_t max, size_t *len, char *msg, size_t cap) {
     FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n;
+    char *buf = NULL;
+    size_t n = 0, bcap = 0;
     if (!f) { snprintf(msg, cap, "cannot read %.3000s: %s", path, strerror(errno)); return NULL; }
-    buf = (char *)malloc(max + 2);
-    if (!buf) { fclose(f); snprintf(msg, cap, "out of memory"); return NULL; }
-    n = fread(buf, 1, max + 1, f);
+    for (;;) {
+        size_t got;
+        if (n + 1 >= bcap) {
+            size_t nc = bcap ? 2 * bcap : 65536;
+            char *nb;
+            if (nc > max + 2) nc = max + 2;
+            if (nc <= bcap) { fclose(f); free(buf); snprintf(msg, cap, "%.3000s: larger than %zu bytes", path, max); return NULL; }
+            if (!(nb = (char *)realloc(buf, nc))) { fclose(f); free(buf); snprintf(msg, cap, "out of memory"); return NULL; }
+            buf = nb;
+            bcap = nc;
+        }
+        got = fread(buf + n, 1, bcap - 1 - n, f);
+        n += got;
+        if (got == 0) break;
+    }
     if (ferror(f)) { fclose(f); free(buf); snprintf(msg, cap, "cannot read %.3000s: %s", path, strerror(errno)); return NULL; }
     fclose(f);
     if (n > max) { free(buf); snprintf(msg, cap, "%.3000s: larger than %zu bytes", path, max); return NULL; }

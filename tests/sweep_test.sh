@@ -129,6 +129,17 @@ EOF
 "$BIN" analyze merge runs/s --format json > root.json 2>/dev/null && $PY -c "import json,sys; d=json.load(open('root.json')); assert len(d['runs'])==4 and d['sweep']=='runs/s'" \
     && ok || bad "merge ROOT as an argument"
 
+# without a manifest: the axes are the configuration keys that differ between the runs
+for lr in 0.05 0.1; do
+    "$BIN" train --hidden 8 --heads 4 --batch 16 --steps-per-epoch 20 --test-batches 2 --max-epochs 3 --threads 1 --lr $lr --quiet --out nomani/lr$lr 2>/dev/null
+done
+"$BIN" analyze merge nomani/lr0.05 nomani/lr0.1 --format json 2>/dev/null | $PY -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d['sweep'] is None and d['axes'] == ['lr'] and d['group_by'] == ['lr'], (d['axes'], d['group_by'])
+assert [r['axes']['lr'] for r in d['runs']] == ['0.0500000007', '0.100000001'] and len(d['groups']) == 2
+" > py.out 2>&1 && ok || bad "merge without a manifest: $(cat py.out)"
+
 # ---- run status, CSV logs, damaged logs -----------------------------------------------------------
 cp -r runs/s runs/t
 rm -rf runs/t/curriculum-single_seed-1                                              # pending
