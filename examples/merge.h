@@ -143,7 +143,7 @@ typedef struct mg_run {
     double time_limit;
     int state_done, state_epoch; /* train_state of the newest checkpoint (-1: unknown) */
     int n_ckpt, have_last;
-    runlog log;
+    int n_rec, log_errors, log_replaced, log_truncated; /* the log's records are not kept: reach is all the table and plot need */
     int log_found, log_failed;
     char *log_path, log_msg[256]; /* log_path: malloc'ed */
     const char *status;
@@ -244,27 +244,44 @@ static double mg_mtime(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 ? (double)st.st_mtime : -1.0;
 }
-/* Reads a run directory: config, log, derived values and status. */
-static void mg_read_run(mg_run *r, double running_window) {
+/* Reads a run directory: config, log, derived values and status; reports the log's problems on
+   stderr. Returns 1 when the log could not be read or has malformed lines, else 0. */
+static int mg_read_run(mg_run *r, double running_window) {
     struct stat st;
     char p_json[4200], p_csv[4200];
-    int csv;
+    int csv, bad = 0;
+    runlog log;
+    memset(&log, 0, sizeof log);
     r->tau_mean = r->tau_sd = r->tau_max = r->acc_mean = r->wall = NAN;
-    if (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode)) { r->status = "pending"; return; }
+    if (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode)) { r->status = "pending"; return 0; }
     mg_read_config(r);
     path_join(p_json, sizeof p_json, r->dir, "log.jsonl");
     path_join(p_csv, sizeof p_csv, r->dir, "log.csv");
     csv = !file_exists(p_json) && file_exists(p_csv); /* train's own rule on resume */
     r->log_path = mg_strndup(csv ? p_csv : p_json, strlen(csv ? p_csv : p_json));
-    if (!r->log_path) { r->status = "failed"; return; }
+    if (!r->log_path) { r->status = "failed"; return 1; }
     r->log_found = file_exists(r->log_path);
-    if (r->log_found && runlog_read_file(r->log_path, csv, &r->log, r->log_msg, sizeof r->log_msg) != 0) r->log_failed = 1;
-    if (r->log.n > 0) {
-        const runlog_rec *last = &r->log.rec[r->log.n - 1];
+    if (r->log_found && runlog_read_file(r->log_path, csv, &log, r->log_msg, sizeof r->log_msg) != 0) {
+        r->log_failed = bad = 1;
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, r->log_path, r->log_msg);
+    }
+    for (int k = 0; k < log.n_errors && k < RUNLOG_MSGS; k++) fprintf(stderr, "%s: %s:%s\n", cli_prog, r->log_path, log.errors[k] + 5);
+    if (log.n_errors > RUNLOG_MSGS) fprintf(stderr, "%s: %s: %d more malformed lines\n", cli_prog, r->log_path, log.n_errors - RUNLOG_MSGS);
+    if (log.n_errors) bad = 1;
+    if (log.truncated) fprintf(stderr, "%s: note: %s: the last line is incomplete (a write was cut off) and was ignored\n", cli_prog, r->log_path);
+    if (log.replaced)
+        fprintf(stderr, "%s: note: %s: %d records replaced by later records of the same epochs (a resume from an older checkpoint)\n", cli_prog,
+                r->log_path, log.replaced);
+    r->n_rec = log.n;
+    r->log_errors = log.n_errors;
+    r->log_replaced = log.replaced;
+    r->log_truncated = log.truncated;
+    if (log.n > 0) {
+        const runlog_rec *last = &log.rec[log.n - 1];
         r->epochs = last->epoch;
-        r->first_lo = r->log.rec[0].ns_lo;
-        for (int i = 0; i < r->log.n; i++)
-            if (r->log.rec[i].solved && r->log.rec[i].ns_hi > r->largest) r->largest = r->log.rec[i].ns_hi;
+        r->first_lo = log.rec[0].ns_lo;
+        for (int i = 0; i < log.n; i++)
+            if (log.rec[i].solved && log.rec[i].ns_hi > r->largest) r->largest = log.rec[i].ns_hi;
         if (r->largest >= r->first_lo) {
             int n = r->largest - r->first_lo + 1, best = r->first_lo - 1;
             r->reach = (int *)calloc((size_t)n, sizeof(int));
@@ -272,8 +289,8 @@ static void mg_read_run(mg_run *r, double running_window) {
             if (r->reach && r->tau_at) {
                 for (int k = 0; k < n; k++) r->tau_at[k] = NAN;
                 /* N counts as reached at the first epoch whose solved Ns go up to N or beyond */
-                for (int i = 0; i < r->log.n; i++) {
-                    const runlog_rec *q = &r->log.rec[i];
+                for (int i = 0; i < log.n; i++) {
+                    const runlog_rec *q = &log.rec[i];
                     if (!q->solved || q->ns_hi <= best) continue;
                     for (int N = best + 1 < r->first_lo ? r->first_lo : best + 1; N <= q->ns_hi; N++) {
                         r->reach[N - r->first_lo] = q->epoch;
@@ -306,6 +323,8 @@ static void mg_read_run(mg_run *r, double running_window) {
         else if (r->have_last) r->status = "interrupted";
         else r->status = "failed";
     }
+    runlog_free(&log);
+    return bad;
 }
 
 /* ---- statistics ---------------------------------------------------------------------------- */
@@ -518,7 +537,7 @@ static void mg_runs_csv(FILE *f, const mg_ctx *c) {
         fputc(',', f); mg_csv_num(f, r->tau_max);
         fputc(',', f); mg_csv_num(f, r->acc_mean);
         fputc(',', f); mg_csv_num(f, r->wall);
-        fprintf(f, ",%d\n", r->log.n_errors);
+        fprintf(f, ",%d\n", r->log_errors);
     }
 }
 /* Per group: mean, SD and count of largest N, of the epoch each milestone was reached, of the final mean tau and of the wall time. */
@@ -615,8 +634,8 @@ static void mg_json(FILE *f, const mg_ctx *c) {
         fputs(",\"tau_max\":", f); json_num(f, r->tau_max);
         fputs(",\"acc_mean\":", f); json_num(f, r->acc_mean);
         fputs(",\"wall_s\":", f); json_num(f, r->wall);
-        fprintf(f, ",\"checkpoints\":%d,\"log_errors\":%d,\"log_replaced\":%d,\"log_truncated\":%s}", r->n_ckpt, r->log.n_errors, r->log.replaced,
-                r->log.truncated ? "true" : "false");
+        fprintf(f, ",\"checkpoints\":%d,\"log_errors\":%d,\"log_replaced\":%d,\"log_truncated\":%s}", r->n_ckpt, r->log_errors, r->log_replaced,
+                r->log_truncated ? "true" : "false");
     }
     fputs("],\"groups\":[", f);
     for (int g = 0; g < c->n_groups; g++) {
@@ -715,19 +734,20 @@ static int mg_plot(const mg_ctx *c, const char *path, const char *subtitle, char
         const mg_run *r = &c->runs[i];
         int n = 0, best;
         double *x, *y;
-        if (r->log.n == 0) continue;
-        x = xy[2 * ns] = (double *)malloc((size_t)(2 * r->log.n + 2) * sizeof(double));
-        y = xy[2 * ns + 1] = (double *)malloc((size_t)(2 * r->log.n + 2) * sizeof(double));
+        int W = r->reach ? r->largest - r->first_lo + 1 : 0;
+        if (r->n_rec == 0) continue;
+        x = xy[2 * ns] = (double *)malloc((size_t)(2 * W + 2) * sizeof(double));
+        y = xy[2 * ns + 1] = (double *)malloc((size_t)(2 * W + 2) * sizeof(double));
         if (!x || !y) { snprintf(msg, cap, "out of memory"); goto done; }
         best = r->first_lo - 1; /* before the first success: the first N - 1 */
         x[n] = 0; y[n] = best; n++;
-        for (int k = 0; k < r->log.n; k++) {
-            const runlog_rec *q = &r->log.rec[k];
-            if (q->solved && q->ns_hi > best) {
-                x[n] = q->epoch; y[n] = best; n++;
-                best = q->ns_hi;
-                x[n] = q->epoch; y[n] = best; n++;
-            }
+        /* a step at each epoch that raised the largest N solved: the last N reached at that epoch */
+        for (int k = 0; k < W; k++) {
+            int e = r->reach[k];
+            if (!e || (k + 1 < W && r->reach[k + 1] == e)) continue;
+            x[n] = e; y[n] = best; n++;
+            best = r->first_lo + k;
+            x[n] = e; y[n] = best; n++;
         }
         x[n] = r->epochs; y[n] = best; n++;
         s[ns].x = x; s[ns].y = y; s[ns].n = n;
@@ -933,16 +953,7 @@ static int an_cmd_merge(int argc, char **argv) {
         }
     }
     for (int i = 0; i < c.n; i++) {
-        mg_run *r = &c.runs[i];
-        mg_read_run(r, window);
-        if (r->log_failed) { fprintf(stderr, "%s: %s: %s\n", cli_prog, r->log_path, r->log_msg); code = CLI_EXIT_FAIL; }
-        for (int k = 0; k < r->log.n_errors && k < RUNLOG_MSGS; k++) fprintf(stderr, "%s: %s:%s\n", cli_prog, r->log_path, r->log.errors[k] + 5);
-        if (r->log.n_errors > RUNLOG_MSGS) fprintf(stderr, "%s: %s: %d more malformed lines\n", cli_prog, r->log_path, r->log.n_errors - RUNLOG_MSGS);
-        if (r->log.n_errors) code = CLI_EXIT_FAIL;
-        if (r->log.truncated) fprintf(stderr, "%s: note: %s: the last line is incomplete (a write was cut off) and was ignored\n", cli_prog, r->log_path);
-        if (r->log.replaced)
-            fprintf(stderr, "%s: note: %s: %d records replaced by later records of the same epochs (a resume from an older checkpoint)\n", cli_prog,
-                    r->log_path, r->log.replaced);
+        if (mg_read_run(&c.runs[i], window)) code = CLI_EXIT_FAIL;
     }
     mg_find_axes(&c);
     if (mg_group(&c) != 0) goto oom;
@@ -987,7 +998,6 @@ oom:
 done:
     for (int i = 0; i < c.n; i++) {
         mg_run *r = &c.runs[i];
-        runlog_free(&r->log);
         free(r->reach); free(r->tau_at); free(r->dir); free(r->cfg); free(r->log_path);
     }
     free(c.runs); free(c.group_first); free(c.group_size);
