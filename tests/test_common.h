@@ -46,6 +46,33 @@ static inline void *tc_xmalloc(size_t n) {
     return p;
 }
 
+/* Whole file into a malloc'ed buffer (asserts on failure). */
+static inline unsigned char *tc_read_file(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf;
+    long len;
+    cr_assert_not_null(f, "cannot open %s", path);
+    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+    len = ftell(f);
+    cr_assert_gt(len, 0);
+    rewind(f);
+    buf = (unsigned char *)tc_xmalloc((size_t)len);
+    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return buf;
+}
+/* Asserts that two files are byte-identical (naming the first difference). */
+static inline void tc_same_file(const char *p, const char *q, const char *what) {
+    size_t n1, n2, first = 0;
+    unsigned char *a = tc_read_file(p, &n1), *b = tc_read_file(q, &n2);
+    if (n1 == n2) while (first < n1 && a[first] == b[first]) first++;
+    cr_assert(n1 == n2 && first == n1, "%s: %s (%zu bytes) and %s (%zu bytes) differ (first difference at byte %zu)", what, p, n1, q, n2,
+              first);
+    free(a);
+    free(b);
+}
+
 static inline uint32_t tc_bits(float f) {
     uint32_t u;
     memcpy(&u, &f, 4);

@@ -26,29 +26,6 @@ static rnnts_train_config tf_cfg(rnnts_curriculum curr, int adam) {
     if (adam) c.optim = rnnts_optim_config_adam();
     return c;
 }
-static unsigned char *tf_read(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf;
-    long len;
-    cr_assert_not_null(f, "cannot open %s", path);
-    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    cr_assert_gt(len, 0);
-    rewind(f);
-    buf = (unsigned char *)tc_xmalloc((size_t)len);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-static void tf_same_file(const char *p, const char *q, const char *what) {
-    size_t n1, n2, first = 0;
-    unsigned char *a = tf_read(p, &n1), *b = tf_read(q, &n2);
-    if (n1 == n2) while (first < n1 && a[first] == b[first]) first++;
-    cr_assert(n1 == n2 && first == n1, "%s: %s (%zu bytes) and %s (%zu bytes) differ at byte %zu", what, p, n1, q, n2, first);
-    free(a);
-    free(b);
-}
 static int tf_exists(const char *p) {
     FILE *f = fopen(p, "rb");
     if (f) fclose(f);
@@ -114,11 +91,11 @@ static void tf_interrupt_case(rnnts_curriculum curr, int adam, rnnts_model model
             }
         }
         cr_assert_eq(rnnts_trainer_save(t1, mid, &err), RNNTS_OK, "%s", err.msg);
-        if (rnnts_trainer_epoch_step(t1) == 0) tf_same_file(mid, p[done], "a stop at an epoch boundary writes that epoch's checkpoint");
+        if (rnnts_trainer_epoch_step(t1) == 0) tc_same_file(mid, p[done], "a stop at an epoch boundary writes that epoch's checkpoint");
         cr_assert_eq(rnnts_trainer_resume(mid, NULL, NULL, &n2, &t2, &err), RNNTS_OK, "%s at %d: resume: %s", what, at, err.msg);
         cr_assert_eq(rnnts_trainer_epoch_step(t2), rnnts_trainer_epoch_step(t1));
         cr_assert_eq(rnnts_trainer_save(t2, mid2, &err), RNNTS_OK, "%s", err.msg);
-        tf_same_file(mid, mid2, "mid-epoch checkpoint saved again after resume");
+        tc_same_file(mid, mid2, "mid-epoch checkpoint saved again after resume");
         for (int e = done + 1; e <= 3; e++) {
             rnnts_epoch_report a, b;
             cr_assert_eq(rnnts_trainer_epoch(t2, &a, &err), RNNTS_OK, "%s at %d, epoch %d: %s", what, at, e, err.msg);
@@ -129,9 +106,9 @@ static void tf_interrupt_case(rnnts_curriculum curr, int adam, rnnts_model model
             cr_assert_eq(tc_bits(b.loss), tc_bits(rr[e].loss), "%s at %d: epoch %d loss (continued in-process)", what, at, e);
             for (int q = 0; q < a.n_ns; q++) cr_assert_eq(tc_bits(a.acc[q]), tc_bits(rr[e].acc[q]));
             cr_assert_eq(rnnts_trainer_save(t2, r, &err), RNNTS_OK, "%s", err.msg);
-            tf_same_file(p[e], r, what);
+            tc_same_file(p[e], r, what);
             cr_assert_eq(rnnts_trainer_save(t1, r, &err), RNNTS_OK, "%s", err.msg);
-            tf_same_file(p[e], r, what);
+            tc_same_file(p[e], r, what);
         }
         rnnts_trainer_destroy(t2);
         rnnts_rnn_destroy(n2);
@@ -194,7 +171,7 @@ Test(faults, interrupt_from_another_thread) {
         cr_assert_eq(rnnts_trainer_resume(m, pool, NULL, &n2, &t2, &err), RNNTS_OK, "%s", err.msg);
         cr_assert_eq(rnnts_trainer_epoch(t2, &rep, &err), RNNTS_OK, "%s", err.msg);
         cr_assert_eq(rnnts_trainer_save(t2, b, &err), RNNTS_OK, "%s", err.msg);
-        tf_same_file(a, b, "interrupted by a thread, resumed with 2 threads");
+        tc_same_file(a, b, "interrupted by a thread, resumed with 2 threads");
     }
     rnnts_trainer_destroy(t2); rnnts_rnn_destroy(n2);
     rnnts_trainer_destroy(t1); rnnts_rnn_destroy(n1);
@@ -207,7 +184,7 @@ Test(faults, interrupt_from_another_thread) {
 /* Replaces the first occurrence of `from` in the file by `to` (same length). */
 static void tf_patch(const char *path, const char *from, const char *to) {
     size_t n, fl = strlen(from);
-    unsigned char *buf = tf_read(path, &n);
+    unsigned char *buf = tc_read_file(path, &n);
     FILE *f;
     int done = 0;
     cr_assert_eq(strlen(to), fl);
@@ -277,7 +254,7 @@ Test(faults, failing_write_keeps_previous_checkpoint) {
     cr_assert_eq(rnnts_trainer_create(&c, net, NULL, NULL, &tr, &err), RNNTS_OK, "%s", err.msg);
     cr_assert_eq(rnnts_trainer_epoch(tr, &rep, &err), RNNTS_OK, "%s", err.msg);
     cr_assert_eq(rnnts_trainer_save(tr, p, &err), RNNTS_OK, "%s", err.msg);
-    before = tf_read(p, &nb);
+    before = tc_read_file(p, &nb);
     cr_assert_eq(rnnts_trainer_epoch(tr, &rep, &err), RNNTS_OK, "%s", err.msg);
     /* RLIMIT_FSIZE: writes beyond half the file fail with EFBIG (SIGXFSZ ignored) */
     cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -291,7 +268,7 @@ Test(faults, failing_write_keeps_previous_checkpoint) {
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
     cr_assert_eq(rnnts_rnn_save(net, p, &err), RNNTS_ERR_IO);
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
-    after = tf_read(p, &na);
+    after = tc_read_file(p, &na);
     cr_assert(na == nb && memcmp(before, after, nb) == 0, "the previous checkpoint changed");
     cr_assert(!tf_exists(tmp), "%s left behind", tmp);
     {   /* the previous checkpoint still resumes */
@@ -304,7 +281,7 @@ Test(faults, failing_write_keeps_previous_checkpoint) {
     }
     cr_assert_eq(rnnts_trainer_save(tr, p, &err), RNNTS_OK, "%s", err.msg);
     free(after);
-    after = tf_read(p, &na);
+    after = tc_read_file(p, &na);
     cr_assert(na != nb || memcmp(before, after, nb) != 0, "the new checkpoint was not written");
     /* a directory that does not exist: IO naming the path */
     snprintf(nodir, sizeof nodir, "%s/missing/x.safetensors", dir);
@@ -461,7 +438,7 @@ Test(faults, nonfinite_optimizer_state_is_reported) {
         FILE *f;
         const float nan = __builtin_nanf("");
         cr_assert_eq(rnnts_trainer_save(tr, p, &err), RNNTS_OK, "%s", err.msg);
-        b = tf_read(p, &n);
+        b = tc_read_file(p, &n);
         for (int q = 0; q < 8; q++) hlen |= (uint64_t)b[q] << (8 * q);
         at = strstr((const char *)b + 8, names[k]);
         cr_assert_not_null(at, "%s not in the header", names[k]);
@@ -498,10 +475,10 @@ Test(faults, resume_from_memory_equals_file) {
     cr_assert_eq(rnnts_trainer_create(&c, net, NULL, NULL, &tr, &err), RNNTS_OK, "%s", err.msg);
     cr_assert_eq(rnnts_trainer_epoch(tr, &rep, &err), RNNTS_OK, "%s", err.msg);
     cr_assert_eq(rnnts_trainer_save(tr, p, &err), RNNTS_OK, "%s", err.msg);
-    b = tf_read(p, &n);
+    b = tc_read_file(p, &n);
     cr_assert_eq(rnnts_trainer_resume_mem(b, n, NULL, NULL, &n2, &t2, &err), RNNTS_OK, "%s", err.msg);
     cr_assert_eq(rnnts_trainer_save(t2, q, &err), RNNTS_OK, "%s", err.msg);
-    tf_same_file(p, q, "resume_mem + save");
+    tc_same_file(p, q, "resume_mem + save");
     rnnts_trainer_destroy(t2); rnnts_rnn_destroy(n2);
     EXPECT_ERR(rnnts_trainer_resume_mem(b, n - 1, NULL, NULL, &n2, &t2, &err_), RNNTS_ERR_OFFSETS, "");
     EXPECT_ERR(rnnts_trainer_resume_mem(NULL, 5, NULL, NULL, &n2, &t2, &err_), RNNTS_ERR_INVALID_ARG, "data");

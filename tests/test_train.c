@@ -1051,30 +1051,6 @@ Test(curricula, evaluate_errors) {
 /* =============================================================================================== */
 /* checkpoints and resume                                                                          */
 /* =============================================================================================== */
-static unsigned char *tt_read(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf;
-    long len;
-    cr_assert_not_null(f, "cannot open %s", path);
-    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    cr_assert_gt(len, 0);
-    rewind(f);
-    buf = (unsigned char *)tc_xmalloc((size_t)len);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-static void tt_same_file(const char *p, const char *q, const char *what) {
-    size_t n1, n2, first = 0;
-    unsigned char *a = tt_read(p, &n1), *b = tt_read(q, &n2);
-    if (n1 == n2) while (first < n1 && a[first] == b[first]) first++;
-    cr_assert(n1 == n2 && first == n1, "%s: %s (%zu bytes) and %s (%zu bytes) differ (first difference at byte %zu)", what, p, n1, q, n2,
-              first);
-    free(a);
-    free(b);
-}
 static void tt_save(const rnnts_trainer *tr, const char *path) {
     rnnts_error err;
     cr_assert_eq(rnnts_trainer_save(tr, path, &err), RNNTS_OK, "rnnts_trainer_save(%s): %s", path, err.msg);
@@ -1111,7 +1087,7 @@ static void tt_resume_case(rnnts_curriculum curr, rnnts_task task, int adam, flo
     cr_assert_eq(rnnts_trainer_resume(p[1], NULL, NULL, &net2, &tr2, &err), RNNTS_OK, "%s: resume: %s", what, err.msg);
     cr_assert_eq(rnnts_trainer_epochs(tr2), 2);
     tt_save(tr2, rp[0]);
-    tt_same_file(p[1], rp[0], what);
+    tc_same_file(p[1], rp[0], what);
     for (int e = 2; e < 4; e++) {
         tt_epoch(tr2, &r);
         cr_assert_eq(r.epoch, e + 1);
@@ -1121,7 +1097,7 @@ static void tt_resume_case(rnnts_curriculum curr, rnnts_task task, int adam, flo
         cr_assert_eq(r.solved, rr[e + 1].solved);
         cr_assert_eq(r.done, rr[e + 1].done);
         tt_save(tr2, rp[e - 1]);
-        tt_same_file(p[e], rp[e - 1], what);
+        tc_same_file(p[e], rp[e - 1], what);
     }
     rnnts_trainer_destroy(tr2);
     rnnts_rnn_destroy(net2);
@@ -1159,7 +1135,7 @@ Test(resume, finished_run_resumes_done) {
     EXPECT_ERR(rnnts_trainer_epoch(tr2, &r, &err_), RNNTS_ERR_STATE, "over");
     cr_assert_eq(rnnts_trainer_epochs(tr2), 1);
     tt_save(tr2, q);
-    tt_same_file(p, q, "done checkpoint re-saved");
+    tc_same_file(p, q, "done checkpoint re-saved");
     cr_assert_eq(memcmp(net->param, net2->param, net->n_param * sizeof(float)), 0);
     /* the checkpoint is also a model file with the metadata of DESIGN §8 */
     cr_assert_eq(rnnts_rnn_load(p, NULL, &m, &err), RNNTS_OK, "checkpoint does not load as a model: %s", err.msg);
@@ -1219,7 +1195,7 @@ Test(resume, extended_budget_matches_uninterrupted) {
     tt_epoch(trr, &r);
     cr_assert(r.done && r.epoch == 4);
     tt_save(trr, p[3]);
-    tt_same_file(p[1], p[3], "budget 3 -> 4 in process vs budget 2 -> resumed -> 4");
+    tc_same_file(p[1], p[3], "budget 3 -> 4 in process vs budget 2 -> resumed -> 4");
     rnnts_trainer_destroy(trr);
     rnnts_rnn_destroy(nr);
     rnnts_trainer_destroy(ta);
@@ -1323,7 +1299,7 @@ Test(train_threads, checkpoints_identical_for_1_2_3_threads) {
             rnnts_trainer_destroy(tr);
             rnnts_rnn_destroy(net);
             rnnts_pool_destroy(pool);
-            if (t) tt_same_file(p[0], p[t], "threads");
+            if (t) tc_same_file(p[0], p[t], "threads");
         }
     }
     tt_rm_dir(dir, 4, names);
