@@ -1271,7 +1271,7 @@ static int an_cmd_generalize(int argc, char **argv) {
     cli_flag flags[] = {
         {"--ns", CLI_NLIST, &nsl, 1, 100000, NULL, "LIST", "Ns tested (default: the model's metadata ns)", 0, 0},
         {"--length-factors", CLI_NLIST, &factors, 1, 1000, NULL, "LIST", "sequence lengths as multiples of 4 N_max + 1 (default 1,2,4,8)", 0, 0},
-        {"--extra", CLI_INT, &extra, 0, 1000, NULL, "E", "larger Ns read by the largest N's head (default 5)", 0, 0},
+        {"--extra", CLI_INT, &extra, 0, CLI_MAX_LIST, NULL, "E", "larger Ns read by the largest N's head (default 5)", 0, 0}, /* an_gen.nx */
         {"--k", CLI_NLIST, &ks, 1, 10000, NULL, "LIST", "dt = 1/k of a continuous-time model (default: the reference's 31 values)", 0, 0},
         {"--batches", CLI_INT, &batches, 1, 1000000, NULL, "T", "test batches of 256 per cell (default 10)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the test data (default 0)", 0, 0},
