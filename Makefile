@@ -15,7 +15,7 @@ B        := build
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 
-.PHONY: all help test test-asan test-fuzz fuzz test-sweep test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-asan test-valgrind test-fuzz fuzz test-sweep test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -37,7 +37,7 @@ $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 
 run-example: $(B)/train_parity           ## train a small network on N-parity (multi-head, to N = 5) and print loss and accuracy
-	./$(B)/train_parity
+	$(B)/train_parity
 
 $(B)/rnnts: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
@@ -45,10 +45,10 @@ $(B)/rnnts: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
 tool: $(B)/rnnts                         ## build the rnnts command line tool
 
 run: $(B)/rnnts                          ## the main job: multi-head vs single-head on N-parity (~3 min), table + build/compare/tau_vs_N.svg
-	./$(B)/rnnts compare --out $(B)/compare
+	$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-sweep test-interop test-torch test-install test-reproduce test-asan test-fuzz   ## run every test
+test: test-header test-unit test-golden test-arm test-cli test-sweep test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -62,7 +62,7 @@ $(B)/test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h 
 	$(CC) $(STD) $(NATIVE) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
 
 test-unit: $(B)/test_unit $(B)/kernel_dump_scalar   ## Criterion unit tests (SIMD vs scalar, gradients, threads, math, errors)
-	RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar ./$(B)/test_unit --jobs 2
+	RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(B)/test_unit --jobs 2
 
 $(B)/golden_scalar: tests/golden.c rnnts.h | $(B)
 	$(CC) $(STD) $(SCALAR) $(WARN) $< -o $@ $(LIBS)
@@ -78,8 +78,8 @@ $(B)/kernel_dump_arm_neon: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(
 	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
 
 test-golden: $(B)/golden_scalar $(B)/golden_native   ## golden hashes, x86-64 scalar and AVX2
-	./$(B)/golden_scalar --expect-simd SCALAR reference/golden.txt
-	./$(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
+	$(B)/golden_scalar --expect-simd SCALAR reference/golden.txt
+	$(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
 
 $(B)/rnnts_arm_neon: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
 	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
@@ -87,13 +87,13 @@ $(B)/rnnts_arm_neon: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B
 test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scalar $(B)/kernel_dump_arm_neon $(B)/kernel_dump_scalar $(B)/rnnts_arm_neon $(B)/rnnts   ## aarch64 scalar and NEON under qemu: golden hashes, kernel hashes, rnnts bench output hashes
 	$(QEMU) $(B)/golden_arm_scalar --expect-simd SCALAR reference/golden.txt
 	$(QEMU) $(B)/golden_arm_neon --expect-simd NEON reference/golden.txt
-	@./$(B)/kernel_dump_scalar | grep -v '^#' > $(B)/kd_x86_scalar.txt
+	@$(B)/kernel_dump_scalar | grep -v '^#' > $(B)/kd_x86_scalar.txt
 	@$(QEMU) $(B)/kernel_dump_arm_scalar | grep -v '^#' > $(B)/kd_arm_scalar.txt
 	@$(QEMU) $(B)/kernel_dump_arm_neon | grep -v '^#' > $(B)/kd_arm_neon.txt
 	@cmp $(B)/kd_x86_scalar.txt $(B)/kd_arm_scalar.txt && cmp $(B)/kd_x86_scalar.txt $(B)/kd_arm_neon.txt \
 	  && echo "kernel hashes: aarch64 scalar and NEON equal x86-64 scalar ($$(wc -l < $(B)/kd_x86_scalar.txt) cases)"
 	@for args in "--hidden 70 --batch 48 --len 9 --heads 3 --threads 2" "--hidden 13 --batch 5 --len 6 --heads 2 --variant mod --optim adam"; do \
-	  x=$$(./$(B)/rnnts bench $$args --reps 1 --peak-seconds 0 --json | grep -o '"output_xxh3":"[0-9a-f]*"'); \
+	  x=$$($(B)/rnnts bench $$args --reps 1 --peak-seconds 0 --json | grep -o '"output_xxh3":"[0-9a-f]*"'); \
 	  a=$$($(QEMU) $(B)/rnnts_arm_neon bench $$args --reps 1 --peak-seconds 0 --json | grep -o '"output_xxh3":"[0-9a-f]*"'); \
 	  if [ -n "$$x" ] && [ "$$x" = "$$a" ]; then echo "ok   rnnts bench $$args: NEON (qemu) $$a = x86-64"; \
 	  else echo "FAIL rnnts bench $$args: x86-64 $$x, NEON $$a"; exit 1; fi; done
@@ -124,8 +124,22 @@ $(B)/asan_test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnn
 $(B)/asan_golden: tests/golden.c rnnts.h | $(B)
 	$(CC) -std=c11 -ffp-contract=off $(SAN) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 test-asan: $(B)/asan_test_unit $(B)/asan_golden $(B)/kernel_dump_scalar   ## unit and golden tests under AddressSanitizer + UBSan (leaks checked)
-	$(SAN_ENV) RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar ./$(B)/asan_test_unit --jobs 2
-	$(SAN_ENV) ./$(B)/asan_golden --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
+	$(SAN_ENV) RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(B)/asan_test_unit --jobs 2
+	$(SAN_ENV) $(B)/asan_golden --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
+
+# valgrind memcheck (issue 7): the golden test's --quick subset (a pool of 2 threads) on the native
+# build (AVX2 where the CPU has it; valgrind lacks AVX-512, which no build here uses), then the scalar
+# kernels with a 1-thread pool on fewer configs (the full golden test takes ~30 min under valgrind).
+# Any error or leak fails: zero of both.
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --track-origins=no
+VG_SCALAR_ONLY := default_lrelu,mod_tanh,gru_h24,lstm_h33,trainer_sliding_dms,trainer_lstm_sliding_dms
+$(B)/vg_golden_native: tests/golden.c rnnts.h | $(B)
+	$(CC) $(STD) -g $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+$(B)/vg_golden_scalar: tests/golden.c rnnts.h | $(B)
+	$(CC) $(STD) -g $(SCALAR) $(WARN) $< -o $@ $(LIBS)
+test-valgrind: $(B)/vg_golden_native $(B)/vg_golden_scalar   ## golden test subsets under valgrind memcheck (native --quick, scalar 1 thread): zero errors, zero leaks
+	$(VALGRIND) $(B)/vg_golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick reference/golden.txt
+	$(VALGRIND) $(B)/vg_golden_scalar --expect-simd SCALAR --only $(VG_SCALAR_ONLY) --threads 1 reference/golden.txt
 
 # libFuzzer (issue 7): loader and importer targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
 # short smoke run plus the committed regression inputs.
@@ -143,7 +157,7 @@ reproduce: $(B)/rnnts                    ## the paper's comparisons at reduced s
 	$(PYTHON) examples/reproduce.py --rnnts $(B)/rnnts --out $(B)/reproduce --scale $(SCALE)
 
 golden-update: $(B)/golden_scalar        ## regenerate reference/golden.txt (deliberately; commit says why)
-	./$(B)/golden_scalar --write reference/golden.txt
+	$(B)/golden_scalar --write reference/golden.txt
 
 clean:                                   ## remove build/
 	rm -rf $(B)
@@ -160,7 +174,7 @@ bench: bench/cases.c bench/cases.h bench/peak.c bench/peak.h bench/shim.cc rnnts
 	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/peak.c -o $(B)/bench_peak.o
 	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(NATIVE) $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
 	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o -o $(B)/bench -lbenchmark $(LIBS)
-	./$(B)/bench $(BENCH_ARGS)
+	$(B)/bench $(BENCH_ARGS)
 
 .PHONY: bench-compare
 bench-compare: bench $(B)/rnnts | $(B)   ## bench, then the PyTorch peer (1 and 2 threads), paper-size peak memory (rnnts bench) and the side-by-side table (build/bench_compare.json)

@@ -105,6 +105,7 @@ static int an_cmd_taus(int argc, char **argv) {
     }
     net = load_model(pos[0]);
     an_need_rnn(net, pos[0], "it has no tau");
+    CLI_FUZZ_STOP();
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.net = net;
     if (rnnts_tau_summary_of(net, &c.s, &e) != RNNTS_OK) { fail_msg("taus", &e); return CLI_EXIT_FAIL; }
@@ -222,6 +223,7 @@ static int an_cmd_taunet(int argc, char **argv) {
         if (stat(pos[0], &st) == 0 && S_ISDIR(st.st_mode)) return an_taunet_run(pos[0], &cfg, threads, json, out);
     }
     net = load_model(pos[0]);
+    CLI_FUZZ_STOP();
     pool = make_pool(threads);
     t0 = now_s();
     if (rnnts_taunet(net, &cfg, pool, &r, &e) != RNNTS_OK) {
@@ -467,6 +469,7 @@ static int an_cmd_ablate(int argc, char **argv) {
     c.key = net->cfg.model == RNNTS_MODEL_RNN ? "tau" : "gate_timescale";
     c.gate = net->cfg.model == RNNTS_MODEL_RNN ? NULL : an_gate_name(net);
     an_stream_setup(net, N, task, cli_seen(flags, nf, "--task"), trials, seed, &c.task, &c.head, &sc);
+    CLI_FUZZ_STOP();
     pool = make_pool(threads);
     order = (an_tau_idx *)malloc((size_t)net->H * sizeof *order);
     c.idx = (int *)malloc((size_t)2 * count * sizeof(int));
@@ -585,6 +588,7 @@ static int an_cmd_perturb(int argc, char **argv) {
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.N = N; c.trials = trials; c.seed = seed;
     an_stream_setup(net, N, task, cli_seen(flags, nf, "--task"), trials, seed, &c.task, &c.head, &sc);
+    CLI_FUZZ_STOP();
     pool = make_pool(threads);
     vals = (double *)malloc((size_t)trials * sizeof(double));
     if (!vals) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
@@ -666,10 +670,12 @@ static int an_cmp_ckpt(const void *a, const void *b) {
 }
 /* The checkpoints N<lo>_N<hi>.safetensors of a run directory, sorted by (hi, lo); exits 1 when none. */
 static an_ckpt *an_list_run(const char *dir, int *count) {
-    DIR *d = opendir(dir);
+    DIR *d;
     struct dirent *de;
     an_ckpt *v = NULL;
     int n = 0, cap = 0;
+    CLI_FUZZ_STOP(); /* a run directory holds no fuzzed input */
+    d = opendir(dir);
     if (!d) { fprintf(stderr, "%s: cannot open run directory %s: %s\n", cli_prog, dir, strerror(errno)); exit(CLI_EXIT_FAIL); }
     while ((de = readdir(d)) != NULL) {
         int lo, hi, used = 0;
@@ -1050,6 +1056,7 @@ static int an_cmd_pca(int argc, char **argv) {
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_pca_help) != 1) cli_usage_error("MODEL is required");
     if (burn > steps - 2) cli_usage_error("--burn %d: at most --steps - 2 = %d", burn, steps - 2);
     net = load_model(pos[0]);
+    CLI_FUZZ_STOP();
     nc = (int *)malloc((size_t)trials * sizeof(int));
     ev = (double *)malloc((size_t)trials * net->H * sizeof(double));
     if (!nc || !ev) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
@@ -1174,6 +1181,7 @@ static int an_cmd_retrain(int argc, char **argv) {
     rc.epochs = epochs;
     rc.train.task = (rnnts_task)c.task; rc.train.batch = batch; rc.train.steps_per_epoch = steps; rc.train.test_batches = test_batches;
     rc.train.seed = seed;
+    CLI_FUZZ_STOP();
     acc = (float *)malloc((size_t)ns.n * epochs * sizeof(float));
     rel = (double *)malloc((size_t)ns.n * sizeof(double));
     if (!acc || !rel) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
@@ -1263,7 +1271,7 @@ static int an_cmd_generalize(int argc, char **argv) {
     cli_flag flags[] = {
         {"--ns", CLI_NLIST, &nsl, 1, 100000, NULL, "LIST", "Ns tested (default: the model's metadata ns)", 0, 0},
         {"--length-factors", CLI_NLIST, &factors, 1, 1000, NULL, "LIST", "sequence lengths as multiples of 4 N_max + 1 (default 1,2,4,8)", 0, 0},
-        {"--extra", CLI_INT, &extra, 0, 1000, NULL, "E", "larger Ns read by the largest N's head (default 5)", 0, 0},
+        {"--extra", CLI_INT, &extra, 0, CLI_MAX_LIST, NULL, "E", "larger Ns read by the largest N's head (default 5)", 0, 0}, /* an_gen.nx */
         {"--k", CLI_NLIST, &ks, 1, 10000, NULL, "LIST", "dt = 1/k of a continuous-time model (default: the reference's 31 values)", 0, 0},
         {"--batches", CLI_INT, &batches, 1, 1000000, NULL, "T", "test batches of 256 per cell (default 10)", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the test data (default 0)", 0, 0},
@@ -1309,6 +1317,7 @@ static int an_cmd_generalize(int argc, char **argv) {
     }
     c.ks = kv;
     for (int d = 0; d < extra; d++) c.nx[d] = nmax + 1 + d;
+    CLI_FUZZ_STOP();
     acc_len = (float *)malloc((size_t)c.n_len * n_ns * sizeof(float));
     acc_x = (float *)malloc((size_t)(extra + 1) * sizeof(float));
     acc_k = (float *)malloc((size_t)(c.n_k + 1) * n_ns * sizeof(float));
@@ -1476,6 +1485,7 @@ static int an_cmd_forgetgate(int argc, char **argv) {
     net = load_model(pos[0]);
     if (net->cfg.model == RNNTS_MODEL_RNN)
         cli_usage_error("%s is an rnn network: the forget / update gate exists in an LSTM / GRU only", pos[0]);
+    CLI_FUZZ_STOP();
     H = net->H;
     fbar = (double *)malloc((size_t)H * sizeof(double));
     ts = (double *)malloc((size_t)H * sizeof(double));

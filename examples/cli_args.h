@@ -47,6 +47,25 @@ typedef struct cli_flag {
 /* Name of the running subcommand, for messages ("rnnts train"). */
 static const char *cli_prog = "rnnts";
 
+/* Fuzzing hook (tests/fuzz/fuzz_cli.c builds the tool with -DCLI_FUZZ and runs whole command lines
+   in one process): cli_exit() of a usage error or --help, and CLI_FUZZ_STOP() where a command has
+   checked its flags and begins the work (files, threads, training), longjmp back to the harness,
+   which owns the jmp_buf. CLI_FUZZ_OWN(net) hands a loaded network to the harness to free after
+   such a jump. Without CLI_FUZZ: exit(), nothing and nothing. */
+#ifdef CLI_FUZZ
+#include <setjmp.h>
+static jmp_buf cli_fuzz_env;
+static void *cli_fuzz_owned;
+static char cli_fuzz_msg[1024]; /* the last usage error, formatted as the tool would print it */
+#define cli_exit(code) longjmp(cli_fuzz_env, 0x100 | (code))
+#define CLI_FUZZ_STOP() longjmp(cli_fuzz_env, 0x200)
+#define CLI_FUZZ_OWN(p) (cli_fuzz_owned = (void *)(p))
+#else
+#define cli_exit(code) exit(code)
+#define CLI_FUZZ_STOP() ((void)0)
+#define CLI_FUZZ_OWN(p) ((void)0)
+#endif
+
 static void cli_usage_error(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 2)))
@@ -55,12 +74,16 @@ static void cli_usage_error(const char *fmt, ...)
 /* Prints "rnnts <cmd>: <message>" and a pointer to --help on stderr; exits with code 2. */
 static void cli_usage_error(const char *fmt, ...) {
     va_list ap;
-    fprintf(stderr, "%s: ", cli_prog);
     va_start(ap, fmt);
+#ifdef CLI_FUZZ
+    vsnprintf(cli_fuzz_msg, sizeof cli_fuzz_msg, fmt, ap); /* formatted all the same: the arguments are read */
+#else
+    fprintf(stderr, "%s: ", cli_prog);
     vfprintf(stderr, fmt, ap);
-    va_end(ap);
     fprintf(stderr, "\n(see '%s --help')\n", cli_prog);
-    exit(CLI_EXIT_USAGE);
+#endif
+    va_end(ap);
+    cli_exit(CLI_EXIT_USAGE);
 }
 
 /* The i-th alternative of "a|b|c" into buf; returns 0 past the end. */
@@ -282,7 +305,7 @@ static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_fl
     int r = cli_parse_r(argc, argv, first, flags, n_flags, pos, max_pos, msg, sizeof msg);
     if (r == CLI_PARSE_HELP) {
         help_fn(flags, n_flags);
-        exit(CLI_EXIT_OK);
+        cli_exit(CLI_EXIT_OK);
     }
     if (r < 0) cli_usage_error("%s", msg);
     return r;

@@ -423,6 +423,7 @@ assert len(d['accuracy_by_length'])==2 and all(len(r)==len(d['ns']) for r in d['
 assert all(0<=a<=100 for r in d['accuracy_by_length'] for a in r) and all(0<=a<=100 for a in d['accuracy_extra_ns']), d" 2>"$TMP/pyout" && ok || bad "analyze generalize: $(cat "$TMP/pyout")"
 for f in generalize.json generalize.csv generalize.svg; do [ -s "$TMP/an/$f" ] && ok || bad "analyze generalize --out: no $f"; done
 usage "--k applies to continuous-time models only" "$BIN" analyze generalize "$AM" --k 2
+usage "--extra 257: allowed 0..256" "$BIN" analyze generalize "$AM" --extra 257
 usage "--k-continuous 2 needs --variant mod" "$BIN" train --k-continuous 2 --out "$TMP/kc"
 check "train continuous time" 0 "$BIN" train --variant mod --k-continuous 2 --hidden 8 --heads 3 --batch 8 --steps-per-epoch 3 --test-batches 1 --max-epochs 2 --threshold 0 --quiet --out "$TMP/kc"
 KC=$(ls "$TMP"/kc/N*_N*.safetensors 2>/dev/null | head -1)

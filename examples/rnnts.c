@@ -627,7 +627,7 @@ static void oom_hint(const rnnts_error *e, const mem_cap *c) {
 /* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
 static int train_run(const train_opts *o, train_result *res) {
     rnnts_error e;
-    rnnts_pool *pool = make_pool_signals_blocked(o->threads);
+    rnnts_pool *pool = NULL; /* created once the configuration is known to be valid */
     rnnts_rnn *net = NULL;
     rnnts_trainer *tr = NULL;
     int interrupted = 0;
@@ -649,6 +649,8 @@ static int train_run(const train_opts *o, train_result *res) {
 
     if (o->resume) {
         int ep;
+        CLI_FUZZ_STOP();
+        pool = make_pool_signals_blocked(o->threads);
         if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
         else path_dir(dir, sizeof dir, o->resume);
         if (rnnts_trainer_resume(o->resume, pool, &alloc, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); oom_hint(&e, &cap); goto done; }
@@ -699,6 +701,8 @@ static int train_run(const train_opts *o, train_result *res) {
             code = CLI_EXIT_USAGE;
             goto done;
         }
+        CLI_FUZZ_STOP();
+        pool = make_pool_signals_blocked(o->threads);
         snprintf(dir, sizeof dir, "%s", o->out);
         if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
         path_join(path, sizeof path, dir, "init.safetensors");
@@ -1024,8 +1028,9 @@ static rnnts_rnn *load_model(const char *path) {
     rnnts_error e;
     if (rnnts_rnn_load(path, NULL, &net, &e) != RNNTS_OK) {
         fprintf(stderr, "%s: %s: %s\n", cli_prog, path, e.msg);
-        exit(CLI_EXIT_FAIL);
+        cli_exit(CLI_EXIT_FAIL);
     }
+    CLI_FUZZ_OWN(net);
     return net;
 }
 /* Task from --task if given, else the model's metadata, else parity. */
@@ -1082,6 +1087,7 @@ static int cmd_eval(int argc, char **argv) {
     net = load_model(pos[0]);
     heads_for(net, &ns, heads);
     task = task_of(task, cli_seen(flags, nf, "--task"), net);
+    CLI_FUZZ_STOP();
     pool = make_pool(threads);
     if (!separate) {
         /* rnnts_evaluate reads each head once per batch: Ns that share a head are evaluated apart */
@@ -1180,6 +1186,7 @@ static int cmd_grad(int argc, char **argv) {
         rc.model = (rnnts_model)model;
         rc.hidden = hidden;
         rc.heads = n_heads ? n_heads : (nmax > 2 ? nmax - 1 : 1);
+        CLI_FUZZ_STOP(); /* before a network of up to 16384^2 weights */
         if (rnnts_rnn_create(&rc, seed, NULL, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); return CLI_EXIT_USAGE; }
     }
     heads_for(net, &ns, heads);
@@ -1188,6 +1195,7 @@ static int cmd_grad(int argc, char **argv) {
             if (heads[a] == heads[b])
                 cli_usage_error("--N %d,%d: both are read out by head %d of this model; the loss needs distinct heads", ns.v[b], ns.v[a], heads[a]);
     task = task_of(task, cli_seen(flags, nf, "--task"), net);
+    CLI_FUZZ_STOP();
     input = (float *)malloc((size_t)len * batch * sizeof(float));
     labels = (int *)malloc((size_t)ns.n * batch * sizeof(int));
     labf = (float *)malloc((size_t)ns.n * batch * sizeof(float));
@@ -1293,6 +1301,7 @@ static int cmd_import(int argc, char **argv) {
     if (lo > hi) cli_usage_error("--n-min %d is larger than --n-max %d", lo, hi);
     if (curriculum < 0 && lo) curriculum = lo == hi ? RNNTS_CURR_SINGLE : RNNTS_CURR_MULTI;
     if (curriculum >= 0 && !lo) cli_usage_error("--curriculum needs an N range: give --n-min/--n-max (the file name has no rnn_N<min>_N<max>)");
+    CLI_FUZZ_STOP();
     if (rnnts_import_torch(pos[0], NULL, &net, &e) != RNNTS_OK) {
         fprintf(stderr, "%s: %s: %s\n", cli_prog, pos[0], e.msg);
         return CLI_EXIT_FAIL;
@@ -1666,6 +1675,7 @@ static int cmd_bench(int argc, char **argv) {
         fail_msg("invalid configuration", &e);
         return CLI_EXIT_USAGE;
     }
+    CLI_FUZZ_STOP();
 
     if (peak_seconds > 0) peak = rnnts_bench_peak_gflops(peak_seconds, &peak_isa);
 

@@ -30,11 +30,20 @@
    the 20 SGD steps skip nothing: zero_diag is a no-op for them), and trainer traces
    trainer_gru_multi_parity (Adam), trainer_lstm_sliding_dms (Adam), trainer_lstm_single_parity (SGD).
 
+   Besides the hashes, every saved model is loaded back (rnnts_rnn_load_mem) and every trainer
+   checkpoint resumed (rnnts_trainer_resume); saving them again must give the same bytes (one check
+   row "roundtrip", so that load and resume run wherever the golden test runs: qemu, sanitizers,
+   valgrind).
+
    Usage:
-       golden [--check] [--expect-simd SCALAR|AVX2|NEON] [GOLDEN_FILE]    compare (default)
+       golden [--check] [--expect-simd SCALAR|AVX2|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]
        golden --write GOLDEN_FILE                                          regenerate (make golden-update)
    GOLDEN_FILE defaults to reference/golden.txt. Output: "# <build info>", one line per check
-   "ok|FAIL <config> <quantity> <hash>", and last "N passed, N failed"; exit 0 iff none failed. */
+   "ok|FAIL <config> <quantity> <hash>", and last "N passed, N failed"; exit 0 iff none failed.
+   --only runs the configs whose names match one of the comma-separated patterns (* and ? wildcards),
+   --threads only these pool sizes (a subset of 1,2,3,8); the golden rows of the other configs are
+   skipped, not failed. --quick is the subset for slow runners (valgrind, make test-valgrind):
+   QUICK_CONFIGS below with a pool of 2 threads. */
 #define RNNTS_IMPLEMENTATION
 #include "../rnnts.h"
 #include <stdio.h>
@@ -101,6 +110,47 @@ static const char *const QUANT[] = {"init",       "h0",           "logits",     
 static const int THREADS[] = {1, 2, 3, 8};
 #define N_THREADS ((int)(sizeof THREADS / sizeof THREADS[0]))
 
+/* --quick: one config per code path class, chosen for run time under valgrind (20-50x slower):
+   forward/backward/stream/SGD of the leaky RNN (default variant with leaky ReLU and 3 heads; mod
+   variant with tanh; continuous time; H = 1), of the GRU and of the LSTM, the k-blocked products
+   (H > 256, its cheapest config; lstm_wide_kblock alone would take 40 s), the trainer with SGD and
+   with Adam over the multi and sliding curricula (RNN, GRU, LSTM), checkpoints and their resume,
+   and the analyses (the slowest: 50 s under valgrind). One pool of 2 threads, the parallel paths
+   (--threads 1 runs the serial ones); the full run compares the pool sizes. */
+static const char QUICK_CONFIGS[] = "default_lrelu,mod_tanh,ct3_mod,tiny_h1,gru_h24,lstm_h33,wide_kblock,analysis_h24,"
+                                    "trainer_multi_parity,trainer_sliding_dms,trainer_gru_multi_parity,trainer_lstm_sliding_dms";
+static const char QUICK_THREADS[] = "2";
+
+/* Glob match with * and ? (no fnmatch: plain C11, the test also builds for aarch64 -static). */
+static int glob_match(const char *p, const char *s) {
+    for (; *p; p++, s++) {
+        if (*p == '*') {
+            for (;; s++) {
+                if (glob_match(p + 1, s)) return 1;
+                if (!*s) return 0;
+            }
+        }
+        if (!*s || (*p != '?' && *p != *s)) return 0;
+    }
+    return !*s;
+}
+/* Whether config `name` is selected by the comma list `pats` (NULL: every config). */
+static int selected(const char *pats, const char *name) {
+    char pat[128];
+    if (!pats) return 1;
+    while (*pats) {
+        size_t n = strcspn(pats, ",");
+        if (n < sizeof pat) {
+            memcpy(pat, pats, n);
+            pat[n] = 0;
+            if (glob_match(pat, name)) return 1;
+        }
+        pats += n;
+        if (*pats == ',') pats++;
+    }
+    return 0;
+}
+
 /* ---- hashing ------------------------------------------------------------------------------- */
 /* XXH3-64 of the little-endian bits of x[0..n), every NaN replaced by 0x7fc00000. */
 static uint64_t hash_floats(const float *x, size_t n) {
@@ -124,6 +174,30 @@ static uint64_t hash_floats(const float *x, size_t n) {
 static void die(const char *what, const gcase *c, const rnnts_error *err) {
     fprintf(stderr, "golden: %s failed for %s: %s\n", what, c ? c->name : "-", err ? err->msg : "");
     exit(2);
+}
+
+/* ---- load and resume round trips (the "roundtrip" check row) ---------------------------------- */
+static int rt_count, rt_failed;
+static char rt_first[256]; /* the first failure */
+static void rt_result(int ok, const char *cfg, const char *what) {
+    rt_count++;
+    if (!ok && !rt_failed++) snprintf(rt_first, sizeof rt_first, "%s %s", cfg, what);
+}
+/* Loads model bytes and saves the network again: the same bytes. */
+static void roundtrip_model(const char *cfg, const void *bytes, size_t n) {
+    rnnts_rnn *net;
+    rnnts_error err;
+    void *again;
+    size_t m;
+    int ok = 0;
+    if (rnnts_rnn_load_mem(bytes, n, NULL, &net, &err) == RNNTS_OK) {
+        if (rnnts_rnn_save_mem(net, &again, &m, &err) == RNNTS_OK) {
+            ok = m == n && memcmp(again, bytes, n) == 0;
+            rnnts_free(&net->alloc, again);
+        }
+        rnnts_rnn_destroy(net);
+    }
+    rt_result(ok, cfg, "model load_mem/save_mem");
 }
 
 /* ---- data: pure functions of (seed, step) --------------------------------------------------- */
@@ -215,6 +289,7 @@ static void run_case(const gcase *c, rnnts_pool *pool, uint64_t out[N_QUANT]) {
     /* saved model */
     if (rnnts_rnn_save_mem(net, &bytes, &nbytes, &err) != RNNTS_OK) die("rnnts_rnn_save_mem", c, &err);
     out[q++] = rnnts_xxh3_64(bytes, nbytes);
+    roundtrip_model(c->name, bytes, nbytes);
     rnnts_free(&net->alloc, bytes);
 
     /* 20 steps of plain SGD */
@@ -234,6 +309,7 @@ static void run_case(const gcase *c, rnnts_pool *pool, uint64_t out[N_QUANT]) {
     out[q++] = hash_floats(net->param, np);
     if (rnnts_rnn_save_mem(net, &bytes, &nbytes, &err) != RNNTS_OK) die("rnnts_rnn_save_mem (trained)", c, &err);
     out[q++] = rnnts_xxh3_64(bytes, nbytes);
+    roundtrip_model(c->name, bytes, nbytes);
     rnnts_free(&net->alloc, bytes);
     if (q != N_QUANT) die("quantity count", c, NULL);
 
@@ -293,6 +369,22 @@ static void temp_path(char *path, size_t cap) {
     exit(2);
 }
 
+/* The bytes of a file (malloc'd; exits 2 when it cannot be read). */
+static unsigned char *read_all(const char *path, size_t *n, const char *cfg) {
+    FILE *f = fopen(path, "rb");
+    unsigned char *bytes;
+    long len = 0;
+    gcase dummy;
+    memset(&dummy, 0, sizeof dummy);
+    dummy.name = cfg;
+    if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0) die("reading the checkpoint", &dummy, NULL);
+    bytes = (unsigned char *)malloc((size_t)len);
+    if (!bytes || fread(bytes, 1, (size_t)len, f) != (size_t)len) die("reading the checkpoint", &dummy, NULL);
+    fclose(f);
+    *n = (size_t)len;
+    return bytes;
+}
+
 static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT]) {
     rnnts_rnn_config rc = rnnts_rnn_config_default();
     rnnts_train_config c = rnnts_train_config_default();
@@ -302,9 +394,8 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
     float rep[T_EPOCHS * (5 + 2 * RNNTS_MAX_NS)];
     size_t nrep = 0;
     char path[4200];
-    FILE *f;
     unsigned char *bytes;
-    long len = 0;
+    size_t len;
     gcase dummy;
     memset(&dummy, 0, sizeof dummy);
     dummy.name = tc->name;
@@ -343,13 +434,29 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
 
     temp_path(path, sizeof path);
     if (rnnts_trainer_save(tr, path, &err) != RNNTS_OK) { remove(path); die("rnnts_trainer_save", &dummy, &err); }
-    f = fopen(path, "rb");
-    if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0) die("reading the checkpoint", &dummy, NULL);
-    bytes = (unsigned char *)malloc((size_t)len);
-    if (!bytes || fread(bytes, 1, (size_t)len, f) != (size_t)len) die("reading the checkpoint", &dummy, NULL);
-    fclose(f);
+    bytes = read_all(path, &len, tc->name);
+    out[T_EPOCHS + 1] = rnnts_xxh3_64(bytes, len);
+    {
+        /* resume the checkpoint and save it again: the same bytes */
+        rnnts_rnn *net2;
+        rnnts_trainer *tr2;
+        int ok = 0;
+        if (rnnts_trainer_resume(path, pool, NULL, &net2, &tr2, &err) == RNNTS_OK) {
+            char path2[4200];
+            temp_path(path2, sizeof path2);
+            if (rnnts_trainer_save(tr2, path2, &err) == RNNTS_OK) {
+                size_t len2;
+                unsigned char *again = read_all(path2, &len2, tc->name);
+                ok = len2 == len && memcmp(again, bytes, len) == 0;
+                free(again);
+            }
+            remove(path2);
+            rnnts_trainer_destroy(tr2);
+            rnnts_rnn_destroy(net2);
+        }
+        rt_result(ok, tc->name, "checkpoint trainer_resume/trainer_save");
+    }
     remove(path);
-    out[T_EPOCHS + 1] = rnnts_xxh3_64(bytes, (size_t)len);
     free(bytes);
 
     rnnts_trainer_destroy(tr);
@@ -538,19 +645,36 @@ static double now_s(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|NEON] [GOLDEN_FILE]\n"
+    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]\n"
                     "       golden --write GOLDEN_FILE\n");
     exit(2);
 }
 
+/* Pool sizes of "1,2" into use[] (indexes of THREADS); 0 when a value is not in THREADS. */
+static int parse_threads(const char *s, int use[N_THREADS]) {
+    memset(use, 0, N_THREADS * sizeof use[0]);
+    while (*s) {
+        char *e;
+        long v = strtol(s, &e, 10);
+        int t = 0;
+        while (t < N_THREADS && THREADS[t] != v) t++;
+        if (e == s || t == N_THREADS) return 0;
+        use[t] = 1;
+        s = e;
+        if (*s == ',' && s[1]) s++;
+        else if (*s) return 0;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv) {
-    const char *path = "reference/golden.txt", *expect = NULL;
-    int write = 0, passed = 0, failed = 0, have_path = 0;
+    const char *path = "reference/golden.txt", *expect = NULL, *only = NULL, *threads = NULL;
+    int write = 0, passed = 0, failed = 0, have_path = 0, skipped = 0;
     static uint64_t hashes[N_THREADS][N_CASES][N_QUANT], thashes[N_THREADS][N_TCASES][N_TQUANT], ahashes[N_THREADS][N_AQUANT];
     static grow rows[N_CASES * N_QUANT + N_AQUANT + N_TCASES * N_TQUANT];
-    int n_rows = 0, n_tthr = 0;
+    int n_rows = 0, use[N_THREADS], thr[N_THREADS], n_thr = 0, n_tthr = 0, sel_cases = 0, sel_t = 0, sel_a;
     double t_train = 0.0;
-    char scmsg[256];
+    char scmsg[256], thr_text[32] = "", tthr_text[32] = "";
     double t0 = now_s();
 
     for (int i = 1; i < argc; i++) {
@@ -564,6 +688,15 @@ int main(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--expect-simd")) {
             if (i + 1 >= argc) usage();
             expect = argv[++i];
+        } else if (!strcmp(argv[i], "--only")) {
+            if (i + 1 >= argc) usage();
+            only = argv[++i];
+        } else if (!strcmp(argv[i], "--threads")) {
+            if (i + 1 >= argc) usage();
+            threads = argv[++i];
+        } else if (!strcmp(argv[i], "--quick")) {
+            only = QUICK_CONFIGS;
+            threads = QUICK_THREADS;
         } else if (argv[i][0] == '-') {
             usage();
         } else {
@@ -571,6 +704,29 @@ int main(int argc, char **argv) {
             path = argv[i];
             have_path = 1;
         }
+    }
+    if (write && (only || threads)) {
+        fprintf(stderr, "golden: --write computes every config with every pool size (no --only, --threads, --quick)\n");
+        return 2;
+    }
+    for (int t = 0; t < N_THREADS; t++) use[t] = 1;
+    if (threads && !parse_threads(threads, use)) {
+        fprintf(stderr, "golden: --threads %s: allowed a comma list of 1, 2, 3, 8\n", threads);
+        return 2;
+    }
+    for (int t = 0; t < N_THREADS; t++)
+        if (use[t]) {
+            size_t l = strlen(thr_text);
+            snprintf(thr_text + l, sizeof thr_text - l, l ? ",%d" : "%d", THREADS[t]);
+            thr[n_thr++] = THREADS[t];
+            if (THREADS[t] <= T_MAX_THREADS) { memcpy(tthr_text, thr_text, sizeof tthr_text); n_tthr++; }
+        }
+    for (int c = 0; c < N_CASES; c++) sel_cases += selected(only, CASES[c].name);
+    for (int c = 0; c < N_TCASES; c++) sel_t += selected(only, TCASES[c].name);
+    sel_a = selected(only, "analysis_h24");
+    if (sel_cases + sel_t + sel_a == 0) {
+        fprintf(stderr, "golden: --only %s matches no config\n", only);
+        return 2;
     }
 
     printf("# %s\n", rnnts_build_info());
@@ -588,40 +744,45 @@ int main(int argc, char **argv) {
         ok ? passed++ : failed++;
     }
 
-    /* compute everything with every pool size */
-    for (int t = 0; t < N_THREADS; t++) {
+    /* compute the selected configs with every selected pool size (index k: pool size thr[k]) */
+    for (int k = 0; k < n_thr; k++) {
         rnnts_pool *pool;
         rnnts_error err;
-        if (rnnts_pool_create(THREADS[t], NULL, &pool, &err) != RNNTS_OK) die("rnnts_pool_create", NULL, &err);
+        if (rnnts_pool_create(thr[k], NULL, &pool, &err) != RNNTS_OK) die("rnnts_pool_create", NULL, &err);
         rnnts_pool_set_min_flops(pool, 0.0); /* every parallel path, however small the case */
-        for (int c = 0; c < N_CASES; c++) run_case(&CASES[c], pool, hashes[t][c]);
-        run_acase(pool, ahashes[t]);
-        if (THREADS[t] <= T_MAX_THREADS) {
+        for (int c = 0; c < N_CASES; c++)
+            if (selected(only, CASES[c].name)) run_case(&CASES[c], pool, hashes[k][c]);
+        if (sel_a) run_acase(pool, ahashes[k]);
+        if (thr[k] <= T_MAX_THREADS) {
             double t1 = now_s();
-            for (int c = 0; c < N_TCASES; c++) run_tcase(&TCASES[c], pool, thashes[t][c]);
+            for (int c = 0; c < N_TCASES; c++)
+                if (selected(only, TCASES[c].name)) run_tcase(&TCASES[c], pool, thashes[k][c]);
             t_train += now_s() - t1;
-            n_tthr = t + 1;
         }
         rnnts_pool_destroy(pool);
     }
     /* the rows, in file order: the forward/backward configs first, then the trainer traces */
     for (int c = 0; c < N_CASES; c++)
-        for (int q = 0; q < N_QUANT; q++, n_rows++) {
+        for (int q = 0; q < N_QUANT && selected(only, CASES[c].name); q++, n_rows++) {
             rows[n_rows].cfg = CASES[c].name; rows[n_rows].quant = QUANT[q];
-            rows[n_rows].n_thr = N_THREADS; rows[n_rows].thr = THREADS;
-            for (int t = 0; t < N_THREADS; t++) rows[n_rows].h[t] = hashes[t][c][q];
+            rows[n_rows].n_thr = n_thr; rows[n_rows].thr = thr;
+            for (int k = 0; k < n_thr; k++) rows[n_rows].h[k] = hashes[k][c][q];
         }
-    for (int q = 0; q < N_AQUANT; q++, n_rows++) {
+    for (int q = 0; q < N_AQUANT && sel_a; q++, n_rows++) {
         rows[n_rows].cfg = "analysis_h24"; rows[n_rows].quant = AQUANT[q];
-        rows[n_rows].n_thr = N_THREADS; rows[n_rows].thr = THREADS;
-        for (int t = 0; t < N_THREADS; t++) rows[n_rows].h[t] = ahashes[t][q];
+        rows[n_rows].n_thr = n_thr; rows[n_rows].thr = thr;
+        for (int k = 0; k < n_thr; k++) rows[n_rows].h[k] = ahashes[k][q];
     }
     for (int c = 0; c < N_TCASES; c++)
-        for (int q = 0; q < N_TQUANT; q++, n_rows++) {
+        for (int q = 0; q < N_TQUANT && selected(only, TCASES[c].name); q++, n_rows++) {
             rows[n_rows].cfg = TCASES[c].name; rows[n_rows].quant = TQUANT[q];
-            rows[n_rows].n_thr = n_tthr; rows[n_rows].thr = THREADS;
-            for (int t = 0; t < n_tthr; t++) rows[n_rows].h[t] = thashes[t][c][q];
+            rows[n_rows].n_thr = n_tthr; rows[n_rows].thr = thr;
+            for (int k = 0; k < n_tthr; k++) rows[n_rows].h[k] = thashes[k][c][q];
         }
+    if (sel_t && n_tthr == 0) {
+        printf("FAIL trainer configs selected but no pool of at most %d threads (--threads %s)\n", T_MAX_THREADS, thr_text);
+        failed++;
+    }
 
     if (write) {
         for (int i = 0; i < n_rows; i++)
@@ -631,7 +792,7 @@ int main(int argc, char **argv) {
                             rows[i].thr[t]);
                     return 1;
                 }
-        if (failed) { fprintf(stderr, "golden: build checks failed; not writing\n"); return 1; }
+        if (failed || rt_failed) { fprintf(stderr, "golden: build or round-trip checks failed; not writing\n"); return 1; }
         if (write_golden(path, rows, n_rows)) return 1;
         printf("wrote %s: %d configs x %d quantities, %d trainer configs x %d quantities\n", path, N_CASES, N_QUANT, N_TCASES,
                N_TQUANT);
@@ -667,21 +828,28 @@ int main(int argc, char **argv) {
                 printf("FAIL %s %s %016llx", w->cfg, w->quant, (unsigned long long)h);
                 if (found < 0) printf(" expected (missing from %s)", path);
                 else if (g[found].hash != h) printf(" expected %016llx", (unsigned long long)g[found].hash);
-                if (!thr_ok) printf(" (threads=1; differs:%s)", why);
+                if (!thr_ok) printf(" (threads=%d; differs:%s)", w->thr[0], why);
                 printf("\n");
                 failed++;
             }
         }
         for (int i = 0; i < ng; i++)
-            if (!g[i].used) {
+            if (!g[i].used && !selected(only, g[i].cfg)) {
+                skipped++; /* a config --only did not select */
+            } else if (!g[i].used) {
                 printf("FAIL %s %s %016llx expected but not computed (stale golden file)\n", g[i].cfg, g[i].quant,
                        (unsigned long long)g[i].hash);
                 failed++;
             }
         free(g);
     }
-    printf("# %d configs x %d quantities x threads {1,2,3,8}, %d trainer configs x %d quantities x threads {1,2,3} "
-           "(trainer %.2f s): %.2f s\n", N_CASES, N_QUANT, N_TCASES, N_TQUANT, t_train, now_s() - t0);
+    printf("%s roundtrip %d saved models and checkpoints loaded/resumed and saved again: same bytes%s%s\n", rt_failed ? "FAIL" : "ok",
+           rt_count, rt_failed ? "; first difference: " : "", rt_failed ? rt_first : "");
+    rt_failed ? failed++ : passed++;
+    printf("# %d configs x %d quantities x threads {%s}, %d trainer configs x %d quantities x threads {%s} "
+           "(trainer %.2f s): %.2f s\n", sel_cases, N_QUANT, thr_text, sel_t, N_TQUANT, tthr_text,
+           t_train, now_s() - t0);
+    if (skipped) printf("# %d golden rows skipped (configs not selected by --only)\n", skipped);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
