@@ -144,10 +144,10 @@ test-valgrind: $(B)/vg_golden_native $(B)/vg_golden_scalar   ## golden test subs
 # libFuzzer (issue 7): loader and importer targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
 # short smoke run plus the committed regression inputs.
 FUZZ_SECONDS ?= 300
-fuzz: $(B)/rnnts                         ## fuzz the safetensors loader and the PyTorch importer (FUZZ_SECONDS each, default 300; clang libFuzzer)
+fuzz: $(B)/rnnts                         ## run the 7 libFuzzer targets (loaders, importer, checkpoints, CLI, logs, sweeps) for FUZZ_SECONDS each (default 300)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(B)/rnnts
-test-fuzz: $(B)/rnnts                    ## fuzz smoke (15 s per target) and the regression inputs in tests/fuzz/regress/
-	sh tests/fuzz/run.sh 15 $(B)/fuzz $(B)/rnnts
+test-fuzz: $(B)/rnnts                    ## fuzz smoke (10 s per target) and the regression inputs in tests/fuzz/regress/
+	sh tests/fuzz/run.sh 10 $(B)/fuzz $(B)/rnnts
 
 test-reproduce: $(B)/rnnts               ## make reproduce at its quick scale (seconds): report, findings table, figures, resume
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) sh tests/reproduce_smoke.sh

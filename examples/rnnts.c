@@ -20,7 +20,9 @@
 
    Build: gcc -std=c11 -O2 -ffp-contract=off -mavx2 -mfma examples/rnnts.c -o build/rnnts -lm -lpthread */
 #define _POSIX_C_SOURCE 200809L
+#ifndef RNNTS_FUZZ_SHARED_IMPL /* tests/fuzz/run.sh links one implementation compiled for every target */
 #define RNNTS_IMPLEMENTATION
+#endif
 #include "../rnnts.h"
 
 #include <errno.h>

@@ -2,7 +2,9 @@
    train_config / train_state metadata parser, the optimiser and mid-epoch state. Any result code
    is fine; a crash, a sanitizer report, a leak or a hang is a bug, and so is a checkpoint that
    resumes with a configuration rnnts_train_config_check rejects. */
+#ifndef RNNTS_FUZZ_SHARED_IMPL /* run.sh links one implementation compiled for every target */
 #define RNNTS_IMPLEMENTATION
+#endif
 #include "../../rnnts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,7 +11,9 @@
    rnnts_train_config_check, so the save must work). Any result code is fine; a crash, a sanitizer
    report, a leak or a hang is a bug. */
 #define _POSIX_C_SOURCE 200809L
+#ifndef RNNTS_FUZZ_SHARED_IMPL /* run.sh links one implementation compiled for every target */
 #define RNNTS_IMPLEMENTATION
+#endif
 #include "../../rnnts.h"
 
 #include <errno.h>

@@ -1,6 +1,8 @@
 /* libFuzzer target: the safetensors model loader (rnnts_rnn_load_mem) on arbitrary bytes. Any
    result code is fine; a crash, a sanitizer report, a leak or a hang is a bug. */
+#ifndef RNNTS_FUZZ_SHARED_IMPL /* run.sh links one implementation compiled for every target */
 #define RNNTS_IMPLEMENTATION
+#endif
 #include "../../rnnts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
