@@ -135,10 +135,10 @@ test-valgrind: $(B)/vg_golden_native $(B)/vg_golden_scalar   ## golden test subs
 	$(VALGRIND) $(B)/vg_golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick reference/golden.txt
 	$(VALGRIND) $(B)/vg_golden_scalar --expect-simd SCALAR --only $(VG_SCALAR_ONLY) --threads 1 reference/golden.txt
 
-# libFuzzer (issue 7): loader and importer targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
+# libFuzzer (issue 7): loader, importer, command-line and resume-metadata targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
 # short smoke run plus the committed regression inputs.
 FUZZ_SECONDS ?= 300
-fuzz: $(B)/rnnts                         ## fuzz the safetensors loader and the PyTorch importer (FUZZ_SECONDS each, default 300; clang libFuzzer)
+fuzz: $(B)/rnnts                         ## fuzz the loaders, the tool's command lines and the resume metadata (FUZZ_SECONDS each, default 300; clang libFuzzer)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(B)/rnnts
 test-fuzz: $(B)/rnnts                    ## fuzz smoke (15 s per target) and the regression inputs in tests/fuzz/regress/
 	sh tests/fuzz/run.sh 15 $(B)/fuzz $(B)/rnnts

@@ -9,7 +9,8 @@
    file with valid tensors and only the training metadata varies; the loader itself has its own
    target (fuzz_safetensors). A resumed trainer is saved again (its configuration passed
    rnnts_train_config_check, so the save must work). Any result code is fine; a crash, a sanitizer
-   report, a leak or a hang is a bug. */
+   report, a leak or a hang is a bug. A crash leaves the private directory behind (no atexit handlers
+   run when a sanitizer ends the process). */
 #define _POSIX_C_SOURCE 200809L
 #define RNNTS_IMPLEMENTATION
 #include "../../rnnts.h"
