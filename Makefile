@@ -141,7 +141,7 @@ test-valgrind: $(B)/vg_golden_native $(B)/vg_golden_scalar   ## golden test subs
 	$(VALGRIND) $(B)/vg_golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick reference/golden.txt
 	$(VALGRIND) $(B)/vg_golden_scalar --expect-simd SCALAR --only $(VG_SCALAR_ONLY) --threads 1 reference/golden.txt
 
-# libFuzzer (issue 7): loader and importer targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
+# libFuzzer (issue 7): loader, importer, checkpoint, command-line, resume-metadata, log and sweep targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
 # short smoke run plus the committed regression inputs.
 FUZZ_SECONDS ?= 300
 fuzz: $(B)/rnnts                         ## run the 7 libFuzzer targets (loaders, importer, checkpoints, CLI, logs, sweeps) for FUZZ_SECONDS each (default 300)

@@ -13,7 +13,8 @@
    model files named @rnn (multi-head, ns 2,3,4), @sliding (ns 3,4,5), @fixed (fixed tau, single,
    dms), @ct (continuous time k = 3), @gru and @lstm, so commands get past their model load. A '/' at
    the start of a path (or of a --flag=value) and the second '.' of ".." become '_', so no path
-   leaves that directory (no /dev/stdin, no files of the machine).
+   leaves that directory (no /dev/stdin, no files of the machine). A crash (sanitizer report) leaves
+   the directory behind (~50 KB): sanitizers end the process without atexit handlers.
 
    Two more modes on the same input:
      "@meta" CURRICULUM NS N   head_for / parse_ns on a network whose metadata curriculum and ns are

@@ -7,9 +7,11 @@
    the metadata values of a template checkpoint (a small Adam trainer: H = 4, 3 heads, saved by
    rnnts_trainer_save at start-up), JSON-escaped, so that every input is a well-formed safetensors
    file with valid tensors and only the training metadata varies; the loader itself has its own
-   target (fuzz_safetensors). A resumed trainer is saved again (its configuration passed
+   target (fuzz_safetensors). A resumed trainer runs one epoch when that is cheap (batch x (steps +
+   test batches) x largest N <= 20000), then is saved again (its configuration passed
    rnnts_train_config_check, so the save must work). Any result code is fine; a crash, a sanitizer
-   report, a leak or a hang is a bug. */
+   report, a leak or a hang is a bug. A crash leaves the private directory behind (no atexit handlers
+   run when a sanitizer ends the process). */
 #define _POSIX_C_SOURCE 200809L
 #ifndef RNNTS_FUZZ_SHARED_IMPL /* run.sh links one implementation compiled for every target */
 #define RNNTS_IMPLEMENTATION
@@ -127,6 +129,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     r = rnnts_trainer_resume(fz_in, NULL, NULL, &net, &tr, &e);
     if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "fuzz_resume: %s\n", r == RNNTS_OK ? "resumed" : e.msg); /* for replaying an input */
     if (r == RNNTS_OK) {
+        const rnnts_train_config *c = rnnts_trainer_config(tr);
+        int ns[RNNTS_MAX_NS], n = rnnts_trainer_ns(tr, ns, RNNTS_MAX_NS), nmax = 0;
+        rnnts_epoch_report rep;
+        for (int a = 0; a < n; a++) if (ns[a] > nmax) nmax = ns[a];
+        /* one epoch from the parsed state (Ns, heads, step) when it is cheap: any result, no crash */
+        if ((double)c->batch * (c->steps_per_epoch + c->test_batches) * nmax <= 20000) (void)rnnts_trainer_epoch(tr, &rep, &e);
         if (rnnts_trainer_save(tr, fz_out, &e) != RNNTS_OK) fz_die("trainer_save of a resumed trainer", e.msg);
         rnnts_trainer_destroy(tr);
         rnnts_rnn_destroy(net);
