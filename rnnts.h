@@ -4221,6 +4221,18 @@ static int rnnts__kv(const char *list, const char *key, char *out, size_t cap) {
     }
     return 0;
 }
+/* An unsigned 64-bit decimal (digits only, no overflow). */
+static int rnnts__kv_u64(const char *list, const char *key, uint64_t *v) {
+    char b[64];
+    uint64_t x = 0;
+    if (!rnnts__kv(list, key, b, sizeof b) || !b[0]) return 0;
+    for (const char *p = b; *p; p++) {
+        if (*p < '0' || *p > '9' || x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) return 0;
+        x = x * 10 + (uint64_t)(*p - '0');
+    }
+    *v = x;
+    return 1;
+}
 static int rnnts__kv_long(const char *list, const char *key, long lo, long hi, long *v) {
     char b[64];
     return rnnts__kv(list, key, b, sizeof b) && rnnts__parse_int(b, lo, hi, v);
@@ -4272,7 +4284,7 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c.target_n = (int)v;
     RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c.time_limit_s), "time_limit_s");
     RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c.threshold = (float)d;
-    RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b), "optimizer");
+    RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b) && (!strcmp(b, "adam") || !strcmp(b, "sgd")), "optimizer (allowed sgd, adam)");
     c.optim.kind = strcmp(b, "adam") == 0 ? RNNTS_OPT_ADAM : RNNTS_OPT_SGD;
     RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c.optim.lr = (float)d;
     RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c.optim.momentum = (float)d;
@@ -4281,14 +4293,25 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     RNNTS__NEED(rnnts__kv_double(cs, "beta2", &d), "beta2"); c.optim.beta2 = (float)d;
     RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c.optim.eps = (float)d;
     RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c.optim.clip = (float)d;
-    RNNTS__NEED(rnnts__kv(cs, "seed", b, sizeof b), "seed"); c.seed = strtoull(b, NULL, 10);
+    RNNTS__NEED(rnnts__kv_u64(cs, "seed", &c.seed), "seed");
     if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
     RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
-    RNNTS__NEED(rnnts__kv(ss, "step", b, sizeof b), "step"); tr->step = strtoull(b, NULL, 10);
+    RNNTS__NEED(rnnts__kv_u64(ss, "step", &tr->step), "step");
     RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 3, &v), "done"); tr->done = (int)v;
     RNNTS__NEED(rnnts__kv(ss, "ns", b, sizeof b) && (tr->n_ns = rnnts__ns_parse(b, tr->ns, RNNTS_MAX_NS)) > 0, "ns");
     RNNTS__NEED(rnnts__kv(ss, "heads", b, sizeof b) && rnnts__list_parse(b, 0, tr->heads, RNNTS_MAX_NS) == tr->n_ns, "heads");
     for (int q = 0; q < tr->n_ns; q++) RNNTS__NEED(tr->heads[q] >= 0 && tr->heads[q] < net->K, "heads (index beyond the network's heads)");
+    /* What every curriculum keeps (see rnnts_trainer_epoch): head a serves the a-th N, the Ns are
+       consecutive; one N for single and none (n_fixed), the window for sliding, from n_start for multi. */
+    for (int q = 0; q < tr->n_ns; q++) {
+        RNNTS__NEED(tr->heads[q] == q, "heads (the a-th N is read by head a)");
+        RNNTS__NEED(tr->ns[q] == tr->ns[0] + q, "ns (consecutive)");
+    }
+    RNNTS__NEED(c.curriculum == RNNTS_CURR_SLIDING ? tr->n_ns == c.window
+                : c.curriculum == RNNTS_CURR_MULTI ? tr->ns[0] == c.n_start
+                : tr->n_ns == 1 && (c.curriculum != RNNTS_CURR_NONE || tr->ns[0] == c.n_fixed),
+                "ns (inconsistent with the curriculum)");
+    RNNTS__NEED(tr->ns[0] >= (c.curriculum == RNNTS_CURR_NONE ? 1 : c.n_start), "ns (below n_start)");
     tr->n_solved = rnnts__ns_parse(net->meta.ns, tr->solved, RNNTS_MAX_NS);
     if (tr->n_solved < 0) tr->n_solved = 0;
     {
@@ -4326,6 +4349,9 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
                 RNNTS__NEED(rnnts__isfinite(tr->losses[q]), "trainer.losses (not finite)");
             }
         }
+        /* the global step counts every step done: epoch * steps_per_epoch + epoch_step */
+        RNNTS__NEED(tr->step == (uint64_t)tr->epoch * (uint64_t)c.steps_per_epoch + (uint64_t)tr->epoch_step,
+                    "step (must be epoch * steps_per_epoch + epoch_step)");
     }
 #undef RNNTS__NEED
     r = rnnts__trainer_ws(tr, err);

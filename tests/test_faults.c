@@ -197,7 +197,8 @@ static void tf_patch(const char *path, const char *from, const char *to) {
     fclose(f);
     free(buf);
 }
-/* A mid-epoch checkpoint whose epoch_step or losses do not fit is refused, naming the field. */
+/* A checkpoint whose state does not fit (epoch_step, losses, step count, optimizer, seed, heads,
+   Ns) is refused, naming the field. */
 Test(faults, inconsistent_mid_epoch_checkpoint_is_refused) {
     char dir[] = "/tmp/rnnts_faults_XXXXXX", m[300];
     rnnts_train_config c = tf_cfg(RNNTS_CURR_SINGLE, 0);
@@ -211,6 +212,11 @@ Test(faults, inconsistent_mid_epoch_checkpoint_is_refused) {
         {"epoch_step=3", "epoch_step=0", "epoch_step"},   /* 0 is written as absent */
         {"epoch_step=3", "epoch_step=2", "trainer.losses"}, /* count differs from the tensor */
         {"\"trainer.losses\"", "\"trainer.lossez\"", "trainer.losses"},
+        {"epoch=0 step=3", "epoch=0 step=4", "step"},     /* not epoch * steps + epoch_step */
+        {"optimizer=sgd", "optimizer=sga", "optimizer"},  /* not silently sgd */
+        {"seed=5", "seed=x", "seed"},
+        {"heads=0", "heads=1", "heads"},                  /* the a-th N is read by head a */
+        {"ns=2 ", "ns=1 ", "ns"},                         /* below n_start */
     };
     cr_assert_not_null(mkdtemp(dir));
     snprintf(m, sizeof m, "%s/m", dir);
