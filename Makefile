@@ -64,10 +64,11 @@ $(B)/test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h 
 test-unit: $(B)/test_unit $(B)/kernel_dump_scalar   ## Criterion unit tests (SIMD vs scalar, gradients, threads, math, errors)
 	RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(B)/test_unit --jobs 2
 
+# -g: valgrind's reports (test-valgrind runs these binaries) name lines; it changes no generated code
 $(B)/golden_scalar: tests/golden.c rnnts.h | $(B)
-	$(CC) $(STD) $(SCALAR) $(WARN) $< -o $@ $(LIBS)
+	$(CC) $(STD) -g $(SCALAR) $(WARN) $< -o $@ $(LIBS)
 $(B)/golden_native: tests/golden.c rnnts.h | $(B)
-	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+	$(CC) $(STD) -g $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 $(B)/golden_arm_scalar: tests/golden.c rnnts.h | $(B)
 	$(ARMCC) $(STD) $(SCALAR) $(WARN) -static $< -o $@ $(LIBS)
 $(B)/golden_arm_neon: tests/golden.c rnnts.h | $(B)
@@ -129,17 +130,14 @@ test-asan: $(B)/asan_test_unit $(B)/asan_golden $(B)/kernel_dump_scalar   ## uni
 
 # valgrind memcheck (issue 7): the golden test's --quick subset (a pool of 2 threads) on the native
 # build (AVX2 where the CPU has it; valgrind lacks AVX-512, which no build here uses), then the scalar
-# kernels with a 1-thread pool on fewer configs (the full golden test takes ~30 min under valgrind).
+# kernels with a 1-thread pool on fewer configs (the full golden test takes ~30 min under valgrind);
+# the binaries of test-golden.
 # Any error or leak fails: zero of both.
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --track-origins=no
 VG_SCALAR_ONLY := default_lrelu,mod_tanh,gru_h24,lstm_h33,trainer_sliding_dms,trainer_lstm_sliding_dms
-$(B)/vg_golden_native: tests/golden.c rnnts.h | $(B)
-	$(CC) $(STD) -g $(NATIVE) $(WARN) $< -o $@ $(LIBS)
-$(B)/vg_golden_scalar: tests/golden.c rnnts.h | $(B)
-	$(CC) $(STD) -g $(SCALAR) $(WARN) $< -o $@ $(LIBS)
-test-valgrind: $(B)/vg_golden_native $(B)/vg_golden_scalar   ## golden test subsets under valgrind memcheck (native --quick, scalar 1 thread): zero errors, zero leaks
-	$(VALGRIND) $(B)/vg_golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick reference/golden.txt
-	$(VALGRIND) $(B)/vg_golden_scalar --expect-simd SCALAR --only $(VG_SCALAR_ONLY) --threads 1 reference/golden.txt
+test-valgrind: $(B)/golden_native $(B)/golden_scalar   ## golden test subsets under valgrind memcheck (native --quick, scalar 1 thread): zero errors, zero leaks
+	$(VALGRIND) $(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick reference/golden.txt
+	$(VALGRIND) $(B)/golden_scalar --expect-simd SCALAR --only $(VG_SCALAR_ONLY) --threads 1 reference/golden.txt
 
 # libFuzzer (issue 7): loader, importer, checkpoint, command-line, resume-metadata, log and sweep targets; `make fuzz` runs each for FUZZ_SECONDS, make test a
 # short smoke run plus the committed regression inputs.
