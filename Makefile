@@ -119,7 +119,7 @@ test-interop: $(B)/rnnts                 ## import the reference's published net
 # AddressSanitizer + UndefinedBehaviorSanitizer (issue 7): the unit tests and the golden test, any
 # report fatal, leaks checked (Criterion's own allocations suppressed: tests/lsan.supp).
 SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 RNNTS_TEST_EDGE_STEP=7
 $(B)/asan_test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h | $(B)
 	$(CC) -std=c11 -ffp-contract=off $(SAN) $(NATIVE) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
 $(B)/asan_golden: tests/golden.c rnnts.h | $(B)

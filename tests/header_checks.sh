@@ -11,17 +11,29 @@ ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\nint main(void){ return rnnts_selfcheck(0,0) != RNNTS_OK; }\n' > "$T/impl.c"
 cp "$T/impl.c" "$T/impl.cc"
+# The 11 compiles run two at a time (they take most of this script); results print in order.
+i=0
+compile_job() { # INDEX NAME CMD...: runs CMD in the background, its status in $T/rc.INDEX
+  idx=$1; shift 1
+  ( "$@" 2> "$T/err.$idx"; echo $? > "$T/rc.$idx" ) &
+  if [ $((idx % 2)) -eq 0 ]; then wait; fi
+}
 for cc in "gcc -std=c11" "clang -std=c11" "g++ -std=c++17" "clang++ -std=c++17"; do
   for simd in "-DRNNTS_SIMD=1" "-mavx2 -mfma"; do
     src="$T/impl.c"; case "$cc" in *++*) src="$T/impl.cc";; esac
-    if $cc $simd -O2 -ffp-contract=off -Wall -Wextra -Werror -I. "$src" -o "$T/a.out" -lm -lpthread 2> "$T/err.txt"; then
-      ok "compile: $cc $simd"
-    else bad "compile: $cc $simd"; head -5 "$T/err.txt"; fi
+    i=$((i + 1)); echo "compile: $cc $simd" > "$T/name.$i"
+    compile_job $i $cc $simd -O2 -ffp-contract=off -Wall -Wextra -Werror -I. "$src" -o "$T/a.$i.out" -lm -lpthread
   done
 done
 for opt in -O0 -O1 -O3; do
-  if gcc -std=c11 $opt -mavx2 -mfma -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/impl.c" -o "$T/o.o" 2> "$T/err.txt"; then
-    ok "compile: gcc -std=c11 $opt -mavx2 -mfma"; else bad "compile: gcc $opt"; head -5 "$T/err.txt"; fi
+  i=$((i + 1)); echo "compile: gcc -std=c11 $opt -mavx2 -mfma" > "$T/name.$i"
+  compile_job $i gcc -std=c11 $opt -mavx2 -mfma -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/impl.c" -o "$T/o.$i.o"
+done
+wait
+k=1
+while [ $k -le $i ]; do
+  if [ "$(cat "$T/rc.$k" 2>/dev/null)" = 0 ]; then ok "$(cat "$T/name.$k")"; else bad "$(cat "$T/name.$k")"; head -5 "$T/err.$k"; fi
+  k=$((k + 1))
 done
 # Two translation units: one with the implementation, one with only the API.
 printf '#include "rnnts.h"\nconst char *other(void){ return rnnts_build_info(); }\n' > "$T/other.c"
