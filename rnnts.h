@@ -14,7 +14,7 @@
        >>math         own exp, log, tanh, sigmoid, sin, cos (float only, fma Horner)
        >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
        >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
-       >>kernels      6x16 register-blocked GEMM micro-kernel, packed-order driver with tile hooks
+       >>kernels      register-blocked GEMM micro-kernel (6x16, AVX-512 14x32), packed-order driver
        >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
        >>loss         cross-entropy over readout heads
        >>gru          GRU cell, and the GRU/LSTM driver: packed gate GEMM, fused epilogue, BPTT
@@ -788,8 +788,11 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 #define RNNTS_SIMD_SCALAR 1
 #define RNNTS_SIMD_AVX2 2
 #define RNNTS_SIMD_NEON 3
+#define RNNTS_SIMD_AVX512 4
 #ifndef RNNTS_SIMD
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
+#define RNNTS_SIMD RNNTS_SIMD_AVX512
+#elif defined(__AVX2__) && defined(__FMA__)
 #define RNNTS_SIMD RNNTS_SIMD_AVX2
 #elif defined(__aarch64__)
 #define RNNTS_SIMD RNNTS_SIMD_NEON
@@ -800,11 +803,14 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 #if RNNTS_SIMD == RNNTS_SIMD_AVX2 && !(defined(__AVX2__) && defined(__FMA__))
 #error "rnnts: RNNTS_SIMD_AVX2 requested but the compiler does not enable AVX2 and FMA (-mavx2 -mfma)"
 #endif
+#if RNNTS_SIMD == RNNTS_SIMD_AVX512 && !(defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__))
+#error "rnnts: RNNTS_SIMD_AVX512 requested but the compiler does not enable AVX-512F, AVX2 and FMA (-mavx512f -mavx2 -mfma)"
+#endif
 #if RNNTS_SIMD == RNNTS_SIMD_NEON && !defined(__aarch64__)
 #error "rnnts: RNNTS_SIMD_NEON requested but this is not an AArch64 target"
 #endif
-#if RNNTS_SIMD != RNNTS_SIMD_SCALAR && RNNTS_SIMD != RNNTS_SIMD_AVX2 && RNNTS_SIMD != RNNTS_SIMD_NEON
-#error "rnnts: RNNTS_SIMD must be RNNTS_SIMD_SCALAR, RNNTS_SIMD_AVX2 or RNNTS_SIMD_NEON"
+#if RNNTS_SIMD != RNNTS_SIMD_SCALAR && RNNTS_SIMD != RNNTS_SIMD_AVX2 && RNNTS_SIMD != RNNTS_SIMD_NEON && RNNTS_SIMD != RNNTS_SIMD_AVX512
+#error "rnnts: RNNTS_SIMD must be RNNTS_SIMD_SCALAR, RNNTS_SIMD_AVX2, RNNTS_SIMD_AVX512 or RNNTS_SIMD_NEON"
 #endif
 
 #ifndef RNNTS_NO_THREADS
@@ -950,8 +956,9 @@ RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { return a.v[l]; }
 #undef RNNTS__L
 #define RNNTS__SIMD_NAME "SCALAR"
 
-#elif RNNTS_SIMD == RNNTS_SIMD_AVX2
+#elif RNNTS_SIMD == RNNTS_SIMD_AVX2 || RNNTS_SIMD == RNNTS_SIMD_AVX512
 /* >>simd-avx2 ------------------------------------------------------------------------------- */
+/* (also the 8-lane layer of the AVX-512 path: canonical reductions, math and analyses keep 8 lanes) */
 #include <immintrin.h>
 typedef __m256 rnnts__vf;
 typedef __m256i rnnts__vi;
@@ -991,7 +998,11 @@ RNNTS__INLINE rnnts__vi rnnts__vi_or(rnnts__vi a, rnnts__vi b) { return _mm256_o
 RNNTS__INLINE rnnts__vm rnnts__vi_gt(rnnts__vi a, rnnts__vi b) { return _mm256_castsi256_ps(_mm256_cmpgt_epi32(a, b)); }
 RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(b), _mm256_castsi256_ps(a), m)); }
 RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { float t[8]; _mm256_storeu_ps(t, a); return t[l]; }
+#if RNNTS_SIMD == RNNTS_SIMD_AVX2
 #define RNNTS__SIMD_NAME "AVX2"
+#else
+#define RNNTS__SIMD_NAME "AVX512"
+#endif
 
 #else
 /* >>simd-neon ------------------------------------------------------------------------------- */
@@ -1044,6 +1055,65 @@ RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { R
 RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { float t[8]; rnnts__vf_store(t, a); return t[l]; }
 #undef RNNTS__N2
 #define RNNTS__SIMD_NAME "NEON"
+#endif
+
+/* ------------------------------------------------------------------------------------------
+   The native layer: RNNTS__VN float lanes (rnnts__vn, masks rnnts__vnm), the widest register of the
+   path: 16 on AVX-512, 8 (the same type as rnnts__vf) everywhere else. It carries only work that
+   is independent per element — the GEMM (vectorised across independent outputs) and element-wise
+   maps — so its width cannot change a bit (N4). Reductions that run along lanes keep the canonical
+   8-lane form: rnnts__vn_add8 / rnnts__vn_fma8 add the elements of one native vector into an
+   8-lane accumulator in ascending index order (lanes 0-7, then 8-15), which is the order an
+   8-lane loop over the same elements has.
+   ------------------------------------------------------------------------------------------ */
+#if RNNTS_SIMD == RNNTS_SIMD_AVX512
+/* >>simd-avx512 ----------------------------------------------------------------------------- */
+/* AVX-512F only (plus the AVX2 + FMA of the 8-lane layer): no DQ, BW or VL instruction is used. */
+#define RNNTS__VN 16
+typedef __m512 rnnts__vn;
+typedef __mmask16 rnnts__vnm;
+RNNTS__INLINE rnnts__vn rnnts__vn_load(const float *p) { return _mm512_loadu_ps(p); }
+RNNTS__INLINE void rnnts__vn_store(float *p, rnnts__vn a) { _mm512_storeu_ps(p, a); }
+RNNTS__INLINE rnnts__vn rnnts__vn_set1(float x) { return _mm512_set1_ps(x); }
+RNNTS__INLINE rnnts__vn rnnts__vn_zero(void) { return _mm512_setzero_ps(); }
+RNNTS__INLINE rnnts__vn rnnts__vn_add(rnnts__vn a, rnnts__vn b) { return _mm512_add_ps(a, b); }
+RNNTS__INLINE rnnts__vn rnnts__vn_sub(rnnts__vn a, rnnts__vn b) { return _mm512_sub_ps(a, b); }
+RNNTS__INLINE rnnts__vn rnnts__vn_mul(rnnts__vn a, rnnts__vn b) { return _mm512_mul_ps(a, b); }
+RNNTS__INLINE rnnts__vn rnnts__vn_div(rnnts__vn a, rnnts__vn b) { return _mm512_div_ps(a, b); }
+RNNTS__INLINE rnnts__vn rnnts__vn_fma(rnnts__vn a, rnnts__vn b, rnnts__vn c) { return _mm512_fmadd_ps(a, b, c); }
+RNNTS__INLINE rnnts__vnm rnnts__vn_gt(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+RNNTS__INLINE rnnts__vnm rnnts__vn_lt(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+RNNTS__INLINE rnnts__vn rnnts__vn_sel(rnnts__vnm m, rnnts__vn a, rnnts__vn b) { return _mm512_mask_blend_ps(m, b, a); }
+RNNTS__INLINE rnnts__vf rnnts__vn_lo(rnnts__vn a) { return _mm512_castps512_ps256(a); }
+RNNTS__INLINE rnnts__vf rnnts__vn_hi(rnnts__vn a) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)); }
+RNNTS__INLINE rnnts__vn rnnts__vn_join(rnnts__vf lo, rnnts__vf hi) {
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
+}
+RNNTS__INLINE rnnts__vf rnnts__vn_add8(rnnts__vf acc, rnnts__vn a) { return rnnts__vf_add(rnnts__vf_add(acc, rnnts__vn_lo(a)), rnnts__vn_hi(a)); }
+RNNTS__INLINE rnnts__vf rnnts__vn_fma8(rnnts__vn a, rnnts__vn b, rnnts__vf acc) {
+    return rnnts__vf_fma(rnnts__vn_hi(a), rnnts__vn_hi(b), rnnts__vf_fma(rnnts__vn_lo(a), rnnts__vn_lo(b), acc));
+}
+/* An 8-lane function applied to both halves (the math of >>math is written on 8 lanes). */
+#define RNNTS__VN_MAP8(f, x) rnnts__vn_join(f(rnnts__vn_lo(x)), f(rnnts__vn_hi(x)))
+#else
+#define RNNTS__VN 8
+typedef rnnts__vf rnnts__vn;
+typedef rnnts__vm rnnts__vnm;
+#define rnnts__vn_load rnnts__vf_load
+#define rnnts__vn_store rnnts__vf_store
+#define rnnts__vn_set1 rnnts__vf_set1
+#define rnnts__vn_zero rnnts__vf_zero
+#define rnnts__vn_add rnnts__vf_add
+#define rnnts__vn_sub rnnts__vf_sub
+#define rnnts__vn_mul rnnts__vf_mul
+#define rnnts__vn_div rnnts__vf_div
+#define rnnts__vn_fma rnnts__vf_fma
+#define rnnts__vn_gt rnnts__vf_gt
+#define rnnts__vn_lt rnnts__vf_lt
+#define rnnts__vn_sel rnnts__vf_sel
+#define rnnts__vn_add8 rnnts__vf_add
+#define rnnts__vn_fma8 rnnts__vf_fma
+#define RNNTS__VN_MAP8(f, x) f(x)
 #endif
 
 /* Tail load/store: the first n (< 8) lanes; other lanes read as 0. */
@@ -1195,6 +1265,9 @@ RNNTS__INLINE rnnts__vf rnnts__cos_v(rnnts__vf x) { return rnnts__vf_sincos_(x, 
 #undef RNNTS__KB
 #undef RNNTS__MAGIC
 
+/* tanh and sigmoid on native vectors: the 8-lane functions on each half (same bits, N5). */
+#define RNNTS__VN_TANH(x) RNNTS__VN_MAP8(rnnts__tanh_v, x)
+#define RNNTS__VN_SIGMOID(x) RNNTS__VN_MAP8(rnnts__sigmoid_v, x)
 float rnnts_expf(float x) { return rnnts__vf_lane(rnnts__exp_v(rnnts__vf_set1(x)), 0); }
 float rnnts_logf(float x) { return rnnts__vf_lane(rnnts__log_v(rnnts__vf_set1(x)), 0); }
 float rnnts_tanhf(float x) { return rnnts__vf_lane(rnnts__tanh_v(rnnts__vf_set1(x)), 0); }
@@ -1401,50 +1474,76 @@ void rnnts_pool_set_min_flops(rnnts_pool *p, double flops) {
 }
 
 /* >>kernels --------------------------------------------------------------------------------- */
-/* The one GEMM micro-kernel. For r < mr, n < 16:
+/* The one GEMM micro-kernel. For r < mr, n < NV * RNNTS__VN:
        C[r][n] = C[r][n] + sum_{k=0}^{K-1} A[r][k] * B[k][n]       (k ascending, one fma per term)
    A[r][k] at A + r*lda + (k/16)*akb + k%16 (akb = 16: plain rows; akb = R*16: the blocked state
-   layout of >>rnn), B row k at B + k*ldb (16 contiguous floats), C row r at C + r*ldc. Rows r >= mr
-   are computed from row 0 and discarded. 6x16 = 12 vector accumulators. */
+   layout of >>rnn), B row k at B + k*ldb, C row r at C + r*ldc; native vector v (< nv) of a row
+   at + v*boff (B) and + v*coff (C). Rows r >= mr are computed from row 0 and discarded.
+   The tile is RNNTS__MR rows x 2 native vectors: 6 x 16 columns (12 accumulators) with 8 lanes,
+   the two halves of one 16-column panel (boff = coff = 8); RNNTS__MR x 32 with 16 lanes, two
+   16-column panels (boff, coff = the panel strides), or one panel (nv = 1) for an odd last one.
+   Tile heights on AVX-512 measured with `rnnts bench` (Xeon 8480-class, H 500, B 256): see README. */
+#if RNNTS__VN == 16
+#ifndef RNNTS__MR
+#define RNNTS__MR 14
+#endif
+#define RNNTS__TN 32
+#else
 #define RNNTS__MR 6
-#define RNNTS__NR 16
-static void rnnts__gemm_6x16(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
-                             float *C, size_t ldc) {
-    size_t o1 = mr > 1 ? lda : 0, o2 = mr > 2 ? 2 * lda : 0, o3 = mr > 3 ? 3 * lda : 0, o4 = mr > 4 ? 4 * lda : 0,
-           o5 = mr > 5 ? 5 * lda : 0;
-    float *c1 = C + (mr > 1 ? ldc : 0), *c2 = C + (mr > 2 ? 2 * ldc : 0), *c3 = C + (mr > 3 ? 3 * ldc : 0),
-          *c4 = C + (mr > 4 ? 4 * ldc : 0), *c5 = C + (mr > 5 ? 5 * ldc : 0);
-    rnnts__vf x00 = rnnts__vf_load(C), x01 = rnnts__vf_load(C + 8);
-    rnnts__vf x10 = rnnts__vf_load(c1), x11 = rnnts__vf_load(c1 + 8);
-    rnnts__vf x20 = rnnts__vf_load(c2), x21 = rnnts__vf_load(c2 + 8);
-    rnnts__vf x30 = rnnts__vf_load(c3), x31 = rnnts__vf_load(c3 + 8);
-    rnnts__vf x40 = rnnts__vf_load(c4), x41 = rnnts__vf_load(c4 + 8);
-    rnnts__vf x50 = rnnts__vf_load(c5), x51 = rnnts__vf_load(c5 + 8);
+#define RNNTS__TN 16
+#endif
+#define RNNTS__NR 16 /* columns of a panel of the blocked layout */
+#if defined(__clang__)
+#define RNNTS__UNROLL _Pragma("clang loop unroll(full)")
+#elif defined(__GNUC__)
+#define RNNTS__UNROLL _Pragma("GCC unroll 32")
+#else
+#define RNNTS__UNROLL
+#endif
+RNNTS__INLINE void rnnts__gemm_micro(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
+                                     size_t boff, float *C, size_t ldc, size_t coff, int nv) {
+    const float *ar[RNNTS__MR];
+    float *cr[RNNTS__MR];
+    rnnts__vn x0[RNNTS__MR], x1[RNNTS__MR];
+    RNNTS__UNROLL for (int r = 0; r < RNNTS__MR; r++) {
+        ar[r] = A + (r < mr ? (size_t)r * lda : 0);
+        cr[r] = C + (r < mr ? (size_t)r * ldc : 0);
+        x0[r] = rnnts__vn_load(cr[r]);
+        x1[r] = nv > 1 ? rnnts__vn_load(cr[r] + coff) : x0[r];
+    }
     for (int k0 = 0; k0 < K; k0 += 16) {
-        const float *a = A + (size_t)(k0 >> 4) * akb, *bk = B + (size_t)k0 * ldb;
+        const float *bk = B + (size_t)k0 * ldb;
+        size_t ao = (size_t)(k0 >> 4) * akb;
         int kn = K - k0 < 16 ? K - k0 : 16;
         for (int k = 0; k < kn; k++, bk += ldb) {
-            rnnts__vf b0 = rnnts__vf_load(bk), b1 = rnnts__vf_load(bk + 8), s;
-            s = rnnts__vf_set1(a[k]);      x00 = rnnts__vf_fma(s, b0, x00); x01 = rnnts__vf_fma(s, b1, x01);
-            s = rnnts__vf_set1(a[o1 + k]); x10 = rnnts__vf_fma(s, b0, x10); x11 = rnnts__vf_fma(s, b1, x11);
-            s = rnnts__vf_set1(a[o2 + k]); x20 = rnnts__vf_fma(s, b0, x20); x21 = rnnts__vf_fma(s, b1, x21);
-            s = rnnts__vf_set1(a[o3 + k]); x30 = rnnts__vf_fma(s, b0, x30); x31 = rnnts__vf_fma(s, b1, x31);
-            s = rnnts__vf_set1(a[o4 + k]); x40 = rnnts__vf_fma(s, b0, x40); x41 = rnnts__vf_fma(s, b1, x41);
-            s = rnnts__vf_set1(a[o5 + k]); x50 = rnnts__vf_fma(s, b0, x50); x51 = rnnts__vf_fma(s, b1, x51);
+            rnnts__vn b0 = rnnts__vn_load(bk), b1 = nv > 1 ? rnnts__vn_load(bk + boff) : b0;
+            RNNTS__UNROLL for (int r = 0; r < RNNTS__MR; r++) {
+                rnnts__vn sr = rnnts__vn_set1(ar[r][ao + (size_t)k]);
+                x0[r] = rnnts__vn_fma(sr, b0, x0[r]);
+                if (nv > 1) x1[r] = rnnts__vn_fma(sr, b1, x1[r]);
+            }
         }
     }
     /* Store in reverse row order so that duplicated rows (r >= mr alias row 0) end with row 0. */
-    rnnts__vf_store(c5, x50); rnnts__vf_store(c5 + 8, x51);
-    rnnts__vf_store(c4, x40); rnnts__vf_store(c4 + 8, x41);
-    rnnts__vf_store(c3, x30); rnnts__vf_store(c3 + 8, x31);
-    rnnts__vf_store(c2, x20); rnnts__vf_store(c2 + 8, x21);
-    rnnts__vf_store(c1, x10); rnnts__vf_store(c1 + 8, x11);
-    rnnts__vf_store(C, x00); rnnts__vf_store(C + 8, x01);
+    RNNTS__UNROLL for (int r = RNNTS__MR - 1; r >= 0; r--) {
+        if (nv > 1) rnnts__vn_store(cr[r] + coff, x1[r]);
+        rnnts__vn_store(cr[r], x0[r]);
+    }
 }
+static void rnnts__gemm_tile2(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
+                              size_t boff, float *C, size_t ldc, size_t coff) {
+    rnnts__gemm_micro(K, A, lda, akb, mr, B, ldb, boff, C, ldc, coff, 2);
+}
+#if RNNTS__VN == 16
+static void rnnts__gemm_tile1(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
+                              float *C, size_t ldc) {
+    rnnts__gemm_micro(K, A, lda, akb, mr, B, ldb, 0, C, ldc, 0, 1);
+}
+#endif
 /* A GEMM C[R][ncols] += A[R][K] B[K][ncols] described by strides, ncols a multiple of 16:
    A as in the micro-kernel; the 16-column panel n of B starts at B + (n/16)*bnb (row k at + k*ldb),
    of C at C + (n/16)*cnb (row r at + r*ldc). Row-major: ld = row length, nb = 16. Blocked: ld = 16,
-   nb = rows*16. Optional hooks run on each 6x16 tile (rows i..i+mr, panel n) just before its first
+   nb = rows*16. Optional hooks run on each tile's 16-column panels (rows i..i+mr, panel n) just before its first
    k-chunk (pre: e.g. the start value) and just after its last (post: a fused epilogue). */
 typedef void (*rnnts__tile_fn)(void *ctx, int i, int mr, int n);
 typedef struct rnnts__gemm {
@@ -1455,25 +1554,34 @@ typedef struct rnnts__gemm {
     rnnts__tile_fn pre, post;
     void *hook_ctx;
 } rnnts__gemm;
-/* Rows [6*p0, min(6*p1, R)) in the loop order of a packed GEMM: k-chunks of RNNTS__KC (outer),
-   16-column panels, then 6-row panels, so that one B panel (KC x 16 floats, contiguous) stays in L1
-   while the A rows stream past it. C holds the partial sums between chunks: every element still adds
+/* Rows [i0, i1), columns [n0, n1) in the loop order of a packed GEMM: k-chunks of RNNTS__KC (outer),
+   tiles of RNNTS__TN columns (one or two 16-column panels), then RNNTS__MR-row panels, so that the
+   tile's B panels (KC x 16 floats each, contiguous) stay in L1 while the A rows stream past them. C holds the partial sums between chunks: every element still adds
    its terms in ascending k, so the loop order changes no bit. */
 #define RNNTS__KC 256
 static void rnnts__gemm_tiles(const rnnts__gemm *g, int i0, int i1, int n0, int n1) {
     int K = g->K > 0 ? g->K : 0, k0 = 0;
     do { /* at least one pass, so that the hooks run when K = 0 */
         int kc = RNNTS__MIN(RNNTS__KC, K - k0), last = k0 + kc >= K;
-        for (int n = n0; n < n1; n += RNNTS__NR) {
+        for (int n = n0; n < n1; n += RNNTS__TN) {
             const float *b = g->B + (size_t)(n / RNNTS__NR) * g->bnb + (size_t)k0 * g->ldb;
             float *c = g->C + (size_t)(n / RNNTS__NR) * g->cnb;
+            int np = RNNTS__MIN(RNNTS__TN, n1 - n) / RNNTS__NR; /* 16-column panels in this tile */
             for (int i = i0; i < i1; i += RNNTS__MR) {
                 int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
-                if (k0 == 0 && g->pre) g->pre(g->hook_ctx, i, mr, n);
-                if (kc > 0)
-                    rnnts__gemm_6x16(kc, g->A + (size_t)i * g->lda + (size_t)(k0 >> 4) * g->akb, g->lda, g->akb, mr, b,
-                                     g->ldb, c + (size_t)i * g->ldc, g->ldc);
-                if (last && g->post) g->post(g->hook_ctx, i, mr, n);
+                const float *a = g->A + (size_t)i * g->lda + (size_t)(k0 >> 4) * g->akb;
+                if (k0 == 0 && g->pre)
+                    for (int q = 0; q < np; q++) g->pre(g->hook_ctx, i, mr, n + q * RNNTS__NR);
+#if RNNTS__VN == 16
+                if (kc > 0 && np == 2)
+                    rnnts__gemm_tile2(kc, a, g->lda, g->akb, mr, b, g->ldb, g->bnb, c + (size_t)i * g->ldc, g->ldc, g->cnb);
+                else if (kc > 0)
+                    rnnts__gemm_tile1(kc, a, g->lda, g->akb, mr, b, g->ldb, c + (size_t)i * g->ldc, g->ldc);
+#else
+                if (kc > 0) rnnts__gemm_tile2(kc, a, g->lda, g->akb, mr, b, g->ldb, 8, c + (size_t)i * g->ldc, g->ldc, 8);
+#endif
+                if (last && g->post)
+                    for (int q = 0; q < np; q++) g->post(g->hook_ctx, i, mr, n + q * RNNTS__NR);
             }
         }
         k0 += RNNTS__KC;
@@ -1491,9 +1599,9 @@ static void rnnts__task_gemm(void *vc, int p0, int p1) {
 }
 static void rnnts__task_gemm_cols(void *vc, int q0, int q1) {
     const rnnts__gemm_task *c = (const rnnts__gemm_task *)vc;
-    rnnts__gemm_tiles(c->g, 0, c->R, q0 * RNNTS__NR, q1 * RNNTS__NR);
+    rnnts__gemm_tiles(c->g, 0, c->R, q0 * RNNTS__NR, q1 * RNNTS__NR); /* (a tile may then span fewer panels) */
 }
-/* Runs a GEMM over R rows on the pool, split statically between threads by 6-row panels, or with
+/* Runs a GEMM over R rows on the pool, split statically between threads by RNNTS__MR-row panels, or with
    by_cols by 16-column panels when they divide evenly (then a thread reads and writes only its own
    columns of B and C: nothing crosses cores but A, which the products here only read). */
 static void rnnts__gemm_pool(rnnts_pool *pool, const rnnts__gemm *g, int R, int by_cols) {
@@ -1911,31 +2019,31 @@ void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws) {
     a.free(ws, a.user);
 }
 
-/* phi and phi' on 8 lanes. phi'(x) uses the pre-activation x (ReLU family, as PyTorch: x > 0)
+/* phi and phi' on native vectors (tanh and sigmoid through the 8-lane math). phi'(x) uses the pre-activation x (ReLU family, as PyTorch: x > 0)
    or the output y (tanh: 1 - y*y; sigmoid: y*(1 - y)). */
-RNNTS__INLINE rnnts__vf rnnts__act(rnnts_activation k, rnnts__vf x) {
+RNNTS__INLINE rnnts__vn rnnts__act(rnnts_activation k, rnnts__vn x) {
     switch (k) {
-    case RNNTS_ACT_LEAKYRELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), x, rnnts__vf_mul(x, rnnts__vf_set1(0.01f)));
-    case RNNTS_ACT_RELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), x, rnnts__vf_zero());
-    case RNNTS_ACT_TANH: return rnnts__tanh_v(x);
-    default: return rnnts__sigmoid_v(x);
+    case RNNTS_ACT_LEAKYRELU: return rnnts__vn_sel(rnnts__vn_gt(x, rnnts__vn_zero()), x, rnnts__vn_mul(x, rnnts__vn_set1(0.01f)));
+    case RNNTS_ACT_RELU: return rnnts__vn_sel(rnnts__vn_gt(x, rnnts__vn_zero()), x, rnnts__vn_zero());
+    case RNNTS_ACT_TANH: return RNNTS__VN_TANH(x);
+    default: return RNNTS__VN_SIGMOID(x);
     }
 }
-RNNTS__INLINE rnnts__vf rnnts__dact(rnnts_activation k, rnnts__vf x, rnnts__vf y) {
-    rnnts__vf one = rnnts__vf_set1(1.0f);
+RNNTS__INLINE rnnts__vn rnnts__dact(rnnts_activation k, rnnts__vn x, rnnts__vn y) {
+    rnnts__vn one = rnnts__vn_set1(1.0f);
     switch (k) {
-    case RNNTS_ACT_LEAKYRELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), one, rnnts__vf_set1(0.01f));
-    case RNNTS_ACT_RELU: return rnnts__vf_sel(rnnts__vf_gt(x, rnnts__vf_zero()), one, rnnts__vf_zero());
-    case RNNTS_ACT_TANH: return rnnts__vf_sub(one, rnnts__vf_mul(y, y));
-    default: return rnnts__vf_mul(y, rnnts__vf_sub(one, y));
+    case RNNTS_ACT_LEAKYRELU: return rnnts__vn_sel(rnnts__vn_gt(x, rnnts__vn_zero()), one, rnnts__vn_set1(0.01f));
+    case RNNTS_ACT_RELU: return rnnts__vn_sel(rnnts__vn_gt(x, rnnts__vn_zero()), one, rnnts__vn_zero());
+    case RNNTS_ACT_TANH: return rnnts__vn_sub(one, rnnts__vn_mul(y, y));
+    default: return rnnts__vn_mul(y, rnnts__vn_sub(one, y));
     }
 }
 /* Lanes n + l >= B set to 0 (pad columns). */
-RNNTS__INLINE rnnts__vf rnnts__padzero(rnnts__vf v, int n, int B) {
-    static const float iota[8] = {0, 1, 2, 3, 4, 5, 6, 7};
-    if (n + 8 <= B) return v;
-    return rnnts__vf_sel(rnnts__vf_lt(rnnts__vf_add(rnnts__vf_load(iota), rnnts__vf_set1((float)n)),
-                                      rnnts__vf_set1((float)B)), v, rnnts__vf_zero());
+RNNTS__INLINE rnnts__vn rnnts__padzero(rnnts__vn v, int n, int B) {
+    static const float iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    if (n + RNNTS__VN <= B) return v;
+    return rnnts__vn_sel(rnnts__vn_lt(rnnts__vn_add(rnnts__vn_load(iota), rnnts__vn_set1((float)n)),
+                                      rnnts__vn_set1((float)B)), v, rnnts__vn_zero());
 }
 
 typedef struct rnnts__ctx {
@@ -1975,10 +2083,9 @@ static void rnnts__task_dv(void *vc, int p0, int p1) {
 static void rnnts__fwd_pre(void *vc, int i0, int mr, int n) {
     rnnts__ctx *c = (rnnts__ctx *)vc;
     for (int i = i0; i < i0 + mr; i++) {
-        rnnts__vf b = rnnts__vf_set1(c->net->b[i]);
+        rnnts__vn b = rnnts__vn_set1(c->net->b[i]);
         float *u = c->u_out + RNNTS__BLK(c->ws->H, i, n);
-        rnnts__vf_store(u, b);
-        rnnts__vf_store(u + 8, b);
+        for (int l = 0; l < RNNTS__NR; l += RNNTS__VN) rnnts__vn_store(u + l, b);
     }
 }
 /* The epilogues are instantiated per (variant, activation) with constants, so that the switch of
@@ -2002,18 +2109,18 @@ RNNTS__INLINE void rnnts__fwd_epi(rnnts__ctx *c, int i0, int mr, int n0, rnnts_v
     const rnnts_rnn *net = c->net;
     int H = ws->H, B = ws->B;
     for (int i = i0; i < i0 + mr; i++) {
-        rnnts__vf win = rnnts__vf_set1(net->w_in[i]), bin = rnnts__vf_set1(net->b_in[i]);
-        rnnts__vf al = rnnts__vf_set1(ws->alpha[i]), th = rnnts__vf_set1(ws->tauhat[i]);
-        for (int n = n0; n < n0 + RNNTS__NR; n += 8) {
+        rnnts__vn win = rnnts__vn_set1(net->w_in[i]), bin = rnnts__vn_set1(net->b_in[i]);
+        rnnts__vn al = rnnts__vn_set1(ws->alpha[i]), th = rnnts__vn_set1(ws->tauhat[i]);
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
             size_t o = RNNTS__BLK(H, i, n);
-            rnnts__vf x = rnnts__vf_add(rnnts__vf_mul(win, rnnts__vf_load(c->s + n)), bin);
-            rnnts__vf uu = rnnts__vf_add(rnnts__vf_load(c->u_out + o), x), hv = rnnts__vf_load(c->h_in + o), hn;
+            rnnts__vn x = rnnts__vn_add(rnnts__vn_mul(win, rnnts__vn_load(c->s + n)), bin);
+            rnnts__vn uu = rnnts__vn_add(rnnts__vn_load(c->u_out + o), x), hv = rnnts__vn_load(c->h_in + o), hn;
             if (variant == RNNTS_VARIANT_DEFAULT)
-                hn = rnnts__act(act, rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uu, th)));
+                hn = rnnts__act(act, rnnts__vn_add(rnnts__vn_mul(al, hv), rnnts__vn_div(uu, th)));
             else
-                hn = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(rnnts__act(act, uu), th));
-            rnnts__vf_store(c->u_out + o, rnnts__padzero(uu, n, B));
-            rnnts__vf_store(c->h_out + o, rnnts__padzero(hn, n, B));
+                hn = rnnts__vn_add(rnnts__vn_mul(al, hv), rnnts__vn_div(rnnts__act(act, uu), th));
+            rnnts__vn_store(c->u_out + o, rnnts__padzero(uu, n, B));
+            rnnts__vn_store(c->h_out + o, rnnts__padzero(hn, n, B));
         }
     }
 }
@@ -2034,27 +2141,27 @@ RNNTS__INLINE void rnnts__bwd_a(rnnts__ctx *c, int p0, int p1, rnnts_variant var
     const float *h = ws->hist + (size_t)t * H * Bp, *y = h + (size_t)H * Bp, *s = ws->S + (size_t)t * Bp, *g = ws->g;
     float *u = ws->ubuf + (size_t)t * H * Bp, *gn = ws->gn;
     for (int i = i0; i < i1; i++) {
-        rnnts__vf al = rnnts__vf_set1(ws->alpha[i]), th = rnnts__vf_set1(ws->tauhat[i]);
+        rnnts__vn al = rnnts__vn_set1(ws->alpha[i]), th = rnnts__vn_set1(ws->tauhat[i]);
         float *ab = ws->acc + (size_t)i * 8, *aw = ws->acc + ((size_t)H + i) * 8, *at = ws->acc + ((size_t)2 * H + i) * 8;
         rnnts__vf sb = rnnts__vf_load(ab), sw = rnnts__vf_load(aw), st = rnnts__vf_load(at);
-        for (int n = 0; n < Bp; n += 8) {
+        for (int n = 0; n < Bp; n += RNNTS__VN) {
             size_t o = RNNTS__BLK(H, i, n);
-            rnnts__vf hv = rnnts__vf_load(h + o), uv = rnnts__vf_load(u + o), gv = rnnts__vf_load(g + o), du;
+            rnnts__vn hv = rnnts__vn_load(h + o), uv = rnnts__vn_load(u + o), gv = rnnts__vn_load(g + o), du;
             if (variant == RNNTS_VARIANT_DEFAULT) {
-                rnnts__vf a = rnnts__vf_add(rnnts__vf_mul(al, hv), rnnts__vf_div(uv, th));
-                rnnts__vf da = rnnts__vf_mul(gv, rnnts__dact(act, a, rnnts__vf_load(y + o)));
-                du = rnnts__vf_div(da, th);
-                rnnts__vf_store(gn + o, rnnts__vf_mul(al, da));
-                st = rnnts__vf_fma(da, rnnts__vf_sub(hv, uv), st);
+                rnnts__vn a = rnnts__vn_add(rnnts__vn_mul(al, hv), rnnts__vn_div(uv, th));
+                rnnts__vn da = rnnts__vn_mul(gv, rnnts__dact(act, a, rnnts__vn_load(y + o)));
+                du = rnnts__vn_div(da, th);
+                rnnts__vn_store(gn + o, rnnts__vn_mul(al, da));
+                st = rnnts__vn_fma8(da, rnnts__vn_sub(hv, uv), st);
             } else {
-                rnnts__vf ph = rnnts__act(act, uv);
-                du = rnnts__vf_mul(rnnts__vf_div(gv, th), rnnts__dact(act, uv, ph));
-                rnnts__vf_store(gn + o, rnnts__vf_mul(al, gv));
-                st = rnnts__vf_fma(gv, rnnts__vf_sub(hv, ph), st);
+                rnnts__vn ph = rnnts__act(act, uv);
+                du = rnnts__vn_mul(rnnts__vn_div(gv, th), rnnts__dact(act, uv, ph));
+                rnnts__vn_store(gn + o, rnnts__vn_mul(al, gv));
+                st = rnnts__vn_fma8(gv, rnnts__vn_sub(hv, ph), st);
             }
-            sb = rnnts__vf_add(sb, du);
-            sw = rnnts__vf_fma(du, rnnts__vf_load(s + n), sw);
-            rnnts__vf_store(u + o, du);
+            sb = rnnts__vn_add8(sb, du);
+            sw = rnnts__vn_fma8(du, rnnts__vn_load(s + n), sw);
+            rnnts__vn_store(u + o, du);
         }
         rnnts__vf_store(ab, sb); rnnts__vf_store(aw, sw); rnnts__vf_store(at, st);
         for (int n = 0; n < B; n++) ws->hT[RNNTS__BLK(Bp, n, i)] = h[RNNTS__BLK(H, i, n)];
@@ -2288,23 +2395,23 @@ static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
     const rnnts_rnn *net = c->net;
     int H = ws->H, Q = ws->Q, B = ws->B;
     size_t d = RNNTS__GSTEP(ws);
-    rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
     for (int i = 0; i < H; i++) {
-        rnnts__vf wr = rnnts__vf_set1(net->w_in[i]), wz = rnnts__vf_set1(net->w_in[H + i]), wn = rnnts__vf_set1(net->w_in[2 * H + i]);
-        rnnts__vf br = rnnts__vf_set1(net->b_in[i]), bz = rnnts__vf_set1(net->b_in[H + i]), bn = rnnts__vf_set1(net->b_in[2 * H + i]);
-        for (int n = n0; n < n0 + RNNTS__NR; n += 8) {
+        rnnts__vn wr = rnnts__vn_set1(net->w_in[i]), wz = rnnts__vn_set1(net->w_in[H + i]), wn = rnnts__vn_set1(net->w_in[2 * H + i]);
+        rnnts__vn br = rnnts__vn_set1(net->b_in[i]), bz = rnnts__vn_set1(net->b_in[H + i]), bn = rnnts__vn_set1(net->b_in[2 * H + i]);
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
             float *u = c->u_out + RNNTS__BLK(Q, i, n);
             size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vf x = rnnts__vf_sub(rnnts__vf_mul(two, rnnts__vf_load(c->s + n)), one);
-            rnnts__vf r = rnnts__sigmoid_v(rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(wr, x), br), rnnts__vf_load(u)));
-            rnnts__vf z = rnnts__sigmoid_v(rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(wz, x), bz), rnnts__vf_load(u + d)));
-            rnnts__vf hn = rnnts__vf_load(u + 2 * d);
-            rnnts__vf nn = rnnts__tanh_v(rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(wn, x), bn), rnnts__vf_mul(r, hn)));
-            rnnts__vf h = rnnts__vf_add(rnnts__vf_mul(rnnts__vf_sub(one, z), nn), rnnts__vf_mul(z, rnnts__vf_load(c->h_in + oh)));
-            rnnts__vf_store(u, r);
-            rnnts__vf_store(u + d, z);
-            rnnts__vf_store(u + 3 * d, nn);
-            rnnts__vf_store(c->h_out + oh, rnnts__padzero(h, n, B));
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one);
+            rnnts__vn r = RNNTS__VN_SIGMOID(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
+            rnnts__vn z = RNNTS__VN_SIGMOID(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
+            rnnts__vn hn = rnnts__vn_load(u + 2 * d);
+            rnnts__vn nn = RNNTS__VN_TANH(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
+            rnnts__vn h = rnnts__vn_add(rnnts__vn_mul(rnnts__vn_sub(one, z), nn), rnnts__vn_mul(z, rnnts__vn_load(c->h_in + oh)));
+            rnnts__vn_store(u, r);
+            rnnts__vn_store(u + d, z);
+            rnnts__vn_store(u + 3 * d, nn);
+            rnnts__vn_store(c->h_out + oh, rnnts__padzero(h, n, B));
         }
     }
 }
@@ -2313,10 +2420,9 @@ static void rnnts__lstm_epi(rnnts__ctx *c, int n0);
 static void rnnts__gated_pre(void *vc, int i0, int mr, int n) {
     rnnts__ctx *c = (rnnts__ctx *)vc;
     for (int p = i0; p < i0 + mr; p++) {
-        rnnts__vf b = rnnts__vf_set1(c->net->b[p]);
+        rnnts__vn b = rnnts__vn_set1(c->net->b[p]);
         float *u = c->u_out + RNNTS__BLK(c->ws->Q, p, n);
-        rnnts__vf_store(u, b);
-        rnnts__vf_store(u + 8, b);
+        for (int l = 0; l < RNNTS__NR; l += RNNTS__VN) rnnts__vn_store(u + l, b);
     }
 }
 /* Row tiles of a column panel run in ascending order, so the panel is complete after its last one. */
@@ -2356,51 +2462,51 @@ RNNTS__INLINE void rnnts__gated_bwd_a(rnnts__ctx *c, int p0, int p1, int lstm) {
     const float *h = ws->hist + (size_t)t * HB, *s = ws->S + (size_t)t * Bp, *g = ws->g;
     const float *cp = lstm ? ws->chist + (size_t)t * HB : NULL;
     float *ub = ws->ubuf + (size_t)t * Q * Bp, *gn = ws->gn, *gc = ws->gc;
-    rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
     for (int i = i0; i < i1; i++) {
-        rnnts__vf sbi[4], sbh[4], sw[4];
+        rnnts__vf sbi[4], sbh[4], sw[4]; /* 8-lane accumulators (canonical order) */
         for (int q = G; q < 4; q++) sbi[q] = sbh[q] = sw[q] = rnnts__vf_zero(); /* unused rows (GRU): quiet -O3's warning */
         for (int q = 0; q < G; q++) {
             sbi[q] = rnnts__vf_load(ws->acc + ((size_t)q * H + i) * 8);
             sbh[q] = rnnts__vf_load(ws->acc + ((size_t)GH + (size_t)q * H + i) * 8);
             sw[q] = rnnts__vf_load(ws->acc + ((size_t)2 * GH + (size_t)q * H + i) * 8);
         }
-        for (int n = 0; n < Bp; n += 8) {
+        for (int n = 0; n < Bp; n += RNNTS__VN) {
             float *u = ub + RNNTS__BLK(Q, i, n);
             size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vf x = rnnts__vf_sub(rnnts__vf_mul(two, rnnts__vf_load(s + n)), one), gv = rnnts__vf_load(g + oh);
-            rnnts__vf dgi[4], dgh[4];
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(s + n)), one), gv = rnnts__vn_load(g + oh);
+            rnnts__vn dgi[4], dgh[4];
             if (!lstm) {
-                rnnts__vf r = rnnts__vf_load(u), z = rnnts__vf_load(u + d), hn = rnnts__vf_load(u + 2 * d), nn = rnnts__vf_load(u + 3 * d);
-                rnnts__vf dn = rnnts__vf_mul(gv, rnnts__vf_sub(one, z));
-                rnnts__vf dz = rnnts__vf_mul(gv, rnnts__vf_sub(rnnts__vf_load(h + oh), nn));
-                rnnts__vf dan = rnnts__vf_mul(dn, rnnts__vf_sub(one, rnnts__vf_mul(nn, nn)));
-                dgi[0] = dgh[0] = rnnts__vf_mul(rnnts__vf_mul(dan, hn), rnnts__vf_mul(r, rnnts__vf_sub(one, r)));
-                dgi[1] = dgh[1] = rnnts__vf_mul(dz, rnnts__vf_mul(z, rnnts__vf_sub(one, z)));
-                dgh[2] = rnnts__vf_mul(dan, r);
+                rnnts__vn r = rnnts__vn_load(u), z = rnnts__vn_load(u + d), hn = rnnts__vn_load(u + 2 * d), nn = rnnts__vn_load(u + 3 * d);
+                rnnts__vn dn = rnnts__vn_mul(gv, rnnts__vn_sub(one, z));
+                rnnts__vn dz = rnnts__vn_mul(gv, rnnts__vn_sub(rnnts__vn_load(h + oh), nn));
+                rnnts__vn dan = rnnts__vn_mul(dn, rnnts__vn_sub(one, rnnts__vn_mul(nn, nn)));
+                dgi[0] = dgh[0] = rnnts__vn_mul(rnnts__vn_mul(dan, hn), rnnts__vn_mul(r, rnnts__vn_sub(one, r)));
+                dgi[1] = dgh[1] = rnnts__vn_mul(dz, rnnts__vn_mul(z, rnnts__vn_sub(one, z)));
+                dgh[2] = rnnts__vn_mul(dan, r);
                 dgi[2] = dan;
-                dgi[3] = dgh[3] = rnnts__vf_zero(); /* no fourth gate */
-                rnnts__vf_store(gn + oh, rnnts__vf_mul(gv, z));
-                rnnts__vf_store(u + 3 * d, dan);
+                dgi[3] = dgh[3] = rnnts__vn_zero(); /* no fourth gate */
+                rnnts__vn_store(gn + oh, rnnts__vn_mul(gv, z));
+                rnnts__vn_store(u + 3 * d, dan);
             } else {
-                rnnts__vf ig = rnnts__vf_load(u), fg = rnnts__vf_load(u + d), gg = rnnts__vf_load(u + 2 * d), og = rnnts__vf_load(u + 3 * d);
-                rnnts__vf tc = rnnts__vf_load(u + 4 * d);
-                rnnts__vf dc = rnnts__vf_add(rnnts__vf_load(gc + oh), rnnts__vf_mul(rnnts__vf_mul(gv, og), rnnts__vf_sub(one, rnnts__vf_mul(tc, tc))));
-                dgi[0] = dgh[0] = rnnts__vf_mul(rnnts__vf_mul(dc, gg), rnnts__vf_mul(ig, rnnts__vf_sub(one, ig)));
-                dgi[1] = dgh[1] = rnnts__vf_mul(rnnts__vf_mul(dc, rnnts__vf_load(cp + oh)), rnnts__vf_mul(fg, rnnts__vf_sub(one, fg)));
-                dgi[2] = dgh[2] = rnnts__vf_mul(rnnts__vf_mul(dc, ig), rnnts__vf_sub(one, rnnts__vf_mul(gg, gg)));
-                dgi[3] = dgh[3] = rnnts__vf_mul(rnnts__vf_mul(gv, tc), rnnts__vf_mul(og, rnnts__vf_sub(one, og)));
-                rnnts__vf_store(gc + oh, rnnts__vf_mul(dc, fg));
-                rnnts__vf_store(gn + oh, rnnts__vf_zero());
-                rnnts__vf_store(u + 3 * d, dgh[3]);
+                rnnts__vn ig = rnnts__vn_load(u), fg = rnnts__vn_load(u + d), gg = rnnts__vn_load(u + 2 * d), og = rnnts__vn_load(u + 3 * d);
+                rnnts__vn tc = rnnts__vn_load(u + 4 * d);
+                rnnts__vn dc = rnnts__vn_add(rnnts__vn_load(gc + oh), rnnts__vn_mul(rnnts__vn_mul(gv, og), rnnts__vn_sub(one, rnnts__vn_mul(tc, tc))));
+                dgi[0] = dgh[0] = rnnts__vn_mul(rnnts__vn_mul(dc, gg), rnnts__vn_mul(ig, rnnts__vn_sub(one, ig)));
+                dgi[1] = dgh[1] = rnnts__vn_mul(rnnts__vn_mul(dc, rnnts__vn_load(cp + oh)), rnnts__vn_mul(fg, rnnts__vn_sub(one, fg)));
+                dgi[2] = dgh[2] = rnnts__vn_mul(rnnts__vn_mul(dc, ig), rnnts__vn_sub(one, rnnts__vn_mul(gg, gg)));
+                dgi[3] = dgh[3] = rnnts__vn_mul(rnnts__vn_mul(gv, tc), rnnts__vn_mul(og, rnnts__vn_sub(one, og)));
+                rnnts__vn_store(gc + oh, rnnts__vn_mul(dc, fg));
+                rnnts__vn_store(gn + oh, rnnts__vn_zero());
+                rnnts__vn_store(u + 3 * d, dgh[3]);
             }
-            rnnts__vf_store(u, dgh[0]);
-            rnnts__vf_store(u + d, dgh[1]);
-            rnnts__vf_store(u + 2 * d, dgh[2]);
+            rnnts__vn_store(u, dgh[0]);
+            rnnts__vn_store(u + d, dgh[1]);
+            rnnts__vn_store(u + 2 * d, dgh[2]);
             for (int q = 0; q < G; q++) {
-                sbi[q] = rnnts__vf_add(sbi[q], dgi[q]);
-                sbh[q] = rnnts__vf_add(sbh[q], dgh[q]);
-                sw[q] = rnnts__vf_fma(dgi[q], x, sw[q]);
+                sbi[q] = rnnts__vn_add8(sbi[q], dgi[q]);
+                sbh[q] = rnnts__vn_add8(sbh[q], dgh[q]);
+                sw[q] = rnnts__vn_fma8(dgi[q], x, sw[q]);
             }
         }
         for (int q = 0; q < G; q++) {
@@ -2463,25 +2569,25 @@ static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
     const rnnts_rnn *net = c->net;
     int H = ws->H, Q = ws->Q, B = ws->B;
     size_t d = RNNTS__GSTEP(ws);
-    rnnts__vf one = rnnts__vf_set1(1.0f), two = rnnts__vf_set1(2.0f);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
     for (int i = 0; i < H; i++) {
-        rnnts__vf w[4], b[4];
-        for (int q = 0; q < 4; q++) { w[q] = rnnts__vf_set1(net->w_in[q * H + i]); b[q] = rnnts__vf_set1(net->b_in[q * H + i]); }
-        for (int n = n0; n < n0 + RNNTS__NR; n += 8) {
+        rnnts__vn w[4], b[4];
+        for (int q = 0; q < 4; q++) { w[q] = rnnts__vn_set1(net->w_in[q * H + i]); b[q] = rnnts__vn_set1(net->b_in[q * H + i]); }
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
             float *u = c->u_out + RNNTS__BLK(Q, i, n);
             size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vf x = rnnts__vf_sub(rnnts__vf_mul(two, rnnts__vf_load(c->s + n)), one), a[4];
-            for (int q = 0; q < 4; q++) a[q] = rnnts__vf_add(rnnts__vf_add(rnnts__vf_mul(w[q], x), b[q]), rnnts__vf_load(u + q * d));
-            a[0] = rnnts__sigmoid_v(a[0]);
-            a[1] = rnnts__sigmoid_v(a[1]);
-            a[2] = rnnts__tanh_v(a[2]);
-            a[3] = rnnts__sigmoid_v(a[3]);
-            rnnts__vf cn = rnnts__vf_add(rnnts__vf_mul(a[1], rnnts__vf_load(c->c_in + oh)), rnnts__vf_mul(a[0], a[2]));
-            rnnts__vf tc = rnnts__tanh_v(cn);
-            for (int q = 0; q < 4; q++) rnnts__vf_store(u + q * d, a[q]);
-            rnnts__vf_store(u + 4 * d, tc);
-            rnnts__vf_store(c->c_out + oh, rnnts__padzero(cn, n, B));
-            rnnts__vf_store(c->h_out + oh, rnnts__padzero(rnnts__vf_mul(a[3], tc), n, B));
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one), a[4];
+            for (int q = 0; q < 4; q++) a[q] = rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(w[q], x), b[q]), rnnts__vn_load(u + q * d));
+            a[0] = RNNTS__VN_SIGMOID(a[0]);
+            a[1] = RNNTS__VN_SIGMOID(a[1]);
+            a[2] = RNNTS__VN_TANH(a[2]);
+            a[3] = RNNTS__VN_SIGMOID(a[3]);
+            rnnts__vn cn = rnnts__vn_add(rnnts__vn_mul(a[1], rnnts__vn_load(c->c_in + oh)), rnnts__vn_mul(a[0], a[2]));
+            rnnts__vn tc = RNNTS__VN_TANH(cn);
+            for (int q = 0; q < 4; q++) rnnts__vn_store(u + q * d, a[q]);
+            rnnts__vn_store(u + 4 * d, tc);
+            rnnts__vn_store(c->c_out + oh, rnnts__padzero(cn, n, B));
+            rnnts__vn_store(c->h_out + oh, rnnts__padzero(rnnts__vn_mul(a[3], tc), n, B));
         }
     }
 }
