@@ -1477,8 +1477,10 @@ void rnnts_pool_set_min_flops(rnnts_pool *p, double flops) {
 /* The one GEMM micro-kernel. For r < mr, n < NV * RNNTS__VN:
        C[r][n] = C[r][n] + sum_{k=0}^{K-1} A[r][k] * B[k][n]       (k ascending, one fma per term)
    A[r][k] at A + r*lda + (k/16)*akb + k%16 (akb = 16: plain rows; akb = R*16: the blocked state
-   layout of >>rnn), B row k at B + k*ldb, C row r at C + r*ldc; native vector v (< nv) of a row
-   at + v*boff (B) and + v*coff (C). Rows r >= mr are computed from row 0 and discarded.
+   layout of >>rnn), or with `packed` at A + k*RNNTS__MR + r (a panel of rnnts__pack_a: one stream
+   of broadcasts instead of MR, which is what lets the kernel run at the FMA peak); B row k at
+   B + k*ldb, C row r at C + r*ldc; native vector v (< nv) of a row at + v*boff (B) and + v*coff
+   (C). Rows r >= mr are computed (from row 0, or from a packed panel's zero rows) and discarded.
    The tile is RNNTS__MR rows x 2 native vectors: 6 x 16 columns (12 accumulators) with 8 lanes,
    the two halves of one 16-column panel (boff = coff = 8); RNNTS__MR x 32 with 16 lanes, two
    16-column panels (boff, coff = the panel strides), or one panel (nv = 1) for an odd last one.
@@ -1501,7 +1503,7 @@ void rnnts_pool_set_min_flops(rnnts_pool *p, double flops) {
 #define RNNTS__UNROLL
 #endif
 RNNTS__INLINE void rnnts__gemm_micro(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
-                                     size_t boff, float *C, size_t ldc, size_t coff, int nv) {
+                                     size_t boff, float *C, size_t ldc, size_t coff, int nv, int packed) {
     const float *ar[RNNTS__MR];
     float *cr[RNNTS__MR];
     rnnts__vn x0[RNNTS__MR], x1[RNNTS__MR];
@@ -1516,9 +1518,10 @@ RNNTS__INLINE void rnnts__gemm_micro(int K, const float *A, size_t lda, size_t a
         size_t ao = (size_t)(k0 >> 4) * akb;
         int kn = K - k0 < 16 ? K - k0 : 16;
         for (int k = 0; k < kn; k++, bk += ldb) {
+            const float *ap = A + (size_t)(k0 + k) * RNNTS__MR;
             rnnts__vn b0 = rnnts__vn_load(bk), b1 = nv > 1 ? rnnts__vn_load(bk + boff) : b0;
             RNNTS__UNROLL for (int r = 0; r < RNNTS__MR; r++) {
-                rnnts__vn sr = rnnts__vn_set1(ar[r][ao + (size_t)k]);
+                rnnts__vn sr = rnnts__vn_set1(packed ? ap[r] : ar[r][ao + (size_t)k]);
                 x0[r] = rnnts__vn_fma(sr, b0, x0[r]);
                 if (nv > 1) x1[r] = rnnts__vn_fma(sr, b1, x1[r]);
             }
@@ -1530,16 +1533,37 @@ RNNTS__INLINE void rnnts__gemm_micro(int K, const float *A, size_t lda, size_t a
         rnnts__vn_store(cr[r], x0[r]);
     }
 }
+/* The instances: two native vectors per row (tile2) or one (tile1, AVX-512's odd last panel),
+   A strided or packed (_p). */
 static void rnnts__gemm_tile2(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
                               size_t boff, float *C, size_t ldc, size_t coff) {
-    rnnts__gemm_micro(K, A, lda, akb, mr, B, ldb, boff, C, ldc, coff, 2);
+    rnnts__gemm_micro(K, A, lda, akb, mr, B, ldb, boff, C, ldc, coff, 2, 0);
+}
+static void rnnts__gemm_tile2_p(int K, const float *A, int mr, const float *B, size_t ldb, size_t boff, float *C,
+                                size_t ldc, size_t coff) {
+    rnnts__gemm_micro(K, A, 0, 0, mr, B, ldb, boff, C, ldc, coff, 2, 1);
 }
 #if RNNTS__VN == 16
 static void rnnts__gemm_tile1(int K, const float *A, size_t lda, size_t akb, int mr, const float *B, size_t ldb,
                               float *C, size_t ldc) {
-    rnnts__gemm_micro(K, A, lda, akb, mr, B, ldb, 0, C, ldc, 0, 1);
+    rnnts__gemm_micro(K, A, lda, akb, mr, B, ldb, 0, C, ldc, 0, 1, 0);
+}
+static void rnnts__gemm_tile1_p(int K, const float *A, int mr, const float *B, size_t ldb, float *C, size_t ldc) {
+    rnnts__gemm_micro(K, A, 0, 0, mr, B, ldb, 0, C, ldc, 0, 1, 1);
 }
 #endif
+/* Packs rows [0, R) of A (element (r, k) at A + r*rs + k*cs: cs = 1 for A, rs = 1 for a transpose)
+   into panels of RNNTS__MR rows: dst[(p*K + k)*MR + r] = A[p*MR + r][k], rows past R zero, and with
+   zero_diag A[r][r] read as 0. dst holds rnnts__packed_floats(R, K) floats. */
+static size_t rnnts__packed_floats(size_t R, size_t K) { return (R + RNNTS__MR - 1) / RNNTS__MR * RNNTS__MR * K; }
+static void rnnts__pack_a(float *dst, const float *A, size_t rs, size_t cs, int R, int K, int zero_diag) {
+    for (int p = 0; p * RNNTS__MR < R; p++)
+        for (int k = 0; k < K; k++, dst += RNNTS__MR)
+            for (int r = 0; r < RNNTS__MR; r++) {
+                int row = p * RNNTS__MR + r;
+                dst[r] = row < R && !(zero_diag && row == k) ? A[(size_t)row * rs + (size_t)k * cs] : 0.0f;
+            }
+}
 /* A GEMM C[R][ncols] += A[R][K] B[K][ncols] described by strides, ncols a multiple of 16:
    A as in the micro-kernel; the 16-column panel n of B starts at B + (n/16)*bnb (row k at + k*ldb),
    of C at C + (n/16)*cnb (row r at + r*ldc). Row-major: ld = row length, nb = 16. Blocked: ld = 16,
@@ -1549,6 +1573,7 @@ typedef void (*rnnts__tile_fn)(void *ctx, int i, int mr, int n);
 typedef struct rnnts__gemm {
     int K, ncols;
     const float *A, *B;
+    const float *Ap;           /* A packed by rnnts__pack_a (then A, lda, akb are unused) */
     float *C;
     size_t lda, akb, ldb, bnb, ldc, cnb;
     rnnts__tile_fn pre, post;
@@ -1558,7 +1583,9 @@ typedef struct rnnts__gemm {
    tiles of RNNTS__TN columns (one or two 16-column panels), then RNNTS__MR-row panels, so that the
    tile's B panels (KC x 16 floats each, contiguous) stay in L1 while the A rows stream past them. C holds the partial sums between chunks: every element still adds
    its terms in ascending k, so the loop order changes no bit. */
+#ifndef RNNTS__KC
 #define RNNTS__KC 256
+#endif
 static void rnnts__gemm_tiles(const rnnts__gemm *g, int i0, int i1, int n0, int n1) {
     int K = g->K > 0 ? g->K : 0, k0 = 0;
     do { /* at least one pass, so that the hooks run when K = 0 */
@@ -1569,16 +1596,19 @@ static void rnnts__gemm_tiles(const rnnts__gemm *g, int i0, int i1, int n0, int 
             int np = RNNTS__MIN(RNNTS__TN, n1 - n) / RNNTS__NR; /* 16-column panels in this tile */
             for (int i = i0; i < i1; i += RNNTS__MR) {
                 int mr = RNNTS__MIN(RNNTS__MR, i1 - i);
-                const float *a = g->A + (size_t)i * g->lda + (size_t)(k0 >> 4) * g->akb;
+                const float *a = g->Ap ? g->Ap + ((size_t)i * K + (size_t)k0 * RNNTS__MR) /* i: a multiple of MR */
+                                       : g->A + (size_t)i * g->lda + (size_t)(k0 >> 4) * g->akb;
+                float *ci = c + (size_t)i * g->ldc;
                 if (k0 == 0 && g->pre)
                     for (int q = 0; q < np; q++) g->pre(g->hook_ctx, i, mr, n + q * RNNTS__NR);
 #if RNNTS__VN == 16
-                if (kc > 0 && np == 2)
-                    rnnts__gemm_tile2(kc, a, g->lda, g->akb, mr, b, g->ldb, g->bnb, c + (size_t)i * g->ldc, g->ldc, g->cnb);
-                else if (kc > 0)
-                    rnnts__gemm_tile1(kc, a, g->lda, g->akb, mr, b, g->ldb, c + (size_t)i * g->ldc, g->ldc);
+                if (kc > 0 && np == 2 && g->Ap) rnnts__gemm_tile2_p(kc, a, mr, b, g->ldb, g->bnb, ci, g->ldc, g->cnb);
+                else if (kc > 0 && np == 2) rnnts__gemm_tile2(kc, a, g->lda, g->akb, mr, b, g->ldb, g->bnb, ci, g->ldc, g->cnb);
+                else if (kc > 0 && g->Ap) rnnts__gemm_tile1_p(kc, a, mr, b, g->ldb, ci, g->ldc);
+                else if (kc > 0) rnnts__gemm_tile1(kc, a, g->lda, g->akb, mr, b, g->ldb, ci, g->ldc);
 #else
-                if (kc > 0) rnnts__gemm_tile2(kc, a, g->lda, g->akb, mr, b, g->ldb, 8, c + (size_t)i * g->ldc, g->ldc, 8);
+                if (kc > 0 && g->Ap) rnnts__gemm_tile2_p(kc, a, mr, b, g->ldb, 8, ci, g->ldc, 8);
+                else if (kc > 0) rnnts__gemm_tile2(kc, a, g->lda, g->akb, mr, b, g->ldb, 8, ci, g->ldc, 8);
 #endif
                 if (last && g->post)
                     for (int q = 0; q < np; q++) g->post(g->hook_ctx, i, mr, n + q * RNNTS__NR);
@@ -1615,7 +1645,8 @@ static void rnnts__gemm_pool(rnnts_pool *pool, const rnnts__gemm *g, int R, int 
         rnnts__pool_run(pool, rnnts__panels(R), rnnts__task_gemm, &c, work);
 }
 /* Strides of the two layouts, for rnnts__gemm. */
-static void rnnts__gemm_a(rnnts__gemm *g, const float *A, size_t lda, size_t akb) { g->A = A; g->lda = lda; g->akb = akb; }
+static void rnnts__gemm_a(rnnts__gemm *g, const float *A, size_t lda, size_t akb) { g->A = A; g->lda = lda; g->akb = akb; g->Ap = NULL; }
+static void rnnts__gemm_ap(rnnts__gemm *g, const float *Ap) { g->A = NULL; g->Ap = Ap; }
 static void rnnts__gemm_b(rnnts__gemm *g, const float *B, size_t ldb, size_t bnb) { g->B = B; g->ldb = ldb; g->bnb = bnb; }
 static void rnnts__gemm_c(rnnts__gemm *g, float *C, size_t ldc, size_t cnb) { g->C = C; g->ldc = ldc; g->cnb = cnb; }
 
@@ -1916,7 +1947,8 @@ struct rnnts_rnn_ws {
     float *h0;              /* initial state of the last pass (H x Bp, blocked) */
     float *g, *gn;          /* dL/dh (H x Bp, blocked), current and next */
     float *hT;              /* h_t transposed: Bp rows x Hp columns, blocked */
-    float *wz, *wzT;        /* W with zero diagonal, and its transpose [H][H] (GRU/LSTM: wz unused, wzT = W_hh^T [H][G*H]) */
+    float *wz, *wzT;        /* packed (rnnts__pack_a): W with zero diagonal and its transpose, H x H (GRU/LSTM:
+                               W_hh, G*H x H, and W_hh^T, H x G*H) */
     float *dWp;             /* dL/dW: G*H rows x Hp columns, blocked */
     float *acc;             /* per-neuron lane accumulators [3][H][8]: b, w_in, tau (GRU/LSTM: [3][G*H][8]: b_ih, b_hh, w_ih) */
     float *vpack, *vpackT;  /* head weights of the heads read out [2K][H], transposed [H][2K] */
@@ -1977,8 +2009,8 @@ rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_le
     RNNTS__WSBUF(g, H, Bp, 1);
     RNNTS__WSBUF(gn, H, Bp, 1);
     RNNTS__WSBUF(hT, Bp, Hp, 1);
-    RNNTS__WSBUF(wz, G == 1 ? H : 0, H, 1);
-    RNNTS__WSBUF(wzT, G * H, H, 1);
+    RNNTS__WSBUF(wz, rnnts__packed_floats(G * H, H), 1, 1);
+    RNNTS__WSBUF(wzT, rnnts__packed_floats(H, G * H), 1, 1);
     RNNTS__WSBUF(dWp, G * H, Hp, 1);
     RNNTS__WSBUF(acc, 3, G * H, 8);
     RNNTS__WSBUF(vpack, 2 * K, H, 1);
@@ -2222,11 +2254,10 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     ws->variant = net->cfg.variant;
     ws->act = net->cfg.activation;
     if (ws->model != RNNTS_MODEL_RNN) {
-        /* GRU/LSTM: W_hh^T for the backward product; h_0 = 0 or the batch's h0, c_0 = 0 (the
-           forward reads W_hh itself). */
+        /* GRU/LSTM: W_hh and W_hh^T packed for the two products; h_0 = 0 or the batch's h0, c_0 = 0. */
         int GH = ws->G * H;
-        for (int p = 0; p < GH; p++)
-            for (int j = 0; j < H; j++) ws->wzT[(size_t)j * GH + p] = net->w[(size_t)p * H + j];
+        rnnts__pack_a(ws->wz, net->w, (size_t)H, 1, GH, H, 0);
+        rnnts__pack_a(ws->wzT, net->w, 1, (size_t)H, H, GH, 0);
         memset(ws->h0, 0, (size_t)H * ws->Bp * sizeof(float));
         if (bt->h0)
             for (int b = 0; b < B; b++)
@@ -2252,12 +2283,8 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
         ws->tauhat[i] = th;
         ws->alpha[i] = 1.0f - 1.0f / th;
     }
-    for (int i = 0; i < H; i++)
-        for (int j = 0; j < H; j++) {
-            float w = i == j ? 0.0f : net->w[(size_t)i * H + j];
-            ws->wz[(size_t)i * H + j] = w;
-            ws->wzT[(size_t)j * H + i] = w;
-        }
+    rnnts__pack_a(ws->wz, net->w, (size_t)H, 1, H, H, 1);
+    rnnts__pack_a(ws->wzT, net->w, 1, (size_t)H, H, H, 1);
     /* h0 (blocked): given ([B][H]) or 0.1 * U[0,1) from key(h0_seed, H0, h0_draw, 0), draw b*H + i. */
     {
         uint64_t key = rnnts_rng_key(bt->h0_seed, RNNTS_PURPOSE_H0, bt->h0_draw, 0);
@@ -2300,7 +2327,7 @@ static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool
     memset(&c, 0, sizeof c);
     c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
     c.g1.K = ws->H; c.g1.ncols = ws->Bp;
-    rnnts__gemm_a(&c.g1, ws->wz, (size_t)ws->H, RNNTS__NR);
+    rnnts__gemm_ap(&c.g1, ws->wz);
     rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, HB);
     rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, HB);
     c.g1.pre = rnnts__fwd_pre; c.g1.post = rnnts__fwd_post; c.g1.hook_ctx = &c;
@@ -2444,7 +2471,7 @@ static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool
         c.c_out = ws->chist + (h_out - ws->hist);
     }
     c.g1.K = ws->H; c.g1.ncols = ws->Bp;
-    rnnts__gemm_a(&c.g1, net->w, (size_t)ws->H, RNNTS__NR);
+    rnnts__gemm_ap(&c.g1, ws->wz);
     rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, (size_t)ws->H * RNNTS__NR);
     rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, (size_t)ws->Q * RNNTS__NR);
     c.g1.pre = rnnts__gated_pre; c.g1.post = rnnts__gated_post; c.g1.hook_ctx = &c;
@@ -2536,7 +2563,7 @@ static void rnnts__gated_bptt(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool
         rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_gated_bwd_a, &c, 8.0 * GH * B);
         if (t > 0) { /* g1: gn (blocked) += W_hh^T dgh */
             c.g1.K = GH; c.g1.ncols = Bp;
-            rnnts__gemm_a(&c.g1, ws->wzT, (size_t)GH, RNNTS__NR);
+            rnnts__gemm_ap(&c.g1, ws->wzT);
             rnnts__gemm_b(&c.g1, du, RNNTS__NR, (size_t)Q * RNNTS__NR);
             rnnts__gemm_c(&c.g1, ws->gn, RNNTS__NR, Hs * RNNTS__NR);
             rnnts__gemm_pool(pool, &c.g1, H, 0);
@@ -2666,7 +2693,7 @@ rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_po
         rnnts__pool_run(pool, rnnts__panels(H), rnnts__task_bwd_a, &c, 4.0 * H * H * B); /* with phase B: its du rows stay local */
         /* g1: gn (blocked) += W^T du; g2: dW (blocked, H rows x Hp) += du (blocked, as A) hT (blocked, Bp rows) */
         c.g1.K = H; c.g1.ncols = Bp;
-        rnnts__gemm_a(&c.g1, ws->wzT, Hs, RNNTS__NR);
+        rnnts__gemm_ap(&c.g1, ws->wzT);
         rnnts__gemm_b(&c.g1, du, RNNTS__NR, Hs * RNNTS__NR);
         rnnts__gemm_c(&c.g1, ws->gn, RNNTS__NR, Hs * RNNTS__NR);
         c.g2.K = B; c.g2.ncols = Hp;
