@@ -1557,12 +1557,20 @@ static void rnnts__gemm_tile1_p(int K, const float *A, int mr, const float *B, s
    zero_diag A[r][r] read as 0. dst holds rnnts__packed_floats(R, K) floats. */
 static size_t rnnts__packed_floats(size_t R, size_t K) { return (R + RNNTS__MR - 1) / RNNTS__MR * RNNTS__MR * K; }
 static void rnnts__pack_a(float *dst, const float *A, size_t rs, size_t cs, int R, int K, int zero_diag) {
-    for (int p = 0; p * RNNTS__MR < R; p++)
-        for (int k = 0; k < K; k++, dst += RNNTS__MR)
-            for (int r = 0; r < RNNTS__MR; r++) {
-                int row = p * RNNTS__MR + r;
-                dst[r] = row < R && !(zero_diag && row == k) ? A[(size_t)row * rs + (size_t)k * cs] : 0.0f;
-            }
+    for (int p = 0; p * RNNTS__MR < R; p++, dst += (size_t)K * RNNTS__MR) {
+        int mr = RNNTS__MIN(RNNTS__MR, R - p * RNNTS__MR);
+        const float *a = A + (size_t)p * RNNTS__MR * rs;
+        if (cs == 1) /* rows of A are contiguous: read along them */
+            for (int r = 0; r < mr; r++)
+                for (int k = 0; k < K; k++) dst[(size_t)k * RNNTS__MR + r] = a[(size_t)r * rs + (size_t)k];
+        else
+            for (int k = 0; k < K; k++)
+                for (int r = 0; r < mr; r++) dst[(size_t)k * RNNTS__MR + r] = a[(size_t)r * rs + (size_t)k * cs];
+        for (int r = mr; r < RNNTS__MR; r++)
+            for (int k = 0; k < K; k++) dst[(size_t)k * RNNTS__MR + r] = 0.0f;
+        if (zero_diag)
+            for (int r = 0; r < mr && p * RNNTS__MR + r < K; r++) dst[(size_t)(p * RNNTS__MR + r) * RNNTS__MR + r] = 0.0f;
+    }
 }
 /* A GEMM C[R][ncols] += A[R][K] B[K][ncols] described by strides, ncols a multiple of 16:
    A as in the micro-kernel; the 16-column panel n of B starts at B + (n/16)*bnb (row k at + k*ldb),
@@ -2078,6 +2086,17 @@ RNNTS__INLINE rnnts__vn rnnts__padzero(rnnts__vn v, int n, int B) {
                                       rnnts__vn_set1((float)B)), v, rnnts__vn_zero());
 }
 
+/* Row i of a blocked state matrix (R rows, Bp columns) into column i of its blocked transpose
+   (Bp rows): dst[BLK(Bp, n, i)] = src[BLK(R, i, n)] for every n < Bp (pad columns are 0 in both).
+   Per panel, 16 contiguous floats go to a stride of 16: no index arithmetic per element. */
+static void rnnts__transpose_row(float *dst, const float *src, int R, int Bp, int i) {
+    float *d = dst + ((size_t)(i >> 4) * (size_t)Bp) * 16 + (size_t)(i & 15);
+    for (int n0 = 0; n0 < Bp; n0 += 16, d += 16 * 16) {
+        const float *sp = src + RNNTS__BLK(R, i, n0);
+        for (int l = 0; l < 16; l++) d[l * 16] = sp[l];
+    }
+}
+
 typedef struct rnnts__ctx {
     rnnts_rnn_ws *ws;
     const rnnts_rnn *net;
@@ -2169,7 +2188,7 @@ static void rnnts__fwd_post(void *vc, int i0, int mr, int n0) {
    du_t overwrites u_t; h_t is transposed into hT (blocked, rows b) for the dW product. */
 RNNTS__INLINE void rnnts__bwd_a(rnnts__ctx *c, int p0, int p1, rnnts_variant variant, rnnts_activation act) {
     rnnts_rnn_ws *ws = c->ws;
-    int H = ws->H, B = ws->B, Bp = ws->Bp, t = c->t, i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
+    int H = ws->H, Bp = ws->Bp, t = c->t, i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
     const float *h = ws->hist + (size_t)t * H * Bp, *y = h + (size_t)H * Bp, *s = ws->S + (size_t)t * Bp, *g = ws->g;
     float *u = ws->ubuf + (size_t)t * H * Bp, *gn = ws->gn;
     for (int i = i0; i < i1; i++) {
@@ -2196,7 +2215,7 @@ RNNTS__INLINE void rnnts__bwd_a(rnnts__ctx *c, int p0, int p1, rnnts_variant var
             rnnts__vn_store(u + o, du);
         }
         rnnts__vf_store(ab, sb); rnnts__vf_store(aw, sw); rnnts__vf_store(at, st);
-        for (int n = 0; n < B; n++) ws->hT[RNNTS__BLK(Bp, n, i)] = h[RNNTS__BLK(H, i, n)];
+        rnnts__transpose_row(ws->hT, h, H, Bp, i);
     }
 }
 static void rnnts__task_bwd_a(void *vc, int p0, int p1) {
@@ -2483,7 +2502,7 @@ static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool
    value of dh_t, LSTM's dL/dc_t, the lane accumulators of b_ih, b_hh, w_ih, and h_t transposed. */
 RNNTS__INLINE void rnnts__gated_bwd_a(rnnts__ctx *c, int p0, int p1, int lstm) {
     rnnts_rnn_ws *ws = c->ws;
-    int H = ws->H, B = ws->B, Bp = ws->Bp, Q = ws->Q, G = ws->G, GH = G * H, t = c->t;
+    int H = ws->H, Bp = ws->Bp, Q = ws->Q, G = ws->G, GH = G * H, t = c->t;
     int i0 = p0 * RNNTS__MR, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
     size_t d = RNNTS__GSTEP(ws), HB = (size_t)H * Bp;
     const float *h = ws->hist + (size_t)t * HB, *s = ws->S + (size_t)t * Bp, *g = ws->g;
@@ -2541,7 +2560,7 @@ RNNTS__INLINE void rnnts__gated_bwd_a(rnnts__ctx *c, int p0, int p1, int lstm) {
             rnnts__vf_store(ws->acc + ((size_t)GH + (size_t)q * H + i) * 8, sbh[q]);
             rnnts__vf_store(ws->acc + ((size_t)2 * GH + (size_t)q * H + i) * 8, sw[q]);
         }
-        for (int n = 0; n < B; n++) ws->hT[RNNTS__BLK(Bp, n, i)] = h[RNNTS__BLK(H, i, n)];
+        rnnts__transpose_row(ws->hT, h, H, Bp, i);
     }
 }
 static void rnnts__task_gated_bwd_a(void *vc, int p0, int p1) {
