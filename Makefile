@@ -39,8 +39,28 @@ $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
 run-example: $(B)/train_parity           ## train a small network on N-parity (multi-head, to N = 5) and print loss and accuracy
 	$(B)/train_parity
 
-$(B)/rnnts: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
+# The tool picks its vector path at run time on x86-64 (examples/dispatch.c): the whole tool is
+# compiled once per path with `main` renamed, every other global symbol hidden by objcopy, and the
+# three copies linked into one binary that runs on any x86-64 machine (RNNTS_ISA=scalar|avx2|avx512
+# forces one). Elsewhere (e.g. an AArch64 host) it is one native build.
+X86_64      := $(filter x86_64,$(shell uname -m))
+OBJCOPY     ?= objcopy
+PATH_scalar := $(SCALAR)
+PATH_avx2   := -DRNNTS_SIMD=2 $(AVX2)
+PATH_avx512 := -DRNNTS_SIMD=4 -mavx512f $(AVX2)
+KEEP_scalar := rnnts_cpu_simd_mask rnnts_simd_best rnnts_simd_parse rnnts_simd_id_name
+TOOL_DEPS   := examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h
+$(B)/tool_%.o: $(TOOL_DEPS) | $(B)
+	$(CC) $(STD) $(PATH_$*) $(WARN) -Dmain=rnnts_tool_main_$* -c examples/rnnts.c -o $(B)/tool_$*.all.o
+	$(OBJCOPY) $(foreach s,rnnts_tool_main_$* $(KEEP_$*),--keep-global-symbol=$(s)) $(B)/tool_$*.all.o $@
+	@rm -f $(B)/tool_$*.all.o
+ifneq ($(X86_64),)
+$(B)/rnnts: examples/dispatch.c $(B)/tool_scalar.o $(B)/tool_avx2.o $(B)/tool_avx512.o | $(B)
+	$(CC) $(STD) $(WARN) $^ -o $@ $(LIBS)
+else
+$(B)/rnnts: $(TOOL_DEPS) | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+endif
 
 tool: $(B)/rnnts                         ## build the rnnts command line tool
 

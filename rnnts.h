@@ -256,8 +256,29 @@ const char *rnnts_result_string(rnnts_result r);
    Thread-safe. */
 const char *rnnts_build_info(void);
 
-/* Name of the compiled vector path: "SCALAR", "AVX2" or "NEON". Thread-safe. */
+/* Vector paths (the values of RNNTS_SIMD). */
+#define RNNTS_SIMD_SCALAR 1
+#define RNNTS_SIMD_AVX2 2
+#define RNNTS_SIMD_NEON 3
+#define RNNTS_SIMD_AVX512 4
+
+/* Name of the compiled vector path: "SCALAR", "AVX2", "AVX512" or "NEON". Thread-safe. */
 const char *rnnts_simd_name(void);
+/* The compiled vector path, an RNNTS_SIMD_* value. Thread-safe. */
+int rnnts_simd_id(void);
+/* The paths the running CPU and OS can execute, as a mask of (1u << RNNTS_SIMD_*): SCALAR always;
+   on x86-64 AVX2 when CPUID reports AVX, AVX2 and FMA and the OS saves the YMM state (OSXSAVE,
+   XCR0 bits 1-2), AVX512 when it also reports AVX-512F and the OS saves the opmask and ZMM state
+   (XCR0 bits 5-7); NEON on AArch64. The library itself never switches paths: a program built
+   once per path (see README, "Run-time dispatch") picks one with this. Thread-safe. */
+unsigned rnnts_cpu_simd_mask(void);
+/* The widest path in mask (AVX512, AVX2, NEON, then SCALAR). Thread-safe. */
+int rnnts_simd_best(unsigned mask);
+/* "scalar", "avx2", "avx512", "neon" (any case) to an RNNTS_SIMD_* value; 0 for anything else.
+   Thread-safe. */
+int rnnts_simd_parse(const char *name);
+/* RNNTS_SIMD_* value to its name ("SCALAR", "AVX2", "AVX512", "NEON"; "?" otherwise). */
+const char *rnnts_simd_id_name(int simd);
 
 /* Checks the live floating-point environment: contraction of a*b+c (which would break N3) and
    flush-to-zero / denormals-are-zero. msg (may be NULL) receives a description.
@@ -785,10 +806,6 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 #define RNNTS_ASSERT(x) assert(x)
 #endif
 
-#define RNNTS_SIMD_SCALAR 1
-#define RNNTS_SIMD_AVX2 2
-#define RNNTS_SIMD_NEON 3
-#define RNNTS_SIMD_AVX512 4
 #ifndef RNNTS_SIMD
 #if defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
 #define RNNTS_SIMD RNNTS_SIMD_AVX512
@@ -6737,6 +6754,58 @@ const char *rnnts_result_string(rnnts_result r) {
     }
 }
 const char *rnnts_simd_name(void) { return RNNTS__SIMD_NAME; }
+int rnnts_simd_id(void) { return RNNTS_SIMD; }
+const char *rnnts_simd_id_name(int simd) {
+    switch (simd) {
+    case RNNTS_SIMD_SCALAR: return "SCALAR";
+    case RNNTS_SIMD_AVX2: return "AVX2";
+    case RNNTS_SIMD_AVX512: return "AVX512";
+    case RNNTS_SIMD_NEON: return "NEON";
+    default: return "?";
+    }
+}
+int rnnts_simd_parse(const char *name) {
+    static const char *const names[] = {"scalar", "avx2", "neon", "avx512"}; /* index + 1 = id */
+    for (int i = 0; name && i < 4; i++) {
+        size_t k = 0;
+        while (names[i][k] && (name[k] | 0x20) == names[i][k]) k++;
+        if (!names[i][k] && !name[k]) return i + 1;
+    }
+    return 0;
+}
+int rnnts_simd_best(unsigned mask) {
+    static const int order[] = {RNNTS_SIMD_AVX512, RNNTS_SIMD_AVX2, RNNTS_SIMD_NEON};
+    for (int i = 0; i < 3; i++)
+        if (mask & (1u << order[i])) return order[i];
+    return RNNTS_SIMD_SCALAR;
+}
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+/* XCR0 (the state components the OS saves); only valid when CPUID.1:ECX.OSXSAVE is set. */
+static uint64_t rnnts__xgetbv0(void) {
+    uint32_t lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+unsigned rnnts_cpu_simd_mask(void) {
+    unsigned mask = 1u << RNNTS_SIMD_SCALAR, a, b, c, d;
+    uint64_t xcr0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return mask;
+    if (!(c & (1u << 27)) || !(c & (1u << 28)) || !(c & (1u << 12))) return mask; /* OSXSAVE, AVX, FMA */
+    xcr0 = rnnts__xgetbv0();
+    if ((xcr0 & 0x6) != 0x6) return mask;                                          /* XMM and YMM state */
+    if (__get_cpuid_max(0, NULL) < 7) return mask;
+    __cpuid_count(7, 0, a, b, c, d);
+    if (b & (1u << 5)) mask |= 1u << RNNTS_SIMD_AVX2;
+    if ((b & (1u << 5)) && (b & (1u << 16)) && (xcr0 & 0xe0) == 0xe0)             /* AVX-512F; opmask, ZMM */
+        mask |= 1u << RNNTS_SIMD_AVX512;
+    return mask;
+}
+#elif defined(__aarch64__)
+unsigned rnnts_cpu_simd_mask(void) { return (1u << RNNTS_SIMD_SCALAR) | (1u << RNNTS_SIMD_NEON); }
+#else
+unsigned rnnts_cpu_simd_mask(void) { return 1u << RNNTS_SIMD_SCALAR; }
+#endif
 #define RNNTS__STR2(x) #x
 #define RNNTS__STR(x) RNNTS__STR2(x)
 #if defined(__x86_64__)
