@@ -51,7 +51,7 @@ PATH_avx512 := -DRNNTS_SIMD=4 -mavx512f $(AVX2)
 KEEP_scalar := rnnts_cpu_simd_mask rnnts_simd_best rnnts_simd_parse rnnts_simd_id_name
 TOOL_DEPS   := examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h
 $(B)/tool_%.o: $(TOOL_DEPS) | $(B)
-	$(CC) $(STD) $(PATH_$*) $(WARN) -Dmain=rnnts_tool_main_$* -c examples/rnnts.c -o $(B)/tool_$*.all.o
+	$(CC) $(STD) $(PATH_$*) $(WARN) -DRNNTS_TOOL_DISPATCH -Dmain=rnnts_tool_main_$* -c examples/rnnts.c -o $(B)/tool_$*.all.o
 	$(OBJCOPY) $(foreach s,rnnts_tool_main_$* $(KEEP_$*),--keep-global-symbol=$(s)) $(B)/tool_$*.all.o $@
 	@rm -f $(B)/tool_$*.all.o
 ifneq ($(X86_64),)

@@ -3,60 +3,41 @@
    examples/rnnts.c (`rnnts bench`), so that both measure the same thing.
 
        const char *isa;
-       double gf = rnnts_bench_peak_gflops(0.5, &isa);   // best rate over ~0.5 s of timed rounds
+       double gf = rnnts_bench_peak_gflops(0.5, &isa);   // the widest path this CPU runs
+       double g2 = rnnts_bench_peak_gflops_isa(0.5, RNNTS_BENCH_PEAK_AVX2);   // one path (0 if absent)
 
-   12 independent accumulator chains, enough to cover FMA latency x throughput on current cores
-   (4-5 cycles x 2 pipes = 8-10 chains in flight), and few enough that the 12 accumulators and 2
-   constants stay in the 16 ymm registers of AVX2 (16 chains spill, and the probe then measures
-   loads and stores instead: 70 instead of 113 GFLOP/s on the AMD EPYC this was written on). Each
-   FMA counts 2 flops per lane.
-
-   The vector ISA of the probe is the one rnnts itself was built for:
-     - when rnnts.h's implementation was included before this file, RNNTS_SIMD decides
-       (RNNTS_SIMD_AVX2, RNNTS_SIMD_NEON, RNNTS_SIMD_SCALAR), so that a scalar build of the tool
-       (e.g. -DRNNTS_SIMD=1 with -mavx2 enabled) is compared with a scalar peak;
-     - otherwise the compiler's target decides, as rnnts.h's default does
-       (__AVX2__ && __FMA__, then __aarch64__, else scalar).
-     AVX2   : 12 x __m256 _mm256_fmadd_ps  (8 lanes; the vector width rnnts uses)
+   Every path the CPU (and OS) can run is measured, whatever the build: the x86-64 probes are
+   compiled with function target attributes and chosen at run time (__builtin_cpu_supports, which
+   also checks that the OS saves the YMM / ZMM state). "% of peak" in the reports is against the
+   widest path's peak, so a build that does not use AVX-512 on an AVX-512 machine shows it.
+     AVX512 : 24 x __m512 _mm512_fmadd_ps  (16 lanes; 24 chains cover 4-cycle latency x 2 pipes
+              with room to spare and leave 8 of the 32 zmm registers free)
+     AVX2   : 12 x __m256 _mm256_fmadd_ps  (8 lanes; 12 accumulators and 2 constants fit the 16 ymm
+              registers — 16 chains spill, and the probe then measures loads and stores: 70 instead
+              of 113 GFLOP/s on the AMD EPYC this was first written on)
      NEON   : 16 x float32x4_t vfmaq_f32    (4 lanes; 32 q registers)
      scalar : 16 fmaf chains, kept scalar (no auto-vectorisation); a hardware fma instruction
               when the target has one (-mfma, AArch64), else the C library's fmaf — the same
               fmaf that rnnts's scalar path calls
-   The result is the best of several timed rounds, so that a noisy machine understates it less. */
+   Each FMA counts 2 flops per lane. The result is the best of several timed rounds, so that a
+   noisy machine understates it less. */
 #ifndef RNNTS_BENCH_PEAK_H
 #define RNNTS_BENCH_PEAK_H
 
 #include <math.h>
 #include <time.h>
 
+/* The same numbers as rnnts.h's RNNTS_SIMD_* (this file does not need the header). */
 #define RNNTS_BENCH_PEAK_SCALAR 1
 #define RNNTS_BENCH_PEAK_AVX2 2
 #define RNNTS_BENCH_PEAK_NEON 3
+#define RNNTS_BENCH_PEAK_AVX512 4
 
-#if defined(RNNTS_SIMD) && defined(RNNTS_SIMD_AVX2) && defined(RNNTS_SIMD_NEON)
-#if RNNTS_SIMD == RNNTS_SIMD_AVX2
-#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_AVX2
-#elif RNNTS_SIMD == RNNTS_SIMD_NEON
-#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_NEON
-#else
-#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_SCALAR
-#endif
-#elif defined(__AVX2__) && defined(__FMA__)
-#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_AVX2
-#elif defined(__aarch64__)
-#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_NEON
-#else
-#define RNNTS_BENCH_PEAK_SEL RNNTS_BENCH_PEAK_SCALAR
-#endif
-
-#if RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_AVX2
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
-#define RNNTS_BENCH_PEAK_ISA "AVX2"
-#elif RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_NEON
+#define RNNTS_BENCH_PEAK_X86 1
+#elif defined(__aarch64__)
 #include <arm_neon.h>
-#define RNNTS_BENCH_PEAK_ISA "NEON"
-#else
-#define RNNTS_BENCH_PEAK_ISA "scalar"
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -73,12 +54,9 @@ static double rnnts_bench__peak_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* n rounds of one FMA per chain; returns the flops done. */
-#if RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_SCALAR && defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-tree-vectorize"))) /* the scalar probe must stay scalar */
-#endif
-static double rnnts_bench__peak_kernel(long n) {
-#if RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_AVX2
+/* n rounds of one FMA per chain; each returns the flops done. */
+#ifdef RNNTS_BENCH_PEAK_X86
+__attribute__((target("avx2,fma"))) static double rnnts_bench__peak_avx2(long n) {
     __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
     __m256 c0 = _mm256_set1_ps(0.f), c1 = _mm256_set1_ps(1.f), c2 = _mm256_set1_ps(2.f), c3 = _mm256_set1_ps(3.f);
     __m256 c4 = _mm256_set1_ps(4.f), c5 = _mm256_set1_ps(5.f), c6 = _mm256_set1_ps(6.f), c7 = _mm256_set1_ps(7.f);
@@ -96,7 +74,26 @@ static double rnnts_bench__peak_kernel(long n) {
     c0 = _mm256_add_ps(c0, c8);
     rnnts_bench_peak_sink = _mm256_cvtss_f32(c0);
     return (double)n * 12 * 8 * 2;
-#elif RNNTS_BENCH_PEAK_SEL == RNNTS_BENCH_PEAK_NEON
+}
+__attribute__((target("avx512f"))) static double rnnts_bench__peak_avx512(long n) {
+    __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f), c[24], s;
+    for (int k = 0; k < 24; k++) c[k] = _mm512_set1_ps((float)k);
+    for (long i = 0; i < n; i++) {
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#else
+#pragma GCC unroll 24
+#endif
+        for (int k = 0; k < 24; k++) c[k] = _mm512_fmadd_ps(c[k], a, b);
+    }
+    s = c[0];
+    for (int k = 1; k < 24; k++) s = _mm512_add_ps(s, c[k]);
+    rnnts_bench_peak_sink = _mm512_cvtss_f32(s);
+    return (double)n * 24 * 16 * 2;
+}
+#endif
+#if defined(__aarch64__)
+static double rnnts_bench__peak_neon(long n) {
     float32x4_t a = vdupq_n_f32(0.999999f), b = vdupq_n_f32(1e-7f);
     float32x4_t c[16];
     for (int k = 0; k < 16; k++) c[k] = vdupq_n_f32((float)k);
@@ -110,7 +107,12 @@ static double rnnts_bench__peak_kernel(long n) {
     for (int k = 1; k < 16; k++) c[0] = vaddq_f32(c[0], c[k]);
     rnnts_bench_peak_sink = vgetq_lane_f32(c[0], 0);
     return (double)n * 16 * 4 * 2;
-#else
+}
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize"))) /* the scalar probe must stay scalar */
+#endif
+static double rnnts_bench__peak_scalar(long n) {
     /* 16 named scalars (an array indexed in an inner loop stays in memory once vectorisation is
        off). clang has no per-function switch for its SLP vectoriser: an empty asm per chain keeps
        every chain in its own scalar register there. */
@@ -135,28 +137,71 @@ static double rnnts_bench__peak_kernel(long n) {
 #undef RNNTS_BENCH_KEEP
     rnnts_bench_peak_sink = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (ca + cb)) + ((cc + cd) + (ce + cf));
     return (double)n * 16 * 2;
-#endif
 }
 
-/* Single-core FMA peak in GFLOP/s, measured for about `seconds` (at least one calibration and one
-   timed round, ~10 ms each). isa_out (may be NULL) names the path used: "AVX2", "NEON", "scalar". */
-static RNNTS_BENCH_PEAK_UNUSED double rnnts_bench_peak_gflops(double seconds, const char **isa_out) {
+/* 1 when this CPU (and OS) can run the probe of path `isa`. */
+static int rnnts_bench__peak_has(int isa) {
+    switch (isa) {
+    case RNNTS_BENCH_PEAK_SCALAR: return 1;
+#ifdef RNNTS_BENCH_PEAK_X86
+    case RNNTS_BENCH_PEAK_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case RNNTS_BENCH_PEAK_AVX512: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+#if defined(__aarch64__)
+    case RNNTS_BENCH_PEAK_NEON: return 1;
+#endif
+    default: return 0;
+    }
+}
+static double rnnts_bench__peak_kernel(int isa, long n) {
+    switch (isa) {
+#ifdef RNNTS_BENCH_PEAK_X86
+    case RNNTS_BENCH_PEAK_AVX2: return rnnts_bench__peak_avx2(n);
+    case RNNTS_BENCH_PEAK_AVX512: return rnnts_bench__peak_avx512(n);
+#endif
+#if defined(__aarch64__)
+    case RNNTS_BENCH_PEAK_NEON: return rnnts_bench__peak_neon(n);
+#endif
+    default: return rnnts_bench__peak_scalar(n);
+    }
+}
+static RNNTS_BENCH_PEAK_UNUSED const char *rnnts_bench_peak_isa_name(int isa) {
+    return isa == RNNTS_BENCH_PEAK_AVX512 ? "AVX512" : isa == RNNTS_BENCH_PEAK_AVX2 ? "AVX2" : isa == RNNTS_BENCH_PEAK_NEON ? "NEON" : "scalar";
+}
+/* The widest path this CPU runs. */
+static int rnnts_bench_peak_widest(void) {
+    static const int order[] = {RNNTS_BENCH_PEAK_AVX512, RNNTS_BENCH_PEAK_AVX2, RNNTS_BENCH_PEAK_NEON};
+    for (int i = 0; i < 3; i++)
+        if (rnnts_bench__peak_has(order[i])) return order[i];
+    return RNNTS_BENCH_PEAK_SCALAR;
+}
+
+/* Single-core FMA peak of path `isa` in GFLOP/s, measured for about `seconds` (at least one
+   calibration and one timed round, ~10 ms each); 0 when this CPU cannot run the path. */
+static RNNTS_BENCH_PEAK_UNUSED double rnnts_bench_peak_gflops_isa(double seconds, int isa) {
     double best = 0.0, t_end;
     long n = 1L << 10;
-    if (isa_out) *isa_out = RNNTS_BENCH_PEAK_ISA;
+    if (!rnnts_bench__peak_has(isa)) return 0.0;
     /* calibrate to ~10 ms per round */
     for (;;) {
         double t0 = rnnts_bench__peak_now();
-        rnnts_bench__peak_kernel(n);
+        rnnts_bench__peak_kernel(isa, n);
         if (rnnts_bench__peak_now() - t0 > 0.01 || n > (1L << 40)) break;
         n *= 2;
     }
     t_end = rnnts_bench__peak_now() + seconds;
     do {
-        double t0 = rnnts_bench__peak_now(), f = rnnts_bench__peak_kernel(n), dt = rnnts_bench__peak_now() - t0;
+        double t0 = rnnts_bench__peak_now(), f = rnnts_bench__peak_kernel(isa, n), dt = rnnts_bench__peak_now() - t0;
         if (dt > 0 && f / dt > best) best = f / dt;
     } while (rnnts_bench__peak_now() < t_end);
     return best * 1e-9;
+}
+/* The peak of the widest path this CPU runs (the reports' "peak"); isa_out (may be NULL) names
+   it: "AVX512", "AVX2", "NEON", "scalar". */
+static RNNTS_BENCH_PEAK_UNUSED double rnnts_bench_peak_gflops(double seconds, const char **isa_out) {
+    int isa = rnnts_bench_peak_widest();
+    if (isa_out) *isa_out = rnnts_bench_peak_isa_name(isa);
+    return rnnts_bench_peak_gflops_isa(seconds, isa);
 }
 
 #endif /* RNNTS_BENCH_PEAK_H */

@@ -62,6 +62,28 @@ static double now_s(void) {
 static void fail_msg(const char *what, const rnnts_error *e) {
     fprintf(stderr, "%s: %s%s%s\n", cli_prog, what ? what : "", what && *what ? ": " : "", e->msg[0] ? e->msg : rnnts_result_string(e->code));
 }
+/* Which vector path runs and why, e.g. "AVX512 (the widest this CPU runs: SCALAR AVX2 AVX512)".
+   With -DRNNTS_TOOL_DISPATCH (the Makefile's x86-64 tool, examples/dispatch.c) RNNTS_ISA chose
+   the copy when set; a single-path build ignores it. */
+static const char *simd_selection(char *buf, size_t cap) {
+    static const int order[] = {RNNTS_SIMD_SCALAR, RNNTS_SIMD_AVX2, RNNTS_SIMD_AVX512, RNNTS_SIMD_NEON};
+    unsigned mask = rnnts_cpu_simd_mask();
+    const char *env = getenv("RNNTS_ISA");
+    char have[64] = "";
+    size_t u = 0;
+    for (int i = 0; i < 4; i++)
+        if (mask & (1u << order[i])) {
+            int w = snprintf(have + u, sizeof have - u, "%s%s", u ? " " : "", rnnts_simd_id_name(order[i]));
+            if (w > 0 && (size_t)w < sizeof have - u) u += (size_t)w;
+        }
+#ifdef RNNTS_TOOL_DISPATCH
+    if (env && *env) snprintf(buf, cap, "%s (RNNTS_ISA=%s; this CPU runs %s)", rnnts_simd_name(), env, have);
+    else snprintf(buf, cap, "%s (the widest this CPU runs: %s)", rnnts_simd_name(), have);
+#else
+    snprintf(buf, cap, "%s (built for this path only%s; this CPU runs %s)", rnnts_simd_name(), env && *env ? ", RNNTS_ISA ignored" : "", have);
+#endif
+    return buf;
+}
 /* mkdir -p. Returns 0 or -1 (errno set). */
 static int mkdir_p(const char *path) {
     char buf[4096];
@@ -730,10 +752,11 @@ static int train_run(const train_opts *o, train_result *res) {
         if (!logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
         if (csv) fputs(CSV_HEADER, logf);
         if (!o->quiet)
-            fprintf(stderr, "%s%s%s: %s %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads -> %s\n",
+            fprintf(stderr, "%s%s%s: %s %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads, %s -> %s\n",
                     cli_prog, o->label ? " " : "", o->label ? o->label : "", rnnts_model_name((rnnts_model)o->model), o->task ? "dms" : "parity",
                     o->curriculum == 0 ? "single" : o->curriculum == 1 ? "multi" : o->curriculum == 2 ? "sliding" : "none", o->hidden,
-                    o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1, dir);
+                    o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1,
+                    rnnts_simd_name(), dir);
     }
     res->tau_init = tau_stats_of(net);
     rnnts_trainer_on_step(tr, on_step, &pr);
@@ -1354,7 +1377,7 @@ static int cmd_info(int argc, char **argv) {
     cli_flag flags[] = {{"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0}};
     rnnts_rnn *net;
     st_header h;
-    char msg[512];
+    char msg[512], sel[160];
     tau_stats t;
     uint64_t sum;
     cli_prog = "rnnts info";
@@ -1367,8 +1390,11 @@ static int cmd_info(int argc, char **argv) {
     }
     t = tau_stats_of(net);
     sum = param_checksum(net);
+    simd_selection(sel, sizeof sel);
     if (json) {
         printf("{\"file\":"); json_str(stdout, pos[0]);
+        printf(",\"build\":"); json_str(stdout, rnnts_build_info());
+        printf(",\"simd\":"); json_str(stdout, sel);
         printf(",\"metadata\":{");
         for (int i = 0; i < h.n_meta; i++) { if (i) putchar(','); json_str(stdout, h.meta[i].key); putchar(':'); json_str(stdout, h.meta[i].val); }
         printf("},\"model\":\"%s\",\"hidden\":%d,\"heads\":%d,\"parameters\":%zu,\"tensors\":[", rnnts_model_name(net->cfg.model), net->H, net->K,
@@ -1407,6 +1433,7 @@ static int cmd_info(int argc, char **argv) {
             printf("tau         none (%s)\n", rnnts_model_name(net->cfg.model));
         }
         printf("checksum    %016llx (xxh3-64 of the parameters)\n", (unsigned long long)sum);
+        printf("build       %s, simd %s\n", rnnts_build_info(), sel);
     }
     st_header_free(&h);
     rnnts_rnn_destroy(net);
@@ -1423,7 +1450,7 @@ static void selfcheck_help(const cli_flag *flags, int n) {
     (void)flags; (void)n;
 }
 static int cmd_selfcheck(int argc, char **argv) {
-    char msg[256];
+    char msg[256], sel[160];
     const char *pos[1];
     cli_flag flags[1];
     rnnts_result r;
@@ -1431,7 +1458,7 @@ static int cmd_selfcheck(int argc, char **argv) {
     cli_prog = "rnnts selfcheck";
     cli_parse(argc, argv, 2, flags, 0, pos, 0, selfcheck_help);
     r = rnnts_selfcheck(msg, sizeof msg);
-    printf("%s\n%s: %s\n", rnnts_build_info(), r == RNNTS_OK ? "ok" : "FAILED", msg);
+    printf("%s\nsimd %s\n%s: %s\n", rnnts_build_info(), simd_selection(sel, sizeof sel), r == RNNTS_OK ? "ok" : "FAILED", msg);
     return r == RNNTS_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
 
@@ -1577,8 +1604,9 @@ static void bench_help(const cli_flag *flags, int n) {
            "             gru/lstm (G = 3 / 4 gates): forward 2*G*H*H*B*M (the packed W_hh h of every gate) +\n"
            "             4*K*H*B (the readout of the last state), step = 3 x forward (backward W_hh^T dgates\n"
            "             and dW_hh: twice the forward); the elementwise gate work is not counted\n"
-           "  peak_gflops  single-core FMA throughput probe (bench/peak.h) with the vector ISA of this build\n"
-           "             (peak_isa); fraction_of_peak = gflops / peak_gflops (one core, whatever --threads),\n"
+           "  peak_gflops  single-core FMA throughput probe (bench/peak.h) of the widest vector path this CPU\n"
+           "             runs (peak_isa), whatever path this run uses (simd); peak_gflops_by_isa: every path\n"
+           "             the CPU runs; fraction_of_peak = gflops / peak_gflops (one core, whatever --threads),\n"
            "             fraction_of_threads_peak = gflops / (threads * peak_gflops); same for fwd_\n"
            "  max_rss_bytes  getrusage(RUSAGE_SELF) ru_maxrss * 1024 at the end of the run\n"
            "  bptt_bytes  what BPTT must keep, from the sizes: 4 bytes x (P x (2 + S) + (M+1) H B + M H B)\n"
@@ -1652,6 +1680,8 @@ static int cmd_bench(int argc, char **argv) {
     double *t_step = NULL, *t_fwd = NULL, peak = NAN, step_s, fwd_s, flops_step, flops_fwd, gflops, fwd_gflops;
     double bptt_bytes, rss_bytes;
     const char *peak_isa = "none";
+    double peak_by[4] = {0, 0, 0, 0}; /* scalar, AVX2, AVX512, NEON (--json only; 0: not on this CPU) */
+    char sel[160];
     uint64_t hash1;
     size_t P, slots;
     rnnts_rnn_config rc = rnnts_rnn_config_default();
@@ -1679,7 +1709,11 @@ static int cmd_bench(int argc, char **argv) {
     }
     CLI_FUZZ_STOP();
 
-    if (peak_seconds > 0) peak = rnnts_bench_peak_gflops(peak_seconds, &peak_isa);
+    if (peak_seconds > 0) {
+        static const int isas[] = {RNNTS_BENCH_PEAK_SCALAR, RNNTS_BENCH_PEAK_AVX2, RNNTS_BENCH_PEAK_AVX512, RNNTS_BENCH_PEAK_NEON};
+        peak = rnnts_bench_peak_gflops(peak_seconds, &peak_isa);
+        for (int k = 0; k < 4; k++) peak_by[k] = json ? rnnts_bench_peak_gflops_isa(peak_seconds, isas[k]) : 0.0;
+    }
 
     c.pool = make_pool(threads);
     used_threads = c.pool ? rnnts_pool_threads(c.pool) : 1;
@@ -1749,6 +1783,7 @@ static int cmd_bench(int argc, char **argv) {
                model != RNNTS_MODEL_RNN ? "none" : variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
         json_str(stdout, rnnts_build_info());
         printf(",\"simd\":"); json_str(stdout, rnnts_simd_name());
+        printf(",\"simd_selection\":"); json_str(stdout, simd_selection(sel, sizeof sel));
         printf(",\"lr\":"); json_num(stdout, (double)oc.lr);
         printf(",\"momentum\":"); json_num(stdout, (double)oc.momentum);
         printf(",\"clip\":"); json_num(stdout, (double)oc.clip);
@@ -1765,6 +1800,14 @@ static int cmd_bench(int argc, char **argv) {
         printf(",\"fwd_gflops\":"); json_num(stdout, fwd_gflops);
         printf(",\"peak_gflops\":"); json_num(stdout, peak);
         printf(",\"peak_isa\":"); json_str(stdout, peak_isa);
+        printf(",\"peak_gflops_by_isa\":{");
+        for (int k = 0, first_k = 1; k < 4; k++)
+            if (peak_by[k] > 0) {
+                printf("%s\"%s\":", first_k ? "" : ",", k == 0 ? "scalar" : k == 1 ? "AVX2" : k == 2 ? "AVX512" : "NEON");
+                json_num(stdout, peak_by[k]);
+                first_k = 0;
+            }
+        printf("}");
         printf(",\"fraction_of_peak\":"); json_num(stdout, gflops / peak);
         printf(",\"fwd_fraction_of_peak\":"); json_num(stdout, fwd_gflops / peak);
         printf(",\"fraction_of_threads_peak\":"); json_num(stdout, gflops / (peak * used_threads));
@@ -1781,7 +1824,7 @@ static int cmd_bench(int argc, char **argv) {
         printf("rnnts bench: %s H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n",
                rnnts_model_name((rnnts_model)model), hidden, batch, len, heads, used_threads, used_threads == 1 ? "" : "s",
                model != RNNTS_MODEL_RNN ? "none" : variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
-        printf("%s\n", rnnts_build_info());
+        printf("%s\nsimd     %s\n", rnnts_build_info(), simd_selection(sel, sizeof sel));
         printf("step     %10.3f ms median (min %.3f, max %.3f)  %7.2f GFLOP/s", step_s * 1e3, mn * 1e3, mx * 1e3, gflops);
         if (isfinite(peak)) printf("  %5.1f %% of 1-core peak", 100.0 * gflops / peak);
         printf("\nforward  %10.3f ms median                          %7.2f GFLOP/s", fwd_s * 1e3, fwd_gflops);
