@@ -187,11 +187,27 @@ CXX_BENCH  ?= g++
 BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 \
               --benchmark_color=false --benchmark_out=$(B)/bench.json --benchmark_out_format=json
 .PHONY: bench
-bench: bench/cases.c bench/cases.h bench/peak.c bench/peak.h bench/shim.cc rnnts.h | $(B)   ## build and run the benchmark suite (Google Benchmark; medians of 3; JSON in build/bench.json)
-	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/cases.c -o $(B)/bench_cases.o
-	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/peak.c -o $(B)/bench_peak.o
-	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(NATIVE) $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
-	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o -o $(B)/bench -lbenchmark $(LIBS)
+# x86-64: the cases once per vector path, picked at run time like the tool's (bench/dispatch.c;
+# RNNTS_ISA forces one); elsewhere one native build.
+BENCH_RENAME = -Dbench_case_count=bench_case_count_$* -Dbench_case_get=bench_case_get_$* -Dbench_build_info=bench_build_info_$*
+$(B)/bench_cases_%.o: bench/cases.c bench/cases.h rnnts.h | $(B)
+	$(CC) $(STD) $(PATH_$*) $(WARN) -DBENCH_DISPATCHED $(BENCH_RENAME) -c bench/cases.c -o $(B)/bench_cases_$*.all.o
+	$(OBJCOPY) $(foreach s,bench_case_count_$* bench_case_get_$* bench_build_info_$* $(KEEP_$*),--keep-global-symbol=$(s)) $(B)/bench_cases_$*.all.o $@
+	@rm -f $(B)/bench_cases_$*.all.o
+ifneq ($(X86_64),)
+BENCH_CASE_OBJS := $(B)/bench_cases_scalar.o $(B)/bench_cases_avx2.o $(B)/bench_cases_avx512.o
+$(B)/bench_cases.o: bench/dispatch.c $(BENCH_CASE_OBJS) bench/cases.h | $(B)
+	$(CC) $(STD) $(WARN) -c bench/dispatch.c -o $(B)/bench_dispatch.o
+	ld -r $(B)/bench_dispatch.o $(BENCH_CASE_OBJS) -o $@
+else
+$(B)/bench_cases.o: bench/cases.c bench/cases.h rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/cases.c -o $@
+endif
+$(B)/bench: $(B)/bench_cases.o bench/peak.c bench/peak.h bench/shim.cc bench/cases.h | $(B)
+	$(CC) $(STD) $(WARN) -c bench/peak.c -o $(B)/bench_peak.o
+	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
+	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o -o $@ -lbenchmark $(LIBS)
+bench: $(B)/bench                        ## build and run the benchmark suite (Google Benchmark; medians of 3; JSON in build/bench.json; RNNTS_ISA=avx2 forces a path)
 	$(B)/bench $(BENCH_ARGS)
 
 .PHONY: bench-compare

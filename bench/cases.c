@@ -222,3 +222,6 @@ static void build(void) {
 int bench_case_count(void) { build(); return n_built; }
 const bench_case *bench_case_get(int i) { build(); return i >= 0 && i < n_built ? &cases[i] : NULL; }
 const char *bench_build_info(void) { return rnnts_build_info(); }
+#ifndef BENCH_DISPATCHED /* bench/dispatch.c defines it in the x86-64 build */
+const char *bench_simd_selection(void) { return "built for this path only"; }
+#endif

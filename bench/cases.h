@@ -78,6 +78,10 @@ double bench_peak_gflops(double seconds, const char **isa_out);
 /* rnnts_build_info() passthrough, so the C++ shim need not include the header implementation. */
 const char *bench_build_info(void);
 
+/* Which vector path the cases run and why (bench/dispatch.c on x86-64; "built for this path only"
+   in a single-path build). */
+const char *bench_simd_selection(void);
+
 #ifdef __cplusplus
 }
 #endif

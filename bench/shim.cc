@@ -103,7 +103,9 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("peak_gflops_1core", buf);
     benchmark::AddCustomContext("peak_isa", isa);
     benchmark::AddCustomContext("rnnts", bench_build_info());
-    std::fprintf(stderr, "FMA peak (1 core, %s): %.2f GFLOP/s\n", isa, g_peak);
+    benchmark::AddCustomContext("simd_selection", bench_simd_selection());
+    std::fprintf(stderr, "FMA peak (1 core, %s, the widest path this CPU runs): %.2f GFLOP/s\nrnnts: %s, vector path %s\n", isa,
+                 g_peak, bench_build_info(), bench_simd_selection());
 
     for (int i = 0; i < bench_case_count(); i++) {
         const bench_case *c = bench_case_get(i);
