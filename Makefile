@@ -184,8 +184,8 @@ include mk/install.mk
 
 # ---- benchmarks (issue 4; not part of `make test`) ---------------------------------------
 CXX_BENCH  ?= g++
-BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 \
-              --benchmark_color=false --benchmark_out=$(B)/bench.json --benchmark_out_format=json
+BENCH_OPTS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 --benchmark_color=false
+BENCH_ARGS ?= $(BENCH_OPTS) --benchmark_out=$(B)/bench.json --benchmark_out_format=json
 .PHONY: bench
 # x86-64: the cases once per vector path, picked at run time like the tool's (bench/dispatch.c;
 # RNNTS_ISA forces one); elsewhere one native build.
@@ -211,9 +211,11 @@ bench: $(B)/bench                        ## build and run the benchmark suite (G
 	$(B)/bench $(BENCH_ARGS)
 
 .PHONY: bench-compare
-bench-compare: bench $(B)/rnnts | $(B)   ## bench, then the PyTorch peer (1 and 2 threads), paper-size peak memory (rnnts bench) and the side-by-side table (build/bench_compare.json)
+bench-compare: bench $(B)/rnnts | $(B)   ## bench (dispatched path), bench with AVX2 forced, the PyTorch peer (1 and 2 threads), paper-size peak memory and the side-by-side table (build/bench_compare.json)
+	@rm -f $(B)/bench_avx2.json
+	if [ -n "$(X86_64)" ] && [ -n "$(HAVE_AVX2)" ]; then RNNTS_ISA=avx2 $(B)/bench $(BENCH_OPTS) --benchmark_out=$(B)/bench_avx2.json --benchmark_out_format=json; fi
 	$(PYTHON) bench/torch_baseline.py --threads 1,2 --out $(B)/torch_baseline.json
-	$(PYTHON) bench/compare.py --bench $(B)/bench.json --torch $(B)/torch_baseline.json --rnnts $(B)/rnnts --out $(B)/bench_compare.json
+	$(PYTHON) bench/compare.py --bench $(B)/bench.json --bench-avx2 $(B)/bench_avx2.json --torch $(B)/torch_baseline.json --rnnts $(B)/rnnts --out $(B)/bench_compare.json
 
 .PHONY: bench-growth
 bench-growth: $(B)/rnnts | $(B)   ## step time vs M, B and H (rnnts bench, 1 thread; under a minute): Markdown tables, build/growth.md and build/growth.json
