@@ -14,8 +14,10 @@ LIBS     := -lm -lpthread
 B        := build
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
+AVX512   := -mavx512f $(AVX2)
+HAVE_AVX512 := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo 1)
 
-.PHONY: all help test test-asan test-valgrind test-fuzz fuzz test-sweep test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -47,7 +49,7 @@ X86_64      := $(filter x86_64,$(shell uname -m))
 OBJCOPY     ?= objcopy
 PATH_scalar := $(SCALAR)
 PATH_avx2   := -DRNNTS_SIMD=2 $(AVX2)
-PATH_avx512 := -DRNNTS_SIMD=4 -mavx512f $(AVX2)
+PATH_avx512 := -DRNNTS_SIMD=4 $(AVX512)
 KEEP_scalar := rnnts_cpu_simd_mask rnnts_simd_best rnnts_simd_parse rnnts_simd_id_name
 TOOL_DEPS   := examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h
 $(B)/tool_%.o: $(TOOL_DEPS) | $(B)
@@ -68,7 +70,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-golden test-arm test-cli test-sweep test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
+test: test-header test-unit test-golden test-dispatch test-arm test-cli test-sweep test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -81,8 +83,14 @@ $(B)/kernel_dump_native: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
 $(B)/test_unit: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
 
-test-unit: $(B)/test_unit $(B)/kernel_dump_scalar   ## Criterion unit tests (SIMD vs scalar, gradients, threads, math, errors)
+$(B)/test_unit_avx512: tests/test_*.c tests/test_common.h tests/kernel_cases.h rnnts.h | $(B)
+	$(CC) $(STD) $(AVX512) $(WARN) -I. tests/test_*.c -o $@ -lcriterion -lxxhash $(LIBS)
+
+test-unit: $(B)/test_unit $(B)/test_unit_avx512 $(B)/kernel_dump_scalar   ## Criterion unit tests (SIMD vs scalar, gradients, threads, math, errors): AVX2 build, and AVX-512 where the CPU has it
 	RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(B)/test_unit --jobs 2
+	@if [ -n "$(HAVE_AVX512)" ]; then echo "RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(B)/test_unit_avx512 --jobs 2"; \
+	  RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(B)/test_unit_avx512 --jobs 2; \
+	else echo "SKIPPED: unit tests of the AVX-512 build (this CPU has no AVX-512F)"; fi
 
 # -g: valgrind's reports (test-valgrind runs these binaries) name lines; it changes no generated code
 $(B)/golden_scalar: tests/golden.c rnnts.h | $(B)
@@ -98,9 +106,17 @@ $(B)/kernel_dump_arm_scalar: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | 
 $(B)/kernel_dump_arm_neon: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
 	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
 
-test-golden: $(B)/golden_scalar $(B)/golden_native   ## golden hashes, x86-64 scalar and AVX2
+$(B)/golden_avx512: tests/golden.c rnnts.h | $(B)
+	$(CC) $(STD) $(AVX512) $(WARN) $< -o $@ $(LIBS)
+
+test-golden: $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512   ## golden hashes, x86-64 scalar, AVX2 and AVX-512 (where the CPU has it)
 	$(B)/golden_scalar --expect-simd SCALAR reference/golden.txt
 	$(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
+	@if [ -n "$(HAVE_AVX512)" ]; then $(B)/golden_avx512 --expect-simd AVX512 reference/golden.txt; \
+	else echo "SKIPPED: golden hashes of the AVX-512 build (this CPU has no AVX-512F)"; fi
+
+test-dispatch: $(B)/rnnts                ## the tool's run-time path choice: every path trains identical checkpoints, RNNTS_ISA errors, older CPUs under qemu-x86_64
+	sh tests/dispatch_test.sh $(B)/rnnts
 
 $(B)/rnnts_arm_neon: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
 	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)

@@ -36,7 +36,7 @@
    valgrind).
 
    Usage:
-       golden [--check] [--expect-simd SCALAR|AVX2|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]
+       golden [--check] [--expect-simd SCALAR|AVX2|AVX512|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]
        golden --write GOLDEN_FILE                                          regenerate (make golden-update)
    GOLDEN_FILE defaults to reference/golden.txt. Output: "# <build info>", one line per check
    "ok|FAIL <config> <quantity> <hash>", and last "N passed, N failed"; exit 0 iff none failed.
@@ -645,7 +645,7 @@ static double now_s(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]\n"
+    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|AVX512|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]\n"
                     "       golden --write GOLDEN_FILE\n");
     exit(2);
 }

@@ -8,7 +8,7 @@
    outputs are hashed raw.
 
    Use: include after `#define RNNTS_IMPLEMENTATION` + `#include "../rnnts.h"` (the cases call
-   static internals: rnnts__gemm_6x16, rnnts__gemm_run, rnnts__vf_*, rnnts__vi_*, rnnts__act,
+   static internals: rnnts__gemm_tile1/2 (one 16-column panel), rnnts__gemm_run, rnnts__pack_a, rnnts__vf_*, rnnts__vi_*, rnnts__act,
    rnnts__dact, rnnts__fft_twiddles, rnnts__exp_d, rnnts__log_d), then call kc_run_all(emit, ctx): emit(ctx, name, hash) once per case, in a fixed
    order. Names are unique and contain no spaces. */
 #ifndef RNNTS_KERNEL_CASES_H
@@ -386,9 +386,33 @@ static void kc_gemm_blocked(int R, int K, const float *Ablk, const float *Bblk, 
     rnnts__gemm_c(&g, Cblk, 16, (size_t)R * 16);
     rnnts__gemm_run(&g, 0, rnnts__panels(R), R);
 }
-/* K = 300 crosses the k-block boundary of rnnts__gemm_run (RNNTS__KC = 256). */
+/* The packed A operand (rnnts__pack_a of a row-major A) with B and C blocked, columns N. */
+static void kc_gemm_packed(int R, int K, const float *A, size_t lda, const float *Bblk, float *Cblk, int N) {
+    rnnts__gemm g;
+    float *Ap = (float *)kc_malloc(rnnts__packed_floats((size_t)R, (size_t)K) * 4 + 4);
+    rnnts__pack_a(Ap, A, lda, 1, R, K, 0);
+    memset(&g, 0, sizeof g);
+    g.K = K; g.ncols = N;
+    rnnts__gemm_ap(&g, Ap);
+    rnnts__gemm_b(&g, Bblk, 16, (size_t)K * 16);
+    rnnts__gemm_c(&g, Cblk, 16, (size_t)R * 16);
+    rnnts__gemm_run(&g, 0, rnnts__panels(R), R);
+    free(Ap);
+}
+/* One 16-column panel of the micro-kernel, rows < mr (<= 6, the smallest tile height): two 8-lane
+   vectors per row with 8 lanes, one 16-lane vector on AVX-512. */
+static void kc_tile16(int K, const float *A, size_t lda, int mr, const float *B, size_t ldb, float *C, size_t ldc) {
+#if RNNTS__VN == 16
+    rnnts__gemm_tile1(K, A, lda, 16, mr, B, ldb, C, ldc);
+#else
+    rnnts__gemm_tile2(K, A, lda, 16, mr, B, ldb, 8, C, ldc, 8);
+#endif
+}
+/* K = 300 crosses the k-block boundary of rnnts__gemm_run (RNNTS__KC = 256). Rows and columns
+   cover one and several tiles of every path (6 rows x 16 columns on 8 lanes, 14 x 32 on AVX-512)
+   with partial last tiles and an odd number of 16-column panels. */
 static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
-    static const int Ks[] = {1, 2, 7, 33, 300}, rows[] = {1, 5, 6, 7, 13}, cols[] = {16, 32};
+    static const int Ks[] = {1, 2, 7, 33, 300}, rows[] = {1, 5, 6, 7, 13, 14, 15, 29, 31}, cols[] = {16, 32, 48, 80};
     char name[96];
     for (int ki = 0; ki < 5; ki++) {
         int K = Ks[ki];
@@ -400,14 +424,14 @@ static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
             kc_fill(A, 6 * lda, 100 + (uint64_t)K * 8 + (uint64_t)mr, 6);
             kc_fill(B, (size_t)K * ldb, 200 + (uint64_t)K, 6);
             kc_fill(C, 6 * ldc, 300 + (uint64_t)mr, 3);
-            rnnts__gemm_6x16(K, A, lda, 16, mr, B, ldb, C, ldc);
+            kc_tile16(K, A, lda, mr, B, ldb, C, ldc);
             kc_put_f(buf, C, 6 * ldc);
             snprintf(name, sizeof name, "gemm6x16/K%d/mr%d", K, mr);
             kc_flush(emit, ctx, buf, name);
             free(A); free(B); free(C);
         }
-        for (int ri = 0; ri < 5; ri++)
-            for (int ci = 0; ci < 2; ci++)
+        for (int ri = 0; ri < 9; ri++)
+            for (int ci = 0; ci < 4; ci++)
                 for (int i0 = 0; i0 < 2; i0++) {
                     int R = rows[ri], N = cols[ci];
                     size_t lda = (size_t)K + 1, ldb = (size_t)N + 16, ldc = (size_t)N + 8;
@@ -426,8 +450,8 @@ static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
                     free(A); free(B); free(C);
                 }
         /* the blocked state layout (A, B and C blocked; K padded to 16 for A's panels) */
-        for (int ri = 0; ri < 5; ri++)
-            for (int ci = 0; ci < 2; ci++) {
+        for (int ri = 0; ri < 9; ri++)
+            for (int ci = 0; ci < 4; ci++) {
                 int R = rows[ri], N = cols[ci], Kp = (K + 15) / 16 * 16;
                 float *A = (float *)kc_malloc((size_t)R * Kp * 4), *B = (float *)kc_malloc((size_t)K * N * 4),
                       *C = (float *)kc_malloc((size_t)R * N * 4);
@@ -437,6 +461,22 @@ static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
                 kc_gemm_blocked(R, K, A, B, C, N);
                 kc_put_f(buf, C, (size_t)R * N);
                 snprintf(name, sizeof name, "gemm_blocked/K%d/rows%d/cols%d", K, R, N);
+                kc_flush(emit, ctx, buf, name);
+                free(A); free(B); free(C);
+            }
+        /* packed A (the weight products), B and C blocked */
+        for (int ri = 0; ri < 9; ri++)
+            for (int ci = 0; ci < 4; ci++) {
+                int R = rows[ri], N = cols[ci];
+                size_t lda = (size_t)K + 2;
+                float *A = (float *)kc_malloc((size_t)R * lda * 4), *B = (float *)kc_malloc((size_t)K * N * 4),
+                      *C = (float *)kc_malloc((size_t)R * N * 4);
+                kc_fill(A, (size_t)R * lda, 1000 + (uint64_t)(K * 100 + R), 8);
+                kc_fill(B, (size_t)K * N, 1100 + (uint64_t)(K * 100 + N), 8);
+                kc_fill(C, (size_t)R * N, 1200 + (uint64_t)(R * 100 + N), 2);
+                kc_gemm_packed(R, K, A, lda, B, C, N);
+                kc_put_f(buf, C, (size_t)R * N);
+                snprintf(name, sizeof name, "gemm_packed/K%d/rows%d/cols%d", K, R, N);
                 kc_flush(emit, ctx, buf, name);
                 free(A); free(B); free(C);
             }
@@ -532,11 +572,15 @@ static void kc_cases_misc(kc_emit_fn emit, void *ctx, kc_buf *buf) {
         for (int i = 0; i < KC_NEDGE; i++) in[n++] = e[i];
         for (int i = -256; i <= 256; i++) in[n++] = (float)i / 32.0f;
         for (int k = 0; k < 4; k++) {
-            for (int i = 0; i < n; i += 8) {
-                int m = n - i < 8 ? n - i : 8;
-                rnnts__vf xv = rnnts__vf_load_part(in + i, m), yv = rnnts__act((rnnts_activation)k, xv);
-                rnnts__vf_store_part(y + i, yv, m);
-                rnnts__vf_store_part(d + i, rnnts__dact((rnnts_activation)k, xv, yv), m);
+            for (int i = 0; i < n; i += RNNTS__VN) { /* native vectors, as the epilogues use them */
+                int m = n - i < RNNTS__VN ? n - i : RNNTS__VN;
+                float t[16] = {0}, ty[16], td[16];
+                memcpy(t, in + i, (size_t)m * sizeof(float));
+                rnnts__vn xv = rnnts__vn_load(t), yv = rnnts__act((rnnts_activation)k, xv);
+                rnnts__vn_store(ty, yv);
+                rnnts__vn_store(td, rnnts__dact((rnnts_activation)k, xv, yv));
+                memcpy(y + i, ty, (size_t)m * sizeof(float));
+                memcpy(d + i, td, (size_t)m * sizeof(float));
             }
             kc_put_f(buf, y, (size_t)n);
             snprintf(name, sizeof name, "act/%d", k);

@@ -295,10 +295,17 @@ Test(math, vector_forms_equal_scalar_lane_by_lane, .timeout = 60) {
 }
 
 /* ---- activations: the kink at 0 and -0 (PyTorch conventions) --------------------------------- */
-static float act1(int k, float x) { return rnnts__vf_lane(rnnts__act((rnnts_activation)k, rnnts__vf_set1(x)), 3); }
+/* on native vectors (8 or 16 lanes), one lane read back */
+static float act1(int k, float x) {
+    float t[16];
+    rnnts__vn_store(t, rnnts__act((rnnts_activation)k, rnnts__vn_set1(x)));
+    return t[3];
+}
 static float dact1(int k, float x) {
-    rnnts__vf v = rnnts__vf_set1(x);
-    return rnnts__vf_lane(rnnts__dact((rnnts_activation)k, v, rnnts__act((rnnts_activation)k, v)), 5);
+    float t[16];
+    rnnts__vn v = rnnts__vn_set1(x);
+    rnnts__vn_store(t, rnnts__dact((rnnts_activation)k, v, rnnts__act((rnnts_activation)k, v)));
+    return t[RNNTS__VN - 1];
 }
 Test(activation, kinks_and_values) {
     /* leaky ReLU: phi(x) = x > 0 ? x : 0.01x; phi'(0) = phi'(-0) = 0.01 (torch: self > 0 ? 1 : slope) */
