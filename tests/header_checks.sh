@@ -1,6 +1,6 @@
 #!/bin/sh
-# Header hygiene: compiles as C11 and C++17 with gcc and clang under -Wall -Wextra -Werror (scalar
-# and, where the CPU has it, AVX2), links a program of two C files that both include the header,
+# Header hygiene: compiles as C11 and C++17 with gcc and clang under -Wall -Wextra -Werror (scalar,
+# AVX2 and AVX-512 paths; compiling needs no such CPU), links a program of two C files that both include the header,
 # and checks the feature switches with nm. Prints "N passed, N failed".
 set -u
 B=${B:-build}
@@ -11,7 +11,7 @@ ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\nint main(void){ return rnnts_selfcheck(0,0) != RNNTS_OK; }\n' > "$T/impl.c"
 cp "$T/impl.c" "$T/impl.cc"
-# The 11 compiles run two at a time (they take most of this script); results print in order.
+# The 15 compiles run two at a time (they take most of this script); results print in order.
 i=0
 compile_job() { # INDEX NAME CMD...: runs CMD in the background, its status in $T/rc.INDEX
   idx=$1; shift 1
@@ -19,7 +19,7 @@ compile_job() { # INDEX NAME CMD...: runs CMD in the background, its status in $
   if [ $((idx % 2)) -eq 0 ]; then wait; fi
 }
 for cc in "gcc -std=c11" "clang -std=c11" "g++ -std=c++17" "clang++ -std=c++17"; do
-  for simd in "-DRNNTS_SIMD=1" "-mavx2 -mfma"; do
+  for simd in "-DRNNTS_SIMD=1" "-mavx2 -mfma" "-mavx512f -mavx2 -mfma"; do
     src="$T/impl.c"; case "$cc" in *++*) src="$T/impl.cc";; esac
     i=$((i + 1)); echo "compile: $cc $simd" > "$T/name.$i"
     compile_job $i $cc $simd -O2 -ffp-contract=off -Wall -Wextra -Werror -I. "$src" -o "$T/a.$i.out" -lm -lpthread
@@ -29,6 +29,9 @@ for opt in -O0 -O1 -O3; do
   i=$((i + 1)); echo "compile: gcc -std=c11 $opt -mavx2 -mfma" > "$T/name.$i"
   compile_job $i gcc -std=c11 $opt -mavx2 -mfma -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/impl.c" -o "$T/o.$i.o"
 done
+# exactly the AVX2 path in a compile that also enables AVX-512 (a library user's choice)
+i=$((i + 1)); echo "compile: gcc -std=c11 -mavx512f -mavx2 -mfma -DRNNTS_SIMD=RNNTS_SIMD_AVX2" > "$T/name.$i"
+compile_job $i gcc -std=c11 -O2 -mavx512f -mavx2 -mfma -DRNNTS_SIMD=RNNTS_SIMD_AVX2 -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/impl.c" -o "$T/o.$i.o"
 wait
 k=1
 while [ $k -le $i ]; do
@@ -53,6 +56,7 @@ if [ ! -f "$T/nothr.o" ] || nm "$T/nothr.o" | grep -Eq ' U (expf?|logf?|tanhf?|s
 # An unavailable ISA is an #error.
 if gcc -std=c11 -DRNNTS_SIMD=3 -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=NEON on x86-64 must not compile"; else ok "RNNTS_SIMD=NEON on x86-64 is an #error"; fi
 if gcc -std=c11 -DRNNTS_SIMD=2 -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=AVX2 without -mavx2 must not compile"; else ok "RNNTS_SIMD=AVX2 without -mavx2 is an #error"; fi
+if gcc -std=c11 -DRNNTS_SIMD=4 -mavx2 -mfma -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=AVX512 without -mavx512f must not compile"; else ok "RNNTS_SIMD=AVX512 without -mavx512f is an #error"; fi
 if gcc -std=c11 -ffast-math -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "-ffast-math must not compile"; else ok "-ffast-math is an #error"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
