@@ -1107,18 +1107,34 @@ RNNTS__INLINE rnnts__vn rnnts__vn_fma(rnnts__vn a, rnnts__vn b, rnnts__vn c) { r
 RNNTS__INLINE rnnts__vnm rnnts__vn_gt(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
 RNNTS__INLINE rnnts__vnm rnnts__vn_lt(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 RNNTS__INLINE rnnts__vn rnnts__vn_sel(rnnts__vnm m, rnnts__vn a, rnnts__vn b) { return _mm512_mask_blend_ps(m, b, a); }
+RNNTS__INLINE rnnts__vnm rnnts__vn_ge(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+/* compare + blend, as the 8-lane layers (N2: NaN and signed zero as a > b ? a : b) */
+RNNTS__INLINE rnnts__vn rnnts__vn_max(rnnts__vn a, rnnts__vn b) { return rnnts__vn_sel(rnnts__vn_gt(a, b), a, b); }
+RNNTS__INLINE rnnts__vn rnnts__vn_min(rnnts__vn a, rnnts__vn b) { return rnnts__vn_sel(rnnts__vn_lt(a, b), a, b); }
+typedef __m512i rnnts__vni;
+RNNTS__INLINE rnnts__vni rnnts__vn_bits(rnnts__vn a) { return _mm512_castps_si512(a); }
+RNNTS__INLINE rnnts__vn rnnts__vni_asf(rnnts__vni a) { return _mm512_castsi512_ps(a); }
+RNNTS__INLINE rnnts__vn rnnts__vn_abs(rnnts__vn a) { return rnnts__vni_asf(_mm512_and_si512(rnnts__vn_bits(a), _mm512_set1_epi32(0x7fffffff))); }
+RNNTS__INLINE rnnts__vn rnnts__vn_xorsign(rnnts__vn a, rnnts__vn s) {
+    return rnnts__vni_asf(_mm512_xor_si512(rnnts__vn_bits(a), _mm512_and_si512(rnnts__vn_bits(s), _mm512_set1_epi32((int)0x80000000u))));
+}
+RNNTS__INLINE rnnts__vni rnnts__vn_to_vni_exact(rnnts__vn a) { return _mm512_cvttps_epi32(a); }
+RNNTS__INLINE rnnts__vn rnnts__vni_to_vn(rnnts__vni a) { return _mm512_cvtepi32_ps(a); }
+RNNTS__INLINE rnnts__vni rnnts__vni_set1(int32_t x) { return _mm512_set1_epi32(x); }
+RNNTS__INLINE rnnts__vni rnnts__vni_add(rnnts__vni a, rnnts__vni b) { return _mm512_add_epi32(a, b); }
+RNNTS__INLINE rnnts__vni rnnts__vni_sub(rnnts__vni a, rnnts__vni b) { return _mm512_sub_epi32(a, b); }
+RNNTS__INLINE rnnts__vni rnnts__vni_and(rnnts__vni a, rnnts__vni b) { return _mm512_and_si512(a, b); }
+#define rnnts__vni_shl(a, n) _mm512_slli_epi32((a), (n))
+#define rnnts__vni_sra(a, n) _mm512_srai_epi32((a), (n))
+RNNTS__INLINE rnnts__vnm rnnts__vni_gt(rnnts__vni a, rnnts__vni b) { return _mm512_cmpgt_epi32_mask(a, b); }
+RNNTS__INLINE float rnnts__vn_lane(rnnts__vn a, int l) { float t[16]; _mm512_storeu_ps(t, a); return t[l]; }
 RNNTS__INLINE rnnts__vf rnnts__vn_lo(rnnts__vn a) { return _mm512_castps512_ps256(a); }
 /* lanes 8-15: a shuffle of 128-bit blocks (AVX-512F; vextractf32x8 would need AVX-512DQ) */
 RNNTS__INLINE rnnts__vf rnnts__vn_hi(rnnts__vn a) { return _mm512_castps512_ps256(_mm512_shuffle_f32x4(a, a, 0xEE)); }
-RNNTS__INLINE rnnts__vn rnnts__vn_join(rnnts__vf lo, rnnts__vf hi) {
-    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
-}
 RNNTS__INLINE rnnts__vf rnnts__vn_add8(rnnts__vf acc, rnnts__vn a) { return rnnts__vf_add(rnnts__vf_add(acc, rnnts__vn_lo(a)), rnnts__vn_hi(a)); }
 RNNTS__INLINE rnnts__vf rnnts__vn_fma8(rnnts__vn a, rnnts__vn b, rnnts__vf acc) {
     return rnnts__vf_fma(rnnts__vn_hi(a), rnnts__vn_hi(b), rnnts__vf_fma(rnnts__vn_lo(a), rnnts__vn_lo(b), acc));
 }
-/* An 8-lane function applied to both halves (the math of >>math is written on 8 lanes). */
-#define RNNTS__VN_MAP8(f, x) rnnts__vn_join(f(rnnts__vn_lo(x)), f(rnnts__vn_hi(x)))
 #else
 #define RNNTS__VN 8
 typedef rnnts__vf rnnts__vn;
@@ -1135,9 +1151,26 @@ typedef rnnts__vm rnnts__vnm;
 #define rnnts__vn_gt rnnts__vf_gt
 #define rnnts__vn_lt rnnts__vf_lt
 #define rnnts__vn_sel rnnts__vf_sel
+#define rnnts__vn_ge rnnts__vf_ge
+#define rnnts__vn_max rnnts__vf_max
+#define rnnts__vn_min rnnts__vf_min
+#define rnnts__vn_abs rnnts__vf_abs
+#define rnnts__vn_xorsign rnnts__vf_xorsign
+#define rnnts__vn_lane rnnts__vf_lane
 #define rnnts__vn_add8 rnnts__vf_add
 #define rnnts__vn_fma8 rnnts__vf_fma
-#define RNNTS__VN_MAP8(f, x) f(x)
+typedef rnnts__vi rnnts__vni;
+#define rnnts__vn_bits rnnts__vf_bits
+#define rnnts__vni_asf rnnts__vi_asf
+#define rnnts__vn_to_vni_exact rnnts__vf_to_vi_exact
+#define rnnts__vni_to_vn rnnts__vi_to_vf
+#define rnnts__vni_set1 rnnts__vi_set1
+#define rnnts__vni_add rnnts__vi_add
+#define rnnts__vni_sub rnnts__vi_sub
+#define rnnts__vni_and rnnts__vi_and
+#define rnnts__vni_shl rnnts__vi_shl
+#define rnnts__vni_sra rnnts__vi_sra
+#define rnnts__vni_gt rnnts__vi_gt
 #endif
 
 /* Tail load/store: the first n (< 8) lanes; other lanes read as 0. */
@@ -1159,21 +1192,22 @@ RNNTS__INLINE float rnnts__vf_tree(rnnts__vf a) {
 }
 
 /* >>math ------------------------------------------------------------------------------------
-   Own exp, log, tanh, sigmoid, sin, cos (N5). Written only with the vector layer above (binary32
-   + - * / fma, compares, selects, int32 bit operations), so SCALAR, AVX2 and NEON give the same
-   bits; the public scalar rnnts_*f run the very same sequence on lane 0 of a vector.
+   Own exp, log, tanh, sigmoid, sin, cos (N5). Written only with the native vector layer above
+   (binary32 + - * / fma, compares, selects, int32 bit operations; 16 lanes on AVX-512, 8 elsewhere),
+   so SCALAR, AVX2, AVX-512 and NEON give the same bits; the public scalar rnnts_*f run the very same
+   sequence on lane 0 of a vector.
    Polynomials: weighted Remez fits in high precision, coefficients rounded to float, Horner form with fma. Rounding to an integer: t = x + 0x1.8p23 (|x| < 2^22), then
    t - 0x1.8p23 is the float and bits(t) - bits(0x1.8p23) the int32 (no conversion instruction).
    Max errors below are measured against double libm over the sweeps in math_test.c. */
-#define RNNTS__K(c) rnnts__vf_set1(c)
-#define RNNTS__KB(b) rnnts__vi_asf(rnnts__vi_set1((int32_t)(b)))
+#define RNNTS__K(c) rnnts__vn_set1(c)
+#define RNNTS__KB(b) rnnts__vni_asf(rnnts__vni_set1((int32_t)(b)))
 #define RNNTS__MAGIC 0x1.8p23f
 
 /* y * 2^n for int lanes n in [-150, 128], rounded once: 2^(n>>1) and 2^(n-(n>>1)) are normal. */
-RNNTS__INLINE rnnts__vf rnnts__vf_scale2_(rnnts__vf y, rnnts__vi n) {
-    rnnts__vi n1 = rnnts__vi_sra(n, 1), n2 = rnnts__vi_sub(n, n1), b = rnnts__vi_set1(127);
-    y = rnnts__vf_mul(y, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_add(n1, b), 23)));
-    return rnnts__vf_mul(y, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_add(n2, b), 23)));
+RNNTS__INLINE rnnts__vn rnnts__vn_scale2_(rnnts__vn y, rnnts__vni n) {
+    rnnts__vni n1 = rnnts__vni_sra(n, 1), n2 = rnnts__vni_sub(n, n1), b = rnnts__vni_set1(127);
+    y = rnnts__vn_mul(y, rnnts__vni_asf(rnnts__vni_shl(rnnts__vni_add(n1, b), 23)));
+    return rnnts__vn_mul(y, rnnts__vni_asf(rnnts__vni_shl(rnnts__vni_add(n2, b), 23)));
 }
 
 /* e^x = 2^k * (1 + r + r^2*P(r)), k = round(x/ln2), x - k*ln2 = r + lo (2-constant Cody-Waite
@@ -1181,76 +1215,76 @@ RNNTS__INLINE rnnts__vf rnnts__vf_scale2_(rnnts__vf y, rnnts__vi n) {
    (NaN kept), so underflow is gradual and overflow gives +inf in the 2-step scaling. *elo gets the
    rounding error of the result (scaled the same way; used by sigmoid).
    Measured: max 0.78 ulp, every float in [-104, 89] (the max is at a subnormal result). */
-RNNTS__INLINE rnnts__vf rnnts__exp_v_(rnnts__vf x, rnnts__vf *elo) { /* *elo: e^x - result */
-    rnnts__vf t, k, r1, r, lo, p, a, y;
-    rnnts__vi n;
-    x = rnnts__vf_min(RNNTS__K(89.0f), rnnts__vf_max(RNNTS__K(-104.0f), x));
-    t = rnnts__vf_fma(x, RNNTS__K(0x1.715476p+0f), RNNTS__K(RNNTS__MAGIC));
-    k = rnnts__vf_sub(t, RNNTS__K(RNNTS__MAGIC));
-    r1 = rnnts__vf_fma(k, RNNTS__K(-0x1.62e43p-1f), x);                       /* exact */
-    r = rnnts__vf_fma(k, RNNTS__K(0x1.05c61p-29f), r1);
-    lo = rnnts__vf_fma(k, RNNTS__K(0x1.05c61p-29f), rnnts__vf_sub(r1, r));     /* x - k*ln2 = r + lo */
-    p = rnnts__vf_fma(RNNTS__K(0x1.6a244cp-10f), r, RNNTS__K(0x1.1239d4p-7f));
-    p = rnnts__vf_fma(p, r, RNNTS__K(0x1.5558f2p-5f));
-    p = rnnts__vf_fma(p, r, RNNTS__K(0x1.555492p-3f));
-    p = rnnts__vf_fma(p, r, RNNTS__K(0x1.fffffcp-2f));
-    p = rnnts__vf_fma(p, rnnts__vf_mul(r, r), lo);
-    a = rnnts__vf_add(r, RNNTS__K(1.0f));                                      /* 1 + r = a + (1 - a) + r */
-    p = rnnts__vf_add(rnnts__vf_add(rnnts__vf_sub(RNNTS__K(1.0f), a), r), p);
-    y = rnnts__vf_add(a, p);
-    n = rnnts__vi_sub(rnnts__vf_bits(t), rnnts__vf_bits(RNNTS__K(RNNTS__MAGIC)));
-    *elo = rnnts__vf_scale2_(rnnts__vf_add(rnnts__vf_sub(a, y), p), n);      /* a + p = y + (a - y) + p */
-    return rnnts__vf_scale2_(y, n);
+RNNTS__INLINE rnnts__vn rnnts__exp_v_(rnnts__vn x, rnnts__vn *elo) { /* *elo: e^x - result */
+    rnnts__vn t, k, r1, r, lo, p, a, y;
+    rnnts__vni n;
+    x = rnnts__vn_min(RNNTS__K(89.0f), rnnts__vn_max(RNNTS__K(-104.0f), x));
+    t = rnnts__vn_fma(x, RNNTS__K(0x1.715476p+0f), RNNTS__K(RNNTS__MAGIC));
+    k = rnnts__vn_sub(t, RNNTS__K(RNNTS__MAGIC));
+    r1 = rnnts__vn_fma(k, RNNTS__K(-0x1.62e43p-1f), x);                       /* exact */
+    r = rnnts__vn_fma(k, RNNTS__K(0x1.05c61p-29f), r1);
+    lo = rnnts__vn_fma(k, RNNTS__K(0x1.05c61p-29f), rnnts__vn_sub(r1, r));     /* x - k*ln2 = r + lo */
+    p = rnnts__vn_fma(RNNTS__K(0x1.6a244cp-10f), r, RNNTS__K(0x1.1239d4p-7f));
+    p = rnnts__vn_fma(p, r, RNNTS__K(0x1.5558f2p-5f));
+    p = rnnts__vn_fma(p, r, RNNTS__K(0x1.555492p-3f));
+    p = rnnts__vn_fma(p, r, RNNTS__K(0x1.fffffcp-2f));
+    p = rnnts__vn_fma(p, rnnts__vn_mul(r, r), lo);
+    a = rnnts__vn_add(r, RNNTS__K(1.0f));                                      /* 1 + r = a + (1 - a) + r */
+    p = rnnts__vn_add(rnnts__vn_add(rnnts__vn_sub(RNNTS__K(1.0f), a), r), p);
+    y = rnnts__vn_add(a, p);
+    n = rnnts__vni_sub(rnnts__vn_bits(t), rnnts__vn_bits(RNNTS__K(RNNTS__MAGIC)));
+    *elo = rnnts__vn_scale2_(rnnts__vn_add(rnnts__vn_sub(a, y), p), n);      /* a + p = y + (a - y) + p */
+    return rnnts__vn_scale2_(y, n);
 }
-RNNTS__INLINE rnnts__vf rnnts__exp_v(rnnts__vf x) { rnnts__vf lo; return rnnts__exp_v_(x, &lo); }
+RNNTS__INLINE rnnts__vn rnnts__exp_v(rnnts__vn x) { rnnts__vn lo; return rnnts__exp_v_(x, &lo); }
 
 /* ln x = e*ln2 + log1p(f), x = 2^e*(1+f), 1+f in [sqrt(1/2), sqrt(2)); log1p(f) = f - h + s*(h + z*Q(z)),
    h = f^2/2, s = f/(2+f), z = s^2, Q degree 2 (musl's form); subnormals pre-scaled by 2^23.
    ln(+-0) = -inf, ln(x < 0) = NaN, ln(+inf) = +inf. Measured: max 0.84 ulp, every positive float. */
-RNNTS__INLINE rnnts__vf rnnts__log_v(rnnts__vf x) {
-    rnnts__vm sub = rnnts__vf_lt(x, RNNTS__K(0x1p-126f));
-    rnnts__vi ix = rnnts__vf_bits(rnnts__vf_sel(sub, rnnts__vf_mul(x, RNNTS__K(0x1p23f)), x));
-    rnnts__vi e = rnnts__vi_sra(rnnts__vi_sub(ix, rnnts__vi_set1(0x3f3504f3)), 23);
-    rnnts__vf f = rnnts__vf_sub(rnnts__vi_asf(rnnts__vi_sub(ix, rnnts__vi_shl(e, 23))), RNNTS__K(1.0f));
-    rnnts__vf dk = rnnts__vf_add(rnnts__vi_to_vf(e), rnnts__vf_sel(sub, RNNTS__K(-23.0f), RNNTS__K(0.0f)));
-    rnnts__vf s = rnnts__vf_div(f, rnnts__vf_add(f, RNNTS__K(2.0f))), z = rnnts__vf_mul(s, s);
-    rnnts__vf h = rnnts__vf_mul(rnnts__vf_mul(f, f), RNNTS__K(0.5f)), q, r;
-    q = rnnts__vf_fma(RNNTS__K(0x1.31e2fcp-2f), z, RNNTS__K(0x1.995ebap-2f));
-    q = rnnts__vf_mul(rnnts__vf_fma(q, z, RNNTS__K(0x1.55557ap-1f)), z);
-    r = rnnts__vf_fma(s, rnnts__vf_add(h, q), rnnts__vf_mul(dk, RNNTS__K(0x1.2fefa2p-17f)));
-    r = rnnts__vf_fma(dk, RNNTS__K(0x1.62e3p-1f), rnnts__vf_add(rnnts__vf_sub(r, h), f));
-    r = rnnts__vf_sel(rnnts__vf_lt(x, RNNTS__KB(0x7f800000)), r, x);
-    return rnnts__vf_sel(rnnts__vf_gt(x, RNNTS__K(0.0f)), r,
-                         rnnts__vf_sel(rnnts__vf_ge(x, RNNTS__K(0.0f)), RNNTS__KB(0xff800000u), RNNTS__KB(0x7fc00000)));
+RNNTS__INLINE rnnts__vn rnnts__log_v(rnnts__vn x) {
+    rnnts__vnm sub = rnnts__vn_lt(x, RNNTS__K(0x1p-126f));
+    rnnts__vni ix = rnnts__vn_bits(rnnts__vn_sel(sub, rnnts__vn_mul(x, RNNTS__K(0x1p23f)), x));
+    rnnts__vni e = rnnts__vni_sra(rnnts__vni_sub(ix, rnnts__vni_set1(0x3f3504f3)), 23);
+    rnnts__vn f = rnnts__vn_sub(rnnts__vni_asf(rnnts__vni_sub(ix, rnnts__vni_shl(e, 23))), RNNTS__K(1.0f));
+    rnnts__vn dk = rnnts__vn_add(rnnts__vni_to_vn(e), rnnts__vn_sel(sub, RNNTS__K(-23.0f), RNNTS__K(0.0f)));
+    rnnts__vn s = rnnts__vn_div(f, rnnts__vn_add(f, RNNTS__K(2.0f))), z = rnnts__vn_mul(s, s);
+    rnnts__vn h = rnnts__vn_mul(rnnts__vn_mul(f, f), RNNTS__K(0.5f)), q, r;
+    q = rnnts__vn_fma(RNNTS__K(0x1.31e2fcp-2f), z, RNNTS__K(0x1.995ebap-2f));
+    q = rnnts__vn_mul(rnnts__vn_fma(q, z, RNNTS__K(0x1.55557ap-1f)), z);
+    r = rnnts__vn_fma(s, rnnts__vn_add(h, q), rnnts__vn_mul(dk, RNNTS__K(0x1.2fefa2p-17f)));
+    r = rnnts__vn_fma(dk, RNNTS__K(0x1.62e3p-1f), rnnts__vn_add(rnnts__vn_sub(r, h), f));
+    r = rnnts__vn_sel(rnnts__vn_lt(x, RNNTS__KB(0x7f800000)), r, x);
+    return rnnts__vn_sel(rnnts__vn_gt(x, RNNTS__K(0.0f)), r,
+                         rnnts__vn_sel(rnnts__vn_ge(x, RNNTS__K(0.0f)), RNNTS__KB(0xff800000u), RNNTS__KB(0x7fc00000)));
 }
 
 /* tanh x = sign(x)*t(|x|): a < 0.8: a + a*z*T(z), z = a^2, T degree 5; else 1 - 2/(e^(2a)+1).
    tanh -0 = -0, tanh +-large = +-1. Measured: max 1.003 ulp, every finite float. */
-RNNTS__INLINE rnnts__vf rnnts__tanh_v(rnnts__vf x) {
-    rnnts__vf a = rnnts__vf_abs(x), z = rnnts__vf_mul(a, a), p, q;
-    p = rnnts__vf_fma(RNNTS__K(0x1.9f6f36p-10f), z, RNNTS__K(-0x1.e597c2p-8f));
-    p = rnnts__vf_fma(p, z, RNNTS__K(0x1.5d0738p-6f));
-    p = rnnts__vf_fma(p, z, RNNTS__K(-0x1.b92886p-5f));
-    p = rnnts__vf_fma(p, z, RNNTS__K(0x1.110b3cp-3f));
-    p = rnnts__vf_fma(p, z, RNNTS__K(-0x1.55553ep-2f));
-    p = rnnts__vf_fma(rnnts__vf_mul(a, z), p, a);
-    q = rnnts__vf_add(rnnts__exp_v(rnnts__vf_add(a, a)), RNNTS__K(1.0f));
-    q = rnnts__vf_sub(RNNTS__K(1.0f), rnnts__vf_div(RNNTS__K(2.0f), q));
-    return rnnts__vf_xorsign(rnnts__vf_sel(rnnts__vf_lt(a, RNNTS__K(0.8f)), p, q), x);
+RNNTS__INLINE rnnts__vn rnnts__tanh_v(rnnts__vn x) {
+    rnnts__vn a = rnnts__vn_abs(x), z = rnnts__vn_mul(a, a), p, q;
+    p = rnnts__vn_fma(RNNTS__K(0x1.9f6f36p-10f), z, RNNTS__K(-0x1.e597c2p-8f));
+    p = rnnts__vn_fma(p, z, RNNTS__K(0x1.5d0738p-6f));
+    p = rnnts__vn_fma(p, z, RNNTS__K(-0x1.b92886p-5f));
+    p = rnnts__vn_fma(p, z, RNNTS__K(0x1.110b3cp-3f));
+    p = rnnts__vn_fma(p, z, RNNTS__K(-0x1.55553ep-2f));
+    p = rnnts__vn_fma(rnnts__vn_mul(a, z), p, a);
+    q = rnnts__vn_add(rnnts__exp_v(rnnts__vn_add(a, a)), RNNTS__K(1.0f));
+    q = rnnts__vn_sub(RNNTS__K(1.0f), rnnts__vn_div(RNNTS__K(2.0f), q));
+    return rnnts__vn_xorsign(rnnts__vn_sel(rnnts__vn_lt(a, RNNTS__K(0.8f)), p, q), x);
 }
 
 /* sigmoid(x) = 1/(1+e) for x >= 0, e/(1+e) for x < 0, e = e^(-|x|) (tiny results keep their
    relative accuracy, sigmoid(-inf) = 0, sigmoid(+inf) = 1); e carried as e + el and 1 + e as d + dl,
    one correction step of the quotient. Measured: max 0.81 ulp, every finite float. */
-RNNTS__INLINE rnnts__vf rnnts__sigmoid_v(rnnts__vf x) {
-    rnnts__vf el, e = rnnts__exp_v_(rnnts__vf_xorsign(rnnts__vf_abs(x), RNNTS__K(-1.0f)), &el);
-    rnnts__vm neg = rnnts__vf_lt(x, RNNTS__K(0.0f));
-    rnnts__vf n = rnnts__vf_sel(neg, e, RNNTS__K(1.0f)), nl = rnnts__vf_sel(neg, el, RNNTS__K(0.0f));
-    rnnts__vf d = rnnts__vf_add(e, RNNTS__K(1.0f)), q = rnnts__vf_div(n, d);
-    rnnts__vf dl = rnnts__vf_add(rnnts__vf_add(rnnts__vf_sub(RNNTS__K(1.0f), d), e), el); /* 1 + e + el = d + dl */
+RNNTS__INLINE rnnts__vn rnnts__sigmoid_v(rnnts__vn x) {
+    rnnts__vn el, e = rnnts__exp_v_(rnnts__vn_xorsign(rnnts__vn_abs(x), RNNTS__K(-1.0f)), &el);
+    rnnts__vnm neg = rnnts__vn_lt(x, RNNTS__K(0.0f));
+    rnnts__vn n = rnnts__vn_sel(neg, e, RNNTS__K(1.0f)), nl = rnnts__vn_sel(neg, el, RNNTS__K(0.0f));
+    rnnts__vn d = rnnts__vn_add(e, RNNTS__K(1.0f)), q = rnnts__vn_div(n, d);
+    rnnts__vn dl = rnnts__vn_add(rnnts__vn_add(rnnts__vn_sub(RNNTS__K(1.0f), d), e), el); /* 1 + e + el = d + dl */
     /* q + (n + nl - q*(d + dl))/d, with n - q*d exact by fma */
-    n = rnnts__vf_sub(rnnts__vf_add(rnnts__vf_fma(rnnts__vf_sub(RNNTS__K(0.0f), q), d, n), nl), rnnts__vf_mul(q, dl));
-    return rnnts__vf_add(q, rnnts__vf_div(n, d));
+    n = rnnts__vn_sub(rnnts__vn_add(rnnts__vn_fma(rnnts__vn_sub(RNNTS__K(0.0f), q), d, n), nl), rnnts__vn_mul(q, dl));
+    return rnnts__vn_add(q, rnnts__vn_div(n, d));
 }
 
 /* sin(x) for quad = 0, cos(x) for quad = 1. Domain |x| <= 8 (Box-Muller's cos(2*pi*u)); finite
@@ -1258,46 +1292,43 @@ RNNTS__INLINE rnnts__vf rnnts__sigmoid_v(rnnts__vf x) {
    Cody-Waite with fma; the 2nd constant has 21 bits so r - h is exact for |x| <= 8; inf, NaN -> NaN),
    quadrant k + quad picks +-sin(r) = r + r*z*S(z) or +-cos(r) = 1 - z/2 + z^2*C(z), z = r^2, S and
    C degree 2, with lo and the rounding errors of 1 - z/2 and z added before the last rounding. */
-RNNTS__INLINE rnnts__vf rnnts__vf_sincos_(rnnts__vf x, int quad) {
-    rnnts__vf t = rnnts__vf_fma(x, RNNTS__K(0x1.45f306p-1f), RNNTS__K(RNNTS__MAGIC));
-    rnnts__vf k = rnnts__vf_sub(t, RNNTS__K(RNNTS__MAGIC)), r, h, lo, z, s, c, w;
-    rnnts__vi q = rnnts__vi_add(rnnts__vi_sub(rnnts__vf_bits(t), rnnts__vf_bits(RNNTS__K(RNNTS__MAGIC))), rnnts__vi_set1(quad));
-    r = rnnts__vf_fma(k, RNNTS__K(-0x1.921fb6p+0f), x);
-    h = rnnts__vf_fma(k, RNNTS__K(0x1.777a6p-25f), r);
-    lo = rnnts__vf_fma(k, RNNTS__K(-0x1.84698ap-48f), rnnts__vf_fma(k, RNNTS__K(0x1.777a6p-25f), rnnts__vf_sub(r, h)));
+RNNTS__INLINE rnnts__vn rnnts__vn_sincos_(rnnts__vn x, int quad) {
+    rnnts__vn t = rnnts__vn_fma(x, RNNTS__K(0x1.45f306p-1f), RNNTS__K(RNNTS__MAGIC));
+    rnnts__vn k = rnnts__vn_sub(t, RNNTS__K(RNNTS__MAGIC)), r, h, lo, z, s, c, w;
+    rnnts__vni q = rnnts__vni_add(rnnts__vni_sub(rnnts__vn_bits(t), rnnts__vn_bits(RNNTS__K(RNNTS__MAGIC))), rnnts__vni_set1(quad));
+    r = rnnts__vn_fma(k, RNNTS__K(-0x1.921fb6p+0f), x);
+    h = rnnts__vn_fma(k, RNNTS__K(0x1.777a6p-25f), r);
+    lo = rnnts__vn_fma(k, RNNTS__K(-0x1.84698ap-48f), rnnts__vn_fma(k, RNNTS__K(0x1.777a6p-25f), rnnts__vn_sub(r, h)));
     r = h;
-    z = rnnts__vf_mul(r, r);
-    s = rnnts__vf_fma(RNNTS__K(-0x1.994222p-13f), z, RNNTS__K(0x1.110736p-7f));
-    s = rnnts__vf_fma(s, z, RNNTS__K(-0x1.555546p-3f));
-    c = rnnts__vf_fma(RNNTS__K(0x1.9a6df0p-16f), z, RNNTS__K(-0x1.6c0e74p-10f));
-    c = rnnts__vf_mul(rnnts__vf_fma(c, z, RNNTS__K(0x1.55554ep-5f)), z);
-    h = rnnts__vf_mul(z, RNNTS__K(0.5f));
-    w = rnnts__vf_sub(RNNTS__K(1.0f), h);                                      /* 1 - h = w + (1 - w) - h */
+    z = rnnts__vn_mul(r, r);
+    s = rnnts__vn_fma(RNNTS__K(-0x1.994222p-13f), z, RNNTS__K(0x1.110736p-7f));
+    s = rnnts__vn_fma(s, z, RNNTS__K(-0x1.555546p-3f));
+    c = rnnts__vn_fma(RNNTS__K(0x1.9a6df0p-16f), z, RNNTS__K(-0x1.6c0e74p-10f));
+    c = rnnts__vn_mul(rnnts__vn_fma(c, z, RNNTS__K(0x1.55554ep-5f)), z);
+    h = rnnts__vn_mul(z, RNNTS__K(0.5f));
+    w = rnnts__vn_sub(RNNTS__K(1.0f), h);                                      /* 1 - h = w + (1 - w) - h */
     /* cos(r + lo) = w + ((1 - w) - h) - (r*r - z)/2 - lo*r + z*z*C(z) */
-    c = rnnts__vf_fma(c, z, rnnts__vf_sub(rnnts__vf_sub(rnnts__vf_sub(RNNTS__K(1.0f), w), h),
-                                          rnnts__vf_fma(rnnts__vf_fma(r, r, rnnts__vf_sub(RNNTS__K(0.0f), z)), RNNTS__K(0.5f), rnnts__vf_mul(lo, r))));
-    c = rnnts__vf_add(w, c);
+    c = rnnts__vn_fma(c, z, rnnts__vn_sub(rnnts__vn_sub(rnnts__vn_sub(RNNTS__K(1.0f), w), h),
+                                          rnnts__vn_fma(rnnts__vn_fma(r, r, rnnts__vn_sub(RNNTS__K(0.0f), z)), RNNTS__K(0.5f), rnnts__vn_mul(lo, r))));
+    c = rnnts__vn_add(w, c);
     /* sin(r + lo) = r + (r*z*S(z) + lo*cos(r)) */
-    s = rnnts__vf_add(r, rnnts__vf_fma(rnnts__vf_mul(r, z), s, rnnts__vf_mul(lo, w)));
-    s = rnnts__vf_sel(rnnts__vi_gt(rnnts__vi_and(q, rnnts__vi_set1(1)), rnnts__vi_set1(0)), c, s);
-    return rnnts__vf_xorsign(s, rnnts__vi_asf(rnnts__vi_shl(rnnts__vi_and(q, rnnts__vi_set1(2)), 30)));
+    s = rnnts__vn_add(r, rnnts__vn_fma(rnnts__vn_mul(r, z), s, rnnts__vn_mul(lo, w)));
+    s = rnnts__vn_sel(rnnts__vni_gt(rnnts__vni_and(q, rnnts__vni_set1(1)), rnnts__vni_set1(0)), c, s);
+    return rnnts__vn_xorsign(s, rnnts__vni_asf(rnnts__vni_shl(rnnts__vni_and(q, rnnts__vni_set1(2)), 30)));
 }
-/* sin(x), cos(x) for |x| <= 8, see rnnts__vf_sincos_. Measured: max 0.79 ulp (sin), 0.79 ulp (cos), every float in [-8, 8]. */
-RNNTS__INLINE rnnts__vf rnnts__sin_v(rnnts__vf x) { return rnnts__vf_sincos_(x, 0); }
-RNNTS__INLINE rnnts__vf rnnts__cos_v(rnnts__vf x) { return rnnts__vf_sincos_(x, 1); }
+/* sin(x), cos(x) for |x| <= 8, see rnnts__vn_sincos_. Measured: max 0.79 ulp (sin), 0.79 ulp (cos), every float in [-8, 8]. */
+RNNTS__INLINE rnnts__vn rnnts__sin_v(rnnts__vn x) { return rnnts__vn_sincos_(x, 0); }
+RNNTS__INLINE rnnts__vn rnnts__cos_v(rnnts__vn x) { return rnnts__vn_sincos_(x, 1); }
 #undef RNNTS__K
 #undef RNNTS__KB
 #undef RNNTS__MAGIC
 
-/* tanh and sigmoid on native vectors: the 8-lane functions on each half (same bits, N5). */
-#define RNNTS__VN_TANH(x) RNNTS__VN_MAP8(rnnts__tanh_v, x)
-#define RNNTS__VN_SIGMOID(x) RNNTS__VN_MAP8(rnnts__sigmoid_v, x)
-float rnnts_expf(float x) { return rnnts__vf_lane(rnnts__exp_v(rnnts__vf_set1(x)), 0); }
-float rnnts_logf(float x) { return rnnts__vf_lane(rnnts__log_v(rnnts__vf_set1(x)), 0); }
-float rnnts_tanhf(float x) { return rnnts__vf_lane(rnnts__tanh_v(rnnts__vf_set1(x)), 0); }
-float rnnts_sigmoidf(float x) { return rnnts__vf_lane(rnnts__sigmoid_v(rnnts__vf_set1(x)), 0); }
-float rnnts_sinf(float x) { return rnnts__vf_lane(rnnts__sin_v(rnnts__vf_set1(x)), 0); }
-float rnnts_cosf(float x) { return rnnts__vf_lane(rnnts__cos_v(rnnts__vf_set1(x)), 0); }
+float rnnts_expf(float x) { return rnnts__vn_lane(rnnts__exp_v(rnnts__vn_set1(x)), 0); }
+float rnnts_logf(float x) { return rnnts__vn_lane(rnnts__log_v(rnnts__vn_set1(x)), 0); }
+float rnnts_tanhf(float x) { return rnnts__vn_lane(rnnts__tanh_v(rnnts__vn_set1(x)), 0); }
+float rnnts_sigmoidf(float x) { return rnnts__vn_lane(rnnts__sigmoid_v(rnnts__vn_set1(x)), 0); }
+float rnnts_sinf(float x) { return rnnts__vn_lane(rnnts__sin_v(rnnts__vn_set1(x)), 0); }
+float rnnts_cosf(float x) { return rnnts__vn_lane(rnnts__cos_v(rnnts__vn_set1(x)), 0); }
 
 
 /* Canonical 8-lane sum (N4): lane j adds x[i] for i = j (mod 8) in increasing i, then the tree. */
@@ -2083,14 +2114,14 @@ void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws) {
     a.free(ws, a.user);
 }
 
-/* phi and phi' on native vectors (tanh and sigmoid through the 8-lane math). phi'(x) uses the pre-activation x (ReLU family, as PyTorch: x > 0)
+/* phi and phi' on native vectors. phi'(x) uses the pre-activation x (ReLU family, as PyTorch: x > 0)
    or the output y (tanh: 1 - y*y; sigmoid: y*(1 - y)). */
 RNNTS__INLINE rnnts__vn rnnts__act(rnnts_activation k, rnnts__vn x) {
     switch (k) {
     case RNNTS_ACT_LEAKYRELU: return rnnts__vn_sel(rnnts__vn_gt(x, rnnts__vn_zero()), x, rnnts__vn_mul(x, rnnts__vn_set1(0.01f)));
     case RNNTS_ACT_RELU: return rnnts__vn_sel(rnnts__vn_gt(x, rnnts__vn_zero()), x, rnnts__vn_zero());
-    case RNNTS_ACT_TANH: return RNNTS__VN_TANH(x);
-    default: return RNNTS__VN_SIGMOID(x);
+    case RNNTS_ACT_TANH: return rnnts__tanh_v(x);
+    default: return rnnts__sigmoid_v(x);
     }
 }
 RNNTS__INLINE rnnts__vn rnnts__dact(rnnts_activation k, rnnts__vn x, rnnts__vn y) {
@@ -2473,10 +2504,10 @@ static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
             float *u = c->u_out + RNNTS__BLK(Q, i, n);
             size_t oh = RNNTS__BLK(H, i, n);
             rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one);
-            rnnts__vn r = RNNTS__VN_SIGMOID(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
-            rnnts__vn z = RNNTS__VN_SIGMOID(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
+            rnnts__vn r = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
+            rnnts__vn z = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
             rnnts__vn hn = rnnts__vn_load(u + 2 * d);
-            rnnts__vn nn = RNNTS__VN_TANH(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
+            rnnts__vn nn = rnnts__tanh_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
             rnnts__vn h = rnnts__vn_add(rnnts__vn_mul(rnnts__vn_sub(one, z), nn), rnnts__vn_mul(z, rnnts__vn_load(c->h_in + oh)));
             rnnts__vn_store(u, r);
             rnnts__vn_store(u + d, z);
@@ -2648,12 +2679,12 @@ static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
             size_t oh = RNNTS__BLK(H, i, n);
             rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one), a[4];
             for (int q = 0; q < 4; q++) a[q] = rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(w[q], x), b[q]), rnnts__vn_load(u + q * d));
-            a[0] = RNNTS__VN_SIGMOID(a[0]);
-            a[1] = RNNTS__VN_SIGMOID(a[1]);
-            a[2] = RNNTS__VN_TANH(a[2]);
-            a[3] = RNNTS__VN_SIGMOID(a[3]);
+            a[0] = rnnts__sigmoid_v(a[0]);
+            a[1] = rnnts__sigmoid_v(a[1]);
+            a[2] = rnnts__tanh_v(a[2]);
+            a[3] = rnnts__sigmoid_v(a[3]);
             rnnts__vn cn = rnnts__vn_add(rnnts__vn_mul(a[1], rnnts__vn_load(c->c_in + oh)), rnnts__vn_mul(a[0], a[2]));
-            rnnts__vn tc = RNNTS__VN_TANH(cn);
+            rnnts__vn tc = rnnts__tanh_v(cn);
             for (int q = 0; q < 4; q++) rnnts__vn_store(u + q * d, a[q]);
             rnnts__vn_store(u + 4 * d, tc);
             rnnts__vn_store(c->c_out + oh, rnnts__padzero(cn, n, B));
@@ -5474,12 +5505,12 @@ static void rnnts__fft_twiddles(float *tw, size_t P) {
     size_t half = P / 2, oct = P / 8, k;
     float *top = tw + 2 * half;
     double step = 6.283185307179586476925 / (double)P; /* exact: 2 pi (double) / 2^L */
-    for (k = 0; k <= oct; k += 8) {
-        float th[8], c[8], s[8];
-        int l, m = (int)(oct - k + 1 < 8 ? oct - k + 1 : 8);
-        for (l = 0; l < 8; l++) th[l] = l < m ? (float)((double)(k + (size_t)l) * step) : 0.0f;
-        rnnts__vf_store(c, rnnts__cos_v(rnnts__vf_load(th)));
-        rnnts__vf_store(s, rnnts__sin_v(rnnts__vf_load(th)));
+    for (k = 0; k <= oct; k += RNNTS__VN) {
+        float th[16], c[16], s[16];
+        int l, m = (int)(oct - k + 1 < RNNTS__VN ? oct - k + 1 : RNNTS__VN);
+        for (l = 0; l < RNNTS__VN; l++) th[l] = l < m ? (float)((double)(k + (size_t)l) * step) : 0.0f;
+        rnnts__vn_store(c, rnnts__cos_v(rnnts__vn_load(th)));
+        rnnts__vn_store(s, rnnts__sin_v(rnnts__vn_load(th)));
         for (l = 0; l < m; l++) { top[2 * (k + (size_t)l)] = c[l]; top[2 * (k + (size_t)l) + 1] = s[l]; }
     }
     for (k = oct + 1; k < half; k++) {

@@ -509,7 +509,7 @@ static float kc_math_scalar(int f, float x) {
     default: return rnnts_cosf(x);
     }
 }
-static rnnts__vf kc_math_vec(int f, rnnts__vf x) {
+static rnnts__vn kc_math_vec(int f, rnnts__vn x) { /* native vectors (the math's own width) */
     switch (f) {
     case KC_EXP: return rnnts__exp_v(x);
     case KC_LOG: return rnnts__log_v(x);
@@ -529,9 +529,12 @@ static void kc_cases_math(kc_emit_fn emit, void *ctx, kc_buf *buf) {
         kc_put_f(buf, r, n);
         snprintf(name, sizeof name, "math/%s/scalar", kc_math_names[f]);
         kc_flush(emit, ctx, buf, name);
-        for (size_t i = 0; i < n; i += 8) {
-            int m = (int)(n - i < 8 ? n - i : 8);
-            rnnts__vf_store_part(r + i, kc_math_vec(f, rnnts__vf_load_part(x + i, m)), m);
+        for (size_t i = 0; i < n; i += RNNTS__VN) {
+            int m = (int)(n - i < RNNTS__VN ? n - i : RNNTS__VN);
+            float t[16] = {0};
+            memcpy(t, x + i, (size_t)m * sizeof(float));
+            rnnts__vn_store(t, kc_math_vec(f, rnnts__vn_load(t)));
+            memcpy(r + i, t, (size_t)m * sizeof(float));
         }
         kc_put_f(buf, r, n);
         snprintf(name, sizeof name, "math/%s/vector", kc_math_names[f]);

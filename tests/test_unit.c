@@ -281,13 +281,13 @@ Test(math, vector_forms_equal_scalar_lane_by_lane, .timeout = 60) {
     size_t n;
     float *x = kc_math_inputs(&n);
     for (int f = 0; f < KC_NMATH; f++)
-        for (size_t i = 0; i + 8 <= n; i += 8) {
-            float r[8];
-            rnnts__vf_store(r, kc_math_vec(f, rnnts__vf_load(x + i)));
-            for (int l = 0; l < 8; l++) {
+        for (size_t i = 0; i + RNNTS__VN <= n; i += RNNTS__VN) {
+            float r[16];
+            rnnts__vn_store(r, kc_math_vec(f, rnnts__vn_load(x + i)));
+            for (int l = 0; l < RNNTS__VN; l++) {
                 float s = kc_math_scalar(f, x[i + l]);
                 if (isnan(s) && isnan(r[l])) continue;
-                cr_assert_eq(tc_bits(r[l]), tc_bits(s), "rnnts__vf_%s lane %d at x = %a gives %a, rnnts_%sf gives %a",
+                cr_assert_eq(tc_bits(r[l]), tc_bits(s), "rnnts__%s_v lane %d at x = %a gives %a, rnnts_%sf gives %a",
                              kc_math_names[f], l, (double)x[i + l], (double)r[l], kc_math_names[f], (double)s);
             }
         }
