@@ -2444,21 +2444,18 @@ static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int 
 static float rnnts__loss(rnnts_rnn_ws *ws) {
     int B = ws->B, Bp = ws->Bp;
     float total = 0.0f;
+    rnnts__vn one = rnnts__vn_set1(1.0f), zero = rnnts__vn_zero(), fb = rnnts__vn_set1((float)B);
     for (int a = 0; a < ws->n_active; a++) {
         const float *l0 = ws->lg + (size_t)(2 * a) * Bp, *l1 = l0 + Bp;
+        const float *yb = ws->labels_f + (size_t)a * B; /* the int labels' bits (0 or 1); lanes >= B unused */
         float *d0 = ws->dl + (size_t)(2 * a) * Bp, *d1 = d0 + Bp;
-        for (int b = 0; b < Bp; b++) {
-            if (b < B) {
-                int y = ws->labels[(size_t)a * B + b];
-                float m = l0[b] > l1[b] ? l0[b] : l1[b];
-                float lse = m + rnnts_logf(rnnts_expf(l0[b] - m) + rnnts_expf(l1[b] - m));
-                ws->ce[b] = lse - (y ? l1[b] : l0[b]);
-                d0[b] = (rnnts_expf(l0[b] - lse) - (y == 0 ? 1.0f : 0.0f)) / (float)B;
-                d1[b] = (rnnts_expf(l1[b] - lse) - (y == 1 ? 1.0f : 0.0f)) / (float)B;
-            } else {
-                d0[b] = 0.0f;
-                d1[b] = 0.0f;
-            }
+        for (int b = 0; b < Bp; b += RNNTS__VN) { /* element-wise, native vectors */
+            rnnts__vn x0 = rnnts__vn_load(l0 + b), x1 = rnnts__vn_load(l1 + b), m = rnnts__vn_max(x0, x1), lse;
+            rnnts__vnm y1 = rnnts__vni_gt(rnnts__vn_bits(rnnts__vn_load(yb + b)), rnnts__vni_set1(0));
+            lse = rnnts__vn_add(m, rnnts__log_v(rnnts__vn_add(rnnts__exp_v(rnnts__vn_sub(x0, m)), rnnts__exp_v(rnnts__vn_sub(x1, m)))));
+            rnnts__vn_store(ws->ce + b, rnnts__vn_sub(lse, rnnts__vn_sel(y1, x1, x0)));
+            rnnts__vn_store(d0 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x0, lse)), rnnts__vn_sel(y1, zero, one)), fb), b, B));
+            rnnts__vn_store(d1 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x1, lse)), rnnts__vn_sel(y1, one, zero)), fb), b, B));
         }
         total = total + rnnts_sum_canon(ws->ce, (size_t)B) / (float)B;
     }
