@@ -409,7 +409,7 @@ static void kc_tile16(int K, const float *A, size_t lda, int mr, const float *B,
 #endif
 }
 /* K = 300 crosses the k-block boundary of rnnts__gemm_run (RNNTS__KC = 256). Rows and columns
-   cover one and several tiles of every path (6 rows x 16 columns on 8 lanes, 14 x 32 on AVX-512)
+   cover one and several tiles of every path (6 rows x 16 columns on 8 lanes, 10 x 32 on AVX-512)
    with partial last tiles and an odd number of 16-column panels. */
 static void kc_cases_gemm(kc_emit_fn emit, void *ctx, kc_buf *buf) {
     static const int Ks[] = {1, 2, 7, 33, 300}, rows[] = {1, 5, 6, 7, 13, 14, 15, 29, 31}, cols[] = {16, 32, 48, 80};
