@@ -1104,6 +1104,7 @@ RNNTS__INLINE rnnts__vn rnnts__vn_sub(rnnts__vn a, rnnts__vn b) { return _mm512_
 RNNTS__INLINE rnnts__vn rnnts__vn_mul(rnnts__vn a, rnnts__vn b) { return _mm512_mul_ps(a, b); }
 RNNTS__INLINE rnnts__vn rnnts__vn_div(rnnts__vn a, rnnts__vn b) { return _mm512_div_ps(a, b); }
 RNNTS__INLINE rnnts__vn rnnts__vn_fma(rnnts__vn a, rnnts__vn b, rnnts__vn c) { return _mm512_fmadd_ps(a, b, c); }
+RNNTS__INLINE rnnts__vn rnnts__vn_sqrt(rnnts__vn a) { return _mm512_sqrt_ps(a); }
 RNNTS__INLINE rnnts__vnm rnnts__vn_gt(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
 RNNTS__INLINE rnnts__vnm rnnts__vn_lt(rnnts__vn a, rnnts__vn b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 RNNTS__INLINE rnnts__vn rnnts__vn_sel(rnnts__vnm m, rnnts__vn a, rnnts__vn b) { return _mm512_mask_blend_ps(m, b, a); }
@@ -1148,6 +1149,7 @@ typedef rnnts__vm rnnts__vnm;
 #define rnnts__vn_mul rnnts__vf_mul
 #define rnnts__vn_div rnnts__vf_div
 #define rnnts__vn_fma rnnts__vf_fma
+#define rnnts__vn_sqrt rnnts__vf_sqrt
 #define rnnts__vn_gt rnnts__vf_gt
 #define rnnts__vn_lt rnnts__vf_lt
 #define rnnts__vn_sel rnnts__vf_sel
@@ -2981,6 +2983,48 @@ void rnnts_optim_destroy(rnnts_optim *o) {
    SGD (PyTorch): buf = g at the first step, else buf = mu buf + g; d = g + mu buf (Nesterov) or buf;
    p = p - lr d. Adam (PyTorch, bias powers as float products): m = b1 m + (1-b1) g;
    v = b2 v + (1-b2) g g; p = p - (lr / (1 - b1^k)) m / (sqrt(v) / sqrt(1 - b2^k) + eps). */
+/* One tensor's update, element-wise on native vectors (n rounded down to whole vectors), then the
+   tail on one lane at a time through the same vector functions — every element sees the same
+   operations in the same order whatever the width (N4 has no reduction here):
+     clip   g = g * coef (when coef < 1)
+     SGD    d = g;  m = first ? d : mom*m + d;  d = nesterov ? d + mom*m : m  (with momentum);  p = p - lr*d
+     Adam   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*(g*g);  p = p - step*(m / (sqrt(v)/bc2s + eps)),
+            step = lr / (1 - b1^t), bc2s = sqrt(1 - b2^t) (PyTorch's order) */
+static void rnnts__optim_update(const rnnts_optim *o, int t, float *p, float *g, float *m, float *v, size_t n, float coef) {
+    const rnnts_optim_config *c = &o->cfg;
+    int sgd = c->kind == RNNTS_OPT_SGD, first = o->steps[t] == 0.0f, mom = c->momentum > 0.0f, scale = coef < 1.0f;
+    float bc2s = sgd ? 1.0f : sqrtf(1.0f - o->b2p[t]), step = sgd ? c->lr : c->lr / (1.0f - o->b1p[t]);
+    rnnts__vn vcoef = rnnts__vn_set1(coef), vmom = rnnts__vn_set1(c->momentum), vstep = rnnts__vn_set1(step);
+    rnnts__vn b1 = rnnts__vn_set1(c->beta1), b2 = rnnts__vn_set1(c->beta2), ob1 = rnnts__vn_set1(1.0f - c->beta1);
+    rnnts__vn ob2 = rnnts__vn_set1(1.0f - c->beta2), vbc2s = rnnts__vn_set1(bc2s), eps = rnnts__vn_set1(c->eps);
+    for (size_t e = 0; e < n;) {
+        size_t w = n - e >= RNNTS__VN ? RNNTS__VN : 1; /* a whole vector, or one element (lane 0) */
+        float tp[16] = {0}, tg[16] = {0}, tm[16] = {0}, tv[16] = {0};
+        float *pp = w > 1 ? p + e : tp, *gp = w > 1 ? g + e : tg, *mp = w > 1 ? m + e : tm, *vp = w > 1 ? v + e : tv;
+        rnnts__vn pv, gv, mv, d;
+        if (w == 1) { tp[0] = p[e]; tg[0] = g[e]; tm[0] = m[e]; tv[0] = v ? v[e] : 0.0f; }
+        pv = rnnts__vn_load(pp); gv = rnnts__vn_load(gp); mv = rnnts__vn_load(mp);
+        if (scale) { gv = rnnts__vn_mul(gv, vcoef); rnnts__vn_store(gp, gv); }
+        if (sgd) {
+            d = gv;
+            if (mom) {
+                mv = first ? d : rnnts__vn_add(rnnts__vn_mul(vmom, mv), d);
+                d = c->nesterov ? rnnts__vn_add(d, rnnts__vn_mul(vmom, mv)) : mv;
+                rnnts__vn_store(mp, mv);
+            }
+        } else {
+            rnnts__vn vv = rnnts__vn_load(vp);
+            mv = rnnts__vn_add(rnnts__vn_mul(b1, mv), rnnts__vn_mul(ob1, gv));
+            vv = rnnts__vn_add(rnnts__vn_mul(b2, vv), rnnts__vn_mul(ob2, rnnts__vn_mul(gv, gv)));
+            d = rnnts__vn_div(mv, rnnts__vn_add(rnnts__vn_div(rnnts__vn_sqrt(vv), vbc2s), eps));
+            rnnts__vn_store(mp, mv);
+            rnnts__vn_store(vp, vv);
+        }
+        rnnts__vn_store(pp, rnnts__vn_sub(pv, rnnts__vn_mul(vstep, d)));
+        if (w == 1) { p[e] = tp[0]; g[e] = tg[0]; m[e] = tm[0]; if (v) v[e] = tv[0]; }
+        e += w;
+    }
+}
 rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const unsigned char *used, float *norm_out,
                               rnnts_error *err) {
     int nu = 0;
@@ -3005,33 +3049,12 @@ rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const
     coef = o->cfg.clip > 0.0f ? o->cfg.clip / (total + 1e-6f) : 1.0f;
     for (int t = 0; t < o->nt; t++) {
         const rnnts_tensor_info *ti = &o->ti[t];
-        float *p = net->param + ti->offset, *g = grad + ti->offset, *m = o->m + ti->offset, *v = o->v + ti->offset;
-        const rnnts_optim_config *c = &o->cfg;
         if (!used[t]) continue;
-        if (coef < 1.0f) for (size_t e = 0; e < ti->count; e++) g[e] = g[e] * coef;
-        if (c->kind == RNNTS_OPT_SGD) {
-            int first = o->steps[t] == 0.0f;
-            for (size_t e = 0; e < ti->count; e++) {
-                float d = g[e];
-                if (c->momentum > 0.0f) {
-                    m[e] = first ? d : c->momentum * m[e] + d;
-                    d = c->nesterov ? d + c->momentum * m[e] : m[e];
-                }
-                p[e] = p[e] - c->lr * d;
-            }
-        } else {
-            float bc1, bc2s, step_size;
-            o->b1p[t] = o->b1p[t] * c->beta1;
-            o->b2p[t] = o->b2p[t] * c->beta2;
-            bc1 = 1.0f - o->b1p[t];
-            bc2s = sqrtf(1.0f - o->b2p[t]);
-            step_size = c->lr / bc1;
-            for (size_t e = 0; e < ti->count; e++) {
-                m[e] = c->beta1 * m[e] + (1.0f - c->beta1) * g[e];
-                v[e] = c->beta2 * v[e] + (1.0f - c->beta2) * (g[e] * g[e]);
-                p[e] = p[e] - step_size * (m[e] / (sqrtf(v[e]) / bc2s + c->eps));
-            }
+        if (o->cfg.kind != RNNTS_OPT_SGD) {
+            o->b1p[t] = o->b1p[t] * o->cfg.beta1;
+            o->b2p[t] = o->b2p[t] * o->cfg.beta2;
         }
+        rnnts__optim_update(o, t, net->param + ti->offset, grad + ti->offset, o->m + ti->offset, o->v + ti->offset, ti->count, coef);
         o->steps[t] = o->steps[t] + 1.0f;
     }
     return rnnts__ok(err);
