@@ -1613,10 +1613,10 @@ static void rnnts__gemm_tile1_p(int K, const float *A, int mr, const float *B, s
 }
 #endif
 /* Packs rows [0, R) of A (element (r, k) at A + r*rs + k*cs: cs = 1 for A, rs = 1 for a transpose)
-   into panels of RNNTS__MR rows: dst[(p*K + k)*MR + r] = A[p*MR + r][k], rows past R zero, and with
-   zero_diag A[r][r] read as 0. dst holds rnnts__packed_floats(R, K) floats. */
+   into panels of RNNTS__MR rows: dst[(p*K + k)*MR + r] = A[p*MR + r][k], rows past R zero.
+   dst holds rnnts__packed_floats(R, K) floats. */
 static size_t rnnts__packed_floats(size_t R, size_t K) { return (R + RNNTS__MR - 1) / RNNTS__MR * RNNTS__MR * K; }
-static void rnnts__pack_a(float *dst, const float *A, size_t rs, size_t cs, int R, int K, int zero_diag) {
+static void rnnts__pack_a(float *dst, const float *A, size_t rs, size_t cs, int R, int K) {
     for (int p = 0; p * RNNTS__MR < R; p++, dst += (size_t)K * RNNTS__MR) {
         int mr = RNNTS__MIN(RNNTS__MR, R - p * RNNTS__MR);
         const float *a = A + (size_t)p * RNNTS__MR * rs;
@@ -1628,8 +1628,6 @@ static void rnnts__pack_a(float *dst, const float *A, size_t rs, size_t cs, int 
                 for (int r = 0; r < mr; r++) dst[(size_t)k * RNNTS__MR + r] = a[(size_t)r * rs + (size_t)k * cs];
         for (int r = mr; r < RNNTS__MR; r++)
             for (int k = 0; k < K; k++) dst[(size_t)k * RNNTS__MR + r] = 0.0f;
-        if (zero_diag)
-            for (int r = 0; r < mr && p * RNNTS__MR + r < K; r++) dst[(size_t)(p * RNNTS__MR + r) * RNNTS__MR + r] = 0.0f;
     }
 }
 /* A GEMM C[R][ncols] += A[R][K] B[K][ncols] described by strides, ncols a multiple of 16:
@@ -2291,7 +2289,40 @@ static void rnnts__task_bwd_b(void *vc, int p0, int p1) {
 }
 
 /* Checks a batch against the workspace and the network; fills S, h0, tau_hat, alpha, W copies. */
-static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, int stream,
+/* The weight packing and the drawn h0 of prepare, on the pool: both write disjoint elements, each
+   a pure function of its indices (packed panels [p0, p1); h0 sequences [b0, b1)). */
+typedef struct {
+    float *dst;
+    const float *A;
+    size_t rs, cs;
+    int R, K, zero_diag;
+    uint64_t key;            /* h0 draws */
+    const rnnts_rnn_ws *ws;
+} rnnts__prep_job;
+static void rnnts__task_pack(void *vc, int p0, int p1) {
+    const rnnts__prep_job *j = (const rnnts__prep_job *)vc;
+    int r0 = p0 * RNNTS__MR, r1 = RNNTS__MIN(p1 * RNNTS__MR, j->R);
+    rnnts__pack_a(j->dst + (size_t)r0 * (size_t)j->K, j->A + (size_t)r0 * j->rs, j->rs, j->cs, r1 - r0, j->K);
+    if (j->zero_diag) /* W's diagonal: row r, column r, in panel r / MR */
+        for (int r = r0; r < r1 && r < j->K; r++) {
+            int p = r / RNNTS__MR;
+            j->dst[((size_t)p * j->K + (size_t)r) * RNNTS__MR + (size_t)(r - p * RNNTS__MR)] = 0.0f;
+        }
+}
+static void rnnts__pack_pool(rnnts_pool *pool, float *dst, const float *A, size_t rs, size_t cs, int R, int K, int zero_diag) {
+    rnnts__prep_job j;
+    memset(&j, 0, sizeof j);
+    j.dst = dst; j.A = A; j.rs = rs; j.cs = cs; j.R = R; j.K = K; j.zero_diag = zero_diag;
+    rnnts__pool_run(pool, rnnts__panels(R), rnnts__task_pack, &j, 16.0 * R * K); /* a strided copy: ~16 flops' time each */
+}
+/* h0 = 0.1 * U[0,1) from key(h0_seed, H0, h0_draw, 0), draw b*H + i, into the blocked layout. */
+static void rnnts__task_h0(void *vc, int b0, int b1) {
+    const rnnts__prep_job *j = (const rnnts__prep_job *)vc;
+    int H = j->ws->H;
+    for (int b = b0; b < b1; b++)
+        for (int i = 0; i < H; i++) j->ws->h0[RNNTS__BLK(H, i, b)] = 0.1f * rnnts_rng_uniform(j->key, (uint64_t)b * H + i);
+}
+static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, int stream, rnnts_pool *pool,
                                    rnnts_error *err) {
     int H, B, M, kc;
     if (!ws || !net || !bt) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ws, net and batch must not be NULL");
@@ -2335,8 +2366,8 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
     if (ws->model != RNNTS_MODEL_RNN) {
         /* GRU/LSTM: W_hh and W_hh^T packed for the two products; h_0 = 0 or the batch's h0, c_0 = 0. */
         int GH = ws->G * H;
-        rnnts__pack_a(ws->wz, net->w, (size_t)H, 1, GH, H, 0);
-        rnnts__pack_a(ws->wzT, net->w, 1, (size_t)H, H, GH, 0);
+        rnnts__pack_pool(pool, ws->wz, net->w, (size_t)H, 1, GH, H, 0);
+        rnnts__pack_pool(pool, ws->wzT, net->w, 1, (size_t)H, H, GH, 0);
         memset(ws->h0, 0, (size_t)H * ws->Bp * sizeof(float));
         if (bt->h0)
             for (int b = 0; b < B; b++)
@@ -2362,18 +2393,25 @@ static rnnts_result rnnts__prepare(rnnts_rnn_ws *ws, const rnnts_rnn *net, const
         ws->tauhat[i] = th;
         ws->alpha[i] = 1.0f - 1.0f / th;
     }
-    rnnts__pack_a(ws->wz, net->w, (size_t)H, 1, H, H, 1);
-    rnnts__pack_a(ws->wzT, net->w, 1, (size_t)H, H, H, 1);
+    rnnts__pack_pool(pool, ws->wz, net->w, (size_t)H, 1, H, H, 1);
+    rnnts__pack_pool(pool, ws->wzT, net->w, 1, (size_t)H, H, H, 1);
     /* h0 (blocked): given ([B][H]) or 0.1 * U[0,1) from key(h0_seed, H0, h0_draw, 0), draw b*H + i. */
     {
         uint64_t key = rnnts_rng_key(bt->h0_seed, RNNTS_PURPOSE_H0, bt->h0_draw, 0);
         memset(ws->h0, 0, (size_t)H * ws->Bp * sizeof(float));
-        for (int b = 0; b < B; b++)
-            for (int i = 0; i < H; i++) {
-                float v = bt->h0 ? bt->h0[(size_t)b * H + i] : 0.1f * rnnts_rng_uniform(key, (uint64_t)b * H + i);
-                if (!rnnts__isfinite(v)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "h0[%d][%d] is not finite", b, i);
-                ws->h0[RNNTS__BLK(H, i, b)] = v;
-            }
+        if (!bt->h0) {
+            rnnts__prep_job j;
+            memset(&j, 0, sizeof j);
+            j.key = key; j.ws = ws;
+            rnnts__pool_run(pool, B, rnnts__task_h0, &j, 32.0 * B * H);
+        } else {
+            for (int b = 0; b < B; b++)
+                for (int i = 0; i < H; i++) {
+                    float v = bt->h0[(size_t)b * H + i];
+                    if (!rnnts__isfinite(v)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "h0[%d][%d] is not finite", b, i);
+                    ws->h0[RNNTS__BLK(H, i, b)] = v;
+                }
+        }
     }
     ws->have_fwd = 0;
     return RNNTS_OK;
@@ -2698,7 +2736,7 @@ static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
 /* >>rnn (continued): forward, backpropagation through time, stream mode -------------------- */
 rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
                                float *logits, float *loss, rnnts_error *err) {
-    rnnts_result r = rnnts__prepare(ws, net, bt, 0, err);
+    rnnts_result r = rnnts__prepare(ws, net, bt, 0, pool, err);
     size_t HB;
     if (r != RNNTS_OK) return r;
     if (loss && !bt->labels) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "loss requested but batch.labels is NULL");
@@ -2808,7 +2846,7 @@ finite:
 
 rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool, float *out,
                               float *states, rnnts_error *err) {
-    rnnts_result r = rnnts__prepare(ws, net, bt, 1, err);
+    rnnts_result r = rnnts__prepare(ws, net, bt, 1, pool, err);
     size_t HB;
     int K;
     if (r != RNNTS_OK) return r;
@@ -6457,7 +6495,7 @@ rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_config *cfg
 typedef void (*rnnts__state_sink)(void *user, int m, const float *h, int H, int Bp);
 static rnnts_result rnnts__simulate(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
                                     rnnts__state_sink sink, void *user, rnnts_error *err) {
-    rnnts_result r = rnnts__prepare(ws, net, bt, 1, err);
+    rnnts_result r = rnnts__prepare(ws, net, bt, 1, pool, err);
     size_t HB;
     if (r != RNNTS_OK) return r;
     HB = (size_t)ws->H * ws->Bp;

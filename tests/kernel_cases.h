@@ -390,7 +390,7 @@ static void kc_gemm_blocked(int R, int K, const float *Ablk, const float *Bblk, 
 static void kc_gemm_packed(int R, int K, const float *A, size_t lda, const float *Bblk, float *Cblk, int N) {
     rnnts__gemm g;
     float *Ap = (float *)kc_malloc(rnnts__packed_floats((size_t)R, (size_t)K) * 4 + 4);
-    rnnts__pack_a(Ap, A, lda, 1, R, K, 0);
+    rnnts__pack_a(Ap, A, lda, 1, R, K);
     memset(&g, 0, sizeof g);
     g.K = K; g.ncols = N;
     rnnts__gemm_ap(&g, Ap);
