@@ -66,7 +66,7 @@ endif
 
 tool: $(B)/rnnts                         ## build the rnnts command line tool
 
-run: $(B)/rnnts                          ## the main job: multi-head vs single-head on N-parity (~3 min), table + build/compare/tau_vs_N.svg
+run: $(B)/rnnts                          ## the main job: multi-head vs single-head on N-parity, side by side on 2 cores (~3 min, 160 s each), table + build/compare/tau_vs_N.svg
 	$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------

@@ -292,7 +292,10 @@ assert min(d["step_s_all"]) <= d["step_s"] <= max(d["step_s_all"])
 assert d["flops_per_step"] == 6 * H * H * B * M
 assert abs(d["gflops"] - d["flops_per_step"] / d["step_s"] * 1e-9) <= 1e-6 * d["gflops"]
 assert abs(d["fwd_gflops"] - 2 * H * H * B * M / d["fwd_s"] * 1e-9) <= 1e-6 * d["fwd_gflops"]
-assert d["peak_gflops"] > 0 and d["peak_isa"] in ("AVX2", "NEON", "scalar"), d["peak_isa"]
+assert d["peak_gflops"] > 0 and d["peak_isa"] in ("AVX512", "AVX2", "NEON", "scalar"), d["peak_isa"]
+by = d["peak_gflops_by_isa"]  # every path the CPU runs; the reported peak is the widest's
+assert by[d["peak_isa"]] > 0 and "scalar" in by and all(v > 0 for v in by.values()), by
+assert d["simd"] in ("SCALAR", "AVX2", "AVX512", "NEON") and d["simd_selection"].startswith(d["simd"]), d["simd_selection"]
 assert abs(d["fraction_of_peak"] - d["gflops"] / d["peak_gflops"]) <= 1e-6 * d["fraction_of_peak"]
 assert abs(d["fwd_fraction_of_peak"] - d["fwd_gflops"] / d["peak_gflops"]) <= 1e-6 * d["fwd_fraction_of_peak"]
 P = 4 * H + H * H + K * (2 * H + 2)  # tau, w_in, b_in, b; w; heads
@@ -687,6 +690,23 @@ RC=$?
 RNNTS_MEMORY_LIMIT=64M "$BIN" train --hidden 2048 --heads 4 --out "$TMP/huge2" --quiet >"$TMP/out" 2>"$TMP/err"
 RC=$?
 [ "$RC" -eq 1 ] && grep -q "out of memory" "$TMP/err" && ok || bad "64 MB limit: exit $RC: $(cat "$TMP/err")"
+
+# ---- compare: the two curricula side by side (two processes) train what --sequential trains ----
+CMPF=(--hidden 16 --heads 8 --batch 16 --steps-per-epoch 20 --test-batches 2 --max-epochs 6 --threshold 70 --time-limit 0 --quiet)
+check "compare side by side" 0 "$BIN" compare "${CMPF[@]}" --out "$TMP/cmp_par"
+cp "$TMP/out" "$TMP/cmp_par.txt"
+check "compare --sequential" 0 "$BIN" compare "${CMPF[@]}" --sequential --out "$TMP/cmp_seq"
+cp "$TMP/out" "$TMP/cmp_seq.txt"
+# the tables without the seconds columns, and every checkpoint
+cut_secs() { grep -v '^# ' "$1" | awk '{ $5 = ""; print }'; }
+[ "$(cut_secs "$TMP/cmp_par.txt")" = "$(cut_secs "$TMP/cmp_seq.txt")" ] && grep -q '^multi ' "$TMP/cmp_par.txt" && ok ||
+    bad "compare side by side vs --sequential: tables differ"
+same=1; n_cmp=0
+for f in "$TMP"/cmp_seq/multi/*.safetensors "$TMP"/cmp_seq/single/*.safetensors; do
+    g="$TMP/cmp_par/${f#"$TMP"/cmp_seq/}"; n_cmp=$((n_cmp + 1))
+    cmp -s "$f" "$g" || { same=0; echo "  differs: $g"; }
+done
+[ "$same" -eq 1 ] && [ "$n_cmp" -ge 7 ] && [ -f "$TMP/cmp_par/tau_vs_N.svg" ] && ok || bad "compare side by side: $n_cmp checkpoints, not all identical to --sequential"
 
 # ---- import (only with the reference networks) -----------------------------------------------
 REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}

@@ -36,6 +36,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -334,6 +335,7 @@ typedef struct train_opts {
     int auto_resume; /* --auto-resume: continue the run in --out when there is one (its config must match) */
     int lr_set, momentum_set, fixed_tau_set;
     const char *out, *resume, *label; /* label: prefix of progress lines (compare) */
+    int no_tty;                       /* progress as whole lines even on a terminal (compare's side-by-side runs) */
 } train_opts;
 
 static void train_opts_default(train_opts *o) {
@@ -667,7 +669,7 @@ static int train_run(const train_opts *o, train_result *res) {
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
     memset(&pr, 0, sizeof pr);
-    pr.tty = isatty(2);
+    pr.tty = isatty(2) && !o->no_tty;
     pr.quiet = o->quiet;
     pr.label = o->label;
 
@@ -1467,13 +1469,66 @@ static int cmd_selfcheck(int argc, char **argv) {
 /* ======================================================================================== */
 static void compare_help(const cli_flag *flags, int n) {
     printf("usage: rnnts compare [flags]\n\n"
-           "Trains, in one process, a multi-head and a single-head network on N-parity at a small size, each\n"
-           "for a wall-clock budget, then prints a table (per curriculum: the Ns reached, the epoch each was\n"
-           "solved at, and the mean / SD / max of the trained tau at that moment) and writes\n"
-           "DIR/tau_vs_N.svg (mean tau with SD bars and max tau vs N, one colour per curriculum), with the\n"
-           "checkpoints and logs of the runs in DIR/multi and DIR/single. About 3 minutes on 2 cores with\n"
-           "the defaults. Both runs use the same seed, so they start from the same network.\n\nflags:\n");
+           "Trains a multi-head and a single-head network on N-parity at a small size, each for a wall-clock\n"
+           "budget, then prints a table (per curriculum: the Ns reached, the epoch each was solved at, and\n"
+           "the mean / SD / max of the trained tau at that moment) and writes DIR/tau_vs_N.svg (mean tau\n"
+           "with SD bars and max tau vs N, one colour per curriculum), with the checkpoints and logs of the\n"
+           "runs in DIR/multi and DIR/single. With two or more CPUs the two runs train side by side (two\n"
+           "processes, --threads each; --sequential runs them one after the other): about 3 minutes with\n"
+           "the defaults either way on 2 cores, side by side each run gets the whole budget. Both runs use\n"
+           "the same seed, so they start from the same network.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
+}
+/* The two runs of compare in two child processes at once (train_run keeps per-process state:
+   signal flags, the trainer being saved); each child sends its train_result back through a pipe.
+   A signal reaches both children (same process group): each saves its checkpoint and exits. */
+static int compare_side_by_side(train_opts o[2], train_result res[2]) {
+    pid_t pid[2] = {-1, -1};
+    int fd[2][2] = {{-1, -1}, {-1, -1}}, code = CLI_EXIT_OK;
+    fflush(NULL);
+    for (int k = 0; k < 2; k++) {
+        o[k].no_tty = 1; /* two progress streams on one terminal: whole lines */
+        if (pipe(fd[k]) != 0) { fprintf(stderr, "%s: pipe: %s\n", cli_prog, strerror(errno)); code = CLI_EXIT_FAIL; break; }
+        pid[k] = fork();
+        if (pid[k] == 0) {
+            train_result r;
+            int rc;
+            const char *p = (const char *)&r;
+            size_t left = sizeof r;
+            close(fd[k][0]);
+            memset(&r, 0, sizeof r);
+            rc = train_run(&o[k], &r);
+            while (left > 0) {
+                ssize_t w = write(fd[k][1], p, left);
+                if (w < 0 && errno == EINTR) continue;
+                if (w <= 0) _exit(CLI_EXIT_FAIL);
+                p += w; left -= (size_t)w;
+            }
+            _exit(rc);
+        }
+        close(fd[k][1]);
+        if (pid[k] < 0) { fprintf(stderr, "%s: fork: %s\n", cli_prog, strerror(errno)); code = CLI_EXIT_FAIL; }
+    }
+    for (int k = 0; k < 2; k++) {
+        char *p = (char *)&res[k];
+        size_t got = 0;
+        int st = 0;
+        if (pid[k] < 0) { if (fd[k][0] >= 0) close(fd[k][0]); continue; }
+        while (got < sizeof res[k]) { /* read before waiting: the child may block on a full pipe */
+            ssize_t n = read(fd[k][0], p + got, sizeof res[k] - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            got += (size_t)n;
+        }
+        close(fd[k][0]);
+        while (waitpid(pid[k], &st, 0) < 0 && errno == EINTR) {}
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != CLI_EXIT_OK || got != sizeof res[k]) {
+            fprintf(stderr, "%s: the %s run did not finish (%s %d)\n", cli_prog, o[k].label, WIFEXITED(st) ? "exit" : "signal",
+                    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+            code = CLI_EXIT_FAIL;
+        }
+    }
+    return code;
 }
 static int cmd_compare(int argc, char **argv) {
     train_opts base;
@@ -1482,9 +1537,10 @@ static int cmd_compare(int argc, char **argv) {
     static train_result res[2];
     const char *names[2] = {"multi", "single"}, *colors[2] = {"#1f6fb4", "#e0682a"};
     train_opts_default(&base);
-    base.hidden = 96; base.batch = 96; base.steps = 150; base.test_batches = 10; base.max_epochs = 400; base.time_limit = 80;
+    int sequential = 0;
+    base.hidden = 96; base.batch = 96; base.steps = 150; base.test_batches = 10; base.max_epochs = 400; base.time_limit = 160;
     base.heads = 60;
-    base.threads = 1; /* measured: at H = 96 the per-step products are too small to gain from a second thread */
+    base.threads = 1; /* measured: at H = 96 a second thread gains less than a second run beside it */
     {
         cli_flag flags[] = {
             {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "output directory (default build/compare)", 0, 0},
@@ -1494,7 +1550,8 @@ static int cmd_compare(int argc, char **argv) {
             {"--steps-per-epoch", CLI_INT, &base.steps, 1, 100000000, NULL, "S", "training steps per epoch (default 150)", 0, 0},
             {"--test-batches", CLI_INT, &base.test_batches, 1, 1000000, NULL, "T", "test batches per epoch (default 10)", 0, 0},
             {"--max-epochs", CLI_INT, &base.max_epochs, 1, 100000000, NULL, "E", "epoch budget per curriculum (default 400)", 0, 0},
-            {"--time-limit", CLI_DOUBLE, &base.time_limit, 0, 1e9, NULL, "SECONDS", "wall-clock budget per curriculum (default 80; 0 = none)", 0, 0},
+            {"--time-limit", CLI_DOUBLE, &base.time_limit, 0, 1e9, NULL, "SECONDS", "wall-clock budget per curriculum (default 160; with --sequential\n                                 the two budgets add up; 0 = none)", 0, 0},
+            {"--sequential", CLI_FLAG, &sequential, 0, 0, NULL, NULL, "one run after the other (default: side by side when there are 2+ CPUs)", 0, 0},
             {"--target-n", CLI_INT, &base.target_n, 0, 100000, NULL, "N", "stop a run once N is solved (default 0 = no target)", 0, 0},
             {"--task", CLI_ENUM, &base.task, 0, 0, TASKS, NULL, "task (default parity)", 0, 0},
             {"--seed", CLI_U64, &base.seed, 0, 0, NULL, "S", "seed (default 0)", 0, 0},
@@ -1508,15 +1565,24 @@ static int cmd_compare(int argc, char **argv) {
         cli_parse(argc, argv, 2, flags, nf, pos, 0, compare_help);
     }
     base.force = 1;
-    for (int k = 0; k < 2; k++) {
-        train_opts o = base;
-        char dir[4096], label[32];
-        snprintf(dir, sizeof dir, "%s/%s", out, names[k]);
-        snprintf(label, sizeof label, "[%s]", names[k]);
-        o.out = dir;
-        o.curriculum = curricula[k];
-        o.label = label;
-        if (train_run(&o, &res[k]) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
+    {
+        static char dirs[2][4096], labels[2][32];
+        train_opts o[2];
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        for (int k = 0; k < 2; k++) {
+            o[k] = base;
+            snprintf(dirs[k], sizeof dirs[k], "%s/%s", out, names[k]);
+            snprintf(labels[k], sizeof labels[k], "[%s]", names[k]);
+            o[k].out = dirs[k];
+            o[k].curriculum = curricula[k];
+            o[k].label = labels[k];
+        }
+        if (!sequential && ncpu >= 2) {
+            if (compare_side_by_side(o, res) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
+        } else {
+            for (int k = 0; k < 2; k++)
+                if (train_run(&o[k], &res[k]) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
+        }
     }
     /* table */
     printf("# rnnts compare: %s, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, budget %g s and %d epochs per curriculum, seed %llu\n",
