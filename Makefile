@@ -165,7 +165,7 @@ test-asan: $(B)/asan_test_unit $(B)/asan_golden $(B)/kernel_dump_scalar   ## uni
 	$(SAN_ENV) $(B)/asan_golden --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
 
 # valgrind memcheck (issue 7): the golden test's --quick subset (a pool of 2 threads) on the native
-# build (AVX2 where the CPU has it; valgrind lacks AVX-512, which no build here uses), then the scalar
+# build (AVX2 where the CPU has it; valgrind lacks AVX-512, so the AVX-512 builds are not run under it), then the scalar
 # kernels with a 1-thread pool on fewer configs (the full golden test takes ~30 min under valgrind);
 # the binaries of test-golden.
 # Any error or leak fails: zero of both.

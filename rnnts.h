@@ -11,6 +11,7 @@
        >>simd-scalar  8-lane vector layer, plain C (the reference twin)
        >>simd-avx2    8-lane vector layer, AVX2 + FMA
        >>simd-neon    8-lane vector layer, AArch64 NEON (two q registers)
+       >>simd-avx512  native 16-lane layer on AVX-512F (elsewhere the native layer is the 8-lane one)
        >>math         own exp, log, tanh, sigmoid, sin, cos (float only, fma Horner)
        >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
        >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
@@ -31,9 +32,12 @@
        >>public       build info, self-check, result strings
 
    CONFIG MACROS
-       RNNTS_SIMD        RNNTS_SIMD_SCALAR | RNNTS_SIMD_AVX2 | RNNTS_SIMD_NEON. Default: AVX2 when
-                         __AVX2__ && __FMA__, NEON on __aarch64__, else SCALAR. Asking for an ISA the
-                         compiler does not enable is an #error.
+       RNNTS_SIMD        RNNTS_SIMD_SCALAR | RNNTS_SIMD_AVX2 | RNNTS_SIMD_AVX512 | RNNTS_SIMD_NEON.
+                         Default: AVX512 when __AVX512F__ && __AVX2__ && __FMA__ (-mavx512f -mavx2
+                         -mfma), AVX2 when __AVX2__ && __FMA__, NEON on __aarch64__, else SCALAR.
+                         Asking for an ISA the compiler does not enable is an #error. One build runs
+                         one path; rnnts_cpu_simd_mask() tells a program built once per path which
+                         one the CPU runs (the rnnts tool does this: README, "Run-time dispatch").
        RNNTS_NO_THREADS  build without pthreads (pools run everything on the calling thread).
        RNNTS_SPIN_ITERS, RNNTS_YIELD_ITERS, RNNTS_PAR_MIN_FLOPS   pool tuning (see >>threads);
                          none of them changes a result.
@@ -42,8 +46,8 @@
        RNNTS_ASSERT(x)   internal invariant check (default: assert). Never used for bad input.
 
    NUMERICS CONTRACT (short form; README and DESIGN §3 have the long one)
-       Same version + config + seed => the same bits on SCALAR, AVX2 and NEON, x86-64 and AArch64,
-       gcc >= 12 / clang >= 14, any thread count. To keep that promise:
+       Same version + config + seed => the same bits on SCALAR, AVX2, AVX-512 and NEON, x86-64 and
+       AArch64, gcc >= 12 / clang >= 14, any thread count. To keep that promise:
        N1 build with -ffp-contract=off; this file also forces it by pragma and refuses -ffast-math.
           rnnts_selfcheck() detects live contraction and flush-to-zero at run time.
        N2 only correctly rounded binary32 + - * / sqrt fma, compares, selects. max(a,b) = a > b ? a : b.

@@ -1577,6 +1577,9 @@ static int cmd_compare(int argc, char **argv) {
             o[k].curriculum = curricula[k];
             o[k].label = labels[k];
         }
+#ifdef CLI_FUZZ
+        sequential = 1; /* train_run stops the fuzz input after its checks: no child processes */
+#endif
         if (!sequential && ncpu >= 2) {
             if (compare_side_by_side(o, res) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
         } else {
