@@ -1651,9 +1651,10 @@ typedef struct rnnts__gemm {
 } rnnts__gemm;
 /* Rows [i0, i1), columns [n0, n1) in the loop order of a packed GEMM: k-chunks of RNNTS__KC (outer),
    tiles of RNNTS__TN columns (one or two 16-column panels), then RNNTS__MR-row panels, so that the
-   tile's B panels (KC x 16 floats each, contiguous) stay in L1 while the A rows stream past them. C holds the partial sums between chunks: every element still adds
-   its terms in ascending k, so the loop order changes no bit. */
-#ifndef RNNTS__KC
+   tile's B panels (KC x 16 floats each, contiguous) stay in L1 while the A rows stream past them.
+   C holds the partial sums between chunks: every element still adds its terms in ascending k, so
+   the loop order changes no bit. */
+#ifndef RNNTS__KC /* (a test hook for measurements, like RNNTS__MR) */
 #define RNNTS__KC 256
 #endif
 static void rnnts__gemm_tiles(const rnnts__gemm *g, int i0, int i1, int n0, int n1) {

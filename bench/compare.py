@@ -132,6 +132,11 @@ def main():
     if ctx2:
         print(f"AVX2 column: {ctx2.get('rnnts', '')}, vector path {ctx2.get('simd_selection', '?')}")
     if tmeta:
+        ct = tmeta.get("coretype") or {}
+        if ct.get("openblas_choice"):
+            print(f"OpenBLAS's own core choice on this CPU: {ct['openblas_choice']}; "
+                  + (f"PyTorch ran with OPENBLAS_CORETYPE={ct['forced']} (the widest kernels its OpenBLAS has for this CPU)"
+                     if ct.get("forced") else "kept"))
         for k, m in sorted(tmeta.get("runs", {}).items()):
             b = m.get("blas", {})
             print(f"PyTorch {b.get('torch_version', '?')} {k}: {b.get('openblas_config', ', '.join(b.get('mapped_libs', [])))}"

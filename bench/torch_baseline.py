@@ -28,8 +28,12 @@ GRU / LSTM peers (issue 6), training step only, named "step/gru|lstm/<size>/t<th
   flops       6*G*H^2*B*M (G = 3 / 4 gates), as bench/cases.h
 
 Threads: torch.set_num_threads(T) and OPENBLAS_NUM_THREADS=T (and OMP_NUM_THREADS=T), the env vars
-set before torch is imported, so each thread count runs in its own subprocess. OPENBLAS_CORETYPE /
-OPENBLAS_L2_SIZE are left as the environment has them and recorded in the JSON.
+set before torch is imported, so each thread count runs in its own subprocess. OPENBLAS_L2_SIZE is
+left as the environment has it. OPENBLAS_CORETYPE: when the environment does not set it, OpenBLAS's
+own choice is probed first; if that core lacks the vector width this CPU has (OpenBLAS 0.3.21 falls
+back to its SSE3 "Prescott" kernels on CPUs newer than it knows, e.g. Intel model 207 here), the
+peer runs with OPENBLAS_CORETYPE=SkylakeX (AVX-512F CPU) or Haswell (AVX2), so that PyTorch gets
+the best kernels its OpenBLAS has for this CPU. Both choices are printed and recorded in the JSON.
 
 usage: torch_baseline.py [--threads 1,2] [--out build/torch_baseline.json] [--quick] [--only rnn|gated]
 """
@@ -48,6 +52,46 @@ GATED_SIZES = [("large", 500, 64, 30, 9, (1, 2)), ("small", 64, 32, 20, 5, (1,))
 GATED_BUDGET = {"large": (2, 5, 15, 2.5), "small": (10, 25, 2000, 1.0)}
 ENV_KEYS = ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
             "OPENBLAS_VERBOSE", "MKL_NUM_THREADS", "GOTO_NUM_THREADS"]
+
+
+AVX512_CORES = ("SkylakeX", "Cooperlake", "SapphireRapids")
+AVX2_CORES = AVX512_CORES + ("Haswell", "Zen")
+
+
+def fair_coretype():
+    """OpenBLAS's own core choice (in a subprocess, as the peer would load it) and the override that
+    gives PyTorch the widest kernels this CPU runs when OpenBLAS's detection fell short."""
+    out = {"openblas_choice": None, "forced": None, "cpu": None}
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        out["forced"] = None
+        out["note"] = "OPENBLAS_CORETYPE set by the environment: " + os.environ["OPENBLAS_CORETYPE"]
+        return out
+    flags = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((l for l in f if l.startswith("flags")), "")
+    except OSError:
+        pass
+    words = set(flags.split())
+    out["cpu"] = "avx512f" if "avx512f" in words else "avx2" if "avx2" in words and "fma" in words else "other"
+    probe = ("import ctypes, glob\n"
+             "p = sorted(glob.glob('/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas*.so*'))\n"
+             "l = ctypes.CDLL(p[0]); l.openblas_get_corename.restype = ctypes.c_char_p\n"
+             "print(l.openblas_get_corename().decode())\n")
+    try:
+        r = subprocess.run([sys.executable, "-c", probe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           universal_newlines=True, timeout=60)
+        out["openblas_choice"] = r.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return out
+    core = out["openblas_choice"]
+    if core and out["cpu"] == "avx512f" and core not in AVX512_CORES:
+        out["forced"] = "SkylakeX"
+    elif core and out["cpu"] in ("avx512f", "avx2") and core not in AVX2_CORES:
+        out["forced"] = "Haswell"
+    print(f"OpenBLAS core: its own choice {core}; CPU {out['cpu']}; "
+          + (f"the peer runs with OPENBLAS_CORETYPE={out['forced']}" if out["forced"] else "kept"), file=sys.stderr)
+    return out
 
 
 def blas_info(torch):
@@ -264,8 +308,11 @@ def main():
             return 2
     allres, meta = [], {}
     t0 = time.time()
+    coretype = fair_coretype()
     for t in threads:
         env = dict(os.environ)
+        if coretype["forced"]:
+            env["OPENBLAS_CORETYPE"] = coretype["forced"]
         env["OPENBLAS_NUM_THREADS"] = str(t)
         env["OMP_NUM_THREADS"] = str(t)
         cmd = [sys.executable, os.path.abspath(__file__), "--child", str(t)] + (["--quick"] if quick else []) + \
@@ -275,7 +322,7 @@ def main():
         allres.extend(d["results"])
         meta[f"t{t}"] = {"blas": d["blas"], "env": d["env"]}
     doc = {"python": sys.version.split()[0], "executable": sys.executable, "wall_s": time.time() - t0,
-           "runs": meta,
+           "runs": meta, "coretype": coretype,
            # the environment as the parent saw it (the children override only the *_NUM_THREADS)
            "env": {k: os.environ.get(k) for k in ENV_KEYS},
            "results": allres}
