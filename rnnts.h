@@ -786,9 +786,11 @@ rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor 
 #pragma GCC optimize("fp-contract=off")
 #define RNNTS__GCC_PUSHED 1
 #if defined(__cplusplus) && __GNUC__ < 13 && defined(__AVX512F__)
-/* g++ 12 warns inside its own AVX-512 cast/extract intrinsics (GCC bug 105593, fixed in 13). */
+/* g++ 12 warns inside its own AVX-512 intrinsics, whose _mm512_undefined_* results it takes for
+   uninitialised variables (GCC bug 105593, fixed in 13). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #define RNNTS__GCC_DIAG_PUSHED 1
 #endif
 #endif
