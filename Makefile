@@ -50,7 +50,7 @@ OBJCOPY     ?= objcopy
 PATH_scalar := $(SCALAR)
 PATH_avx2   := -DRNNTS_SIMD=2 $(AVX2)
 PATH_avx512 := -DRNNTS_SIMD=4 $(AVX512)
-KEEP_scalar := rnnts_cpu_simd_mask rnnts_simd_best rnnts_simd_parse rnnts_simd_id_name
+KEEP_scalar := rnnts_simd_choose
 TOOL_DEPS   := examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h
 $(B)/tool_%.o: $(TOOL_DEPS) | $(B)
 	$(CC) $(STD) $(PATH_$*) $(WARN) -DRNNTS_TOOL_DISPATCH -Dmain=rnnts_tool_main_$* -c examples/rnnts.c -o $(B)/tool_$*.all.o

@@ -283,6 +283,14 @@ int rnnts_simd_best(unsigned mask);
 int rnnts_simd_parse(const char *name);
 /* RNNTS_SIMD_* value to its name ("SCALAR", "AVX2", "AVX512", "NEON"; "?" otherwise). */
 const char *rnnts_simd_id_name(int simd);
+/* The names of the paths in mask, widest last, space-separated ("SCALAR AVX2 AVX512"), into
+   buf[cap]. Returns buf. Thread-safe. */
+char *rnnts_simd_mask_names(unsigned mask, char *buf, size_t cap);
+/* The rule of a program built once per path: among the paths in `built` (a mask), the one to run on
+   this CPU — the widest the CPU runs when request is NULL or empty, else the path named by request
+   (e.g. the environment variable RNNTS_ISA). Returns an RNNTS_SIMD_* value, or 0 with a message in
+   msg (may be NULL) naming the request and what this CPU runs. Thread-safe. */
+int rnnts_simd_choose(const char *request, unsigned built, char *msg, size_t msg_size);
 
 /* Checks the live floating-point environment: contraction of a*b+c (which would break N3) and
    flush-to-zero / denormals-are-zero. msg (may be NULL) receives a description.
@@ -6884,6 +6892,46 @@ int rnnts_simd_best(unsigned mask) {
     for (int i = 0; i < 3; i++)
         if (mask & (1u << order[i])) return order[i];
     return RNNTS_SIMD_SCALAR;
+}
+char *rnnts_simd_mask_names(unsigned mask, char *buf, size_t cap) {
+    static const int order[] = {RNNTS_SIMD_SCALAR, RNNTS_SIMD_NEON, RNNTS_SIMD_AVX2, RNNTS_SIMD_AVX512};
+    size_t u = 0;
+    if (!buf || !cap) return buf;
+    buf[0] = 0;
+    for (int i = 0; i < 4; i++)
+        if (mask & (1u << order[i])) {
+            int w = snprintf(buf + u, cap - u, "%s%s", u ? " " : "", rnnts_simd_id_name(order[i]));
+            if (w > 0 && (size_t)w < cap - u) u += (size_t)w;
+        }
+    return buf;
+}
+int rnnts_simd_choose(const char *request, unsigned built, char *msg, size_t msg_size) {
+    unsigned mask = rnnts_cpu_simd_mask() & built;
+    char have[64];
+    int path;
+    if (!request || !*request) return rnnts_simd_best(mask);
+    path = rnnts_simd_parse(request);
+    if (!path || !(built & (1u << path))) {
+        static const char *const lower[] = {"scalar", "neon", "avx2", "avx512"}; /* as RNNTS_ISA is written */
+        static const int order[] = {RNNTS_SIMD_SCALAR, RNNTS_SIMD_NEON, RNNTS_SIMD_AVX2, RNNTS_SIMD_AVX512};
+        size_t u = 0;
+        have[0] = 0;
+        for (int i = 0; i < 4; i++)
+            if (built & (1u << order[i])) {
+                int w = snprintf(have + u, sizeof have - u, "%s%s", u ? ", " : "", lower[i]);
+                if (w > 0 && (size_t)w < sizeof have - u) u += (size_t)w;
+            }
+        if (msg && msg_size)
+            snprintf(msg, msg_size, "RNNTS_ISA=%s: allowed %s (or unset: the widest the CPU runs)", request, have);
+        return 0;
+    }
+    if (!(mask & (1u << path))) {
+        if (msg && msg_size)
+            snprintf(msg, msg_size, "RNNTS_ISA=%s: this CPU (or its operating system) cannot run the %s path; it runs: %s", request,
+                     rnnts_simd_id_name(path), rnnts_simd_mask_names(mask, have, sizeof have));
+        return 0;
+    }
+    return path;
 }
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>

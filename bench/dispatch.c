@@ -8,10 +8,8 @@
 
 #include "cases.h"
 
-unsigned rnnts_cpu_simd_mask(void); /* the library's CPU rules, from the scalar copy */
-int rnnts_simd_best(unsigned mask);
-int rnnts_simd_parse(const char *name);
-const char *rnnts_simd_id_name(int simd);
+/* the library's rule, from the scalar copy */
+int rnnts_simd_choose(const char *request, unsigned built, char *msg, size_t msg_size);
 
 #define BENCH_PATHS(X) X(scalar, 1) X(avx2, 2) X(avx512, 4)
 #define BENCH_DECL(p, id)                                  \
@@ -23,15 +21,11 @@ BENCH_PATHS(BENCH_DECL)
 static int chosen(void) { /* the path id; exits with 2 on an RNNTS_ISA this CPU cannot run */
     static int path;        /* the benchmark program's own state, set once on the main thread */
     if (!path) {
-        unsigned mask = rnnts_cpu_simd_mask() & ((1u << 1) | (1u << 2) | (1u << 4));
-        const char *env = getenv("RNNTS_ISA");
-        path = rnnts_simd_best(mask);
-        if (env && *env) {
-            path = rnnts_simd_parse(env);
-            if (!(path == 1 || path == 2 || path == 4) || !(mask & (1u << path))) {
-                fprintf(stderr, "bench: RNNTS_ISA=%s: allowed scalar, avx2, avx512, and only a path this CPU runs\n", env);
-                exit(2);
-            }
+        char msg[256];
+        path = rnnts_simd_choose(getenv("RNNTS_ISA"), (1u << 1) | (1u << 2) | (1u << 4), msg, sizeof msg);
+        if (!path) {
+            fprintf(stderr, "bench: %s\n", msg);
+            exit(2);
         }
     }
     return path;

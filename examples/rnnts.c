@@ -67,16 +67,9 @@ static void fail_msg(const char *what, const rnnts_error *e) {
    With -DRNNTS_TOOL_DISPATCH (the Makefile's x86-64 tool, examples/dispatch.c) RNNTS_ISA chose
    the copy when set; a single-path build ignores it. */
 static const char *simd_selection(char *buf, size_t cap) {
-    static const int order[] = {RNNTS_SIMD_SCALAR, RNNTS_SIMD_AVX2, RNNTS_SIMD_AVX512, RNNTS_SIMD_NEON};
-    unsigned mask = rnnts_cpu_simd_mask();
     const char *env = getenv("RNNTS_ISA");
-    char have[64] = "";
-    size_t u = 0;
-    for (int i = 0; i < 4; i++)
-        if (mask & (1u << order[i])) {
-            int w = snprintf(have + u, sizeof have - u, "%s%s", u ? " " : "", rnnts_simd_id_name(order[i]));
-            if (w > 0 && (size_t)w < sizeof have - u) u += (size_t)w;
-        }
+    char have[64];
+    rnnts_simd_mask_names(rnnts_cpu_simd_mask(), have, sizeof have);
 #ifdef RNNTS_TOOL_DISPATCH
     if (env && *env) snprintf(buf, cap, "%s (RNNTS_ISA=%s; this CPU runs %s)", rnnts_simd_name(), env, have);
     else snprintf(buf, cap, "%s (the widest this CPU runs: %s)", rnnts_simd_name(), have);
