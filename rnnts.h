@@ -3043,39 +3043,48 @@ void rnnts_optim_destroy(rnnts_optim *o) {
      SGD    d = g;  m = first ? d : mom*m + d;  d = nesterov ? d + mom*m : m  (with momentum);  p = p - lr*d
      Adam   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*(g*g);  p = p - step*(m / (sqrt(v)/bc2s + eps)),
             step = lr / (1 - b1^t), bc2s = sqrt(1 - b2^t) (PyTorch's order) */
+typedef struct {
+    int sgd, first, mom, nesterov, scale;
+    rnnts__vn coef, momentum, step, b1, b2, ob1, ob2, bc2s, eps;
+} rnnts__optim_k;
+/* One native vector of a tensor, in place at p, g, m, v. */
+RNNTS__INLINE void rnnts__optim_vec(const rnnts__optim_k *k, float *p, float *g, float *m, float *v) {
+    rnnts__vn gv = rnnts__vn_load(g), mv = rnnts__vn_load(m), d;
+    if (k->scale) { gv = rnnts__vn_mul(gv, k->coef); rnnts__vn_store(g, gv); }
+    if (k->sgd) {
+        d = gv;
+        if (k->mom) {
+            mv = k->first ? d : rnnts__vn_add(rnnts__vn_mul(k->momentum, mv), d);
+            d = k->nesterov ? rnnts__vn_add(d, rnnts__vn_mul(k->momentum, mv)) : mv;
+            rnnts__vn_store(m, mv);
+        }
+    } else {
+        rnnts__vn vv = rnnts__vn_load(v);
+        mv = rnnts__vn_add(rnnts__vn_mul(k->b1, mv), rnnts__vn_mul(k->ob1, gv));
+        vv = rnnts__vn_add(rnnts__vn_mul(k->b2, vv), rnnts__vn_mul(k->ob2, rnnts__vn_mul(gv, gv)));
+        d = rnnts__vn_div(mv, rnnts__vn_add(rnnts__vn_div(rnnts__vn_sqrt(vv), k->bc2s), k->eps));
+        rnnts__vn_store(m, mv);
+        rnnts__vn_store(v, vv);
+    }
+    rnnts__vn_store(p, rnnts__vn_sub(rnnts__vn_load(p), rnnts__vn_mul(k->step, d)));
+}
 static void rnnts__optim_update(const rnnts_optim *o, int t, float *p, float *g, float *m, float *v, size_t n, float coef) {
     const rnnts_optim_config *c = &o->cfg;
-    int sgd = c->kind == RNNTS_OPT_SGD, first = o->steps[t] == 0.0f, mom = c->momentum > 0.0f, scale = coef < 1.0f;
-    float bc2s = sgd ? 1.0f : sqrtf(1.0f - o->b2p[t]), step = sgd ? c->lr : c->lr / (1.0f - o->b1p[t]);
-    rnnts__vn vcoef = rnnts__vn_set1(coef), vmom = rnnts__vn_set1(c->momentum), vstep = rnnts__vn_set1(step);
-    rnnts__vn b1 = rnnts__vn_set1(c->beta1), b2 = rnnts__vn_set1(c->beta2), ob1 = rnnts__vn_set1(1.0f - c->beta1);
-    rnnts__vn ob2 = rnnts__vn_set1(1.0f - c->beta2), vbc2s = rnnts__vn_set1(bc2s), eps = rnnts__vn_set1(c->eps);
-    for (size_t e = 0; e < n;) {
-        size_t w = n - e >= RNNTS__VN ? RNNTS__VN : 1; /* a whole vector, or one element (lane 0) */
+    rnnts__optim_k k;
+    size_t e = 0;
+    k.sgd = c->kind == RNNTS_OPT_SGD; k.first = o->steps[t] == 0.0f; k.mom = c->momentum > 0.0f;
+    k.nesterov = c->nesterov; k.scale = coef < 1.0f;
+    k.coef = rnnts__vn_set1(coef); k.momentum = rnnts__vn_set1(c->momentum);
+    k.step = rnnts__vn_set1(k.sgd ? c->lr : c->lr / (1.0f - o->b1p[t]));
+    k.bc2s = rnnts__vn_set1(k.sgd ? 1.0f : sqrtf(1.0f - o->b2p[t]));
+    k.b1 = rnnts__vn_set1(c->beta1); k.b2 = rnnts__vn_set1(c->beta2);
+    k.ob1 = rnnts__vn_set1(1.0f - c->beta1); k.ob2 = rnnts__vn_set1(1.0f - c->beta2); k.eps = rnnts__vn_set1(c->eps);
+    for (; e + RNNTS__VN <= n; e += RNNTS__VN) rnnts__optim_vec(&k, p + e, g + e, m + e, v + e);
+    for (; e < n; e++) { /* the tail: one element at a time in lane 0 of a vector */
         float tp[16] = {0}, tg[16] = {0}, tm[16] = {0}, tv[16] = {0};
-        float *pp = w > 1 ? p + e : tp, *gp = w > 1 ? g + e : tg, *mp = w > 1 ? m + e : tm, *vp = w > 1 ? v + e : tv;
-        rnnts__vn pv, gv, mv, d;
-        if (w == 1) { tp[0] = p[e]; tg[0] = g[e]; tm[0] = m[e]; tv[0] = v ? v[e] : 0.0f; }
-        pv = rnnts__vn_load(pp); gv = rnnts__vn_load(gp); mv = rnnts__vn_load(mp);
-        if (scale) { gv = rnnts__vn_mul(gv, vcoef); rnnts__vn_store(gp, gv); }
-        if (sgd) {
-            d = gv;
-            if (mom) {
-                mv = first ? d : rnnts__vn_add(rnnts__vn_mul(vmom, mv), d);
-                d = c->nesterov ? rnnts__vn_add(d, rnnts__vn_mul(vmom, mv)) : mv;
-                rnnts__vn_store(mp, mv);
-            }
-        } else {
-            rnnts__vn vv = rnnts__vn_load(vp);
-            mv = rnnts__vn_add(rnnts__vn_mul(b1, mv), rnnts__vn_mul(ob1, gv));
-            vv = rnnts__vn_add(rnnts__vn_mul(b2, vv), rnnts__vn_mul(ob2, rnnts__vn_mul(gv, gv)));
-            d = rnnts__vn_div(mv, rnnts__vn_add(rnnts__vn_div(rnnts__vn_sqrt(vv), vbc2s), eps));
-            rnnts__vn_store(mp, mv);
-            rnnts__vn_store(vp, vv);
-        }
-        rnnts__vn_store(pp, rnnts__vn_sub(pv, rnnts__vn_mul(vstep, d)));
-        if (w == 1) { p[e] = tp[0]; g[e] = tg[0]; m[e] = tm[0]; if (v) v[e] = tv[0]; }
-        e += w;
+        tp[0] = p[e]; tg[0] = g[e]; tm[0] = m[e]; tv[0] = v[e];
+        rnnts__optim_vec(&k, tp, tg, tm, tv);
+        p[e] = tp[0]; g[e] = tg[0]; m[e] = tm[0]; v[e] = tv[0];
     }
 }
 rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const unsigned char *used, float *norm_out,
