@@ -1717,6 +1717,81 @@ static rnnts_result bench_step(bench_ctx *c, rnnts_error *e) {
     return r;
 }
 
+/* What `rnnts bench` measured, for its two printers. */
+typedef struct bench_out {
+    int model, hidden, batch, len, heads, used_threads, variant, optim, reps;
+    uint64_t seed;
+    rnnts_optim_config oc;
+    size_t P;
+    double step_s, fwd_s, flops_step, flops_fwd, gflops, fwd_gflops, peak, rss_bytes, bptt_bytes;
+    const double *t_step, *t_fwd;
+    const char *peak_isa;
+    double peak_by[4]; /* scalar, AVX2, AVX512, NEON (--json only; 0: not on this CPU) */
+    float loss1;
+    uint64_t hash1;
+} bench_out;
+static void bench_print_json(const bench_out *b) {
+    char sel[160];
+    printf("{\"model\":\"%s\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
+           "\"reps\":%d,\"seed\":%llu,\"build\":",
+           rnnts_model_name((rnnts_model)b->model), b->hidden, b->batch, b->len, b->heads, b->used_threads,
+           b->model != RNNTS_MODEL_RNN ? "none" : b->variant ? "mod" : "default", b->optim ? "adam" : "sgd", b->reps, (unsigned long long)b->seed);
+    json_str(stdout, rnnts_build_info());
+    printf(",\"simd\":"); json_str(stdout, rnnts_simd_name());
+    printf(",\"simd_selection\":"); json_str(stdout, simd_selection(sel, sizeof sel));
+    printf(",\"lr\":"); json_num(stdout, (double)b->oc.lr);
+    printf(",\"momentum\":"); json_num(stdout, (double)b->oc.momentum);
+    printf(",\"clip\":"); json_num(stdout, (double)b->oc.clip);
+    printf(",\"param_count\":%zu", b->P);
+    printf(",\"step_s\":"); json_num(stdout, b->step_s);
+    printf(",\"step_s_all\":"); json_num_array(stdout, b->t_step, b->reps);
+    printf(",\"fwd_s\":"); json_num(stdout, b->fwd_s);
+    printf(",\"fwd_s_all\":"); json_num_array(stdout, b->t_fwd, b->reps);
+    printf(",\"flops_per_step\":"); json_num(stdout, b->flops_step);
+    printf(",\"flops_per_step_def\":\"%s\",\"fwd_flops\":", b->model == RNNTS_MODEL_RNN ? "6*H*H*B*M" : b->model == RNNTS_MODEL_GRU ? "3*(2*3*H*H*B*M + 4*K*H*B)" : "3*(2*4*H*H*B*M + 4*K*H*B)");
+    json_num(stdout, b->flops_fwd);
+    printf(",\"fwd_flops_def\":\"%s\",\"gflops\":", b->model == RNNTS_MODEL_RNN ? "2*H*H*B*M" : b->model == RNNTS_MODEL_GRU ? "2*3*H*H*B*M + 4*K*H*B" : "2*4*H*H*B*M + 4*K*H*B");
+    json_num(stdout, b->gflops);
+    printf(",\"fwd_gflops\":"); json_num(stdout, b->fwd_gflops);
+    printf(",\"peak_gflops\":"); json_num(stdout, b->peak);
+    printf(",\"peak_isa\":"); json_str(stdout, b->peak_isa);
+    printf(",\"peak_gflops_by_isa\":{");
+    for (int k = 0, first_k = 1; k < 4; k++)
+        if (b->peak_by[k] > 0) {
+            printf("%s\"%s\":", first_k ? "" : ",", k == 0 ? "scalar" : k == 1 ? "AVX2" : k == 2 ? "AVX512" : "NEON");
+            json_num(stdout, b->peak_by[k]);
+            first_k = 0;
+        }
+    printf("}");
+    printf(",\"fraction_of_peak\":"); json_num(stdout, b->gflops / b->peak);
+    printf(",\"fwd_fraction_of_peak\":"); json_num(stdout, b->fwd_gflops / b->peak);
+    printf(",\"fraction_of_threads_peak\":"); json_num(stdout, b->gflops / (b->peak * b->used_threads));
+    printf(",\"fwd_fraction_of_threads_peak\":"); json_num(stdout, b->fwd_gflops / (b->peak * b->used_threads));
+    printf(",\"max_rss_bytes\":"); json_num(stdout, b->rss_bytes);
+    printf(",\"bptt_bytes\":"); json_num(stdout, b->bptt_bytes);
+    printf(",\"bptt_bytes_def\":"); json_str(stdout, b->model == RNNTS_MODEL_GRU ? BENCH_BPTT_DEF_GRU : b->model == RNNTS_MODEL_LSTM ? BENCH_BPTT_DEF_LSTM : BENCH_BPTT_DEF);
+    printf(",\"rss_over_bptt\":"); json_num(stdout, b->rss_bytes / b->bptt_bytes);
+    printf(",\"loss_step1\":"); json_num(stdout, (double)b->loss1);
+    printf(",\"output_xxh3\":\"%016llx\"}\n", (unsigned long long)b->hash1);
+}
+static void bench_print_text(const bench_out *b) {
+    char sel[160];
+    double mn = b->t_step[0], mx = b->t_step[0];
+    for (int r = 1; r < b->reps; r++) { if (b->t_step[r] < mn) mn = b->t_step[r]; if (b->t_step[r] > mx) mx = b->t_step[r]; }
+    printf("rnnts bench: %s H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n",
+           rnnts_model_name((rnnts_model)b->model), b->hidden, b->batch, b->len, b->heads, b->used_threads, b->used_threads == 1 ? "" : "s",
+           b->model != RNNTS_MODEL_RNN ? "none" : b->variant ? "mod" : "default", b->optim ? "adam" : "sgd", b->reps, (unsigned long long)b->seed);
+    printf("%s\nsimd     %s\n", rnnts_build_info(), simd_selection(sel, sizeof sel));
+    printf("step     %10.3f ms median (min %.3f, max %.3f)  %7.2f GFLOP/s", b->step_s * 1e3, mn * 1e3, mx * 1e3, b->gflops);
+    if (isfinite(b->peak)) printf("  %5.1f %% of 1-core peak", 100.0 * b->gflops / b->peak);
+    printf("\nforward  %10.3f ms median                          %7.2f GFLOP/s", b->fwd_s * 1e3, b->fwd_gflops);
+    if (isfinite(b->peak)) printf("  %5.1f %% of 1-core peak", 100.0 * b->fwd_gflops / b->peak);
+    if (isfinite(b->peak)) printf("\npeak     %10.2f GFLOP/s (%s FMA probe, 1 core)\n", b->peak, b->peak_isa);
+    else printf("\npeak     not measured (--peak-seconds 0)\n");
+    printf("memory   max RSS %.1f MiB, BPTT needs %.1f MiB (params, grads, optimiser, states), ratio %.2f\n", b->rss_bytes / 1048576.0,
+           b->bptt_bytes / 1048576.0, b->rss_bytes / b->bptt_bytes);
+    printf("output   %016llx (xxh3-64 of the parameters after step 1; loss %.6g)\n", (unsigned long long)b->hash1, (double)b->loss1);
+}
 static int cmd_bench(int argc, char **argv) {
     int model = 0, hidden = 500, batch = 256, len = 30, heads = 1, threads = 1, variant = 0, reps = 10, optim = 0, json = 0;
     uint64_t seed = 0;
@@ -1743,7 +1818,6 @@ static int cmd_bench(int argc, char **argv) {
     double bptt_bytes, rss_bytes;
     const char *peak_isa = "none";
     double peak_by[4] = {0, 0, 0, 0}; /* scalar, AVX2, AVX512, NEON (--json only; 0: not on this CPU) */
-    char sel[160];
     uint64_t hash1;
     size_t P, slots;
     rnnts_rnn_config rc = rnnts_rnn_config_default();
@@ -1838,64 +1912,16 @@ static int cmd_bench(int argc, char **argv) {
         bptt_bytes = 4.0 * ((double)P * (double)(2 + slots) + states * (double)(len + 1) * HB + per_step * (double)len * HB);
     }
 
-    if (json) {
-        printf("{\"model\":\"%s\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
-               "\"reps\":%d,\"seed\":%llu,\"build\":",
-               rnnts_model_name((rnnts_model)model), hidden, batch, len, heads, used_threads,
-               model != RNNTS_MODEL_RNN ? "none" : variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
-        json_str(stdout, rnnts_build_info());
-        printf(",\"simd\":"); json_str(stdout, rnnts_simd_name());
-        printf(",\"simd_selection\":"); json_str(stdout, simd_selection(sel, sizeof sel));
-        printf(",\"lr\":"); json_num(stdout, (double)oc.lr);
-        printf(",\"momentum\":"); json_num(stdout, (double)oc.momentum);
-        printf(",\"clip\":"); json_num(stdout, (double)oc.clip);
-        printf(",\"param_count\":%zu", P);
-        printf(",\"step_s\":"); json_num(stdout, step_s);
-        printf(",\"step_s_all\":"); json_num_array(stdout, t_step, reps);
-        printf(",\"fwd_s\":"); json_num(stdout, fwd_s);
-        printf(",\"fwd_s_all\":"); json_num_array(stdout, t_fwd, reps);
-        printf(",\"flops_per_step\":"); json_num(stdout, flops_step);
-        printf(",\"flops_per_step_def\":\"%s\",\"fwd_flops\":", model == RNNTS_MODEL_RNN ? "6*H*H*B*M" : model == RNNTS_MODEL_GRU ? "3*(2*3*H*H*B*M + 4*K*H*B)" : "3*(2*4*H*H*B*M + 4*K*H*B)");
-        json_num(stdout, flops_fwd);
-        printf(",\"fwd_flops_def\":\"%s\",\"gflops\":", model == RNNTS_MODEL_RNN ? "2*H*H*B*M" : model == RNNTS_MODEL_GRU ? "2*3*H*H*B*M + 4*K*H*B" : "2*4*H*H*B*M + 4*K*H*B");
-        json_num(stdout, gflops);
-        printf(",\"fwd_gflops\":"); json_num(stdout, fwd_gflops);
-        printf(",\"peak_gflops\":"); json_num(stdout, peak);
-        printf(",\"peak_isa\":"); json_str(stdout, peak_isa);
-        printf(",\"peak_gflops_by_isa\":{");
-        for (int k = 0, first_k = 1; k < 4; k++)
-            if (peak_by[k] > 0) {
-                printf("%s\"%s\":", first_k ? "" : ",", k == 0 ? "scalar" : k == 1 ? "AVX2" : k == 2 ? "AVX512" : "NEON");
-                json_num(stdout, peak_by[k]);
-                first_k = 0;
-            }
-        printf("}");
-        printf(",\"fraction_of_peak\":"); json_num(stdout, gflops / peak);
-        printf(",\"fwd_fraction_of_peak\":"); json_num(stdout, fwd_gflops / peak);
-        printf(",\"fraction_of_threads_peak\":"); json_num(stdout, gflops / (peak * used_threads));
-        printf(",\"fwd_fraction_of_threads_peak\":"); json_num(stdout, fwd_gflops / (peak * used_threads));
-        printf(",\"max_rss_bytes\":"); json_num(stdout, rss_bytes);
-        printf(",\"bptt_bytes\":"); json_num(stdout, bptt_bytes);
-        printf(",\"bptt_bytes_def\":"); json_str(stdout, model == RNNTS_MODEL_GRU ? BENCH_BPTT_DEF_GRU : model == RNNTS_MODEL_LSTM ? BENCH_BPTT_DEF_LSTM : BENCH_BPTT_DEF);
-        printf(",\"rss_over_bptt\":"); json_num(stdout, rss_bytes / bptt_bytes);
-        printf(",\"loss_step1\":"); json_num(stdout, (double)loss1);
-        printf(",\"output_xxh3\":\"%016llx\"}\n", (unsigned long long)hash1);
-    } else {
-        double mn = t_step[0], mx = t_step[0];
-        for (int r = 1; r < reps; r++) { if (t_step[r] < mn) mn = t_step[r]; if (t_step[r] > mx) mx = t_step[r]; }
-        printf("rnnts bench: %s H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n",
-               rnnts_model_name((rnnts_model)model), hidden, batch, len, heads, used_threads, used_threads == 1 ? "" : "s",
-               model != RNNTS_MODEL_RNN ? "none" : variant ? "mod" : "default", optim ? "adam" : "sgd", reps, (unsigned long long)seed);
-        printf("%s\nsimd     %s\n", rnnts_build_info(), simd_selection(sel, sizeof sel));
-        printf("step     %10.3f ms median (min %.3f, max %.3f)  %7.2f GFLOP/s", step_s * 1e3, mn * 1e3, mx * 1e3, gflops);
-        if (isfinite(peak)) printf("  %5.1f %% of 1-core peak", 100.0 * gflops / peak);
-        printf("\nforward  %10.3f ms median                          %7.2f GFLOP/s", fwd_s * 1e3, fwd_gflops);
-        if (isfinite(peak)) printf("  %5.1f %% of 1-core peak", 100.0 * fwd_gflops / peak);
-        if (isfinite(peak)) printf("\npeak     %10.2f GFLOP/s (%s FMA probe, 1 core)\n", peak, peak_isa);
-        else printf("\npeak     not measured (--peak-seconds 0)\n");
-        printf("memory   max RSS %.1f MiB, BPTT needs %.1f MiB (params, grads, optimiser, states), ratio %.2f\n", rss_bytes / 1048576.0,
-               bptt_bytes / 1048576.0, rss_bytes / bptt_bytes);
-        printf("output   %016llx (xxh3-64 of the parameters after step 1; loss %.6g)\n", (unsigned long long)hash1, (double)loss1);
+    {
+        bench_out b;
+        b.model = model; b.hidden = hidden; b.batch = batch; b.len = len; b.heads = heads; b.used_threads = used_threads;
+        b.variant = variant; b.optim = optim; b.reps = reps; b.seed = seed; b.oc = oc; b.P = P;
+        b.step_s = step_s; b.fwd_s = fwd_s; b.flops_step = flops_step; b.flops_fwd = flops_fwd; b.gflops = gflops;
+        b.fwd_gflops = fwd_gflops; b.peak = peak; b.rss_bytes = rss_bytes; b.bptt_bytes = bptt_bytes;
+        b.t_step = t_step; b.t_fwd = t_fwd; b.peak_isa = peak_isa; memcpy(b.peak_by, peak_by, sizeof b.peak_by);
+        b.loss1 = loss1; b.hash1 = hash1;
+        if (json) bench_print_json(&b);
+        else bench_print_text(&b);
     }
     code = CLI_EXIT_OK;
 done:
