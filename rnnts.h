@@ -583,6 +583,18 @@ typedef struct rnnts_expfit {
    tau_net = max(t1, t2) can be far from tau1; tau1 itself stays within ~2 %.
    n in 5..100000. Returns OK, INVALID_ARG, NONFINITE (naming the index of y). */
 rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error *err);
+/* How tau_net's exponentials are fitted. REFERENCE: the reference's own procedure, SciPy's
+   curve_fit(..., maxfev=2000, bounds=...) without a start: one trust-region reflective fit per model
+   from the midpoints of the bounds, forward-difference Jacobian, at most 2000 residual evaluations
+   (a fit that needs more fails, as curve_fit raises), AIC = 2k + n ln RSS. It can stop in a local
+   minimum: that is part of the protocol the paper's tau_net figures come from (it chooses the
+   double exponential less often than BEST). BEST: rnnts_fit_ac, bounded Levenberg-Marquardt from
+   several starts, the smallest RSS. */
+typedef enum rnnts_fit_method { RNNTS_FIT_REFERENCE = 0, RNNTS_FIT_BEST = 1 } rnnts_fit_method;
+#define RNNTS_FIT_REF_MAX_N 64
+/* rnnts_fit_ac with a chosen method; REFERENCE takes n in 5..RNNTS_FIT_REF_MAX_N (iters1/iters2 then
+   count residual evaluations). Returns OK, INVALID_ARG (method, n, NULL), NONFINITE. */
+rnnts_result rnnts_fit_ac_method(const double *y, int n, rnnts_fit_method method, rnnts_expfit *out, rnnts_error *err);
 
 /* Eigenvalues of the symmetric n x n matrix A (row-major; only the lower triangle A[i*n+j], j <= i,
    is read; A is overwritten) into eigvals[n], descending. Householder tridiagonalisation, then
@@ -6121,6 +6133,403 @@ rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error
     out->aic1 = out->ok1 ? rnnts__aic(2, n, r1) : nan_;
     out->a2 = p2[0]; out->t1 = p2[1]; out->t2 = p2[2]; out->c2 = p2[3]; out->rss2 = r2;
     out->aic2 = out->ok2 ? rnnts__aic(4, n, r2) : nan_;
+    if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? 1 : out->aic2 < out->aic1 ? 2 : 0;
+    else out->selected = out->ok1 ? 1 : out->ok2 ? 2 : 0;
+    out->tau_net = out->selected == 1 ? out->tau1 : out->selected == 2 ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;
+    return rnnts__ok(err);
+}
+
+/* ---- the reference's fit: a trust-region reflective least-squares solver -------------------------
+   The reference fits with SciPy's curve_fit(f, t, y, maxfev=2000, bounds=...) and no p0, i.e.
+   least_squares(method='trf') from the midpoint of the bounds, one start. rnnts__trf follows that
+   algorithm step by step (Branch, Coleman & Li's trust-region reflective method with the exact
+   trust-region solver of More): Coleman-Li scaling v, the problem in "hat" variables
+   (J_h = J diag(sqrt v), extra rows diag(sqrt(|g|))), the trust-region step from the SVD of the
+   augmented Jacobian, the choice among the step cut at the bound (scaled by theta), the reflected
+   step and the Cauchy step, the radius rule, ftol = xtol = gtol = 1e-8, and a forward-difference
+   Jacobian with step sqrt(eps) max(1, |x|) (flipped at a bound). An evaluation budget of 2000
+   residual evaluations (Jacobian evaluations not counted); a fit that exhausts it failed (curve_fit
+   raises, the reference then scores the model with AIC 10^5). All in double with rnnts's own exp;
+   sums in index order. The start is symmetric for the double exponential (t1 = t2 = 50, c = 0.5):
+   rounding in the SVD breaks the symmetry, as in SciPy, and the fit leaves the symmetric line only
+   where the data pull it away. */
+#define RNNTS__TRF_MAXFEV 2000
+#define RNNTS__TRF_TOL 1e-8
+#define RNNTS__EPS_D 2.220446049250313e-16
+typedef struct {
+    int model, k, n; /* model 1 (a, tau) or 2 (a, t1, t2, c); parameters; residuals */
+    const double *y;
+    double lb[4], ub[4];
+} rnnts__trf;
+
+/* r[t] = f(t; p) - y[t], f evaluated as the reference writes it: a e^(-t/tau), a c e^(-t/t1) + a (1-c) e^(-t/t2). */
+static void rnnts__trf_resid(const rnnts__trf *q, const double *p, double *r) {
+    for (int t = 0; t < q->n; t++) {
+        double tt = (double)t, f;
+        if (q->model == 1) f = p[0] * rnnts__exp_d(-tt / p[1]);
+        else f = p[0] * p[3] * rnnts__exp_d(-tt / p[1]) + p[0] * (1.0 - p[3]) * rnnts__exp_d(-tt / p[2]);
+        r[t] = f - q->y[t];
+    }
+}
+static double rnnts__dot_d(const double *a, const double *b, int n) {
+    double s = 0.0;
+    for (int i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+static int rnnts__all_finite_d(const double *a, int n) {
+    for (int i = 0; i < n; i++)
+        if (!rnnts__isfinite_d(a[i])) return 0;
+    return 1;
+}
+/* Forward differences J[t][i] = (r(x + h e_i) - r(x)) / h, h = sqrt(eps) sign(x_i) max(1, |x_i|),
+   reversed where x + h leaves the bounds (moved to the farther bound when even that does not fit). */
+static void rnnts__trf_jac(const rnnts__trf *q, const double *x, const double *f0, double *J, double *fx) {
+    for (int i = 0; i < q->k; i++) {
+        double xh[4], h = 1.4901161193847656e-08 * (x[i] >= 0.0 ? 1.0 : -1.0) * (rnnts__abs_d(x[i]) > 1.0 ? rnnts__abs_d(x[i]) : 1.0);
+        double lo = x[i] - q->lb[i], up = q->ub[i] - x[i], dx;
+        if (rnnts__abs_d(h) > (lo > up ? lo : up)) h = up >= lo ? up : -lo;
+        else if (x[i] + h < q->lb[i] || x[i] + h > q->ub[i]) h = -h;
+        for (int j = 0; j < q->k; j++) xh[j] = x[j];
+        xh[i] = x[i] + h;
+        dx = xh[i] - x[i]; /* the step actually taken */
+        rnnts__trf_resid(q, xh, fx);
+        for (int t = 0; t < q->n; t++) J[t * q->k + i] = (fx[t] - f0[t]) / dx;
+    }
+}
+/* One-sided Jacobi SVD: A (rows x cols, row-major, cols <= 4) is replaced by A V = U diag(s);
+   s descending, V[i*cols + j] = component i of right singular vector j. */
+static void rnnts__svd_small(double *A, int rows, int cols, double *s, double *V) {
+    for (int i = 0; i < cols * cols; i++) V[i] = (i / cols == i % cols) ? 1.0 : 0.0;
+    for (int sweep = 0; sweep < 60; sweep++) {
+        int rotated = 0;
+        for (int i = 0; i < cols - 1; i++)
+            for (int j = i + 1; j < cols; j++) {
+                double al = 0.0, be = 0.0, ga = 0.0, ze, t, c, sn;
+                for (int r = 0; r < rows; r++) {
+                    al += A[r * cols + i] * A[r * cols + i];
+                    be += A[r * cols + j] * A[r * cols + j];
+                    ga += A[r * cols + i] * A[r * cols + j];
+                }
+                if (ga == 0.0 || rnnts__abs_d(ga) <= RNNTS__EPS_D * sqrt(al) * sqrt(be)) continue;
+                rotated = 1;
+                ze = (be - al) / (2.0 * ga);
+                t = (ze >= 0.0 ? 1.0 : -1.0) / (rnnts__abs_d(ze) + rnnts__hypot_d(1.0, ze));
+                c = 1.0 / sqrt(1.0 + t * t);
+                sn = c * t;
+                for (int r = 0; r < rows; r++) {
+                    double a = A[r * cols + i], b = A[r * cols + j];
+                    A[r * cols + i] = c * a - sn * b;
+                    A[r * cols + j] = sn * a + c * b;
+                }
+                for (int r = 0; r < cols; r++) {
+                    double a = V[r * cols + i], b = V[r * cols + j];
+                    V[r * cols + i] = c * a - sn * b;
+                    V[r * cols + j] = sn * a + c * b;
+                }
+            }
+        if (!rotated) break;
+    }
+    for (int j = 0; j < cols; j++) {
+        double q = 0.0;
+        for (int r = 0; r < rows; r++) q += A[r * cols + j] * A[r * cols + j];
+        s[j] = sqrt(q);
+    }
+    for (int j = 1; j < cols; j++) /* insertion sort, descending; columns move with their values */
+        for (int m = j; m > 0 && s[m] > s[m - 1]; m--) {
+            double tmp = s[m]; s[m] = s[m - 1]; s[m - 1] = tmp;
+            for (int r = 0; r < rows; r++) { tmp = A[r * cols + m]; A[r * cols + m] = A[r * cols + m - 1]; A[r * cols + m - 1] = tmp; }
+            for (int r = 0; r < cols; r++) { tmp = V[r * cols + m]; V[r * cols + m] = V[r * cols + m - 1]; V[r * cols + m - 1] = tmp; }
+        }
+}
+/* phi(alpha) = ||p(alpha)|| - Delta and its derivative, p(alpha) = -V diag(s / (s^2 + alpha)) u^T f. */
+static void rnnts__trf_phi(double alpha, const double *suf, const double *s, int k, double Delta, double *phi, double *dphi) {
+    double pn = 0.0, acc = 0.0;
+    for (int i = 0; i < k; i++) {
+        double den = s[i] * s[i] + alpha, q = suf[i] / den;
+        pn += q * q;
+        acc += suf[i] * suf[i] / (den * den * den);
+    }
+    pn = sqrt(pn);
+    *phi = pn - Delta;
+    *dphi = -acc / pn;
+}
+/* The trust-region subproblem min ||J p + f||, ||p|| <= Delta from the SVD (suf = s * U^T f): the
+   Gauss-Newton step when J has full rank and it fits, else p(alpha) with ||p|| = Delta (More's
+   safeguarded Newton iteration on alpha, at most 10 steps, |phi| < 0.01 Delta), scaled onto the
+   sphere. *alpha: the previous Levenberg-Marquardt parameter in, the new one out. */
+static void rnnts__trf_tr_solve(int k, int m, const double *suf, const double *s, const double *V, double Delta, double *alpha, double *p) {
+    int full = s[k - 1] > RNNTS__EPS_D * (double)m * s[0];
+    double lo = 0.0, up, al, phi, dphi, w[4], pn = 0.0;
+    if (full) {
+        for (int i = 0; i < k; i++) w[i] = suf[i] / (s[i] * s[i]);
+        for (int r = 0; r < k; r++) { p[r] = -rnnts__dot_d(V + r * k, w, k); pn += p[r] * p[r]; }
+        if (sqrt(pn) <= Delta) { *alpha = 0.0; return; }
+    }
+    up = sqrt(rnnts__dot_d(suf, suf, k)) / Delta;
+    if (full) {
+        rnnts__trf_phi(0.0, suf, s, k, Delta, &phi, &dphi);
+        lo = -phi / dphi;
+    }
+    al = (!full && *alpha == 0.0) ? (0.001 * up > sqrt(lo * up) ? 0.001 * up : sqrt(lo * up)) : *alpha;
+    for (int it = 0; it < 10; it++) {
+        double ratio;
+        if (al < lo || al > up) al = 0.001 * up > sqrt(lo * up) ? 0.001 * up : sqrt(lo * up);
+        rnnts__trf_phi(al, suf, s, k, Delta, &phi, &dphi);
+        if (phi < 0.0) up = al;
+        ratio = phi / dphi;
+        lo = lo > al - ratio ? lo : al - ratio;
+        al -= (phi + Delta) * ratio / Delta;
+        if (rnnts__abs_d(phi) < 0.01 * Delta) break;
+    }
+    for (int i = 0; i < k; i++) w[i] = suf[i] / (s[i] * s[i] + al);
+    pn = 0.0;
+    for (int r = 0; r < k; r++) { p[r] = -rnnts__dot_d(V + r * k, w, k); pn += p[r] * p[r]; }
+    pn = Delta / sqrt(pn);
+    for (int r = 0; r < k; r++) p[r] *= pn;
+    *alpha = al;
+}
+/* Largest t >= 0 with lb <= x + t s <= ub (over the components with s != 0; inf when s = 0) and
+   which components reach it (-1 lower, +1 upper, 0 none). */
+static double rnnts__trf_to_bound(const rnnts__trf *q, const double *x, const double *s, int *hits) {
+    double st[4], mn = rnnts__pow2_d(1023) * 2.0;
+    for (int i = 0; i < q->k; i++) {
+        st[i] = mn;
+        if (s[i] != 0.0) {
+            double a = (q->lb[i] - x[i]) / s[i], b = (q->ub[i] - x[i]) / s[i];
+            st[i] = a > b ? a : b;
+        }
+    }
+    for (int i = 0; i < q->k; i++) mn = st[i] < mn ? st[i] : mn;
+    if (hits)
+        for (int i = 0; i < q->k; i++) hits[i] = st[i] == mn ? (s[i] > 0.0 ? 1 : s[i] < 0.0 ? -1 : 0) : 0;
+    return mn;
+}
+/* The quadratic model along s from s0: 0.5 (s0 + t s)^T (J^T J + diag) (s0 + t s) + g^T (s0 + t s)
+   = a t^2 + b t + c (s0 = NULL: from 0, c = 0). J: n x k. */
+static void rnnts__trf_quad1d(const rnnts__trf *q, const double *J, const double *g, const double *s, const double *diag, const double *s0,
+                              double *a, double *b, double *c) {
+    double aa = 0.0, bb, cc = 0.0;
+    for (int t = 0; t < q->n; t++) {
+        double v = rnnts__dot_d(J + t * q->k, s, q->k);
+        aa += v * v;
+    }
+    for (int i = 0; i < q->k; i++) aa += s[i] * diag[i] * s[i];
+    aa *= 0.5;
+    bb = rnnts__dot_d(g, s, q->k);
+    if (s0) {
+        double uv = 0.0, uu = 0.0, sds = 0.0, s0ds0 = 0.0;
+        for (int t = 0; t < q->n; t++) {
+            double u = rnnts__dot_d(J + t * q->k, s0, q->k), v = rnnts__dot_d(J + t * q->k, s, q->k);
+            uv += u * v;
+            uu += u * u;
+        }
+        bb += uv;
+        cc = 0.5 * uu + rnnts__dot_d(g, s0, q->k);
+        for (int i = 0; i < q->k; i++) { sds += s0[i] * diag[i] * s[i]; s0ds0 += s0[i] * diag[i] * s0[i]; }
+        bb += sds;
+        cc += 0.5 * s0ds0;
+    }
+    *a = aa; *b = bb; *c = cc;
+}
+/* Minimum of a t^2 + b t + c over [lo, hi] (the ends and the interior extremum; first on ties). */
+static double rnnts__trf_min1d(double a, double b, double c, double lo, double hi, double *value) {
+    double ts[3] = {lo, hi, 0.0}, best_t, best;
+    int n = 2;
+    if (a != 0.0) {
+        double e = -0.5 * b / a;
+        if (lo < e && e < hi) ts[n++] = e;
+    }
+    best_t = ts[0];
+    best = ts[0] * (a * ts[0] + b) + c;
+    for (int i = 1; i < n; i++) {
+        double y = ts[i] * (a * ts[i] + b) + c;
+        if (y < best) { best = y; best_t = ts[i]; }
+    }
+    *value = best;
+    return best_t;
+}
+static double rnnts__trf_model_value(const rnnts__trf *q, const double *J, const double *g, const double *s, const double *diag) {
+    double a, b, c;
+    rnnts__trf_quad1d(q, J, g, s, diag, NULL, &a, &b, &c);
+    return a + b; /* the model at t = 1 */
+}
+/* Step selection of the reflective method: the trust-region step p (hat: p_h) if x + p stays in the
+   bounds; else the best of three by the quadratic model: p cut at the first bound and scaled by
+   theta, the step reflected at that bound, and the Cauchy step along -g_h. step/step_h get the
+   chosen step; returns its predicted reduction. */
+static double rnnts__trf_select(const rnnts__trf *q, const double *x, const double *Jh, const double *diag, const double *gh, const double *d,
+                                double Delta, double theta, double *p, double *ph, double *step, double *step_h) {
+    int k = q->k, hits[4], inside = 1;
+    double rh[4], r[4], xb[4], ag[4], agh[4], pst, to_tr, to_bnd, rst, rl, ru, rv, pv, av, a, b, c, ags;
+    for (int i = 0; i < k; i++)
+        if (!(x[i] + p[i] >= q->lb[i] && x[i] + p[i] <= q->ub[i])) inside = 0;
+    if (inside) {
+        for (int i = 0; i < k; i++) { step[i] = p[i]; step_h[i] = ph[i]; }
+        return -rnnts__trf_model_value(q, Jh, gh, ph, diag);
+    }
+    pst = rnnts__trf_to_bound(q, x, p, hits);
+    for (int i = 0; i < k; i++) { rh[i] = hits[i] ? -ph[i] : ph[i]; r[i] = d[i] * rh[i]; }
+    for (int i = 0; i < k; i++) { p[i] *= pst; ph[i] *= pst; xb[i] = x[i] + p[i]; }
+    { /* the reflected direction leaves the trust region at the positive root of ||ph + t rh|| = Delta */
+        double aa = rnnts__dot_d(rh, rh, k), bb = rnnts__dot_d(ph, rh, k), cc = rnnts__dot_d(ph, ph, k) - Delta * Delta;
+        double dd = sqrt(bb * bb - aa * cc), qq = -(bb + (bb >= 0.0 ? dd : -dd)), t1 = qq / aa, t2 = cc / qq;
+        to_tr = t1 > t2 ? t1 : t2;
+    }
+    to_bnd = rnnts__trf_to_bound(q, xb, r, NULL);
+    rst = to_bnd < to_tr ? to_bnd : to_tr;
+    if (rst > 0.0) {
+        rl = (1.0 - theta) * pst / rst;
+        ru = rst == to_bnd ? theta * to_bnd : to_tr;
+    } else { rl = 0.0; ru = -1.0; }
+    rv = rnnts__pow2_d(1023) * 2.0;
+    if (rl <= ru) {
+        rnnts__trf_quad1d(q, Jh, gh, rh, diag, ph, &a, &b, &c);
+        rst = rnnts__trf_min1d(a, b, c, rl, ru, &rv);
+        for (int i = 0; i < k; i++) { rh[i] = rh[i] * rst + ph[i]; r[i] = rh[i] * d[i]; }
+    }
+    for (int i = 0; i < k; i++) { p[i] *= theta; ph[i] *= theta; }
+    pv = rnnts__trf_model_value(q, Jh, gh, ph, diag);
+    for (int i = 0; i < k; i++) { agh[i] = -gh[i]; ag[i] = d[i] * agh[i]; }
+    to_tr = Delta / sqrt(rnnts__dot_d(agh, agh, k));
+    to_bnd = rnnts__trf_to_bound(q, x, ag, NULL);
+    ags = to_bnd < to_tr ? theta * to_bnd : to_tr;
+    rnnts__trf_quad1d(q, Jh, gh, agh, diag, NULL, &a, &b, &c);
+    ags = rnnts__trf_min1d(a, b, 0.0, 0.0, ags, &av);
+    for (int i = 0; i < k; i++) { agh[i] *= ags; ag[i] *= ags; }
+    if (pv < rv && pv < av) {
+        for (int i = 0; i < k; i++) { step[i] = p[i]; step_h[i] = ph[i]; }
+        return -pv;
+    }
+    if (rv < pv && rv < av) {
+        for (int i = 0; i < k; i++) { step[i] = r[i]; step_h[i] = rh[i]; }
+        return -rv;
+    }
+    for (int i = 0; i < k; i++) { step[i] = ag[i]; step_h[i] = agh[i]; }
+    return -av;
+}
+/* x moved strictly inside: a component on or beyond a bound goes to the next double inside. */
+static double rnnts__next_inside(double bound, double toward) {
+    uint64_t u;
+    if (bound == toward) return bound;
+    if (bound == 0.0) { /* the smallest subnormal toward `toward` */
+        u = toward > 0.0 ? 1u : 0x8000000000000001ull;
+        memcpy(&bound, &u, 8);
+        return bound;
+    }
+    memcpy(&u, &bound, 8);
+    u = ((bound > 0.0) == (toward > bound)) ? u + 1 : u - 1;
+    memcpy(&bound, &u, 8);
+    return bound;
+}
+/* The trust-region reflective fit of q from x (strictly inside the bounds; overwritten). Returns the termination status as
+   SciPy numbers it (1 gtol, 2 ftol, 3 xtol, 4 both; 0 evaluation budget exhausted = failed);
+   *rss = sum of squared residuals at the final x, *nfev = residual evaluations. */
+static int rnnts__trf_fit(const rnnts__trf *q, double *x, double *rss, int *nfev) {
+    enum { NMAX = RNNTS_FIT_REF_MAX_N };
+    int k = q->k, n = q->n, status = -1, m = n;
+    double f[NMAX], fn[NMAX], fx[NMAX], J[NMAX * 4], A[(NMAX + 4) * 4], g[4], v[4], dv[4], d[4], diag[4], gh[4];
+    double s[4], V[16], suf[4], xn[4], p[4], ph[4], st[4], sth[4], cost, Delta = 0.0, alpha = 0.0;
+    int first = 1;
+    rnnts__trf_resid(q, x, f);
+    *nfev = 1;
+    if (!rnnts__all_finite_d(f, n)) { *rss = rnnts__pow2_d(1023) * 2.0; return 0; }
+    cost = 0.5 * rnnts__dot_d(f, f, n);
+    rnnts__trf_jac(q, x, f, J, fx);
+    for (int i = 0; i < k; i++) { g[i] = 0.0; for (int t = 0; t < n; t++) g[i] += J[t * k + i] * f[t]; }
+    for (;;) {
+        double gnorm = 0.0, theta, ared = -1.0;
+        for (int i = 0; i < k; i++) { /* Coleman-Li scaling: distance to the bound the anti-gradient points at */
+            v[i] = 1.0; dv[i] = 0.0;
+            if (g[i] < 0.0) { v[i] = q->ub[i] - x[i]; dv[i] = -1.0; }
+            if (g[i] > 0.0) { v[i] = x[i] - q->lb[i]; dv[i] = 1.0; }
+            gnorm = rnnts__abs_d(g[i] * v[i]) > gnorm ? rnnts__abs_d(g[i] * v[i]) : gnorm;
+        }
+        if (first) { /* the initial radius ||x / sqrt(v)||, 1 when that is 0 */
+            for (int i = 0; i < k; i++) Delta += x[i] * x[i] / v[i];
+            Delta = Delta > 0.0 ? sqrt(Delta) : 1.0;
+            first = 0;
+        }
+        if (gnorm < RNNTS__TRF_TOL) status = 1;
+        if (status >= 0 || *nfev == RNNTS__TRF_MAXFEV) break;
+        for (int i = 0; i < k; i++) { d[i] = sqrt(v[i]); diag[i] = g[i] * dv[i]; gh[i] = d[i] * g[i]; }
+        for (int t = 0; t < n; t++)
+            for (int i = 0; i < k; i++) A[t * k + i] = J[t * k + i] * d[i];
+        for (int r = 0; r < k; r++)
+            for (int i = 0; i < k; i++) A[(n + r) * k + i] = r == i ? sqrt(diag[i]) : 0.0;
+        rnnts__svd_small(A, n + k, k, s, V);
+        for (int j = 0; j < k; j++) { suf[j] = 0.0; for (int t = 0; t < n; t++) suf[j] += A[t * k + j] * f[t]; }
+        for (int t = 0; t < n; t++)
+            for (int i = 0; i < k; i++) A[t * k + i] = J[t * k + i] * d[i]; /* J_h again (the SVD overwrote it) */
+        theta = 1.0 - gnorm > 0.995 ? 1.0 - gnorm : 0.995;
+        while (ared <= 0.0 && *nfev < RNNTS__TRF_MAXFEV) {
+            double pred, shn, cost_n, ratio, Dn, stn, xnorm;
+            int bound_hit;
+            rnnts__trf_tr_solve(k, m, suf, s, V, Delta, &alpha, ph);
+            for (int i = 0; i < k; i++) p[i] = d[i] * ph[i];
+            pred = rnnts__trf_select(q, x, A, diag, gh, d, Delta, theta, p, ph, st, sth);
+            for (int i = 0; i < k; i++) {
+                xn[i] = x[i] + st[i];
+                if (xn[i] <= q->lb[i]) xn[i] = rnnts__next_inside(q->lb[i], q->ub[i]);
+                else if (xn[i] >= q->ub[i]) xn[i] = rnnts__next_inside(q->ub[i], q->lb[i]);
+            }
+            rnnts__trf_resid(q, xn, fn);
+            (*nfev)++;
+            shn = sqrt(rnnts__dot_d(sth, sth, k));
+            if (!rnnts__all_finite_d(fn, n)) { Delta = 0.25 * shn; continue; }
+            cost_n = 0.5 * rnnts__dot_d(fn, fn, n);
+            ared = cost - cost_n;
+            ratio = pred > 0.0 ? ared / pred : (pred == ared && ared == 0.0) ? 1.0 : 0.0;
+            bound_hit = shn > 0.95 * Delta;
+            Dn = ratio < 0.25 ? 0.25 * shn : (ratio > 0.75 && bound_hit) ? 2.0 * Delta : Delta;
+            stn = sqrt(rnnts__dot_d(st, st, k));
+            xnorm = sqrt(rnnts__dot_d(x, x, k));
+            {
+                int ftol_ok = ared < RNNTS__TRF_TOL * cost && ratio > 0.25, xtol_ok = stn < RNNTS__TRF_TOL * (RNNTS__TRF_TOL + xnorm);
+                if (ftol_ok || xtol_ok) { status = ftol_ok && xtol_ok ? 4 : ftol_ok ? 2 : 3; break; }
+            }
+            alpha *= Delta / Dn;
+            Delta = Dn;
+        }
+        if (ared > 0.0) {
+            for (int i = 0; i < k; i++) x[i] = xn[i];
+            for (int t = 0; t < n; t++) f[t] = fn[t];
+            cost = 0.5 * rnnts__dot_d(f, f, n);
+            rnnts__trf_jac(q, x, f, J, fx);
+            for (int i = 0; i < k; i++) { g[i] = 0.0; for (int t = 0; t < n; t++) g[i] += J[t * k + i] * f[t]; }
+        }
+    }
+    *rss = 2.0 * cost;
+    return status < 0 ? 0 : status;
+}
+
+/* The reference's procedure: one trust-region reflective fit per model from the midpoints of the
+   bounds (a = 0.5, tau = 50; a = 0.5, t1 = t2 = 50, c = 0.5), bounds a, c in [0, 1], taus in
+   [0, 100] (kept strictly inside), AIC = 2k + n ln RSS, the smaller AIC selected, a tie gives none. */
+static void rnnts__fit_ac_ref(const double *y, int n, rnnts_expfit *out) {
+    rnnts__trf q1 = {1, 2, 0, NULL, {0.0, 0.0, 0.0, 0.0}, {1.0, 100.0, 0.0, 0.0}};
+    rnnts__trf q2 = {2, 4, 0, NULL, {0.0, 0.0, 0.0, 0.0}, {1.0, 100.0, 100.0, 1.0}};
+    double p1[4] = {0.5, 50.0, 0.0, 0.0}, p2[4] = {0.5, 50.0, 50.0, 0.5}, r1, r2, nan_ = (rnnts__pow2_d(1023) * 2.0) * 0.0;
+    q1.n = q2.n = n;
+    q1.y = q2.y = y;
+    out->ok1 = rnnts__trf_fit(&q1, p1, &r1, &out->iters1) > 0;
+    out->ok2 = rnnts__trf_fit(&q2, p2, &r2, &out->iters2) > 0;
+    out->a1 = p1[0]; out->tau1 = p1[1]; out->rss1 = r1;
+    out->aic1 = out->ok1 ? 4.0 + (double)n * rnnts__log_d(r1) : nan_;
+    out->a2 = p2[0]; out->t1 = p2[1]; out->t2 = p2[2]; out->c2 = p2[3]; out->rss2 = r2;
+    out->aic2 = out->ok2 ? 8.0 + (double)n * rnnts__log_d(r2) : nan_;
+}
+rnnts_result rnnts_fit_ac_method(const double *y, int n, rnnts_fit_method method, rnnts_expfit *out, rnnts_error *err) {
+    double nan_ = (rnnts__pow2_d(1023) * 2.0) * 0.0;
+    if (method != RNNTS_FIT_REFERENCE && method != RNNTS_FIT_BEST)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: method = %d: allowed RNNTS_FIT_REFERENCE (0), RNNTS_FIT_BEST (1)", (int)method);
+    if (method == RNNTS_FIT_BEST) return rnnts_fit_ac(y, n, out, err);
+    if (!y) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: y is NULL");
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: out is NULL");
+    if (n < 5 || n > RNNTS_FIT_REF_MAX_N) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "fit_ac: n = %d: allowed 5..%d for the reference fit", n, RNNTS_FIT_REF_MAX_N);
+    for (int t = 0; t < n; t++)
+        if (!rnnts__isfinite_d(y[t])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "fit_ac: y[%d] = %g is not finite", t, y[t]);
+    memset(out, 0, sizeof *out);
+    rnnts__fit_ac_ref(y, n, out);
     if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? 1 : out->aic2 < out->aic1 ? 2 : 0;
     else out->selected = out->ok1 ? 1 : out->ok2 ? 2 : 0;
     out->tau_net = out->selected == 1 ? out->tau1 : out->selected == 2 ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;

@@ -34,6 +34,29 @@ static void an_int_array(FILE *f, const int *v, int n) {
     for (int i = 0; i < n; i++) fprintf(f, i ? ",%d" : "%d", v[i]);
     fputc(']', f);
 }
+/* Writes a C-order float32 array of shape [d0][d1] as DIR/<name>.npy (NumPy format 1.0: magic,
+   little-endian header length, a dict padded with spaces to a multiple of 64 bytes, raw data). */
+static void an_write_npy(const char *dir, const char *name, const float *v, int d0, int d1) {
+    char path[4096], hdr[128];
+    FILE *f = an_open(dir, name, "npy", path, sizeof path);
+    int len = snprintf(hdr, sizeof hdr, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", d0, d1);
+    int total = (10 + len + 1 + 63) / 64 * 64;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
+    pre[8] = (unsigned char)((total - 10) & 255);
+    pre[9] = (unsigned char)((total - 10) >> 8);
+    fwrite(pre, 1, 10, f);
+    fwrite(hdr, 1, (size_t)len, f);
+    for (int i = 10 + len; i < total - 1; i++) fputc(' ', f);
+    fputc('\n', f);
+    for (size_t i = 0; i < (size_t)d0 * (size_t)d1; i++) { /* little-endian whatever the host */
+        uint32_t u;
+        unsigned char b[4];
+        memcpy(&u, &v[i], 4);
+        b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8); b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
+        fwrite(b, 1, 4, f);
+    }
+    an_close(f, path);
+}
 /* Writes the JSON produced by fn(f, ctx) to stdout (--json) and to DIR/<kind>.json (--out). */
 static void an_emit_json(int json, const char *out, const char *kind, void (*fn)(FILE *, const void *), const void *ctx) {
     if (json) { fn(stdout, ctx); fputc('\n', stdout); }
@@ -193,7 +216,7 @@ static int an_cmd_taunet(int argc, char **argv) {
     int steps = cfg.steps, burn = cfg.burn, trials = cfg.trials, fit_lag = cfg.fit_lag, threads = default_threads(), json = 0;
     int max_mb = (int)(cfg.max_bytes >> 20);
     uint64_t seed = 0;
-    const char *out = NULL, *pos[1];
+    const char *out = NULL, *dump = NULL, *pos[1];
     cli_flag flags[] = {
         {"--steps", CLI_INT, &steps, 100, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 101000)", 0, 0},
         {"--burn", CLI_INT, &burn, 0, 10000000, NULL, "B", "steps dropped at the start (default 500)", 0, 0},
@@ -204,6 +227,7 @@ static int an_cmd_taunet(int argc, char **argv) {
         {"--max-mem", CLI_INT, &max_mb, 1, 1 << 20, NULL, "MB", "activity kept at once, MiB (default 1024); less memory, more passes", 0, 0},
         {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write taunet.json, taunet.csv and taunet.svg into DIR", 0, 0},
+        {"--dump", CLI_STR, &dump, 0, 0, NULL, "DIR", "write ac.npy (neuron ACs, H x lags 0..199) and pop_ac.npy into DIR", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_OK;
     rnnts_taunet_result r;
@@ -234,6 +258,11 @@ static int an_cmd_taunet(int argc, char **argv) {
     }
     c.model = pos[0]; c.net = net; c.cfg = &cfg; c.r = &r; c.seconds = now_s() - t0; c.threads = rnnts_pool_threads(pool);
     an_prepare_out(out);
+    if (dump) {
+        an_prepare_out(dump);
+        an_write_npy(dump, "ac", r.ac, r.H, r.pop_lags);
+        an_write_npy(dump, "pop_ac", r.pop_ac, 1, r.pop_lags);
+    }
     an_emit_json(json, out, "taunet", an_taunet_json, &c);
     if (!json)
         printf("tau_net: %d of %d neurons above 1, mean %.4g, median %.4g (%d trials x %d steps, %.1f s)\n", r.n_above_1, r.H,
