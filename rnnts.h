@@ -640,7 +640,8 @@ rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int
    input steps, trial r with bits Bernoulli(p_r), p_r ~ U[0,1); h0 = 0.1 U[0,1) (h0_seed = seed,
    h0_draw = RNNTS_TAUNET_H0_DRAW); the first `burn` steps dropped; per neuron and trial the
    autocorrelation by FFT (rnnts_autocorr), averaged over trials in trial order; lags 0..fit_lag of
-   AC/AC[0] fitted by rnnts_fit_ac; tau_net = the selected fit's (slowest) timescale. The population
+   AC/AC[0] fitted by rnnts_fit_ac_method (cfg.fit; the other method's tau_net in the *_alt
+   fields); tau_net = the selected fit's (slowest) timescale. The population
    activity (sum over neurons, index order, float) gets the same autocorrelation (lags
    0..pop_lags-1). Aggregates over neurons with tau_net > 1. Memory: the activity of as many neurons
    as fit in max_bytes is kept; the network is simulated again for the next group (same bits).
@@ -655,6 +656,8 @@ typedef struct rnnts_taunet_config {
     int pop_lags;     /* lags kept of the population and neuron ACs (default 200) */
     uint64_t seed;    /* default 0 */
     size_t max_bytes; /* activity kept at once (default 1 GiB; at least one neuron) */
+    rnnts_fit_method fit; /* default RNNTS_FIT_REFERENCE (the paper's figures); the other method is
+                             reported too, in the result's *_alt fields */
 } rnnts_taunet_config;
 rnnts_taunet_config rnnts_taunet_config_default(void);
 typedef struct rnnts_taunet_result {
@@ -664,8 +667,13 @@ typedef struct rnnts_taunet_result {
     rnnts_expfit *fit;   /* [H] */
     float *ac;           /* [H][pop_lags] neuron autocorrelations (trial mean, not normalised) */
     float *pop_ac;       /* [pop_lags] population autocorrelation */
-    int n_above_1;
+    int n_above_1, n_double;             /* n_double: neurons where the double exponential was selected */
     double mean_above_1, median_above_1; /* NaN when n_above_1 == 0 */
+    /* the same from the other fit method (cfg.fit BEST <-> REFERENCE), on the same ACs */
+    float *tau_net_alt; /* [H] */
+    int *selected_alt;  /* [H] */
+    int n_above_1_alt, n_double_alt;
+    double mean_above_1_alt, median_above_1_alt;
     rnnts_allocator alloc;
 } rnnts_taunet_result;
 rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool,
@@ -6952,12 +6960,15 @@ rnnts_taunet_config rnnts_taunet_config_default(void) {
     c.pop_lags = 200;
     c.seed = 0;
     c.max_bytes = (size_t)1 << 30;
+    c.fit = RNNTS_FIT_REFERENCE;
     return c;
 }
 void rnnts_taunet_result_free(rnnts_taunet_result *r) {
     if (!r || !r->alloc.free) return;
     rnnts__afree(&r->alloc, r->tau_net);
     rnnts__afree(&r->alloc, r->selected);
+    rnnts__afree(&r->alloc, r->tau_net_alt);
+    rnnts__afree(&r->alloc, r->selected_alt);
     rnnts__afree(&r->alloc, r->fit);
     rnnts__afree(&r->alloc, r->ac);
     rnnts__afree(&r->alloc, r->pop_ac);
@@ -7053,6 +7064,46 @@ static void rnnts__task_ac(void *vc, int g0, int g1) {
     if (r != RNNTS_OK) __atomic_store_n(&j->r, r, __ATOMIC_RELAXED); /* a failing task's code (all failures are OOM alike) */
 }
 
+/* Fits neuron j's AC (lags 0..fit_lag of AC/AC[0]) by method m; tau NaN and sel 0 where nothing
+   fits or the neuron is constant (AC[0] = 0: no timescale). */
+static void rnnts__tn_fit_neuron(const float *acj, int fit_lag, rnnts_fit_method m, rnnts_expfit *fit, float *tau, int *sel) {
+    double y[RNNTS_FIT_REF_MAX_N > 1024 ? RNNTS_FIT_REF_MAX_N : 1024];
+    int ok = acj[0] > 0.0f && rnnts__isfinite(acj[0]) && fit_lag + 1 <= (m == RNNTS_FIT_REFERENCE ? RNNTS_FIT_REF_MAX_N : 1024);
+    memset(fit, 0, sizeof *fit);
+    *tau = NAN;
+    *sel = 0;
+    for (int k = 0; ok && k <= fit_lag; k++) { y[k] = (double)acj[k] / (double)acj[0]; ok &= rnnts__isfinite((float)y[k]); }
+    if (ok && rnnts_fit_ac_method(y, fit_lag + 1, m, fit, NULL) == RNNTS_OK) {
+        *sel = fit->selected;
+        *tau = fit->selected ? (float)fit->tau_net : NAN;
+    }
+}
+/* Count, mean and median of tau over the neurons with tau > 1 (mean in index order, median of the
+   sorted floats); the number of neurons with the double exponential selected. OK or OOM. */
+static rnnts_result rnnts__tn_aggregate(const float *tau, const int *sel, int H, const rnnts_allocator *a, int *n_above, int *n_double,
+                                        double *mean, double *median) {
+    double sum = 0.0;
+    int m = 0, nd = 0;
+    float *v;
+    for (int j = 0; j < H; j++) {
+        if (tau[j] > 1.0f) { sum += tau[j]; m++; }
+        nd += sel[j] == 2;
+    }
+    *n_above = m;
+    *n_double = nd;
+    *mean = m ? sum / m : NAN;
+    *median = NAN;
+    if (!m) return RNNTS_OK;
+    if (!(v = (float *)rnnts__amalloc(a, (size_t)m * sizeof(float)))) return RNNTS_ERR_OOM;
+    m = 0;
+    for (int j = 0; j < H; j++)
+        if (tau[j] > 1.0f) v[m++] = tau[j];
+    qsort(v, (size_t)m, sizeof(float), rnnts__cmp_float);
+    *median = m % 2 ? (double)v[m / 2] : 0.5 * ((double)v[m / 2 - 1] + (double)v[m / 2]);
+    rnnts__afree(a, v);
+    return RNNTS_OK;
+}
+
 rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool, rnnts_taunet_result *out,
                           rnnts_error *err) {
     rnnts_taunet_config c;
@@ -7070,6 +7121,10 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: steps = %d, burn = %d: need 0 <= burn < steps <= 10^8", c.steps, c.burn);
     n = c.steps - c.burn;
     if (c.fit_lag < 2 || c.fit_lag > n - 2) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: fit_lag = %d: allowed 2..%d (steps - burn - 2)", c.fit_lag, n - 2);
+    if (c.fit != RNNTS_FIT_REFERENCE && c.fit != RNNTS_FIT_BEST)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: fit = %d: allowed RNNTS_FIT_REFERENCE (0), RNNTS_FIT_BEST (1)", (int)c.fit);
+    if (c.fit_lag > RNNTS_FIT_REF_MAX_N - 1) /* both methods run (the other one for the *_alt fields) */
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: fit_lag = %d: allowed up to %d (the reference fit's limit)", c.fit_lag, RNNTS_FIT_REF_MAX_N - 1);
     if (c.pop_lags < c.fit_lag + 1 || c.pop_lags > n - 1)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: pop_lags = %d: allowed %d..%d", c.pop_lags, c.fit_lag + 1, n - 1);
     H = net->H;
@@ -7084,6 +7139,8 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     out->H = H; out->pop_lags = c.pop_lags; out->fit_lag = c.fit_lag; out->alloc = a;
     out->tau_net = (float *)rnnts__amalloc(&a, (size_t)H * sizeof(float));
     out->selected = (int *)rnnts__amalloc(&a, (size_t)H * sizeof(int));
+    out->tau_net_alt = (float *)rnnts__amalloc(&a, (size_t)H * sizeof(float));
+    out->selected_alt = (int *)rnnts__amalloc(&a, (size_t)H * sizeof(int));
     out->fit = (rnnts_expfit *)rnnts__amalloc(&a, (size_t)H * sizeof(rnnts_expfit));
     out->ac = (float *)rnnts__amalloc(&a, (size_t)H * c.pop_lags * sizeof(float));
     out->pop_ac = (float *)rnnts__amalloc(&a, (size_t)c.pop_lags * sizeof(float));
@@ -7094,7 +7151,7 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     acs = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * c.pop_lags * sizeof(float));
     s.stage = (float *)rnnts__amalloc(&a, (size_t)per_pass * c.trials * 16 * sizeof(float));
     tmp = (float *)rnnts__amalloc(&a, (size_t)c.trials * c.pop_lags * sizeof(float));
-    if (!out->tau_net || !out->selected || !out->fit || !out->ac || !out->pop_ac || !input || !last || !s.pop || !s.act || !acs || !tmp || !s.stage) {
+    if (!out->tau_net || !out->selected || !out->tau_net_alt || !out->selected_alt || !out->fit || !out->ac || !out->pop_ac || !input || !last || !s.pop || !s.act || !acs || !tmp || !s.stage) {
         r = rnnts__fail(err, RNNTS_ERR_OOM, "taunet: out of memory (%d trials x %d steps, %d neurons per pass)", c.trials, n, per_pass);
         goto done;
     }
@@ -7119,44 +7176,24 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
         rnnts__pool_run(pool, (ns + 7) / 8, rnnts__task_ac, &job, 1e12);
         if ((r = job.r) != RNNTS_OK) { r = rnnts__fail(err, r, "taunet: autocorrelation failed (neurons %d..%d)", j0, j1 - 1); goto done; }
         for (int j = j0; j < j1; j++) {
-            double y[1024];
+            rnnts_expfit alt;
             float *acj = out->ac + (size_t)j * c.pop_lags;
             for (int k = 0; k < c.pop_lags; k++) {
                 float sum = 0.0f;
                 for (int q = 0; q < c.trials; q++) sum += acs[((size_t)(j - j0) * c.trials + q) * c.pop_lags + k];
                 acj[k] = sum / (float)c.trials;
             }
-            memset(&out->fit[j], 0, sizeof out->fit[j]);
-            out->tau_net[j] = NAN;
-            out->selected[j] = 0;
-            if (acj[0] > 0.0f && rnnts__isfinite(acj[0]) && c.fit_lag + 1 <= 1024) {
-                int ok = 1;
-                for (int k = 0; k <= c.fit_lag; k++) { y[k] = (double)acj[k] / (double)acj[0]; ok &= rnnts__isfinite((float)y[k]); }
-                if (ok && rnnts_fit_ac(y, c.fit_lag + 1, &out->fit[j], NULL) == RNNTS_OK) {
-                    out->selected[j] = out->fit[j].selected;
-                    out->tau_net[j] = out->fit[j].selected ? (float)out->fit[j].tau_net : NAN;
-                }
-            }
-            /* a constant neuron (AC[0] = 0) has no timescale: NaN, selected 0 */
+            rnnts__tn_fit_neuron(acj, c.fit_lag, c.fit, &out->fit[j], &out->tau_net[j], &out->selected[j]);
+            rnnts__tn_fit_neuron(acj, c.fit_lag, c.fit == RNNTS_FIT_BEST ? RNNTS_FIT_REFERENCE : RNNTS_FIT_BEST, &alt, &out->tau_net_alt[j],
+                                 &out->selected_alt[j]);
         }
     }
-    { /* aggregates over tau_net > 1 */
-        double sum = 0.0;
-        int m = 0;
-        for (int j = 0; j < H; j++)
-            if (out->tau_net[j] > 1.0f) { sum += out->tau_net[j]; m++; }
-        out->n_above_1 = m;
-        out->mean_above_1 = m ? sum / m : NAN;
-        out->median_above_1 = NAN;
-        if (m) {
-            float *v = (float *)rnnts__amalloc(&a, (size_t)m * sizeof(float));
-            if (!v) { r = rnnts__fail(err, RNNTS_ERR_OOM, "taunet: out of memory"); goto done; }
-            m = 0;
-            for (int j = 0; j < H; j++) if (out->tau_net[j] > 1.0f) v[m++] = out->tau_net[j];
-            qsort(v, (size_t)m, sizeof(float), rnnts__cmp_float);
-            out->median_above_1 = m % 2 ? (double)v[m / 2] : 0.5 * ((double)v[m / 2 - 1] + (double)v[m / 2]);
-            rnnts__afree(&a, v);
-        }
+    if ((r = rnnts__tn_aggregate(out->tau_net, out->selected, H, &a, &out->n_above_1, &out->n_double, &out->mean_above_1,
+                                 &out->median_above_1)) != RNNTS_OK ||
+        (r = rnnts__tn_aggregate(out->tau_net_alt, out->selected_alt, H, &a, &out->n_above_1_alt, &out->n_double_alt,
+                                 &out->mean_above_1_alt, &out->median_above_1_alt)) != RNNTS_OK) {
+        r = rnnts__fail(err, r, "taunet: out of memory");
+        goto done;
     }
 done:
     rnnts_rnn_ws_destroy(ws);

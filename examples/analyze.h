@@ -161,6 +161,8 @@ static int an_cmd_taus(int argc, char **argv) {
 }
 
 /* ---- taunet ------------------------------------------------------------------------------- */
+static const char *an_fit_name(rnnts_fit_method m) { return m == RNNTS_FIT_BEST ? "best" : "reference"; }
+static rnnts_fit_method an_fit_other(rnnts_fit_method m) { return m == RNNTS_FIT_BEST ? RNNTS_FIT_REFERENCE : RNNTS_FIT_BEST; }
 typedef struct an_taunet { const char *model; const rnnts_rnn *net; const rnnts_taunet_config *cfg; const rnnts_taunet_result *r; double seconds; int threads; } an_taunet;
 static void an_taunet_json(FILE *f, const void *vc) {
     const an_taunet *c = (const an_taunet *)vc;
@@ -170,10 +172,19 @@ static void an_taunet_json(FILE *f, const void *vc) {
     fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"fit_lag\":%d,\"seed\":%llu,\"passes\":%d,\"threads\":%d,\"seconds\":",
             H, c->cfg->steps, c->cfg->burn, c->cfg->trials, c->cfg->fit_lag, (unsigned long long)c->cfg->seed, r->passes, c->threads);
     json_num(f, c->seconds);
+    fprintf(f, ",\"fit\":\"%s\"", an_fit_name(c->cfg->fit));
     fputs(",\"tau_net\":", f); an_float_array(f, r->tau_net, H);
     fputs(",\"selected_model\":", f); an_int_array(f, r->selected, H);
     fprintf(f, ",\"n_above_1\":%d,\"mean_above_1\":", r->n_above_1); json_num(f, r->mean_above_1);
     fputs(",\"median_above_1\":", f); json_num(f, r->median_above_1);
+    fputs(",\"share_double\":", f); json_num(f, (double)r->n_double / H);
+    fprintf(f, ",\"alt\":{\"fit\":\"%s\",\"n_above_1\":%d,\"mean_above_1\":", an_fit_name(an_fit_other(c->cfg->fit)), r->n_above_1_alt);
+    json_num(f, r->mean_above_1_alt);
+    fputs(",\"median_above_1\":", f); json_num(f, r->median_above_1_alt);
+    fputs(",\"share_double\":", f); json_num(f, (double)r->n_double_alt / H);
+    fputs(",\"tau_net\":", f); an_float_array(f, r->tau_net_alt, H);
+    fputs(",\"selected_model\":", f); an_int_array(f, r->selected_alt, H);
+    fputc('}', f);
     fputs(",\"tau_trained\":", f);
     if (c->net->tau) an_float_array(f, c->net->tau, c->net->cfg.train_tau ? H : 1);
     else fputs("null", f); /* GRU/LSTM */
@@ -194,14 +205,21 @@ static void an_taunet_json(FILE *f, const void *vc) {
     fputs("]}", f);
 }
 static void an_taunet_help(const cli_flag *flags, int n) {
-    printf("usage: rnnts analyze taunet MODEL [--steps T] [--trials R] [--seed S] [--json] [--out DIR]\n\n"
+    printf("usage: rnnts analyze taunet MODEL [--fit reference|best] [--steps T] [--trials R] [--seed S] [--json] [--out DIR] [--dump DIR]\n\n"
            "Network-mediated timescale tau_net per neuron, the reference's protocol: R trials of T input\n"
            "steps (trial r: bits Bernoulli(p_r), p_r ~ U[0,1)), the first --burn steps dropped, per neuron\n"
            "the autocorrelation by FFT averaged over trials, lags 0..--fit-lag of AC/AC[0] fitted with a\n"
            "single and a double exponential (bounded least squares), the model with the smaller AIC, tau_net\n"
            "= its (slowest) timescale; null where no fit. Statistics over neurons with tau_net > 1.\n"
-           "JSON: tau_net, selected_model (0 none, 1 single, 2 double), n_above_1, mean_above_1,\n"
-           "median_above_1, tau_trained, pop_ac (population activity AC, lags 0..199), fits.\n"
+           "--fit reference (default): the reference's fit, SciPy's curve_fit as it calls it (trust-region\n"
+           "reflective from the midpoints of the bounds, one start, at most 2000 evaluations), which the\n"
+           "paper's figures come from; --fit best: bounded Levenberg-Marquardt from several starts, the\n"
+           "smallest residual (selects the double exponential more often). Both are computed; the other\n"
+           "one is reported under \"alt\".\n"
+           "JSON: fit, tau_net, selected_model (0 none, 1 single, 2 double), n_above_1, mean_above_1,\n"
+           "median_above_1, share_double, alt (the same from the other fit), tau_trained, pop_ac\n"
+           "(population activity AC, lags 0..199), fits. --dump DIR writes ac.npy (float32, neurons x\n"
+           "lags 0..199: the trial-mean ACs that were fitted) and pop_ac.npy, for checking the fits elsewhere.\n"
            "--out writes taunet.json, taunet.csv (neuron,tau_trained,tau_net,selected,aic1,aic2) and\n"
            "taunet.svg (population AC/AC[0]). Given a run directory of `rnnts train`: every checkpoint\n"
            "N<lo>_N<hi>.safetensors (tau_net vs N: n_above_1, mean_above_1, median_above_1 and the mean\n"
@@ -213,7 +231,7 @@ static void an_taunet_help(const cli_flag *flags, int n) {
 static int an_taunet_run(const char *dir, const rnnts_taunet_config *cfg, int threads, int json, const char *out);
 static int an_cmd_taunet(int argc, char **argv) {
     rnnts_taunet_config cfg = rnnts_taunet_config_default();
-    int steps = cfg.steps, burn = cfg.burn, trials = cfg.trials, fit_lag = cfg.fit_lag, threads = default_threads(), json = 0;
+    int steps = cfg.steps, burn = cfg.burn, trials = cfg.trials, fit_lag = cfg.fit_lag, threads = default_threads(), json = 0, fit = 0;
     int max_mb = (int)(cfg.max_bytes >> 20);
     uint64_t seed = 0;
     const char *out = NULL, *dump = NULL, *pos[1];
@@ -221,7 +239,8 @@ static int an_cmd_taunet(int argc, char **argv) {
         {"--steps", CLI_INT, &steps, 100, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 101000)", 0, 0},
         {"--burn", CLI_INT, &burn, 0, 10000000, NULL, "B", "steps dropped at the start (default 500)", 0, 0},
         {"--trials", CLI_INT, &trials, 1, 4096, NULL, "R", "trials (default 10)", 0, 0},
-        {"--fit-lag", CLI_INT, &fit_lag, 2, 1000, NULL, "L", "fit lags 0..L (default 30)", 0, 0},
+        {"--fit-lag", CLI_INT, &fit_lag, 4, RNNTS_FIT_REF_MAX_N - 1, NULL, "L", "fit lags 0..L (default 30)", 0, 0},
+        {"--fit", CLI_ENUM, &fit, 0, 0, "reference|best", NULL, "exponential fits: the reference's (default) or the best of several starts", 0, 0},
         {"--seed", CLI_U64, &seed, 0, 0, NULL, "S", "seed of the inputs and h0 (default 0)", 0, 0},
         {"--threads", CLI_INT, &threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},
         {"--max-mem", CLI_INT, &max_mb, 1, 1 << 20, NULL, "MB", "activity kept at once, MiB (default 1024); less memory, more passes", 0, 0},
@@ -241,6 +260,7 @@ static int an_cmd_taunet(int argc, char **argv) {
     if (burn >= steps) cli_usage_error("--burn %d: must be below --steps %d", burn, steps);
     if (steps - burn < fit_lag + 3 || steps - burn < 201) cli_usage_error("--steps %d: at least --burn + max(--fit-lag + 3, 201) = %d", steps, burn + (fit_lag + 3 > 201 ? fit_lag + 3 : 201));
     cfg.steps = steps; cfg.burn = burn; cfg.trials = trials; cfg.fit_lag = fit_lag; cfg.seed = seed;
+    cfg.fit = fit ? RNNTS_FIT_BEST : RNNTS_FIT_REFERENCE;
     cfg.max_bytes = (size_t)max_mb << 20;
     {
         struct stat st;
@@ -265,8 +285,10 @@ static int an_cmd_taunet(int argc, char **argv) {
     }
     an_emit_json(json, out, "taunet", an_taunet_json, &c);
     if (!json)
-        printf("tau_net: %d of %d neurons above 1, mean %.4g, median %.4g (%d trials x %d steps, %.1f s)\n", r.n_above_1, r.H,
-               r.mean_above_1, r.median_above_1, trials, steps, c.seconds);
+        printf("tau_net (%s fit): %d of %d neurons above 1, mean %.4g, median %.4g, double exponential %.1f %% (%s fit: %d, %.4g, %.4g, "
+               "%.1f %%) (%d trials x %d steps, %.1f s)\n", an_fit_name(cfg.fit), r.n_above_1, r.H, r.mean_above_1, r.median_above_1,
+               100.0 * r.n_double / r.H, an_fit_name(an_fit_other(cfg.fit)), r.n_above_1_alt, r.mean_above_1_alt, r.median_above_1_alt,
+               100.0 * r.n_double_alt / r.H, trials, steps, c.seconds);
     if (out) {
         char path[4096], msg[256];
         FILE *f = an_open(out, "taunet", "csv", path, sizeof path);
@@ -830,8 +852,8 @@ static int an_taunet_run(const char *dir, const rnnts_taunet_config *cfg, int th
         FILE *f = streams[w];
         if (!f) continue;
         fputs("{\"analysis\":\"taunet\",\"run\":", f); json_str(f, dir);
-        fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"fit_lag\":%d,\"seed\":%llu,\"seconds\":", H, cfg->steps, cfg->burn,
-                cfg->trials, cfg->fit_lag, (unsigned long long)cfg->seed);
+        fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"fit_lag\":%d,\"fit\":\"%s\",\"seed\":%llu,\"seconds\":", H, cfg->steps,
+                cfg->burn, cfg->trials, cfg->fit_lag, an_fit_name(cfg->fit), (unsigned long long)cfg->seed);
         json_num(f, now_s() - t0);
         fputs(",\"checkpoints\":[", f);
         for (int k = 0; k < n_ck; k++) {

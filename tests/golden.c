@@ -470,7 +470,7 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
    after perturbing W and tau (eps 0.1), the tau summary, retraining on N = 2, 3 (2 epochs), accuracy
    on fixed lengths, and a continuous-time network moved from k = 3 to k = 5. */
 static const char *const AQUANT[] = {"taunet", "taunet_fit", "taunet_ac", "stream_acc", "ablate", "perturb_w", "perturb_tau",
-                                     "tau_summary", "retrain", "evaluate_len", "continuous_k"};
+                                     "tau_summary", "retrain", "evaluate_len", "continuous_k", "taunet_ref", "taunet_ref_fit"};
 #define N_AQUANT ((int)(sizeof AQUANT / sizeof AQUANT[0]))
 static uint64_t hash_doubles(const double *x, size_t n) {
     float *f = (float *)malloc(n * 2 * sizeof(float) + 4);
@@ -480,6 +480,35 @@ static uint64_t hash_doubles(const double *x, size_t n) {
     h = hash_floats(f, n * 2);
     free(f);
     return h;
+}
+/* tau_net with the reference fit (the default): tau_net and selected, and every fit's parameters;
+   the run with the other method must have reported the same figures in its *_alt fields. */
+static void run_taunet_ref(const rnnts_rnn *net, const rnnts_taunet_config *best_cfg, rnnts_pool *pool, uint64_t out[2]) {
+    rnnts_taunet_config tc = *best_cfg;
+    rnnts_taunet_result r, rb;
+    rnnts_error err;
+    int H = net->H;
+    float *v = (float *)malloc((size_t)2 * H * sizeof(float));
+    double *fits = (double *)malloc((size_t)H * 10 * sizeof(double));
+    if (!v || !fits) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
+    tc.fit = RNNTS_FIT_REFERENCE;
+    if (rnnts_taunet(net, &tc, pool, &r, &err) != RNNTS_OK || rnnts_taunet(net, best_cfg, pool, &rb, &err) != RNNTS_OK) die("rnnts_taunet", NULL, &err);
+    for (int j = 0; j < H; j++) {
+        const rnnts_expfit *x = &r.fit[j];
+        double f[10] = {x->a1, x->tau1, x->rss1, x->aic1, x->a2, x->t1, x->t2, x->c2, x->rss2, x->aic2};
+        v[j] = r.tau_net[j]; v[H + j] = (float)r.selected[j];
+        memcpy(fits + (size_t)j * 10, f, sizeof f);
+        if (memcmp(&r.tau_net[j], &rb.tau_net_alt[j], sizeof(float)) != 0 || r.selected[j] != rb.selected_alt[j] ||
+            memcmp(&rb.tau_net[j], &r.tau_net_alt[j], sizeof(float)) != 0 || rb.selected[j] != r.selected_alt[j]) {
+            fprintf(stderr, "golden: taunet neuron %d: the *_alt fields differ from the other method's own run\n", j);
+            exit(1);
+        }
+    }
+    out[0] = hash_floats(v, (size_t)2 * H);
+    out[1] = hash_doubles(fits, (size_t)H * 10);
+    free(v); free(fits);
+    rnnts_taunet_result_free(&r);
+    rnnts_taunet_result_free(&rb);
 }
 static void run_acase(rnnts_pool *pool, uint64_t out[N_AQUANT]) {
     rnnts_rnn_config cfg = rnnts_rnn_config_default();
@@ -509,6 +538,7 @@ static void run_acase(rnnts_pool *pool, uint64_t out[N_AQUANT]) {
         rnnts_trainer_destroy(tr);
     }
     tc.steps = 3000; tc.burn = 100; tc.trials = 3; tc.seed = 9;
+    tc.fit = RNNTS_FIT_BEST; /* the rows taunet, taunet_fit; the reference fit: taunet_ref, taunet_ref_fit */
     tc.max_bytes = (size_t)13 * tc.trials * (tc.steps - tc.burn) * sizeof(float); /* 13 neurons per pass: 2 passes */
     if (rnnts_taunet(net, &tc, pool, &r, &err) != RNNTS_OK) die("rnnts_taunet", NULL, &err);
     {
@@ -567,6 +597,7 @@ static void run_acase(rnnts_pool *pool, uint64_t out[N_AQUANT]) {
         out[10] = hash_floats(kacc, 2);
         rnnts_rnn_destroy(cn);
     }
+    run_taunet_ref(net, &tc, pool, out + 11);
     rnnts_rnn_destroy(net);
 }
 

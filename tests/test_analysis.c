@@ -340,6 +340,36 @@ Test(analysis, errors_autocorr) {
     }
 }
 
+/* The reference's fit (SciPy's trust-region reflective method from the midpoints of the bounds):
+   a single exponential with a small deterministic ripple is fitted as single, tau within 1 %; a
+   clear two-timescale curve leaves the symmetric start (t1 = t2 = 50, c = 0.5) and is fitted as
+   double with the slow timescale within 2 %; a flat curve (tau far beyond the bound) ends at the
+   bound 100; the work stays well inside the 2000-evaluation budget; and the method's own errors. */
+Test(analysis, reference_fit) {
+    double y[65];
+    rnnts_expfit f;
+    rnnts_error err_;
+    for (int t = 0; t < 31; t++) y[t] = 0.92 * exp(-t / 3.0) + 2e-4 * sin(1.7 * t);
+    cr_assert_eq(rnnts_fit_ac_method(y, 31, RNNTS_FIT_REFERENCE, &f, &err_), RNNTS_OK, "%s", err_.msg);
+    cr_assert(f.ok1 && f.selected == 1 && fabs(f.tau1 / 3.0 - 1.0) < 0.01 && fabs(f.a1 - 0.92) < 0.01, "single: sel %d tau %g a %g", f.selected, f.tau1, f.a1);
+    cr_assert(f.iters1 > 2 && f.iters1 < 200 && f.iters2 < 2000, "evaluations %d, %d", f.iters1, f.iters2);
+    cr_assert(fabs(f.aic1 - (4.0 + 31.0 * log(f.rss1))) < 1e-9 * fabs(f.aic1), "AIC = 2k + n ln RSS");
+    for (int t = 0; t < 31; t++) y[t] = 0.55 * exp(-t / 1.0) + 0.45 * exp(-t / 12.0) + 2e-4 * sin(1.7 * t);
+    cr_assert_eq(rnnts_fit_ac_method(y, 31, RNNTS_FIT_REFERENCE, &f, &err_), RNNTS_OK, "%s", err_.msg);
+    cr_assert(f.ok2 && f.selected == 2 && fabs(f.tau_net / 12.0 - 1.0) < 0.02 && fabs(f.t1 - f.t2) > 5.0, "double: sel %d t1 %g t2 %g c %g",
+              f.selected, f.t1, f.t2, f.c2);
+    for (int t = 0; t < 31; t++) y[t] = 1.0 - 1e-4 * t;
+    cr_assert_eq(rnnts_fit_ac_method(y, 31, RNNTS_FIT_REFERENCE, &f, &err_), RNNTS_OK, "%s", err_.msg);
+    cr_assert(f.ok1 && f.tau1 > 99.0 && f.tau1 <= 100.0, "flat: tau %g (bound 100)", f.tau1);
+    cr_assert_eq(rnnts_fit_ac_method(y, 31, RNNTS_FIT_BEST, &f, &err_), RNNTS_OK, "%s", err_.msg);
+    EXPECT_ERR(rnnts_fit_ac_method(y, 31, (rnnts_fit_method)7, &f, &err_), RNNTS_ERR_INVALID_ARG, "method = 7");
+    for (int t = 31; t < 65; t++) y[t] = 0.0;
+    EXPECT_ERR(rnnts_fit_ac_method(y, 65, RNNTS_FIT_REFERENCE, &f, &err_), RNNTS_ERR_INVALID_ARG, "n = 65");
+    EXPECT_ERR(rnnts_fit_ac_method(NULL, 31, RNNTS_FIT_REFERENCE, &f, &err_), RNNTS_ERR_INVALID_ARG, "y is NULL");
+    y[3] = NAN;
+    EXPECT_ERR(rnnts_fit_ac_method(y, 31, RNNTS_FIT_REFERENCE, &f, &err_), RNNTS_ERR_NONFINITE, "y[3]");
+}
+
 Test(analysis, errors_fit_eig_pca) {
     double y[31], A[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, w[3];
     float X[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13};
