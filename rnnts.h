@@ -692,10 +692,20 @@ rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *val
 rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
 /* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0.
    GRU/LSTM: unit i's rows of W_hh and W_ih in every gate, column i of W_hh and its head weights
-   (its biases stay; nothing reads the unit any more). */
+   (its biases stay; nothing reads the unit any more). Equals rnnts_rnn_ablate_head(net, i,
+   RNNTS_ABLATE_ALL_HEADS). */
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
+/* The same with the readout weights of i zeroed in one head only (head 0..K-1), or in every head
+   (RNNTS_ABLATE_ALL_HEADS). The reference's published ablation is head = 0: it zeroes head 0's
+   column even when another head serves the N it scores, and that head then still reads the
+   neuron, whose state is driven by its biases alone. Returns INVALID_ARG naming neuron or head. */
+#define RNNTS_ABLATE_ALL_HEADS (-1)
+rnnts_result rnnts_rnn_ablate_head(rnnts_rnn *net, int neuron, int head, rnnts_error *err);
 /* W += eps ||W||_F D / ||D||_F, D_ij ~ N(0,1) from (seed, PERTURB_W, draw); norms in double, index
-   order. The diagonal stays 0 (the model reads it as 0). GRU/LSTM: W = W_hh of every gate
+   order. ||D||_F runs over all H*H entries, the diagonal included, and the diagonal is then set back
+   to 0 (the model reads it as 0): the reference's "normalized rnn" perturbation, whose forward pass
+   zeroes the diagonal after the perturbation. Biases, w_in and heads are untouched.
+   GRU/LSTM: W = W_hh of every gate
    ([G*H][H], no diagonal rule). */
 rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 /* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
@@ -6402,9 +6412,14 @@ rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error 
     return rnnts__ok(err);
 }
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
+    return rnnts_rnn_ablate_head(net, i, RNNTS_ABLATE_ALL_HEADS, err);
+}
+rnnts_result rnnts_rnn_ablate_head(rnnts_rnn *net, int i, int head, rnnts_error *err) {
     size_t H;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: net is NULL");
     if (i < 0 || i >= net->H) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: neuron %d: allowed 0..%d", i, net->H - 1);
+    if (head != RNNTS_ABLATE_ALL_HEADS && (head < 0 || head >= net->K))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: head %d: allowed 0..%d or RNNTS_ABLATE_ALL_HEADS (-1)", head, net->K - 1);
     H = (size_t)net->H;
     for (size_t g = 0, G = (size_t)rnnts__gates(net->cfg.model); g < G; g++) { /* G = 1: the leaky RNN's W and w_in */
         size_t row = g * H + (size_t)i;
@@ -6412,7 +6427,7 @@ rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
         for (size_t p = 0; p < G * H; p++) net->w[p * H + (size_t)i] = 0.0f;
         net->w_in[row] = 0.0f;
     }
-    for (int k = 0; k < net->K; k++) {
+    for (int k = head < 0 ? 0 : head; k < (head < 0 ? net->K : head + 1); k++) {
         float *v = net->head + (size_t)k * (2 * H + 2);
         v[i] = 0.0f;
         v[H + (size_t)i] = 0.0f;
