@@ -163,7 +163,8 @@ typedef enum rnnts_activation {
      LSTM (gate rows i, f, g, o): [i f g o] = W_ih x + b_ih + W_hh h + b_hh;  i, f, o = sig, g = tanh;
                                 c' = f c + i g,  h' = o tanh(c')
    with the input bit s mapped to x = 2s - 1 (the reference LSTM script's +-1 inputs; exact for s in
-   {0, 1}, so the task batches of the leaky RNN serve all three models), zero initial states (a
+   {0, 1}, so the task batches of the leaky RNN's format serve all three models; the trainer and
+   rnnts_evaluate draw their parity bits Bernoulli(0.5), see rnnts_task_bits_of), zero initial states (a
    batch's h0, when given, sets h_0; c_0 = 0 always; h0_seed/h0_draw are ignored), readout
    logits_k = V_k h_M + c_k from the last output. Initialisation U(-1/sqrt(H), 1/sqrt(H)) for every
    tensor (PyTorch's RNN modules and nn.Linear heads). The fields variant, activation, train_tau,
@@ -376,6 +377,13 @@ typedef enum rnnts_curriculum {
 } rnnts_curriculum;
 typedef enum rnnts_optimizer { RNNTS_OPT_SGD = 0, RNNTS_OPT_ADAM = 1 } rnnts_optimizer;
 
+/* Bits of parity batches. P_SEQUENCE: per sequence p ~ U[0,1), bits ~ Bernoulli(p) (the reference's
+   leaky RNN tasks). HALF: every bit Bernoulli(0.5) (the reference's LSTM script, which feeds them as
+   +-1; GRU/LSTM map s to 2s - 1 themselves). DMS bits are Bernoulli(0.5) either way. */
+typedef enum rnnts_bits { RNNTS_BITS_P_SEQUENCE = 0, RNNTS_BITS_HALF = 1 } rnnts_bits;
+/* The bits the trainer and rnnts_evaluate draw for a model: P_SEQUENCE for the leaky RNN, HALF for
+   GRU and LSTM (as the reference trained and tested its LSTMs). */
+rnnts_bits rnnts_task_bits_of(rnnts_model model);
 /* Longest sequence a batch with largest N = n_max can have: 4 n_max + 1. */
 int rnnts_task_max_len(int n_max);
 /* One batch of a task, every draw a pure function of (seed, purpose, index):
@@ -390,6 +398,12 @@ rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batc
    the bits and labels follow the same draws as rnnts_task_batch. */
 rnnts_result rnnts_task_batch_len(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
                                   uint64_t purpose, uint64_t index, float *input, int *labels, rnnts_error *err);
+/* Either of the two with the given bits (rnnts_task_batch and _len are P_SEQUENCE): len = 0 draws M
+   as rnnts_task_batch, len > 0 is rnnts_task_batch_len's. The same draws in both modes (HALF
+   compares the same uniforms with 0.5), so M and the DMS batches do not depend on bits. */
+rnnts_result rnnts_task_batch_bits(rnnts_task task, rnnts_bits bits, const int *ns, int n_ns, int batch, int len,
+                                   uint64_t seed, uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out,
+                                   rnnts_error *err);
 
 typedef struct rnnts_optim_config {
     rnnts_optimizer kind;
@@ -488,7 +502,8 @@ const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr);
    Returns INVALID_ARG naming the field. */
 rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err);
 /* Accuracy (percent) of net on N = ns[a] read out by heads[a], over `batches` test batches of
-   `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j). */
+   `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j) with the model's bits
+   (rnnts_task_bits_of; the trainer's training batches likewise). */
 rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                             int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err);
 /* The same on sequences of a given length len >= every N (0 = the task's random M): the
@@ -712,10 +727,20 @@ rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *val
 rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
 /* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0.
    GRU/LSTM: unit i's rows of W_hh and W_ih in every gate, column i of W_hh and its head weights
-   (its biases stay; nothing reads the unit any more). */
+   (its biases stay; nothing reads the unit any more). Equals rnnts_rnn_ablate_head(net, i,
+   RNNTS_ABLATE_ALL_HEADS). */
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
+/* The same with the readout weights of i zeroed in one head only (head 0..K-1), or in every head
+   (RNNTS_ABLATE_ALL_HEADS). The reference's published ablation is head = 0: it zeroes head 0's
+   column even when another head serves the N it scores, and that head then still reads the
+   neuron, whose state is driven by its biases alone. Returns INVALID_ARG naming neuron or head. */
+#define RNNTS_ABLATE_ALL_HEADS (-1)
+rnnts_result rnnts_rnn_ablate_head(rnnts_rnn *net, int neuron, int head, rnnts_error *err);
 /* W += eps ||W||_F D / ||D||_F, D_ij ~ N(0,1) from (seed, PERTURB_W, draw); norms in double, index
-   order. The diagonal stays 0 (the model reads it as 0). GRU/LSTM: W = W_hh of every gate
+   order. ||D||_F runs over all H*H entries, the diagonal included, and the diagonal is then set back
+   to 0 (the model reads it as 0): the reference's "normalized rnn" perturbation, whose forward pass
+   zeroes the diagonal after the perturbation. Biases, w_in and heads are untouched.
+   GRU/LSTM: W = W_hh of every gate
    ([G*H][H], no diagonal rule). */
 rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 /* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
@@ -2925,25 +2950,34 @@ int rnnts_task_max_len(int n_max) { return 4 * n_max + 1; }
 /* Draws: key0 = key(seed, purpose, index, 0): M = Nmax + 2 + (draw 0 mod 3 Nmax); parity's
    p_b = uniform(key0, 1 + b). key1 = key(seed, purpose, index, 1): bit(t, b) = uniform(key1, t B + b) < p_b
    (p_b = 0.5 for DMS). */
-static rnnts_result rnnts__task_batch(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+static rnnts_result rnnts__task_batch(rnnts_task task, rnnts_bits bits, const int *ns, int n_ns, int batch, int len, uint64_t seed,
                                      uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err);
+rnnts_bits rnnts_task_bits_of(rnnts_model model) { return model == RNNTS_MODEL_RNN ? RNNTS_BITS_P_SEQUENCE : RNNTS_BITS_HALF; }
 rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
                               uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err) {
-    return rnnts__task_batch(task, ns, n_ns, batch, 0, seed, purpose, index, input, labels, len_out, err);
+    return rnnts__task_batch(task, RNNTS_BITS_P_SEQUENCE, ns, n_ns, batch, 0, seed, purpose, index, input, labels, len_out, err);
 }
 rnnts_result rnnts_task_batch_len(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
                                   uint64_t purpose, uint64_t index, float *input, int *labels, rnnts_error *err) {
     int M;
     if (len < 1 || len > 10000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: allowed 1..1e7", len);
-    return rnnts__task_batch(task, ns, n_ns, batch, len, seed, purpose, index, input, labels, &M, err);
+    return rnnts__task_batch(task, RNNTS_BITS_P_SEQUENCE, ns, n_ns, batch, len, seed, purpose, index, input, labels, &M, err);
+}
+rnnts_result rnnts_task_batch_bits(rnnts_task task, rnnts_bits bits, const int *ns, int n_ns, int batch, int len,
+                                   uint64_t seed, uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out,
+                                   rnnts_error *err) {
+    if (len < 0 || len > 10000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "len = %d: allowed 0 (draw M) or 1..1e7", len);
+    return rnnts__task_batch(task, bits, ns, n_ns, batch, len, seed, purpose, index, input, labels, len_out, err);
 }
 /* len = 0: draw M; otherwise use it (it must be >= the largest N). */
-static rnnts_result rnnts__task_batch(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+static rnnts_result rnnts__task_batch(rnnts_task task, rnnts_bits bits, const int *ns, int n_ns, int batch, int len, uint64_t seed,
                                      uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err) {
     int nmax = 0, M;
     uint64_t k0, k1;
     if (task != RNNTS_TASK_PARITY && task != RNNTS_TASK_DMS)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "task = %d: allowed parity (0), dms (1)", (int)task);
+    if (bits != RNNTS_BITS_P_SEQUENCE && bits != RNNTS_BITS_HALF)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "bits = %d: allowed p_sequence (0), half (1)", (int)bits);
     if (!ns || n_ns < 1 || n_ns > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "number of N = %d: allowed 1..%d", n_ns, RNNTS_MAX_NS);
     for (int a = 0; a < n_ns; a++) {
         if (ns[a] < 1 || ns[a] > 100000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "N = %d: allowed 1..100000", ns[a]);
@@ -2959,7 +2993,7 @@ static rnnts_result rnnts__task_batch(rnnts_task task, const int *ns, int n_ns, 
         M = len;
     }
     for (int b = 0; b < batch; b++) {
-        float p = task == RNNTS_TASK_PARITY ? rnnts_rng_uniform(k0, 1 + (uint64_t)b) : 0.5f;
+        float p = task == RNNTS_TASK_PARITY && bits == RNNTS_BITS_P_SEQUENCE ? rnnts_rng_uniform(k0, 1 + (uint64_t)b) : 0.5f;
         for (int t = 0; t < M; t++)
             input[(size_t)t * batch + b] = rnnts_rng_uniform(k1, (uint64_t)t * (uint64_t)batch + (uint64_t)b) < p ? 1.0f : 0.0f;
     }
@@ -3347,8 +3381,8 @@ static rnnts_result rnnts__evaluate_ws(rnnts_rnn_ws **ws, int *ws_len, float **i
     for (int j = 0; j < batches; j++) {
         rnnts_batch bt;
         int M = len;
-        if (len > 0) r = rnnts_task_batch_len(task, ns, n, batch, len, seed, RNNTS_PURPOSE_TEST, first_index + (uint64_t)j, *input, labels, err);
-        else r = rnnts_task_batch(task, ns, n, batch, seed, RNNTS_PURPOSE_TEST, first_index + (uint64_t)j, *input, labels, &M, err);
+        r = rnnts_task_batch_bits(task, rnnts_task_bits_of(net->cfg.model), ns, n, batch, len, seed, RNNTS_PURPOSE_TEST,
+                                  first_index + (uint64_t)j, *input, labels, &M, err);
         if (r != RNNTS_OK) return r;
         memset(&bt, 0, sizeof bt);
         bt.batch = batch; bt.len = M; bt.input = *input;
@@ -3438,7 +3472,7 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
             return rnnts__fail(err, RNNTS_ERR_INTERRUPTED, "interrupted in epoch %d after %d of %d training steps", tr->epoch + 1, s,
                                c->steps_per_epoch);
         }
-        if ((r = rnnts_task_batch(c->task, tr->ns, tr->n_ns, c->batch, c->seed, RNNTS_PURPOSE_DATA, tr->step, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
+        if ((r = rnnts_task_batch_bits(c->task, rnnts_task_bits_of(tr->net->cfg.model), tr->ns, tr->n_ns, c->batch, 0, c->seed, RNNTS_PURPOSE_DATA, tr->step, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
         memset(&bt, 0, sizeof bt);
         bt.batch = c->batch; bt.len = M; bt.input = tr->input;
         bt.h0_seed = c->seed; bt.h0_draw = tr->step;
@@ -6819,9 +6853,14 @@ rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error 
     return rnnts__ok(err);
 }
 rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
+    return rnnts_rnn_ablate_head(net, i, RNNTS_ABLATE_ALL_HEADS, err);
+}
+rnnts_result rnnts_rnn_ablate_head(rnnts_rnn *net, int i, int head, rnnts_error *err) {
     size_t H;
     if (!net) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: net is NULL");
     if (i < 0 || i >= net->H) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: neuron %d: allowed 0..%d", i, net->H - 1);
+    if (head != RNNTS_ABLATE_ALL_HEADS && (head < 0 || head >= net->K))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "ablate: head %d: allowed 0..%d or RNNTS_ABLATE_ALL_HEADS (-1)", head, net->K - 1);
     H = (size_t)net->H;
     for (size_t g = 0, G = (size_t)rnnts__gates(net->cfg.model); g < G; g++) { /* G = 1: the leaky RNN's W and w_in */
         size_t row = g * H + (size_t)i;
@@ -6829,7 +6868,7 @@ rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int i, rnnts_error *err) {
         for (size_t p = 0; p < G * H; p++) net->w[p * H + (size_t)i] = 0.0f;
         net->w_in[row] = 0.0f;
     }
-    for (int k = 0; k < net->K; k++) {
+    for (int k = head < 0 ? 0 : head; k < (head < 0 ? net->K : head + 1); k++) {
         float *v = net->head + (size_t)k * (2 * H + 2);
         v[i] = 0.0f;
         v[H + (size_t)i] = 0.0f;

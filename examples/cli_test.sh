@@ -373,13 +373,35 @@ check "analyze ablate" 0 "$BIN" analyze ablate "$AM" --N 2 --count 3 --trials 2 
 import json; d=json.load(open('$TMP/out')); n=d['neurons']
 assert len(n)==6 and [x['group'] for x in n]==['fastest']*3+['slowest']*3
 taus=[x['tau'] for x in n]; assert taus[0]<=taus[1]<=taus[2] and taus[3]>=taus[4]>=taus[5] and taus[2]<=taus[5], taus
-assert 0<=d['baseline']<=1 and all(0<=x['accuracy']<=1 for x in n)" 2>"$TMP/pyout" && ok || bad "analyze ablate: $(cat "$TMP/pyout")"
+assert 0<=d['baseline']<=1 and all(0<=x['accuracy']<=1 for x in n)
+# the reference's defaults: head 0's readout column, relative to the best baseline trial
+b=d['baseline_trials']; assert len(b)==2 and abs(d['baseline']-sum(b)/2)<1e-6, d
+assert d['zero_heads']=='0' and d['zeroed_head']==0 and d['normalise']=='max' and d['baseline_norm']==max(b), d
+if max(b)!=0.5: assert all(abs(x['relative']-(x['accuracy']-0.5)/(max(b)-0.5))<=1e-6*max(1,abs(x['relative'])) for x in n), n" 2>"$TMP/pyout" && ok || bad "analyze ablate: $(cat "$TMP/pyout")"
+check "analyze ablate --zero-heads all --normalise mean" 0 "$BIN" analyze ablate "$AM" --N 2 --count 3 --trials 3 --zero-heads all --normalise mean --json
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); n=d['neurons']; b=d['baseline_trials']
+assert d['zero_heads']=='all' and d['zeroed_head']==-1 and d['normalise']=='mean' and len(b)==3, d
+assert abs(d['baseline_norm']-sum(b)/3)<1e-6 and abs(d['baseline']-sum(b)/3)<1e-6, d
+if d['baseline']!=0.5: assert all(abs(x['relative']-(x['accuracy']-0.5)/(d['baseline']-0.5))<=1e-6*max(1,abs(x['relative'])) for x in n), n" 2>"$TMP/pyout" && ok || bad "analyze ablate --zero-heads all: $(cat "$TMP/pyout")"
+usage "--zero-heads 1: allowed 0, serving, all" "$BIN" analyze ablate "$AM" --N 2 --zero-heads 1
+usage "--normalise median: allowed max, mean" "$BIN" analyze perturb "$AM" --N 2 --normalise median
 check "analyze perturb" 0 "$BIN" analyze perturb "$AM" --N 2 --trials 2 --json --out "$TMP/an"
 "$PY" -c "
-import json; d=json.load(open('$TMP/out'))
+import json; d=json.load(open('$TMP/out')); b=d['baseline_trials']
 assert len(d['w'])==11 and len(d['tau'])==14 and d['w'][0]['eps']==0 and d['tau'][0]['eps']==0
-if d['baseline']!=0.5: assert d['w'][0]['relative']==1 and d['tau'][0]['relative']==1, (d['w'][0], d['tau'][0])
-e=[x['eps'] for x in d['w'][1:]]; assert abs(e[0]-0.01)<1e-12 and abs(e[-1]-10)<1e-9" 2>"$TMP/pyout" && ok || bad "analyze perturb: $(cat "$TMP/pyout")"
+# eps = 0 repeats the baseline trials (trial r: stream r); relative to the best of them, population SD
+assert d['normalise']=='max' and d['baseline_norm']==max(b) and len(b)==2, d
+if max(b)!=0.5:
+    rel=[(a-0.5)/(max(b)-0.5) for a in b]; m=sum(rel)/2; sd=(sum((r-m)**2 for r in rel)/2)**0.5
+    for row in (d['w'][0], d['tau'][0]): assert abs(row['relative']-m)<1e-6 and abs(row['sd']-sd)<1e-6 and abs(row['accuracy']-d['baseline'])<1e-6, (row, rel)
+e=[x['eps'] for x in d['w'][1:]]; assert abs(e[0]-0.01)<1e-12 and abs(e[-1]-10)<1e-9
+e=[x['eps'] for x in d['tau'][1:]]; assert abs(e[0]-0.001)<1e-12 and abs(e[-1]-10)<1e-9" 2>"$TMP/pyout" && ok || bad "analyze perturb: $(cat "$TMP/pyout")"
+check "analyze perturb --normalise mean" 0 "$BIN" analyze perturb "$AM" --N 2 --trials 3 --normalise mean --json
+"$PY" -c "
+import json; d=json.load(open('$TMP/out')); b=d['baseline_trials']
+assert d['normalise']=='mean' and abs(d['baseline_norm']-sum(b)/3)<1e-6, d
+if d['baseline']!=0.5: assert abs(d['w'][0]['relative']-1)<1e-6 and abs(d['tau'][0]['relative']-1)<1e-6, (d['w'][0], d['tau'][0])" 2>"$TMP/pyout" && ok || bad "analyze perturb --normalise mean: $(cat "$TMP/pyout")"
 check "analyze forget" 0 "$BIN" analyze forget "$R" --batches 2 --json --out "$TMP/an"
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
@@ -554,7 +576,8 @@ assert all(abs(x["gate_timescale"] - ts[x["neuron"]]) <= 1e-6 * ts[x["neuron"]] 
 assert 0 <= d["baseline"] <= 1 and all(0 <= x["accuracy"] <= 1 for x in n)
 if d["baseline"] != 0.5:
     assert all(math.isfinite(x["relative"]) for x in n) and math.isfinite(d["mean_relative_fastest"]) and math.isfinite(d["mean_relative_slowest"]), n
-    assert all(abs(x["relative"] - (x["accuracy"] - 0.5) / (d["baseline"] - 0.5)) <= 1e-4 * max(1, abs(x["relative"])) for x in n)
+    assert all(abs(x["relative"] - (x["accuracy"] - 0.5) / (d["baseline_norm"] - 0.5)) <= 1e-4 * max(1, abs(x["relative"])) for x in n)
+assert d["zeroed_head"] == 0 and d["baseline_norm"] == max(d["baseline_trials"]), d
 EOF2
     for f in ablate.json ablate.csv ablate.svg; do [ -s "$TMP/ab_$m/$f" ] && ok || bad "analyze ablate $m --out: no $f"; done
     head -1 "$TMP/ab_$m/ablate.csv" | grep -qx "group,rank,neuron,gate_timescale,accuracy,relative" && ok || bad "analyze ablate $m: csv header"
@@ -573,7 +596,8 @@ check "analyze perturb gru" 0 "$BIN" analyze perturb "$G" --N 2 --trials 2 --jso
 "$PY" -c "
 import json; d=json.load(open('$TMP/out'))
 assert len(d['w'])==11 and d['tau']==[] and 'no tau' in d['note'], d
-if d['baseline']!=0.5: assert d['w'][0]['relative']==1, d['w'][0]" 2>"$TMP/pyout" && ok || bad "analyze perturb gru: $(cat "$TMP/pyout")"
+b=d['baseline_trials']
+if max(b)!=0.5: assert abs(d['w'][0]['relative']-sum((a-0.5)/(max(b)-0.5) for a in b)/len(b))<1e-6, (d['w'][0], b)" 2>"$TMP/pyout" && ok || bad "analyze perturb gru: $(cat "$TMP/pyout")"
 check "analyze forget gru" 0 "$BIN" analyze forget "$TMP/gru" --batches 2 --json
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
