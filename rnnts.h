@@ -693,6 +693,10 @@ typedef struct rnnts_taunet_result {
 } rnnts_taunet_result;
 rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool,
                           rnnts_taunet_result *out, rnnts_error *err);
+/* The input bits rnnts_taunet feeds (steps t0..t0+len-1 of every trial: input[(t - t0) * trials + r]
+   = 0 or 1) and, when p is not NULL, each trial's probability p[r]: for re-running the simulation
+   elsewhere. Returns OK or INVALID_ARG. */
+rnnts_result rnnts_taunet_inputs(const rnnts_taunet_config *cfg, int t0, int len, float *input, float *p, rnnts_error *err);
 void rnnts_taunet_result_free(rnnts_taunet_result *r);
 
 /* Stream accuracy (the reference's protocol): per trial one sequence of warmup + len bits
@@ -7050,6 +7054,17 @@ static void rnnts__tn_bits(const rnnts_taunet_config *c, int t0, int len, float 
         uint64_t kb = rnnts_rng_key(c->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
         for (int t = 0; t < len; t++) input[(size_t)t * c->trials + r] = rnnts_rng_uniform(kb, (uint64_t)(t0 + t)) < p ? 1.0f : 0.0f;
     }
+}
+rnnts_result rnnts_taunet_inputs(const rnnts_taunet_config *cfg, int t0, int len, float *input, float *p, rnnts_error *err) {
+    if (!cfg || !input) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: cfg and input must not be NULL");
+    if (cfg->trials < 1 || cfg->trials > 4096) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: trials = %d: allowed 1..4096", cfg->trials);
+    if (t0 < 0 || len < 0 || len > 100000000 - t0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: t0 = %d, len = %d: need 0 <= t0, 0 <= len, t0 + len <= 10^8", t0, len);
+    rnnts__tn_bits(cfg, t0, len, input);
+    if (p) {
+        uint64_t kp = rnnts_rng_key(cfg->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
+        for (int r = 0; r < cfg->trials; r++) p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
+    }
+    return rnnts__ok(err);
 }
 /* The driven simulation of tau_net and dimensionality: c->steps input steps in chunks of
    RNNTS__TN_CHUNK (each chunk's h0 = the previous chunk's final state, kept in `last` [trials][H],

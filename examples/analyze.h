@@ -219,7 +219,9 @@ static void an_taunet_help(const cli_flag *flags, int n) {
            "JSON: fit, tau_net, selected_model (0 none, 1 single, 2 double), n_above_1, mean_above_1,\n"
            "median_above_1, share_double, alt (the same from the other fit), tau_trained, pop_ac\n"
            "(population activity AC, lags 0..199), fits. --dump DIR writes ac.npy (float32, neurons x\n"
-           "lags 0..199: the trial-mean ACs that were fitted) and pop_ac.npy, for checking the fits elsewhere.\n"
+           "lags 0..199: the trial-mean ACs that were fitted), pop_ac.npy, inputs.npy (steps x trials, the\n"
+           "0/1 input bits) and p.npy (each trial's probability): to check the fits or re-run the\n"
+           "simulation elsewhere (tests/taunet_scipy.py does the former).\n"
            "--out writes taunet.json, taunet.csv (neuron,tau_trained,tau_net,selected,aic1,aic2) and\n"
            "taunet.svg (population AC/AC[0]). Given a run directory of `rnnts train`: every checkpoint\n"
            "N<lo>_N<hi>.safetensors (tau_net vs N: n_above_1, mean_above_1, median_above_1 and the mean\n"
@@ -246,7 +248,7 @@ static int an_cmd_taunet(int argc, char **argv) {
         {"--max-mem", CLI_INT, &max_mb, 1, 1 << 20, NULL, "MB", "activity kept at once, MiB (default 1024); less memory, more passes", 0, 0},
         {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write taunet.json, taunet.csv and taunet.svg into DIR", 0, 0},
-        {"--dump", CLI_STR, &dump, 0, 0, NULL, "DIR", "write ac.npy (neuron ACs, H x lags 0..199) and pop_ac.npy into DIR", 0, 0},
+        {"--dump", CLI_STR, &dump, 0, 0, NULL, "DIR", "write ac.npy (neuron ACs, H x lags 0..199), pop_ac.npy, inputs.npy (steps x trials) and p.npy into DIR", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_OK;
     rnnts_taunet_result r;
@@ -279,9 +281,18 @@ static int an_cmd_taunet(int argc, char **argv) {
     c.model = pos[0]; c.net = net; c.cfg = &cfg; c.r = &r; c.seconds = now_s() - t0; c.threads = rnnts_pool_threads(pool);
     an_prepare_out(out);
     if (dump) {
+        float *bits = (float *)malloc((size_t)steps * trials * sizeof(float)), *p = (float *)malloc((size_t)trials * sizeof(float));
         an_prepare_out(dump);
         an_write_npy(dump, "ac", r.ac, r.H, r.pop_lags);
         an_write_npy(dump, "pop_ac", r.pop_ac, 1, r.pop_lags);
+        if (!bits || !p || rnnts_taunet_inputs(&cfg, 0, steps, bits, p, &e) != RNNTS_OK) {
+            fprintf(stderr, "%s: --dump: out of memory for the inputs (%d steps x %d trials)\n", cli_prog, steps, trials);
+            code = CLI_EXIT_FAIL;
+        } else {
+            an_write_npy(dump, "inputs", bits, steps, trials);
+            an_write_npy(dump, "p", p, 1, trials);
+        }
+        free(bits); free(p);
     }
     an_emit_json(json, out, "taunet", an_taunet_json, &c);
     if (!json)
