@@ -138,7 +138,10 @@ test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scala
 $(B)/grad_dump: tests/grad_dump.c rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
 
-test-torch: $(B)/grad_dump $(B)/rnnts    ## PyTorch cross-check of loss and gradients (skipped without python3-torch)
+$(B)/klist_dump: tests/klist_dump.c rnnts.h | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+
+test-torch: $(B)/grad_dump $(B)/klist_dump $(B)/rnnts    ## PyTorch cross-check of loss and gradients, and of the k-list training step (skipped without python3-torch)
 	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
 	  PYTHON=$(PYTHON) RNNTS=$(B)/rnnts sh reference/run_torch_check.sh $(B); \
 	else echo "SKIPPED: PyTorch cross-check ($(PYTHON) cannot import torch; 'make deps' installs python3-torch)"; fi

@@ -182,6 +182,11 @@ typedef struct rnnts_rnn_config {
     int k_continuous;            /* 0: discrete time; k >= 1: continuous-time variant, each input
                                     repeated k times, tau_hat = max(k*tau, 1), mod form */
     rnnts_model model;           /* RNNTS_MODEL_RNN (default, the leaky RNN above), _GRU, _LSTM */
+    float tau_mean;              /* 0 (default): off. > 0 (learnable tau only): after the draw above every
+                                    tau is multiplied by tau_mean / mean(tau), so the mean is tau_mean and
+                                    the spread scales with it (the reference's init_tau of its
+                                    continuous-time model; tau_init shifts instead). mean in double,
+                                    index order, rounded to float; then tau_i * (tau_mean / mean) */
 } rnnts_rnn_config;
 
 /* Strings stored in a model file's metadata (DESIGN §8) besides what the config says. */
@@ -311,7 +316,8 @@ rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *cfg, rnnts_error *er
 size_t rnnts_rnn_param_count(const rnnts_rnn_config *cfg);
 
 /* Creates and initialises a network as PyTorch would (nn.Linear defaults: w_in, b_in ~ U(-1,1);
-   w, b, heads ~ U(-1/sqrt(H), 1/sqrt(H)); tau = tau_init + U[0,1)), every draw a pure function
+   w, b, heads ~ U(-1/sqrt(H), 1/sqrt(H)); tau = tau_init + U[0,1), rescaled to mean tau_mean when
+   that is set), every draw a pure function
    of (seed, tensor, index). alloc may be NULL. Returns OK, INVALID_ARG, OOM. */
 rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const rnnts_allocator *alloc,
                               rnnts_rnn **out, rnnts_error *err);
@@ -448,8 +454,26 @@ typedef struct rnnts_train_config {
     float threshold;     /* advance when mean accuracy > threshold and accuracy of the largest N > threshold; 98 */
     rnnts_optim_config optim;
     uint64_t seed;
+    int init_heads;      /* multi: start with Ns n_start .. n_start + init_heads - 1 (the reference's -ih);
+                            default 1; other curricula need 1 (sliding starts with its window) */
+    int n_k;             /* 0 (default): one step per training step at the network's own k_continuous.
+                            1..RNNTS_MAX_K: continuous-time training over k_list (the network must be
+                            continuous-time): every training step s is n_k optimiser steps, for k_list[j]
+                            in order j = 0..n_k-1, each on its own batch (data and h0 index s*n_k + j)
+                            at dt = 1/k_list[j]; the step's loss is the mean of the n_k losses. The test
+                            runs test_batches batches at every k (indices (epoch*n_k + j)*test_batches
+                            + i) and an N's accuracy is the mean over k; the advance rule reads those
+                            means. Between calls the network is left at k_list[0]. */
+    int k_list[16];      /* RNNTS_MAX_K values in 1..10000 (repeats allowed) */
 } rnnts_train_config;
+#define RNNTS_MAX_K 16
 rnnts_train_config rnnts_train_config_default(void);
+/* Named configurations of the reference. "sliding_W_F" (e.g. "sliding_10_5", the published
+   sliding_10_5_* networks: the reference names a sliding run <curriculum>_<heads>_<forget>): the
+   sliding curriculum with a window of W heads (Ns n_start .. n_start + W - 1) that slides by F per
+   success, 1 <= F <= W <= RNNTS_MAX_NS. Sets curriculum, window and slide of *c, nothing else.
+   Returns OK, INVALID_ARG naming what is wrong. */
+rnnts_result rnnts_train_config_preset(const char *name, rnnts_train_config *c, rnnts_error *err);
 /* The reference's LSTM protocol, the defaults for GRU and LSTM networks: Adam (lr 1e-3, betas
    (0.9, 0.999), eps 1e-8), clip 2, batch 64, 300 steps per epoch, 50 test batches, 100 epochs;
    everything else as rnnts_train_config_default. */
@@ -723,7 +747,7 @@ int rnnts_rnn_meta_extra(const rnnts_rnn *net, int i, const char **key, const ch
 /* Adds or replaces (value != NULL) or removes (value == NULL) the extra entry `key`. key: 1..63
    bytes, not one rnnts writes itself (format, rnnts_version, model, variant, activation, hidden,
    heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch,
-   checksum_xxh3, train_config, train_state); value up to 4607 bytes; at most 256 entries (as many as a file may hold).
+   checksum_xxh3, train_config, train_state, tau_mean); value up to 4607 bytes; at most 256 entries (as many as a file may hold).
    Returns OK, INVALID_ARG naming the key, OOM. */
 rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *value, rnnts_error *err);
 
@@ -1828,6 +1852,8 @@ rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *c, rnnts_error *err)
             return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "hidden = %d: allowed 1..16384 for %s", c->hidden, rnnts_model_name(c->model));
         if (c->k_continuous != 0)
             return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_continuous = %d: %s is discrete-time (allowed 0)", c->k_continuous, rnnts_model_name(c->model));
+        if (c->tau_mean != 0.0f)
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_mean = %.9g: %s has no tau (allowed 0)", (double)c->tau_mean, rnnts_model_name(c->model));
         return rnnts__ok(err);
     }
     if (c->variant != RNNTS_VARIANT_DEFAULT && c->variant != RNNTS_VARIANT_MOD)
@@ -1845,6 +1871,10 @@ rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *c, rnnts_error *err)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_continuous = %d: allowed 0 (discrete) or 1..10000", c->k_continuous);
     if (c->k_continuous > 0 && c->variant != RNNTS_VARIANT_MOD)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_continuous = %d needs variant = mod (the continuous-time model is the mod form)", c->k_continuous);
+    if (!(rnnts__isfinite(c->tau_mean) && (c->tau_mean == 0.0f || (c->tau_mean >= 1e-3f && c->tau_mean <= 1e6f))))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_mean = %.9g: allowed 0 (off) or 0.001..1e6", (double)c->tau_mean);
+    if (c->tau_mean != 0.0f && !c->train_tau)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tau_mean = %.9g rescales learnable tau; with train_tau = 0 use fixed_tau", (double)c->tau_mean);
     return rnnts__ok(err);
 }
 size_t rnnts_rnn_param_count(const rnnts_rnn_config *c) {
@@ -1983,6 +2013,15 @@ rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const 
             else p[e] = (2.0f * u - 1.0f) * bound;
         }
     }
+    if (cfg->model == RNNTS_MODEL_RNN && cfg->train_tau && cfg->tau_mean > 0.0f) {
+        /* The reference's init_tau: a rescaling, so the relative spread of the draw is kept. */
+        double sum = 0.0;
+        float mean, scale;
+        for (int i = 0; i < n->H; i++) sum += (double)n->tau[i];
+        mean = (float)(sum / (double)n->H);
+        scale = cfg->tau_mean / mean;
+        for (int i = 0; i < n->H; i++) n->tau[i] = n->tau[i] * scale;
+    }
     *out = n;
     return RNNTS_OK;
 }
@@ -1997,7 +2036,7 @@ void rnnts_rnn_destroy(rnnts_rnn *n) {
 #define RNNTS__MAX_META 256 /* metadata entries of a file */
 static const char *const rnnts__meta_reserved[] = {"format", "rnnts_version", "model", "variant", "activation", "hidden", "heads",
                                                    "tau", "fixed_tau", "tau_init", "k_continuous", "task", "curriculum", "ns",
-                                                   "seed", "epoch", "checksum_xxh3", "train_config", "train_state"};
+                                                   "seed", "epoch", "checksum_xxh3", "train_config", "train_state", "tau_mean"};
 static int rnnts__meta_is_reserved(const char *key) {
     for (size_t q = 0; q < sizeof rnnts__meta_reserved / sizeof rnnts__meta_reserved[0]; q++)
         if (strcmp(key, rnnts__meta_reserved[q]) == 0) return 1;
@@ -3190,7 +3229,21 @@ rnnts_train_config rnnts_train_config_default(void) {
     c.target_n = 0; c.time_limit_s = 0.0; c.threshold = 98.0f;
     c.optim = rnnts_optim_config_sgd();
     c.seed = 0;
+    c.init_heads = 1; c.n_k = 0;
     return c;
+}
+rnnts_result rnnts_train_config_preset(const char *name, rnnts_train_config *c, rnnts_error *err) {
+    int w = 0, f = 0, used = 0;
+    if (!name || !c) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "train_config_preset: NULL argument");
+    if (sscanf(name, "sliding_%d_%d%n", &w, &f, &used) != 2 || name[used] != 0 || strncmp(name, "sliding_", 8) != 0 ||
+        !(name[8] >= '0' && name[8] <= '9'))
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "preset \"%.64s\": allowed sliding_W_F (window W, slide F), e.g. sliding_10_5", name);
+    if (w < 1 || w > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "preset %.64s: window %d: allowed 1..%d", name, w, RNNTS_MAX_NS);
+    if (f < 1 || f > w) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "preset %.64s: slide %d: allowed 1..%d (the window)", name, f, w);
+    c->curriculum = RNNTS_CURR_SLIDING;
+    c->window = w;
+    c->slide = f;
+    return rnnts__ok(err);
 }
 rnnts_train_config rnnts_train_config_lstm(void) {
     rnnts_train_config c = rnnts_train_config_default();
@@ -3216,9 +3269,19 @@ rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_r
     if (!(c->time_limit_s >= 0.0) || c->time_limit_s > 1e9) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "time_limit_s = %g: allowed 0 (none)..1e9", c->time_limit_s);
     if (!rnnts__isfinite(c->threshold) || c->threshold < 0.0f || c->threshold > 100.0f) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "threshold = %.9g: allowed 0..100", (double)c->threshold);
     if ((r = rnnts_optim_config_check(&c->optim, err)) != RNNTS_OK) return r;
+    if (c->init_heads < 1 || c->init_heads > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "init_heads = %d: allowed 1..%d", c->init_heads, RNNTS_MAX_NS);
+    if (c->init_heads != 1 && c->curriculum != RNNTS_CURR_MULTI)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "init_heads = %d applies to the multi curriculum only (sliding starts with its window; allowed 1)", c->init_heads);
+    if (c->n_k < 0 || c->n_k > RNNTS_MAX_K) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "n_k = %d: allowed 0 (off) or 1..%d values in k_list", c->n_k, RNNTS_MAX_K);
+    for (int j = 0; j < c->n_k; j++)
+        if (c->k_list[j] < 1 || c->k_list[j] > 10000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_list[%d] = %d: allowed 1..10000", j, c->k_list[j]);
     if (net) {
         int need = c->curriculum == RNNTS_CURR_SLIDING ? c->window : 1;
         if (net->K < need) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "the network has %d heads, the sliding window needs %d", net->K, need);
+        if (c->curriculum == RNNTS_CURR_MULTI && net->K < c->init_heads)
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "the network has %d heads, init_heads = %d needs as many", net->K, c->init_heads);
+        if (c->n_k > 0 && (net->cfg.model != RNNTS_MODEL_RNN || net->cfg.k_continuous < 1))
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_list needs a continuous-time network (k_continuous >= 1, variant mod); this one is discrete-time");
     }
     return rnnts__ok(err);
 }
@@ -3244,6 +3307,10 @@ struct rnnts_trainer {
     double elapsed;
     void (*on_step)(void *, int, int, float);
     void *on_step_user;
+    /* k_list training: a workspace per k (they differ in k); tr->ws is the one of k_list[kcur],
+       kws[j] holds the others. */
+    rnnts_rnn_ws *kws[RNNTS_MAX_K];
+    int kws_len[RNNTS_MAX_K], kcur;
 };
 #define RNNTS__TEST_DRAW0 ((uint64_t)1 << 62) /* h0 draws of test batches, disjoint from training steps */
 
@@ -3252,7 +3319,11 @@ static void rnnts__trainer_initial_ns(rnnts_trainer *tr) {
     tr->n_ns = 1;
     tr->heads[0] = 0;
     switch (c->curriculum) {
-    case RNNTS_CURR_SINGLE: case RNNTS_CURR_MULTI: tr->ns[0] = c->n_start; break;
+    case RNNTS_CURR_SINGLE: tr->ns[0] = c->n_start; break;
+    case RNNTS_CURR_MULTI:
+        tr->n_ns = c->init_heads;
+        for (int a = 0; a < c->init_heads; a++) { tr->ns[a] = c->n_start + a; tr->heads[a] = a; }
+        break;
     case RNNTS_CURR_SLIDING:
         tr->n_ns = c->window;
         for (int a = 0; a < c->window; a++) { tr->ns[a] = c->n_start + a; tr->heads[a] = a; }
@@ -3276,6 +3347,19 @@ static rnnts_result rnnts__trainer_ws(rnnts_trainer *tr, rnnts_error *err) {
     tr->ws_len = len;
     return RNNTS_OK;
 }
+/* k_list training: switches the network to k_list[j] and tr->ws to that k's workspace (made on
+   first use, grown by rnnts__trainer_ws). A no-op without a k list. */
+static rnnts_result rnnts__trainer_use_k(rnnts_trainer *tr, int j, rnnts_error *err) {
+    if (tr->cfg.n_k < 1) return RNNTS_OK;
+    if (j != tr->kcur) {
+        tr->kws[tr->kcur] = tr->ws; tr->kws_len[tr->kcur] = tr->ws_len;
+        tr->ws = tr->kws[j]; tr->ws_len = tr->kws_len[j];
+        tr->kws[j] = NULL; tr->kws_len[j] = 0;
+        tr->kcur = j;
+    }
+    tr->net->cfg.k_continuous = tr->cfg.k_list[j];
+    return rnnts__trainer_ws(tr, err);
+}
 rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net, rnnts_pool *pool,
                                   const rnnts_allocator *alloc, rnnts_trainer **out, rnnts_error *err) {
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
@@ -3289,6 +3373,7 @@ rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net,
     if (!tr) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
     memset(tr, 0, sizeof *tr);
     tr->cfg = *cfg; tr->net = net; tr->pool = pool; tr->alloc = a;
+    if (cfg->n_k > 0) net->cfg.k_continuous = cfg->k_list[0]; /* the workspace below is k_list[0]'s */
     rnnts__trainer_initial_ns(tr);
     tr->grad = (float *)rnnts__amalloc(&a, net->n_param * sizeof(float));
     tr->losses = (float *)rnnts__amalloc(&a, (size_t)cfg->steps_per_epoch * sizeof(float));
@@ -3308,6 +3393,7 @@ void rnnts_trainer_destroy(rnnts_trainer *tr) {
     a = tr->alloc;
     rnnts_optim_destroy(tr->opt);
     rnnts_rnn_ws_destroy(tr->ws);
+    for (int j = 0; j < RNNTS_MAX_K; j++) rnnts_rnn_ws_destroy(tr->kws[j]);
     rnnts__afree(&a, tr->grad); rnnts__afree(&a, tr->losses); rnnts__afree(&a, tr->input);
     if (tr->labels) a.free(tr->labels, a.user);
     if (tr->used) a.free(tr->used, a.user);
@@ -3441,13 +3527,101 @@ static double rnnts__seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* One optimiser step on the batch of (seed, index) at the network's current k; the loss in *loss. */
+static rnnts_result rnnts__trainer_update(rnnts_trainer *tr, uint64_t index, float *loss, rnnts_error *err) {
+    const rnnts_train_config *c = &tr->cfg;
+    rnnts_batch bt;
+    rnnts_result r;
+    int M;
+    if ((r = rnnts_task_batch_bits(c->task, rnnts_task_bits_of(tr->net->cfg.model), tr->ns, tr->n_ns, c->batch, 0, c->seed, RNNTS_PURPOSE_DATA, index, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
+    memset(&bt, 0, sizeof bt);
+    bt.batch = c->batch; bt.len = M; bt.input = tr->input;
+    bt.h0_seed = c->seed; bt.h0_draw = index;
+    bt.n_active = tr->n_ns; bt.heads = tr->heads; bt.labels = tr->labels;
+    r = rnnts_rnn_forward(tr->ws, tr->net, &bt, tr->pool, NULL, loss, err);
+    if (r == RNNTS_OK) r = rnnts_rnn_backward(tr->ws, tr->net, tr->pool, tr->grad, err);
+    if (r == RNNTS_OK) r = rnnts_optim_step(tr->opt, tr->net, tr->grad, tr->used, NULL, err);
+    if (r == RNNTS_OK) rnnts_rnn_zero_diag(tr->net); /* the reference zeroes W's diagonal in .data at every forward */
+    return r;
+}
+/* Training step s of the epoch (global step tr->step): one update, or with a k list one update
+   per k in list order (the reference's continuous-time script: zero_grad, a fresh batch, forward,
+   backward, clip, step for each k in turn). *loss: the update's loss, or the mean over k (summed in
+   list order). The network is back at k_list[0] afterwards. */
+static rnnts_result rnnts__trainer_step(rnnts_trainer *tr, int s, float *loss, rnnts_error *err) {
+    const rnnts_train_config *c = &tr->cfg;
+    int nk = c->n_k > 0 ? c->n_k : 1;
+    float sum = 0.0f, l = 0.0f;
+    rnnts_result r = RNNTS_OK;
+    for (int j = 0; j < nk && r == RNNTS_OK; j++) {
+        uint64_t index = c->n_k > 0 ? tr->step * (uint64_t)c->n_k + (uint64_t)j : tr->step;
+        if ((r = rnnts__trainer_use_k(tr, j, err)) == RNNTS_OK) r = rnnts__trainer_update(tr, index, &l, err);
+        sum = j == 0 ? l : sum + l;
+        if (r != RNNTS_OK) {
+            char msg[256], kmsg[48] = "";
+            rnnts__strcpy(msg, sizeof msg, err ? err->msg : "");
+            if (c->n_k > 0) snprintf(kmsg, sizeof kmsg, ", k = %d", c->k_list[j]);
+            r = rnnts__fail(err, r, "epoch %d, step %d (global step %llu%s): %s", tr->epoch + 1, s, (unsigned long long)tr->step, kmsg, msg);
+        }
+    }
+    if (r == RNNTS_OK) r = rnnts__trainer_use_k(tr, 0, err);
+    *loss = nk > 1 ? sum / (float)nk : sum;
+    return r;
+}
+/* The test batches of the epoch: accuracy per N in acc; with a k list the mean over k (summed in
+   list order) of each k's accuracy on its own batches. */
+static rnnts_result rnnts__trainer_test(rnnts_trainer *tr, float *acc, rnnts_error *err) {
+    const rnnts_train_config *c = &tr->cfg;
+    int nk = c->n_k > 0 ? c->n_k : 1;
+    float acc_k[RNNTS_MAX_NS], *logits;
+    rnnts_result r = RNNTS_OK;
+    logits = (float *)tr->alloc.alloc((size_t)tr->n_ns * c->batch * 2 * sizeof(float), tr->alloc.user);
+    if (!logits) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
+    for (int j = 0; j < nk && r == RNNTS_OK; j++) {
+        uint64_t first = ((uint64_t)tr->epoch * (uint64_t)nk + (uint64_t)j) * (uint64_t)c->test_batches;
+        if ((r = rnnts__trainer_use_k(tr, j, err)) != RNNTS_OK) break;
+        r = rnnts__evaluate_ws(&tr->ws, &tr->ws_len, &tr->input, tr->labels, tr->net, c->task, tr->ns, tr->heads, tr->n_ns, c->batch,
+                               c->test_batches, 0, c->seed, first, tr->pool, nk > 1 ? acc_k : acc, logits, &tr->alloc, err);
+        if (nk > 1 && r == RNNTS_OK)
+            for (int q = 0; q < tr->n_ns; q++) acc[q] = j == 0 ? acc_k[q] : acc[q] + acc_k[q];
+    }
+    tr->alloc.free(logits, tr->alloc.user);
+    if (r == RNNTS_OK) r = rnnts__trainer_use_k(tr, 0, err);
+    if (r == RNNTS_OK && nk > 1)
+        for (int q = 0; q < tr->n_ns; q++) acc[q] = acc[q] / (float)nk;
+    return r;
+}
+/* The advance rule held: the curriculum's next Ns (or the end of the run in tr->done). */
+static void rnnts__trainer_advance(rnnts_trainer *tr) {
+    const rnnts_train_config *c = &tr->cfg;
+    int nmax = tr->ns[tr->n_ns - 1];
+    tr->n_solved = tr->n_ns;
+    memcpy(tr->solved, tr->ns, sizeof tr->solved);
+    if (c->target_n > 0 && nmax >= c->target_n) tr->done = 2;
+    switch (c->curriculum) {
+    case RNNTS_CURR_SINGLE: tr->ns[0] = nmax + 1; break;
+    case RNNTS_CURR_MULTI:
+        for (int q = 0; q < c->n_add; q++) {
+            int N = nmax + 1 + q;
+            if (tr->n_ns >= RNNTS_MAX_NS || N - c->n_start >= tr->net->K) { tr->done = 3; break; }
+            tr->ns[tr->n_ns] = N;
+            tr->heads[tr->n_ns] = N - c->n_start;
+            tr->n_ns++;
+        }
+        break;
+    case RNNTS_CURR_SLIDING:
+        memmove(tr->ns, tr->ns + c->slide, (size_t)(tr->n_ns - c->slide) * sizeof(int));
+        for (int q = 0; q < c->slide; q++) tr->ns[tr->n_ns - c->slide + q] = nmax + 1 + q;
+        break;
+    default: tr->done = 3; break;
+    }
+}
 rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err) {
     const rnnts_train_config *c;
     rnnts_result r;
     rnnts_epoch_report R;
     double t0;
     int nt;
-    float *logits;
     if (!tr || !rep) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_epoch: NULL argument");
     if (tr->done) return rnnts__fail(err, RNNTS_ERR_STATE, "training is over (epoch %d)", tr->epoch);
     c = &tr->cfg;
@@ -3467,8 +3641,6 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     R.n_ns = tr->n_ns;
     for (int a = 0; a < tr->n_ns; a++) { R.ns[a] = tr->ns[a]; R.heads[a] = tr->heads[a]; }
     for (int s = tr->epoch_step; s < c->steps_per_epoch; s++) {
-        rnnts_batch bt;
-        int M;
         float loss;
         if (rnnts__trainer_take_interrupt(tr)) {
             tr->epoch_step = s;
@@ -3476,60 +3648,20 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
             return rnnts__fail(err, RNNTS_ERR_INTERRUPTED, "interrupted in epoch %d after %d of %d training steps", tr->epoch + 1, s,
                                c->steps_per_epoch);
         }
-        if ((r = rnnts_task_batch_bits(c->task, rnnts_task_bits_of(tr->net->cfg.model), tr->ns, tr->n_ns, c->batch, 0, c->seed, RNNTS_PURPOSE_DATA, tr->step, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
-        memset(&bt, 0, sizeof bt);
-        bt.batch = c->batch; bt.len = M; bt.input = tr->input;
-        bt.h0_seed = c->seed; bt.h0_draw = tr->step;
-        bt.n_active = tr->n_ns; bt.heads = tr->heads; bt.labels = tr->labels;
-        r = rnnts_rnn_forward(tr->ws, tr->net, &bt, tr->pool, NULL, &loss, err);
-        if (r == RNNTS_OK) r = rnnts_rnn_backward(tr->ws, tr->net, tr->pool, tr->grad, err);
-        if (r == RNNTS_OK) r = rnnts_optim_step(tr->opt, tr->net, tr->grad, tr->used, NULL, err);
-        if (r != RNNTS_OK) {
-            char msg[256];
-            rnnts__strcpy(msg, sizeof msg, err ? err->msg : "");
-            return rnnts__fail(err, r, "epoch %d, step %d (global step %llu): %s", tr->epoch + 1, s, (unsigned long long)tr->step, msg);
-        }
-        rnnts_rnn_zero_diag(tr->net); /* the reference zeroes W's diagonal in .data at every forward */
+        if ((r = rnnts__trainer_step(tr, s, &loss, err)) != RNNTS_OK) return r;
         tr->losses[s] = loss;
         tr->step++;
         tr->epoch_step = s + 1;
         if (tr->on_step) tr->on_step(tr->on_step_user, s + 1, c->steps_per_epoch, loss);
     }
     R.loss = rnnts_sum_canon(tr->losses, (size_t)c->steps_per_epoch) / (float)c->steps_per_epoch;
-    logits = (float *)tr->alloc.alloc((size_t)tr->n_ns * c->batch * 2 * sizeof(float), tr->alloc.user);
-    if (!logits) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
-    r = rnnts__evaluate_ws(&tr->ws, &tr->ws_len, &tr->input, tr->labels, tr->net, c->task, tr->ns, tr->heads, tr->n_ns, c->batch,
-                           c->test_batches, 0, c->seed, (uint64_t)tr->epoch * (uint64_t)c->test_batches, tr->pool, R.acc, logits, &tr->alloc, err);
-    tr->alloc.free(logits, tr->alloc.user);
-    if (r != RNNTS_OK) return r;
+    if ((r = rnnts__trainer_test(tr, R.acc, err)) != RNNTS_OK) return r;
     tr->epoch++;
     tr->epoch_step = 0;
     R.epoch = tr->epoch;
     R.acc_mean = rnnts_sum_canon(R.acc, (size_t)tr->n_ns) / (float)tr->n_ns;
     R.solved = R.acc_mean > c->threshold && R.acc[tr->n_ns - 1] > c->threshold;
-    if (R.solved) {
-        int nmax = tr->ns[tr->n_ns - 1];
-        tr->n_solved = tr->n_ns;
-        memcpy(tr->solved, tr->ns, sizeof tr->solved);
-        if (c->target_n > 0 && nmax >= c->target_n) tr->done = 2;
-        switch (c->curriculum) {
-        case RNNTS_CURR_SINGLE: tr->ns[0] = nmax + 1; break;
-        case RNNTS_CURR_MULTI:
-            for (int q = 0; q < c->n_add; q++) {
-                int N = nmax + 1 + q;
-                if (tr->n_ns >= RNNTS_MAX_NS || N - c->n_start >= tr->net->K) { tr->done = 3; break; }
-                tr->ns[tr->n_ns] = N;
-                tr->heads[tr->n_ns] = N - c->n_start;
-                tr->n_ns++;
-            }
-            break;
-        case RNNTS_CURR_SLIDING:
-            memmove(tr->ns, tr->ns + c->slide, (size_t)(tr->n_ns - c->slide) * sizeof(int));
-            for (int q = 0; q < c->slide; q++) tr->ns[tr->n_ns - c->slide + q] = nmax + 1 + q;
-            break;
-        default: tr->done = 3; break;
-        }
-    }
+    if (R.solved) rnnts__trainer_advance(tr);
     tr->elapsed += rnnts__seconds() - t0;
     if (!tr->done && tr->epoch >= c->max_epochs) tr->done = 1;
     if (!tr->done && c->time_limit_s > 0.0 && tr->elapsed >= c->time_limit_s) tr->done = 1;
@@ -3893,6 +4025,8 @@ static rnnts_result rnnts__save_ex(const rnnts_rnn *net, const rnnts_named_tenso
                    net->cfg.train_tau ? "learnable" : "fixed");
     rnnts__buf_fmt(&hb, ",\"fixed_tau\":\"%.9g\",\"tau_init\":\"%.9g\",\"k_continuous\":\"%d\"", (double)net->cfg.fixed_tau,
                    (double)net->cfg.tau_init, net->cfg.k_continuous);
+    /* only when set, so that files of networks without it keep their bytes */
+    if (net->cfg.tau_mean != 0.0f) rnnts__buf_fmt(&hb, ",\"tau_mean\":\"%.9g\"", (double)net->cfg.tau_mean);
     }
     rnnts__buf_put(&hb, ",\"task\":", 8); rnnts__buf_jstr(&hb, net->meta.task);
     rnnts__buf_put(&hb, ",\"curriculum\":", 14); rnnts__buf_jstr(&hb, net->meta.curriculum);
@@ -4258,6 +4392,12 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
         if (*end || !rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_init = \"%s\" is not a finite number", mv); goto fail; }
         cfg.tau_init = f;
     }
+    if ((mv = rnnts__meta_get(meta, n_meta, "tau_mean"))) {
+        char *end;
+        float f = strtof(mv, &end);
+        if (*end || !rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_mean = \"%s\" is not a finite number", mv); goto fail; }
+        cfg.tau_mean = f;
+    }
     if (!(e = rnnts__find(ent, n_ent, "parameterlist.0"))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); goto fail; }
     if (e->ndim != 1 || (e->shape[0] != (uint64_t)cfg.hidden && e->shape[0] != 1)) {
         r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg.hidden);
@@ -4512,6 +4652,17 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
              c->batch, c->steps_per_epoch, c->test_batches, c->max_epochs, c->target_n, c->time_limit_s, (double)c->threshold,
              c->optim.kind == RNNTS_OPT_ADAM ? "adam" : "sgd", (double)c->optim.lr, (double)c->optim.momentum, c->optim.nesterov,
              (double)c->optim.beta1, (double)c->optim.beta2, (double)c->optim.eps, (double)c->optim.clip, (unsigned long long)c->seed);
+    /* The options added later only when set, so that checkpoints without them keep their bytes. */
+    if (c->init_heads != 1) {
+        size_t used = strlen(cfgs);
+        snprintf(cfgs + used, sizeof cfgs - used, " init_heads=%d", c->init_heads);
+    }
+    if (c->n_k > 0) {
+        char kl[RNNTS_MAX_K * 7]; /* values up to 10000 */
+        size_t used = strlen(cfgs);
+        rnnts__ns_string(kl, sizeof kl, c->k_list, c->n_k);
+        snprintf(cfgs + used, sizeof cfgs - used, " k_list=%s", kl);
+    }
     rnnts__ns_string(ns, sizeof ns, tr->ns, tr->n_ns);
     rnnts__ns_string(heads, sizeof heads, tr->heads, tr->n_ns);
     /* No wall time in the file: checkpoints of a resumed run must equal an uninterrupted run's. */
@@ -4593,6 +4744,22 @@ static int rnnts__kv_double(const char *list, const char *key, double *v) {
     *v = strtod(b, &e);
     return *e == 0 && *v == *v;
 }
+/* The train_config keys written only when set (init_heads, k_list) into *c; NULL, or what is bad. */
+static const char *rnnts__ref_opts_parse(const char *cs, const rnnts_rnn *net, rnnts_train_config *c) {
+    char b[128];
+    long v;
+    if (rnnts__kv(cs, "init_heads", b, sizeof b)) { /* absent: 1 */
+        if (!rnnts__parse_int(b, 1, RNNTS_MAX_NS, &v)) return "init_heads (allowed 1..256)";
+        c->init_heads = (int)v;
+    }
+    if (rnnts__kv(cs, "k_list", b, sizeof b)) { /* absent: no k list */
+        c->n_k = rnnts__list_parse(b, 1, c->k_list, RNNTS_MAX_K);
+        if (c->n_k < 1) return "k_list (1..16 values in 1..10000)";
+        for (int j = 0; j < c->n_k; j++) if (c->k_list[j] > 10000) return "k_list (1..16 values in 1..10000)";
+        if (net->cfg.k_continuous != c->k_list[0]) return "k_list (the network's k_continuous must be its first value)";
+    }
+    return NULL;
+}
 /* Resumes from the checkpoint bytes file[0..size); `path` names them in messages. */
 static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t size, const char *path, rnnts_pool *pool,
                                               const rnnts_allocator *alloc, rnnts_rnn **net_out, rnnts_trainer **out,
@@ -4605,7 +4772,7 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     rnnts_rnn *net = NULL;
     rnnts_trainer *tr = NULL;
     rnnts_train_config c = rnnts_train_config_default();
-    const char *cs, *ss;
+    const char *cs, *ss, *bad;
     char b[4608];
     long v;
     double d;
@@ -4644,6 +4811,7 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c.optim.eps = (float)d;
     RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c.optim.clip = (float)d;
     RNNTS__NEED(rnnts__kv_u64(cs, "seed", &c.seed), "seed");
+    RNNTS__NEED((bad = rnnts__ref_opts_parse(cs, net, &c)) == NULL, bad);
     if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
     RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
     RNNTS__NEED(rnnts__kv_u64(ss, "step", &tr->step), "step");
@@ -4658,7 +4826,7 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
         RNNTS__NEED(tr->ns[q] == tr->ns[0] + q, "ns (consecutive)");
     }
     RNNTS__NEED(c.curriculum == RNNTS_CURR_SLIDING ? tr->n_ns == c.window
-                : c.curriculum == RNNTS_CURR_MULTI ? tr->ns[0] == c.n_start
+                : c.curriculum == RNNTS_CURR_MULTI ? tr->ns[0] == c.n_start && tr->n_ns >= c.init_heads
                 : tr->n_ns == 1 && (c.curriculum != RNNTS_CURR_NONE || tr->ns[0] == c.n_fixed),
                 "ns (inconsistent with the curriculum)");
     RNNTS__NEED(tr->ns[0] >= (c.curriculum == RNNTS_CURR_NONE ? 1 : c.n_start), "ns (below n_start)");

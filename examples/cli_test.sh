@@ -457,6 +457,47 @@ check "analyze generalize --k" 0 "$BIN" analyze generalize "$KC" --k 1,2,5 --len
 import json; d=json.load(open('$TMP/out'))
 assert d['k']==[1,2,5] and len(d['accuracy_by_k'])==3, d" 2>"$TMP/pyout" && ok || bad "analyze generalize --k: $(cat "$TMP/pyout")"
 [ -s "$TMP/ank/generalize_k.svg" ] && ok || bad "analyze generalize --k: no generalize_k.svg"
+# ---- the reference's options (issue 14): --k-list, --init-tau-mean, --init-heads, --preset ------------
+usage "--k-list needs --variant mod" "$BIN" train --k-list 1,2 --out "$TMP/kl"
+usage "--k-list and --k-continuous exclude each other" "$BIN" train --variant mod --k-list 1,2 --k-continuous 2 --out "$TMP/kl"
+usage "--k-list 0,2: allowed a comma list of N in 1..10000" "$BIN" train --variant mod --k-list 0,2 --out "$TMP/kl"
+usage "--k-list: 17 values, allowed at most 16" "$BIN" train --variant mod --k-list 1-17 --out "$TMP/kl"
+usage "--init-tau-mean rescales learnable tau" "$BIN" train --init-tau-mean 3 --fixed-tau 2 --out "$TMP/kl"
+usage "--init-tau-mean 0: allowed 0.001..1e+06" "$BIN" train --init-tau-mean 0 --out "$TMP/kl"
+usage "--init-heads 3 applies to --curriculum multi only" "$BIN" train --init-heads 3 --curriculum sliding --out "$TMP/kl"
+usage "--heads 3: allowed 5..65536 (--init-heads needs as many heads)" "$BIN" train --init-heads 5 --heads 3 --out "$TMP/kl"
+usage "--preset sliding_5_10: slide 10: allowed 1..5" "$BIN" train --preset sliding_5_10 --out "$TMP/kl"
+usage "--preset \"cumulative\": allowed sliding_W_F" "$BIN" train --preset cumulative --out "$TMP/kl"
+usage "--preset sliding_10_5 sets the window and the slide" "$BIN" train --preset sliding_10_5 --slide 2 --out "$TMP/kl"
+usage "--preset sliding_10_5 is a sliding curriculum" "$BIN" train --preset sliding_10_5 --curriculum multi --out "$TMP/kl"
+usage "--k-list cannot be used with --resume" "$BIN" train --resume "$R/init.safetensors" --k-list 1,2
+[ ! -e "$TMP/kl" ] && ok || bad "a reference-option usage error created the output directory"
+KL=(--variant mod --k-list 1,3,2 --init-tau-mean 2.5 --init-heads 2 --hidden 8 --heads 5 --batch 8 --steps-per-epoch 3 --test-batches 1 --max-epochs 3 --threshold 0 --quiet)
+check "train --k-list --init-tau-mean --init-heads" 0 "$BIN" train "${KL[@]}" --out "$TMP/kl"
+"$PY" - "$TMP/kl" >"$TMP/pyout" 2>&1 <<'EOF2' && ok || bad "k-list run: $(cat "$TMP/pyout")"
+import json, struct, sys
+d = sys.argv[1]
+rs = [json.loads(l) for l in open(d + "/log.jsonl")]
+assert [r["ns"] for r in rs] == [[2, 3], [2, 3, 4], [2, 3, 4, 5]], rs
+def meta(p):
+    b = open(p, "rb").read()
+    n = struct.unpack("<Q", b[:8])[0]
+    return json.loads(b[8:8 + n])["__metadata__"]
+m = meta(d + "/init.safetensors")
+assert m["k_continuous"] == "1" and m["tau_mean"] == "2.5", m
+c = meta(d + "/last.safetensors")
+assert " init_heads=2 k_list=1,3,2" in c["train_config"], c["train_config"]
+assert abs(rs[0]["tau"]["mean"] - 2.5) < 0.05, rs[0]["tau"]
+EOF2
+mkdir -p "$TMP/klr" && cp "$TMP/kl/init.safetensors" "$TMP/kl/N2_N3.safetensors" "$TMP/kl/log.jsonl" "$TMP/klr/"
+check "train --resume a k-list run" 0 "$BIN" train --resume "$TMP/klr/N2_N3.safetensors" --quiet
+for f in N2_N4 N2_N5 last; do cmp -s "$TMP/kl/$f.safetensors" "$TMP/klr/$f.safetensors" && ok || bad "k-list resume: $f differs from the uninterrupted run"; done
+check "train --auto-resume a finished k-list run" 0 "$BIN" train "${KL[@]}" --out "$TMP/kl" --auto-resume
+usage "k_list value = 2, the flags say 5" "$BIN" train --variant mod --k-list 1,3,5 --init-tau-mean 2.5 --init-heads 2 --hidden 8 --heads 5 --batch 8 --steps-per-epoch 3 --test-batches 1 --max-epochs 3 --threshold 0 --quiet --out "$TMP/kl" --auto-resume
+check "train --preset sliding_10_5" 0 "$BIN" train --preset sliding_10_5 --hidden 8 --heads 10 --batch 8 --steps-per-epoch 2 --test-batches 1 --max-epochs 2 --threshold 0 --quiet --out "$TMP/sl105"
+"$PY" -c "
+import json; rs=[json.loads(l) for l in open('$TMP/sl105/log.jsonl')]
+assert [r['ns'] for r in rs]==[list(range(2,12)), list(range(7,17))], rs" 2>"$TMP/pyout" && ok || bad "preset sliding_10_5: $(cat "$TMP/pyout")"
 check "analyze forget --every --own" 0 "$BIN" analyze forget "$R" --batches 1 --every 2 --own --json
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); c=d['checkpoints']
@@ -464,7 +505,7 @@ assert all(a is None for x in c for n, a in zip(d['N'], x['accuracy']) if n > x[
 
 # ---- GRU and LSTM (--model) --------------------------------------------------------------------
 for m in gru lstm; do
-    for fl in "--fixed-tau 2" "--tau-init 1" "--variant mod" "--activation tanh" "--k-continuous 2"; do
+    for fl in "--fixed-tau 2" "--tau-init 1" "--variant mod" "--activation tanh" "--k-continuous 2" "--k-list 1,2" "--init-tau-mean 2"; do
         usage "${fl%% *} applies to --model rnn only" "$BIN" train --model $m $fl --out "$TMP/u_$m"
     done
 done

@@ -329,6 +329,10 @@ typedef struct train_opts {
     int lr_set, momentum_set, fixed_tau_set;
     const char *out, *resume, *label; /* label: prefix of progress lines (compare) */
     int no_tty;                       /* progress as whole lines even on a terminal (compare's side-by-side runs) */
+    double tau_mean;                  /* --init-tau-mean (0 = off) */
+    int init_heads;                   /* --init-heads */
+    const char *preset;               /* --preset sliding_W_F */
+    cli_nlist k_list;                 /* --k-list (n = 0: none) */
 } train_opts;
 
 static void train_opts_default(train_opts *o) {
@@ -343,6 +347,7 @@ static void train_opts_default(train_opts *o) {
     o->window = tc.window; o->slide = tc.slide; o->n_fixed = tc.n_fixed; o->optimizer = 0; o->log_format = 0;
     o->lr = tc.optim.lr; o->momentum = tc.optim.momentum; o->clip = tc.optim.clip; o->threshold = tc.threshold;
     o->time_limit = 0.0;
+    o->init_heads = tc.init_heads;
 }
 
 /* One N reached by a run: the epoch it was solved at and the trained tau right then. */
@@ -532,6 +537,11 @@ static void opts_configs(const train_opts *o, rnnts_rnn_config *rc_out, rnnts_tr
     rc.hidden = o->hidden; rc.heads = o->heads; rc.variant = (rnnts_variant)o->variant; rc.k_continuous = o->k_continuous;
     rc.activation = (rnnts_activation)o->activation; rc.tau_init = (float)o->tau_init;
     if (o->fixed_tau_set) { rc.train_tau = 0; rc.fixed_tau = (float)o->fixed_tau; }
+    rc.tau_mean = (float)o->tau_mean;
+    if (o->k_list.n > 0) rc.k_continuous = o->k_list.v[0]; /* the trainer leaves the network at the first k */
+    tc.init_heads = o->init_heads;
+    tc.n_k = o->k_list.n;
+    for (int j = 0; j < o->k_list.n && j < RNNTS_MAX_K; j++) tc.k_list[j] = o->k_list.v[j];
     tc.task = (rnnts_task)o->task; tc.curriculum = (rnnts_curriculum)o->curriculum;
     tc.n_start = o->n_start; tc.n_add = o->add; tc.window = o->window; tc.slide = o->slide; tc.n_fixed = o->n_fixed;
     tc.batch = o->batch; tc.steps_per_epoch = o->steps; tc.test_batches = o->test_batches; tc.max_epochs = o->max_epochs;
@@ -562,7 +572,11 @@ static int config_differs(const train_opts *o, const rnnts_rnn *net, const rnnts
         if (rc.train_tau) DIFF_F("tau_init", hr->tau_init, rc.tau_init);
         else DIFF_F("fixed_tau", hr->fixed_tau, rc.fixed_tau);
         DIFF_I("k_continuous", hr->k_continuous, rc.k_continuous);
+        DIFF_F("tau_mean", hr->tau_mean, rc.tau_mean);
     }
+    DIFF_I("init_heads", have->init_heads, tc.init_heads);
+    DIFF_I("number of k in k_list", have->n_k, tc.n_k);
+    for (int j = 0; j < tc.n_k; j++) DIFF_I("k_list value", have->k_list[j], tc.k_list[j]);
     DIFF_I("task", have->task, tc.task);
     DIFF_I("curriculum", have->curriculum, tc.curriculum);
     DIFF_I("n_start", have->n_start, tc.n_start);
@@ -877,10 +891,14 @@ done:
     {"--fixed-tau", CLI_DOUBLE, &(o).fixed_tau, 1, 1e6, NULL, "X", "fixed tau for all neurons (default: learnable)", 0, 0}, \
     {"--tau-init", CLI_DOUBLE, &(o).tau_init, 0, 1e6, NULL, "X", "learnable tau starts at X + U[0,1) (default 1)", 0, 0}, \
     {"--k-continuous", CLI_INT, &(o).k_continuous, 0, 10000, NULL, "K", "continuous time, dt = 1/K: inputs repeated K times (needs --variant mod; default 0 = discrete)", 0, 0}, \
+    {"--k-list", CLI_NLIST, &(o).k_list, 1, 10000, NULL, "LIST", "continuous time over several dt = 1/k, e.g. 1,2,5: per step one update per k in order, tested at every k (needs --variant mod; at most 16)", 0, 0}, \
+    {"--init-tau-mean", CLI_DOUBLE, &(o).tau_mean, 0.001, 1e6, NULL, "X", "rescale the initial learnable tau to mean X (the reference's init_tau; --tau-init shifts instead)", 0, 0}, \
     {"--seed", CLI_U64, &(o).seed, 0, 0, NULL, "S", "seed of initialisation and data (default 0)", 0, 0},                \
     {"--threads", CLI_INT, &(o).threads, 1, 256, NULL, "P", "threads (default: online CPUs, at most 8)", 0, 0},         \
     {"--n-start", CLI_INT, &(o).n_start, 1, 100000, NULL, "N", "first N (default 2)", 0, 0},                             \
     {"--add", CLI_INT, &(o).add, 1, RNNTS_MAX_NS, NULL, "K", "multi: Ns added per success (default 1)", 0, 0},          \
+    {"--init-heads", CLI_INT, &(o).init_heads, 1, RNNTS_MAX_NS, NULL, "K", "multi: start with K heads, Ns n-start..n-start+K-1 (the reference's -ih; default 1)", 0, 0}, \
+    {"--preset", CLI_STR, &(o).preset, 0, 0, NULL, "NAME", "sliding_W_F: sliding curriculum, window W sliding by F (the reference's sliding_W_F runs, e.g. sliding_10_5)", 0, 0}, \
     {"--window", CLI_INT, &(o).window, 1, RNNTS_MAX_NS, NULL, "W", "sliding: Ns in the window (default 5)", 0, 0},       \
     {"--slide", CLI_INT, &(o).slide, 1, RNNTS_MAX_NS, NULL, "S", "sliding: slide per success (default 1)", 0, 0},       \
     {"--n", CLI_INT, &(o).n_fixed, 1, 100000, NULL, "N", "curriculum none: the N trained (default 2)", 0, 0},           \
@@ -916,15 +934,25 @@ static void train_help(const cli_flag *flags, int n) {
            "--model gru|lstm (PyTorch's nn.GRU / nn.LSTM, one layer; the input bit s enters as 2s - 1)\n"
            "defaults to the reference's LSTM protocol (rnnts_train_config_lstm): Adam lr 0.001, batch 64,\n"
            "300 steps per epoch, 50 test batches, clip 2, 100 epochs; each flag overrides its value.\n"
-           "--variant, --activation, --fixed-tau, --tau-init and --k-continuous apply to --model rnn only;\n"
-           "the log's tau statistics are null for gru/lstm.\n\nflags:\n");
+           "--variant, --activation, --fixed-tau, --tau-init, --init-tau-mean, --k-continuous and --k-list\n"
+           "apply to --model rnn only; the log's tau statistics are null for gru/lstm.\n"
+           "--tau-init X starts learnable tau at X + U[0,1) (a shift; what the reference's -T flag did, as\n"
+           "its script re-enables tau training); --init-tau-mean X draws 1 + U[0,1) and rescales to mean X\n"
+           "(the reference's init_tau); --fixed-tau X really fixes tau.\n"
+           "--k-list 1,2,5 (with --variant mod) trains in continuous time over every k in turn, as the\n"
+           "reference's continuous-time script: each training step is one update per k (its own batch),\n"
+           "the test runs at every k, and an N's accuracy is the mean over k.\n"
+           "The reference's sliding runs: --preset sliding_10_5 (window 10, slide 5: the published\n"
+           "sliding_10_5_* networks); its script's own defaults (1 head, forget 1) are sliding_1_1.\n"
+           "rnnts's sliding defaults are --window 5 --slide 1.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
 
 /* --model gru|lstm: the tau-only flags are usage errors; unset flags take rnnts_train_config_lstm()'s values.
    Returns 0, or -1 with a usage message. */
 static int train_apply_model(train_opts *o, cli_flag *flags, int nf, char *msg, size_t cap) {
-    static const char *const tau_only[] = {"--variant", "--activation", "--fixed-tau", "--tau-init", "--k-continuous"};
+    static const char *const tau_only[] = {"--variant", "--activation", "--fixed-tau", "--tau-init", "--init-tau-mean", "--k-continuous",
+                                           "--k-list"};
     rnnts_train_config lc = rnnts_train_config_lstm();
     char m[16];
     if (o->model == RNNTS_MODEL_RNN) return 0;
@@ -945,6 +973,46 @@ static int train_apply_model(train_opts *o, cli_flag *flags, int nf, char *msg, 
     return 0;
 }
 
+/* --preset, --k-list, --init-tau-mean and --init-heads (the reference's options): applies the
+   preset to o and checks the combinations. Returns 0, or -1 with a usage message. */
+static int train_check_reference_opts(train_opts *o, cli_flag *flags, int nf, char *msg, size_t cap) {
+    if (o->preset) {
+        rnnts_train_config pc = rnnts_train_config_default();
+        rnnts_error e;
+        if (cli_seen(flags, nf, "--window") || cli_seen(flags, nf, "--slide")) {
+            snprintf(msg, cap, "--preset %s sets the window and the slide; drop --window/--slide", o->preset);
+            return -1;
+        }
+        if (cli_seen(flags, nf, "--curriculum") && o->curriculum != RNNTS_CURR_SLIDING) {
+            snprintf(msg, cap, "--preset %s is a sliding curriculum; --curriculum must be sliding or absent", o->preset);
+            return -1;
+        }
+        if (rnnts_train_config_preset(o->preset, &pc, &e) != RNNTS_OK) { snprintf(msg, cap, "--%s", e.msg); return -1; }
+        o->curriculum = pc.curriculum; o->window = pc.window; o->slide = pc.slide;
+    }
+    if (o->k_list.n > 0) {
+        if (o->k_list.n > RNNTS_MAX_K) { snprintf(msg, cap, "--k-list: %d values, allowed at most %d", o->k_list.n, RNNTS_MAX_K); return -1; }
+        if (cli_seen(flags, nf, "--k-continuous")) {
+            snprintf(msg, cap, "--k-list and --k-continuous exclude each other (--k-list %d is --k-continuous %d)", o->k_list.v[0], o->k_list.v[0]);
+            return -1;
+        }
+        if (o->variant != RNNTS_VARIANT_MOD) { snprintf(msg, cap, "--k-list needs --variant mod (the continuous-time model is the mod form)"); return -1; }
+    }
+    if (o->tau_mean > 0.0 && cli_seen(flags, nf, "--fixed-tau")) {
+        snprintf(msg, cap, "--init-tau-mean rescales learnable tau; with --fixed-tau there is nothing to rescale");
+        return -1;
+    }
+    if (o->init_heads != 1 && o->curriculum != RNNTS_CURR_MULTI) {
+        snprintf(msg, cap, "--init-heads %d applies to --curriculum multi only (sliding starts with its --window)", o->init_heads);
+        return -1;
+    }
+    if (o->init_heads > o->heads) {
+        snprintf(msg, cap, "--heads %d: allowed %d..65536 (--init-heads needs as many heads)", o->heads, o->init_heads);
+        return -1;
+    }
+    return 0;
+}
+
 /* The checks of a new run's flags beyond each flag's own range, shared by train and sweep (which
    validates every run of a sweep before any starts). Applies the --model defaults to o.
    Returns 0, or -1 with a usage message. */
@@ -953,6 +1021,7 @@ static int train_opts_check(train_opts *o, cli_flag *flags, int nf, char *msg, s
     o->momentum_set = cli_seen(flags, nf, "--momentum");
     o->fixed_tau_set = cli_seen(flags, nf, "--fixed-tau");
     if (train_apply_model(o, flags, nf, msg, cap) != 0) return -1;
+    if (train_check_reference_opts(o, flags, nf, msg, cap) != 0) return -1;
     if (o->k_continuous > 0 && o->variant != RNNTS_VARIANT_MOD) {
         snprintf(msg, cap, "--k-continuous %d needs --variant mod (the continuous-time model is the mod form)", o->k_continuous);
         return -1;

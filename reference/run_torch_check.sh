@@ -86,6 +86,21 @@ sys.exit(0 if a and a == b else print(f"FAIL fresh {sys.argv[3]} network differs
     echo "SKIPPED: rnnts grad --model gru|lstm ($RNNTS grad has no --model flag in this build)"
   fi
 fi
+# Continuous-time training over a list of k (train_config.k_list): one epoch of rnnts's trainer
+# redone in PyTorch step by step (one SGD step per k in list order, the reference's script).
+if [ -x "$B/klist_dump" ]; then
+  for args in "--hidden 12 --heads 4 --k-list 1,3,2 --steps 3 --batch 6 --seed 5 --init-heads 2 --tau-mean 2" \
+              "--hidden 20 --heads 2 --k-list 4,1 --steps 4 --batch 9 --seed 6" \
+              "--hidden 7 --heads 3 --k-list 2,2,5 --steps 2 --batch 3 --seed 7 --init-heads 3"; do
+    n=$((n + 1))
+    # shellcheck disable=SC2086
+    if "$B/klist_dump" $args --out "$T" >/dev/null && "$PY" reference/torch_klist_check.py "$T" > "$T/kout"; then r=0; else r=1; fi
+    sed "s|^|klist_dump $args: |" "$T/kout" 2>/dev/null
+    [ "$r" = 0 ] || fail=$((fail + 1))
+  done
+else
+  echo "SKIPPED: k-list PyTorch check ($B/klist_dump not built)"
+fi
 # worst relative error per model kind over the cases above
 for m in gru lstm; do
   grep -E "(--net $m |\($m file\)|--model $m )" "$T/log" | sed -n 's/.*worst relative error \([0-9.e+-]*\).*/\1/p' |

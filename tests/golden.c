@@ -29,6 +29,10 @@
    GRU and LSTM (issue 6): configs gru_*, lstm_* with the quantities above (h0 is the zero state,
    the 20 SGD steps skip nothing: zero_diag is a no-op for them), and trainer traces
    trainer_gru_multi_parity (Adam), trainer_lstm_sliding_dms (Adam), trainer_lstm_single_parity (SGD).
+   The reference's options (issue 14): trainer_ct_klist_multi_parity (continuous time over
+   k = 1, 3, 2, initial tau rescaled to mean 3, multi starting with 2 heads; SGD),
+   trainer_ct_klist_sliding_dms (k = 2, 4; Adam), trainer_sliding_10_5_parity (the preset
+   sliding_10_5: 10 heads sliding by 5; SGD).
 
    Besides the hashes, every saved model is loaded back (rnnts_rnn_load_mem) and every trainer
    checkpoint resumed (rnnts_trainer_resume); saving them again must give the same bytes (one check
@@ -118,7 +122,8 @@ static const int THREADS[] = {1, 2, 3, 8};
    and the analyses (the slowest: 50 s under valgrind). One pool of 2 threads, the parallel paths
    (--threads 1 runs the serial ones); the full run compares the pool sizes. */
 static const char QUICK_CONFIGS[] = "default_lrelu,mod_tanh,ct3_mod,tiny_h1,gru_h24,lstm_h33,wide_kblock,analysis_h24,"
-                                    "trainer_multi_parity,trainer_sliding_dms,trainer_gru_multi_parity,trainer_lstm_sliding_dms";
+                                    "trainer_multi_parity,trainer_sliding_dms,trainer_gru_multi_parity,trainer_lstm_sliding_dms,"
+                                    "trainer_ct_klist_multi_parity";
 static const char QUICK_THREADS[] = "2";
 
 /* Glob match with * and ? (no fnmatch: plain C11, the test also builds for aarch64 -static). */
@@ -328,6 +333,25 @@ typedef struct tcase {
     uint64_t seed;
     rnnts_model model; /* last: 0 = leaky RNN */
 } tcase;
+/* The reference's options (issue 14) of the trainer traces that use them (by name; zero = not
+   used): continuous time over k_list[0..n_k) (variant mod), initial tau rescaled to tau_mean, multi
+   starting with init_heads heads, a sliding preset by name. */
+typedef struct tref {
+    const char *name;
+    int n_k, k_list[3], init_heads;
+    float tau_mean;
+    const char *preset;
+} tref;
+static const tref TREFS[] = {
+    {"trainer_ct_klist_multi_parity", 3, {1, 3, 2}, 2, 3.0f, NULL},
+    {"trainer_ct_klist_sliding_dms",  2, {2, 4, 0}, 0, 0.0f, NULL},
+    {"trainer_sliding_10_5_parity",   0, {0, 0, 0}, 0, 0.0f, "sliding_10_5"},
+};
+static const tref *tref_of(const char *name) {
+    for (size_t q = 0; q < sizeof TREFS / sizeof TREFS[0]; q++)
+        if (strcmp(TREFS[q].name, name) == 0) return &TREFS[q];
+    return NULL;
+}
 static const tcase TCASES[] = {
     /* name                     curriculum          task              adam K  threshold seed */
     {"trainer_single_parity",  RNNTS_CURR_SINGLE,  RNNTS_TASK_PARITY, 0, 1, 0.0f,   31, RNNTS_MODEL_RNN},
@@ -341,6 +365,9 @@ static const tcase TCASES[] = {
     {"trainer_gru_multi_parity", RNNTS_CURR_MULTI, RNNTS_TASK_PARITY, 1, 6, 0.0f,   39, RNNTS_MODEL_GRU},
     {"trainer_lstm_sliding_dms", RNNTS_CURR_SLIDING, RNNTS_TASK_DMS,  1, 3, 0.0f,   40, RNNTS_MODEL_LSTM},
     {"trainer_lstm_single_parity", RNNTS_CURR_SINGLE, RNNTS_TASK_PARITY, 0, 1, 0.0f, 41, RNNTS_MODEL_LSTM},
+    {"trainer_ct_klist_multi_parity", RNNTS_CURR_MULTI, RNNTS_TASK_PARITY, 0, 6, 0.0f, 42, RNNTS_MODEL_RNN},
+    {"trainer_ct_klist_sliding_dms", RNNTS_CURR_SLIDING, RNNTS_TASK_DMS, 1, 3, 0.0f,   43, RNNTS_MODEL_RNN},
+    {"trainer_sliding_10_5_parity", RNNTS_CURR_SLIDING, RNNTS_TASK_PARITY, 0, 10, 0.0f, 44, RNNTS_MODEL_RNN},
 };
 #define N_TCASES ((int)(sizeof TCASES / sizeof TCASES[0]))
 #define T_EPOCHS 3
@@ -386,6 +413,7 @@ static unsigned char *read_all(const char *path, size_t *n, const char *cfg) {
 }
 
 static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT]) {
+    const tref *ref = tref_of(tc->name);
     rnnts_rnn_config rc = rnnts_rnn_config_default();
     rnnts_train_config c = rnnts_train_config_default();
     rnnts_error err;
@@ -403,6 +431,10 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
     rc.hidden = T_H;
     rc.heads = tc->K;
     rc.model = tc->model;
+    if (ref) {
+        rc.tau_mean = ref->tau_mean;
+        if (ref->n_k > 0) { rc.variant = RNNTS_VARIANT_MOD; rc.k_continuous = ref->k_list[0]; }
+    }
     if (rnnts_rnn_create(&rc, tc->seed, NULL, &net, &err) != RNNTS_OK) die("rnnts_rnn_create (trainer)", &dummy, &err);
     c.task = tc->task;
     c.curriculum = tc->curr;
@@ -415,6 +447,12 @@ static void run_tcase(const tcase *tc, rnnts_pool *pool, uint64_t out[N_TQUANT])
     c.threshold = tc->threshold;
     c.seed = tc->seed;
     if (tc->adam) c.optim = rnnts_optim_config_adam();
+    if (ref) {
+        if (ref->init_heads > 0) c.init_heads = ref->init_heads;
+        c.n_k = ref->n_k;
+        for (int j = 0; j < ref->n_k; j++) c.k_list[j] = ref->k_list[j];
+        if (ref->preset && rnnts_train_config_preset(ref->preset, &c, &err) != RNNTS_OK) die("rnnts_train_config_preset", &dummy, &err);
+    }
     if (rnnts_trainer_create(&c, net, pool, NULL, &tr, &err) != RNNTS_OK) die("rnnts_trainer_create", &dummy, &err);
     for (int e = 0; e < T_EPOCHS; e++) {
         rnnts_epoch_report r;
