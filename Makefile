@@ -17,7 +17,7 @@ NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 AVX512   := -mavx512f $(AVX2)
 HAVE_AVX512 := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo 1)
 
-.PHONY: all help test test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-reproduce reproduce test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
+.PHONY: all help test test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-reproduce reproduce check-taunet test-interop test-header test-unit test-golden test-arm test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -154,6 +154,9 @@ test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runne
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts bash tests/interop.sh
+
+check-taunet: $(B)/rnnts                 ## tau_net of the reference's networks next to its pipeline's figures (../shared; ~6 min; a measurement, not in make test)
+	$(PYTHON) tests/taunet_reference.py $(B)/rnnts $(or $(RNNTS_REFNETS),../shared/reference-networks)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer (issue 7): the unit tests and the golden test, any
 # report fatal, leaks checked (Criterion's own allocations suppressed: tests/lsan.supp).

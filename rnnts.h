@@ -697,6 +697,8 @@ typedef struct rnnts_taunet_config {
     size_t max_bytes; /* activity kept at once (default 1 GiB; at least one neuron) */
     rnnts_fit_method fit; /* default RNNTS_FIT_REFERENCE (the paper's figures); the other method is
                              reported too, in the result's *_alt fields */
+    const float *inputs;  /* NULL (default): rnnts's own draws; else [steps][trials] input values
+                             fed instead (e.g. the bits another implementation drew), not copied */
 } rnnts_taunet_config;
 rnnts_taunet_config rnnts_taunet_config_default(void);
 typedef struct rnnts_taunet_result {
@@ -719,7 +721,7 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
                           rnnts_taunet_result *out, rnnts_error *err);
 /* The input bits rnnts_taunet feeds (steps t0..t0+len-1 of every trial: input[(t - t0) * trials + r]
    = 0 or 1) and, when p is not NULL, each trial's probability p[r]: for re-running the simulation
-   elsewhere. Returns OK or INVALID_ARG. */
+   elsewhere. With cfg->inputs set: a copy of those (p = NaN). Returns OK or INVALID_ARG. */
 rnnts_result rnnts_taunet_inputs(const rnnts_taunet_config *cfg, int t0, int len, float *input, float *p, rnnts_error *err);
 void rnnts_taunet_result_free(rnnts_taunet_result *r);
 
@@ -5662,6 +5664,20 @@ rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, 
    Starts, in this order: model 1 a = 1, tau in {0.5, 2, 8, 30, 90}; model 2 a = 1, (t1, t2) the 10
    pairs t1 < t2 of those values, c in {0.2, 0.5, 0.8}. The best converged start (smallest RSS, the
    first on ties) is kept. AIC = 2k + n ln(max(RSS/n, 1e-30)).
+   The reference's fit (rnnts_fit_ac_method, RNNTS_FIT_REFERENCE; the default of rnnts_taunet):
+   SciPy 1.10's least_squares(method='trf') as curve_fit calls it without p0, one start at the
+   midpoints of the bounds (a = 0.5, tau = 50; a = 0.5, t1 = t2 = 50, c = 0.5), bounds [0, 1] and
+   [0, 100] (iterates kept strictly inside; a component that would land on a bound moves to the
+   next double inside). Forward-difference Jacobian, step sqrt(2^-52) sign(x) max(1, |x|) (reversed
+   where it would leave the bounds), the difference quotient over the step actually taken. Per
+   iteration: v, dv Coleman-Li (v_i = distance to the bound -g_i points at, 1 where g_i = 0),
+   d = sqrt(v), the augmented matrix [J diag(d); diag(sqrt(g dv))] decomposed by one-sided Jacobi
+   SVD (cyclic pairs, rotations until |a_i.a_j| <= eps |a_i| |a_j|, singular values sorted
+   descending); the trust-region step: Gauss-Newton when s_min > eps m s_max and it fits, else More's
+   iteration on alpha (at most 10 steps, |phi| < 0.01 Delta); the reflective step choice and the
+   radius rule of SciPy (Delta /4 when the ratio < 0.25, x2 when > 0.75 at the boundary); stops on
+   ||g v||_inf < 1e-8, dF < 1e-8 F with ratio > 0.25, or ||dx|| < 1e-8 (1e-8 + ||x||); 2000
+   residual evaluations at most (then the fit failed). Sums in increasing index. AIC = 2k + n ln RSS.
 
    EIGENVALUES (rnnts_eig_sym). Double precision. The matrix is scaled by a power of two (exact) so
    that its largest entry is in [1, 2). Householder: for k = 0..n-3, x = A[k+1..n-1][k],
@@ -7217,6 +7233,10 @@ static void rnnts__tn_sink(void *user, int t, const float *h, int H, int Bp) {
 /* Input bits of the tau_net simulation: trial r, step t: 1 when u(seed, TAUNET_BITS, r; t) < p_r. */
 static void rnnts__tn_bits(const rnnts_taunet_config *c, int t0, int len, float *input) {
     uint64_t kp = rnnts_rng_key(c->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
+    if (c->inputs) { /* given inputs: the same layout, [t][r] */
+        memcpy(input, c->inputs + (size_t)t0 * c->trials, (size_t)len * c->trials * sizeof(float));
+        return;
+    }
     for (int r = 0; r < c->trials; r++) {
         float p = rnnts_rng_uniform(kp, (uint64_t)r);
         uint64_t kb = rnnts_rng_key(c->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
@@ -7227,8 +7247,12 @@ rnnts_result rnnts_taunet_inputs(const rnnts_taunet_config *cfg, int t0, int len
     if (!cfg || !input) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: cfg and input must not be NULL");
     if (cfg->trials < 1 || cfg->trials > 4096) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: trials = %d: allowed 1..4096", cfg->trials);
     if (t0 < 0 || len < 0 || len > 100000000 - t0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: t0 = %d, len = %d: need 0 <= t0, 0 <= len, t0 + len <= 10^8", t0, len);
+    if (cfg->inputs && t0 + len > cfg->steps)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet_inputs: t0 + len = %d exceeds the %d steps of the given inputs", t0 + len, cfg->steps);
     rnnts__tn_bits(cfg, t0, len, input);
-    if (p) {
+    if (p && cfg->inputs)
+        for (int r = 0; r < cfg->trials; r++) p[r] = NAN; /* given inputs: no probability of rnnts's */
+    else if (p) {
         uint64_t kp = rnnts_rng_key(cfg->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
         for (int r = 0; r < cfg->trials; r++) p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
     }
@@ -7343,6 +7367,11 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: steps = %d, burn = %d: need 0 <= burn < steps <= 10^8", c.steps, c.burn);
     n = c.steps - c.burn;
     if (c.fit_lag < 2 || c.fit_lag > n - 2) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: fit_lag = %d: allowed 2..%d (steps - burn - 2)", c.fit_lag, n - 2);
+    if (c.inputs)
+        for (size_t i = 0; i < (size_t)c.steps * (size_t)c.trials; i++)
+            if (!rnnts__isfinite(c.inputs[i]))
+                return rnnts__fail(err, RNNTS_ERR_NONFINITE, "taunet: inputs[%zu] (step %zu, trial %zu) is not finite", i, i / (size_t)c.trials,
+                                   i % (size_t)c.trials);
     if (c.fit != RNNTS_FIT_REFERENCE && c.fit != RNNTS_FIT_BEST)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "taunet: fit = %d: allowed RNNTS_FIT_REFERENCE (0), RNNTS_FIT_BEST (1)", (int)c.fit);
     if (c.fit_lag > RNNTS_FIT_REF_MAX_N - 1) /* both methods run (the other one for the *_alt fields) */

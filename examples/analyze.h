@@ -57,6 +57,49 @@ static void an_write_npy(const char *dir, const char *name, const float *v, int 
     }
     an_close(f, path);
 }
+/* Reads a 2-D C-order NumPy array of float32, uint8 or bool (NumPy format 1.x/2.x) as floats;
+   *d0 x *d1 values in a malloc'd array, or exits 2 naming what is wrong with the file. */
+static float *an_read_npy_2d(const char *path, int *d0, int *d1) {
+    FILE *f = fopen(path, "rb");
+    unsigned char pre[12];
+    char hdr[4096], *sh;
+    size_t hl, n, wsz;
+    long a, b;
+    float *v;
+    int u8;
+    if (!f) cli_usage_error("%s: cannot open: %s", path, strerror(errno));
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) cli_usage_error("%s: not a NumPy .npy file", path);
+    hl = (size_t)pre[8] | (size_t)pre[9] << 8;
+    if (pre[6] >= 2) {
+        if (fread(pre + 10, 1, 2, f) != 2) cli_usage_error("%s: truncated header", path);
+        hl |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+    }
+    if (hl >= sizeof hdr || fread(hdr, 1, hl, f) != hl) cli_usage_error("%s: header of %zu bytes not readable", path, hl);
+    hdr[hl] = 0;
+    if (strstr(hdr, "'fortran_order': True")) cli_usage_error("%s: Fortran order; save with numpy's default C order", path);
+    if (strstr(hdr, "'<f4'")) u8 = 0;
+    else if (strstr(hdr, "'|u1'") || strstr(hdr, "'|b1'")) u8 = 1;
+    else cli_usage_error("%s: dtype must be float32 ('<f4'), uint8 or bool", path);
+    if (!(sh = strstr(hdr, "'shape': (")) || sscanf(sh + 10, "%ld, %ld)", &a, &b) != 2 || a < 1 || b < 1 || a > 100000000 || b > 4096)
+        cli_usage_error("%s: shape must be (steps, trials) with 1 <= trials <= 4096", path);
+    n = (size_t)a * (size_t)b;
+    wsz = u8 ? 1 : 4;
+    if (!(v = (float *)malloc(n * sizeof(float)))) cli_usage_error("%s: out of memory (%zu values)", path, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char w[4];
+        if (fread(w, 1, wsz, f) != wsz) cli_usage_error("%s: %zu values expected, the file ends after %zu", path, n, i);
+        if (u8) v[i] = (float)w[0];
+        else {
+            uint32_t u = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
+            memcpy(&v[i], &u, 4);
+            if (!isfinite(v[i])) cli_usage_error("%s: value %zu (step %zu, trial %zu) is not finite", path, i, i / (size_t)b, i % (size_t)b);
+        }
+    }
+    fclose(f);
+    *d0 = (int)a;
+    *d1 = (int)b;
+    return v;
+}
 /* Writes the JSON produced by fn(f, ctx) to stdout (--json) and to DIR/<kind>.json (--out). */
 static void an_emit_json(int json, const char *out, const char *kind, void (*fn)(FILE *, const void *), const void *ctx) {
     if (json) { fn(stdout, ctx); fputc('\n', stdout); }
@@ -163,7 +206,7 @@ static int an_cmd_taus(int argc, char **argv) {
 /* ---- taunet ------------------------------------------------------------------------------- */
 static const char *an_fit_name(rnnts_fit_method m) { return m == RNNTS_FIT_BEST ? "best" : "reference"; }
 static rnnts_fit_method an_fit_other(rnnts_fit_method m) { return m == RNNTS_FIT_BEST ? RNNTS_FIT_REFERENCE : RNNTS_FIT_BEST; }
-typedef struct an_taunet { const char *model; const rnnts_rnn *net; const rnnts_taunet_config *cfg; const rnnts_taunet_result *r; double seconds; int threads; } an_taunet;
+typedef struct an_taunet { const char *model, *inputs; const rnnts_rnn *net; const rnnts_taunet_config *cfg; const rnnts_taunet_result *r; double seconds; int threads; } an_taunet;
 static void an_taunet_json(FILE *f, const void *vc) {
     const an_taunet *c = (const an_taunet *)vc;
     const rnnts_taunet_result *r = c->r;
@@ -172,7 +215,9 @@ static void an_taunet_json(FILE *f, const void *vc) {
     fprintf(f, ",\"H\":%d,\"steps\":%d,\"burn\":%d,\"trials\":%d,\"fit_lag\":%d,\"seed\":%llu,\"passes\":%d,\"threads\":%d,\"seconds\":",
             H, c->cfg->steps, c->cfg->burn, c->cfg->trials, c->cfg->fit_lag, (unsigned long long)c->cfg->seed, r->passes, c->threads);
     json_num(f, c->seconds);
-    fprintf(f, ",\"fit\":\"%s\"", an_fit_name(c->cfg->fit));
+    fprintf(f, ",\"fit\":\"%s\",\"inputs\":", an_fit_name(c->cfg->fit));
+    if (c->inputs) json_str(f, c->inputs);
+    else fputs("null", f);
     fputs(",\"tau_net\":", f); an_float_array(f, r->tau_net, H);
     fputs(",\"selected_model\":", f); an_int_array(f, r->selected, H);
     fprintf(f, ",\"n_above_1\":%d,\"mean_above_1\":", r->n_above_1); json_num(f, r->mean_above_1);
@@ -236,7 +281,8 @@ static int an_cmd_taunet(int argc, char **argv) {
     int steps = cfg.steps, burn = cfg.burn, trials = cfg.trials, fit_lag = cfg.fit_lag, threads = default_threads(), json = 0, fit = 0;
     int max_mb = (int)(cfg.max_bytes >> 20);
     uint64_t seed = 0;
-    const char *out = NULL, *dump = NULL, *pos[1];
+    const char *out = NULL, *dump = NULL, *inputs = NULL, *pos[1];
+    float *given = NULL;
     cli_flag flags[] = {
         {"--steps", CLI_INT, &steps, 100, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 101000)", 0, 0},
         {"--burn", CLI_INT, &burn, 0, 10000000, NULL, "B", "steps dropped at the start (default 500)", 0, 0},
@@ -248,6 +294,7 @@ static int an_cmd_taunet(int argc, char **argv) {
         {"--max-mem", CLI_INT, &max_mb, 1, 1 << 20, NULL, "MB", "activity kept at once, MiB (default 1024); less memory, more passes", 0, 0},
         {"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0},
         {"--out", CLI_STR, &out, 0, 0, NULL, "DIR", "write taunet.json, taunet.csv and taunet.svg into DIR", 0, 0},
+        {"--inputs", CLI_STR, &inputs, 0, 0, NULL, "FILE", "feed these inputs (.npy, steps x trials: float32, uint8 or bool) instead of rnnts's draws; sets --steps and --trials", 0, 0},
         {"--dump", CLI_STR, &dump, 0, 0, NULL, "DIR", "write ac.npy (neuron ACs, H x lags 0..199), pop_ac.npy, inputs.npy (steps x trials) and p.npy into DIR", 0, 0},
     };
     int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_OK;
@@ -259,10 +306,19 @@ static int an_cmd_taunet(int argc, char **argv) {
     double t0;
     cli_prog = "rnnts analyze taunet";
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_taunet_help) != 1) cli_usage_error("MODEL is required");
+    if (inputs) {
+        int fs, ft;
+        given = an_read_npy_2d(inputs, &fs, &ft);
+        if (cli_seen(flags, nf, "--steps") && steps != fs) cli_usage_error("--steps %d: --inputs %s has %d steps", steps, inputs, fs);
+        if (cli_seen(flags, nf, "--trials") && trials != ft) cli_usage_error("--trials %d: --inputs %s has %d trials", trials, inputs, ft);
+        steps = fs;
+        trials = ft;
+    }
     if (burn >= steps) cli_usage_error("--burn %d: must be below --steps %d", burn, steps);
     if (steps - burn < fit_lag + 3 || steps - burn < 201) cli_usage_error("--steps %d: at least --burn + max(--fit-lag + 3, 201) = %d", steps, burn + (fit_lag + 3 > 201 ? fit_lag + 3 : 201));
     cfg.steps = steps; cfg.burn = burn; cfg.trials = trials; cfg.fit_lag = fit_lag; cfg.seed = seed;
     cfg.fit = fit ? RNNTS_FIT_BEST : RNNTS_FIT_REFERENCE;
+    cfg.inputs = given;
     cfg.max_bytes = (size_t)max_mb << 20;
     {
         struct stat st;
@@ -273,12 +329,13 @@ static int an_cmd_taunet(int argc, char **argv) {
     pool = make_pool(threads);
     t0 = now_s();
     if (rnnts_taunet(net, &cfg, pool, &r, &e) != RNNTS_OK) {
+        free(given);
         fail_msg("taunet", &e);
         rnnts_pool_destroy(pool);
         rnnts_rnn_destroy(net);
         return CLI_EXIT_FAIL;
     }
-    c.model = pos[0]; c.net = net; c.cfg = &cfg; c.r = &r; c.seconds = now_s() - t0; c.threads = rnnts_pool_threads(pool);
+    c.model = pos[0]; c.inputs = inputs; c.net = net; c.cfg = &cfg; c.r = &r; c.seconds = now_s() - t0; c.threads = rnnts_pool_threads(pool);
     an_prepare_out(out);
     if (dump) {
         float *bits = (float *)malloc((size_t)steps * trials * sizeof(float)), *p = (float *)malloc((size_t)trials * sizeof(float));
@@ -325,6 +382,7 @@ static int an_cmd_taunet(int argc, char **argv) {
         }
         free(x); free(y);
     }
+    free(given);
     rnnts_taunet_result_free(&r);
     rnnts_pool_destroy(pool);
     rnnts_rnn_destroy(net);

@@ -74,6 +74,22 @@ sys.exit(0 if 100 <= n <= 400 and m is not None and 1 < med <= m * 3 else 1)
 PYEOF
 }
 taunet single_parity_network_1__rnn_N5_N5; check $? "tau_net of single N5_N5 (full protocol): a substantial share above 1"
+# The reference fit against SciPy itself: the ACs rnnts fitted (--dump) refitted by scipy's
+# curve_fit as the reference calls it (tests/taunet_scipy.py), on the N5 and the N11 network.
+if [ -f "$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt" ]; then
+  "$RNNTS" import "$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt" "$T/n11.safetensors" >/dev/null 2>"$T/err"; check $? "import sliding_10_5 N2_N11"
+fi
+if "$PY" -c 'import scipy, numpy' 2>/dev/null; then
+  args=()
+  for m in single_parity_network_1__rnn_N5_N5 n11; do
+    [ -f "$T/$m.safetensors" ] || continue
+    "$RNNTS" analyze taunet "$T/$m.safetensors" --dump "$T/dump_$m" --json > "$T/tn_$m.json" 2>"$T/tn.err" || cat "$T/tn.err"
+    args+=("$T/dump_$m" "$T/tn_$m.json")
+  done
+  "$PY" tests/taunet_scipy.py "${args[@]}"; check $? "tau_net reference fit = scipy curve_fit on the same ACs (same model, tau_net, figures)"
+else
+  echo "SKIPPED: tau_net fits against scipy ($PY cannot import scipy; 'make deps' installs python3-scipy)"
+fi
 ablate() { # file N
   "$RNNTS" analyze ablate "$T/$1.safetensors" --N "$2" --json > "$T/ab.json" 2>"$T/ab.err" || { cat "$T/ab.err"; return 1; }
   "$PY" - "$T/ab.json" <<'PYEOF'
