@@ -368,6 +368,25 @@ assert a['n_above_1']==len(above)
 if above: assert abs(a['mean_above_1']-sum(above)/len(above))<1e-4*max(1,a['mean_above_1'])
 assert all(x is None or 0<=x<=100 for x in t), t" 2>"$TMP/pyout" && ok || bad "analyze taunet: $(cat "$TMP/pyout")"
 for f in taunet.json taunet.csv taunet.svg; do [ -s "$TMP/an/$f" ] && ok || bad "analyze taunet --out: no $f"; done
+# --fit: the reference fit is the default, the other method comes under "alt" and equals its own run;
+# --dump writes the fitted ACs and the inputs, and --inputs fed those inputs gives the same result
+check "analyze taunet --fit best --dump" 0 "$BIN" analyze taunet "$AM" "${TN[@]}" --fit best --dump "$TMP/tndump"
+cp "$TMP/out" "$TMP/tnb.json"
+check "analyze taunet --inputs (the dumped bits)" 0 "$BIN" analyze taunet "$AM" --inputs "$TMP/tndump/inputs.npy" --burn 200 --seed 5 --json
+cp "$TMP/out" "$TMP/tni.json"
+"$PY" -c "
+import json, struct
+a=json.load(open('$TMP/tn1.json')); b=json.load(open('$TMP/tnb.json')); c=json.load(open('$TMP/tni.json'))
+assert a['fit']=='reference' and b['fit']=='best' and a['inputs'] is None and c['inputs'].endswith('inputs.npy'), (a['fit'], b['fit'])
+assert a['alt']['fit']=='best' and b['alt']['fit']=='reference'
+assert a['alt']['tau_net']==b['tau_net'] and b['alt']['tau_net']==a['tau_net'] and a['alt']['n_above_1']==b['n_above_1'], 'alt differs'
+assert c['tau_net']==a['tau_net'] and c['pop_ac']==a['pop_ac'] and c['steps']==6000 and c['trials']==3, 'fed own bits, other result'
+assert 0<=a['share_double']<=1
+raw=open('$TMP/tndump/ac.npy','rb').read(); assert raw[:6]==b'\x93NUMPY' and b\"(16, 200)\" in raw[:128], raw[:128]
+raw=open('$TMP/tndump/inputs.npy','rb').read(); assert b\"(6000, 3)\" in raw[:128], raw[:128]" 2>"$TMP/pyout" && ok || bad "analyze taunet --fit/--dump/--inputs: $(cat "$TMP/pyout")"
+usage "--steps 5000: --inputs" "$BIN" analyze taunet "$AM" --inputs "$TMP/tndump/inputs.npy" --steps 5000
+usage "not a NumPy .npy file" "$BIN" analyze taunet "$AM" --inputs "$TMP/tn1.json"
+usage "--fit scipy: allowed reference, best" "$BIN" analyze taunet "$AM" --fit scipy
 check "analyze ablate" 0 "$BIN" analyze ablate "$AM" --N 2 --count 3 --trials 2 --json --out "$TMP/an"
 "$PY" -c "
 import json; d=json.load(open('$TMP/out')); n=d['neurons']
