@@ -155,7 +155,7 @@ test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runne
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts bash tests/interop.sh
 
-check-taunet: $(B)/rnnts                 ## tau_net of the reference's networks next to its pipeline's figures (../shared; ~6 min; a measurement, not in make test)
+check-taunet: $(B)/rnnts                 ## tau_net of the reference's networks next to its pipeline's figures (../shared; 7–13 min; a measurement, not in make test)
 	$(PYTHON) tests/taunet_reference.py $(B)/rnnts $(or $(RNNTS_REFNETS),../shared/reference-networks)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer (issue 7): the unit tests and the golden test, any
