@@ -153,7 +153,7 @@ test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runne
 	PYTHON=$(PYTHON) bash tests/sweep_test.sh $(B)/rnnts
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
-	RNNTS=$(B)/rnnts bash tests/interop.sh
+	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash tests/interop.sh
 
 check-taunet: $(B)/rnnts                 ## tau_net of the reference's networks next to its pipeline's figures (../shared; 7–13 min; a measurement, not in make test)
 	$(PYTHON) tests/taunet_reference.py $(B)/rnnts $(or $(RNNTS_REFNETS),../shared/reference-networks)

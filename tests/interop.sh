@@ -7,7 +7,7 @@
 set -u
 RNNTS=${RNNTS:-build/rnnts}
 DIR=${RNNTS_REFNETS:-../shared/reference-networks}
-PY=$(command -v python3)
+PY=${PYTHON:-$(command -v python3)}
 if [ ! -d "$DIR" ]; then
   echo "SKIPPED: interop with the reference networks ($DIR not found)"
   echo "0 passed, 0 failed, 1 skipped"
