@@ -1354,7 +1354,8 @@ static void import_help(const cli_flag *flags, int n) {
     printf("usage: rnnts import FILE.pt OUT.safetensors [--curriculum single|multi|sliding|none] [--n-min N] [--n-max N]\n\n"
            "Converts a reference PyTorch checkpoint (zip: data.pkl + storages; no PyTorch needed) into an\n"
            "rnnts model file. The curriculum and N range come from the pattern rnn_N<min>_N<max> in the file\n"
-           "name (min = max: single-head, else multi-head) unless given; they go into the metadata\n"
+           "name (min = max: single-head; else sliding when the name starts with sliding_, multi-head\n"
+           "otherwise) unless given; they go into the metadata\n"
            "(curriculum; ns = \"min,...,max\" for multi and sliding, \"max\" for single and none; task).\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
@@ -1388,7 +1389,11 @@ static int cmd_import(int argc, char **argv) {
     if (lo && !hi) hi = lo;
     if (hi && !lo) lo = hi;
     if (lo > hi) cli_usage_error("--n-min %d is larger than --n-max %d", lo, hi);
-    if (curriculum < 0 && lo) curriculum = lo == hi ? RNNTS_CURR_SINGLE : RNNTS_CURR_MULTI;
+    if (curriculum < 0 && lo) { /* the reference names its runs <curriculum>_..., sliding ones sliding_<heads>_<forget>_... */
+        const char *base = strrchr(pos[0], '/');
+        base = base ? base + 1 : pos[0];
+        curriculum = lo == hi ? RNNTS_CURR_SINGLE : strncmp(base, "sliding_", 8) == 0 ? RNNTS_CURR_SLIDING : RNNTS_CURR_MULTI;
+    }
     if (curriculum >= 0 && !lo) cli_usage_error("--curriculum needs an N range: give --n-min/--n-max (the file name has no rnn_N<min>_N<max>)");
     CLI_FUZZ_STOP();
     if (rnnts_import_torch(pos[0], NULL, &net, &e) != RNNTS_OK) {

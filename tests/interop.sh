@@ -78,6 +78,7 @@ taunet single_parity_network_1__rnn_N5_N5; check $? "tau_net of single N5_N5 (fu
 # curve_fit as the reference calls it (tests/taunet_scipy.py), on the N5 and the N11 network.
 if [ -f "$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt" ]; then
   "$RNNTS" import "$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt" "$T/n11.safetensors" >/dev/null 2>"$T/err"; check $? "import sliding_10_5 N2_N11"
+  "$RNNTS" info "$T/n11.safetensors" --json 2>/dev/null | grep -q '"curriculum":"sliding"'; check $? "sliding_10_5 N2_N11: curriculum sliding from the file name"
 fi
 if "$PY" -c 'import scipy, numpy' 2>/dev/null; then
   args=()
