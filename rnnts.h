@@ -45,7 +45,7 @@
        RNNTS_MALLOC(sz,user) / RNNTS_FREE(p,user)   default allocator (define both or neither).
        RNNTS_ASSERT(x)   internal invariant check (default: assert). Never used for bad input.
 
-   NUMERICS CONTRACT (short form; README and DESIGN §3 have the long one)
+   NUMERICS CONTRACT (the README repeats it; each section below gives its own orders)
        Same version + config + seed => the same bits on SCALAR, AVX2, AVX-512 and NEON, x86-64 and
        AArch64, gcc >= 12 / clang >= 14, any thread count. To keep that promise:
        N1 build with -ffp-contract=off; this file also forces it by pragma and refuses -ffast-math.
@@ -189,7 +189,7 @@ typedef struct rnnts_rnn_config {
                                     index order, rounded to float; then tau_i * (tau_mean / mean) */
 } rnnts_rnn_config;
 
-/* Strings stored in a model file's metadata (DESIGN §8) besides what the config says. */
+/* Strings stored in a model file's metadata (see >>io) besides what the config says. */
 typedef struct rnnts_meta {
     char task[32];        /* "parity", "dms" or "" */
     char curriculum[32];  /* "single", "multi", "sliding", "none" or "" */
@@ -373,7 +373,7 @@ rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnt
 /* The initial state the last forward/stream used, as [B][H]. */
 rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out);
 
-/* ---- tasks, optimisers, curricula, training (DESIGN §5, §6) ------------------------------ */
+/* ---- tasks, optimisers, curricula, training ------------------------------------------ */
 typedef enum rnnts_task { RNNTS_TASK_PARITY = 0, RNNTS_TASK_DMS = 1 } rnnts_task;
 typedef enum rnnts_curriculum {
     RNNTS_CURR_SINGLE = 0,  /* Ns = [2] -> [3] -> ...; one head reused */
@@ -580,7 +580,7 @@ float rnnts_cosf(float x);
 /* The canonical 8-lane sum of x[0..n) (N4). */
 float rnnts_sum_canon(const float *x, size_t n);
 
-/* ---- analyses: numerical building blocks (DESIGN §7; implementation and orders in >>analysis) --
+/* ---- analyses: numerical building blocks (implementation and orders in >>analysis) ------------------
    Every result is bit-identical on the SCALAR, AVX2 and NEON builds, x86-64 and AArch64. All
    functions are pure (no global state) and thread-safe. */
 
@@ -653,7 +653,7 @@ rnnts_result rnnts_eig_sym(double *A, int n, double *eigvals, rnnts_error *err);
 rnnts_result rnnts_pca(const float *X, int rows, int cols, double var_fraction, double *eigvals, int *n_components,
                        const rnnts_allocator *alloc, rnnts_error *err);
 
-/* ---- studies: tau_net, stream accuracy, ablation, perturbation (DESIGN §7) ---------------------
+/* ---- studies: tau_net, stream accuracy, ablation, perturbation ---------------------------------
    Everything below is a pure function of (network, configuration, seed): the same bits on every
    build and thread count. Random draws use key(seed, RNNTS_PURPOSE_ANALYSIS, a, b) with a, b: */
 enum {
@@ -675,7 +675,7 @@ rnnts_result rnnts_tau_summary_of(const rnnts_rnn *net, rnnts_tau_summary *out, 
 rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int n_bins, int *counts, int *under,
                                  int *over, rnnts_error *err);
 
-/* Network timescales tau_net (the reference's protocol, DESIGN §7): `trials` sequences of `steps`
+/* Network timescales tau_net (the reference's protocol): `trials` sequences of `steps`
    input steps, trial r with bits Bernoulli(p_r), p_r ~ U[0,1); h0 = 0.1 U[0,1) (h0_seed = seed,
    h0_draw = RNNTS_TAUNET_H0_DRAW); the first `burn` steps dropped; per neuron and trial the
    autocorrelation by FFT (rnnts_autocorr), averaged over trials in trial order; lags 0..fit_lag of
@@ -5596,7 +5596,7 @@ rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, 
 #endif
 
 /* >>analysis --------------------------------------------------------------------------------
-   Numerical building blocks of the timescale and dimensionality analyses (DESIGN §7).
+   Numerical building blocks of the timescale and dimensionality analyses.
 
    AUTOCORRELATION (rnnts_autocorr). Per series, in this order:
      mean   m = (sum_t (double)x[t]) / n: the sum in double in the canonical 8-lane order (lane j

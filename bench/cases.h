@@ -1,4 +1,4 @@
-/* bench/cases.h — benchmark cases for rnnts, written in C against the public API (DESIGN §12).
+/* bench/cases.h — benchmark cases for rnnts, written in C against the public API.
 
    A case is one workload at one size, variant and thread count. The harness (bench/shim.cc,
    Google Benchmark) calls setup once, run() once per timed iteration, hash() once, teardown once.

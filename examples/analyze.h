@@ -1,4 +1,4 @@
-/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca|retrain|generalize|forgetgate|merge ...` (DESIGN §7), included by examples/rnnts.c
+/* analyze.h — `rnnts analyze taus|taunet|ablate|perturb|forget|pca|retrain|generalize|forgetgate|merge ...`, included by examples/rnnts.c
    after its utilities (json_num, load_model, head_for, make_pool, mkdir_p, svg_line_chart, ...).
    Each analysis prints one JSON object with --json (a summary line otherwise) and, with --out DIR,
    writes DIR/<kind>.json, DIR/<kind>.csv and DIR/<kind>.svg. */

@@ -1,4 +1,4 @@
-/* golden: the plain-C golden test of rnnts (DESIGN §11). No test framework, only rnnts.h + libc,
+/* golden: the plain-C golden test of rnnts. No test framework, only rnnts.h + libc,
    libm and pthreads, so that it also builds as a static aarch64 binary and runs under qemu.
 
    It runs a few small fixed configurations and hashes (XXH3-64, seed 0, raw little-endian float
@@ -697,7 +697,7 @@ static int write_golden(const char *path, const grow *rows, int n_rows) {
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     f = fopen(tmp, "w");
     if (!f) { fprintf(stderr, "golden: cannot write %s\n", tmp); return 1; }
-    fprintf(f, "# rnnts golden hashes (DESIGN §3 N9, §11): <config> <quantity> <XXH3-64 seed 0 of raw LE float bits>\n");
+    fprintf(f, "# rnnts golden hashes (see reference/README.md): <config> <quantity> <XXH3-64 seed 0 of raw LE float bits>\n");
     fprintf(f, "# Written by `tests/golden.c --write` (make golden-update) with: %s\n", rnnts_build_info());
     fprintf(f, "# Configurations and quantities are defined in tests/golden.c; see reference/README.md.\n");
     for (int i = 0; i < n_rows; i++) fprintf(f, "%s %s %016llx\n", rows[i].cfg, rows[i].quant, (unsigned long long)rows[i].h[0]);

@@ -692,7 +692,7 @@ Test(loader, random_mutations_never_crash, .timeout = 60) {
     rnnts_rnn_destroy(net);
 }
 
-/* Tensor names, shapes and order of DESIGN 8 (the reference's state-dict keys). */
+/* Tensor names, shapes and order (the reference's state-dict keys). */
 Test(io, tensor_names_shapes_offsets) {
     for (int fixed = 0; fixed < 2; fixed++) {
         tc_netspec s = {6, 3, 0, 0, fixed, 0, 2.0f, 4};
@@ -725,7 +725,7 @@ Test(io, tensor_names_shapes_offsets) {
     }
 }
 
-/* Initialisation (DESIGN 4): tau = tau_init + U[0,1); w_in, b_in ~ U(-1,1); the rest U(-1/sqrt H, 1/sqrt H). */
+/* Initialisation (rnnts_rnn_create): tau = tau_init + U[0,1); w_in, b_in ~ U(-1,1); the rest U(-1/sqrt H, 1/sqrt H). */
 Test(io, initial_parameter_ranges) {
     rnnts_rnn_config cfg = rnnts_rnn_config_default();
     rnnts_rnn *net, *again, *other;

@@ -8,7 +8,7 @@
 
 /* ---- the double-precision reference ------------------------------------------------------------
    Parameters in rnnts's layout (as doubles): tau [H] or [1], w_in [H], b_in [H], W [H*H], b [H],
-   heads k: V [2][H], c [2]. Model (DESIGN §4): tau_hat = max(k tau, 1) learnable, k tau fixed
+   heads k: V [2][H], c [2]. Model (rnnts.h, >>rnn): tau_hat = max(k tau, 1) learnable, k tau fixed
    (k = 1 in discrete time); W's diagonal reads as zero but receives a gradient.
      u = b + sum_{j != i} W_ij h_j + w_in s + b_in
      default: h' = phi((1 - 1/tau_hat) h + u / tau_hat)

@@ -1,4 +1,4 @@
-/* test_studies.c — retraining and generalisation (DESIGN §7): rnnts_retrain, rnnts_evaluate_len,
+/* test_studies.c — retraining and generalisation: rnnts_retrain, rnnts_evaluate_len,
    rnnts_rnn_set_k_continuous. Each is checked against a replay through the lower-level public API,
    bit for bit, and its errors name what was wrong. */
 #include "test_common.h"

@@ -1,4 +1,4 @@
-/* test_train.c — the training part of rnnts (DESIGN §5, §6), public API only:
+/* test_train.c — the training part of rnnts, public API only:
    - tasks: N-parity and N-DMS batches against their definitions (labels recomputed here), the
      per-sequence p of parity spread over [0,1), M ~ U{Nmax+2 .. 4Nmax+1} with every value reached,
      determinism in (seed, purpose, index), rnnts_task_batch_len, error paths;
@@ -29,7 +29,7 @@ static int tt_nmax(const int *ns, int n) {
     for (int a = 0; a < n; a++) if (ns[a] > m) m = ns[a];
     return m;
 }
-/* Labels recomputed from the bits by the definitions of DESIGN §6. */
+/* Labels recomputed from the bits by the task definitions in rnnts.h (>>tasks). */
 static void tt_check_labels(rnnts_task task, const int *ns, int n, int B, int M, const float *in, const int *lab) {
     for (int a = 0; a < n; a++)
         for (int b = 0; b < B; b++) {
@@ -887,7 +887,7 @@ Test(curricula, report_matches_evaluate_and_step_losses) {
 
 /* One epoch replayed through the public API: data (seed, DATA, global step), h0 (seed, draw =
    global step), forward, backward, optimiser over tau/input/recurrent/active heads, zero diagonal.
-   Must give the trainer's parameters bit for bit (DESIGN §3 N7: the training stream is a pure
+   Must give the trainer's parameters bit for bit (the training stream is a pure
    function of (seed, step)). */
 static void tt_replay(rnnts_curriculum curr, int train_tau, rnnts_optim_config oc) {
     tc_netspec s;
@@ -1137,7 +1137,7 @@ Test(resume, finished_run_resumes_done) {
     tt_save(tr2, q);
     tc_same_file(p, q, "done checkpoint re-saved");
     cr_assert_eq(memcmp(net->param, net2->param, net->n_param * sizeof(float)), 0);
-    /* the checkpoint is also a model file with the metadata of DESIGN §8 */
+    /* the checkpoint is also a model file with the metadata of a model file */
     cr_assert_eq(rnnts_rnn_load(p, NULL, &m, &err), RNNTS_OK, "checkpoint does not load as a model: %s", err.msg);
     cr_assert_str_eq(m->meta.task, "parity");
     cr_assert_str_eq(m->meta.curriculum, "none");
