@@ -341,6 +341,101 @@ static int sweep_check_base_line(const sweep_desc *d, int first, int line, const
     return 0;
 }
 
+/* One "vary NAME = VALUES" line (key kb..ke, value vb..ve): a new axis of d. 0, or -1 with msg. */
+static int sweep_parse_vary(sweep_desc *d, const char *kb, const char *ke, const char *vb, const char *ve, int line, const train_opts *tmpl,
+                            const char *file, char *msg, size_t cap) {
+    const char *nb = kb + 4;
+    size_t nn;
+    sweep_axis *a;
+    train_opts o = *tmpl;
+    const char *str = NULL;
+    int flag = 0, nf;
+    cli_flag flags[] = {SWEEP_FLAGS(o, str, flag)};
+    cli_flag *f = NULL;
+    nf = (int)(sizeof flags / sizeof flags[0]);
+    while (nb < ke && sweep_blank(*nb)) nb++;
+    if (ke - nb >= 2 && nb[0] == '-' && nb[1] == '-') nb += 2; /* "vary --seed" is "vary seed" */
+    nn = (size_t)(ke - nb);
+    for (const char *c = nb; c < ke; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
+            snprintf(msg, cap, "%s:%d: vary: '%.*s' is not a flag name (allowed: a flag of rnnts train without --, e.g. vary seed = 0 1 2)",
+                     file, line, (int)(ke - kb > 60 ? 60 : ke - kb), kb);
+            return -1;
+        }
+    if (nn == 0 || nn > 60) {
+        snprintf(msg, cap, "%s:%d: vary: missing or too long flag name (allowed: a flag of rnnts train without --, e.g. vary seed = 0 1 2)", file, line);
+        return -1;
+    }
+    if (d->n_axes >= SWEEP_MAX_AXES) { snprintf(msg, cap, "%s:%d: vary: more than %d axes", file, line, SWEEP_MAX_AXES); return -1; }
+    a = &d->axes[d->n_axes];
+    memset(a, 0, sizeof *a);
+    memcpy(a->name, nb, nn);
+    a->name[nn] = 0;
+    a->flag[0] = a->flag[1] = '-';
+    memcpy(a->flag + 2, nb, nn);
+    a->flag[nn + 2] = 0;
+    a->line = line;
+    for (int k = 0; k < d->n_axes; k++)
+        if (strcmp(d->axes[k].name, a->name) == 0) {
+            snprintf(msg, cap, "%s:%d: vary %s: this axis is already defined on line %d (one vary line per flag)", file, line, a->name, d->axes[k].line);
+            return -1;
+        }
+    for (int k = 0; k < nf; k++)
+        if (strcmp(flags[k].name, a->flag) == 0) f = &flags[k];
+    for (size_t q = 0; q < sizeof SWEEP_RESERVED / sizeof SWEEP_RESERVED[0]; q++)
+        if (strcmp(a->flag, SWEEP_RESERVED[q]) == 0) {
+            snprintf(msg, cap, "%s:%d: vary %s: %s is set by the sweep for each run (ROOT/NAME); vary any other flag of rnnts train",
+                     file, line, a->name, a->flag);
+            return -1;
+        }
+    if (!f) {
+        char names[1024];
+        sweep_flag_names(names, sizeof names);
+        snprintf(msg, cap, "%s:%d: vary %s: not a flag of rnnts train (allowed: %s)", file, line, a->name, names);
+        return -1;
+    }
+    if (f->kind == CLI_FLAG) {
+        snprintf(msg, cap, "%s:%d: vary %s: %s takes no value (a switch; put it in base)", file, line, a->name, a->flag);
+        return -1;
+    }
+    d->n_axes++; /* owned by d from here (freed with it) */
+    return sweep_axis_values(d, a, f, vb, ve, line, msg, cap);
+}
+/* The checks of a whole description: out given, no axis also in base, at most max_runs runs, every
+   run's name and configuration valid. 0, or -1 with msg. */
+static int sweep_check_all(sweep_desc *d, long long max_runs, const train_opts *tmpl, const char *file, char *msg, size_t cap) {
+    if (!d->out) { snprintf(msg, cap, "%s: no 'out = DIR' line (the root directory of the runs, e.g. out = runs/sweep1)", file); return -1; }
+    /* an axis that base sets too */
+    for (int k = 0; k < d->n_axes; k++)
+        for (int i = 0; i < d->base.n; i++) {
+            const char *t = d->base.v[i];
+            size_t fl = strlen(d->axes[k].flag);
+            if (strncmp(t, d->axes[k].flag, fl) == 0 && (t[fl] == 0 || t[fl] == '=')) {
+                snprintf(msg, cap, "%s:%d: vary %s: %s is also set in base (line %d); remove one of them", file, d->axes[k].line,
+                         d->axes[k].name, d->axes[k].flag, d->base.line[i]);
+                return -1;
+            }
+        }
+    d->n_runs = 1;
+    for (int k = 0; k < d->n_axes; k++) {
+        d->n_runs *= d->axes[k].vals.n;
+        if (d->n_runs > max_runs) {
+            snprintf(msg, cap, "%s:%d: vary %s: the sweep has more than %lld runs (the product of the vary lines %d..%d); allowed at most %lld",
+                     file, d->axes[k].line, d->axes[k].name, max_runs, d->axes[0].line, d->axes[k].line, max_runs);
+            return -1;
+        }
+    }
+    for (long long r = 0; r < d->n_runs; r++) {
+        char name[SWEEP_MAX_NAME + 64];
+        if (sweep_run_name(d, r, name, sizeof name) != 0) {
+            snprintf(msg, cap, "%s:%d: run %lld: its directory name is longer than %d bytes (fewer or shorter axes or values)", file,
+                     d->axes[d->n_axes - 1].line, r + 1, SWEEP_MAX_NAME);
+            return -1;
+        }
+        if (sweep_check_run(d, r, tmpl, msg, cap) != 0) return -1;
+    }
+    return 0;
+}
 /* Parses and validates a description (text of len bytes; file names it in messages). At most
    max_runs runs (SWEEP_MAX_RUNS for the tool). Returns 0 with d filled (sweep_free it), or -1 with
    a message "FILE:LINE: ..." in msg (d freed). Never exits. */
@@ -402,97 +497,13 @@ static int sweep_parse(const char *text, size_t len, const char *file, long long
             snprintf(msg, cap, "%s:%d: vary: missing flag name (allowed: vary NAME = VALUES with a flag of rnnts train, e.g. vary seed = 0 1 2)", file, line);
             goto fail;
         } else if ((size_t)(ke - kb) > 4 && memcmp(kb, "vary", 4) == 0 && sweep_blank(kb[4])) {
-            const char *nb = kb + 4;
-            size_t nn;
-            sweep_axis *a;
-            train_opts o = tmpl;
-            const char *str = NULL;
-            int flag = 0, nf;
-            cli_flag flags[] = {SWEEP_FLAGS(o, str, flag)};
-            cli_flag *f = NULL;
-            nf = (int)(sizeof flags / sizeof flags[0]);
-            while (nb < ke && sweep_blank(*nb)) nb++;
-            if (ke - nb >= 2 && nb[0] == '-' && nb[1] == '-') nb += 2; /* "vary --seed" is "vary seed" */
-            nn = (size_t)(ke - nb);
-            for (const char *c = nb; c < ke; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
-                    snprintf(msg, cap, "%s:%d: vary: '%.*s' is not a flag name (allowed: a flag of rnnts train without --, e.g. vary seed = 0 1 2)",
-                             file, line, (int)(ke - kb > 60 ? 60 : ke - kb), kb);
-                    goto fail;
-                }
-            if (nn == 0 || nn > 60) {
-                snprintf(msg, cap, "%s:%d: vary: missing or too long flag name (allowed: a flag of rnnts train without --, e.g. vary seed = 0 1 2)", file, line);
-                goto fail;
-            }
-            if (d->n_axes >= SWEEP_MAX_AXES) { snprintf(msg, cap, "%s:%d: vary: more than %d axes", file, line, SWEEP_MAX_AXES); goto fail; }
-            a = &d->axes[d->n_axes];
-            memset(a, 0, sizeof *a);
-            memcpy(a->name, nb, nn);
-            a->name[nn] = 0;
-            a->flag[0] = a->flag[1] = '-';
-            memcpy(a->flag + 2, nb, nn);
-            a->flag[nn + 2] = 0;
-            a->line = line;
-            for (int k = 0; k < d->n_axes; k++)
-                if (strcmp(d->axes[k].name, a->name) == 0) {
-                    snprintf(msg, cap, "%s:%d: vary %s: this axis is already defined on line %d (one vary line per flag)", file, line, a->name, d->axes[k].line);
-                    goto fail;
-                }
-            for (int k = 0; k < nf; k++)
-                if (strcmp(flags[k].name, a->flag) == 0) f = &flags[k];
-            for (size_t q = 0; q < sizeof SWEEP_RESERVED / sizeof SWEEP_RESERVED[0]; q++)
-                if (strcmp(a->flag, SWEEP_RESERVED[q]) == 0) {
-                    snprintf(msg, cap, "%s:%d: vary %s: %s is set by the sweep for each run (ROOT/NAME); vary any other flag of rnnts train",
-                             file, line, a->name, a->flag);
-                    goto fail;
-                }
-            if (!f) {
-                char names[1024];
-                sweep_flag_names(names, sizeof names);
-                snprintf(msg, cap, "%s:%d: vary %s: not a flag of rnnts train (allowed: %s)", file, line, a->name, names);
-                goto fail;
-            }
-            if (f->kind == CLI_FLAG) {
-                snprintf(msg, cap, "%s:%d: vary %s: %s takes no value (a switch; put it in base)", file, line, a->name, a->flag);
-                goto fail;
-            }
-            d->n_axes++; /* owned by d from here (freed with it) */
-            if (sweep_axis_values(d, a, f, vb, ve, line, msg, cap) != 0) goto fail;
+            if (sweep_parse_vary(d, kb, ke, vb, ve, line, &tmpl, file, msg, cap) != 0) goto fail;
         } else {
             snprintf(msg, cap, "%s:%d: unknown key '%.*s' (allowed: out, base, vary NAME)", file, line, (int)(ke - kb > 60 ? 60 : ke - kb), kb);
             goto fail;
         }
     }
-    if (!d->out) { snprintf(msg, cap, "%s: no 'out = DIR' line (the root directory of the runs, e.g. out = runs/sweep1)", file); goto fail; }
-    /* an axis that base sets too */
-    for (int k = 0; k < d->n_axes; k++)
-        for (int i = 0; i < d->base.n; i++) {
-            const char *t = d->base.v[i];
-            size_t fl = strlen(d->axes[k].flag);
-            if (strncmp(t, d->axes[k].flag, fl) == 0 && (t[fl] == 0 || t[fl] == '=')) {
-                snprintf(msg, cap, "%s:%d: vary %s: %s is also set in base (line %d); remove one of them", file, d->axes[k].line,
-                         d->axes[k].name, d->axes[k].flag, d->base.line[i]);
-                goto fail;
-            }
-        }
-    d->n_runs = 1;
-    for (int k = 0; k < d->n_axes; k++) {
-        d->n_runs *= d->axes[k].vals.n;
-        if (d->n_runs > max_runs) {
-            snprintf(msg, cap, "%s:%d: vary %s: the sweep has more than %lld runs (the product of the vary lines %d..%d); allowed at most %lld",
-                     file, d->axes[k].line, d->axes[k].name, max_runs, d->axes[0].line, d->axes[k].line, max_runs);
-            goto fail;
-        }
-    }
-    for (long long r = 0; r < d->n_runs; r++) {
-        char name[SWEEP_MAX_NAME + 64];
-        if (sweep_run_name(d, r, name, sizeof name) != 0) {
-            snprintf(msg, cap, "%s:%d: run %lld: its directory name is longer than %d bytes (fewer or shorter axes or values)", file,
-                     d->axes[d->n_axes - 1].line, r + 1, SWEEP_MAX_NAME);
-            goto fail;
-        }
-        if (sweep_check_run(d, r, &tmpl, msg, cap) != 0) goto fail;
-    }
+    if (sweep_check_all(d, max_runs, &tmpl, file, msg, cap) != 0) goto fail;
     return 0;
 fail:
     sweep_free(d);
