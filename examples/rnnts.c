@@ -657,6 +657,98 @@ static void oom_hint(const rnnts_error *e, const mem_cap *c) {
                 (double)c->live / 1073741824.0);
 }
 
+/* A fresh run's directory: refuses one that holds a run (init or log) unless --force, which removes
+   the earlier run's files. 0, or -1 after the message. */
+static int train_clear_out(const train_opts *o, const char *dir, const char *init, const char *logpath, int csv) {
+    if (!o->force && (file_exists(init) || file_exists(logpath))) {
+        fprintf(stderr, "%s: %s already holds a run (%s); use --force to overwrite it or --resume to continue it\n", cli_prog, dir,
+                file_exists(init) ? "init.safetensors" : csv ? "log.csv" : "log.jsonl");
+        return -1;
+    }
+    if (o->force) {
+        int n = remove_old_run(dir);
+        if (n && !o->quiet) fprintf(stderr, "%s: --force: removed %d file%s of an earlier run in %s\n", cli_prog, n, n == 1 ? "" : "s", dir);
+    }
+    return 0;
+}
+/* The start line of a fresh run on stderr: configuration, threads, vector path, directory. */
+static void train_start_line(const train_opts *o, rnnts_pool *pool, const char *dir) {
+    fprintf(stderr, "%s%s%s: %s %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads, %s -> %s\n",
+            cli_prog, o->label ? " " : "", o->label ? o->label : "", rnnts_model_name((rnnts_model)o->model), o->task ? "dms" : "parity",
+            o->curriculum == 0 ? "single" : o->curriculum == 1 ? "multi" : o->curriculum == 2 ? "sliding" : "none", o->hidden,
+            o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1,
+            rnnts_simd_name(), dir);
+}
+/* The progress line of one epoch on stderr. */
+static void train_epoch_line(const train_opts *o, const progress *pr, const rnnts_epoch_report *rep, const tau_stats *ts, const char *solved_name) {
+    float amin = rep->acc[0];
+    char ns[64], taus[96] = "";
+    for (int a = 1; a < rep->n_ns; a++) if (rep->acc[a] < amin) amin = rep->acc[a];
+    ns_text(ns, sizeof ns, rep->ns, rep->n_ns);
+    if (pr->tty) fputs("\r\033[K", stderr);
+    if (ts->count > 0) snprintf(taus, sizeof taus, "  tau %.3f+-%.3f max %.3f", ts->mean, ts->sd, ts->max); /* the leaky RNN only */
+    fprintf(stderr, "%s%sepoch %d  N %s  loss %.4f  acc %.2f%% (min %.2f%%)%s  %.1f s%s%s%s",
+            o->label ? o->label : "", o->label ? "  " : "", rep->epoch, ns, (double)rep->loss, (double)rep->acc_mean, (double)amin,
+            taus, rep->seconds, rep->solved ? "  solved -> " : "", solved_name, rep->done ? "  (done)" : "");
+    /* on a terminal the line stays (updating) unless something happened */
+    if (!pr->tty || rep->solved || rep->done) fputc('\n', stderr);
+    fflush(stderr);
+}
+/* A solved epoch: its checkpoint DIR/N<lo>_N<hi>.safetensors (name into solved_name) and the
+   record in res. 0, or -1 after the message. */
+static int train_save_solved(rnnts_trainer *tr, const char *dir, const rnnts_epoch_report *rep, const tau_stats *ts, double wall,
+                             train_result *res, char *solved_name, size_t cap) {
+    char path[4200];
+    rnnts_error e;
+    int lo = rep->ns[0], hi = rep->ns[0];
+    for (int a = 1; a < rep->n_ns; a++) { if (rep->ns[a] < lo) lo = rep->ns[a]; if (rep->ns[a] > hi) hi = rep->ns[a]; }
+    snprintf(solved_name, cap, "N%d_N%d.safetensors", lo, hi);
+    path_join(path, sizeof path, dir, solved_name);
+    if (rnnts_trainer_save(tr, path, &e) != RNNTS_OK) { fail_msg("save checkpoint", &e); return -1; }
+    if (res->n_reached < RNNTS_MAX_NS) {
+        reached_n *q = &res->r[res->n_reached++];
+        q->N = hi; q->epoch = rep->epoch; q->wall = wall; q->tau = *ts;
+    }
+    if (hi > res->largest_n) res->largest_n = hi;
+    return 0;
+}
+/* Stopped by a signal: the rolling checkpoint, the message; the exit code (128 + signal, or 1 when
+   the checkpoint could not be written). */
+static int train_stop_by_signal(rnnts_trainer *tr, const train_opts *o, const progress *pr, const char *last, const char *dir) {
+    int sig = g_signal ? g_signal : SIGINT, es = rnnts_trainer_epoch_step(tr);
+    char at[96];
+    rnnts_error e;
+    if (pr->tty && !o->quiet) fputs("\r\033[K", stderr);
+    if (es > 0) snprintf(at, sizeof at, "in epoch %d after step %d of %d", rnnts_trainer_epochs(tr) + 1, es, rnnts_trainer_config(tr)->steps_per_epoch);
+    else snprintf(at, sizeof at, "after epoch %d", rnnts_trainer_epochs(tr));
+    if (rnnts_trainer_save(tr, last, &e) != RNNTS_OK) {
+        fail_msg("save checkpoint", &e);
+        fprintf(stderr, "%s: stopped by %s %s; the checkpoints written before are intact\n", cli_prog, signal_name(sig), at);
+        return CLI_EXIT_FAIL;
+    }
+    fprintf(stderr, "%s: stopped by %s %s; checkpoint %s (continue with: rnnts train --resume %s)\n", cli_prog, signal_name(sig), at,
+            last, dir);
+    return 128 + sig;
+}
+/* The log of a resumed run: its format (the file that exists; csv when only log.csv does) into
+   *csv, its path into logpath, the records after epoch ep dropped (written after the checkpoint);
+   returns the wall time recorded at epoch ep. */
+static double train_resume_log(const train_opts *o, const char *dir, int ep, int *csv, char *logpath, size_t cap) {
+    int dropped;
+    path_join(logpath, cap, dir, "log.csv");
+    if (!*csv && file_exists(logpath)) {
+        char j[4200];
+        path_join(j, sizeof j, dir, "log.jsonl");
+        if (!file_exists(j)) *csv = 1;
+    }
+    path_join(logpath, cap, dir, *csv ? "log.csv" : "log.jsonl");
+    dropped = log_truncate_after(logpath, *csv, ep);
+    if (dropped < 0) fprintf(stderr, "%s: warning: cannot rewrite %s: %s\n", cli_prog, logpath, strerror(errno));
+    else if (dropped > 0 && !o->quiet)
+        fprintf(stderr, "%s: %s: dropped %d record%s after epoch %d (written after the checkpoint)\n", cli_prog, logpath, dropped,
+                dropped == 1 ? "" : "s", ep);
+    return log_wall_of_epoch(logpath, *csv, ep);
+}
 /* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
 static int train_run(const train_opts *o, train_result *res) {
     rnnts_error e;
@@ -702,22 +794,7 @@ static int train_run(const train_opts *o, train_result *res) {
         }
         if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
         ep = rnnts_trainer_epochs(tr);
-        /* The log format of the run: the one whose file exists (csv when only log.csv does). */
-        path_join(logpath, sizeof logpath, dir, "log.csv");
-        if (!csv && file_exists(logpath)) {
-            char j[4200];
-            path_join(j, sizeof j, dir, "log.jsonl");
-            if (!file_exists(j)) csv = 1;
-        }
-        path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
-        {
-            int dropped = log_truncate_after(logpath, csv, ep);
-            if (dropped < 0) fprintf(stderr, "%s: warning: cannot rewrite %s: %s\n", cli_prog, logpath, strerror(errno));
-            else if (dropped > 0 && !o->quiet)
-                fprintf(stderr, "%s: %s: dropped %d record%s after epoch %d (written after the checkpoint)\n", cli_prog, logpath, dropped,
-                        dropped == 1 ? "" : "s", ep);
-        }
-        wall0 = log_wall_of_epoch(logpath, csv, ep);
+        wall0 = train_resume_log(o, dir, ep, &csv, logpath, sizeof logpath);
         if (!o->quiet) {
             int es = rnnts_trainer_epoch_step(tr);
             char at[96] = "";
@@ -740,15 +817,7 @@ static int train_run(const train_opts *o, train_result *res) {
         if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
         path_join(path, sizeof path, dir, "init.safetensors");
         path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
-        if (!o->force && (file_exists(path) || file_exists(logpath))) {
-            fprintf(stderr, "%s: %s already holds a run (%s); use --force to overwrite it or --resume to continue it\n", cli_prog, dir,
-                    file_exists(path) ? "init.safetensors" : csv ? "log.csv" : "log.jsonl");
-            goto done;
-        }
-        if (o->force) {
-            int n = remove_old_run(dir);
-            if (n && !o->quiet) fprintf(stderr, "%s: --force: removed %d file%s of an earlier run in %s\n", cli_prog, n, n == 1 ? "" : "s", dir);
-        }
+        if (train_clear_out(o, dir, path, logpath, csv) != 0) goto done;
         if (rnnts_rnn_create(&rc, o->seed, &alloc, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); oom_hint(&e, &cap); goto done; }
         if (rnnts_trainer_create(&tc, net, pool, &alloc, &tr, &e) != RNNTS_OK) {
             fail_msg("create trainer", &e);
@@ -760,12 +829,7 @@ static int train_run(const train_opts *o, train_result *res) {
         logf = fopen(logpath, "w");
         if (!logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
         if (csv) fputs(CSV_HEADER, logf);
-        if (!o->quiet)
-            fprintf(stderr, "%s%s%s: %s %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads, %s -> %s\n",
-                    cli_prog, o->label ? " " : "", o->label ? o->label : "", rnnts_model_name((rnnts_model)o->model), o->task ? "dms" : "parity",
-                    o->curriculum == 0 ? "single" : o->curriculum == 1 ? "multi" : o->curriculum == 2 ? "sliding" : "none", o->hidden,
-                    o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1,
-                    rnnts_simd_name(), dir);
+        if (!o->quiet) train_start_line(o, pool, dir);
     }
     res->tau_init = tau_stats_of(net);
     rnnts_trainer_on_step(tr, on_step, &pr);
@@ -808,57 +872,20 @@ static int train_run(const train_opts *o, train_result *res) {
         log_record(logf, csv, &rep, &ts, wall);
         res->epochs = rep.epoch;
         res->wall = wall;
-        if (rep.solved) {
-            int lo = rep.ns[0], hi = rep.ns[0];
-            for (int a = 1; a < rep.n_ns; a++) { if (rep.ns[a] < lo) lo = rep.ns[a]; if (rep.ns[a] > hi) hi = rep.ns[a]; }
-            snprintf(solved_name, sizeof solved_name, "N%d_N%d.safetensors", lo, hi);
-            path_join(path, sizeof path, dir, solved_name);
-            if (rnnts_trainer_save(tr, path, &e) != RNNTS_OK) { fail_msg("save checkpoint", &e); goto done; }
-            if (res->n_reached < RNNTS_MAX_NS) {
-                reached_n *q = &res->r[res->n_reached++];
-                q->N = hi; q->epoch = rep.epoch; q->wall = wall; q->tau = ts;
-            }
-            if (hi > res->largest_n) res->largest_n = hi;
-        }
+        if (rep.solved && train_save_solved(tr, dir, &rep, &ts, wall, res, solved_name, sizeof solved_name) != 0) goto done;
         /* the rolling checkpoint: a crash loses at most the epoch in progress */
         if (rnnts_trainer_save(tr, last, &e) != RNNTS_OK) {
             fail_msg("save checkpoint", &e);
             fprintf(stderr, "%s: the checkpoints written before are intact\n", cli_prog);
             goto done;
         }
-        if (!o->quiet) {
-            float amin = rep.acc[0];
-            char ns[64];
-            for (int a = 1; a < rep.n_ns; a++) if (rep.acc[a] < amin) amin = rep.acc[a];
-            ns_text(ns, sizeof ns, rep.ns, rep.n_ns);
-            if (pr.tty) fputs("\r\033[K", stderr);
-            char taus[96] = "";
-            if (ts.count > 0) snprintf(taus, sizeof taus, "  tau %.3f+-%.3f max %.3f", ts.mean, ts.sd, ts.max); /* the leaky RNN only */
-            fprintf(stderr, "%s%sepoch %d  N %s  loss %.4f  acc %.2f%% (min %.2f%%)%s  %.1f s%s%s%s",
-                    o->label ? o->label : "", o->label ? "  " : "", rep.epoch, ns, (double)rep.loss, (double)rep.acc_mean, (double)amin,
-                    taus, rep.seconds, rep.solved ? "  solved -> " : "", solved_name, rep.done ? "  (done)" : "");
-            /* on a terminal the line stays (updating) unless something happened */
-            if (!pr.tty || rep.solved || rep.done) fputc('\n', stderr);
-            fflush(stderr);
-        }
+        if (!o->quiet) train_epoch_line(o, &pr, &rep, &ts, solved_name);
         pr.have_acc = 1;
         pr.last_acc = rep.acc_mean;
         if (rep.done) break;
     }
     if (interrupted) {
-        int sig = g_signal ? g_signal : SIGINT, es = rnnts_trainer_epoch_step(tr);
-        char at[96];
-        if (pr.tty && !o->quiet) fputs("\r\033[K", stderr);
-        if (es > 0) snprintf(at, sizeof at, "in epoch %d after step %d of %d", rnnts_trainer_epochs(tr) + 1, es, rnnts_trainer_config(tr)->steps_per_epoch);
-        else snprintf(at, sizeof at, "after epoch %d", rnnts_trainer_epochs(tr));
-        if (rnnts_trainer_save(tr, last, &e) != RNNTS_OK) {
-            fail_msg("save checkpoint", &e);
-            fprintf(stderr, "%s: stopped by %s %s; the checkpoints written before are intact\n", cli_prog, signal_name(sig), at);
-            goto done;
-        }
-        fprintf(stderr, "%s: stopped by %s %s; checkpoint %s (continue with: rnnts train --resume %s)\n", cli_prog, signal_name(sig), at,
-                last, dir);
-        code = 128 + sig;
+        code = train_stop_by_signal(tr, o, &pr, last, dir);
         goto done;
     }
     if (!o->quiet)
