@@ -4308,6 +4308,154 @@ fail:
     return r;
 }
 
+/* GRU/LSTM: H from weight_hh [G*H, H], K from the heads modulelist.{k}, k from 0. */
+static rnnts_result rnnts__load_cfg_gated(rnnts__st_entry *ent, int n_ent, rnnts_rnn_config *cfg, rnnts_error *err) {
+    rnnts__st_entry *e;
+    char nm[64];
+    int G = rnnts__gates(cfg->model), K = 0;
+    snprintf(nm, sizeof nm, "%s.weight_hh_l0", rnnts_model_name(cfg->model));
+    if (!(e = rnnts__find(ent, n_ent, nm))) { return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", nm); }
+    if (e->ndim != 2 || e->shape[1] < 1 || e->shape[1] > 16384 || e->shape[0] != (uint64_t)G * e->shape[1]) {
+        return rnnts__fail(err, RNNTS_ERR_SHAPE, "%s must be [%d*H,H] with 1 <= H <= 16384", nm, G);
+    }
+    cfg->hidden = (int)e->shape[1];
+    for (;;) {
+        snprintf(nm, sizeof nm, "modulelist.%d.weight", K);
+        if (!rnnts__find(ent, n_ent, nm)) break;
+        K++;
+    }
+    if (K < 1) { return rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.0.weight missing)"); }
+    cfg->heads = K;
+    return RNNTS_OK;
+}
+/* Leaky RNN: the shapes decide H and K, the metadata the rest (the reference's defaults when absent);
+   a fixed tau is read from the file (d: the file, hlen: its header length). */
+static rnnts_result rnnts__load_cfg_rnn(const unsigned char *d, uint64_t hlen, rnnts__st_entry *ent, int n_ent, const rnnts__st_meta *meta,
+                                        int n_meta, rnnts_rnn_config *cfg, rnnts_error *err) {
+    rnnts__st_entry *e;
+    const char *mv;
+    long v;
+    /* Shapes decide H and K; metadata decides the rest (defaults of the reference when absent). */
+    if (!(e = rnnts__find(ent, n_ent, "modulelist.1.weight"))) { return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); }
+    if (e->ndim != 2 || e->shape[0] != e->shape[1] || e->shape[0] < 1 || e->shape[0] > RNNTS__MAX_H) {
+        return rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
+    }
+    cfg->hidden = (int)e->shape[0];
+    {
+        int K = 0;
+        for (;;) {
+            char nm[64];
+            snprintf(nm, sizeof nm, "modulelist.%d.weight", 2 + K);
+            if (!rnnts__find(ent, n_ent, nm)) break;
+            K++;
+        }
+        if (K < 1) { return rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)"); }
+        cfg->heads = K;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "variant"))) {
+        if (strcmp(mv, "default") == 0) cfg->variant = RNNTS_VARIANT_DEFAULT;
+        else if (strcmp(mv, "mod") == 0) cfg->variant = RNNTS_VARIANT_MOD;
+        else { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata variant = \"%s\": allowed default, mod", mv); }
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "activation"))) {
+        int found = -1;
+        for (int q = 0; q < 4; q++) if (strcmp(mv, rnnts__act_name(q)) == 0) found = q;
+        if (found < 0) { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata activation = \"%s\": allowed leakyrelu, relu, tanh, sigmoid", mv); }
+        cfg->activation = (rnnts_activation)found;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "k_continuous"))) {
+        if (!rnnts__parse_int(mv, 0, 10000, &v)) { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata k_continuous = \"%s\": allowed 0..10000", mv); }
+        cfg->k_continuous = (int)v;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "tau_init"))) {
+        char *end;
+        float f = strtof(mv, &end);
+        if (*end || !rnnts__isfinite(f)) { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_init = \"%s\" is not a finite number", mv); }
+        cfg->tau_init = f;
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "tau_mean"))) {
+        char *end;
+        float f = strtof(mv, &end);
+        if (*end || !rnnts__isfinite(f)) { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_mean = \"%s\" is not a finite number", mv); }
+        cfg->tau_mean = f;
+    }
+    if (!(e = rnnts__find(ent, n_ent, "parameterlist.0"))) { return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); }
+    if (e->ndim != 1 || (e->shape[0] != (uint64_t)cfg->hidden && e->shape[0] != 1)) {
+        return rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg->hidden);
+    }
+    cfg->train_tau = e->shape[0] == (uint64_t)cfg->hidden;
+    if ((mv = rnnts__meta_get(meta, n_meta, "tau"))) {
+        if (strcmp(mv, "fixed") == 0) cfg->train_tau = 0;
+        else if (strcmp(mv, "learnable") == 0) cfg->train_tau = 1;
+        else { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau = \"%s\": allowed learnable, fixed", mv); }
+        if ((uint64_t)(cfg->train_tau ? cfg->hidden : 1) != e->shape[0]) {
+            return rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 has %llu values but metadata says tau = %s", (unsigned long long)e->shape[0], mv);
+        }
+    }
+    if (!cfg->train_tau) cfg->fixed_tau = rnnts__get_f32(d + 8 + hlen + e->begin);
+    return RNNTS_OK;
+}
+/* The parameters: every tensor of net present with its shape and finite values, no tensor that is
+   not net's (optimiser state already dropped). */
+static rnnts_result rnnts__load_params(rnnts_rnn *net, const unsigned char *d, uint64_t hlen, rnnts__st_entry *ent, int n_ent,
+                                       const rnnts_rnn_config *cfg, rnnts_error *err) {
+    rnnts__st_entry *e;
+    if ((int)n_ent > rnnts_rnn_tensor_count(net)) {
+        /* Find the first tensor that is not ours, for the message. */
+        for (int q = 0; q < n_ent; q++) {
+            int ok = 0;
+            for (int t = 0; t < rnnts_rnn_tensor_count(net) && !ok; t++) {
+                rnnts_tensor_info ti;
+                rnnts_rnn_tensor(net, t, &ti);
+                ok = strcmp(ti.name, ent[q].name) == 0;
+            }
+            if (!ok) { return rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected tensor \"%s\"", ent[q].name); }
+        }
+        return rnnts__fail(err, RNNTS_ERR_FORMAT, "file has %d tensors, a%s %s with %d heads has %d", n_ent, cfg->model == RNNTS_MODEL_LSTM ? "n" : "",
+                        cfg->model == RNNTS_MODEL_RNN ? "RNN" : cfg->model == RNNTS_MODEL_GRU ? "GRU" : "LSTM", cfg->heads, rnnts_rnn_tensor_count(net));
+    }
+    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
+        rnnts_tensor_info ti;
+        rnnts_rnn_tensor(net, t, &ti);
+        if (!(e = rnnts__find(ent, n_ent, ti.name))) { return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name); }
+        if (e->ndim != ti.ndim || e->shape[0] != (uint64_t)ti.shape[0] || (ti.ndim == 2 && e->shape[1] != (uint64_t)ti.shape[1])) {
+            return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d", ti.name, cfg->hidden);
+        }
+        for (size_t q = 0; q < ti.count; q++) {
+            float f = rnnts__get_f32(d + 8 + hlen + e->begin + 4 * q);
+            if (!rnnts__isfinite(f)) { return rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q); }
+            net->param[ti.offset + q] = f;
+        }
+    }
+    return RNNTS_OK;
+}
+/* The checksum (when the file has one) against the parameters, the metadata rnnts reads, and the
+   entries it does not interpret kept for save. */
+static rnnts_result rnnts__load_meta(rnnts_rnn *net, const rnnts__st_meta *meta, int n_meta, const rnnts_allocator *alloc, rnnts_error *err) {
+    rnnts_allocator a = *alloc;
+    rnnts_result r;
+    const char *mv;
+    long v;
+    if ((mv = rnnts__meta_get(meta, n_meta, "checksum_xxh3"))) {
+        unsigned char *scratch = (unsigned char *)a.alloc(net->n_param * 4, a.user);
+        char want[20];
+        if (!scratch) return rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory");
+        snprintf(want, sizeof want, "%016llx", (unsigned long long)rnnts__param_hash(net, scratch));
+        a.free(scratch, a.user);
+        if (strcmp(want, mv) != 0) return rnnts__fail(err, RNNTS_ERR_CHECKSUM, "checksum_xxh3 is %s, the parameters hash to %s", mv, want);
+    }
+    if ((mv = rnnts__meta_get(meta, n_meta, "task"))) rnnts__strcpy(net->meta.task, sizeof net->meta.task, mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "curriculum"))) rnnts__strcpy(net->meta.curriculum, sizeof net->meta.curriculum, mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "ns"))) rnnts__strcpy(net->meta.ns, sizeof net->meta.ns, mv);
+    if ((mv = rnnts__meta_get(meta, n_meta, "seed"))) net->meta.seed = strtoull(mv, NULL, 10);
+    if ((mv = rnnts__meta_get(meta, n_meta, "epoch")) && rnnts__parse_int(mv, 0, 1L << 30, &v)) net->meta.epoch = (int)v;
+    /* entries rnnts does not interpret are kept (and written back by save), not fatal */
+    for (int q = 0; q < n_meta; q++)
+        if (!rnnts__meta_is_reserved(meta[q].key) && meta[q].key[0] && strlen(meta[q].key) <= 63 &&
+            (r = rnnts_rnn_meta_set(net, meta[q].key, meta[q].val, err)) != RNNTS_OK)
+            return r;
+    return RNNTS_OK;
+}
 rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
     const unsigned char *d = (const unsigned char *)vdata;
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
@@ -4318,9 +4466,7 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
     rnnts_result r;
     rnnts_rnn_config cfg = rnnts_rnn_config_default();
     rnnts_rnn *net = NULL;
-    rnnts__st_entry *e;
     const char *mv;
-    long v;
     if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "load: out is NULL");
     *out = NULL;
     if ((r = rnnts__st_open(d, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) return r;
@@ -4336,139 +4482,18 @@ rnnts_result rnnts_rnn_load_mem(const void *vdata, size_t size, const rnnts_allo
         cfg.model = RNNTS_MODEL_LSTM;
     }
     if (cfg.model != RNNTS_MODEL_RNN) {
-        /* GRU/LSTM: H from weight_hh [G*H, H], K from the heads modulelist.{k}, k from 0. */
-        char nm[64];
-        int G = rnnts__gates(cfg.model), K = 0;
-        snprintf(nm, sizeof nm, "%s.weight_hh_l0", rnnts_model_name(cfg.model));
-        if (!(e = rnnts__find(ent, n_ent, nm))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", nm); goto fail; }
-        if (e->ndim != 2 || e->shape[1] < 1 || e->shape[1] > 16384 || e->shape[0] != (uint64_t)G * e->shape[1]) {
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "%s must be [%d*H,H] with 1 <= H <= 16384", nm, G);
-            goto fail;
-        }
-        cfg.hidden = (int)e->shape[1];
-        for (;;) {
-            snprintf(nm, sizeof nm, "modulelist.%d.weight", K);
-            if (!rnnts__find(ent, n_ent, nm)) break;
-            K++;
-        }
-        if (K < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.0.weight missing)"); goto fail; }
-        cfg.heads = K;
-        goto create;
-    }
-    /* Shapes decide H and K; metadata decides the rest (defaults of the reference when absent). */
-    if (!(e = rnnts__find(ent, n_ent, "modulelist.1.weight"))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); goto fail; }
-    if (e->ndim != 2 || e->shape[0] != e->shape[1] || e->shape[0] < 1 || e->shape[0] > RNNTS__MAX_H) {
-        r = rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
+        if ((r = rnnts__load_cfg_gated(ent, n_ent, &cfg, err)) != RNNTS_OK) goto fail;
+    } else if ((r = rnnts__load_cfg_rnn(d, hlen, ent, n_ent, meta, n_meta, &cfg, err)) != RNNTS_OK) {
         goto fail;
     }
-    cfg.hidden = (int)e->shape[0];
-    {
-        int K = 0;
-        for (;;) {
-            char nm[64];
-            snprintf(nm, sizeof nm, "modulelist.%d.weight", 2 + K);
-            if (!rnnts__find(ent, n_ent, nm)) break;
-            K++;
-        }
-        if (K < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)"); goto fail; }
-        cfg.heads = K;
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "variant"))) {
-        if (strcmp(mv, "default") == 0) cfg.variant = RNNTS_VARIANT_DEFAULT;
-        else if (strcmp(mv, "mod") == 0) cfg.variant = RNNTS_VARIANT_MOD;
-        else { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata variant = \"%s\": allowed default, mod", mv); goto fail; }
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "activation"))) {
-        int found = -1;
-        for (int q = 0; q < 4; q++) if (strcmp(mv, rnnts__act_name(q)) == 0) found = q;
-        if (found < 0) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata activation = \"%s\": allowed leakyrelu, relu, tanh, sigmoid", mv); goto fail; }
-        cfg.activation = (rnnts_activation)found;
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "k_continuous"))) {
-        if (!rnnts__parse_int(mv, 0, 10000, &v)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata k_continuous = \"%s\": allowed 0..10000", mv); goto fail; }
-        cfg.k_continuous = (int)v;
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "tau_init"))) {
-        char *end;
-        float f = strtof(mv, &end);
-        if (*end || !rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_init = \"%s\" is not a finite number", mv); goto fail; }
-        cfg.tau_init = f;
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "tau_mean"))) {
-        char *end;
-        float f = strtof(mv, &end);
-        if (*end || !rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau_mean = \"%s\" is not a finite number", mv); goto fail; }
-        cfg.tau_mean = f;
-    }
-    if (!(e = rnnts__find(ent, n_ent, "parameterlist.0"))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); goto fail; }
-    if (e->ndim != 1 || (e->shape[0] != (uint64_t)cfg.hidden && e->shape[0] != 1)) {
-        r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg.hidden);
-        goto fail;
-    }
-    cfg.train_tau = e->shape[0] == (uint64_t)cfg.hidden;
-    if ((mv = rnnts__meta_get(meta, n_meta, "tau"))) {
-        if (strcmp(mv, "fixed") == 0) cfg.train_tau = 0;
-        else if (strcmp(mv, "learnable") == 0) cfg.train_tau = 1;
-        else { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata tau = \"%s\": allowed learnable, fixed", mv); goto fail; }
-        if ((uint64_t)(cfg.train_tau ? cfg.hidden : 1) != e->shape[0]) {
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 has %llu values but metadata says tau = %s", (unsigned long long)e->shape[0], mv);
-            goto fail;
-        }
-    }
-    if (!cfg.train_tau) cfg.fixed_tau = rnnts__get_f32(d + 8 + hlen + e->begin);
-create:
     {
         rnnts_error ce;
         if (rnnts_rnn_config_check(&cfg, &ce) != RNNTS_OK) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file describes an invalid network: %s", ce.msg); goto fail; }
     }
     if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
     n_ent = rnnts__drop_optim(ent, n_ent); /* optimiser and trainer state of checkpoints: read by rnnts_trainer_resume */
-    if ((int)n_ent > rnnts_rnn_tensor_count(net)) {
-        /* Find the first tensor that is not ours, for the message. */
-        for (int q = 0; q < n_ent; q++) {
-            int ok = 0;
-            for (int t = 0; t < rnnts_rnn_tensor_count(net) && !ok; t++) {
-                rnnts_tensor_info ti;
-                rnnts_rnn_tensor(net, t, &ti);
-                ok = strcmp(ti.name, ent[q].name) == 0;
-            }
-            if (!ok) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected tensor \"%s\"", ent[q].name); goto fail; }
-        }
-        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "file has %d tensors, a%s %s with %d heads has %d", n_ent, cfg.model == RNNTS_MODEL_LSTM ? "n" : "",
-                        cfg.model == RNNTS_MODEL_RNN ? "RNN" : cfg.model == RNNTS_MODEL_GRU ? "GRU" : "LSTM", cfg.heads, rnnts_rnn_tensor_count(net));
-        goto fail;
-    }
-    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
-        rnnts_tensor_info ti;
-        rnnts_rnn_tensor(net, t, &ti);
-        if (!(e = rnnts__find(ent, n_ent, ti.name))) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name); goto fail; }
-        if (e->ndim != ti.ndim || e->shape[0] != (uint64_t)ti.shape[0] || (ti.ndim == 2 && e->shape[1] != (uint64_t)ti.shape[1])) {
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d", ti.name, cfg.hidden);
-            goto fail;
-        }
-        for (size_t q = 0; q < ti.count; q++) {
-            float f = rnnts__get_f32(d + 8 + hlen + e->begin + 4 * q);
-            if (!rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q); goto fail; }
-            net->param[ti.offset + q] = f;
-        }
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "checksum_xxh3"))) {
-        unsigned char *scratch = (unsigned char *)a.alloc(net->n_param * 4, a.user);
-        char want[20];
-        if (!scratch) { r = rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory"); goto fail; }
-        snprintf(want, sizeof want, "%016llx", (unsigned long long)rnnts__param_hash(net, scratch));
-        a.free(scratch, a.user);
-        if (strcmp(want, mv) != 0) { r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "checksum_xxh3 is %s, the parameters hash to %s", mv, want); goto fail; }
-    }
-    if ((mv = rnnts__meta_get(meta, n_meta, "task"))) rnnts__strcpy(net->meta.task, sizeof net->meta.task, mv);
-    if ((mv = rnnts__meta_get(meta, n_meta, "curriculum"))) rnnts__strcpy(net->meta.curriculum, sizeof net->meta.curriculum, mv);
-    if ((mv = rnnts__meta_get(meta, n_meta, "ns"))) rnnts__strcpy(net->meta.ns, sizeof net->meta.ns, mv);
-    if ((mv = rnnts__meta_get(meta, n_meta, "seed"))) net->meta.seed = strtoull(mv, NULL, 10);
-    if ((mv = rnnts__meta_get(meta, n_meta, "epoch")) && rnnts__parse_int(mv, 0, 1L << 30, &v)) net->meta.epoch = (int)v;
-    /* entries rnnts does not interpret are kept (and written back by save), not fatal */
-    for (int q = 0; q < n_meta; q++)
-        if (!rnnts__meta_is_reserved(meta[q].key) && meta[q].key[0] && strlen(meta[q].key) <= 63 &&
-            (r = rnnts_rnn_meta_set(net, meta[q].key, meta[q].val, err)) != RNNTS_OK) goto fail;
+    if ((r = rnnts__load_params(net, d, hlen, ent, n_ent, &cfg, err)) != RNNTS_OK) goto fail;
+    if ((r = rnnts__load_meta(net, meta, n_meta, &a, err)) != RNNTS_OK) goto fail;
     a.free(ent, a.user);
     a.free(meta, a.user);
     *out = net;
@@ -5187,6 +5212,91 @@ static rnnts_result rnnts__pk_rebuild(rnnts__pvm *v, size_t at, int32_t args, in
     return RNNTS_OK;
 }
 
+/* GLOBAL "module\nname\n" at pos: the four callables the reference's files use; a storage type
+   other than FloatStorage is a DTYPE error, anything else FORMAT. */
+static rnnts_result rnnts__pk_global(rnnts__pvm *v, size_t at, size_t *pos, int32_t *out) {
+    int32_t o;
+    const unsigned char *m = v->p + *pos, *nm, *e1, *e2;
+    size_t rest = v->n - *pos;
+    e1 = (const unsigned char *)memchr(m, '\n', RNNTS__MIN(rest, (size_t)128));
+    if (!e1) return rnnts__pk_bad(v, at, "GLOBAL module name unterminated or longer than 127 bytes");
+    nm = e1 + 1;
+    e2 = (const unsigned char *)memchr(nm, '\n', RNNTS__MIN(rest - (size_t)(nm - m), (size_t)128));
+    if (!e2) return rnnts__pk_bad(v, at, "GLOBAL name unterminated or longer than 127 bytes");
+    *pos += (size_t)(e2 + 1 - m);
+    o = *out = rnnts__pk_new(v, RNNTS__PK_GLOBAL);
+#define RNNTS__GIS(mod, name) ((size_t)(e1 - m) == sizeof(mod) - 1 && memcmp(m, mod, sizeof(mod) - 1) == 0 && \
+                       (size_t)(e2 - nm) == sizeof(name) - 1 && memcmp(nm, name, sizeof(name) - 1) == 0)
+    if (RNNTS__GIS("collections", "OrderedDict")) v->obj[o].g = RNNTS__G_ODICT;
+    else if (RNNTS__GIS("torch._utils", "_rebuild_tensor_v2")) v->obj[o].g = RNNTS__G_REBUILD_V2;
+    else if (RNNTS__GIS("torch._utils", "_rebuild_parameter")) v->obj[o].g = RNNTS__G_REBUILD_PARAM;
+    else if (RNNTS__GIS("torch", "FloatStorage")) v->obj[o].g = RNNTS__G_FLOATSTORAGE;
+    else if ((size_t)(e1 - m) == 5 && memcmp(m, "torch", 5) == 0 && e2 - nm > 7 && memcmp(e2 - 7, "Storage", 7) == 0)
+        return rnnts__fail(v->err, RNNTS_ERR_DTYPE, "data.pkl: storage type torch.%.*s at byte %zu (file offset %zu): only torch.FloatStorage (float32) is supported",
+                           (int)(e2 - nm), (const char *)nm, at, v->base + at);
+    else
+        return rnnts__fail(v->err, RNNTS_ERR_FORMAT, "data.pkl: unsupported global %.*s.%.*s at byte %zu (file offset %zu)",
+                           (int)(e1 - m), (const char *)m, (int)(e2 - nm), (const char *)nm, at, v->base + at);
+#undef RNNTS__GIS
+    return RNNTS_OK;
+}
+/* REDUCE of the callable x with the argument tuple y: OrderedDict(), _rebuild_tensor_v2(...),
+   _rebuild_parameter(tensor, bool, {}). */
+static rnnts_result rnnts__pk_reduce(rnnts__pvm *v, size_t at, int32_t x, int32_t y, int32_t *out) {
+    rnnts_result r;
+    if (v->obj[x].t != RNNTS__PK_GLOBAL || v->obj[y].t != RNNTS__PK_TUPLE) return rnnts__pk_bad(v, at, "REDUCE of a non-callable or without an argument tuple");
+    if (v->obj[x].g == RNNTS__G_ODICT) {
+        if (v->obj[y].n != 0) return rnnts__pk_bad(v, at, "OrderedDict with arguments");
+        *out = rnnts__pk_new(v, RNNTS__PK_DICT);
+    } else if (v->obj[x].g == RNNTS__G_REBUILD_V2) {
+        if ((r = rnnts__pk_rebuild(v, at, y, out)) != RNNTS_OK) return r;
+    } else if (v->obj[x].g == RNNTS__G_REBUILD_PARAM) {
+        const int32_t *f = v->refs + v->obj[y].a;
+        if (v->obj[y].n != 3 || v->obj[f[0]].t != RNNTS__PK_TENSOR || v->obj[f[1]].t != RNNTS__PK_BOOL ||
+            v->obj[f[2]].t != RNNTS__PK_DICT || v->obj[f[2]].n != 0)
+            return rnnts__pk_bad(v, at, "_rebuild_parameter arguments are not (tensor, bool, empty dict)");
+        *out = f[0];
+    } else {
+        return rnnts__pk_bad(v, at, "REDUCE of torch.FloatStorage");
+    }
+    return RNNTS_OK;
+}
+/* TUPLE (the items above the last MARK) and TUPLE1..3 (the top 1..3 items): one tuple object. */
+static rnnts_result rnnts__pk_tuple(rnnts__pvm *v, size_t at, unsigned op, int32_t *out) {
+    int32_t o;
+    size_t k, from;
+    if (op == 't') {
+        if (!v->nmark) return rnnts__pk_bad(v, at, "TUPLE without MARK");
+        from = v->marks[--v->nmark];
+    } else {
+        k = op - 0x84u;
+        if (v->sp - rnnts__pk_floor(v) < k) return rnnts__pk_bad(v, at, "stack underflow");
+        from = v->sp - k;
+    }
+    o = *out = rnnts__pk_new(v, RNNTS__PK_TUPLE);
+    v->obj[o].a = (int32_t)v->nref;
+    v->obj[o].n = (int32_t)(v->sp - from);
+    memcpy(v->refs + v->nref, v->stk + from, (v->sp - from) * sizeof *v->refs);
+    v->nref += v->sp - from;
+    v->sp = from;
+    return RNNTS_OK;
+}
+/* LONG1 at pos: a little-endian two's complement integer of at most 8 bytes here. */
+static rnnts_result rnnts__pk_long1(rnnts__pvm *v, size_t at, size_t *pos, int32_t *out) {
+    int32_t o;
+    size_t k;
+    uint64_t u = 0;
+    if (v->n - *pos < 1) return rnnts__pk_bad(v, at, "argument cut short by the end of the pickle");
+    k = v->p[(*pos)++];
+    if (k > 8) return rnnts__pk_bad(v, at, "LONG1 wider than 64 bits");
+    if (v->n - *pos < k) return rnnts__pk_bad(v, at, "argument cut short by the end of the pickle");
+    for (size_t q = 0; q < k; q++) u |= (uint64_t)v->p[*pos + q] << (8 * q);
+    if (k && k < 8 && (v->p[*pos + k - 1] & 0x80)) u |= ~(uint64_t)0 << (8 * k);
+    o = *out = rnnts__pk_new(v, RNNTS__PK_INT);
+    memcpy(&v->obj[o].i, &u, 8);
+    *pos += k;
+    return RNNTS_OK;
+}
 static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
 #define RNNTS__NEED(k) do { if (v->n - pos < (size_t)(k)) return rnnts__pk_bad(v, at, "argument cut short by the end of the pickle"); } while (0)
 #define RNNTS__POP(dst) do { if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "stack underflow"); (dst) = v->stk[--v->sp]; } while (0)
@@ -5213,17 +5323,8 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
         case 'M': RNNTS__NEED(2); o = rnnts__pk_new(v, RNNTS__PK_INT); v->obj[o].i = rnnts__rd16(v->p + pos); pos += 2; break;
         case 'J': RNNTS__NEED(4); o = rnnts__pk_new(v, RNNTS__PK_INT); v->obj[o].i = (int32_t)rnnts__rd32(v->p + pos); pos += 4; break;
         case 0x8a: { /* LONG1: little-endian two's complement, at most 8 bytes here */
-            size_t k;
-            uint64_t u = 0;
-            RNNTS__NEED(1);
-            k = v->p[pos++];
-            if (k > 8) return rnnts__pk_bad(v, at, "LONG1 wider than 64 bits");
-            RNNTS__NEED(k);
-            for (size_t q = 0; q < k; q++) u |= (uint64_t)v->p[pos + q] << (8 * q);
-            if (k && k < 8 && (v->p[pos + k - 1] & 0x80)) u |= ~(uint64_t)0 << (8 * k);
-            o = rnnts__pk_new(v, RNNTS__PK_INT);
-            memcpy(&v->obj[o].i, &u, 8);
-            pos += k;
+            rnnts_result r = rnnts__pk_long1(v, at, &pos, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'G': { /* BINFLOAT: big-endian binary64 */
@@ -5271,46 +5372,13 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             v->marks[v->nmark++] = v->sp;
             break;
         case 't': case 0x85: case 0x86: case 0x87: { /* TUPLE, TUPLE1..3 */
-            size_t k, from;
-            if (op == 't') {
-                if (!v->nmark) return rnnts__pk_bad(v, at, "TUPLE without MARK");
-                from = v->marks[--v->nmark];
-            } else {
-                k = op - 0x84u;
-                if (v->sp - rnnts__pk_floor(v) < k) return rnnts__pk_bad(v, at, "stack underflow");
-                from = v->sp - k;
-            }
-            o = rnnts__pk_new(v, RNNTS__PK_TUPLE);
-            v->obj[o].a = (int32_t)v->nref;
-            v->obj[o].n = (int32_t)(v->sp - from);
-            memcpy(v->refs + v->nref, v->stk + from, (v->sp - from) * sizeof *v->refs);
-            v->nref += v->sp - from;
-            v->sp = from;
+            rnnts_result r = rnnts__pk_tuple(v, at, op, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'c': { /* GLOBAL "module\nname\n" */
-            const unsigned char *m = v->p + pos, *nm, *e1, *e2;
-            size_t rest = v->n - pos;
-            e1 = (const unsigned char *)memchr(m, '\n', RNNTS__MIN(rest, (size_t)128));
-            if (!e1) return rnnts__pk_bad(v, at, "GLOBAL module name unterminated or longer than 127 bytes");
-            nm = e1 + 1;
-            e2 = (const unsigned char *)memchr(nm, '\n', RNNTS__MIN(rest - (size_t)(nm - m), (size_t)128));
-            if (!e2) return rnnts__pk_bad(v, at, "GLOBAL name unterminated or longer than 127 bytes");
-            pos += (size_t)(e2 + 1 - m);
-            o = rnnts__pk_new(v, RNNTS__PK_GLOBAL);
-#define RNNTS__GIS(mod, name) ((size_t)(e1 - m) == sizeof(mod) - 1 && memcmp(m, mod, sizeof(mod) - 1) == 0 && \
-                               (size_t)(e2 - nm) == sizeof(name) - 1 && memcmp(nm, name, sizeof(name) - 1) == 0)
-            if (RNNTS__GIS("collections", "OrderedDict")) v->obj[o].g = RNNTS__G_ODICT;
-            else if (RNNTS__GIS("torch._utils", "_rebuild_tensor_v2")) v->obj[o].g = RNNTS__G_REBUILD_V2;
-            else if (RNNTS__GIS("torch._utils", "_rebuild_parameter")) v->obj[o].g = RNNTS__G_REBUILD_PARAM;
-            else if (RNNTS__GIS("torch", "FloatStorage")) v->obj[o].g = RNNTS__G_FLOATSTORAGE;
-            else if ((size_t)(e1 - m) == 5 && memcmp(m, "torch", 5) == 0 && e2 - nm > 7 && memcmp(e2 - 7, "Storage", 7) == 0)
-                return rnnts__fail(v->err, RNNTS_ERR_DTYPE, "data.pkl: storage type torch.%.*s at byte %zu (file offset %zu): only torch.FloatStorage (float32) is supported",
-                                   (int)(e2 - nm), (const char *)nm, at, v->base + at);
-            else
-                return rnnts__fail(v->err, RNNTS_ERR_FORMAT, "data.pkl: unsupported global %.*s.%.*s at byte %zu (file offset %zu)",
-                                   (int)(e1 - m), (const char *)m, (int)(e2 - nm), (const char *)nm, at, v->base + at);
-#undef RNNTS__GIS
+            rnnts_result r = rnnts__pk_global(v, at, &pos, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'Q': { /* BINPERSID: ('storage', FloatStorage, key, location, numel) */
@@ -5331,21 +5399,7 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             rnnts_result r;
             RNNTS__POP(y);
             RNNTS__POP(x);
-            if (v->obj[x].t != RNNTS__PK_GLOBAL || v->obj[y].t != RNNTS__PK_TUPLE) return rnnts__pk_bad(v, at, "REDUCE of a non-callable or without an argument tuple");
-            if (v->obj[x].g == RNNTS__G_ODICT) {
-                if (v->obj[y].n != 0) return rnnts__pk_bad(v, at, "OrderedDict with arguments");
-                o = rnnts__pk_new(v, RNNTS__PK_DICT);
-            } else if (v->obj[x].g == RNNTS__G_REBUILD_V2) {
-                if ((r = rnnts__pk_rebuild(v, at, y, &o)) != RNNTS_OK) return r;
-            } else if (v->obj[x].g == RNNTS__G_REBUILD_PARAM) {
-                const int32_t *f = v->refs + v->obj[y].a;
-                if (v->obj[y].n != 3 || v->obj[f[0]].t != RNNTS__PK_TENSOR || v->obj[f[1]].t != RNNTS__PK_BOOL ||
-                    v->obj[f[2]].t != RNNTS__PK_DICT || v->obj[f[2]].n != 0)
-                    return rnnts__pk_bad(v, at, "_rebuild_parameter arguments are not (tensor, bool, empty dict)");
-                o = f[0];
-            } else {
-                return rnnts__pk_bad(v, at, "REDUCE of torch.FloatStorage");
-            }
+            if ((r = rnnts__pk_reduce(v, at, x, y, &o)) != RNNTS_OK) return r;
             break;
         }
         case 's': case 'a': /* SETITEM, APPEND */
