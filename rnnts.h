@@ -44,6 +44,9 @@
        RNNTS_NO_STDIO    no file I/O (the in-memory safetensors functions stay).
        RNNTS_MALLOC(sz,user) / RNNTS_FREE(p,user)   default allocator (define both or neither).
        RNNTS_ASSERT(x)   internal invariant check (default: assert). Never used for bad input.
+       RNNTS_STATIC      the implementation is static to the file that defines RNNTS_IMPLEMENTATION.
+       RNNTS_DEF         storage class of every public function (default extern; static with
+                         RNNTS_STATIC).
 
    NUMERICS CONTRACT (the README repeats it; each section below gives its own orders)
        Same version + config + seed => the same bits on SCALAR, AVX2, AVX-512 and NEON, x86-64 and
@@ -101,6 +104,22 @@
 #define RNNTS_VERSION_MINOR 1
 #define RNNTS_VERSION_PATCH 0
 #define RNNTS_VERSION_STRING "0.1.0"
+
+/* Declaration of every public function. Default: extern. Define RNNTS_STATIC before including the
+   file (with RNNTS_IMPLEMENTATION, in the one file that uses it) to make the whole implementation
+   static to that file: several libraries or test programs can then each embed their own copy.
+   Or define RNNTS_DEF yourself (e.g. __declspec(dllexport)). */
+#ifndef RNNTS_DEF
+#ifdef RNNTS_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define RNNTS_DEF static __attribute__((unused))
+#else
+#define RNNTS_DEF static
+#endif
+#else
+#define RNNTS_DEF extern
+#endif
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -260,11 +279,11 @@ typedef struct rnnts_rnn_ws rnnts_rnn_ws;
    pure and thread-safe. */
 
 /* Message for a result code. Returns a static string. Thread-safe. */
-const char *rnnts_result_string(rnnts_result r);
+RNNTS_DEF const char *rnnts_result_string(rnnts_result r);
 
 /* Build description, e.g. "rnnts 0.1.0 x86_64 AVX2 gcc-12.2 threads=pthreads". Static string.
    Thread-safe. */
-const char *rnnts_build_info(void);
+RNNTS_DEF const char *rnnts_build_info(void);
 
 /* Vector paths (the values of RNNTS_SIMD). */
 #define RNNTS_SIMD_SCALAR 1
@@ -273,105 +292,106 @@ const char *rnnts_build_info(void);
 #define RNNTS_SIMD_AVX512 4
 
 /* Name of the compiled vector path: "SCALAR", "AVX2", "AVX512" or "NEON". Thread-safe. */
-const char *rnnts_simd_name(void);
+RNNTS_DEF const char *rnnts_simd_name(void);
 /* The compiled vector path, an RNNTS_SIMD_* value. Thread-safe. */
-int rnnts_simd_id(void);
+RNNTS_DEF int rnnts_simd_id(void);
 /* The paths the running CPU and OS can execute, as a mask of (1u << RNNTS_SIMD_*): SCALAR always;
    on x86-64 AVX2 when CPUID reports AVX, AVX2 and FMA and the OS saves the YMM state (OSXSAVE,
    XCR0 bits 1-2), AVX512 when it also reports AVX-512F and the OS saves the opmask and ZMM state
    (XCR0 bits 5-7); NEON on AArch64. The library itself never switches paths: a program built
    once per path (see README, "Run-time dispatch") picks one with this. Thread-safe. */
-unsigned rnnts_cpu_simd_mask(void);
+RNNTS_DEF unsigned rnnts_cpu_simd_mask(void);
 /* The widest path in mask (AVX512, AVX2, NEON, then SCALAR). Thread-safe. */
-int rnnts_simd_best(unsigned mask);
+RNNTS_DEF int rnnts_simd_best(unsigned mask);
 /* "scalar", "avx2", "avx512", "neon" (any case) to an RNNTS_SIMD_* value; 0 for anything else.
    Thread-safe. */
-int rnnts_simd_parse(const char *name);
+RNNTS_DEF int rnnts_simd_parse(const char *name);
 /* RNNTS_SIMD_* value to its name ("SCALAR", "AVX2", "AVX512", "NEON"; "?" otherwise). */
-const char *rnnts_simd_id_name(int simd);
+RNNTS_DEF const char *rnnts_simd_id_name(int simd);
 /* The names of the paths in mask, widest last, space-separated ("SCALAR AVX2 AVX512"), into
    buf[cap]. Returns buf. Thread-safe. */
-char *rnnts_simd_mask_names(unsigned mask, char *buf, size_t cap);
+RNNTS_DEF char *rnnts_simd_mask_names(unsigned mask, char *buf, size_t cap);
 /* The rule of a program built once per path: among the paths in `built` (a mask), the one to run on
    this CPU — the widest the CPU runs when request is NULL or empty, else the path named by request
    (e.g. the environment variable RNNTS_ISA). Returns an RNNTS_SIMD_* value, or 0 with a message in
    msg (may be NULL) naming the request and what this CPU runs. Thread-safe. */
-int rnnts_simd_choose(const char *request, unsigned built, char *msg, size_t msg_size);
+RNNTS_DEF int rnnts_simd_choose(const char *request, unsigned built, char *msg, size_t msg_size);
 
 /* Checks the live floating-point environment: contraction of a*b+c (which would break N3) and
    flush-to-zero / denormals-are-zero. msg (may be NULL) receives a description.
    Returns RNNTS_OK when both are off, RNNTS_ERR_STATE otherwise. Thread-safe. */
-rnnts_result rnnts_selfcheck(char *msg, size_t msg_size);
+RNNTS_DEF rnnts_result rnnts_selfcheck(char *msg, size_t msg_size);
 
 /* Defaults of the reference: H = 500, 1 head, default variant, leaky ReLU, learnable tau,
    tau_init = 1, fixed_tau = 1, discrete time. */
-rnnts_rnn_config rnnts_rnn_config_default(void);
-/* "rnn", "gru" or "lstm" (the metadata value "model" of model files); "?" otherwise. Thread-safe. */
-const char *rnnts_model_name(rnnts_model m);
+RNNTS_DEF rnnts_rnn_config rnnts_rnn_config_default(void);
+/* "rnn", "gru" or "lstm" (the metadata value "model" of model files); "?" otherwise. Thread-safe.
+   Equals rnnts_name(RNNTS_NAMES_MODEL, m). */
+RNNTS_DEF const char *rnnts_model_name(rnnts_model m);
 
 /* Validates a config. Returns RNNTS_ERR_INVALID_ARG naming the field. Thread-safe. */
-rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *cfg, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_config_check(const rnnts_rnn_config *cfg, rnnts_error *err);
 
 /* Number of parameters (floats) of a config, 0 if the config is invalid. */
-size_t rnnts_rnn_param_count(const rnnts_rnn_config *cfg);
+RNNTS_DEF size_t rnnts_rnn_param_count(const rnnts_rnn_config *cfg);
 
 /* Creates and initialises a network as PyTorch would (nn.Linear defaults: w_in, b_in ~ U(-1,1);
    w, b, heads ~ U(-1/sqrt(H), 1/sqrt(H)); tau = tau_init + U[0,1), rescaled to mean tau_mean when
    that is set), every draw a pure function
    of (seed, tensor, index). alloc may be NULL. Returns OK, INVALID_ARG, OOM. */
-rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const rnnts_allocator *alloc,
+RNNTS_DEF rnnts_result rnnts_rnn_create(const rnnts_rnn_config *cfg, uint64_t seed, const rnnts_allocator *alloc,
                               rnnts_rnn **out, rnnts_error *err);
 /* Creates a network with all parameters zero (for loading or gradients). */
-rnnts_result rnnts_rnn_create_zero(const rnnts_rnn_config *cfg, const rnnts_allocator *alloc,
+RNNTS_DEF rnnts_result rnnts_rnn_create_zero(const rnnts_rnn_config *cfg, const rnnts_allocator *alloc,
                                    rnnts_rnn **out, rnnts_error *err);
-void rnnts_rnn_destroy(rnnts_rnn *net);
+RNNTS_DEF void rnnts_rnn_destroy(rnnts_rnn *net);
 
 /* Number of tensors and the description of tensor idx (file order). */
-int rnnts_rnn_tensor_count(const rnnts_rnn *net);
-rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *info);
+RNNTS_DEF int rnnts_rnn_tensor_count(const rnnts_rnn *net);
+RNNTS_DEF rnnts_result rnnts_rnn_tensor(const rnnts_rnn *net, int idx, rnnts_tensor_info *info);
 
 /* Sets the diagonal of w to zero (the reference does it at every forward pass; forward uses a
    zero diagonal whatever w holds). No-op for GRU/LSTM. */
-void rnnts_rnn_zero_diag(rnnts_rnn *net);
+RNNTS_DEF void rnnts_rnn_zero_diag(rnnts_rnn *net);
 
 /* Thread pool with `threads` workers (the calling thread is one of them); threads = 1 runs
    inline. Results never depend on the thread count. A pool serves one call at a time. */
-rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err);
-void rnnts_pool_destroy(rnnts_pool *pool);
-int rnnts_pool_threads(const rnnts_pool *pool);
+RNNTS_DEF rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err);
+RNNTS_DEF void rnnts_pool_destroy(rnnts_pool *pool);
+RNNTS_DEF int rnnts_pool_threads(const rnnts_pool *pool);
 /* Runs smaller than `flops` (estimated) stay on the calling thread; default RNNTS_PAR_MIN_FLOPS.
    0 sends every run with more than one task to the workers (tests use it). Never changes a result. */
-void rnnts_pool_set_min_flops(rnnts_pool *pool, double flops);
+RNNTS_DEF void rnnts_pool_set_min_flops(rnnts_pool *pool, double flops);
 
 /* Workspace for forward/backward of `net`-shaped networks with batch <= max_batch and input
    length <= max_len. No allocation happens in forward/backward. Not thread-safe: one per caller. */
-rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_len,
+RNNTS_DEF rnnts_result rnnts_rnn_ws_create(const rnnts_rnn *net, int max_batch, int max_len,
                                  const rnnts_allocator *alloc, rnnts_rnn_ws **out, rnnts_error *err);
-void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws);
+RNNTS_DEF void rnnts_rnn_ws_destroy(rnnts_rnn_ws *ws);
 
 /* Forward pass over a batch. Stores what backward needs in ws.
    logits (may be NULL): [n_active][B][2] readout of the active heads at the last step.
    loss (may be NULL; needs labels): sum over active heads of the batch-mean cross-entropy.
    pool may be NULL (single thread). Returns OK, INVALID_ARG (naming the field), NONFINITE (NaN or
    infinite input, h0 or tau, or a non-finite loss). */
-rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
+RNNTS_DEF rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
                                rnnts_pool *pool, float *logits, float *loss, rnnts_error *err);
 
 /* Backpropagation through time of the loss of the last forward (which needs labels).
    grad: rnnts_rnn_param_count floats, overwritten (heads not active get 0).
    Returns OK, STATE (no forward with labels before). */
-rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, float *grad,
+RNNTS_DEF rnnts_result rnnts_rnn_backward(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, float *grad,
                                 rnnts_error *err);
 
 /* Stream mode: the forward pass reading out every head at every input step.
    out: [M][K][B][2] logits (M input steps; in continuous time the last of the k sub-steps).
    states (may be NULL): [M+1][B][H] hidden states after each input step, states[0] = h0.
    Labels are ignored. Returns OK, INVALID_ARG. */
-rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
+RNNTS_DEF rnnts_result rnnts_rnn_stream(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *batch,
                               rnnts_pool *pool, float *out, float *states, rnnts_error *err);
 
 /* The initial state the last forward/stream used, as [B][H]. */
-rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out);
+RNNTS_DEF rnnts_result rnnts_rnn_ws_h0(const rnnts_rnn_ws *ws, float *h0_out);
 
 /* ---- tasks, optimisers, curricula, training ------------------------------------------ */
 typedef enum rnnts_task { RNNTS_TASK_PARITY = 0, RNNTS_TASK_DMS = 1 } rnnts_task;
@@ -383,31 +403,58 @@ typedef enum rnnts_curriculum {
 } rnnts_curriculum;
 typedef enum rnnts_optimizer { RNNTS_OPT_SGD = 0, RNNTS_OPT_ADAM = 1 } rnnts_optimizer;
 
+/* ---- names: the strings of model files, checkpoints, logs and the tool ---------------------
+   One table per enumeration; X(value, name). */
+#define RNNTS_TASK_NAMES(X) X(RNNTS_TASK_PARITY, "parity") X(RNNTS_TASK_DMS, "dms")
+#define RNNTS_CURRICULUM_NAMES(X) \
+    X(RNNTS_CURR_SINGLE, "single") X(RNNTS_CURR_MULTI, "multi") X(RNNTS_CURR_SLIDING, "sliding") X(RNNTS_CURR_NONE, "none")
+#define RNNTS_ACTIVATION_NAMES(X) \
+    X(RNNTS_ACT_LEAKYRELU, "leakyrelu") X(RNNTS_ACT_RELU, "relu") X(RNNTS_ACT_TANH, "tanh") X(RNNTS_ACT_SIGMOID, "sigmoid")
+#define RNNTS_VARIANT_NAMES(X) X(RNNTS_VARIANT_DEFAULT, "default") X(RNNTS_VARIANT_MOD, "mod")
+#define RNNTS_MODEL_NAMES(X) X(RNNTS_MODEL_RNN, "rnn") X(RNNTS_MODEL_GRU, "gru") X(RNNTS_MODEL_LSTM, "lstm")
+#define RNNTS_OPTIMIZER_NAMES(X) X(RNNTS_OPT_SGD, "sgd") X(RNNTS_OPT_ADAM, "adam")
+typedef enum rnnts_name_set {
+    RNNTS_NAMES_TASK = 0,
+    RNNTS_NAMES_CURRICULUM = 1,
+    RNNTS_NAMES_ACTIVATION = 2,
+    RNNTS_NAMES_VARIANT = 3,
+    RNNTS_NAMES_MODEL = 4,
+    RNNTS_NAMES_OPTIMIZER = 5
+} rnnts_name_set;
+/* The name of value v of a set ("parity", "multi", ...); "?" for a value or set out of range.
+   Static string. Thread-safe. */
+RNNTS_DEF const char *rnnts_name(rnnts_name_set set, int v);
+/* The value named `name` (exact, lower case) in a set; -1 when none is. Thread-safe. */
+RNNTS_DEF int rnnts_name_parse(rnnts_name_set set, const char *name);
+/* Every name of a set in value order, joined by '|' ("parity|dms"); "" for a set out of range.
+   Static string. Thread-safe. */
+RNNTS_DEF const char *rnnts_name_choices(rnnts_name_set set);
+
 /* Bits of parity batches. P_SEQUENCE: per sequence p ~ U[0,1), bits ~ Bernoulli(p) (the reference's
    leaky RNN tasks). HALF: every bit Bernoulli(0.5) (the reference's LSTM script, which feeds them as
    +-1; GRU/LSTM map s to 2s - 1 themselves). DMS bits are Bernoulli(0.5) either way. */
 typedef enum rnnts_bits { RNNTS_BITS_P_SEQUENCE = 0, RNNTS_BITS_HALF = 1 } rnnts_bits;
 /* The bits the trainer and rnnts_evaluate draw for a model: P_SEQUENCE for the leaky RNN, HALF for
    GRU and LSTM (as the reference trained and tested its LSTMs). */
-rnnts_bits rnnts_task_bits_of(rnnts_model model);
+RNNTS_DEF rnnts_bits rnnts_task_bits_of(rnnts_model model);
 /* Longest sequence a batch with largest N = n_max can have: 4 n_max + 1. */
-int rnnts_task_max_len(int n_max);
+RNNTS_DEF int rnnts_task_max_len(int n_max);
 /* One batch of a task, every draw a pure function of (seed, purpose, index):
    M ~ U{Nmax+2 .. 4Nmax+1} (Nmax = largest of ns); parity: per sequence p ~ U[0,1), bits ~ Bernoulli(p),
    label = parity of the last N bits; DMS: bits ~ Bernoulli(0.5), label = (x[M-N] == x[M-1]).
    input: [M][batch] (room for rnnts_task_max_len(Nmax) * batch floats); labels: [n_ns][batch].
    Returns M in *len_out. */
-rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
+RNNTS_DEF rnnts_result rnnts_task_batch(rnnts_task task, const int *ns, int n_ns, int batch, uint64_t seed, uint64_t purpose,
                               uint64_t index, float *input, int *labels, int *len_out, rnnts_error *err);
 
 /* The same with a given length M >= largest N (for checks on identical data, e.g. `rnnts grad`);
    the bits and labels follow the same draws as rnnts_task_batch. */
-rnnts_result rnnts_task_batch_len(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
+RNNTS_DEF rnnts_result rnnts_task_batch_len(rnnts_task task, const int *ns, int n_ns, int batch, int len, uint64_t seed,
                                   uint64_t purpose, uint64_t index, float *input, int *labels, rnnts_error *err);
 /* Either of the two with the given bits (rnnts_task_batch and _len are P_SEQUENCE): len = 0 draws M
    as rnnts_task_batch, len > 0 is rnnts_task_batch_len's. The same draws in both modes (HALF
    compares the same uniforms with 0.5), so M and the DMS batches do not depend on bits. */
-rnnts_result rnnts_task_batch_bits(rnnts_task task, rnnts_bits bits, const int *ns, int n_ns, int batch, int len,
+RNNTS_DEF rnnts_result rnnts_task_batch_bits(rnnts_task task, rnnts_bits bits, const int *ns, int n_ns, int batch, int len,
                                    uint64_t seed, uint64_t purpose, uint64_t index, float *input, int *labels, int *len_out,
                                    rnnts_error *err);
 
@@ -420,22 +467,22 @@ typedef struct rnnts_optim_config {
     float clip;      /* global gradient-norm clip (PyTorch clip_grad_norm_); 0 = off */
 } rnnts_optim_config;
 /* SGD with Nesterov momentum: lr 0.05, momentum 0.1, clip 2 (the reference's RNN training). */
-rnnts_optim_config rnnts_optim_config_sgd(void);
+RNNTS_DEF rnnts_optim_config rnnts_optim_config_sgd(void);
 /* Adam: lr 1e-3, betas (0.9, 0.999), eps 1e-8, clip 2 (the reference's LSTM training). */
-rnnts_optim_config rnnts_optim_config_adam(void);
-rnnts_result rnnts_optim_config_check(const rnnts_optim_config *c, rnnts_error *err);
+RNNTS_DEF rnnts_optim_config rnnts_optim_config_adam(void);
+RNNTS_DEF rnnts_result rnnts_optim_config_check(const rnnts_optim_config *c, rnnts_error *err);
 
 typedef struct rnnts_optim rnnts_optim;
 /* Optimiser state for the tensors of `net` (state per tensor, created at its first gradient). */
-rnnts_result rnnts_optim_create(const rnnts_optim_config *cfg, const rnnts_rnn *net, const rnnts_allocator *alloc,
+RNNTS_DEF rnnts_result rnnts_optim_create(const rnnts_optim_config *cfg, const rnnts_rnn *net, const rnnts_allocator *alloc,
                                 rnnts_optim **out, rnnts_error *err);
-void rnnts_optim_destroy(rnnts_optim *o);
+RNNTS_DEF void rnnts_optim_destroy(rnnts_optim *o);
 /* One update from grad (rnnts_rnn_param_count floats; modified by the clip). used[t] != 0 for the
    tensors that received a gradient (t in file order); the others are left alone, as PyTorch skips
    parameters whose .grad is None. Clip: per-tensor L2 norms, total = L2 of those, coefficient
    clip / (total + 1e-6) applied when < 1. norm_out (may be NULL): the total norm before clipping.
    A non-finite gradient leaves net and state unchanged and returns RNNTS_ERR_NONFINITE. */
-rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const unsigned char *used, float *norm_out,
+RNNTS_DEF rnnts_result rnnts_optim_step(rnnts_optim *o, rnnts_rnn *net, float *grad, const unsigned char *used, float *norm_out,
                               rnnts_error *err);
 
 typedef struct rnnts_train_config {
@@ -467,20 +514,52 @@ typedef struct rnnts_train_config {
     int k_list[16];      /* RNNTS_MAX_K values in 1..10000 (repeats allowed) */
 } rnnts_train_config;
 #define RNNTS_MAX_K 16
-rnnts_train_config rnnts_train_config_default(void);
+RNNTS_DEF rnnts_train_config rnnts_train_config_default(void);
 /* Named configurations of the reference. "sliding_W_F" (e.g. "sliding_10_5", the published
    sliding_10_5_* networks: the reference names a sliding run <curriculum>_<heads>_<forget>): the
    sliding curriculum with a window of W heads (Ns n_start .. n_start + W - 1) that slides by F per
    success, 1 <= F <= W <= RNNTS_MAX_NS. Sets curriculum, window and slide of *c, nothing else.
    Returns OK, INVALID_ARG naming what is wrong. */
-rnnts_result rnnts_train_config_preset(const char *name, rnnts_train_config *c, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_train_config_preset(const char *name, rnnts_train_config *c, rnnts_error *err);
 /* The reference's LSTM protocol, the defaults for GRU and LSTM networks: Adam (lr 1e-3, betas
    (0.9, 0.999), eps 1e-8), clip 2, batch 64, 300 steps per epoch, 50 test batches, 100 epochs;
    everything else as rnnts_train_config_default. */
-rnnts_train_config rnnts_train_config_lstm(void);
-rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err);
+RNNTS_DEF rnnts_train_config rnnts_train_config_lstm(void);
+/* Validates a config, and with net also what it needs of the network: heads for the sliding window,
+   for init_heads and for target_n under multi (head i serves N = n_start + i), a continuous-time
+   network for k_list. Returns INVALID_ARG naming the field. Thread-safe. */
+RNNTS_DEF rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err);
 
 #define RNNTS_MAX_NS 256
+/* Why a run is over (rnnts_epoch_report.done; the values are stored in checkpoints). */
+typedef enum rnnts_done {
+    RNNTS_DONE_RUNNING = 0,   /* not over: call rnnts_trainer_epoch again */
+    RNNTS_DONE_BUDGET = 1,    /* max_epochs or time_limit_s reached */
+    RNNTS_DONE_TARGET = 2,    /* target_n solved */
+    RNNTS_DONE_CURRICULUM = 3 /* the curriculum is over: curriculum none solved its N, or no head left */
+} rnnts_done;
+/* ---- curricula: what is trained next (the trainer's rule; public so that tools and users who
+   train or evaluate outside the trainer apply the same one). All pure and thread-safe. */
+/* The Ns trained at one point of a run and the head that reads each: N = ns[a] by heads[a]. */
+typedef struct rnnts_curriculum_state {
+    int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS];
+} rnnts_curriculum_state;
+/* The Ns of a run's first epoch: single [n_start] and none [n_fixed] by head 0; multi n_start ..
+   n_start + init_heads - 1 and sliding n_start .. n_start + window - 1 by heads 0, 1, ... c must pass
+   rnnts_train_config_check. */
+RNNTS_DEF void rnnts_curriculum_start(const rnnts_train_config *c, rnnts_curriculum_state *s);
+/* The advance rule on an epoch's accuracies (percent) acc[0..n) of the Ns in state order, with their
+   mean acc_mean: acc_mean > threshold and acc[n-1] (the largest N) > threshold. */
+RNNTS_DEF int rnnts_curriculum_solved(const rnnts_train_config *c, const float *acc, int n, float acc_mean);
+/* After a success, moves s to the next Ns: single [N+1] (N = the largest N of s); multi adds n_add Ns
+   N+1, N+2, ... read by heads N+1 - n_start, ...; sliding drops the first `slide` Ns and appends as
+   many (heads stay by position); none is over. n_heads: the network's heads. Returns RUNNING;
+   TARGET when N >= target_n (> 0); CURRICULUM when the curriculum is over (none, or multi has no
+   head left for a new N: s then holds the Ns that fitted) — CURRICULUM wins over TARGET. */
+RNNTS_DEF rnnts_done rnnts_curriculum_advance(const rnnts_train_config *c, int n_heads, rnnts_curriculum_state *s);
+/* Parses a list of N as stored in metadata ns ("2,3,4": values 1..100000, comma-separated).
+   Returns the count (0 for ""), or -1 when malformed or longer than max. */
+RNNTS_DEF int rnnts_ns_parse(const char *s, int *ns, int max);
 typedef struct rnnts_epoch_report {
     int epoch;               /* 1-based epoch just finished */
     int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS]; /* Ns trained this epoch and their heads */
@@ -488,52 +567,51 @@ typedef struct rnnts_epoch_report {
     float acc[RNNTS_MAX_NS]; /* test accuracy (percent) per N */
     float acc_mean;
     int solved;              /* the advance rule held: a checkpoint of these Ns is due */
-    int done;                /* 0: go on; over because of 1: the budget (epochs, time), 2: target N reached,
-                                3: the curriculum is over (none solved, or no head left) */
+    rnnts_done done;         /* RUNNING, or why the run is over */
     double seconds;          /* wall time of the epoch */
 } rnnts_epoch_report;
 
 typedef struct rnnts_trainer rnnts_trainer;
 /* Trainer over `net` (borrowed; the trainer updates it). pool may be NULL. */
-rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net, rnnts_pool *pool,
+RNNTS_DEF rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net, rnnts_pool *pool,
                                   const rnnts_allocator *alloc, rnnts_trainer **out, rnnts_error *err);
-void rnnts_trainer_destroy(rnnts_trainer *tr);
+RNNTS_DEF void rnnts_trainer_destroy(rnnts_trainer *tr);
 /* Optional progress callback, called after every training step. */
-void rnnts_trainer_on_step(rnnts_trainer *tr, void (*fn)(void *user, int step, int steps, float loss), void *user);
+RNNTS_DEF void rnnts_trainer_on_step(rnnts_trainer *tr, void (*fn)(void *user, int step, int steps, float loss), void *user);
 /* Runs one epoch (training steps, then test batches, then the advance rule). After
    rnnts_trainer_interrupt it returns RNNTS_ERR_INTERRUPTED before the next training step (the
    step in progress finishes; the test batches of an epoch whose steps are all done still run):
    the trainer is then consistent mid-epoch, rnnts_trainer_save writes a checkpoint of that
    point, and calling rnnts_trainer_epoch again (or resuming the checkpoint) finishes the epoch
    with the same bits as an uninterrupted run. */
-rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err);
 /* Asks a running (or the next) rnnts_trainer_epoch to stop after the current training step.
    Async-signal-safe and callable from any thread: it only stores a flag (e.g. from a SIGINT or
    SIGTERM handler). The flag is cleared when rnnts_trainer_epoch returns RNNTS_ERR_INTERRUPTED. */
-void rnnts_trainer_interrupt(rnnts_trainer *tr);
+RNNTS_DEF void rnnts_trainer_interrupt(rnnts_trainer *tr);
 /* Training steps already done in the current epoch (0 at an epoch boundary; > 0 after an
    interruption). */
-int rnnts_trainer_epoch_step(const rnnts_trainer *tr);
+RNNTS_DEF int rnnts_trainer_epoch_step(const rnnts_trainer *tr);
 /* The Ns trained next, the epoch count and the global step count. */
-int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max);
-int rnnts_trainer_epochs(const rnnts_trainer *tr);
+RNNTS_DEF int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max);
+RNNTS_DEF int rnnts_trainer_epochs(const rnnts_trainer *tr);
 /* The trainer's configuration (e.g. of a resumed run). */
-const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr);
+RNNTS_DEF const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr);
 /* Changes the budget (e.g. of a resumed run): max_epochs, target_n (0 = none), time_limit_s (0 =
    none; wall time of this process only: checkpoints carry no wall time, so that they stay
    byte-identical between a resumed and an uninterrupted run). A run that ended on its budget or
    target continues if the new budget allows; one whose curriculum is over stays over.
    Returns INVALID_ARG naming the field. */
-rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err);
 /* Accuracy (percent) of net on N = ns[a] read out by heads[a], over `batches` test batches of
    `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j) with the model's bits
    (rnnts_task_bits_of; the trainer's training batches likewise). */
-rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
+RNNTS_DEF rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                             int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err);
 /* The same on sequences of a given length len >= every N (0 = the task's random M): the
    generalisation test on sequences longer than trained. The bits and labels follow the draws of
    rnnts_task_batch_len. */
-rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
+RNNTS_DEF rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                                 int batches, int len, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out,
                                 rnnts_error *err);
 #ifndef RNNTS_NO_STDIO
@@ -541,15 +619,15 @@ rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int
    epoch) plus optimiser and trainer state, so that rnnts_trainer_resume continues with the same
    bits as an uninterrupted run. Written atomically. It also sets the network's metadata (task,
    curriculum, ns, seed, epoch) as a side effect. */
-rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err);
 /* Loads a checkpoint written by rnnts_trainer_save: creates the network (*net_out) and a trainer
    whose configuration comes from the file. Every malformed or inconsistent field is an error
    naming it (FORMAT), non-finite state is NONFINITE. */
-rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
+RNNTS_DEF rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnts_allocator *alloc, rnnts_rnn **net_out,
                                   rnnts_trainer **out, rnnts_error *err);
 #endif
 /* The same from a checkpoint in memory (never reads outside [data, data+size)). */
-rnnts_result rnnts_trainer_resume_mem(const void *data, size_t size, rnnts_pool *pool, const rnnts_allocator *alloc,
+RNNTS_DEF rnnts_result rnnts_trainer_resume_mem(const void *data, size_t size, rnnts_pool *pool, const rnnts_allocator *alloc,
                                       rnnts_rnn **net_out, rnnts_trainer **out, rnnts_error *err);
 
 /* ---- random draws (N7) ------------------------------------------------------------------- */
@@ -563,22 +641,22 @@ enum {
     RNNTS_PURPOSE_USER = 100
 };
 /* A stream key from (seed, purpose, a, b); draw i of the stream is rnnts_rng_u64(key, i). */
-uint64_t rnnts_rng_key(uint64_t seed, uint64_t purpose, uint64_t a, uint64_t b);
-uint64_t rnnts_rng_u64(uint64_t key, uint64_t i);
+RNNTS_DEF uint64_t rnnts_rng_key(uint64_t seed, uint64_t purpose, uint64_t a, uint64_t b);
+RNNTS_DEF uint64_t rnnts_rng_u64(uint64_t key, uint64_t i);
 /* Uniform in [0,1) with 24 random bits: (u >> 40) * 2^-24 (exact). */
-float rnnts_rng_uniform(uint64_t key, uint64_t i);
+RNNTS_DEF float rnnts_rng_uniform(uint64_t key, uint64_t i);
 /* Standard normal by Box-Muller from draws 2i and 2i+1, using the own log/sqrt/cos. */
-float rnnts_rng_normal(uint64_t key, uint64_t i);
+RNNTS_DEF float rnnts_rng_normal(uint64_t key, uint64_t i);
 
 /* ---- own math (N5), exposed for tests and analyses ------------------------------------- */
-float rnnts_expf(float x);
-float rnnts_logf(float x);
-float rnnts_tanhf(float x);
-float rnnts_sigmoidf(float x);
-float rnnts_sinf(float x);
-float rnnts_cosf(float x);
+RNNTS_DEF float rnnts_expf(float x);
+RNNTS_DEF float rnnts_logf(float x);
+RNNTS_DEF float rnnts_tanhf(float x);
+RNNTS_DEF float rnnts_sigmoidf(float x);
+RNNTS_DEF float rnnts_sinf(float x);
+RNNTS_DEF float rnnts_cosf(float x);
 /* The canonical 8-lane sum of x[0..n) (N4). */
-float rnnts_sum_canon(const float *x, size_t n);
+RNNTS_DEF float rnnts_sum_canon(const float *x, size_t n);
 
 /* ---- analyses: numerical building blocks (implementation and orders in >>analysis) ------------------
    Every result is bit-identical on the SCALAR, AVX2 and NEON builds, x86-64 and AArch64. All
@@ -597,16 +675,18 @@ float rnnts_sum_canon(const float *x, size_t n);
    Speed (AVX2, one thread, 2-core EPYC VM): 5000 series of n = 100500 in about 2.5-4 s.
    Returns OK, INVALID_ARG (naming the argument), NONFINITE (naming series and index; ac may then
    be partly written), OOM. */
-rnnts_result rnnts_autocorr(const float *x, size_t n, int n_series, int max_lag, float *ac,
+RNNTS_DEF rnnts_result rnnts_autocorr(const float *x, size_t n, int n_series, int max_lag, float *ac,
                             const rnnts_allocator *alloc, rnnts_error *err);
 
+/* The model an exponential fit selected. */
+typedef enum rnnts_fit_model { RNNTS_FIT_NONE = 0, RNNTS_FIT_SINGLE = 1, RNNTS_FIT_DOUBLE = 2 } rnnts_fit_model;
 /* Result of rnnts_fit_ac. */
 typedef struct rnnts_expfit {
     double a1, tau1, rss1, aic1;             /* single: a e^(-t/tau),  a in [0,1], tau in [0,100] */
     double a2, t1, t2, c2, rss2, aic2;       /* double: a (c e^(-t/t1) + (1-c) e^(-t/t2)), a, c in [0,1], t1, t2 in [0,100] */
     int ok1, ok2;                            /* 1 when that fit converged to a finite result */
-    int selected;                            /* 1 or 2 (smaller AIC), 0 when neither fit or a tie */
-    double tau_net;                          /* selected: tau1, or max(t1, t2); NaN when selected == 0 */
+    rnnts_fit_model selected;                /* SINGLE or DOUBLE (smaller AIC), NONE when neither fit or a tie */
+    double tau_net;                          /* selected: tau1, or max(t1, t2); NaN when selected == NONE */
     int iters1, iters2;                      /* Levenberg-Marquardt iterations over all starts (diagnostic) */
 } rnnts_expfit;
 
@@ -621,7 +701,7 @@ typedef struct rnnts_expfit {
    second component (often at the bound 100) fitting the correlated sampling noise of the AC, so
    tau_net = max(t1, t2) can be far from tau1; tau1 itself stays within ~2 %.
    n in 5..100000. Returns OK, INVALID_ARG, NONFINITE (naming the index of y). */
-rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error *err);
 /* How tau_net's exponentials are fitted. REFERENCE: the reference's own procedure, SciPy's
    curve_fit(..., maxfev=2000, bounds=...) without a start: one trust-region reflective fit per model
    from the midpoints of the bounds, forward-difference Jacobian, at most 2000 residual evaluations
@@ -633,13 +713,13 @@ typedef enum rnnts_fit_method { RNNTS_FIT_REFERENCE = 0, RNNTS_FIT_BEST = 1 } rn
 #define RNNTS_FIT_REF_MAX_N 64
 /* rnnts_fit_ac with a chosen method; REFERENCE takes n in 5..RNNTS_FIT_REF_MAX_N (iters1/iters2 then
    count residual evaluations). Returns OK, INVALID_ARG (method, n, NULL), NONFINITE. */
-rnnts_result rnnts_fit_ac_method(const double *y, int n, rnnts_fit_method method, rnnts_expfit *out, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_fit_ac_method(const double *y, int n, rnnts_fit_method method, rnnts_expfit *out, rnnts_error *err);
 
 /* Eigenvalues of the symmetric n x n matrix A (row-major; only the lower triangle A[i*n+j], j <= i,
    is read; A is overwritten) into eigvals[n], descending. Householder tridiagonalisation, then
    implicit QL with Wilkinson shifts; no allocation. n >= 1. Returns OK, INVALID_ARG, NONFINITE,
    STATE (no convergence; not seen in practice). */
-rnnts_result rnnts_eig_sym(double *A, int n, double *eigvals, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_eig_sym(double *A, int n, double *eigvals, rnnts_error *err);
 
 /* PCA of X (rows = time, cols = variables, row-major floats): eigenvalues of the covariance of the
    columns (mean-subtracted, divided by rows-1, double accumulation in a fixed order) into
@@ -650,7 +730,7 @@ rnnts_result rnnts_eig_sym(double *A, int n, double *eigvals, rnnts_error *err);
    8 cols^2 + 1 KB * cols bytes from alloc (may be NULL). 500 columns: 0.1 s for 1000 rows, 2 s
    for 100500 rows (AVX2 build, one thread).
    Returns OK, INVALID_ARG, NONFINITE (naming row and column), OOM, STATE (see rnnts_eig_sym). */
-rnnts_result rnnts_pca(const float *X, int rows, int cols, double var_fraction, double *eigvals, int *n_components,
+RNNTS_DEF rnnts_result rnnts_pca(const float *X, int rows, int cols, double var_fraction, double *eigvals, int *n_components,
                        const rnnts_allocator *alloc, rnnts_error *err);
 
 /* ---- studies: tau_net, stream accuracy, ablation, perturbation ---------------------------------
@@ -671,8 +751,8 @@ typedef struct rnnts_tau_summary {
     double mean, median, sd, min, max;
     int below_1;
 } rnnts_tau_summary;
-rnnts_result rnnts_tau_summary_of(const rnnts_rnn *net, rnnts_tau_summary *out, rnnts_error *err);
-rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int n_bins, int *counts, int *under,
+RNNTS_DEF rnnts_result rnnts_tau_summary_of(const rnnts_rnn *net, rnnts_tau_summary *out, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_tau_histogram(const rnnts_rnn *net, double lo, double hi, int n_bins, int *counts, int *under,
                                  int *over, rnnts_error *err);
 
 /* Network timescales tau_net (the reference's protocol): `trials` sequences of `steps`
@@ -700,11 +780,11 @@ typedef struct rnnts_taunet_config {
     const float *inputs;  /* NULL (default): rnnts's own draws; else [steps][trials] input values
                              fed instead (e.g. the bits another implementation drew), not copied */
 } rnnts_taunet_config;
-rnnts_taunet_config rnnts_taunet_config_default(void);
+RNNTS_DEF rnnts_taunet_config rnnts_taunet_config_default(void);
 typedef struct rnnts_taunet_result {
     int H, pop_lags, fit_lag, passes;
     float *tau_net;      /* [H]; NaN where neither fit succeeded */
-    int *selected;       /* [H]: 1 single, 2 double, 0 none */
+    rnnts_fit_model *selected; /* [H] */
     rnnts_expfit *fit;   /* [H] */
     float *ac;           /* [H][pop_lags] neuron autocorrelations (trial mean, not normalised) */
     float *pop_ac;       /* [pop_lags] population autocorrelation */
@@ -712,18 +792,18 @@ typedef struct rnnts_taunet_result {
     double mean_above_1, median_above_1; /* NaN when n_above_1 == 0 */
     /* the same from the other fit method (cfg.fit BEST <-> REFERENCE), on the same ACs */
     float *tau_net_alt; /* [H] */
-    int *selected_alt;  /* [H] */
+    rnnts_fit_model *selected_alt; /* [H] */
     int n_above_1_alt, n_double_alt;
     double mean_above_1_alt, median_above_1_alt;
     rnnts_allocator alloc;
 } rnnts_taunet_result;
-rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool,
+RNNTS_DEF rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, rnnts_pool *pool,
                           rnnts_taunet_result *out, rnnts_error *err);
 /* The input bits rnnts_taunet feeds (steps t0..t0+len-1 of every trial: input[(t - t0) * trials + r]
    = 0 or 1) and, when p is not NULL, each trial's probability p[r]: for re-running the simulation
    elsewhere. With cfg->inputs set: a copy of those (p = NaN). Returns OK or INVALID_ARG. */
-rnnts_result rnnts_taunet_inputs(const rnnts_taunet_config *cfg, int t0, int len, float *input, float *p, rnnts_error *err);
-void rnnts_taunet_result_free(rnnts_taunet_result *r);
+RNNTS_DEF rnnts_result rnnts_taunet_inputs(const rnnts_taunet_config *cfg, int t0, int len, float *input, float *p, rnnts_error *err);
+RNNTS_DEF void rnnts_taunet_result_free(rnnts_taunet_result *r);
 
 /* Stream accuracy (the reference's protocol): per trial one sequence of warmup + len bits
    Bernoulli(p) (p = 0.5), read out at every step by `head`; accuracy over the last len steps
@@ -737,48 +817,57 @@ typedef struct rnnts_stream_config {
     float p;      /* default 0.5 */
     uint64_t seed, draw;
 } rnnts_stream_config;
-rnnts_stream_config rnnts_stream_config_default(void);
-rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N, int head, const rnnts_stream_config *cfg,
+RNNTS_DEF rnnts_stream_config rnnts_stream_config_default(void);
+RNNTS_DEF rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N, int head, const rnnts_stream_config *cfg,
                                    rnnts_pool *pool, float *acc /* [trials], fractions in [0,1] */, rnnts_error *err);
 
 /* Metadata entries of a model file that rnnts does not interpret (written by another tool or a
    user): rnnts_rnn_load keeps them and every save writes them back, in their order, after the
    entries rnnts writes itself. Returns the number of entries; entry i (when 0 <= i < count)
    in *key and *value (owned by net, valid until the next change). Thread-safe for reading. */
-int rnnts_rnn_meta_extra(const rnnts_rnn *net, int i, const char **key, const char **value);
+RNNTS_DEF int rnnts_rnn_meta_extra(const rnnts_rnn *net, int i, const char **key, const char **value);
 /* Adds or replaces (value != NULL) or removes (value == NULL) the extra entry `key`. key: 1..63
    bytes, not one rnnts writes itself (format, rnnts_version, model, variant, activation, hidden,
    heads, tau, fixed_tau, tau_init, k_continuous, task, curriculum, ns, seed, epoch,
    checksum_xxh3, train_config, train_state, tau_mean); value up to 4607 bytes; at most 256 entries (as many as a file may hold).
    Returns OK, INVALID_ARG naming the key, OOM. */
-rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *value, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_meta_set(rnnts_rnn *net, const char *key, const char *value, rnnts_error *err);
 
+/* The model checksum: XXH3-64 of the parameters as little-endian float32 bytes in tensor order (the
+   metadata value checksum_xxh3 of model files). 0 when memory for the bytes cannot be had. */
+RNNTS_DEF uint64_t rnnts_rnn_checksum(const rnnts_rnn *net);
+/* The head of a model that serves N, by the rule of the curriculum named in its metadata (the
+   trainer's rule, see rnnts_curriculum_advance): one head, single or none: head 0; sliding: the
+   position of N in metadata ns; multi, and no curriculum recorded (e.g. an imported file without a
+   name pattern): N - (first N of metadata ns; 2 when absent). Returns OK, or INVALID_ARG when no
+   head serves N, saying why. Thread-safe. */
+RNNTS_DEF rnnts_result rnnts_rnn_head_for(const rnnts_rnn *net, int N, int *head, rnnts_error *err);
 /* A copy of net (same allocator, extra metadata included). */
-rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_clone(const rnnts_rnn *net, rnnts_rnn **out, rnnts_error *err);
 /* Ablation of neuron i: row i and column i of W, w_in[i], and the weight of i in every head set to 0.
    GRU/LSTM: unit i's rows of W_hh and W_ih in every gate, column i of W_hh and its head weights
    (its biases stay; nothing reads the unit any more). Equals rnnts_rnn_ablate_head(net, i,
    RNNTS_ABLATE_ALL_HEADS). */
-rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_ablate(rnnts_rnn *net, int neuron, rnnts_error *err);
 /* The same with the readout weights of i zeroed in one head only (head 0..K-1), or in every head
    (RNNTS_ABLATE_ALL_HEADS). The reference's published ablation is head = 0: it zeroes head 0's
    column even when another head serves the N it scores, and that head then still reads the
    neuron, whose state is driven by its biases alone. Returns INVALID_ARG naming neuron or head. */
 #define RNNTS_ABLATE_ALL_HEADS (-1)
-rnnts_result rnnts_rnn_ablate_head(rnnts_rnn *net, int neuron, int head, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_ablate_head(rnnts_rnn *net, int neuron, int head, rnnts_error *err);
 /* W += eps ||W||_F D / ||D||_F, D_ij ~ N(0,1) from (seed, PERTURB_W, draw); norms in double, index
    order. ||D||_F runs over all H*H entries, the diagonal included, and the diagonal is then set back
    to 0 (the model reads it as 0): the reference's "normalized rnn" perturbation, whose forward pass
    zeroes the diagonal after the perturbation. Biases, w_in and heads are untouched.
    GRU/LSTM: W = W_hh of every gate
    ([G*H][H], no diagonal rule). */
-rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_perturb_w(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 /* tau += eps ||tau|| |D| / || |D| ||, D_i ~ N(0,1) from (seed, PERTURB_TAU, draw) (learnable tau only). */
-rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_perturb_tau(rnnts_rnn *net, double eps, uint64_t seed, uint64_t draw, rnnts_error *err);
 /* Changes the time step of a continuous-time network to dt = 1/k (each input repeated k times,
    tau_hat = max(k tau, 1)): the generalisation test over dt. Workspaces made for the old k must be
    made again (forward reports the mismatch). INVALID_ARG for a discrete-time network. */
-rnnts_result rnnts_rnn_set_k_continuous(rnnts_rnn *net, int k, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_set_k_continuous(rnnts_rnn *net, int k, rnnts_error *err);
 
 /* Retraining (the reference's retrain_as_singlehead): for each N of ns, a copy of net is trained
    single-head on N alone (curriculum none, head 0, a fresh optimiser) for exactly `epochs` epochs
@@ -788,10 +877,10 @@ typedef struct rnnts_retrain_config {
                                  n_fixed, max_epochs, target_n and threshold are set per N */
     int epochs;               /* default 20 */
 } rnnts_retrain_config;
-rnnts_retrain_config rnnts_retrain_config_default(void);
+RNNTS_DEF rnnts_retrain_config rnnts_retrain_config_default(void);
 /* acc_out[i * epochs + e]: test accuracy (percent) on ns[i] after epoch e + 1; the last one is the
    retrained accuracy. on_epoch (may be NULL) is called after every epoch (progress). */
-rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_config *cfg, const int *ns, int n_ns, rnnts_pool *pool,
+RNNTS_DEF rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_config *cfg, const int *ns, int n_ns, rnnts_pool *pool,
                            float *acc_out, void (*on_epoch)(void *user, int i, const rnnts_epoch_report *rep), void *user,
                            rnnts_error *err);
 
@@ -800,7 +889,7 @@ rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_config *cfg
    input steps of which the first `burn` are dropped; per trial the PCA of the (time x H) activity
    (rnnts_pca) and the number of components that explain var_fraction of the variance. Keeps
    trials x (steps - burn) x H floats. */
-rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
+RNNTS_DEF rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
                                   rnnts_pool *pool, int *n_components /* [trials] */, double *eigvals /* [trials][H] or NULL */,
                                   rnnts_error *err);
 
@@ -813,14 +902,14 @@ typedef struct rnnts_named_tensor {
     const float *data;
 } rnnts_named_tensor;
 /* XXH3-64 (seed 0) of a byte buffer, the checksum used in model files. */
-uint64_t rnnts_xxh3_64(const void *data, size_t len);
+RNNTS_DEF uint64_t rnnts_xxh3_64(const void *data, size_t len);
 
 /* Serialises net as safetensors into a buffer allocated with net's allocator (free it with
    rnnts_free(net's allocator, ptr)). Byte-identical on every platform for the same model. */
-rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_size, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_save_mem(const rnnts_rnn *net, void **out, size_t *out_size, rnnts_error *err);
 /* Parses and validates a safetensors model from memory. Every malformed or inconsistent input
    gives an error code and a message; never reads outside [data, data+size). */
-rnnts_result rnnts_rnn_load_mem(const void *data, size_t size, const rnnts_allocator *alloc,
+RNNTS_DEF rnnts_result rnnts_rnn_load_mem(const void *data, size_t size, const rnnts_allocator *alloc,
                                 rnnts_rnn **out, rnnts_error *err);
 /* Imports a checkpoint of the reference implementation (a PyTorch zip: data.pkl + data/<n> float32
    storages), without PyTorch. H from modulelist.1.weight, K = number of heads modulelist.{2..},
@@ -829,17 +918,17 @@ rnnts_result rnnts_rnn_load_mem(const void *data, size_t size, const rnnts_alloc
    state dict itself; only the opcodes and globals torch.save uses for such files are accepted.
    Metadata (task, curriculum, ns) is left empty for the caller. Never reads outside the buffer;
    every malformed input gives an error naming what and where. */
-rnnts_result rnnts_import_torch_mem(const void *data, size_t size, const rnnts_allocator *alloc,
+RNNTS_DEF rnnts_result rnnts_import_torch_mem(const void *data, size_t size, const rnnts_allocator *alloc,
                                     rnnts_rnn **out, rnnts_error *err);
-void rnnts_free(const rnnts_allocator *alloc, void *ptr);
+RNNTS_DEF void rnnts_free(const rnnts_allocator *alloc, void *ptr);
 #ifndef RNNTS_NO_STDIO
-rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
 /* Writes atomically: a temporary file in the same directory, then rename. */
-rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err);
-rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err);
+RNNTS_DEF rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
 /* Writes named float tensors as safetensors atomically (used by tools and tests). Each tensor
    has ndim <= 4 dims. meta_kv: NULL or pairs of strings (key, value), ending with NULL. */
-rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n,
+RNNTS_DEF rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n,
                                      const char *const *meta_kv, rnnts_error *err);
 #endif
 
@@ -1832,9 +1921,7 @@ rnnts_rnn_config rnnts_rnn_config_default(void) {
     c.model = RNNTS_MODEL_RNN;
     return c;
 }
-const char *rnnts_model_name(rnnts_model m) {
-    return m == RNNTS_MODEL_RNN ? "rnn" : m == RNNTS_MODEL_GRU ? "gru" : m == RNNTS_MODEL_LSTM ? "lstm" : "?";
-}
+const char *rnnts_model_name(rnnts_model m) { return rnnts_name(RNNTS_NAMES_MODEL, (int)m); }
 /* Gates per neuron: 1 (leaky RNN), 3 (GRU), 4 (LSTM). */
 static int rnnts__gates(rnnts_model m) { return m == RNNTS_MODEL_GRU ? 3 : m == RNNTS_MODEL_LSTM ? 4 : 1; }
 /* Index of head 0's weight tensor: after tau, input and recurrent (RNN) or the four cell tensors. */
@@ -3282,8 +3369,78 @@ rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_r
         if (net->K < need) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "the network has %d heads, the sliding window needs %d", net->K, need);
         if (c->curriculum == RNNTS_CURR_MULTI && net->K < c->init_heads)
             return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "the network has %d heads, init_heads = %d needs as many", net->K, c->init_heads);
+        if (c->curriculum == RNNTS_CURR_MULTI && c->target_n > 0 && c->target_n - c->n_start >= net->K)
+            return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "the network has %d heads, multi from n_start = %d to target_n = %d needs %d (head i serves N = n_start + i)",
+                               net->K, c->n_start, c->target_n, c->target_n - c->n_start + 1);
         if (c->n_k > 0 && (net->cfg.model != RNNTS_MODEL_RNN || net->cfg.k_continuous < 1))
             return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "k_list needs a continuous-time network (k_continuous >= 1, variant mod); this one is discrete-time");
+    }
+    return rnnts__ok(err);
+}
+
+void rnnts_curriculum_start(const rnnts_train_config *c, rnnts_curriculum_state *s) {
+    s->n_ns = 1;
+    s->heads[0] = 0;
+    switch (c->curriculum) {
+    case RNNTS_CURR_SINGLE: s->ns[0] = c->n_start; break;
+    case RNNTS_CURR_MULTI:
+        s->n_ns = c->init_heads;
+        for (int a = 0; a < c->init_heads; a++) { s->ns[a] = c->n_start + a; s->heads[a] = a; }
+        break;
+    case RNNTS_CURR_SLIDING:
+        s->n_ns = c->window;
+        for (int a = 0; a < c->window; a++) { s->ns[a] = c->n_start + a; s->heads[a] = a; }
+        break;
+    default: s->ns[0] = c->n_fixed; break;
+    }
+}
+int rnnts_curriculum_solved(const rnnts_train_config *c, const float *acc, int n, float acc_mean) {
+    return n > 0 && acc_mean > c->threshold && acc[n - 1] > c->threshold;
+}
+rnnts_done rnnts_curriculum_advance(const rnnts_train_config *c, int n_heads, rnnts_curriculum_state *s) {
+    int nmax = s->ns[s->n_ns - 1];
+    rnnts_done done = c->target_n > 0 && nmax >= c->target_n ? RNNTS_DONE_TARGET : RNNTS_DONE_RUNNING;
+    switch (c->curriculum) {
+    case RNNTS_CURR_SINGLE: s->ns[0] = nmax + 1; break;
+    case RNNTS_CURR_MULTI:
+        for (int q = 0; q < c->n_add; q++) {
+            int N = nmax + 1 + q;
+            if (s->n_ns >= RNNTS_MAX_NS || N - c->n_start >= n_heads) return RNNTS_DONE_CURRICULUM;
+            s->ns[s->n_ns] = N;
+            s->heads[s->n_ns] = N - c->n_start;
+            s->n_ns++;
+        }
+        break;
+    case RNNTS_CURR_SLIDING:
+        memmove(s->ns, s->ns + c->slide, (size_t)(s->n_ns - c->slide) * sizeof(int));
+        for (int q = 0; q < c->slide; q++) s->ns[s->n_ns - c->slide + q] = nmax + 1 + q;
+        break;
+    default: return RNNTS_DONE_CURRICULUM;
+    }
+    return done;
+}
+rnnts_result rnnts_rnn_head_for(const rnnts_rnn *net, int N, int *head, rnnts_error *err) {
+    const char *c;
+    int ns[RNNTS_MAX_NS], n, first;
+    if (!net || !head) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "rnn_head_for: NULL argument");
+    c = net->meta.curriculum;
+    n = rnnts_ns_parse(net->meta.ns, ns, RNNTS_MAX_NS);
+    *head = 0;
+    if (net->K == 1 || strcmp(c, "single") == 0 || strcmp(c, "none") == 0) return rnnts__ok(err);
+    if (strcmp(c, "sliding") == 0) {
+        for (int i = 0; i < n; i++)
+            if (ns[i] == N) { *head = i; return rnnts__ok(err); }
+        *head = -1;
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "N = %d is not in the sliding window of this model (metadata ns = \"%.120s\")", N,
+                           net->meta.ns);
+    }
+    first = n > 0 ? ns[0] : 2;
+    *head = N - first;
+    if (*head < 0 || *head >= net->K) {
+        int h = *head;
+        *head = -1;
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "N = %d maps to head %d, outside the network's %d heads (head i serves N = %d + i)",
+                           N, h, net->K, first);
     }
     return rnnts__ok(err);
 }
@@ -3300,9 +3457,10 @@ struct rnnts_trainer {
     float *grad, *input, *losses;
     int *labels;
     unsigned char *used;
-    int n_ns, ns[RNNTS_MAX_NS], heads[RNNTS_MAX_NS];
+    rnnts_curriculum_state cur; /* the Ns trained now and their heads */
     int n_solved, solved[RNNTS_MAX_NS]; /* Ns of the last success (named by the checkpoint) */
-    int epoch, done; /* done: 0 = running, 1 = budget (epochs, time), 2 = target reached, 3 = curriculum over */
+    int epoch;
+    rnnts_done done;
     int epoch_step;  /* training steps done in the current epoch (losses[0..epoch_step) are theirs) */
     int interrupt;   /* set by rnnts_trainer_interrupt (atomically), read between steps */
     uint64_t step;
@@ -3316,28 +3474,11 @@ struct rnnts_trainer {
 };
 #define RNNTS__TEST_DRAW0 ((uint64_t)1 << 62) /* h0 draws of test batches, disjoint from training steps */
 
-static void rnnts__trainer_initial_ns(rnnts_trainer *tr) {
-    const rnnts_train_config *c = &tr->cfg;
-    tr->n_ns = 1;
-    tr->heads[0] = 0;
-    switch (c->curriculum) {
-    case RNNTS_CURR_SINGLE: tr->ns[0] = c->n_start; break;
-    case RNNTS_CURR_MULTI:
-        tr->n_ns = c->init_heads;
-        for (int a = 0; a < c->init_heads; a++) { tr->ns[a] = c->n_start + a; tr->heads[a] = a; }
-        break;
-    case RNNTS_CURR_SLIDING:
-        tr->n_ns = c->window;
-        for (int a = 0; a < c->window; a++) { tr->ns[a] = c->n_start + a; tr->heads[a] = a; }
-        break;
-    default: tr->ns[0] = c->n_fixed; break;
-    }
-}
 /* Makes sure the workspace holds batches of the current largest N. */
 static rnnts_result rnnts__trainer_ws(rnnts_trainer *tr, rnnts_error *err) {
     int nmax = 0, len;
     rnnts_result r;
-    for (int a = 0; a < tr->n_ns; a++) if (tr->ns[a] > nmax) nmax = tr->ns[a];
+    for (int a = 0; a < tr->cur.n_ns; a++) if (tr->cur.ns[a] > nmax) nmax = tr->cur.ns[a];
     len = rnnts_task_max_len(nmax);
     if (tr->ws && tr->ws_len >= len) return RNNTS_OK;
     rnnts_rnn_ws_destroy(tr->ws);
@@ -3376,7 +3517,7 @@ rnnts_result rnnts_trainer_create(const rnnts_train_config *cfg, rnnts_rnn *net,
     memset(tr, 0, sizeof *tr);
     tr->cfg = *cfg; tr->net = net; tr->pool = pool; tr->alloc = a;
     if (cfg->n_k > 0) net->cfg.k_continuous = cfg->k_list[0]; /* the workspace below is k_list[0]'s */
-    rnnts__trainer_initial_ns(tr);
+    rnnts_curriculum_start(&tr->cfg, &tr->cur);
     tr->grad = (float *)rnnts__amalloc(&a, net->n_param * sizeof(float));
     tr->losses = (float *)rnnts__amalloc(&a, (size_t)cfg->steps_per_epoch * sizeof(float));
     tr->labels = (int *)a.alloc((size_t)RNNTS_MAX_NS * (size_t)cfg->batch * sizeof(int), a.user);
@@ -3408,8 +3549,8 @@ void rnnts_trainer_on_step(rnnts_trainer *tr, void (*fn)(void *, int, int, float
 }
 int rnnts_trainer_ns(const rnnts_trainer *tr, int *ns, int max) {
     if (!tr) return 0;
-    for (int a = 0; a < tr->n_ns && a < max; a++) ns[a] = tr->ns[a];
-    return tr->n_ns;
+    for (int a = 0; a < tr->cur.n_ns && a < max; a++) ns[a] = tr->cur.ns[a];
+    return tr->cur.n_ns;
 }
 int rnnts_trainer_epochs(const rnnts_trainer *tr) { return tr ? tr->epoch : 0; }
 int rnnts_trainer_epoch_step(const rnnts_trainer *tr) { return tr ? tr->epoch_step : 0; }
@@ -3442,10 +3583,10 @@ rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int tar
     if ((r = rnnts_train_config_check(&c, tr->net, err)) != RNNTS_OK) return r;
     tr->cfg = c;
     for (int a = 0; a < tr->n_solved; a++) if (tr->solved[a] > nmax) nmax = tr->solved[a];
-    if (tr->done == 1 || tr->done == 2) {
+    if (tr->done == RNNTS_DONE_BUDGET || tr->done == RNNTS_DONE_TARGET) {
         int over = tr->epoch >= c.max_epochs || (c.time_limit_s > 0.0 && tr->elapsed >= c.time_limit_s) ||
                    (c.target_n > 0 && nmax >= c.target_n);
-        tr->done = over ? tr->done : 0;
+        tr->done = over ? tr->done : RNNTS_DONE_RUNNING;
     }
     return rnnts__ok(err);
 }
@@ -3535,11 +3676,11 @@ static rnnts_result rnnts__trainer_update(rnnts_trainer *tr, uint64_t index, flo
     rnnts_batch bt;
     rnnts_result r;
     int M;
-    if ((r = rnnts_task_batch_bits(c->task, rnnts_task_bits_of(tr->net->cfg.model), tr->ns, tr->n_ns, c->batch, 0, c->seed, RNNTS_PURPOSE_DATA, index, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
+    if ((r = rnnts_task_batch_bits(c->task, rnnts_task_bits_of(tr->net->cfg.model), tr->cur.ns, tr->cur.n_ns, c->batch, 0, c->seed, RNNTS_PURPOSE_DATA, index, tr->input, tr->labels, &M, err)) != RNNTS_OK) return r;
     memset(&bt, 0, sizeof bt);
     bt.batch = c->batch; bt.len = M; bt.input = tr->input;
     bt.h0_seed = c->seed; bt.h0_draw = index;
-    bt.n_active = tr->n_ns; bt.heads = tr->heads; bt.labels = tr->labels;
+    bt.n_active = tr->cur.n_ns; bt.heads = tr->cur.heads; bt.labels = tr->labels;
     r = rnnts_rnn_forward(tr->ws, tr->net, &bt, tr->pool, NULL, loss, err);
     if (r == RNNTS_OK) r = rnnts_rnn_backward(tr->ws, tr->net, tr->pool, tr->grad, err);
     if (r == RNNTS_OK) r = rnnts_optim_step(tr->opt, tr->net, tr->grad, tr->used, NULL, err);
@@ -3577,46 +3718,21 @@ static rnnts_result rnnts__trainer_test(rnnts_trainer *tr, float *acc, rnnts_err
     int nk = c->n_k > 0 ? c->n_k : 1;
     float acc_k[RNNTS_MAX_NS], *logits;
     rnnts_result r = RNNTS_OK;
-    logits = (float *)tr->alloc.alloc((size_t)tr->n_ns * c->batch * 2 * sizeof(float), tr->alloc.user);
+    logits = (float *)tr->alloc.alloc((size_t)tr->cur.n_ns * c->batch * 2 * sizeof(float), tr->alloc.user);
     if (!logits) return rnnts__fail(err, RNNTS_ERR_OOM, "trainer: out of memory");
     for (int j = 0; j < nk && r == RNNTS_OK; j++) {
         uint64_t first = ((uint64_t)tr->epoch * (uint64_t)nk + (uint64_t)j) * (uint64_t)c->test_batches;
         if ((r = rnnts__trainer_use_k(tr, j, err)) != RNNTS_OK) break;
-        r = rnnts__evaluate_ws(&tr->ws, &tr->ws_len, &tr->input, tr->labels, tr->net, c->task, tr->ns, tr->heads, tr->n_ns, c->batch,
+        r = rnnts__evaluate_ws(&tr->ws, &tr->ws_len, &tr->input, tr->labels, tr->net, c->task, tr->cur.ns, tr->cur.heads, tr->cur.n_ns, c->batch,
                                c->test_batches, 0, c->seed, first, tr->pool, nk > 1 ? acc_k : acc, logits, &tr->alloc, err);
         if (nk > 1 && r == RNNTS_OK)
-            for (int q = 0; q < tr->n_ns; q++) acc[q] = j == 0 ? acc_k[q] : acc[q] + acc_k[q];
+            for (int q = 0; q < tr->cur.n_ns; q++) acc[q] = j == 0 ? acc_k[q] : acc[q] + acc_k[q];
     }
     tr->alloc.free(logits, tr->alloc.user);
     if (r == RNNTS_OK) r = rnnts__trainer_use_k(tr, 0, err);
     if (r == RNNTS_OK && nk > 1)
-        for (int q = 0; q < tr->n_ns; q++) acc[q] = acc[q] / (float)nk;
+        for (int q = 0; q < tr->cur.n_ns; q++) acc[q] = acc[q] / (float)nk;
     return r;
-}
-/* The advance rule held: the curriculum's next Ns (or the end of the run in tr->done). */
-static void rnnts__trainer_advance(rnnts_trainer *tr) {
-    const rnnts_train_config *c = &tr->cfg;
-    int nmax = tr->ns[tr->n_ns - 1];
-    tr->n_solved = tr->n_ns;
-    memcpy(tr->solved, tr->ns, sizeof tr->solved);
-    if (c->target_n > 0 && nmax >= c->target_n) tr->done = 2;
-    switch (c->curriculum) {
-    case RNNTS_CURR_SINGLE: tr->ns[0] = nmax + 1; break;
-    case RNNTS_CURR_MULTI:
-        for (int q = 0; q < c->n_add; q++) {
-            int N = nmax + 1 + q;
-            if (tr->n_ns >= RNNTS_MAX_NS || N - c->n_start >= tr->net->K) { tr->done = 3; break; }
-            tr->ns[tr->n_ns] = N;
-            tr->heads[tr->n_ns] = N - c->n_start;
-            tr->n_ns++;
-        }
-        break;
-    case RNNTS_CURR_SLIDING:
-        memmove(tr->ns, tr->ns + c->slide, (size_t)(tr->n_ns - c->slide) * sizeof(int));
-        for (int q = 0; q < c->slide; q++) tr->ns[tr->n_ns - c->slide + q] = nmax + 1 + q;
-        break;
-    default: tr->done = 3; break;
-    }
 }
 rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnnts_error *err) {
     const rnnts_train_config *c;
@@ -3637,11 +3753,11 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
         int h0t = rnnts__head_t0(tr->net);
         for (int t = 0; t < h0t; t++) tr->used[t] = 1;
         if (tr->net->cfg.model == RNNTS_MODEL_RNN && !tr->net->cfg.train_tau) tr->used[0] = 0;
-        for (int a = 0; a < tr->n_ns; a++) { tr->used[h0t + 2 * tr->heads[a]] = 1; tr->used[h0t + 1 + 2 * tr->heads[a]] = 1; }
+        for (int a = 0; a < tr->cur.n_ns; a++) { tr->used[h0t + 2 * tr->cur.heads[a]] = 1; tr->used[h0t + 1 + 2 * tr->cur.heads[a]] = 1; }
     }
     memset(&R, 0, sizeof R);
-    R.n_ns = tr->n_ns;
-    for (int a = 0; a < tr->n_ns; a++) { R.ns[a] = tr->ns[a]; R.heads[a] = tr->heads[a]; }
+    R.n_ns = tr->cur.n_ns;
+    for (int a = 0; a < tr->cur.n_ns; a++) { R.ns[a] = tr->cur.ns[a]; R.heads[a] = tr->cur.heads[a]; }
     for (int s = tr->epoch_step; s < c->steps_per_epoch; s++) {
         float loss;
         if (rnnts__trainer_take_interrupt(tr)) {
@@ -3661,12 +3777,16 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     tr->epoch++;
     tr->epoch_step = 0;
     R.epoch = tr->epoch;
-    R.acc_mean = rnnts_sum_canon(R.acc, (size_t)tr->n_ns) / (float)tr->n_ns;
-    R.solved = R.acc_mean > c->threshold && R.acc[tr->n_ns - 1] > c->threshold;
-    if (R.solved) rnnts__trainer_advance(tr);
+    R.acc_mean = rnnts_sum_canon(R.acc, (size_t)tr->cur.n_ns) / (float)tr->cur.n_ns;
+    R.solved = rnnts_curriculum_solved(c, R.acc, tr->cur.n_ns, R.acc_mean);
+    if (R.solved) {
+        tr->n_solved = tr->cur.n_ns;
+        memcpy(tr->solved, tr->cur.ns, sizeof tr->solved);
+        tr->done = rnnts_curriculum_advance(c, tr->net->K, &tr->cur);
+    }
     tr->elapsed += rnnts__seconds() - t0;
-    if (!tr->done && tr->epoch >= c->max_epochs) tr->done = 1;
-    if (!tr->done && c->time_limit_s > 0.0 && tr->elapsed >= c->time_limit_s) tr->done = 1;
+    if (!tr->done && tr->epoch >= c->max_epochs) tr->done = RNNTS_DONE_BUDGET;
+    if (!tr->done && c->time_limit_s > 0.0 && tr->elapsed >= c->time_limit_s) tr->done = RNNTS_DONE_BUDGET;
     R.done = tr->done;
     R.seconds = rnnts__seconds() - t0;
     *rep = R;
@@ -3945,6 +4065,14 @@ static uint64_t rnnts__param_hash(const rnnts_rnn *net, unsigned char *scratch) 
     for (size_t e = 0; e < net->n_param; e++) rnnts__put_f32(scratch + 4 * e, net->param[e]);
     return rnnts_xxh3_64(scratch, net->n_param * 4);
 }
+uint64_t rnnts_rnn_checksum(const rnnts_rnn *net) {
+    unsigned char *b;
+    uint64_t h;
+    if (!net || !(b = (unsigned char *)rnnts__amalloc(&net->alloc, net->n_param * 4 + 1))) return 0;
+    h = rnnts__param_hash(net, b);
+    rnnts__afree(&net->alloc, b);
+    return h;
+}
 
 /* Growable text buffer for writing headers. */
 typedef struct { char *p; size_t n, cap; int oom; const rnnts_allocator *a; } rnnts__buf;
@@ -3990,11 +4118,6 @@ static void rnnts__buf_jstr(rnnts__buf *b, const char *s) {
     rnnts__buf_put(b, "\"", 1);
 }
 
-static const char *rnnts__variant_name(int v) { return v == RNNTS_VARIANT_MOD ? "mod" : "default"; }
-static const char *rnnts__act_name(int a) {
-    static const char *const names[] = {"leakyrelu", "relu", "tanh", "sigmoid"};
-    return a >= 0 && a < 4 ? names[a] : "?";
-}
 
 /* Header: {"__metadata__":{...},"<tensor>":{"dtype":"F32","shape":[..],"data_offsets":[a,b]},...}
    in tensor order, padded with spaces to a multiple of 8; then the data, little-endian.
@@ -4023,7 +4146,7 @@ static rnnts_result rnnts__save_ex(const rnnts_rnn *net, const rnnts_named_tenso
     } else {
     rnnts__buf_put(&hb, "{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"rnn\"", 0 + sizeof("{\"__metadata__\":{\"format\":\"rnnts\",\"rnnts_version\":\"" RNNTS_VERSION_STRING "\",\"model\":\"rnn\"") - 1);
     rnnts__buf_fmt(&hb, ",\"variant\":\"%s\",\"activation\":\"%s\",\"hidden\":\"%d\",\"heads\":\"%d\",\"tau\":\"%s\"",
-                   rnnts__variant_name(net->cfg.variant), rnnts__act_name(net->cfg.activation), net->H, net->K,
+                   rnnts_name(RNNTS_NAMES_VARIANT, (int)net->cfg.variant), rnnts_name(RNNTS_NAMES_ACTIVATION, (int)net->cfg.activation), net->H, net->K,
                    net->cfg.train_tau ? "learnable" : "fixed");
     rnnts__buf_fmt(&hb, ",\"fixed_tau\":\"%.9g\",\"tau_init\":\"%.9g\",\"k_continuous\":\"%d\"", (double)net->cfg.fixed_tau,
                    (double)net->cfg.tau_init, net->cfg.k_continuous);
@@ -4353,13 +4476,12 @@ static rnnts_result rnnts__load_cfg_rnn(const unsigned char *d, uint64_t hlen, r
         cfg->heads = K;
     }
     if ((mv = rnnts__meta_get(meta, n_meta, "variant"))) {
-        if (strcmp(mv, "default") == 0) cfg->variant = RNNTS_VARIANT_DEFAULT;
-        else if (strcmp(mv, "mod") == 0) cfg->variant = RNNTS_VARIANT_MOD;
+        int found = rnnts_name_parse(RNNTS_NAMES_VARIANT, mv);
+        if (found >= 0) cfg->variant = (rnnts_variant)found;
         else { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata variant = \"%s\": allowed default, mod", mv); }
     }
     if ((mv = rnnts__meta_get(meta, n_meta, "activation"))) {
-        int found = -1;
-        for (int q = 0; q < 4; q++) if (strcmp(mv, rnnts__act_name(q)) == 0) found = q;
+        int found = rnnts_name_parse(RNNTS_NAMES_ACTIVATION, mv);
         if (found < 0) { return rnnts__fail(err, RNNTS_ERR_FORMAT, "metadata activation = \"%s\": allowed leakyrelu, relu, tanh, sigmoid", mv); }
         cfg->activation = (rnnts_activation)found;
     }
@@ -4621,10 +4743,6 @@ rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnt
 /* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
    [3][tensors] (steps, beta1^steps, beta2^steps), trainer.losses [epoch_step] mid-epoch; metadata
    train_config and train_state. */
-static const char *rnnts__curr_name(int c) {
-    static const char *const n[] = {"single", "multi", "sliding", "none"};
-    return c >= 0 && c < 4 ? n[c] : "?";
-}
 /* Parses "2,3,4" (values >= lo) into ns; returns the count or -1. */
 static int rnnts__list_parse(const char *s, int lo, int *ns, int max) {
     int n = 0;
@@ -4639,9 +4757,8 @@ static int rnnts__list_parse(const char *s, int lo, int *ns, int max) {
     }
     return n;
 }
-static int rnnts__ns_parse(const char *s, int *ns, int max) { return rnnts__list_parse(s, 1, ns, max); }
+int rnnts_ns_parse(const char *s, int *ns, int max) { return s && ns ? rnnts__list_parse(s, 1, ns, max) : -1; }
 #ifndef RNNTS_NO_STDIO
-static const char *rnnts__task_name(int t) { return t == RNNTS_TASK_DMS ? "dms" : "parity"; }
 static void rnnts__ns_string(char *dst, size_t cap, const int *ns, int n) {
     size_t used = 0;
     dst[0] = 0;
@@ -4666,8 +4783,8 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
     c = &tr->cfg;
     net = tr->net;
     nt = rnnts_rnn_tensor_count(net);
-    rnnts__strcpy(net->meta.task, sizeof net->meta.task, rnnts__task_name(c->task));
-    rnnts__strcpy(net->meta.curriculum, sizeof net->meta.curriculum, rnnts__curr_name(c->curriculum));
+    rnnts__strcpy(net->meta.task, sizeof net->meta.task, rnnts_name(RNNTS_NAMES_TASK, (int)c->task));
+    rnnts__strcpy(net->meta.curriculum, sizeof net->meta.curriculum, rnnts_name(RNNTS_NAMES_CURRICULUM, (int)c->curriculum));
     rnnts__ns_string(net->meta.ns, sizeof net->meta.ns, tr->solved, tr->n_solved);
     net->meta.seed = c->seed;
     net->meta.epoch = tr->epoch;
@@ -4675,9 +4792,9 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
              "task=%s curriculum=%s n_start=%d n_add=%d window=%d slide=%d n_fixed=%d batch=%d steps_per_epoch=%d "
              "test_batches=%d max_epochs=%d target_n=%d time_limit_s=%.17g threshold=%.9g optimizer=%s lr=%.9g momentum=%.9g "
              "nesterov=%d beta1=%.9g beta2=%.9g eps=%.9g clip=%.9g seed=%llu",
-             rnnts__task_name(c->task), rnnts__curr_name(c->curriculum), c->n_start, c->n_add, c->window, c->slide, c->n_fixed,
+             rnnts_name(RNNTS_NAMES_TASK, (int)c->task), rnnts_name(RNNTS_NAMES_CURRICULUM, (int)c->curriculum), c->n_start, c->n_add, c->window, c->slide, c->n_fixed,
              c->batch, c->steps_per_epoch, c->test_batches, c->max_epochs, c->target_n, c->time_limit_s, (double)c->threshold,
-             c->optim.kind == RNNTS_OPT_ADAM ? "adam" : "sgd", (double)c->optim.lr, (double)c->optim.momentum, c->optim.nesterov,
+             rnnts_name(RNNTS_NAMES_OPTIMIZER, (int)c->optim.kind), (double)c->optim.lr, (double)c->optim.momentum, c->optim.nesterov,
              (double)c->optim.beta1, (double)c->optim.beta2, (double)c->optim.eps, (double)c->optim.clip, (unsigned long long)c->seed);
     /* The options added later only when set, so that checkpoints without them keep their bytes. */
     if (c->init_heads != 1) {
@@ -4690,10 +4807,10 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
         rnnts__ns_string(kl, sizeof kl, c->k_list, c->n_k);
         snprintf(cfgs + used, sizeof cfgs - used, " k_list=%s", kl);
     }
-    rnnts__ns_string(ns, sizeof ns, tr->ns, tr->n_ns);
-    rnnts__ns_string(heads, sizeof heads, tr->heads, tr->n_ns);
+    rnnts__ns_string(ns, sizeof ns, tr->cur.ns, tr->cur.n_ns);
+    rnnts__ns_string(heads, sizeof heads, tr->cur.heads, tr->cur.n_ns);
     /* No wall time in the file: checkpoints of a resumed run must equal an uninterrupted run's. */
-    snprintf(state, sizeof state, "epoch=%d step=%llu done=%d ns=%s heads=%s", tr->epoch, (unsigned long long)tr->step, tr->done, ns, heads);
+    snprintf(state, sizeof state, "epoch=%d step=%llu done=%d ns=%s heads=%s", tr->epoch, (unsigned long long)tr->step, (int)tr->done, ns, heads);
     /* Mid-epoch (after an interruption): the steps done and their losses (the epoch's mean loss
        needs them). Absent at epoch boundaries, so those files are as before. */
     if (tr->epoch_step > 0) {
@@ -4810,12 +4927,10 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     ss = rnnts__meta_get(meta, n_meta, "train_state");
     if (!cs || !ss) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s is a model file, not a training checkpoint (no train_config/train_state)", path); goto done; }
 #define RNNTS__NEED(ok, what) do { if (!(ok)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s: train metadata: bad or missing %s", path, what); goto done; } } while (0)
-    RNNTS__NEED(rnnts__kv(cs, "task", b, sizeof b) && (!strcmp(b, "parity") || !strcmp(b, "dms")), "task");
-    c.task = strcmp(b, "dms") == 0 ? RNNTS_TASK_DMS : RNNTS_TASK_PARITY;
-    RNNTS__NEED(rnnts__kv(cs, "curriculum", b, sizeof b), "curriculum");
-    c.curriculum = (rnnts_curriculum)-1;
-    for (int q = 0; q < 4; q++) if (!strcmp(b, rnnts__curr_name(q))) c.curriculum = (rnnts_curriculum)q;
-    RNNTS__NEED((int)c.curriculum >= 0, "curriculum");
+    RNNTS__NEED(rnnts__kv(cs, "task", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_TASK, b)) >= 0, "task");
+    c.task = (rnnts_task)v;
+    RNNTS__NEED(rnnts__kv(cs, "curriculum", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_CURRICULUM, b)) >= 0, "curriculum");
+    c.curriculum = (rnnts_curriculum)v;
     RNNTS__NEED(rnnts__kv_long(cs, "n_start", 1, 100000, &v), "n_start"); c.n_start = (int)v;
     RNNTS__NEED(rnnts__kv_long(cs, "n_add", 1, RNNTS_MAX_NS, &v), "n_add"); c.n_add = (int)v;
     RNNTS__NEED(rnnts__kv_long(cs, "window", 1, RNNTS_MAX_NS, &v), "window"); c.window = (int)v;
@@ -4828,8 +4943,8 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c.target_n = (int)v;
     RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c.time_limit_s), "time_limit_s");
     RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c.threshold = (float)d;
-    RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b) && (!strcmp(b, "adam") || !strcmp(b, "sgd")), "optimizer (allowed sgd, adam)");
-    c.optim.kind = strcmp(b, "adam") == 0 ? RNNTS_OPT_ADAM : RNNTS_OPT_SGD;
+    RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_OPTIMIZER, b)) >= 0, "optimizer (allowed sgd, adam)");
+    c.optim.kind = (rnnts_optimizer)v;
     RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c.optim.lr = (float)d;
     RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c.optim.momentum = (float)d;
     RNNTS__NEED(rnnts__kv_long(cs, "nesterov", 0, 1, &v), "nesterov"); c.optim.nesterov = (int)v;
@@ -4842,22 +4957,22 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
     if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
     RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
     RNNTS__NEED(rnnts__kv_u64(ss, "step", &tr->step), "step");
-    RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 3, &v), "done"); tr->done = (int)v;
-    RNNTS__NEED(rnnts__kv(ss, "ns", b, sizeof b) && (tr->n_ns = rnnts__ns_parse(b, tr->ns, RNNTS_MAX_NS)) > 0, "ns");
-    RNNTS__NEED(rnnts__kv(ss, "heads", b, sizeof b) && rnnts__list_parse(b, 0, tr->heads, RNNTS_MAX_NS) == tr->n_ns, "heads");
-    for (int q = 0; q < tr->n_ns; q++) RNNTS__NEED(tr->heads[q] >= 0 && tr->heads[q] < net->K, "heads (index beyond the network's heads)");
+    RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 3, &v), "done"); tr->done = (rnnts_done)v;
+    RNNTS__NEED(rnnts__kv(ss, "ns", b, sizeof b) && (tr->cur.n_ns = rnnts_ns_parse(b, tr->cur.ns, RNNTS_MAX_NS)) > 0, "ns");
+    RNNTS__NEED(rnnts__kv(ss, "heads", b, sizeof b) && rnnts__list_parse(b, 0, tr->cur.heads, RNNTS_MAX_NS) == tr->cur.n_ns, "heads");
+    for (int q = 0; q < tr->cur.n_ns; q++) RNNTS__NEED(tr->cur.heads[q] >= 0 && tr->cur.heads[q] < net->K, "heads (index beyond the network's heads)");
     /* What every curriculum keeps (see rnnts_trainer_epoch): head a serves the a-th N, the Ns are
        consecutive; one N for single and none (n_fixed), the window for sliding, from n_start for multi. */
-    for (int q = 0; q < tr->n_ns; q++) {
-        RNNTS__NEED(tr->heads[q] == q, "heads (the a-th N is read by head a)");
-        RNNTS__NEED(tr->ns[q] == tr->ns[0] + q, "ns (consecutive)");
+    for (int q = 0; q < tr->cur.n_ns; q++) {
+        RNNTS__NEED(tr->cur.heads[q] == q, "heads (the a-th N is read by head a)");
+        RNNTS__NEED(tr->cur.ns[q] == tr->cur.ns[0] + q, "ns (consecutive)");
     }
-    RNNTS__NEED(c.curriculum == RNNTS_CURR_SLIDING ? tr->n_ns == c.window
-                : c.curriculum == RNNTS_CURR_MULTI ? tr->ns[0] == c.n_start && tr->n_ns >= c.init_heads
-                : tr->n_ns == 1 && (c.curriculum != RNNTS_CURR_NONE || tr->ns[0] == c.n_fixed),
+    RNNTS__NEED(c.curriculum == RNNTS_CURR_SLIDING ? tr->cur.n_ns == c.window
+                : c.curriculum == RNNTS_CURR_MULTI ? tr->cur.ns[0] == c.n_start && tr->cur.n_ns >= c.init_heads
+                : tr->cur.n_ns == 1 && (c.curriculum != RNNTS_CURR_NONE || tr->cur.ns[0] == c.n_fixed),
                 "ns (inconsistent with the curriculum)");
-    RNNTS__NEED(tr->ns[0] >= (c.curriculum == RNNTS_CURR_NONE ? 1 : c.n_start), "ns (below n_start)");
-    tr->n_solved = rnnts__ns_parse(net->meta.ns, tr->solved, RNNTS_MAX_NS);
+    RNNTS__NEED(tr->cur.ns[0] >= (c.curriculum == RNNTS_CURR_NONE ? 1 : c.n_start), "ns (below n_start)");
+    tr->n_solved = rnnts_ns_parse(net->meta.ns, tr->solved, RNNTS_MAX_NS);
     if (tr->n_solved < 0) tr->n_solved = 0;
     {
         int nt = rnnts_rnn_tensor_count(net);
@@ -6417,9 +6532,9 @@ rnnts_result rnnts_fit_ac(const double *y, int n, rnnts_expfit *out, rnnts_error
     out->aic1 = out->ok1 ? rnnts__aic(2, n, r1) : nan_;
     out->a2 = p2[0]; out->t1 = p2[1]; out->t2 = p2[2]; out->c2 = p2[3]; out->rss2 = r2;
     out->aic2 = out->ok2 ? rnnts__aic(4, n, r2) : nan_;
-    if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? 1 : out->aic2 < out->aic1 ? 2 : 0;
-    else out->selected = out->ok1 ? 1 : out->ok2 ? 2 : 0;
-    out->tau_net = out->selected == 1 ? out->tau1 : out->selected == 2 ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;
+    if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? RNNTS_FIT_SINGLE : out->aic2 < out->aic1 ? RNNTS_FIT_DOUBLE : RNNTS_FIT_NONE;
+    else out->selected = out->ok1 ? RNNTS_FIT_SINGLE : out->ok2 ? RNNTS_FIT_DOUBLE : RNNTS_FIT_NONE;
+    out->tau_net = out->selected == RNNTS_FIT_SINGLE ? out->tau1 : out->selected == RNNTS_FIT_DOUBLE ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;
     return rnnts__ok(err);
 }
 
@@ -6814,9 +6929,9 @@ rnnts_result rnnts_fit_ac_method(const double *y, int n, rnnts_fit_method method
         if (!rnnts__isfinite_d(y[t])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "fit_ac: y[%d] = %g is not finite", t, y[t]);
     memset(out, 0, sizeof *out);
     rnnts__fit_ac_ref(y, n, out);
-    if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? 1 : out->aic2 < out->aic1 ? 2 : 0;
-    else out->selected = out->ok1 ? 1 : out->ok2 ? 2 : 0;
-    out->tau_net = out->selected == 1 ? out->tau1 : out->selected == 2 ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;
+    if (out->ok1 && out->ok2) out->selected = out->aic1 < out->aic2 ? RNNTS_FIT_SINGLE : out->aic2 < out->aic1 ? RNNTS_FIT_DOUBLE : RNNTS_FIT_NONE;
+    else out->selected = out->ok1 ? RNNTS_FIT_SINGLE : out->ok2 ? RNNTS_FIT_DOUBLE : RNNTS_FIT_NONE;
+    out->tau_net = out->selected == RNNTS_FIT_SINGLE ? out->tau1 : out->selected == RNNTS_FIT_DOUBLE ? (out->t1 > out->t2 ? out->t1 : out->t2) : nan_;
     return rnnts__ok(err);
 }
 
@@ -7366,28 +7481,28 @@ static void rnnts__task_ac(void *vc, int g0, int g1) {
 
 /* Fits neuron j's AC (lags 0..fit_lag of AC/AC[0]) by method m; tau NaN and sel 0 where nothing
    fits or the neuron is constant (AC[0] = 0: no timescale). */
-static void rnnts__tn_fit_neuron(const float *acj, int fit_lag, rnnts_fit_method m, rnnts_expfit *fit, float *tau, int *sel) {
+static void rnnts__tn_fit_neuron(const float *acj, int fit_lag, rnnts_fit_method m, rnnts_expfit *fit, float *tau, rnnts_fit_model *sel) {
     double y[RNNTS_FIT_REF_MAX_N > 1024 ? RNNTS_FIT_REF_MAX_N : 1024];
     int ok = acj[0] > 0.0f && rnnts__isfinite(acj[0]) && fit_lag + 1 <= (m == RNNTS_FIT_REFERENCE ? RNNTS_FIT_REF_MAX_N : 1024);
     memset(fit, 0, sizeof *fit);
     *tau = NAN;
-    *sel = 0;
+    *sel = RNNTS_FIT_NONE;
     for (int k = 0; ok && k <= fit_lag; k++) { y[k] = (double)acj[k] / (double)acj[0]; ok &= rnnts__isfinite((float)y[k]); }
     if (ok && rnnts_fit_ac_method(y, fit_lag + 1, m, fit, NULL) == RNNTS_OK) {
         *sel = fit->selected;
-        *tau = fit->selected ? (float)fit->tau_net : NAN;
+        *tau = fit->selected != RNNTS_FIT_NONE ? (float)fit->tau_net : NAN;
     }
 }
 /* Count, mean and median of tau over the neurons with tau > 1 (mean in index order, median of the
    sorted floats); the number of neurons with the double exponential selected. OK or OOM. */
-static rnnts_result rnnts__tn_aggregate(const float *tau, const int *sel, int H, const rnnts_allocator *a, int *n_above, int *n_double,
+static rnnts_result rnnts__tn_aggregate(const float *tau, const rnnts_fit_model *sel, int H, const rnnts_allocator *a, int *n_above, int *n_double,
                                         double *mean, double *median) {
     double sum = 0.0;
     int m = 0, nd = 0;
     float *v;
     for (int j = 0; j < H; j++) {
         if (tau[j] > 1.0f) { sum += tau[j]; m++; }
-        nd += sel[j] == 2;
+        nd += sel[j] == RNNTS_FIT_DOUBLE;
     }
     *n_above = m;
     *n_double = nd;
@@ -7443,9 +7558,9 @@ rnnts_result rnnts_taunet(const rnnts_rnn *net, const rnnts_taunet_config *cfg, 
     s.trials = c.trials; s.burn = c.burn; s.n = n;
     out->H = H; out->pop_lags = c.pop_lags; out->fit_lag = c.fit_lag; out->alloc = a;
     out->tau_net = (float *)rnnts__amalloc(&a, (size_t)H * sizeof(float));
-    out->selected = (int *)rnnts__amalloc(&a, (size_t)H * sizeof(int));
+    out->selected = (rnnts_fit_model *)rnnts__amalloc(&a, (size_t)H * sizeof(rnnts_fit_model));
     out->tau_net_alt = (float *)rnnts__amalloc(&a, (size_t)H * sizeof(float));
-    out->selected_alt = (int *)rnnts__amalloc(&a, (size_t)H * sizeof(int));
+    out->selected_alt = (rnnts_fit_model *)rnnts__amalloc(&a, (size_t)H * sizeof(rnnts_fit_model));
     out->fit = (rnnts_expfit *)rnnts__amalloc(&a, (size_t)H * sizeof(rnnts_expfit));
     out->ac = (float *)rnnts__amalloc(&a, (size_t)H * c.pop_lags * sizeof(float));
     out->pop_ac = (float *)rnnts__amalloc(&a, (size_t)c.pop_lags * sizeof(float));
@@ -7619,6 +7734,52 @@ done:
 }
 
 /* >>public ---------------------------------------------------------------------------------- */
+/* Names: one {value, name} table per set, from the public X-macro lists. */
+typedef struct { int v; const char *name; } rnnts__name;
+#define RNNTS__NAME_ROW(e, str) {(int)(e), str},
+#define RNNTS__NAME_BAR(e, str) "|" str
+static const rnnts__name rnnts__names_task[] = {RNNTS_TASK_NAMES(RNNTS__NAME_ROW){-1, NULL}};
+static const rnnts__name rnnts__names_curriculum[] = {RNNTS_CURRICULUM_NAMES(RNNTS__NAME_ROW){-1, NULL}};
+static const rnnts__name rnnts__names_activation[] = {RNNTS_ACTIVATION_NAMES(RNNTS__NAME_ROW){-1, NULL}};
+static const rnnts__name rnnts__names_variant[] = {RNNTS_VARIANT_NAMES(RNNTS__NAME_ROW){-1, NULL}};
+static const rnnts__name rnnts__names_model[] = {RNNTS_MODEL_NAMES(RNNTS__NAME_ROW){-1, NULL}};
+static const rnnts__name rnnts__names_optimizer[] = {RNNTS_OPTIMIZER_NAMES(RNNTS__NAME_ROW){-1, NULL}};
+static const rnnts__name *rnnts__names_of(rnnts_name_set set) {
+    switch (set) {
+    case RNNTS_NAMES_TASK: return rnnts__names_task;
+    case RNNTS_NAMES_CURRICULUM: return rnnts__names_curriculum;
+    case RNNTS_NAMES_ACTIVATION: return rnnts__names_activation;
+    case RNNTS_NAMES_VARIANT: return rnnts__names_variant;
+    case RNNTS_NAMES_MODEL: return rnnts__names_model;
+    case RNNTS_NAMES_OPTIMIZER: return rnnts__names_optimizer;
+    }
+    return NULL;
+}
+const char *rnnts_name(rnnts_name_set set, int v) {
+    const rnnts__name *t = rnnts__names_of(set);
+    for (; t && t->name; t++)
+        if (t->v == v) return t->name;
+    return "?";
+}
+int rnnts_name_parse(rnnts_name_set set, const char *name) {
+    const rnnts__name *t = rnnts__names_of(set);
+    for (; t && t->name && name; t++)
+        if (strcmp(t->name, name) == 0) return t->v;
+    return -1;
+}
+const char *rnnts_name_choices(rnnts_name_set set) {
+    switch (set) { /* [1]: past the leading '|' */
+    case RNNTS_NAMES_TASK: return &(RNNTS_TASK_NAMES(RNNTS__NAME_BAR))[1];
+    case RNNTS_NAMES_CURRICULUM: return &(RNNTS_CURRICULUM_NAMES(RNNTS__NAME_BAR))[1];
+    case RNNTS_NAMES_ACTIVATION: return &(RNNTS_ACTIVATION_NAMES(RNNTS__NAME_BAR))[1];
+    case RNNTS_NAMES_VARIANT: return &(RNNTS_VARIANT_NAMES(RNNTS__NAME_BAR))[1];
+    case RNNTS_NAMES_MODEL: return &(RNNTS_MODEL_NAMES(RNNTS__NAME_BAR))[1];
+    case RNNTS_NAMES_OPTIMIZER: return &(RNNTS_OPTIMIZER_NAMES(RNNTS__NAME_BAR))[1];
+    }
+    return "";
+}
+#undef RNNTS__NAME_ROW
+#undef RNNTS__NAME_BAR
 const char *rnnts_result_string(rnnts_result r) {
     switch (r) {
 #define RNNTS__CASE(name, val, msg) case name: return msg;
