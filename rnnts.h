@@ -85,14 +85,20 @@
        N8 default rounding, gradual underflow assumed; never changed here.
        N9 golden values are XXH3-64 of raw little-endian bits; NaN never appears in a correct run.
 
-   QUICK START
-       rnnts_rnn_config cfg = rnnts_rnn_config_default();
-       cfg.hidden = 64; cfg.heads = 1;
-       rnnts_rnn *net; rnnts_rnn_create(&cfg, 42, NULL, &net, NULL);
-       rnnts_rnn_ws *ws; rnnts_rnn_ws_create(net, 32, 20, NULL, &ws, NULL);
-       ... fill an rnnts_batch (inputs [M][B], labels per active head) ...
-       float loss; rnnts_rnn_forward(ws, net, &batch, NULL, NULL, &loss, NULL);
-       rnnts_rnn_backward(ws, net, NULL, grad, NULL);    // grad has rnnts_rnn_param_count() floats
+   QUICK START (examples/train_parity.c is a complete program)
+       rnnts_rnn_config nc = rnnts_rnn_config_default();    // leaky RNN, learnable tau
+       nc.hidden = 64; nc.heads = 10;                        // head i reads N = 2 + i
+       rnnts_train_config tc = rnnts_train_config_default(); // multi-head N-parity, SGD as the reference
+       tc.target_n = 5; tc.seed = 1;
+       rnnts_rnn *net; rnnts_trainer *tr; rnnts_error err; rnnts_epoch_report r;
+       if (rnnts_rnn_create(&nc, tc.seed, NULL, &net, &err) ||
+           rnnts_trainer_create(&tc, net, NULL, NULL, &tr, &err)) { puts(err.msg); ... }
+       do { if (rnnts_trainer_epoch(tr, &r, &err)) break; } while (r.done == RNNTS_DONE_RUNNING);
+       rnnts_trainer_save(tr, "run.safetensors", &err);      // resume with rnnts_trainer_resume
+       rnnts_trainer_destroy(tr); rnnts_rnn_destroy(net);
+   Then: rnnts_taunet / rnnts_tau_summary_of (timescales), rnnts_evaluate (accuracy), a pool from
+   rnnts_pool_create for threads (same bits), rnnts_rnn_forward / _backward for your own loop.
+   docs/DESIGN.md explains how the library is built and why.
 */
 #ifndef RNNTS_H_INCLUDED
 #define RNNTS_H_INCLUDED
@@ -359,9 +365,6 @@ RNNTS_DEF void rnnts_rnn_zero_diag(rnnts_rnn *net);
 RNNTS_DEF rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_pool **out, rnnts_error *err);
 RNNTS_DEF void rnnts_pool_destroy(rnnts_pool *pool);
 RNNTS_DEF int rnnts_pool_threads(const rnnts_pool *pool);
-/* Runs smaller than `flops` (estimated) stay on the calling thread; default RNNTS_PAR_MIN_FLOPS.
-   0 sends every run with more than one task to the workers (tests use it). Never changes a result. */
-RNNTS_DEF void rnnts_pool_set_min_flops(rnnts_pool *pool, double flops);
 
 /* Workspace for forward/backward of `net`-shaped networks with batch <= max_batch and input
    length <= max_len. No allocation happens in forward/backward. Not thread-safe: one per caller. */
@@ -605,15 +608,26 @@ RNNTS_DEF const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr
 RNNTS_DEF rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err);
 /* Accuracy (percent) of net on N = ns[a] read out by heads[a], over `batches` test batches of
    `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST, first_index + j) with the model's bits
-   (rnnts_task_bits_of; the trainer's training batches likewise). */
+   (rnnts_task_bits_of; the trainer's training batches likewise). The common case of
+   rnnts_evaluate_config (len = 0). */
 RNNTS_DEF rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                             int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err);
-/* The same on sequences of a given length len >= every N (0 = the task's random M): the
-   generalisation test on sequences longer than trained. The bits and labels follow the draws of
-   rnnts_task_batch_len. */
-RNNTS_DEF rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
-                                int batches, int len, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out,
-                                rnnts_error *err);
+/* What rnnts_evaluate_config measures: accuracy (percent) on N = ns[a] read out by heads[a], a < n,
+   over `batches` test batches of `batch` sequences drawn from (seed, RNNTS_PURPOSE_TEST,
+   first_index + j); len = 0: the task's random M (rnnts_evaluate), len >= every N: every sequence
+   that long — the generalisation test on sequences longer than trained (the bits and labels follow
+   the draws of rnnts_task_batch_len). */
+typedef struct rnnts_eval_config {
+    rnnts_task task;
+    const int *ns, *heads; /* n values each, not copied */
+    int n;
+    int batch, batches;    /* default 256 and 50 (the trainer's test) */
+    int len;               /* default 0 */
+    uint64_t seed, first_index;
+} rnnts_eval_config;
+RNNTS_DEF rnnts_eval_config rnnts_eval_config_default(void);
+RNNTS_DEF rnnts_result rnnts_evaluate_config(const rnnts_rnn *net, const rnnts_eval_config *cfg, rnnts_pool *pool, float *acc_out,
+                                             rnnts_error *err);
 #ifndef RNNTS_NO_STDIO
 /* Checkpoint: the network (metadata: task, curriculum, ns solved = the Ns of the last report,
    epoch) plus optimiser and trainer state, so that rnnts_trainer_resume continues with the same
@@ -648,15 +662,6 @@ RNNTS_DEF float rnnts_rng_uniform(uint64_t key, uint64_t i);
 /* Standard normal by Box-Muller from draws 2i and 2i+1, using the own log/sqrt/cos. */
 RNNTS_DEF float rnnts_rng_normal(uint64_t key, uint64_t i);
 
-/* ---- own math (N5), exposed for tests and analyses ------------------------------------- */
-RNNTS_DEF float rnnts_expf(float x);
-RNNTS_DEF float rnnts_logf(float x);
-RNNTS_DEF float rnnts_tanhf(float x);
-RNNTS_DEF float rnnts_sigmoidf(float x);
-RNNTS_DEF float rnnts_sinf(float x);
-RNNTS_DEF float rnnts_cosf(float x);
-/* The canonical 8-lane sum of x[0..n) (N4). */
-RNNTS_DEF float rnnts_sum_canon(const float *x, size_t n);
 
 /* ---- analyses: numerical building blocks (implementation and orders in >>analysis) ------------------
    Every result is bit-identical on the SCALAR, AVX2 and NEON builds, x86-64 and AArch64. All
@@ -889,9 +894,16 @@ RNNTS_DEF rnnts_result rnnts_retrain(const rnnts_rnn *net, const rnnts_retrain_c
    input steps of which the first `burn` are dropped; per trial the PCA of the (time x H) activity
    (rnnts_pca) and the number of components that explain var_fraction of the variance. Keeps
    trials x (steps - burn) x H floats. */
-RNNTS_DEF rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
-                                  rnnts_pool *pool, int *n_components /* [trials] */, double *eigvals /* [trials][H] or NULL */,
-                                  rnnts_error *err);
+typedef struct rnnts_dim_config {
+    int steps;           /* input steps per trial, including burn-in (default 10000) */
+    int burn;            /* dropped at the start (default 500); at most steps - 2 */
+    int trials;          /* default 10 */
+    double var_fraction; /* default 0.9 */
+    uint64_t seed;       /* default 0 */
+} rnnts_dim_config;
+RNNTS_DEF rnnts_dim_config rnnts_dim_config_default(void);
+RNNTS_DEF rnnts_result rnnts_dimensionality(const rnnts_rnn *net, const rnnts_dim_config *cfg, rnnts_pool *pool,
+                                            int *n_components /* [trials] */, double *eigvals /* [trials][H] or NULL */, rnnts_error *err);
 
 /* ---- files ------------------------------------------------------------------------------- */
 /* A named float tensor of up to 4 dimensions (row-major), for writing. */
@@ -926,6 +938,25 @@ RNNTS_DEF rnnts_result rnnts_import_torch(const char *path, const rnnts_allocato
 /* Writes atomically: a temporary file in the same directory, then rename. */
 RNNTS_DEF rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err);
 RNNTS_DEF rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
+#endif
+
+/* ---- building blocks and test hooks ------------------------------------------------------
+   Not needed to train or analyse: the library's own math (N5) and canonical sum, for tests that
+   check them and for code that must round exactly as the library does; a pool knob tests use to
+   force every split onto the workers; a raw safetensors writer for tools and tests. Stable like
+   the rest of the API. */
+RNNTS_DEF float rnnts_expf(float x);
+RNNTS_DEF float rnnts_logf(float x);
+RNNTS_DEF float rnnts_tanhf(float x);
+RNNTS_DEF float rnnts_sigmoidf(float x);
+RNNTS_DEF float rnnts_sinf(float x);
+RNNTS_DEF float rnnts_cosf(float x);
+/* The canonical 8-lane sum of x[0..n) (N4). */
+RNNTS_DEF float rnnts_sum_canon(const float *x, size_t n);
+/* Runs smaller than `flops` (estimated) stay on the calling thread; default RNNTS_PAR_MIN_FLOPS.
+   0 sends every run with more than one task to the workers (tests use it). Never changes a result. */
+RNNTS_DEF void rnnts_pool_set_min_flops(rnnts_pool *pool, double flops);
+#ifndef RNNTS_NO_STDIO
 /* Writes named float tensors as safetensors atomically (used by tools and tests). Each tensor
    has ndim <= 4 dims. meta_kv: NULL or pairs of strings (key, value), ending with NULL. */
 RNNTS_DEF rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n,
@@ -3633,17 +3664,31 @@ static rnnts_result rnnts__evaluate_ws(rnnts_rnn_ws **ws, int *ws_len, float **i
 }
 rnnts_result rnnts_evaluate(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
                             int batches, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out, rnnts_error *err) {
-    return rnnts_evaluate_len(net, task, ns, heads, n, batch, batches, 0, seed, first_index, pool, acc_out, err);
+    rnnts_eval_config c = rnnts_eval_config_default();
+    c.task = task; c.ns = ns; c.heads = heads; c.n = n; c.batch = batch; c.batches = batches;
+    c.seed = seed; c.first_index = first_index;
+    return rnnts_evaluate_config(net, &c, pool, acc_out, err);
 }
-rnnts_result rnnts_evaluate_len(const rnnts_rnn *net, rnnts_task task, const int *ns, const int *heads, int n, int batch,
-                                int batches, int len, uint64_t seed, uint64_t first_index, rnnts_pool *pool, float *acc_out,
-                                rnnts_error *err) {
+rnnts_eval_config rnnts_eval_config_default(void) {
+    rnnts_eval_config c;
+    memset(&c, 0, sizeof c);
+    c.task = RNNTS_TASK_PARITY;
+    c.batch = 256; c.batches = 50;
+    return c;
+}
+rnnts_result rnnts_evaluate_config(const rnnts_rnn *net, const rnnts_eval_config *cfg, rnnts_pool *pool, float *acc_out, rnnts_error *err) {
+    rnnts_task task;
+    const int *ns, *heads;
+    int n, batch, batches, len;
+    uint64_t seed, first_index;
     rnnts_allocator a;
     rnnts_rnn_ws *ws = NULL;
     float *input = NULL, *logits;
     int *labels, ws_len = 0;
     rnnts_result r;
-    if (!net || !ns || !heads || !acc_out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: NULL argument");
+    if (!net || !cfg || !cfg->ns || !cfg->heads || !acc_out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: NULL argument");
+    task = cfg->task; ns = cfg->ns; heads = cfg->heads; n = cfg->n; batch = cfg->batch; batches = cfg->batches; len = cfg->len;
+    seed = cfg->seed; first_index = cfg->first_index;
     if (n < 1 || n > RNNTS_MAX_NS) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: %d Ns, allowed 1..%d", n, RNNTS_MAX_NS);
     if (batch < 1 || batch > 65536 || batches < 1 || batches > 1000000) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "evaluate: batch %d / batches %d out of range", batch, batches);
     for (int q = 0; q < n; q++) {
@@ -7632,9 +7677,17 @@ static void rnnts__pca_sink(void *user, int t, const float *h, int H, int Bp) {
     for (int r = 0; r < s->trials; r++)
         for (int i = 0; i < H; i++) s->X[((size_t)r * s->n + (size_t)(t - s->burn)) * H + i] = h[RNNTS__BLK(H, i, r)];
 }
-rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int trials, double var_fraction, uint64_t seed,
-                                  rnnts_pool *pool, int *n_components, double *eigvals, rnnts_error *err) {
+rnnts_dim_config rnnts_dim_config_default(void) {
+    rnnts_dim_config c;
+    c.steps = 10000; c.burn = 500; c.trials = 10; c.var_fraction = 0.9; c.seed = 0;
+    return c;
+}
+rnnts_result rnnts_dimensionality(const rnnts_rnn *net, const rnnts_dim_config *cfg, rnnts_pool *pool, int *n_components, double *eigvals,
+                                  rnnts_error *err) {
     rnnts_taunet_config c = rnnts_taunet_config_default();
+    int steps, burn, trials;
+    double var_fraction;
+    uint64_t seed;
     rnnts_allocator a;
     rnnts_rnn_ws *ws = NULL;
     rnnts__pca_sim s;
@@ -7642,7 +7695,8 @@ rnnts_result rnnts_dimensionality(const rnnts_rnn *net, int steps, int burn, int
     double *ev = NULL;
     rnnts_result r = RNNTS_OK;
     int H, n;
-    if (!net || !n_components) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: net and n_components must not be NULL");
+    if (!net || !cfg || !n_components) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: net, cfg and n_components must not be NULL");
+    steps = cfg->steps; burn = cfg->burn; trials = cfg->trials; var_fraction = cfg->var_fraction; seed = cfg->seed;
     if (trials < 1 || trials > 4096) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: trials = %d: allowed 1..4096", trials);
     if (burn < 0 || steps < 3 || steps > 100000000 || burn > steps - 2)
         return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "dimensionality: steps = %d, burn = %d: need 0 <= burn <= steps - 2", steps, burn);

@@ -624,9 +624,11 @@ static void run_acase(rnnts_pool *pool, uint64_t out[N_AQUANT]) {
         rc.epochs = 2; rc.train.batch = 16; rc.train.steps_per_epoch = 5; rc.train.test_batches = 2; rc.train.seed = 11;
         if (rnnts_retrain(net, &rc, ns, 2, pool, racc, NULL, NULL, &err) != RNNTS_OK) die("rnnts_retrain", NULL, &err);
         out[8] = hash_floats(racc, 4);
-        if (rnnts_evaluate_len(net, RNNTS_TASK_PARITY, ns, heads, 2, 32, 2, 40, 5, 0, pool, lacc, &err) != RNNTS_OK ||
-            rnnts_evaluate_len(net, RNNTS_TASK_DMS, ns, heads, 2, 32, 2, 7, 5, 0, pool, lacc + 2, &err) != RNNTS_OK)
-            die("rnnts_evaluate_len", NULL, &err);
+        rnnts_eval_config ec = rnnts_eval_config_default(), ed;
+        ec.ns = ns; ec.heads = heads; ec.n = 2; ec.batch = 32; ec.batches = 2; ec.len = 40; ec.seed = 5;
+        ed = ec; ed.task = RNNTS_TASK_DMS; ed.len = 7;
+        if (rnnts_evaluate_config(net, &ec, pool, lacc, &err) != RNNTS_OK || rnnts_evaluate_config(net, &ed, pool, lacc + 2, &err) != RNNTS_OK)
+            die("rnnts_evaluate_config", NULL, &err);
         out[9] = hash_floats(lacc, 4);
         cc.hidden = H; cc.heads = 2; cc.variant = RNNTS_VARIANT_MOD; cc.k_continuous = 3;
         if (rnnts_rnn_create(&cc, 77, NULL, &cn, &err) != RNNTS_OK || rnnts_rnn_set_k_continuous(cn, 5, &err) != RNNTS_OK ||

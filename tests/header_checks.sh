@@ -43,6 +43,20 @@ printf '#include "rnnts.h"\nconst char *other(void){ return rnnts_build_info(); 
 printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\n#include <stdio.h>\nconst char *other(void);\nint main(void){ puts(other()); return 0; }\n' > "$T/main.c"
 if gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -I. "$T/main.c" "$T/other.c" -o "$T/two" -lm -lpthread && "$T/two" >/dev/null; then
   ok "two C files, one implementation: links and runs"; else bad "two C files link"; fi
+# RNNTS_STATIC: two files each embed a private copy (gcc and clang++, -Wall -Wextra -Werror: no
+# unused-function warning); the objects export no rnnts_ symbol, and the program runs.
+printf '#define RNNTS_STATIC\n#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\nconst char *other(void){ return rnnts_name(RNNTS_NAMES_TASK, 1); }\n' > "$T/st_other.c"
+printf '#define RNNTS_STATIC\n#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\n#include <string.h>\nconst char *other(void);\nint main(void){ return strcmp(other(), "dms") != 0 || rnnts_selfcheck(0, 0) != RNNTS_OK; }\n' > "$T/st_main.c"
+cp "$T/st_other.c" "$T/st_other.cc"; cp "$T/st_main.c" "$T/st_main.cc"
+for cc in "gcc -std=c11" "clang++ -std=c++17"; do
+  ext=c; case "$cc" in *++*) ext=cc;; esac
+  if $cc -O1 -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/st_main.$ext" -o "$T/st_main.o" 2> "$T/st.err" &&
+     $cc -O1 -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/st_other.$ext" -o "$T/st_other.o" 2>> "$T/st.err" &&
+     $cc "$T/st_main.o" "$T/st_other.o" -o "$T/st" -lm -lpthread 2>> "$T/st.err" && "$T/st"; then
+    if nm -g --defined-only "$T/st_main.o" "$T/st_other.o" | grep -q ' rnnts_'; then bad "RNNTS_STATIC ($cc): rnnts_ symbols exported"; nm -g --defined-only "$T/st_main.o" | grep ' rnnts_' | head -3
+    else ok "RNNTS_STATIC ($cc): two private copies link and run, no rnnts_ symbol exported"; fi
+  else bad "RNNTS_STATIC ($cc): build or run"; head -5 "$T/st.err"; fi
+done
 # Feature switches leave no symbols behind.
 rm -f "$T/nothr.o" "$T/nostdio.o"
 gcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -DRNNTS_NO_THREADS -I. -c "$T/impl.c" -o "$T/nothr.o" || bad "compile with RNNTS_NO_THREADS"

@@ -624,7 +624,9 @@ Test(gates, stream_accuracy_taunet_pca_run, .timeout = 120) {
             rnnts_pool_set_min_flops(pool, 0.0);
             cr_assert_eq(rnnts_stream_accuracy(net, RNNTS_TASK_PARITY, 2, 1, &sc, pool, acc[nt - 1], &err), RNNTS_OK, "%s", err.msg);
             cr_assert_eq(rnnts_taunet(net, &tc, pool, &tr[nt - 1], &err), RNNTS_OK, "%s", err.msg);
-            cr_assert_eq(rnnts_dimensionality(net, 600, 100, 2, 0.9, 3, pool, ncomp[nt - 1], NULL, &err), RNNTS_OK, "%s", err.msg);
+            rnnts_dim_config dc = rnnts_dim_config_default();
+            dc.steps = 600; dc.burn = 100; dc.trials = 2; dc.var_fraction = 0.9; dc.seed = 3;
+            cr_assert_eq(rnnts_dimensionality(net, &dc, pool, ncomp[nt - 1], NULL, &err), RNNTS_OK, "%s", err.msg);
             rnnts_pool_destroy(pool);
         }
         for (int q = 0; q < 3; q++) cr_assert(acc[0][q] >= 0.0f && acc[0][q] <= 1.0f);

@@ -1,4 +1,4 @@
-/* test_studies.c — retraining and generalisation: rnnts_retrain, rnnts_evaluate_len,
+/* test_studies.c — retraining and generalisation: rnnts_retrain, rnnts_evaluate_config,
    rnnts_rnn_set_k_continuous. Each is checked against a replay through the lower-level public API,
    bit for bit, and its errors name what was wrong. */
 #include "test_common.h"
@@ -120,7 +120,7 @@ Test(studies, retrain_errors_name_the_field) {
     rnnts_rnn_destroy(net);
 }
 
-/* evaluate_len(len = 0) is rnnts_evaluate; with a length it scores the batches of
+/* rnnts_evaluate_config with len = 0 is rnnts_evaluate; with a length it scores the batches of
    rnnts_task_batch_len through a forward pass (replayed here). */
 Test(studies, evaluate_len_equals_replay) {
     rnnts_rnn *net = ts_net(20, 3, 3, 0);
@@ -130,11 +130,14 @@ Test(studies, evaluate_len_equals_replay) {
     float a0[2], a1[2], al[2], logits[2 * 8 * 2], input[23 * 8];
     int labels[2 * 8];
     long correct[2] = {0, 0};
+    rnnts_eval_config ec = rnnts_eval_config_default();
+    ec.ns = ns; ec.heads = heads; ec.n = 2; ec.batch = B; ec.batches = T; ec.seed = 4; ec.first_index = 1;
     cr_assert_eq(rnnts_evaluate(net, RNNTS_TASK_PARITY, ns, heads, 2, B, T, 4, 1, NULL, a0, &e), RNNTS_OK, "%s", e.msg);
-    cr_assert_eq(rnnts_evaluate_len(net, RNNTS_TASK_PARITY, ns, heads, 2, B, T, 0, 4, 1, NULL, a1, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(rnnts_evaluate_config(net, &ec, NULL, a1, &e), RNNTS_OK, "%s", e.msg);
     cr_assert_eq(tc_bits(a0[0]), tc_bits(a1[0]));
     cr_assert_eq(tc_bits(a0[1]), tc_bits(a1[1]));
-    cr_assert_eq(rnnts_evaluate_len(net, RNNTS_TASK_DMS, ns, heads, 2, B, T, len, 4, 1, NULL, al, &e), RNNTS_OK, "%s", e.msg);
+    ec.task = RNNTS_TASK_DMS; ec.len = len;
+    cr_assert_eq(rnnts_evaluate_config(net, &ec, NULL, al, &e), RNNTS_OK, "%s", e.msg);
     cr_assert_eq(rnnts_rnn_ws_create(net, B, len, NULL, &ws, &e), RNNTS_OK);
     for (int j = 0; j < T; j++) {
         rnnts_batch bt;
@@ -154,9 +157,11 @@ Test(studies, evaluate_len_equals_replay) {
         cr_assert_eq(tc_bits(al[q]), tc_bits(want), "N %d: %.9g vs replay %.9g", ns[q], (double)al[q], (double)want);
     }
     /* errors */
-    cr_assert_eq(rnnts_evaluate_len(net, RNNTS_TASK_DMS, ns, heads, 2, B, T, 3, 4, 1, NULL, al, &e), RNNTS_ERR_INVALID_ARG);
+    ec.len = 3;
+    cr_assert_eq(rnnts_evaluate_config(net, &ec, NULL, al, &e), RNNTS_ERR_INVALID_ARG);
     cr_assert(strstr(e.msg, "len = 3") && strstr(e.msg, "N = 4"), "%s", e.msg);
-    cr_assert_eq(rnnts_evaluate_len(net, RNNTS_TASK_DMS, ns, heads, 2, B, T, -1, 4, 1, NULL, al, &e), RNNTS_ERR_INVALID_ARG);
+    ec.len = -1;
+    cr_assert_eq(rnnts_evaluate_config(net, &ec, NULL, al, &e), RNNTS_ERR_INVALID_ARG);
     cr_assert(strstr(e.msg, "len = -1"), "%s", e.msg);
     rnnts_rnn_ws_destroy(ws);
     rnnts_rnn_destroy(net);
