@@ -67,6 +67,9 @@ $(B)/tool/arm/%.o: tool/%.c
 	@mkdir -p $(@D)
 	$(ARMCC) $(STD) $(WARN) -MMD -MP -c $< -o $@
 -include $(wildcard $(B)/tool/*/*.d)
+# the module objects are kept (not deleted as intermediate files of the chain), so that a rebuild
+# compiles only the modules whose sources or headers changed
+.SECONDARY: $(foreach p,scalar avx2 avx512 native arm,$(call TOOL_OBJS,$(p)))
 $(B)/tool_%.o: $(call TOOL_OBJS,%)
 	ld -r $^ -o $(B)/tool_$*.all.o
 	$(OBJCOPY) --redefine-sym rnnts_tool_main=rnnts_tool_main_$* $(B)/tool_$*.all.o $(B)/tool_$*.ren.o

@@ -180,6 +180,65 @@ static void an_gen_help(const cli_flag *flags, int n) {
            "generalize_k.svg for a continuous-time model.\n\nflags:\n");
     cli_print_flags(stdout, flags, n);
 }
+/* The text report (without --json): accuracy per length and N, the larger Ns, each k. */
+static void an_gen_print(const an_gen *c, int nmax) {
+    printf("longest trained sequence: %d steps\n%-12s", c->m_train, "length \\ N");
+    for (int i = 0; i < c->n_ns; i++) printf(" %6d", c->ns[i]);
+    printf("\n");
+    for (int l = 0; l < c->n_len; l++) {
+        printf("%-12d", c->lens[l]);
+        for (int i = 0; i < c->n_ns; i++) printf(" %6.1f", (double)c->acc_len[(size_t)l * c->n_ns + i]);
+        printf("\n");
+    }
+    for (int d = 0; d < c->n_extra; d++) printf("head %d (N %d) on N %d: %.1f%%\n", c->heads[c->n_ns - 1], nmax, c->nx[d], (double)c->acc_x[d]);
+    for (int q = 0; q < c->n_k; q++) {
+        printf("k %-9d", c->ks[q]);
+        for (int i = 0; i < c->n_ns; i++) printf(" %6.1f", (double)c->acc_k[(size_t)q * c->n_ns + i]);
+        printf("\n");
+    }
+}
+/* --out: DIR/generalize.csv, and the figures generalize.svg (length) and generalize_k.svg (dt).
+   Returns 0, or -1 after the message (out of memory). */
+static int an_gen_files(const an_gen *c, const char *out, const cli_nlist *factors) {
+    char path[4096], msg[256];
+    FILE *f = an_open(out, "generalize", "csv", path, sizeof path);
+    static const char *const colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    int rows = c->n_len > c->n_k ? c->n_len : c->n_k, show = c->n_ns < 10 ? c->n_ns : 10;
+    double *x = (double *)malloc((size_t)rows * sizeof(double)), *y = (double *)malloc((size_t)rows * c->n_ns * sizeof(double));
+    svg_series s[10];
+    char labels[10][32];
+    svg_chart ch;
+    fputs("kind,value,N,accuracy\n", f);
+    for (int l = 0; l < c->n_len; l++)
+        for (int i = 0; i < c->n_ns; i++) fprintf(f, "length,%d,%d,%.9g\n", c->lens[l], c->ns[i], (double)c->acc_len[(size_t)l * c->n_ns + i]);
+    for (int d = 0; d < c->n_extra; d++) fprintf(f, "extra_n,%d,%d,%.9g\n", c->nx[d], c->nx[d], (double)c->acc_x[d]);
+    for (int q = 0; q < c->n_k; q++)
+        for (int i = 0; i < c->n_ns; i++) fprintf(f, "k,%d,%d,%.9g\n", c->ks[q], c->ns[i], (double)c->acc_k[(size_t)q * c->n_ns + i]);
+    an_close(f, path);
+    if (!x || !y) { fprintf(stderr, "%s: out of memory\n", cli_prog); return -1; }
+    /* up to 10 lines: Ns spread evenly over the list (always the first and the last) */
+    for (int g = 0; g < 2; g++) {
+        int rowsg = g ? c->n_k : c->n_len;
+        const float *a = g ? c->acc_k : c->acc_len;
+        if (rowsg == 0) continue;
+        for (int r = 0; r < rowsg; r++) x[r] = g ? log10((double)c->ks[r]) : (double)factors->v[r];
+        for (int j = 0; j < show; j++) {
+            int i = show > 1 ? (int)((long)j * (c->n_ns - 1) / (show - 1)) : 0;
+            for (int r = 0; r < rowsg; r++) y[(size_t)j * rowsg + r] = a[(size_t)r * c->n_ns + i];
+            snprintf(labels[j], sizeof labels[j], "N = %d", c->ns[i]);
+            memset(&s[j], 0, sizeof s[j]);
+            s[j].label = labels[j]; s[j].color = colors[j]; s[j].n = rowsg; s[j].x = x; s[j].y = y + (size_t)j * rowsg;
+        }
+        memset(&ch, 0, sizeof ch);
+        ch.title = g ? "Accuracy vs time step dt = 1/k" : "Accuracy on sequences longer than trained";
+        ch.subtitle = c->model; ch.ylabel = "accuracy (%)";
+        ch.xlabel = g ? "log10 k" : "sequence length / longest trained (4 N_max + 1)";
+        path_join(path, sizeof path, out, g ? "generalize_k.svg" : "generalize.svg");
+        if (svg_line_chart(path, &ch, s, show, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
+    }
+    free(x); free(y);
+    return 0;
+}
 int an_cmd_generalize(int argc, char **argv) {
     int batches = 10, extra = 5, task = 0, threads = default_threads(), json = 0, nmax = 0, n_ns;
     uint64_t seed = 0;
@@ -264,61 +323,8 @@ int an_cmd_generalize(int argc, char **argv) {
     c.acc_len = acc_len; c.acc_x = acc_x; c.acc_k = acc_k;
     an_prepare_out(out);
     an_emit_json(json, out, "generalize", an_gen_json, &c);
-    if (!json) {
-        printf("longest trained sequence: %d steps\n%-12s", c.m_train, "length \\ N");
-        for (int i = 0; i < n_ns; i++) printf(" %6d", ns[i]);
-        printf("\n");
-        for (int l = 0; l < c.n_len; l++) {
-            printf("%-12d", lens[l]);
-            for (int i = 0; i < n_ns; i++) printf(" %6.1f", (double)acc_len[(size_t)l * n_ns + i]);
-            printf("\n");
-        }
-        for (int d = 0; d < extra; d++) printf("head %d (N %d) on N %d: %.1f%%\n", heads[n_ns - 1], nmax, c.nx[d], (double)acc_x[d]);
-        for (int q = 0; q < c.n_k; q++) {
-            printf("k %-9d", kv[q]);
-            for (int i = 0; i < n_ns; i++) printf(" %6.1f", (double)acc_k[(size_t)q * n_ns + i]);
-            printf("\n");
-        }
-    }
-    if (out) {
-        char path[4096], msg[256];
-        FILE *f = an_open(out, "generalize", "csv", path, sizeof path);
-        static const char *const colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-        int rows = c.n_len > c.n_k ? c.n_len : c.n_k, show = n_ns < 10 ? n_ns : 10;
-        double *x = (double *)malloc((size_t)rows * sizeof(double)), *y = (double *)malloc((size_t)rows * n_ns * sizeof(double));
-        svg_series s[10];
-        char labels[10][32];
-        svg_chart ch;
-        fputs("kind,value,N,accuracy\n", f);
-        for (int l = 0; l < c.n_len; l++)
-            for (int i = 0; i < n_ns; i++) fprintf(f, "length,%d,%d,%.9g\n", lens[l], ns[i], (double)acc_len[(size_t)l * n_ns + i]);
-        for (int d = 0; d < extra; d++) fprintf(f, "extra_n,%d,%d,%.9g\n", c.nx[d], c.nx[d], (double)acc_x[d]);
-        for (int q = 0; q < c.n_k; q++)
-            for (int i = 0; i < n_ns; i++) fprintf(f, "k,%d,%d,%.9g\n", kv[q], ns[i], (double)acc_k[(size_t)q * n_ns + i]);
-        an_close(f, path);
-        if (!x || !y) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
-        /* up to 10 lines: Ns spread evenly over the list (always the first and the last) */
-        for (int g = 0; g < 2; g++) {
-            int rowsg = g ? c.n_k : c.n_len;
-            const float *a = g ? acc_k : acc_len;
-            if (rowsg == 0) continue;
-            for (int r = 0; r < rowsg; r++) x[r] = g ? log10((double)kv[r]) : (double)factors.v[r];
-            for (int j = 0; j < show; j++) {
-                int i = show > 1 ? (int)((long)j * (n_ns - 1) / (show - 1)) : 0;
-                for (int r = 0; r < rowsg; r++) y[(size_t)j * rowsg + r] = a[(size_t)r * n_ns + i];
-                snprintf(labels[j], sizeof labels[j], "N = %d", ns[i]);
-                memset(&s[j], 0, sizeof s[j]);
-                s[j].label = labels[j]; s[j].color = colors[j]; s[j].n = rowsg; s[j].x = x; s[j].y = y + (size_t)j * rowsg;
-            }
-            memset(&ch, 0, sizeof ch);
-            ch.title = g ? "Accuracy vs time step dt = 1/k" : "Accuracy on sequences longer than trained";
-            ch.subtitle = pos[0]; ch.ylabel = "accuracy (%)";
-            ch.xlabel = g ? "log10 k" : "sequence length / longest trained (4 N_max + 1)";
-            path_join(path, sizeof path, out, g ? "generalize_k.svg" : "generalize.svg");
-            if (svg_line_chart(path, &ch, s, show, msg, sizeof msg) != 0) fprintf(stderr, "%s: %s\n", cli_prog, msg);
-        }
-        free(x); free(y);
-    }
+    if (!json) an_gen_print(&c, nmax);
+    if (out && an_gen_files(&c, out, &factors) != 0) return CLI_EXIT_FAIL;
     free(acc_len); free(acc_x); free(acc_k);
     rnnts_pool_destroy(pool);
     rnnts_rnn_destroy(net);

@@ -94,6 +94,29 @@ static rnnts_result bench_step(bench_ctx *c, rnnts_error *e) {
     return r;
 }
 
+/* The timed part: the warm-up step 1 from the seeded start (its loss and the parameters' hash
+   after it into loss1, hash1), reps timed steps, 1 warm-up and reps timed forward passes.
+   Returns 0, or -1 after the message. */
+static int bench_measure(bench_ctx *c, int reps, double *t_step, double *t_fwd, float *loss1, uint64_t *hash1) {
+    rnnts_error e;
+    /* warm-up: step 1 from the seeded start, whose result is hashed */
+    if (bench_step(c, &e) != RNNTS_OK) { fail_msg("training step 1", &e); return -1; }
+    *loss1 = c->loss;
+    *hash1 = param_checksum(c->net);
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_s();
+        if (bench_step(c, &e) != RNNTS_OK) { fail_msg("training step", &e); return -1; }
+        t_step[r] = now_s() - t0;
+    }
+    if (rnnts_rnn_forward(c->ws, c->net, &c->bt, c->pool, NULL, &c->loss, &e) != RNNTS_OK) { fail_msg("forward", &e); return -1; }
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_s();
+        if (rnnts_rnn_forward(c->ws, c->net, &c->bt, c->pool, NULL, &c->loss, &e) != RNNTS_OK) { fail_msg("forward", &e); return -1; }
+        t_fwd[r] = now_s() - t0;
+    }
+    return 0;
+}
+
 /* What `rnnts bench` measured, for its two printers. */
 typedef struct bench_out {
     int model, hidden, batch, len, heads, used_threads, variant, optim, reps;
@@ -107,6 +130,29 @@ typedef struct bench_out {
     float loss1;
     uint64_t hash1;
 } bench_out;
+/* The medians, the flop counts and rates, and the memory BPTT must keep, from the sizes and the
+   timed reps in b. */
+static void bench_rates(bench_out *b) {
+    int hidden = b->hidden, batch = b->batch, len = b->len, heads = b->heads, model = b->model;
+    size_t slots = b->optim == 1 ? 2 : 1;
+    b->step_s = median_of(b->t_step, b->reps);
+    b->fwd_s = median_of(b->t_fwd, b->reps);
+    if (model == RNNTS_MODEL_RNN) {
+        b->flops_step = 6.0 * hidden * (double)hidden * batch * (double)len;
+        b->flops_fwd = 2.0 * hidden * (double)hidden * batch * (double)len;
+    } else {
+        double G = model == RNNTS_MODEL_GRU ? 3.0 : 4.0;
+        b->flops_fwd = 2.0 * G * hidden * (double)hidden * batch * (double)len + 4.0 * heads * (double)hidden * batch;
+        b->flops_step = 3.0 * b->flops_fwd;
+    }
+    b->gflops = b->flops_step / b->step_s * 1e-9;
+    b->fwd_gflops = b->flops_fwd / b->fwd_s * 1e-9;
+    {
+        double HB = (double)hidden * batch, per_step = model == RNNTS_MODEL_GRU ? 4.0 : model == RNNTS_MODEL_LSTM ? 5.0 : 1.0;
+        double states = model == RNNTS_MODEL_LSTM ? 2.0 : 1.0; /* h (and the LSTM's c) at 0..M */
+        b->bptt_bytes = 4.0 * ((double)b->P * (double)(2 + slots) + states * (double)(len + 1) * HB + per_step * (double)len * HB);
+    }
+}
 static void bench_print_json(const bench_out *b) {
     char sel[160];
     printf("{\"model\":\"%s\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
@@ -191,12 +237,10 @@ int cmd_bench(int argc, char **argv) {
     int nf = (int)(sizeof flags / sizeof flags[0]), code = CLI_EXIT_FAIL, nt, used_threads;
     int ns[RNNTS_MAX_NS], hs[RNNTS_MAX_NS], *labels = NULL;
     float *input = NULL, loss1 = 0.0f;
-    double *t_step = NULL, *t_fwd = NULL, peak = NAN, step_s, fwd_s, flops_step, flops_fwd, gflops, fwd_gflops;
-    double bptt_bytes, rss_bytes;
+    double *t_step = NULL, *t_fwd = NULL, peak = NAN, rss_bytes;
     const char *peak_isa = "none";
     double peak_by[4] = {0, 0, 0, 0}; /* scalar, AVX2, AVX512, NEON (--json only; 0: not on this CPU) */
     uint64_t hash1;
-    size_t P, slots;
     rnnts_rnn_config rc = rnnts_rnn_config_default();
     rnnts_optim_config oc;
     rnnts_error e;
@@ -251,52 +295,18 @@ int cmd_bench(int argc, char **argv) {
     c.bt.batch = batch; c.bt.len = len; c.bt.input = input; c.bt.h0 = NULL; c.bt.h0_seed = seed; c.bt.h0_draw = 0;
     c.bt.n_active = heads; c.bt.heads = hs; c.bt.labels = labels;
 
-    /* warm-up: step 1 from the seeded start, whose result is hashed */
-    if (bench_step(&c, &e) != RNNTS_OK) { fail_msg("training step 1", &e); goto done; }
-    loss1 = c.loss;
-    hash1 = param_checksum(c.net);
-    for (int r = 0; r < reps; r++) {
-        double t0 = now_s();
-        if (bench_step(&c, &e) != RNNTS_OK) { fail_msg("training step", &e); goto done; }
-        t_step[r] = now_s() - t0;
-    }
-    if (rnnts_rnn_forward(c.ws, c.net, &c.bt, c.pool, NULL, &c.loss, &e) != RNNTS_OK) { fail_msg("forward", &e); goto done; }
-    for (int r = 0; r < reps; r++) {
-        double t0 = now_s();
-        if (rnnts_rnn_forward(c.ws, c.net, &c.bt, c.pool, NULL, &c.loss, &e) != RNNTS_OK) { fail_msg("forward", &e); goto done; }
-        t_fwd[r] = now_s() - t0;
-    }
+    if (bench_measure(&c, reps, t_step, t_fwd, &loss1, &hash1) != 0) goto done;
     getrusage(RUSAGE_SELF, &ru);
     rss_bytes = (double)ru.ru_maxrss * 1024.0;
-
-    step_s = median_of(t_step, reps);
-    fwd_s = median_of(t_fwd, reps);
-    if (model == RNNTS_MODEL_RNN) {
-        flops_step = 6.0 * hidden * (double)hidden * batch * (double)len;
-        flops_fwd = 2.0 * hidden * (double)hidden * batch * (double)len;
-    } else {
-        double G = model == RNNTS_MODEL_GRU ? 3.0 : 4.0;
-        flops_fwd = 2.0 * G * hidden * (double)hidden * batch * (double)len + 4.0 * heads * (double)hidden * batch;
-        flops_step = 3.0 * flops_fwd;
-    }
-    gflops = flops_step / step_s * 1e-9;
-    fwd_gflops = flops_fwd / fwd_s * 1e-9;
-    P = c.net->n_param;
-    slots = optim == 1 ? 2 : 1;
-    {
-        double HB = (double)hidden * batch, per_step = model == RNNTS_MODEL_GRU ? 4.0 : model == RNNTS_MODEL_LSTM ? 5.0 : 1.0;
-        double states = model == RNNTS_MODEL_LSTM ? 2.0 : 1.0; /* h (and the LSTM's c) at 0..M */
-        bptt_bytes = 4.0 * ((double)P * (double)(2 + slots) + states * (double)(len + 1) * HB + per_step * (double)len * HB);
-    }
 
     {
         bench_out b;
         b.model = model; b.hidden = hidden; b.batch = batch; b.len = len; b.heads = heads; b.used_threads = used_threads;
-        b.variant = variant; b.optim = optim; b.reps = reps; b.seed = seed; b.oc = oc; b.P = P;
-        b.step_s = step_s; b.fwd_s = fwd_s; b.flops_step = flops_step; b.flops_fwd = flops_fwd; b.gflops = gflops;
-        b.fwd_gflops = fwd_gflops; b.peak = peak; b.rss_bytes = rss_bytes; b.bptt_bytes = bptt_bytes;
+        b.variant = variant; b.optim = optim; b.reps = reps; b.seed = seed; b.oc = oc; b.P = c.net->n_param;
+        b.peak = peak; b.rss_bytes = rss_bytes;
         b.t_step = t_step; b.t_fwd = t_fwd; b.peak_isa = peak_isa; memcpy(b.peak_by, peak_by, sizeof b.peak_by);
         b.loss1 = loss1; b.hash1 = hash1;
+        bench_rates(&b);
         if (json) bench_print_json(&b);
         else bench_print_text(&b);
     }

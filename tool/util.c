@@ -31,7 +31,7 @@ void fail_msg(const char *what, const rnnts_error *e) {
     fprintf(stderr, "%s: %s%s%s\n", cli_prog, what ? what : "", what && *what ? ": " : "", e->msg[0] ? e->msg : rnnts_result_string(e->code));
 }
 /* Which vector path runs and why, e.g. "AVX512 (the widest this CPU runs: SCALAR AVX2 AVX512)".
-   With -DRNNTS_TOOL_DISPATCH (the Makefile's x86-64 tool, examples/dispatch.c) RNNTS_ISA chose
+   With -DRNNTS_TOOL_DISPATCH (the Makefile's x86-64 tool, tool/dispatch.c) RNNTS_ISA chose
    the copy when set; a single-path build ignores it. */
 const char *simd_selection(char *buf, size_t cap) {
     const char *env = getenv("RNNTS_ISA");
