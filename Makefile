@@ -30,9 +30,6 @@ deps:                                    ## install the Debian packages the test
 $(B):
 	@mkdir -p $(B)
 
-# The tool's headers (static functions included by examples/rnnts.c).
-TOOL_HEADERS := examples/cli_args.h examples/st_header.h examples/svg_plot.h examples/analyze.h examples/sweep.h examples/runlog.h examples/merge.h
-
 examples: $(B)/train_parity $(B)/rnnts   ## build the examples and the rnnts tool
 
 $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
@@ -41,27 +38,49 @@ $(B)/train_parity: examples/train_parity.c rnnts.h | $(B)
 run-example: $(B)/train_parity           ## train a small network on N-parity (multi-head, to N = 5) and print loss and accuracy
 	$(B)/train_parity
 
-# The tool picks its vector path at run time on x86-64 (examples/dispatch.c): the whole tool is
-# compiled once per path with `main` renamed, every other global symbol hidden by objcopy, and the
-# three copies linked into one binary that runs on any x86-64 machine (RNNTS_ISA=scalar|avx2|avx512
-# forces one). Elsewhere (e.g. an AArch64 host) it is one native build.
+# The tool (tool/): every .c file there is a module compiled on its own (-c; -MMD writes its
+# header dependencies, rnnts.h included), linked against one implementation object
+# (tool/rnnts_impl.c); tool/dispatch.c holds main. On x86-64 the tool picks its vector path at run
+# time: the modules and the implementation are compiled once per path into $(B)/tool/<path>/,
+# combined by `ld -r` into one object whose rnnts_tool_main is renamed rnnts_tool_main_<path> and
+# whose every other global symbol objcopy hides, and the three objects are linked with
+# tool/dispatch.c into one binary that runs on any x86-64 machine (RNNTS_ISA=scalar|avx2|avx512
+# forces one). Elsewhere (e.g. an AArch64 host) it is one native build ($(B)/tool/native/).
 X86_64      := $(filter x86_64,$(shell uname -m))
 OBJCOPY     ?= objcopy
 PATH_scalar := $(SCALAR)
 PATH_avx2   := -DRNNTS_SIMD=2 $(AVX2)
 PATH_avx512 := -DRNNTS_SIMD=4 $(AVX512)
+PATH_native := $(NATIVE)
 KEEP_scalar := rnnts_simd_choose
-TOOL_DEPS   := examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h
-$(B)/tool_%.o: $(TOOL_DEPS) | $(B)
-	$(CC) $(STD) $(PATH_$*) $(WARN) -DRNNTS_TOOL_DISPATCH -Dmain=rnnts_tool_main_$* -c examples/rnnts.c -o $(B)/tool_$*.all.o
-	$(OBJCOPY) $(foreach s,rnnts_tool_main_$* $(KEEP_$*),--keep-global-symbol=$(s)) $(B)/tool_$*.all.o $@
-	@rm -f $(B)/tool_$*.all.o
+TOOL_SRCS   := $(filter-out tool/dispatch.c,$(wildcard tool/*.c))
+TOOL_OBJS    = $(addprefix $(B)/tool/$(1)/,$(notdir $(TOOL_SRCS:.c=.o)))
+# one pattern rule per build of the modules: $(B)/tool/<build>/<module>.o
+define TOOL_BUILD
+$(B)/tool/$(1)/%.o: tool/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(STD) $$(PATH_$(1)) $$(WARN) $(2) -MMD -MP -c $$< -o $$@
+endef
+$(foreach p,scalar avx2 avx512,$(eval $(call TOOL_BUILD,$(p),-DRNNTS_TOOL_DISPATCH)))
+$(eval $(call TOOL_BUILD,native,))
+$(B)/tool/arm/%.o: tool/%.c
+	@mkdir -p $(@D)
+	$(ARMCC) $(STD) $(WARN) -MMD -MP -c $< -o $@
+-include $(wildcard $(B)/tool/*/*.d)
+# the module objects are kept (not deleted as intermediate files of the chain), so that a rebuild
+# compiles only the modules whose sources or headers changed
+.SECONDARY: $(foreach p,scalar avx2 avx512 native arm,$(call TOOL_OBJS,$(p)))
+$(B)/tool_%.o: $(call TOOL_OBJS,%)
+	ld -r $^ -o $(B)/tool_$*.all.o
+	$(OBJCOPY) --redefine-sym rnnts_tool_main=rnnts_tool_main_$* $(B)/tool_$*.all.o $(B)/tool_$*.ren.o
+	$(OBJCOPY) $(foreach s,rnnts_tool_main_$* $(KEEP_$*),--keep-global-symbol=$(s)) $(B)/tool_$*.ren.o $@
+	@rm -f $(B)/tool_$*.all.o $(B)/tool_$*.ren.o
 ifneq ($(X86_64),)
-$(B)/rnnts: examples/dispatch.c $(B)/tool_scalar.o $(B)/tool_avx2.o $(B)/tool_avx512.o | $(B)
-	$(CC) $(STD) $(WARN) $^ -o $@ $(LIBS)
+$(B)/rnnts: tool/dispatch.c $(B)/tool_scalar.o $(B)/tool_avx2.o $(B)/tool_avx512.o | $(B)
+	$(CC) $(STD) $(WARN) -DRNNTS_TOOL_DISPATCH $^ -o $@ $(LIBS)
 else
-$(B)/rnnts: $(TOOL_DEPS) | $(B)
-	$(CC) $(STD) $(NATIVE) $(WARN) $< -o $@ $(LIBS)
+$(B)/rnnts: tool/dispatch.c $(call TOOL_OBJS,native) | $(B)
+	$(CC) $(STD) $(NATIVE) $(WARN) $^ -o $@ $(LIBS)
 endif
 
 tool: $(B)/rnnts                         ## build the rnnts command line tool
@@ -118,8 +137,8 @@ test-golden: $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512   ## golde
 test-dispatch: $(B)/rnnts                ## the tool's run-time path choice: every path trains identical checkpoints, RNNTS_ISA errors, older CPUs under qemu-x86_64
 	sh tests/dispatch_test.sh $(B)/rnnts
 
-$(B)/rnnts_arm_neon: examples/rnnts.c $(TOOL_HEADERS) bench/peak.h rnnts.h | $(B)
-	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
+$(B)/rnnts_arm_neon: tool/dispatch.c $(call TOOL_OBJS,arm) | $(B)
+	$(ARMCC) $(STD) $(WARN) -static $^ -o $@ $(LIBS)
 
 test-arm: $(B)/golden_arm_scalar $(B)/golden_arm_neon $(B)/kernel_dump_arm_scalar $(B)/kernel_dump_arm_neon $(B)/kernel_dump_scalar $(B)/rnnts_arm_neon $(B)/rnnts   ## aarch64 scalar and NEON under qemu: golden hashes, kernel hashes, rnnts bench output hashes
 	$(QEMU) $(B)/golden_arm_scalar --expect-simd SCALAR reference/golden.txt
@@ -147,7 +166,7 @@ test-torch: $(B)/grad_dump $(B)/klist_dump $(B)/rnnts    ## PyTorch cross-check 
 	else echo "SKIPPED: PyTorch cross-check ($(PYTHON) cannot import torch; 'make deps' installs python3-torch)"; fi
 
 test-cli: $(B)/rnnts                     ## command line tool: flags, errors, train/resume/eval/grad/info/bench
-	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash examples/cli_test.sh $(B)/rnnts
+	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash tests/cli_test.sh $(B)/rnnts
 
 test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runner (xargs -P 2), analyze merge against the logs, status, SLURM script with fake variables, description errors
 	PYTHON=$(PYTHON) bash tests/sweep_test.sh $(B)/rnnts
@@ -225,10 +244,11 @@ else
 $(B)/bench_cases.o: bench/cases.c bench/cases.h rnnts.h | $(B)
 	$(CC) $(STD) $(NATIVE) $(WARN) -c bench/cases.c -o $@
 endif
-$(B)/bench: $(B)/bench_cases.o bench/peak.c bench/peak.h bench/shim.cc bench/cases.h | $(B)
+$(B)/bench: $(B)/bench_cases.o bench/peak.c tool/peak.c tool/peak.h bench/shim.cc bench/cases.h | $(B)
 	$(CC) $(STD) $(WARN) -c bench/peak.c -o $(B)/bench_peak.o
+	$(CC) $(STD) $(WARN) -c tool/peak.c -o $(B)/bench_tool_peak.o
 	$(CXX_BENCH) -std=c++17 -O2 -ffp-contract=off $(WARN) -c bench/shim.cc -o $(B)/bench_shim.o
-	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o -o $@ -lbenchmark $(LIBS)
+	$(CXX_BENCH) $(B)/bench_shim.o $(B)/bench_cases.o $(B)/bench_peak.o $(B)/bench_tool_peak.o -o $@ -lbenchmark $(LIBS)
 bench: $(B)/bench                        ## build and run the benchmark suite (Google Benchmark; medians of 3; JSON in build/bench.json; RNNTS_ISA=avx2 forces a path)
 	$(B)/bench $(BENCH_ARGS)
 

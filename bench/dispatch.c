@@ -1,5 +1,5 @@
 /* bench/dispatch.c — run-time choice of the vector path for the benchmark suite (x86-64), as
-   examples/dispatch.c does for the tool: bench/cases.c is compiled once per path (scalar, AVX2,
+   tool/dispatch.c does for the tool: bench/cases.c is compiled once per path (scalar, AVX2,
    AVX-512) with its three entry points renamed (_scalar, _avx2, _avx512) and every other global
    symbol hidden; the entry points of cases.h here forward to the widest path the CPU runs, or to
    RNNTS_ISA=scalar|avx2|avx512. bench_simd_selection() says which and why. */

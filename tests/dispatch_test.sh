@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/dispatch_test.sh (`make test-dispatch`): the run-time choice of the vector path of the
-# x86-64 rnnts tool (examples/dispatch.c).
+# x86-64 rnnts tool (tool/dispatch.c).
 #   - every path this CPU runs, forced with RNNTS_ISA, trains the same runs (a leaky RNN with
 #     2 threads, a GRU with 3, an LSTM with 1): every checkpoint byte-identical, the logs identical
 #     but for their wall-clock fields; `rnnts bench` output hashes identical;

@@ -1,5 +1,6 @@
-/* libFuzzer target: the rnnts tool's command lines (examples/rnnts.c with its real flag tables,
-   examples/cli_args.h, the checks each command makes after parsing, examples/analyze.h).
+/* libFuzzer target: the rnnts tool's command lines (the modules of tool/ with their real flag
+   tables, tool/cli_args.c, the checks each command makes after parsing, the analyses), linked from
+   objects compiled with -DCLI_FUZZ (tests/fuzz/run.sh).
 
    The input is an argv: tokens separated by NUL or newline (at most MAX_ARGS; no token after a
    trailing separator), run as `rnnts <tokens>` in this process. Built with
@@ -23,13 +24,26 @@
                                of `rnnts info`; the file is rewritten in the private directory).
    Output: stdout goes to /dev/null; run with -close_fd_mask=2 to silence the tool's warnings on
    stderr (sanitizer reports still print: libFuzzer keeps a copy of stderr for them). */
-#define CLI_FUZZ 1
-#define main rnnts_tool_main
-#include "../../examples/rnnts.c"
-#undef main
+#define _POSIX_C_SOURCE 200809L
+#ifndef CLI_FUZZ
+#error "build with -DCLI_FUZZ, like the tool's modules it links (tests/fuzz/run.sh)"
+#endif
+#include "../../rnnts.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "../../tool/cli_args.h"
+#include "../../tool/lib_rules.h"
+#include "../../tool/st_header.h"
+
+int rnnts_tool_main(int argc, char **argv); /* tool/main.c */
 
 #define MAX_ARGS 64
 

@@ -1,10 +1,10 @@
-/* libFuzzer target: the reader of train's logs (examples/runlog.h) on arbitrary bytes, as JSON
+/* libFuzzer target: the reader of train's logs (tool/runlog.c) on arbitrary bytes, as JSON
    Lines (first byte even) or CSV (odd). Any result is fine; a crash, a sanitizer report (a read
    past the buffer: libFuzzer's data has no terminating NUL), a leak or a hang is a bug. */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../examples/runlog.h"
+#include "../../tool/runlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

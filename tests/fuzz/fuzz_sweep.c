@@ -1,10 +1,12 @@
-/* libFuzzer target: the sweep description parser of `rnnts sweep` (examples/sweep.h, with the
-   train flag table and checks of examples/rnnts.c, whose main is renamed) on arbitrary bytes.
+/* libFuzzer target: the sweep description parser of `rnnts sweep` (tool/sweep.c, with the train
+   flag table and checks of tool/train_opts.c, linked from the tool's modules) on arbitrary bytes.
    The parser must return an error, never exit() (libFuzzer reports an exit as a crash); an
    accepted description must expand into names and commands without a sanitizer report. */
-#define main rnnts_tool_main
-#include "../../examples/rnnts.c"
-#undef main
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../tool/sweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

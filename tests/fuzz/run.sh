@@ -92,19 +92,35 @@ EOF
   printf 'task=parity curriculum=none n_start=2 n_add=1 window=5 slide=1 n_fixed=4 batch=4 steps_per_epoch=2 test_batches=1 max_epochs=2 target_n=0 time_limit_s=0 threshold=100 optimizer=sgd lr=0.0500000007 momentum=0.100000001 nesterov=1 beta1=0.899999976 beta2=0.999000013 eps=9.99999994e-09 clip=2 seed=0\nepoch=2 step=4 done=1 ns=4 heads=0' > "$seeds/resume/sgd_none_done"
 fi
 # the cli target's dictionary: every flag of the tool, the subcommands and the enum values
-{ grep -oh '"--[a-zA-Z0-9-]*"' examples/rnnts.c examples/analyze.h
+{ grep -oh '"--[a-zA-Z0-9-]*"' tool/*.c
   for w in train eval grad import info selfcheck compare bench analyze taus taunet ablate perturb forget pca retrain generalize \
            forgetgate @rnn @sliding @fixed @ct @gru @lstm @meta @st rnn gru lstm parity dms single multi sliding none adam sgd \
            mod default leakyrelu relu tanh sigmoid jsonl csv; do echo "\"$w\""; done; } | sort -u > "$OUT/cli.dict"
 status=0
-# The implementation of rnnts.h is compiled once (instrumented, without libFuzzer's main) and linked
-# into every target: compiling it per target took most of a smoke run.
-printf '#define RNNTS_IMPLEMENTATION\n#include "rnnts.h"\n' > "$OUT/rnnts_impl.c"
-$CLANG ${FLAGS%%-fsanitize=*} -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -I. -c "$OUT/rnnts_impl.c" -o "$OUT/rnnts_impl.o"
+# The implementation of rnnts.h and the tool's modules (tool/*.c, with -DCLI_FUZZ: usage errors and
+# the start of a command's work longjmp back to the harness) are compiled once (instrumented,
+# without libFuzzer's main) into OUT/tool/ and linked into every target from one archive, which
+# gives each target the modules it uses: compiling them per target took most of a smoke run.
+mkdir -p "$OUT/tool"
+CFLAGS_LIB="${FLAGS%%-fsanitize=*} -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -DCLI_FUZZ"
+n=0
+objs=""
+for src in tool/*.c; do
+  case $src in tool/dispatch.c) continue ;; esac  # holds main: libFuzzer's main is the targets'
+  o="$OUT/tool/$(basename "$src" .c).o"
+  objs="$objs $o"
+  rm -f "$o"
+  $CLANG $CFLAGS_LIB -c "$src" -o "$o" &
+  n=$((n + 1))
+  if [ $((n % 2)) -eq 0 ]; then wait; fi  # two compilers at a time
+done
+wait
+rm -f "$OUT/libtool.a"
+ar rcs "$OUT/libtool.a" $objs || status=1
 n=0
 for t in $TARGETS; do
   rm -f "$OUT/fuzz_$t"
-  $CLANG $FLAGS -DRNNTS_FUZZ_SHARED_IMPL tests/fuzz/fuzz_$t.c "$OUT/rnnts_impl.o" -o "$OUT/fuzz_$t" -lm -lpthread &
+  $CLANG $FLAGS -DCLI_FUZZ -DRNNTS_FUZZ_SHARED_IMPL -I. tests/fuzz/fuzz_$t.c "$OUT/libtool.a" -o "$OUT/fuzz_$t" -lm -lpthread &
   n=$((n + 1))
   if [ $((n % 2)) -eq 0 ]; then wait; fi  # two compilers at a time
 done

@@ -1,9 +1,6 @@
-/* cli_args.h — command line flags for the rnnts tool: one table per subcommand, parsed in one
-   place, so every flag gets the same syntax (--flag VALUE or --flag=VALUE), range checks, usage
-   errors (exit code 2, a message naming the flag and the allowed values) and --help text.
-   Included by examples/rnnts.c only (static functions, no separate compilation). */
-#ifndef RNNTS_CLI_ARGS_H
-#define RNNTS_CLI_ARGS_H
+/* cli_args.c — the flag parser of the rnnts tool (declared in cli_args.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_args.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -12,67 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLI_EXIT_OK 0
-#define CLI_EXIT_FAIL 1
-#define CLI_EXIT_USAGE 2
+const char *cli_prog = "rnnts";
 
-typedef enum cli_kind {
-    CLI_INT,    /* int in [lo, hi] */
-    CLI_U64,    /* unsigned 64-bit (seeds) */
-    CLI_DOUBLE, /* finite double in [lo, hi] (or (lo, hi] with lo_open) */
-    CLI_ENUM,   /* one of choices "a|b|c"; stores the index as int */
-    CLI_STR,    /* string (path) */
-    CLI_FLAG,   /* no value; stores 1 */
-    CLI_NLIST   /* comma list of N (ints in [lo, hi]) into a cli_nlist */
-} cli_kind;
-
-#define CLI_MAX_LIST 256
-typedef struct cli_nlist {
-    int n;
-    int v[CLI_MAX_LIST];
-} cli_nlist;
-
-typedef struct cli_flag {
-    const char *name;    /* "--batch" */
-    cli_kind kind;
-    void *dst;           /* int*, uint64_t*, double*, int* (enum index), const char**, int* (flag), cli_nlist* */
-    double lo, hi;       /* ranges of CLI_INT, CLI_DOUBLE and CLI_NLIST values */
-    const char *choices; /* CLI_ENUM: "parity|dms" */
-    const char *metavar; /* shown in --help: "B" */
-    const char *help;    /* one line */
-    int lo_open;         /* CLI_DOUBLE: value must be > lo */
-    int seen;            /* set by the parser */
-} cli_flag;
-
-/* Name of the running subcommand, for messages ("rnnts train"). */
-static const char *cli_prog = "rnnts";
-
-/* Fuzzing hook (tests/fuzz/fuzz_cli.c builds the tool with -DCLI_FUZZ and runs whole command lines
-   in one process): cli_exit() of a usage error or --help, and CLI_FUZZ_STOP() where a command has
-   checked its flags and begins the work (files, threads, training), longjmp back to the harness,
-   which owns the jmp_buf. CLI_FUZZ_OWN(net) hands a loaded network to the harness to free after
-   such a jump. Without CLI_FUZZ: exit(), nothing and nothing. */
 #ifdef CLI_FUZZ
-#include <setjmp.h>
-static jmp_buf cli_fuzz_env;
-static void *cli_fuzz_owned;
-static char cli_fuzz_msg[1024]; /* the last usage error, formatted as the tool would print it */
-#define cli_exit(code) longjmp(cli_fuzz_env, 0x100 | (code))
-#define CLI_FUZZ_STOP() longjmp(cli_fuzz_env, 0x200)
-#define CLI_FUZZ_OWN(p) (cli_fuzz_owned = (void *)(p))
-#else
-#define cli_exit(code) exit(code)
-#define CLI_FUZZ_STOP() ((void)0)
-#define CLI_FUZZ_OWN(p) ((void)0)
+jmp_buf cli_fuzz_env;
+void *cli_fuzz_owned;
+char cli_fuzz_msg[1024];
 #endif
 
-static void cli_usage_error(const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-/* Prints "rnnts <cmd>: <message>" and a pointer to --help on stderr; exits with code 2. */
-static void cli_usage_error(const char *fmt, ...) {
+_Noreturn void cli_usage_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
 #ifdef CLI_FUZZ
@@ -87,7 +32,7 @@ static void cli_usage_error(const char *fmt, ...) {
 }
 
 /* The i-th alternative of "a|b|c" into buf; returns 0 past the end. */
-static int cli_choice(const char *choices, int i, char *buf, size_t cap) {
+int cli_choice(const char *choices, int i, char *buf, size_t cap) {
     const char *p = choices;
     for (int k = 0; k < i; k++) {
         p = strchr(p, '|');
@@ -100,7 +45,7 @@ static int cli_choice(const char *choices, int i, char *buf, size_t cap) {
     buf[n] = 0;
     return 1;
 }
-static int cli_choice_index(const char *choices, const char *s) {
+int cli_choice_index(const char *choices, const char *s) {
     char b[64];
     for (int i = 0; cli_choice(choices, i, b, sizeof b); i++)
         if (strcmp(b, s) == 0) return i;
@@ -175,7 +120,7 @@ static int cli_parse_nlist(const cli_flag *f, const char *s, cli_nlist *l) {
 /* Stores the value of flag f after validating it. Returns 0, or -1 with a message naming the flag,
    the value and the allowed values in msg (no exit: the sweep description parser and the fuzz
    targets need errors as values). */
-static int cli_set_r(cli_flag *f, const char *val, char *msg, size_t cap) {
+int cli_set_r(cli_flag *f, const char *val, char *msg, size_t cap) {
     char range[96];
     cli_range_text(f, range, sizeof range);
     switch (f->kind) {
@@ -238,7 +183,7 @@ static int cli_set_r(cli_flag *f, const char *val, char *msg, size_t cap) {
 }
 
 /* Prints the flag table as help text. */
-static void cli_print_flags(FILE *out, const cli_flag *flags, int n) {
+void cli_print_flags(FILE *out, const cli_flag *flags, int n) {
     for (int i = 0; i < n; i++) {
         const cli_flag *f = &flags[i];
         char left[64];
@@ -250,12 +195,11 @@ static void cli_print_flags(FILE *out, const cli_flag *flags, int n) {
     }
 }
 
-#define CLI_PARSE_HELP (-2) /* cli_parse_r: --help or -h was given */
 /* Parses argv[first..argc) against the flag table without exiting. Positional arguments (not
    starting with "-", or everything after "--") go to pos[] (at most max_pos). Returns the number
    of positional arguments, CLI_PARSE_HELP when "--help"/"-h" comes before any error, or -1 with a
    usage message in msg. */
-static int cli_parse_r(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos, char *msg,
+int cli_parse_r(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos, char *msg,
                        size_t cap) {
     int n_pos = 0, only_pos = 0;
     for (int i = first; i < argc; i++) {
@@ -299,7 +243,7 @@ static int cli_parse_r(int argc, char **argv, int first, cli_flag *flags, int n_
 }
 /* cli_parse_r for the subcommands: "--help"/"-h" print help via help_fn(flags, n_flags) and exit 0;
    an error exits with a usage error (code 2). Returns the number of positional arguments. */
-static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos,
+int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_flags, const char **pos, int max_pos,
                      void (*help_fn)(const cli_flag *, int)) {
     char msg[512];
     int r = cli_parse_r(argc, argv, first, flags, n_flags, pos, max_pos, msg, sizeof msg);
@@ -312,14 +256,13 @@ static int cli_parse(int argc, char **argv, int first, cli_flag *flags, int n_fl
 }
 
 /* The flag entry of a name (for "was it given?"). */
-static cli_flag *cli_find(cli_flag *flags, int n, const char *name) {
+cli_flag *cli_find(cli_flag *flags, int n, const char *name) {
     for (int k = 0; k < n; k++)
         if (strcmp(flags[k].name, name) == 0) return &flags[k];
     return NULL;
 }
-static int cli_seen(cli_flag *flags, int n, const char *name) {
+int cli_seen(cli_flag *flags, int n, const char *name) {
     cli_flag *f = cli_find(flags, n, name);
     return f && f->seen;
 }
 
-#endif /* RNNTS_CLI_ARGS_H */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# cli_test.sh — tests of the rnnts command line tool (examples/rnnts.c).
-#   usage: examples/cli_test.sh [path/to/rnnts]      (default build/rnnts)
+# cli_test.sh — tests of the rnnts command line tool (tool/).
+#   usage: tests/cli_test.sh [path/to/rnnts]      (default build/rnnts)
 # Checks every subcommand's --help, usage errors (exit 2, message naming the flag), a tiny training
 # run (files, JSON log), bitwise-identical checkpoints after --resume, eval --json, grad's file,
 # info, selfcheck, bench (JSON fields, output hash independent of threads and reps) and analyze

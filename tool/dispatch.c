@@ -1,9 +1,10 @@
-/* examples/dispatch.c — run-time choice of the vector path for the rnnts tool (x86-64).
+/* tool/dispatch.c — main of the rnnts tool: the run-time choice of the vector path (x86-64, built
+   with -DRNNTS_TOOL_DISPATCH), or elsewhere a call of the one native build's rnnts_tool_main.
 
-   The Makefile compiles the whole tool (examples/rnnts.c with the library) once per path —
-   SCALAR (x86-64 baseline: SSE2, no FMA instructions), AVX2 + FMA, AVX-512F — with `main` renamed
-   to rnnts_tool_main_<path>, and hides every other global symbol of each object (objcopy
-   --keep-global-symbol), so the three copies link into one binary without clashing. This file's
+   On x86-64 the Makefile compiles the whole tool (the modules of tool/ with the library) once per
+   path — SCALAR (x86-64 baseline: SSE2, no FMA instructions), AVX2 + FMA, AVX-512F — combines each
+   path's objects into one (ld -r), renames its rnnts_tool_main to rnnts_tool_main_<path> and hides
+   every other global symbol (objcopy), so the three copies link into one binary without clashing. This file's
    main, compiled for the baseline, asks the library's rule (rnnts_simd_choose, from the scalar
    copy: CPUID and XGETBV) for the widest path the CPU and OS support, or the one named by the
    environment variable RNNTS_ISA=scalar|avx2|avx512. A path the CPU lacks is refused with exit
@@ -15,6 +16,8 @@
    chosen path without a dispatch table inside the library. */
 #include <stdio.h>
 #include <stdlib.h>
+
+#ifdef RNNTS_TOOL_DISPATCH
 
 /* From the scalar copy (exported by the Makefile's objcopy): the library's rule. */
 int rnnts_simd_choose(const char *request, unsigned built, char *msg, size_t msg_size);
@@ -36,3 +39,8 @@ int main(int argc, char **argv) {
     default: fprintf(stderr, "rnnts: %s\n", msg); return 2;
     }
 }
+#else
+int rnnts_tool_main(int argc, char **argv); /* main.c */
+
+int main(int argc, char **argv) { return rnnts_tool_main(argc, argv); }
+#endif

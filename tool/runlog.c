@@ -1,53 +1,8 @@
-/* runlog.h — reader of the per-epoch logs that `rnnts train` writes (DIR/log.jsonl, one JSON object
-   per epoch, or DIR/log.csv), for `rnnts analyze merge`. Strict and bounded: it reads a buffer of
-   known length (no terminating NUL needed) and never past it; lines, records and nesting are
-   limited; a malformed line is reported with its line number and skipped; an unterminated last
-   line that does not parse (a crash mid-write) is ignored with a note. Errors are returned, never
-   exit()ed: tests/fuzz/fuzz_runlog.c runs it on arbitrary bytes. Needs only the C library.
+/* runlog.c — see runlog.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "runlog.h"
 
-   A record that repeats an earlier epoch (a run resumed from an older checkpoint re-runs the
-   epochs after it and appends them) replaces that epoch and every later one: the kept records are
-   those of the run the checkpoints belong to. */
-#ifndef RNNTS_RUNLOG_H
-#define RNNTS_RUNLOG_H
-
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define RUNLOG_MAX_LINE 65536        /* bytes of one record (256 Ns with accuracies need about 6 KB) */
-#define RUNLOG_MAX_RECORDS 10000000  /* records of one log */
-#define RUNLOG_MAX_FILE (512u << 20) /* bytes of a log file */
-#define RUNLOG_MAX_NS 256            /* Ns of one epoch (RNNTS_MAX_NS) */
-#define RUNLOG_MAX_DEPTH 32          /* nesting of unknown JSON values that are skipped */
-#define RUNLOG_MSGS 8                /* error messages kept (all are counted) */
-
-typedef struct runlog_rec {
-    int epoch;                /* 1-based */
-    int n_ns, ns_lo, ns_hi;   /* the Ns trained in the epoch: count, smallest, largest */
-    double loss, acc_mean;    /* NaN where the log holds null */
-    double acc_hi, acc_min;   /* accuracy (percent) of the largest N; the lowest over the Ns */
-    int solved;               /* the advance rule held (a checkpoint N<lo>_N<hi> was written) */
-    int has_tau;              /* 0: "tau": null (GRU/LSTM) */
-    double tau_mean, tau_median, tau_sd, tau_min, tau_max;
-    int tau_below_1;
-    double seconds, wall;     /* the epoch's time; the run's wall clock after it */
-} runlog_rec;
-
-typedef struct runlog {
-    runlog_rec *rec;
-    int n, cap;
-    int lines;                       /* lines read */
-    int n_errors;                    /* malformed lines (skipped) */
-    char errors[RUNLOG_MSGS][192];   /* the first messages, "line L: ..." */
-    int truncated;                   /* the last line had no newline and did not parse (ignored) */
-    int replaced;                    /* records replaced by a later record of the same epoch */
-    int gaps;                        /* records whose epoch skips ahead of the previous one */
-} runlog;
-
-static void runlog_free(runlog *l) {
+void runlog_free(runlog *l) {
     free(l->rec);
     memset(l, 0, sizeof *l);
 }
@@ -462,7 +417,7 @@ static int runlog_add(runlog *l, const runlog_rec *r) {
    Malformed lines are counted in l->n_errors (the first messages kept) and skipped. Returns 0, or
    -1 with msg when the log cannot be read as a whole (out of memory, too many records, a CSV
    without its header). l is valid (runlog_free it) either way. */
-static int runlog_parse(const char *buf, size_t len, int csv, runlog *l, char *msg, size_t cap) {
+int runlog_parse(const char *buf, size_t len, int csv, runlog *l, char *msg, size_t cap) {
     const char *p = buf, *end = buf + len;
     memset(l, 0, sizeof *l);
     if (len > RUNLOG_MAX_FILE) { snprintf(msg, cap, "log larger than %u bytes", RUNLOG_MAX_FILE); return -1; }
@@ -503,7 +458,7 @@ static int runlog_parse(const char *buf, size_t len, int csv, runlog *l, char *m
 }
 
 /* Reads and parses a log file. Returns 0, or -1 with msg (l valid either way). */
-static int runlog_read_file(const char *path, int csv, runlog *l, char *msg, size_t cap) {
+int runlog_read_file(const char *path, int csv, runlog *l, char *msg, size_t cap) {
     FILE *f = fopen(path, "rb");
     char *buf;
     size_t n = 0, bcap = 1 << 16;
@@ -534,4 +489,3 @@ static int runlog_read_file(const char *path, int csv, runlog *l, char *msg, siz
     return r;
 }
 
-#endif /* RNNTS_RUNLOG_H */

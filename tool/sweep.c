@@ -1,48 +1,20 @@
-/* sweep.h — `rnnts sweep`: expands a sweep description (seeds x curricula x tasks x sizes ...) into
-   one `rnnts train` command per run, for an existing scheduler (a SLURM job array, xargs -P, GNU
-   parallel) rather than a home-made one, and writes ROOT/sweep.tsv, the manifest that
-   `rnnts analyze merge` reads. Included by examples/rnnts.c after `train` (it validates every run
-   with train's own flag table and checks). The parser reports errors by return value, never
-   exits: tests/fuzz/fuzz_sweep.c runs it on arbitrary bytes.
+/* sweep.c — `rnnts sweep` (see sweep.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "sweep.h"
 
-   Description: one statement per line, '#' starts a comment (at the start of a line or after a
-   blank):
-       out = runs/curricula                 root directory of the runs (ROOT)
-       base = --hidden 64 --threads 1       flags of every run (several base lines add up)
-       vary seed = 0..2                     an axis: a train flag without "--" and its values
-       vary curriculum = single multi
-   Runs are the Cartesian product of the vary lines, the first line the outermost (slowest) loop. */
-#ifndef RNNTS_SWEEP_H
-#define RNNTS_SWEEP_H
+#include "../rnnts.h"
 
-#define SWEEP_MAX_RUNS 100000
-#define SWEEP_MAX_AXES 32
-#define SWEEP_MAX_TEXT (1 << 20)  /* bytes of a description file */
-#define SWEEP_MAX_NAME 255        /* a run directory name (NAME_MAX) */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-typedef struct sweep_strs {
-    char **v;
-    int *line; /* source line of each string */
-    int n, cap;
-} sweep_strs;
-
-typedef struct sweep_axis {
-    char name[64];  /* train flag without the dashes: "seed" */
-    char flag[66];  /* "--seed" */
-    int line;
-    sweep_strs vals;
-} sweep_axis;
-
-typedef struct sweep_desc {
-    const char *file; /* for messages */
-    char *out;        /* ROOT */
-    int out_line;
-    sweep_strs base;  /* tokens of the base lines */
-    int n_axes;
-    sweep_axis axes[SWEEP_MAX_AXES];
-    long long n_runs;
-} sweep_desc;
-
+#include "cli_args.h"
+#include "train_opts.h"
+#include "util.h"
 static void sweep_strs_free(sweep_strs *s) {
     for (int i = 0; i < s->n; i++) free(s->v[i]);
     free(s->v);
@@ -69,7 +41,7 @@ static int sweep_strs_push(sweep_strs *s, const char *p, size_t n, int line) {
     s->line[s->n++] = line;
     return 0;
 }
-static void sweep_free(sweep_desc *d) {
+void sweep_free(sweep_desc *d) {
     free(d->out);
     sweep_strs_free(&d->base);
     for (int k = 0; k < d->n_axes; k++) sweep_strs_free(&d->axes[k].vals);
@@ -236,7 +208,7 @@ static void sweep_run_index(const sweep_desc *d, long long r, int *idx) {
 /* Directory name of run r: "name-value" per axis joined by '_' ("run" without axes). Values never
    hold '_' or '/' and axis names never '_', so distinct runs get distinct names. Returns 0, or -1
    when longer than SWEEP_MAX_NAME. */
-static int sweep_run_name(const sweep_desc *d, long long r, char *buf, size_t cap) {
+int sweep_run_name(const sweep_desc *d, long long r, char *buf, size_t cap) {
     int idx[SWEEP_MAX_AXES];
     size_t used = 0;
     if (d->n_axes == 0) { snprintf(buf, cap, "run"); return 0; }
@@ -439,7 +411,7 @@ static int sweep_check_all(sweep_desc *d, long long max_runs, const train_opts *
 /* Parses and validates a description (text of len bytes; file names it in messages). At most
    max_runs runs (SWEEP_MAX_RUNS for the tool). Returns 0 with d filled (sweep_free it), or -1 with
    a message "FILE:LINE: ..." in msg (d freed). Never exits. */
-static int sweep_parse(const char *text, size_t len, const char *file, long long max_runs, sweep_desc *d, char *msg, size_t cap) {
+int sweep_parse(const char *text, size_t len, const char *file, long long max_runs, sweep_desc *d, char *msg, size_t cap) {
     train_opts tmpl;
     const char *p = text, *end = text + len;
     int line = 0;
@@ -525,7 +497,7 @@ static void sweep_shell_word(FILE *f, const char *s) {
     fputc('\'', f);
 }
 /* The command of run r on one line. */
-static void sweep_command(FILE *f, const sweep_desc *d, long long r, const char *prog, int auto_resume, int quiet) {
+void sweep_command(FILE *f, const sweep_desc *d, long long r, const char *prog, int auto_resume, int quiet) {
     const char **argv = (const char **)malloc((size_t)(d->base.n + 2 * d->n_axes + 1) * sizeof *argv);
     char name[SWEEP_MAX_NAME + 64], dir[4096];
     int argc, has_quiet = 0;
@@ -548,7 +520,7 @@ static void sweep_command(FILE *f, const sweep_desc *d, long long r, const char 
     free(argv);
 }
 /* The manifest (sweep.tsv) or the --list table: index, name, one column per axis[, command]. */
-static void sweep_table(FILE *f, const sweep_desc *d, const char *prog, int auto_resume, int quiet, int with_command) {
+void sweep_table(FILE *f, const sweep_desc *d, const char *prog, int auto_resume, int quiet, int with_command) {
     fputs("index\tname", f);
     for (int k = 0; k < d->n_axes; k++) fprintf(f, "\t%s", d->axes[k].name);
     fputs(with_command ? "\tcommand\n" : "\n", f);
@@ -570,7 +542,7 @@ static void sweep_table(FILE *f, const sweep_desc *d, const char *prog, int auto
 
 /* Reads a whole file of at most max bytes into a NUL-terminated buffer (grown as it reads: the
    limit is not allocated up front). Returns NULL with msg. */
-static char *sweep_read_file(const char *path, size_t max, size_t *len, char *msg, size_t cap) {
+char *sweep_read_file(const char *path, size_t max, size_t *len, char *msg, size_t cap) {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
     size_t n = 0, bcap = 0;
@@ -635,7 +607,7 @@ static void sweep_help(const cli_flag *flags, int n) {
     cli_print_flags(stdout, flags, n);
 }
 
-static int cmd_sweep(int argc, char **argv) {
+int cmd_sweep(int argc, char **argv) {
     int list = 0, commands = 0, no_auto = 0, progress = 0, code = CLI_EXIT_FAIL;
     const char *prog = NULL, *out_file = NULL, *pos[1];
     cli_flag flags[] = {
@@ -722,4 +694,3 @@ done:
     return code;
 }
 
-#endif /* RNNTS_SWEEP_H */

@@ -1,31 +1,6 @@
-/* st_header.h — reads the JSON header of a safetensors file (tensor names, dtypes, shapes and the
-   __metadata__ strings) for `rnnts info`, which shows everything a file holds, including the
-   optimiser tensors and training metadata of checkpoints that rnnts_rnn_load does not expose.
-   A small recursive-descent JSON reader; every read is bounds-checked. Included by rnnts.c only. */
-#ifndef RNNTS_ST_HEADER_H
-#define RNNTS_ST_HEADER_H
-
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-typedef struct st_tensor {
-    char *name;
-    char dtype[16];
-    int ndim;
-    int64_t shape[8];
-    uint64_t begin, end;
-} st_tensor;
-typedef struct st_kv {
-    char *key, *val;
-} st_kv;
-typedef struct st_header {
-    int n_tensors, n_meta;
-    st_tensor *t;
-    st_kv *meta;
-    uint64_t header_len, file_size;
-} st_header;
+/* st_header.c — see st_header.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "st_header.h"
 
 typedef struct st_json {
     const char *p, *end;
@@ -112,7 +87,7 @@ static void st_skip(st_json *j, int depth) {
     while (j->p < j->end && !strchr(",}] \t\r\n", *j->p)) j->p++; /* number, true, false, null */
 }
 
-static void st_header_free(st_header *h) {
+void st_header_free(st_header *h) {
     for (int i = 0; i < h->n_tensors; i++) free(h->t[i].name);
     for (int i = 0; i < h->n_meta; i++) { free(h->meta[i].key); free(h->meta[i].val); }
     free(h->t);
@@ -121,7 +96,7 @@ static void st_header_free(st_header *h) {
 }
 
 /* Reads the header of path. Returns 0 and fills h, or -1 with a message in msg. */
-static int st_header_read(const char *path, st_header *h, char *msg, size_t cap) {
+int st_header_read(const char *path, st_header *h, char *msg, size_t cap) {
     FILE *f = fopen(path, "rb");
     unsigned char len8[8];
     char *text = NULL;
@@ -216,4 +191,3 @@ static int st_header_read(const char *path, st_header *h, char *msg, size_t cap)
     }
     return 0;
 }
-#endif /* RNNTS_ST_HEADER_H */

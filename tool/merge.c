@@ -1,13 +1,28 @@
-/* merge.h — `rnnts analyze merge`: the run directories of a sweep merged into one table (one row
+/* merge.c — `rnnts analyze merge`: the run directories of a sweep merged into one table (one row
    per run: axes, configuration, status, epochs, largest N solved, the epoch each milestone N was
    reached, final tau, wall time), an aggregate over seeds (mean and SD per combination of the other
    axes: what the paper's figures show) and one figure (largest N solved vs epoch, every run, one
    colour per group). Reads each run's log (runlog.h) and the metadata of its checkpoints
    (st_header.h; no network is loaded), and ROOT/sweep.tsv written by `rnnts sweep` for the axes.
-   Included by examples/analyze.h (for its dispatch table), after sweep.h and runlog.h. */
-#ifndef RNNTS_MERGE_H
-#define RNNTS_MERGE_H
+   Declared in analyze.h (the dispatch table of analyze.c). */
+#define _POSIX_C_SOURCE 200809L
+#include "../rnnts.h"
+#include "analyze.h"
+#include "cli_args.h"
+#include "runlog.h"
+#include "st_header.h"
+#include "svg_plot.h"
+#include "sweep.h"
+#include "util.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define MG_MAX_MANIFEST (256u << 20)
@@ -891,7 +906,7 @@ static int mg_same_dir(const char *a, const char *b) {
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int an_cmd_merge(int argc, char **argv) {
+int an_cmd_merge(int argc, char **argv) {
     const char *sweep = NULL, *out = NULL, **pos = (const char **)malloc((size_t)argc * sizeof *pos);
     int format = 0, n_pos, cap = 0, code = CLI_EXIT_OK, man_rc = 1;
     double window = 1800;
@@ -1006,4 +1021,3 @@ done:
     return code;
 }
 
-#endif /* RNNTS_MERGE_H */
