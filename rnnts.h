@@ -533,6 +533,18 @@ RNNTS_DEF rnnts_train_config rnnts_train_config_lstm(void);
    network for k_list. Returns INVALID_ARG naming the field. Thread-safe. */
 RNNTS_DEF rnnts_result rnnts_train_config_check(const rnnts_train_config *c, const rnnts_rnn *net, rnnts_error *err);
 
+/* The first difference between two runs' configurations that changes what they train (the budget
+   max_epochs, target_n, time_limit_s is not compared): model, hidden, heads; for a leaky RNN b
+   variant, activation, learnable tau, tau_init or fixed_tau, k_continuous, tau_mean; then the
+   training fields in their declaration order. d->field names it, d->a and d->b give the values as
+   text. Returns 1 and fills d, or 0 when they agree. Thread-safe. */
+typedef struct rnnts_config_diff {
+    char field[32];
+    char a[32], b[32];
+} rnnts_config_diff;
+RNNTS_DEF int rnnts_config_differs(const rnnts_rnn_config *ra, const rnnts_train_config *ta, const rnnts_rnn_config *rb,
+                                   const rnnts_train_config *tb, rnnts_config_diff *d);
+
 #define RNNTS_MAX_NS 256
 /* Why a run is over (rnnts_epoch_report.done; the values are stored in checkpoints). */
 typedef enum rnnts_done {
@@ -826,6 +838,23 @@ RNNTS_DEF rnnts_stream_config rnnts_stream_config_default(void);
 RNNTS_DEF rnnts_result rnnts_stream_accuracy(const rnnts_rnn *net, rnnts_task task, int N, int head, const rnnts_stream_config *cfg,
                                    rnnts_pool *pool, float *acc /* [trials], fractions in [0,1] */, rnnts_error *err);
 
+/* Gate timescales of a GRU or LSTM (the counterpart of tau for gated units): driven as for tau_net
+   (trial r: bits Bernoulli(p_r) from the draws of rnnts_taunet with this seed, x = 2s - 1,
+   h_0 = c_0 = 0, one unbroken sequence per trial), the mean over steps t >= burn and trials of gate 1
+   of every unit (the LSTM's forget gate f, the GRU's update gate z, the share of the old state
+   kept), gbar[i] (sum in double, step then trial order), and ts[i] = 1 / (1 - gbar[i]) (infinite
+   for a gate at 1 throughout). The states equal rnnts_rnn_stream's bit for bit (same operation
+   order). Returns OK, INVALID_ARG (a leaky RNN, or a field out of range), OOM. */
+typedef struct rnnts_gate_config {
+    int steps;     /* input steps per trial, including burn-in (default 1100) */
+    int burn;      /* default 100; 0 <= burn < steps */
+    int trials;    /* default 10 */
+    uint64_t seed; /* default 0 */
+} rnnts_gate_config;
+RNNTS_DEF rnnts_gate_config rnnts_gate_config_default(void);
+RNNTS_DEF rnnts_result rnnts_gate_timescales(const rnnts_rnn *net, const rnnts_gate_config *cfg, double *gbar /* [H] */,
+                                             double *ts /* [H] */, rnnts_error *err);
+
 /* Metadata entries of a model file that rnnts does not interpret (written by another tool or a
    user): rnnts_rnn_load keeps them and every save writes them back, in their order, after the
    entries rnnts writes itself. Returns the number of entries; entry i (when 0 <= i < count)
@@ -905,6 +934,32 @@ RNNTS_DEF rnnts_dim_config rnnts_dim_config_default(void);
 RNNTS_DEF rnnts_result rnnts_dimensionality(const rnnts_rnn *net, const rnnts_dim_config *cfg, rnnts_pool *pool,
                                             int *n_components /* [trials] */, double *eigvals /* [trials][H] or NULL */, rnnts_error *err);
 
+/* ---- JSON reading ----------------------------------------------------------------------------
+   The bounded cursor the library reads model headers with, public for readers of what rnnts writes
+   (logs, JSON output). RFC 8259 grammar. Every call skips whitespace first and never reads outside
+   [text, text + len). A failing call returns 0 (or -1) and keeps the first failure's message in
+   err ("expected a string", "bad number", ...). Thread-safe on different cursors. */
+typedef struct rnnts_json {
+    const char *p, *end;
+    char err[128];
+} rnnts_json;
+RNNTS_DEF void rnnts_json_init(rnnts_json *j, const char *text, size_t len);
+/* 1 (consumed) when c comes next, else 0 (no message: the caller knows what it expected). */
+RNNTS_DEF int rnnts_json_eat(rnnts_json *j, char c);
+/* 1 when only whitespace is left, else 0 (the cursor then stands on the first other byte). */
+RNNTS_DEF int rnnts_json_end(rnnts_json *j);
+/* 1 (consumed) when the literal lit ("true", "false", "null") comes next, else 0. */
+RNNTS_DEF int rnnts_json_literal(rnnts_json *j, const char *lit);
+/* A string, escapes decoded (\u to UTF-8, surrogate pairs joined). Its first cap - 1 bytes go to
+   out (may be NULL), NUL-terminated. Returns the decoded length (>= cap: out was cut), or -1. */
+RNNTS_DEF long rnnts_json_string(rnnts_json *j, char *out, size_t cap);
+/* A finite number of at most 63 characters; with allow_null also null, read as NaN. 1 or 0. */
+RNNTS_DEF int rnnts_json_number(rnnts_json *j, double *v, int allow_null);
+/* A non-negative integer without sign, fraction, exponent or leading zeros, at most 2^53. 1 or 0. */
+RNNTS_DEF int rnnts_json_uint(rnnts_json *j, uint64_t *v);
+/* Skips one value of any kind with at most max_depth levels of containers (0: a scalar). 1 or 0. */
+RNNTS_DEF int rnnts_json_skip(rnnts_json *j, int max_depth);
+
 /* ---- files ------------------------------------------------------------------------------- */
 /* A named float tensor of up to 4 dimensions (row-major), for writing. */
 typedef struct rnnts_named_tensor {
@@ -933,7 +988,39 @@ RNNTS_DEF rnnts_result rnnts_rnn_load_mem(const void *data, size_t size, const r
 RNNTS_DEF rnnts_result rnnts_import_torch_mem(const void *data, size_t size, const rnnts_allocator *alloc,
                                     rnnts_rnn **out, rnnts_error *err);
 RNNTS_DEF void rnnts_free(const rnnts_allocator *alloc, void *ptr);
+/* The header of a safetensors file as the loader reads and validates it (framing, JSON, data
+   offsets covering the data without holes or overlaps): for tools that list or index files
+   without building a network (checkpoints included: optim.* and trainer.* tensors are listed). */
+typedef struct rnnts_st_tensor {
+    char name[64];
+    int ndim;
+    uint64_t shape[8];
+    uint64_t begin, end; /* byte offsets into the data section; dtype is F32, the only one read */
+} rnnts_st_tensor;
+typedef struct rnnts_st_meta {
+    char key[64];
+    char value[4608];
+} rnnts_st_meta;
+typedef struct rnnts_st_header {
+    uint64_t header_len;      /* bytes of JSON after the 8-byte length */
+    int n_tensors, n_meta;
+    rnnts_st_tensor *tensors; /* in data order (the order rnnts writes them in) */
+    rnnts_st_meta *meta;      /* __metadata__ entries in file order */
+    rnnts_allocator alloc;
+} rnnts_st_header;
+/* Parses the header of a safetensors buffer. Returns OK, or the loader's error naming what is wrong;
+   *out is then empty. Free with rnnts_st_header_free. */
+RNNTS_DEF rnnts_result rnnts_st_header_mem(const void *data, size_t size, const rnnts_allocator *alloc, rnnts_st_header *out,
+                                           rnnts_error *err);
+/* Value of a metadata key, NULL when absent. */
+RNNTS_DEF const char *rnnts_st_header_meta(const rnnts_st_header *h, const char *key);
+RNNTS_DEF void rnnts_st_header_free(rnnts_st_header *h);
+/* Value of key in a "k=v k=v" list (the train_config and train_state metadata of checkpoints),
+   copied into out. Returns 1, or 0 when the key is absent or its value does not fit in cap. */
+RNNTS_DEF int rnnts_meta_kv(const char *list, const char *key, char *out, size_t cap);
 #ifndef RNNTS_NO_STDIO
+/* rnnts_st_header_mem of a file. */
+RNNTS_DEF rnnts_result rnnts_st_header_read(const char *path, const rnnts_allocator *alloc, rnnts_st_header *out, rnnts_error *err);
 RNNTS_DEF rnnts_result rnnts_import_torch(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err);
 /* Writes atomically: a temporary file in the same directory, then rename. */
 RNNTS_DEF rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error *err);
@@ -3476,6 +3563,48 @@ rnnts_result rnnts_rnn_head_for(const rnnts_rnn *net, int N, int *head, rnnts_er
     return rnnts__ok(err);
 }
 
+/* rnnts_config_differs: one comparison per field, in the documented order. */
+static int rnnts__diff_i(rnnts_config_diff *d, const char *name, long long a, long long b) {
+    if (a == b) return 0;
+    rnnts__strcpy(d->field, sizeof d->field, name);
+    snprintf(d->a, sizeof d->a, "%lld", a);
+    snprintf(d->b, sizeof d->b, "%lld", b);
+    return 1;
+}
+static int rnnts__diff_f(rnnts_config_diff *d, const char *name, double a, double b) {
+    if (a == b) return 0;
+    rnnts__strcpy(d->field, sizeof d->field, name);
+    snprintf(d->a, sizeof d->a, "%.9g", a);
+    snprintf(d->b, sizeof d->b, "%.9g", b);
+    return 1;
+}
+static int rnnts__diff_model(const rnnts_rnn_config *ra, const rnnts_rnn_config *rb, rnnts_config_diff *d) {
+    if (rnnts__diff_i(d, "model", ra->model, rb->model) || rnnts__diff_i(d, "hidden", ra->hidden, rb->hidden) ||
+        rnnts__diff_i(d, "heads", ra->heads, rb->heads))
+        return 1;
+    if (rb->model != RNNTS_MODEL_RNN) return 0;
+    return rnnts__diff_i(d, "variant", ra->variant, rb->variant) || rnnts__diff_i(d, "activation", ra->activation, rb->activation) ||
+           rnnts__diff_i(d, "learnable tau", ra->train_tau, rb->train_tau) ||
+           (rb->train_tau ? rnnts__diff_f(d, "tau_init", ra->tau_init, rb->tau_init) : rnnts__diff_f(d, "fixed_tau", ra->fixed_tau, rb->fixed_tau)) ||
+           rnnts__diff_i(d, "k_continuous", ra->k_continuous, rb->k_continuous) || rnnts__diff_f(d, "tau_mean", ra->tau_mean, rb->tau_mean);
+}
+int rnnts_config_differs(const rnnts_rnn_config *ra, const rnnts_train_config *ta, const rnnts_rnn_config *rb, const rnnts_train_config *tb,
+                         rnnts_config_diff *d) {
+    if (rnnts__diff_model(ra, rb, d) || rnnts__diff_i(d, "init_heads", ta->init_heads, tb->init_heads) ||
+        rnnts__diff_i(d, "number of k in k_list", ta->n_k, tb->n_k))
+        return 1;
+    for (int j = 0; j < tb->n_k && j < RNNTS_MAX_K; j++)
+        if (rnnts__diff_i(d, "k_list value", ta->k_list[j], tb->k_list[j])) return 1;
+    return rnnts__diff_i(d, "task", ta->task, tb->task) || rnnts__diff_i(d, "curriculum", ta->curriculum, tb->curriculum) ||
+           rnnts__diff_i(d, "n_start", ta->n_start, tb->n_start) || rnnts__diff_i(d, "n_add", ta->n_add, tb->n_add) ||
+           rnnts__diff_i(d, "window", ta->window, tb->window) || rnnts__diff_i(d, "slide", ta->slide, tb->slide) ||
+           rnnts__diff_i(d, "n_fixed", ta->n_fixed, tb->n_fixed) || rnnts__diff_i(d, "batch", ta->batch, tb->batch) ||
+           rnnts__diff_i(d, "steps_per_epoch", ta->steps_per_epoch, tb->steps_per_epoch) ||
+           rnnts__diff_i(d, "test_batches", ta->test_batches, tb->test_batches) || rnnts__diff_f(d, "threshold", ta->threshold, tb->threshold) ||
+           rnnts__diff_i(d, "seed", (long long)ta->seed, (long long)tb->seed) || rnnts__diff_i(d, "optimizer", ta->optim.kind, tb->optim.kind) ||
+           rnnts__diff_f(d, "lr", ta->optim.lr, tb->optim.lr) || rnnts__diff_f(d, "momentum", ta->optim.momentum, tb->optim.momentum) ||
+           rnnts__diff_f(d, "clip", ta->optim.clip, tb->optim.clip);
+}
 /* >>train ----------------------------------------------------------------------------------- */
 struct rnnts_trainer {
     rnnts_train_config cfg;
@@ -4022,80 +4151,189 @@ static uint64_t rnnts__xxh3_64(const void *data, size_t len) {
 }
 uint64_t rnnts_xxh3_64(const void *data, size_t len) { return rnnts__xxh3_64(data, len); }
 
-/* A strict JSON reader for safetensors headers: objects, arrays, strings (with escapes),
-   non-negative integers; depth at most 3. Everything is bounds-checked against `end`. */
-typedef struct { const char *p, *end; } rnnts__js;
-static void rnnts__js_ws(rnnts__js *j) { while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++; }
-static int rnnts__js_eat(rnnts__js *j, char ch) { rnnts__js_ws(j); if (j->p < j->end && *j->p == ch) { j->p++; return 1; } return 0; }
-static int rnnts__js_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
-/* Reads a string into out (cap bytes, NUL-terminated, UTF-8). Returns 0 on malformed input,
-   -1 when it does not fit. */
-static int rnnts__js_str(rnnts__js *j, char *out, size_t cap) {
-    size_t n = 0;
-    int too_long = 0;
-    if (!rnnts__js_eat(j, '"')) return 0;
-    while (j->p < j->end && *j->p != '"') {
-        unsigned long cp;
-        unsigned char ch = (unsigned char)*j->p++;
-        if (ch < 0x20) return 0;
-        if (ch != '\\') { cp = ch; goto put_byte; }
-        if (j->p >= j->end) return 0;
-        ch = (unsigned char)*j->p++;
-        switch (ch) {
-        case '"': case '\\': case '/': cp = ch; goto put_byte;
-        case 'b': cp = '\b'; goto put_byte;
-        case 'f': cp = '\f'; goto put_byte;
-        case 'n': cp = '\n'; goto put_byte;
-        case 'r': cp = '\r'; goto put_byte;
-        case 't': cp = '\t'; goto put_byte;
-        case 'u': {
-            cp = 0;
-            if (j->end - j->p < 4) return 0;
-            for (int k = 0; k < 4; k++) { int h = rnnts__js_hex(*j->p++); if (h < 0) return 0; cp = cp * 16 + (unsigned long)h; }
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                unsigned long lo = 0;
-                if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
-                j->p += 2;
-                for (int k = 0; k < 4; k++) { int h = rnnts__js_hex(*j->p++); if (h < 0) return 0; lo = lo * 16 + (unsigned long)h; }
-                if (lo < 0xDC00 || lo > 0xDFFF) return 0;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) return 0;
-            {
-                unsigned char u8[4];
-                size_t m;
-                if (cp < 0x80) { u8[0] = (unsigned char)cp; m = 1; }
-                else if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); m = 2; }
-                else if (cp < 0x10000) { u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63)); m = 3; }
-                else { u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63)); u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63)); m = 4; }
-                if (n + m < cap) { memcpy(out + n, u8, m); n += m; } else too_long = 1;
-            }
-            continue;
-        }
-        default: return 0;
-        }
-    put_byte:
-        if (n + 1 < cap) out[n++] = (char)cp; else too_long = 1;
-    }
-    if (j->p >= j->end) return 0;
-    j->p++;
-    if (cap) out[n < cap ? n : cap - 1] = 0;
-    return too_long ? -1 : 1;
+/* JSON reading (public: the logs' reader in the tool uses the same cursor). RFC 8259 grammar;
+   every access is bounds-checked against `end`; the first failure's message is kept in err. */
+static int rnnts__json_fail(rnnts_json *j, const char *what) {
+    if (!j->err[0]) rnnts__strcpy(j->err, sizeof j->err, what);
+    return 0;
 }
-/* Non-negative integer without sign, exponent or leading zeros; at most 2^53. */
-static int rnnts__js_uint(rnnts__js *j, uint64_t *v) {
+static void rnnts__json_ws(rnnts_json *j) {
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+static int rnnts__json_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
+void rnnts_json_init(rnnts_json *j, const char *text, size_t len) {
+    j->p = text;
+    j->end = text ? text + len : text;
+    j->err[0] = 0;
+}
+int rnnts_json_eat(rnnts_json *j, char c) {
+    rnnts__json_ws(j);
+    if (j->p < j->end && *j->p == c) { j->p++; return 1; }
+    return 0;
+}
+int rnnts_json_end(rnnts_json *j) {
+    rnnts__json_ws(j);
+    return j->p == j->end;
+}
+int rnnts_json_literal(rnnts_json *j, const char *lit) {
+    size_t n = strlen(lit);
+    rnnts__json_ws(j);
+    if ((size_t)(j->end - j->p) >= n && memcmp(j->p, lit, n) == 0) { j->p += n; return 1; }
+    return 0;
+}
+/* Four hex digits of a \u escape into *cp; 0 when malformed. */
+static int rnnts__json_u4(rnnts_json *j, unsigned long *cp) {
+    *cp = 0;
+    if (j->end - j->p < 4) return 0;
+    for (int k = 0; k < 4; k++) /* all four checked before any is consumed: errors point at the escape */
+        if (rnnts__json_hex(j->p[k]) < 0) return 0;
+    for (int k = 0; k < 4; k++) *cp = *cp * 16 + (unsigned long)rnnts__json_hex(*j->p++);
+    return 1;
+}
+/* The code point of a \u escape (after "\u"), a surrogate pair joined; 0 when malformed. */
+static int rnnts__json_escape_u(rnnts_json *j, unsigned long *cp) {
+    unsigned long lo;
+    if (!rnnts__json_u4(j, cp)) return 0;
+    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return 0;
+    if (*cp < 0xD800 || *cp > 0xDBFF) return 1;
+    if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
+    j->p += 2;
+    if (!rnnts__json_u4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
+    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+    return 1;
+}
+/* Code point cp as UTF-8 into u8; returns the byte count. */
+static size_t rnnts__utf8(unsigned long cp, unsigned char *u8) {
+    if (cp < 0x80) { u8[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); return 2; }
+    if (cp < 0x10000) {
+        u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63));
+        return 3;
+    }
+    u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
+    u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63));
+    return 4;
+}
+long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
+    size_t n = 0;
+    rnnts__json_ws(j);
+    if (j->p >= j->end || *j->p != '"') return rnnts__json_fail(j, "expected a string") - 1;
+    j->p++;
+    for (;;) {
+        unsigned long cp;
+        unsigned char ch, u8[4];
+        size_t m;
+        if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
+        ch = (unsigned char)*j->p++;
+        if (ch == '"') break;
+        if (ch < 0x20) return rnnts__json_fail(j, "control character in a string") - 1;
+        cp = ch;
+        if (ch == '\\') {
+            if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
+            ch = (unsigned char)*j->p++;
+            switch (ch) {
+            case '"': case '\\': case '/': cp = ch; break;
+            case 'b': cp = '\b'; break;
+            case 'f': cp = '\f'; break;
+            case 'n': cp = '\n'; break;
+            case 'r': cp = '\r'; break;
+            case 't': cp = '\t'; break;
+            case 'u':
+                if (!rnnts__json_escape_u(j, &cp)) return rnnts__json_fail(j, "bad \\u escape in a string") - 1;
+                break;
+            default: return rnnts__json_fail(j, "bad escape in a string") - 1;
+            }
+        }
+        m = rnnts__utf8(cp, u8);
+        for (size_t k = 0; k < m; k++, n++)
+            if (out && n + 1 < cap) out[n] = (char)u8[k];
+    }
+    if (out && cap) out[n < cap ? n : cap - 1] = 0;
+    return (long)n;
+}
+/* The characters of a number in the JSON grammar from j->p; returns their count, 0 when malformed. */
+static size_t rnnts__json_number_span(rnnts_json *j, int allow_null) {
+    const char *s = j->p;
+#define RNNTS__DIGIT(q) ((q) < j->end && *(q) >= '0' && *(q) <= '9')
+    if (j->p < j->end && *j->p == '-') j->p++;
+    if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, allow_null ? "expected a number or null" : "expected a number");
+    if (*j->p == '0') j->p++;
+    else while (RNNTS__DIGIT(j->p)) j->p++;
+    if (j->p < j->end && *j->p == '.') {
+        j->p++;
+        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
+        while (RNNTS__DIGIT(j->p)) j->p++;
+    }
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
+        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
+        while (RNNTS__DIGIT(j->p)) j->p++;
+    }
+#undef RNNTS__DIGIT
+    return (size_t)(j->p - s);
+}
+int rnnts_json_number(rnnts_json *j, double *v, int allow_null) {
+    const char *s;
+    char buf[64], *e;
+    size_t n;
+    rnnts__json_ws(j);
+    if (allow_null && rnnts_json_literal(j, "null")) { *v = (double)NAN; return 1; }
+    s = j->p;
+    if (!(n = rnnts__json_number_span(j, allow_null))) return 0;
+    if (n >= sizeof buf) return rnnts__json_fail(j, "number too long");
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    *v = strtod(buf, &e);
+    if (*e || !(*v - *v == 0.0)) return rnnts__json_fail(j, "number out of range");
+    return 1;
+}
+int rnnts_json_uint(rnnts_json *j, uint64_t *v) {
     uint64_t x = 0;
     int digits = 0;
-    rnnts__js_ws(j);
-    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return 0;
+    rnnts__json_ws(j);
+    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return rnnts__json_fail(j, "leading zero");
     while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
         x = x * 10 + (uint64_t)(*j->p++ - '0');
-        if (++digits > 16 || x > ((uint64_t)1 << 53)) return 0;
+        if (++digits > 16 || x > ((uint64_t)1 << 53)) return rnnts__json_fail(j, "integer above 2^53");
     }
-    if (!digits) return 0;
-    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return 0;
+    if (!digits) return rnnts__json_fail(j, "expected a non-negative integer");
+    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return rnnts__json_fail(j, "expected an integer");
     *v = x;
     return 1;
 }
+int rnnts_json_skip(rnnts_json *j, int max_depth) {
+    double d;
+    if (max_depth < 0) return rnnts__json_fail(j, "nested too deeply");
+    rnnts__json_ws(j);
+    if (j->p >= j->end) return rnnts__json_fail(j, "expected a value");
+    if (*j->p == '"') return rnnts_json_string(j, NULL, 0) >= 0;
+    if (rnnts_json_literal(j, "true") || rnnts_json_literal(j, "false") || rnnts_json_literal(j, "null")) return 1;
+    if (*j->p == '[' || *j->p == '{') {
+        char close = *j->p == '[' ? ']' : '}';
+        int obj = *j->p == '{';
+        j->p++;
+        if (rnnts_json_eat(j, close)) return 1;
+        for (;;) {
+            if (obj && rnnts_json_string(j, NULL, 0) < 0) return 0;
+            if (obj && !rnnts_json_eat(j, ':')) return rnnts__json_fail(j, "expected ':'");
+            if (!rnnts_json_skip(j, max_depth - 1)) return 0;
+            if (rnnts_json_eat(j, ',')) continue;
+            if (rnnts_json_eat(j, close)) return 1;
+            return rnnts__json_fail(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+    }
+    return rnnts_json_number(j, &d, 0);
+}
+/* The safetensors header parser's view: a string into out (cap bytes); 1, 0 when malformed, -1
+   when it does not fit. */
+typedef rnnts_json rnnts__js;
+static int rnnts__js_eat(rnnts__js *j, char ch) { return rnnts_json_eat(j, ch); }
+static int rnnts__js_str(rnnts__js *j, char *out, size_t cap) {
+    long n = rnnts_json_string(j, out, cap);
+    return n < 0 ? 0 : (size_t)n >= cap ? -1 : 1;
+}
+static int rnnts__js_uint(rnnts__js *j, uint64_t *v) { return rnnts_json_uint(j, v); }
 
 /* Little-endian float access independent of the host's byte order. */
 static void rnnts__put_f32(unsigned char *p, float f) {
@@ -4387,8 +4625,7 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
         if (rnnts__js_eat(j, '}')) break;
     }
 done:
-    rnnts__js_ws(j);
-    if (j->p != j->end) return rnnts__fail(err, RNNTS_ERR_JSON, "header: bytes after the closing '}'");
+    if (!rnnts_json_end(j)) return rnnts__fail(err, RNNTS_ERR_JSON, "header: bytes after the closing '}'");
     return RNNTS_OK;
 }
 static const char *rnnts__meta_get(const rnnts__st_meta *m, int n, const char *key) {
@@ -4449,8 +4686,7 @@ static rnnts_result rnnts__st_open(const unsigned char *d, size_t size, const rn
     ent = (rnnts__st_entry *)a->alloc((size_t)max_ent * sizeof *ent, a->user);
     meta = (rnnts__st_meta *)a->alloc(RNNTS__MAX_META * sizeof *meta, a->user);
     if (!ent || !meta) { r = rnnts__fail(err, RNNTS_ERR_OOM, "load: out of memory"); goto fail; }
-    j.p = (const char *)d + 8;
-    j.end = j.p + hlen;
+    rnnts_json_init(&j, (const char *)d + 8, (size_t)hlen);
     if ((r = rnnts__st_parse(&j, ent, max_ent, &n_ent, meta, RNNTS__MAX_META, &n_meta, dsize, a, err)) != RNNTS_OK) goto fail;
     qsort(ent, (size_t)n_ent, sizeof *ent, rnnts__cmp_entry);
     {
@@ -4474,6 +4710,49 @@ fail:
     if (ent) a->free(ent, a->user);
     if (meta) a->free(meta, a->user);
     return r;
+}
+rnnts_result rnnts_st_header_mem(const void *data, size_t size, const rnnts_allocator *alloc, rnnts_st_header *out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts__st_entry *ent = NULL;
+    rnnts__st_meta *meta = NULL;
+    int n_ent = 0, n_meta = 0;
+    uint64_t hlen = 0;
+    rnnts_result r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "st_header: out is NULL");
+    memset(out, 0, sizeof *out);
+    out->alloc = a;
+    if ((r = rnnts__st_open((const unsigned char *)data, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) return r;
+    out->tensors = (rnnts_st_tensor *)rnnts__amalloc(&a, (size_t)(n_ent ? n_ent : 1) * sizeof *out->tensors);
+    out->meta = (rnnts_st_meta *)rnnts__amalloc(&a, (size_t)(n_meta ? n_meta : 1) * sizeof *out->meta);
+    if (!out->tensors || !out->meta) r = rnnts__fail(err, RNNTS_ERR_OOM, "st_header: out of memory");
+    for (int q = 0; r == RNNTS_OK && q < n_ent; q++) {
+        rnnts_st_tensor *t = &out->tensors[q];
+        memset(t, 0, sizeof *t);
+        rnnts__strcpy(t->name, sizeof t->name, ent[q].name);
+        t->ndim = ent[q].ndim;
+        for (int d = 0; d < ent[q].ndim && d < 8; d++) t->shape[d] = ent[q].shape[d];
+        t->begin = ent[q].begin; t->end = ent[q].end;
+    }
+    for (int q = 0; r == RNNTS_OK && q < n_meta; q++) {
+        rnnts__strcpy(out->meta[q].key, sizeof out->meta[q].key, meta[q].key);
+        rnnts__strcpy(out->meta[q].value, sizeof out->meta[q].value, meta[q].val);
+    }
+    a.free(ent, a.user);
+    a.free(meta, a.user);
+    if (r != RNNTS_OK) { rnnts_st_header_free(out); return r; }
+    out->n_tensors = n_ent; out->n_meta = n_meta; out->header_len = hlen;
+    return rnnts__ok(err);
+}
+const char *rnnts_st_header_meta(const rnnts_st_header *h, const char *key) {
+    for (int q = 0; h && key && q < h->n_meta; q++)
+        if (strcmp(h->meta[q].key, key) == 0) return h->meta[q].value;
+    return NULL;
+}
+void rnnts_st_header_free(rnnts_st_header *h) {
+    if (!h) return;
+    rnnts__afree(&h->alloc, h->tensors);
+    rnnts__afree(&h->alloc, h->meta);
+    h->tensors = NULL; h->meta = NULL; h->n_tensors = h->n_meta = 0;
 }
 
 /* GRU/LSTM: H from weight_hh [G*H, H], K from the heads modulelist.{k}, k from 0. */
@@ -4784,6 +5063,18 @@ static rnnts_result rnnts__load_path(const char *path, const rnnts_allocator *al
 rnnts_result rnnts_rnn_load(const char *path, const rnnts_allocator *alloc, rnnts_rnn **out, rnnts_error *err) {
     return rnnts__load_path(path, alloc, out, err, rnnts_rnn_load_mem);
 }
+rnnts_result rnnts_st_header_read(const char *path, const rnnts_allocator *alloc, rnnts_st_header *out, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    unsigned char *buf;
+    size_t len;
+    rnnts_result r;
+    if (!out) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "st_header: out is NULL");
+    memset(out, 0, sizeof *out);
+    if ((r = rnnts__read_file(path, &a, &buf, &len, err)) != RNNTS_OK) return r;
+    r = rnnts_st_header_mem(buf, len, &a, out, err);
+    a.free(buf, a.user);
+    return r;
+}
 #endif /* RNNTS_NO_STDIO */
 /* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
    [3][tensors] (steps, beta1^steps, beta2^steps), trainer.losses [epoch_step] mid-epoch; metadata
@@ -4911,6 +5202,7 @@ static int rnnts__kv(const char *list, const char *key, char *out, size_t cap) {
     }
     return 0;
 }
+int rnnts_meta_kv(const char *list, const char *key, char *out, size_t cap) { return list && key && out ? rnnts__kv(list, key, out, cap) : 0; }
 /* An unsigned 64-bit decimal (digits only, no overflow). */
 static int rnnts__kv_u64(const char *list, const char *key, uint64_t *v) {
     char b[64];
@@ -7785,6 +8077,101 @@ done:
     rnnts__afree(&a, input);
     rnnts__afree(&a, out);
     return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
+
+rnnts_gate_config rnnts_gate_config_default(void) {
+    rnnts_gate_config c;
+    c.steps = 1100; c.burn = 100; c.trials = 10; c.seed = 0;
+    return c;
+}
+/* One step of every trial's GRU or LSTM cell from the recurrent pre-activations pre[r][P] (P = b_hh
+   + W_hh h, the library's order): h, c updated; gate 1 of each unit added to fsum when count. */
+static void rnnts__gate_cells(const rnnts_rnn *net, const float *pre, const float *x, int trials, float *h, float *c, double *fsum, int count) {
+    const int H = net->H, lstm = net->cfg.model == RNNTS_MODEL_LSTM, P = (lstm ? 4 : 3) * H;
+    const float *wi = net->w_in, *bi = net->b_in;
+    for (int r = 0; r < trials; r++) {
+        const float *pr = pre + (size_t)r * P, xr = x[r];
+        float *hr = h + (size_t)r * H, *cr = c + (size_t)r * H;
+        for (int i = 0; i < H; i++) {
+            float g1;
+            if (lstm) {
+                float ig = rnnts_sigmoidf((wi[i] * xr + bi[i]) + pr[i]), g = rnnts_tanhf((wi[2 * H + i] * xr + bi[2 * H + i]) + pr[2 * H + i]);
+                float o = rnnts_sigmoidf((wi[3 * H + i] * xr + bi[3 * H + i]) + pr[3 * H + i]);
+                g1 = rnnts_sigmoidf((wi[H + i] * xr + bi[H + i]) + pr[H + i]);
+                cr[i] = g1 * cr[i] + ig * g;
+                hr[i] = o * rnnts_tanhf(cr[i]);
+            } else {
+                float rg = rnnts_sigmoidf((wi[i] * xr + bi[i]) + pr[i]), n;
+                g1 = rnnts_sigmoidf((wi[H + i] * xr + bi[H + i]) + pr[H + i]);
+                n = rnnts_tanhf((wi[2 * H + i] * xr + bi[2 * H + i]) + rg * pr[2 * H + i]);
+                hr[i] = (1.0f - g1) * n + g1 * hr[i];
+            }
+            if (count) fsum[i] += (double)g1;
+        }
+    }
+}
+/* All trials advance together, so W_hh^T (wt, [H][P]) is read once per step: pre = b_hh, then
+   pre[q] = fma(W_hh[q][j], h[j], pre[q]) for j ascending (a zero h[j] adds nothing: fma(w, 0, p) = p). */
+static void rnnts__gate_sum(const rnnts_rnn *net, const rnnts_gate_config *cfg, const float *wt, float *x, float *h, float *c, float *pre,
+                            const float *p, const uint64_t *kb, double *fsum) {
+    const int H = net->H, P = (net->cfg.model == RNNTS_MODEL_LSTM ? 4 : 3) * H, trials = cfg->trials;
+    for (int i = 0; i < H; i++) fsum[i] = 0.0;
+    for (int t = 0; t < cfg->steps; t++) {
+        for (int r = 0; r < trials; r++) {
+            x[r] = rnnts_rng_uniform(kb[r], (uint64_t)t) < p[r] ? 1.0f : -1.0f;
+            memcpy(pre + (size_t)r * P, net->b, (size_t)P * sizeof(float));
+        }
+        for (int j = 0; j < H; j++) {
+            const float *wj = wt + (size_t)j * P;
+            for (int r = 0; r < trials; r++) {
+                float hj = h[(size_t)r * H + j], *pr = pre + (size_t)r * P;
+                if (hj == 0.0f) continue;
+                for (int q = 0; q < P; q++) pr[q] = fmaf(wj[q], hj, pr[q]);
+            }
+        }
+        rnnts__gate_cells(net, pre, x, trials, h, c, fsum, t >= cfg->burn);
+    }
+}
+rnnts_result rnnts_gate_timescales(const rnnts_rnn *net, const rnnts_gate_config *cfg, double *gbar, double *ts, rnnts_error *err) {
+    int H, P, trials;
+    float *wt, *x, *h, *c, *pre, *p;
+    uint64_t *kb, kp;
+    rnnts_allocator a;
+    double cnt;
+    if (!net || !cfg || !gbar || !ts) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "gate_timescales: NULL argument");
+    if (net->cfg.model == RNNTS_MODEL_RNN) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "gate_timescales: model = rnn has no gates (GRU and LSTM only)");
+    if (cfg->trials < 1 || cfg->trials > 4096) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "gate_timescales: trials = %d: allowed 1..4096", cfg->trials);
+    if (cfg->steps < 1 || cfg->steps > 100000000 || cfg->burn < 0 || cfg->burn >= cfg->steps)
+        return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "gate_timescales: steps = %d, burn = %d: need 0 <= burn < steps", cfg->steps, cfg->burn);
+    H = net->H; P = (net->cfg.model == RNNTS_MODEL_LSTM ? 4 : 3) * H; trials = cfg->trials; a = net->alloc;
+    wt = (float *)rnnts__amalloc(&a, (size_t)H * P * sizeof(float));
+    x = (float *)rnnts__amalloc(&a, (size_t)trials * sizeof(float));
+    h = (float *)rnnts__amalloc(&a, (size_t)trials * H * sizeof(float));
+    c = (float *)rnnts__amalloc(&a, (size_t)trials * H * sizeof(float));
+    pre = (float *)rnnts__amalloc(&a, (size_t)trials * P * sizeof(float));
+    p = (float *)rnnts__amalloc(&a, (size_t)trials * sizeof(float));
+    kb = (uint64_t *)rnnts__amalloc(&a, (size_t)trials * sizeof(uint64_t));
+    if (wt && x && h && c && pre && p && kb) {
+        kp = rnnts_rng_key(cfg->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
+        memset(h, 0, (size_t)trials * H * sizeof(float));
+        memset(c, 0, (size_t)trials * H * sizeof(float));
+        for (int q = 0; q < P; q++)
+            for (int j = 0; j < H; j++) wt[(size_t)j * P + q] = net->w[(size_t)q * H + j];
+        for (int r = 0; r < trials; r++) {
+            p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
+            kb[r] = rnnts_rng_key(cfg->seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
+        }
+        rnnts__gate_sum(net, cfg, wt, x, h, c, pre, p, kb, gbar);
+        cnt = (double)(cfg->steps - cfg->burn) * trials;
+        for (int i = 0; i < H; i++) {
+            gbar[i] /= cnt;
+            ts[i] = gbar[i] < 1.0 ? 1.0 / (1.0 - gbar[i]) : (double)INFINITY;
+        }
+    }
+    rnnts__afree(&a, wt); rnnts__afree(&a, x); rnnts__afree(&a, h); rnnts__afree(&a, c);
+    rnnts__afree(&a, pre); rnnts__afree(&a, p); rnnts__afree(&a, kb);
+    if (!(wt && x && h && c && pre && p && kb)) return rnnts__fail(err, RNNTS_ERR_OOM, "gate_timescales: out of memory");
+    return rnnts__ok(err);
 }
 
 /* >>public ---------------------------------------------------------------------------------- */

@@ -42,6 +42,11 @@ void an_int_array(FILE *f, const int *v, int n) {
     for (int i = 0; i < n; i++) fprintf(f, i ? ",%d" : "%d", v[i]);
     fputc(']', f);
 }
+void an_fit_model_array(FILE *f, const rnnts_fit_model *v, int n) {
+    fputc('[', f);
+    for (int i = 0; i < n; i++) fprintf(f, i ? ",%d" : "%d", (int)v[i]);
+    fputc(']', f);
+}
 /* Writes a C-order float32 array of shape [d0][d1] as DIR/<name>.npy (NumPy format 1.0: magic,
    little-endian header length, a dict padded with spaces to a multiple of 64 bytes, raw data). */
 void an_write_npy(const char *dir, const char *name, const float *v, int d0, int d1) {

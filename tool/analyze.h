@@ -22,6 +22,7 @@ FILE *an_open(const char *dir, const char *kind, const char *ext, char *path, si
 void an_close(FILE *f, const char *path);
 void an_float_array(FILE *f, const float *v, int n);
 void an_int_array(FILE *f, const int *v, int n);
+void an_fit_model_array(FILE *f, const rnnts_fit_model *v, int n); /* as integers: 0 none, 1 single, 2 double */
 /* Writes a C-order float32 array of shape [d0][d1] as DIR/<name>.npy. */
 void an_write_npy(const char *dir, const char *name, const float *v, int d0, int d1);
 /* Reads a 2-D C-order NumPy array of float32, uint8 or bool as floats (malloc'd), or exits 2. */
@@ -33,9 +34,7 @@ void an_prepare_out(const char *out);
 /* Analyses defined by tau (or by the leaky RNN's single W): a usage error (exit 2) for GRU/LSTM. */
 void an_need_rnn(const rnnts_rnn *net, const char *path, const char *what);
 
-/* forgetgate (analyze_stream.c): mean forget (LSTM) / update (GRU) gate gbar and effective
-   timescale 1/(1 - gbar) per unit; the defaults of its driving; the gate's name. */
-int an_gate_timescales(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *gbar, double *ts);
+/* forgetgate and ablate: the driving of rnnts_gate_timescales (its defaults) and the gate's name. */
 enum { AN_FG_STEPS = 1100, AN_FG_BURN = 100, AN_FG_TRIALS = 10 }; /* forgetgate's defaults */
 const char *an_gate_name(const rnnts_rnn *net);
 

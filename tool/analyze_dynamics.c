@@ -12,7 +12,6 @@
 
 #include "analyze.h"
 #include "cli_args.h"
-#include "lib_rules.h"
 #include "svg_plot.h"
 #include "util.h"
 
@@ -63,6 +62,7 @@ int an_cmd_pca(int argc, char **argv) {
     rnnts_rnn *net;
     rnnts_pool *pool;
     rnnts_error e;
+    rnnts_dim_config dc = rnnts_dim_config_default();
     an_pca c;
     cli_prog = "rnnts analyze pca";
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_pca_help) != 1) cli_usage_error("MODEL is required");
@@ -74,7 +74,8 @@ int an_cmd_pca(int argc, char **argv) {
     if (!nc || !ev) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     pool = make_pool(threads);
     t0 = now_s();
-    if (rnnts_dimensionality(net, steps, burn, trials, var, seed, pool, nc, ev, &e) != RNNTS_OK) { fail_msg("pca", &e); return CLI_EXIT_FAIL; }
+    dc.steps = steps; dc.burn = burn; dc.trials = trials; dc.var_fraction = var; dc.seed = seed;
+    if (rnnts_dimensionality(net, &dc, pool, nc, ev, &e) != RNNTS_OK) { fail_msg("pca", &e); return CLI_EXIT_FAIL; }
     memset(&c, 0, sizeof c);
     c.model = pos[0]; c.H = net->H; c.steps = steps; c.burn = burn; c.trials = trials; c.var = var; c.seed = seed; c.nc = nc; c.ev = ev;
     c.seconds = now_s() - t0;
@@ -169,7 +170,7 @@ static void an_fg_help(const cli_flag *flags, int n) {
     cli_print_flags(stdout, flags, n);
 }
 int an_cmd_forgetgate(int argc, char **argv) {
-    int steps = AN_FG_STEPS, burn = AN_FG_BURN, trials = AN_FG_TRIALS, json = 0, H;
+    int steps = AN_FG_STEPS, burn = AN_FG_BURN, trials = AN_FG_TRIALS, json = 0, H; /* = rnnts_gate_config_default() */
     uint64_t seed = 0;
     const char *out = NULL, *pos[1];
     cli_flag flags[] = {
@@ -183,6 +184,8 @@ int an_cmd_forgetgate(int argc, char **argv) {
     int nf = (int)(sizeof flags / sizeof flags[0]);
     double *fbar, *ts, *tsb, *sorted, t0;
     rnnts_rnn *net;
+    rnnts_gate_config gc = rnnts_gate_config_default();
+    rnnts_error e;
     an_fg c;
     cli_prog = "rnnts analyze forgetgate";
     if (cli_parse(argc, argv, 3, flags, nf, pos, 1, an_fg_help) != 1) cli_usage_error("LSTM_OR_GRU_MODEL is required");
@@ -198,7 +201,8 @@ int an_cmd_forgetgate(int argc, char **argv) {
     sorted = (double *)malloc((size_t)H * sizeof(double));
     if (!fbar || !ts || !tsb || !sorted) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     t0 = now_s();
-    if (an_gate_timescales(net, steps, burn, trials, seed, fbar, ts) != 0) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
+    gc.steps = steps; gc.burn = burn; gc.trials = trials; gc.seed = seed;
+    if (rnnts_gate_timescales(net, &gc, fbar, ts, &e) != RNNTS_OK) { fail_msg("forgetgate", &e); return CLI_EXIT_FAIL; }
     memset(&c, 0, sizeof c);
     c.seconds = now_s() - t0;
     c.max = -INFINITY; c.min = INFINITY;

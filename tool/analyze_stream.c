@@ -12,7 +12,6 @@
 
 #include "analyze.h"
 #include "cli_args.h"
-#include "lib_rules.h"
 #include "svg_plot.h"
 #include "util.h"
 
@@ -47,94 +46,15 @@ static double an_norm_base(int norm, const float *acc, int n) {
    when none) and the stream configuration (warm-up at least N - 1). */
 static void an_stream_setup(const rnnts_rnn *net, int N, int task_flag, int task_given, int trials, uint64_t seed, int *task, int *head,
                             rnnts_stream_config *sc) {
-    char why[256];
+    rnnts_error he;
     *task = task_of(task_flag, task_given, net);
-    *head = head_for(net, N, why, sizeof why);
-    if (*head < 0) cli_usage_error("--N %d: %s", N, why);
+    if (rnnts_rnn_head_for(net, N, head, &he) != RNNTS_OK) cli_usage_error("--N %d: %s", N, he.msg);
     *sc = rnnts_stream_config_default();
     sc->trials = trials;
     sc->seed = seed;
     if (sc->warmup < N - 1) sc->warmup = N - 1;
 }
 
-/* ---- forgetgate: mean forget (LSTM) / update (GRU) gate and effective timescale 1/(1 - f) per unit -- */
-/* Runs the GRU or LSTM (PyTorch's cells as rnnts_model documents, gate rows r z n / i f g o) in the
-   library's operation order, so that the states equal rnnts_rnn_stream's bit for bit: P = b_hh, then
-   P = fmaf(W_hh[p][j], h[j], P) for j ascending; a = (w_ih x + b_ih) + P; GRU n = tanh((w_in x + b_in)
-   + r hn), h' = (1 - z) n + z h; LSTM c' = f c + i g, h' = o tanh(c') (the library's sigmoid/tanh).
-   Inputs as for tau_net: trial r: bits Bernoulli(p_r), p_r ~ U[0,1) from the same draws as rnnts_taunet
-   (key(seed, ANALYSIS, TAUNET_P, 0) index r; bits key(seed, ANALYSIS, TAUNET_BITS, r) index t),
-   x = 2s - 1, h_0 = c_0 = 0, one unbroken sequence per trial (the states are never reset). Gate 1 of
-   every unit (the LSTM's forget gate f, the GRU's update gate z, which keeps z of the old state) of
-   steps t >= burn is summed per unit (double, in step then trial order) into fsum[H]. All trials
-   advance together, so W_hh^T is read once per step. hlast (may be NULL): h_T of every trial, [trials][H].
-   Returns 0, or -1 on out of memory. */
-static int an_gate_sum(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *fsum, float *hlast) {
-    const int H = net->H, lstm = net->cfg.model == RNNTS_MODEL_LSTM, P = (lstm ? 4 : 3) * H;
-    float *wt = (float *)malloc((size_t)H * P * sizeof(float)), *x = (float *)malloc((size_t)trials * sizeof(float));
-    float *h = (float *)calloc((size_t)trials * H, sizeof(float)), *c = (float *)calloc((size_t)trials * H, sizeof(float));
-    float *pre = (float *)malloc((size_t)trials * P * sizeof(float)), *p = (float *)malloc((size_t)trials * sizeof(float));
-    uint64_t *kb = (uint64_t *)malloc((size_t)trials * sizeof(uint64_t));
-    uint64_t kp = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_P, 0);
-    int ok = wt && x && h && c && pre && p && kb;
-    if (ok) {
-        for (int q = 0; q < P; q++)
-            for (int j = 0; j < H; j++) wt[(size_t)j * P + q] = net->w[(size_t)q * H + j];
-        for (int r = 0; r < trials; r++) {
-            p[r] = rnnts_rng_uniform(kp, (uint64_t)r);
-            kb[r] = rnnts_rng_key(seed, RNNTS_PURPOSE_ANALYSIS, RNNTS_ANALYSIS_TAUNET_BITS, (uint64_t)r);
-        }
-        for (int i = 0; i < H; i++) fsum[i] = 0.0;
-        for (int t = 0; t < steps; t++) {
-            for (int r = 0; r < trials; r++) {
-                x[r] = rnnts_rng_uniform(kb[r], (uint64_t)t) < p[r] ? 1.0f : -1.0f;
-                memcpy(pre + (size_t)r * P, net->b, (size_t)P * sizeof(float));
-            }
-            for (int j = 0; j < H; j++) {
-                const float *restrict wj = wt + (size_t)j * P;
-                for (int r = 0; r < trials; r++) {
-                    float hj = h[(size_t)r * H + j], *restrict pr = pre + (size_t)r * P;
-                    if (hj == 0.0f) continue; /* fmaf(w, 0, P) = P */
-                    for (int q = 0; q < P; q++) pr[q] = fmaf(wj[q], hj, pr[q]);
-                }
-            }
-            for (int r = 0; r < trials; r++) {
-                const float *pr = pre + (size_t)r * P, *wi = net->w_in, *bi = net->b_in, xr = x[r];
-                float *hr = h + (size_t)r * H, *cr = c + (size_t)r * H;
-                for (int i = 0; i < H; i++) {
-                    float g1;
-                    if (lstm) {
-                        float ig = rnnts_sigmoidf((wi[i] * xr + bi[i]) + pr[i]), g = rnnts_tanhf((wi[2 * H + i] * xr + bi[2 * H + i]) + pr[2 * H + i]);
-                        float o = rnnts_sigmoidf((wi[3 * H + i] * xr + bi[3 * H + i]) + pr[3 * H + i]);
-                        g1 = rnnts_sigmoidf((wi[H + i] * xr + bi[H + i]) + pr[H + i]);
-                        cr[i] = g1 * cr[i] + ig * g;
-                        hr[i] = o * rnnts_tanhf(cr[i]);
-                    } else {
-                        float rg = rnnts_sigmoidf((wi[i] * xr + bi[i]) + pr[i]), n;
-                        g1 = rnnts_sigmoidf((wi[H + i] * xr + bi[H + i]) + pr[H + i]);
-                        n = rnnts_tanhf((wi[2 * H + i] * xr + bi[2 * H + i]) + rg * pr[2 * H + i]);
-                        hr[i] = (1.0f - g1) * n + g1 * hr[i];
-                    }
-                    if (t >= burn) fsum[i] += (double)g1;
-                }
-            }
-        }
-        if (hlast) memcpy(hlast, h, (size_t)trials * H * sizeof(float));
-    }
-    free(wt); free(x); free(h); free(c); free(pre); free(p); free(kb);
-    return ok ? 0 : -1;
-}
-/* Gate-1 mean gbar[i] over the protocol of an_gate_sum and the effective timescale ts[i] = 1 / (1 - gbar[i])
-   (infinite for a gate saturated at 1.0f throughout). Shared by forgetgate and ablate. 0, or -1 on out of memory. */
-int an_gate_timescales(const rnnts_rnn *net, int steps, int burn, int trials, uint64_t seed, double *gbar, double *ts) {
-    double cnt = (double)(steps - burn) * trials;
-    if (an_gate_sum(net, steps, burn, trials, seed, gbar, NULL) != 0) return -1;
-    for (int i = 0; i < net->H; i++) {
-        gbar[i] /= cnt;
-        ts[i] = gbar[i] < 1.0 ? 1.0 / (1.0 - gbar[i]) : INFINITY;
-    }
-    return 0;
-}
 const char *an_gate_name(const rnnts_rnn *net) { return net->cfg.model == RNNTS_MODEL_LSTM ? "forget" : "update"; }
 /* --zero-heads: whose readout weights of the ablated neuron are zeroed */
 enum { AN_ZERO_HEAD0 = 0, AN_ZERO_SERVING = 1, AN_ZERO_ALL = 2 };
@@ -147,7 +67,7 @@ typedef struct an_ablate {
 static void an_ablate_json(FILE *f, const void *vc) {
     const an_ablate *c = (const an_ablate *)vc;
     fputs("{\"analysis\":\"ablate\",\"model\":", f); json_str(f, c->model);
-    fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"count\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", c->task ? "dms" : "parity",
+    fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"count\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", rnnts_name(RNNTS_NAMES_TASK, c->task),
             c->N, c->head, c->count, c->trials, (unsigned long long)c->seed);
     json_num(f, c->base);
     fputs(",\"baseline_trials\":", f); an_float_array(f, c->base_acc, c->trials);
@@ -184,7 +104,8 @@ static int an_ablate_keys(const rnnts_rnn *net, an_tau_idx *order) {
     if (net->cfg.model != RNNTS_MODEL_RNN) {
         g = (double *)malloc((size_t)net->H * sizeof(double));
         ts = (double *)malloc((size_t)net->H * sizeof(double));
-        rc = g && ts ? an_gate_timescales(net, AN_FG_STEPS, AN_FG_BURN, AN_FG_TRIALS, 0, g, ts) : -1;
+        rnnts_gate_config gc = rnnts_gate_config_default(); /* steps AN_FG_STEPS, burn AN_FG_BURN, trials AN_FG_TRIALS, seed 0 */
+        rc = g && ts && rnnts_gate_timescales(net, &gc, g, ts, NULL) == RNNTS_OK ? 0 : -1;
     }
     for (int i = 0; rc == 0 && i < net->H; i++) { order[i].i = i; order[i].tau = ts ? ts[i] : (double)net->tau[i]; }
     free(g); free(ts);
@@ -319,7 +240,7 @@ typedef struct an_perturb {
 static void an_perturb_json(FILE *f, const void *vc) {
     const an_perturb *c = (const an_perturb *)vc;
     fputs("{\"analysis\":\"perturb\",\"model\":", f); json_str(f, c->model);
-    fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", c->task ? "dms" : "parity", c->N, c->head,
+    fprintf(f, ",\"task\":\"%s\",\"N\":%d,\"head\":%d,\"trials\":%d,\"seed\":%llu,\"baseline\":", rnnts_name(RNNTS_NAMES_TASK, c->task), c->N, c->head,
             c->trials, (unsigned long long)c->seed);
     json_num(f, c->base);
     fputs(",\"baseline_trials\":", f); an_float_array(f, c->base_acc, c->trials);

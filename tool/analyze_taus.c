@@ -14,7 +14,6 @@
 
 #include "analyze.h"
 #include "cli_args.h"
-#include "lib_rules.h"
 #include "svg_plot.h"
 #include "util.h"
 
@@ -111,7 +110,7 @@ static void an_taunet_json(FILE *f, const void *vc) {
     if (c->inputs) json_str(f, c->inputs);
     else fputs("null", f);
     fputs(",\"tau_net\":", f); an_float_array(f, r->tau_net, H);
-    fputs(",\"selected_model\":", f); an_int_array(f, r->selected, H);
+    fputs(",\"selected_model\":", f); an_fit_model_array(f, r->selected, H);
     fprintf(f, ",\"n_above_1\":%d,\"mean_above_1\":", r->n_above_1); json_num(f, r->mean_above_1);
     fputs(",\"median_above_1\":", f); json_num(f, r->median_above_1);
     fputs(",\"share_double\":", f); json_num(f, (double)r->n_double / H);
@@ -120,7 +119,7 @@ static void an_taunet_json(FILE *f, const void *vc) {
     fputs(",\"median_above_1\":", f); json_num(f, r->median_above_1_alt);
     fputs(",\"share_double\":", f); json_num(f, (double)r->n_double_alt / H);
     fputs(",\"tau_net\":", f); an_float_array(f, r->tau_net_alt, H);
-    fputs(",\"selected_model\":", f); an_int_array(f, r->selected_alt, H);
+    fputs(",\"selected_model\":", f); an_fit_model_array(f, r->selected_alt, H);
     fputc('}', f);
     fputs(",\"tau_trained\":", f);
     if (c->net->tau) an_float_array(f, c->net->tau, c->net->cfg.train_tau ? H : 1);
@@ -258,7 +257,7 @@ int an_cmd_taunet(int argc, char **argv) {
             if (net->tau) fprintf(f, "%d,%.9g,", j, (double)net->tau[net->cfg.train_tau ? j : 0]);
             else fprintf(f, "%d,,", j);
             if (isfinite(r.tau_net[j])) fprintf(f, "%.9g", (double)r.tau_net[j]);
-            fprintf(f, ",%d,%.9g,%.9g\n", r.selected[j], r.fit[j].aic1, r.fit[j].aic2);
+            fprintf(f, ",%d,%.9g,%.9g\n", (int)r.selected[j], r.fit[j].aic1, r.fit[j].aic2);
         }
         an_close(f, path);
         if (x && y && r.pop_ac[0] != 0.0f) {
@@ -479,7 +478,7 @@ static void an_forget_json(FILE *f, const void *vc) {
     const an_forget *c = (const an_forget *)vc;
     int nn = c->n_max - c->n_min + 1;
     fputs("{\"analysis\":\"forget\",\"run\":", f); json_str(f, c->dir);
-    fprintf(f, ",\"task\":\"%s\",\"batches\":%d,\"seed\":%llu,\"N\":[", c->task ? "dms" : "parity", c->batches, (unsigned long long)c->seed);
+    fprintf(f, ",\"task\":\"%s\",\"batches\":%d,\"seed\":%llu,\"N\":[", rnnts_name(RNNTS_NAMES_TASK, c->task), c->batches, (unsigned long long)c->seed);
     for (int q = 0; q < nn; q++) fprintf(f, q ? ",%d" : "%d", c->n_min + q);
     fputs("],\"checkpoints\":[", f);
     for (int k = 0; k < c->n_ck; k++) {
@@ -547,10 +546,9 @@ int an_cmd_forget(int argc, char **argv) {
         if (k == 0) c.task = task_of(task, task_given, net);
         for (int q = 0; q < nn; q++) {
             int N = c.n_min + q, h;
-            char why[256];
             rnnts_error e;
             float a;
-            h = head_for(net, N, why, sizeof why);
+            rnnts_rnn_head_for(net, N, &h, NULL); /* -1 when no head serves N */
             acc[(size_t)k * nn + q] = NAN;
             if (h < 0 || (own && N > ck[k].hi)) continue;
             if (rnnts_evaluate(net, (rnnts_task)c.task, &N, &h, 1, 256, batches, seed, 0, pool, &a, &e) != RNNTS_OK) {

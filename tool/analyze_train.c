@@ -12,7 +12,6 @@
 
 #include "analyze.h"
 #include "cli_args.h"
-#include "lib_rules.h"
 #include "svg_plot.h"
 #include "util.h"
 
@@ -25,9 +24,9 @@ static void an_retrain_json(FILE *f, const void *vc) {
     const an_retrain *c = (const an_retrain *)vc;
     fputs("{\"analysis\":\"retrain\",\"model\":", f); json_str(f, c->model);
     fprintf(f, ",\"task\":\"%s\",\"epochs\":%d,\"batch\":%d,\"steps_per_epoch\":%d,\"test_batches\":%d,\"seed\":%llu,\"ns\":",
-            c->task ? "dms" : "parity", c->epochs, c->batch, c->steps, c->test_batches, (unsigned long long)c->seed);
+            rnnts_name(RNNTS_NAMES_TASK, c->task), c->epochs, c->batch, c->steps, c->test_batches, (unsigned long long)c->seed);
     an_int_array(f, c->ns, c->n_ns);
-    fprintf(f, ",\"optimizer\":\"%s\",\"lr\":", c->optim->kind == RNNTS_OPT_ADAM ? "adam" : "sgd");
+    fprintf(f, ",\"optimizer\":\"%s\",\"lr\":", rnnts_name(RNNTS_NAMES_OPTIMIZER, (int)c->optim->kind));
     json_num(f, (double)c->optim->lr);
     fputs(",\"accuracy\":[", f);
     for (int i = 0; i < c->n_ns; i++) { if (i) fputc(',', f); json_num(f, (double)c->acc[(size_t)i * c->epochs + c->epochs - 1]); }
@@ -155,7 +154,7 @@ static void an_gen_matrix(FILE *f, const float *a, int rows, int cols) {
 static void an_gen_json(FILE *f, const void *vc) {
     const an_gen *c = (const an_gen *)vc;
     fputs("{\"analysis\":\"generalize\",\"model\":", f); json_str(f, c->model);
-    fprintf(f, ",\"task\":\"%s\",\"batches\":%d,\"seed\":%llu,\"trained_max_len\":%d,\"ns\":", c->task ? "dms" : "parity", c->batches,
+    fprintf(f, ",\"task\":\"%s\",\"batches\":%d,\"seed\":%llu,\"trained_max_len\":%d,\"ns\":", rnnts_name(RNNTS_NAMES_TASK, c->task), c->batches,
             (unsigned long long)c->seed, c->m_train);
     an_int_array(f, c->ns, c->n_ns);
     fputs(",\"heads\":", f); an_int_array(f, c->heads, c->n_ns);
@@ -271,12 +270,12 @@ int an_cmd_generalize(int argc, char **argv) {
     net = load_model(pos[0]);
     if (cli_seen(flags, nf, "--ns")) { n_ns = nsl.n; memcpy(ns, nsl.v, (size_t)n_ns * sizeof(int)); }
     else {
-        n_ns = parse_ns(net->meta.ns, ns, CLI_MAX_LIST);
+        n_ns = rnnts_ns_parse(net->meta.ns, ns, CLI_MAX_LIST);
         if (n_ns <= 0) cli_usage_error("the model's metadata names no Ns (ns = \"%.100s\"): give --ns", net->meta.ns);
     }
     for (int i = 0; i < n_ns; i++) {
-        char why[256];
-        if ((heads[i] = head_for(net, ns[i], why, sizeof why)) < 0) cli_usage_error("--ns: N = %d: %s", ns[i], why);
+        rnnts_error he;
+        if (rnnts_rnn_head_for(net, ns[i], &heads[i], &he) != RNNTS_OK) cli_usage_error("--ns: N = %d: %s", ns[i], he.msg);
         if (ns[i] > nmax) nmax = ns[i];
     }
     if (!cli_seen(flags, nf, "--length-factors")) { factors.n = 4; factors.v[0] = 1; factors.v[1] = 2; factors.v[2] = 4; factors.v[3] = 8; }
@@ -299,11 +298,14 @@ int an_cmd_generalize(int argc, char **argv) {
     acc_k = (float *)malloc((size_t)(c.n_k + 1) * n_ns * sizeof(float));
     if (!acc_len || !acc_x || !acc_k) { fprintf(stderr, "%s: out of memory\n", cli_prog); return CLI_EXIT_FAIL; }
     pool = make_pool(threads);
-    for (int l = 0; l < c.n_len; l++)
-        if (rnnts_evaluate_len(net, (rnnts_task)c.task, ns, heads, n_ns, 256, batches, lens[l], seed, 0, pool, acc_len + (size_t)l * n_ns, &e) != RNNTS_OK) {
+    for (int l = 0; l < c.n_len; l++) {
+        rnnts_eval_config ec = rnnts_eval_config_default();
+        ec.task = (rnnts_task)c.task; ec.ns = ns; ec.heads = heads; ec.n = n_ns; ec.batches = batches; ec.len = lens[l]; ec.seed = seed;
+        if (rnnts_evaluate_config(net, &ec, pool, acc_len + (size_t)l * n_ns, &e) != RNNTS_OK) {
             fail_msg("generalize (length)", &e);
             return CLI_EXIT_FAIL;
         }
+    }
     for (int d = 0; d < extra; d++)
         if (rnnts_evaluate(net, (rnnts_task)c.task, &c.nx[d], &heads[n_ns - 1], 1, 256, batches, seed, 0, pool, &acc_x[d], &e) != RNNTS_OK) {
             fail_msg("generalize (larger N)", &e);

@@ -12,7 +12,6 @@
 #include <sys/resource.h>
 
 #include "cli_args.h"
-#include "lib_rules.h"
 #include "peak.h"
 #include "util.h"
 
@@ -102,7 +101,7 @@ static int bench_measure(bench_ctx *c, int reps, double *t_step, double *t_fwd, 
     /* warm-up: step 1 from the seeded start, whose result is hashed */
     if (bench_step(c, &e) != RNNTS_OK) { fail_msg("training step 1", &e); return -1; }
     *loss1 = c->loss;
-    *hash1 = param_checksum(c->net);
+    *hash1 = rnnts_rnn_checksum(c->net);
     for (int r = 0; r < reps; r++) {
         double t0 = now_s();
         if (bench_step(c, &e) != RNNTS_OK) { fail_msg("training step", &e); return -1; }
@@ -158,7 +157,7 @@ static void bench_print_json(const bench_out *b) {
     printf("{\"model\":\"%s\",\"hidden\":%d,\"batch\":%d,\"len\":%d,\"heads\":%d,\"threads\":%d,\"variant\":\"%s\",\"optim\":\"%s\","
            "\"reps\":%d,\"seed\":%llu,\"build\":",
            rnnts_model_name((rnnts_model)b->model), b->hidden, b->batch, b->len, b->heads, b->used_threads,
-           b->model != RNNTS_MODEL_RNN ? "none" : b->variant ? "mod" : "default", b->optim ? "adam" : "sgd", b->reps, (unsigned long long)b->seed);
+           b->model != RNNTS_MODEL_RNN ? "none" : rnnts_name(RNNTS_NAMES_VARIANT, b->variant), rnnts_name(RNNTS_NAMES_OPTIMIZER, b->optim), b->reps, (unsigned long long)b->seed);
     json_str(stdout, rnnts_build_info());
     printf(",\"simd\":"); json_str(stdout, rnnts_simd_name());
     printf(",\"simd_selection\":"); json_str(stdout, simd_selection(sel, sizeof sel));
@@ -203,7 +202,7 @@ static void bench_print_text(const bench_out *b) {
     for (int r = 1; r < b->reps; r++) { if (b->t_step[r] < mn) mn = b->t_step[r]; if (b->t_step[r] > mx) mx = b->t_step[r]; }
     printf("rnnts bench: %s H = %d, B = %d, M = %d, K = %d, %d thread%s, variant %s, %s, %d reps, seed %llu\n",
            rnnts_model_name((rnnts_model)b->model), b->hidden, b->batch, b->len, b->heads, b->used_threads, b->used_threads == 1 ? "" : "s",
-           b->model != RNNTS_MODEL_RNN ? "none" : b->variant ? "mod" : "default", b->optim ? "adam" : "sgd", b->reps, (unsigned long long)b->seed);
+           b->model != RNNTS_MODEL_RNN ? "none" : rnnts_name(RNNTS_NAMES_VARIANT, b->variant), rnnts_name(RNNTS_NAMES_OPTIMIZER, b->optim), b->reps, (unsigned long long)b->seed);
     printf("%s\nsimd     %s\n", rnnts_build_info(), simd_selection(sel, sizeof sel));
     printf("step     %10.3f ms median (min %.3f, max %.3f)  %7.2f GFLOP/s", b->step_s * 1e3, mn * 1e3, mx * 1e3, b->gflops);
     if (isfinite(b->peak)) printf("  %5.1f %% of 1-core peak", 100.0 * b->gflops / b->peak);

@@ -8,10 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli_args.h"
-#include "lib_rules.h"
-#include "st_header.h"
 #include "util.h"
 
 /* ======================================================================================== */
@@ -19,12 +18,11 @@
 /* ======================================================================================== */
 /* Heads for the requested Ns (usage error naming the N when one is outside the network). */
 static void heads_for(const rnnts_rnn *net, const cli_nlist *ns, int *heads) {
-    char why[256];
+    rnnts_error he;
     for (int a = 0; a < ns->n; a++) {
         for (int b = 0; b < a; b++)
             if (ns->v[b] == ns->v[a]) cli_usage_error("--N: N = %d given twice", ns->v[a]);
-        heads[a] = head_for(net, ns->v[a], why, sizeof why);
-        if (heads[a] < 0) cli_usage_error("--N %d: %s", ns->v[a], why);
+        if (rnnts_rnn_head_for(net, ns->v[a], &heads[a], &he) != RNNTS_OK) cli_usage_error("--N %d: %s", ns->v[a], he.msg);
     }
 }
 
@@ -197,7 +195,7 @@ int cmd_grad(int argc, char **argv) {
         rnnts_named_tensor *t = (rnnts_named_tensor *)calloc((size_t)(nt + ns.n + 3), sizeof *t);
         char (*names)[64] = (char (*)[64])calloc((size_t)(nt + ns.n), 64);
         char heads_s[2048] = "", ns_s[2048] = "", seed_s[32], batch_s[16], len_s[16], sum_s[20];
-        const char *meta[] = {"active_heads", heads_s, "ns", ns_s, "task", task ? "dms" : "parity", "seed", seed_s,
+        const char *meta[] = {"active_heads", heads_s, "ns", ns_s, "task", rnnts_name(RNNTS_NAMES_TASK, task), "seed", seed_s,
                               "batch", batch_s, "len", len_s, "model_checksum_xxh3", sum_s, "model", rnnts_model_name(net->cfg.model), NULL};
         if (!t || !names) { free(t); free(names); fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
         for (int k = 0; k < nt; k++) {
@@ -224,7 +222,7 @@ int cmd_grad(int argc, char **argv) {
         snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
         snprintf(batch_s, sizeof batch_s, "%d", batch);
         snprintf(len_s, sizeof len_s, "%d", len);
-        snprintf(sum_s, sizeof sum_s, "%016llx", (unsigned long long)param_checksum(net));
+        snprintf(sum_s, sizeof sum_s, "%016llx", (unsigned long long)rnnts_rnn_checksum(net));
         if (rnnts_safetensors_write(out, t, n, meta, &e) != RNNTS_OK) fail_msg("write", &e);
         else code = CLI_EXIT_OK;
         free(t);
@@ -290,10 +288,10 @@ int cmd_import(int argc, char **argv) {
         fprintf(stderr, "%s: %s: %s\n", cli_prog, pos[0], e.msg);
         return CLI_EXIT_FAIL;
     }
-    snprintf(net->meta.task, sizeof net->meta.task, "%s", task ? "dms" : "parity");
+    snprintf(net->meta.task, sizeof net->meta.task, "%s", rnnts_name(RNNTS_NAMES_TASK, task));
     if (curriculum >= 0) {
         snprintf(net->meta.curriculum, sizeof net->meta.curriculum, "%s",
-                 curriculum == 0 ? "single" : curriculum == 1 ? "multi" : curriculum == 2 ? "sliding" : "none");
+                 rnnts_name(RNNTS_NAMES_CURRICULUM, curriculum));
         if (curriculum == RNNTS_CURR_MULTI || curriculum == RNNTS_CURR_SLIDING) {
             size_t used = 0;
             net->meta.ns[0] = 0;
@@ -335,55 +333,58 @@ int cmd_info(int argc, char **argv) {
     const char *pos[1];
     cli_flag flags[] = {{"--json", CLI_FLAG, &json, 0, 0, NULL, NULL, "print one JSON object", 0, 0}};
     rnnts_rnn *net;
-    st_header h;
-    char msg[512], sel[160];
+    rnnts_st_header h;
+    rnnts_error e;
+    struct stat st;
+    char sel[160];
     tau_stats t;
     uint64_t sum;
     cli_prog = "rnnts info";
     if (cli_parse(argc, argv, 2, flags, 1, pos, 1, info_help) != 1) cli_usage_error("MODEL is required");
     net = load_model(pos[0]);
-    if (st_header_read(pos[0], &h, msg, sizeof msg) != 0) {
-        fprintf(stderr, "%s: %s\n", cli_prog, msg);
+    if (rnnts_st_header_read(pos[0], NULL, &h, &e) != RNNTS_OK) {
+        fprintf(stderr, "%s: %s\n", cli_prog, e.msg);
         rnnts_rnn_destroy(net);
         return CLI_EXIT_FAIL;
     }
     t = tau_stats_of(net);
-    sum = param_checksum(net);
+    sum = rnnts_rnn_checksum(net);
     simd_selection(sel, sizeof sel);
     if (json) {
         printf("{\"file\":"); json_str(stdout, pos[0]);
         printf(",\"build\":"); json_str(stdout, rnnts_build_info());
         printf(",\"simd\":"); json_str(stdout, sel);
         printf(",\"metadata\":{");
-        for (int i = 0; i < h.n_meta; i++) { if (i) putchar(','); json_str(stdout, h.meta[i].key); putchar(':'); json_str(stdout, h.meta[i].val); }
+        for (int i = 0; i < h.n_meta; i++) { if (i) putchar(','); json_str(stdout, h.meta[i].key); putchar(':'); json_str(stdout, h.meta[i].value); }
         printf("},\"model\":\"%s\",\"hidden\":%d,\"heads\":%d,\"parameters\":%zu,\"tensors\":[", rnnts_model_name(net->cfg.model), net->H, net->K,
                net->n_param);
         for (int i = 0; i < h.n_tensors; i++) {
-            printf(i ? ",{\"name\":" : "{\"name\":"); json_str(stdout, h.t[i].name);
-            printf(",\"dtype\":"); json_str(stdout, h.t[i].dtype);
+            printf(i ? ",{\"name\":" : "{\"name\":"); json_str(stdout, h.tensors[i].name);
+            printf(",\"dtype\":\"F32\""); /* the only dtype a loadable file holds */
             printf(",\"shape\":[");
-            for (int d = 0; d < h.t[i].ndim && d < 8; d++) printf(d ? ",%lld" : "%lld", (long long)h.t[i].shape[d]);
+            for (int d = 0; d < h.tensors[i].ndim && d < 8; d++) printf(d ? ",%lld" : "%lld", (long long)h.tensors[i].shape[d]);
             printf("]}");
         }
         printf("],\"tau\":");
         tau_json(stdout, &t);
         printf(",\"tau_count\":%d,\"checksum_xxh3\":\"%016llx\"}\n", t.count, (unsigned long long)sum);
     } else {
-        printf("file        %s (%llu bytes, header %llu bytes)\n", pos[0], (unsigned long long)h.file_size, (unsigned long long)h.header_len);
+        printf("file        %s (%llu bytes, header %llu bytes)\n", pos[0], stat(pos[0], &st) == 0 ? (unsigned long long)st.st_size : 0ull,
+               (unsigned long long)h.header_len);
         printf("network     %s, H = %d, %d heads, %zu parameters, %s\n", rnnts_model_name(net->cfg.model), net->H, net->K, net->n_param,
                net->cfg.model != RNNTS_MODEL_RNN ? "no tau" : net->cfg.train_tau ? "learnable tau" : "fixed tau");
         printf("metadata    (%d keys)\n", h.n_meta);
-        for (int i = 0; i < h.n_meta; i++) printf("  %-20s %s\n", h.meta[i].key, h.meta[i].val);
+        for (int i = 0; i < h.n_meta; i++) printf("  %-20s %s\n", h.meta[i].key, h.meta[i].value);
         printf("tensors     (%d)\n", h.n_tensors);
         for (int i = 0; i < h.n_tensors; i++) {
             char shape[128] = "[";
             size_t u = 1;
-            for (int d = 0; d < h.t[i].ndim && d < 8; d++) {
-                int w = snprintf(shape + u, sizeof shape - u, d ? ", %lld" : "%lld", (long long)h.t[i].shape[d]);
+            for (int d = 0; d < h.tensors[i].ndim && d < 8; d++) {
+                int w = snprintf(shape + u, sizeof shape - u, d ? ", %lld" : "%lld", (long long)h.tensors[i].shape[d]);
                 if (w > 0 && (size_t)w < sizeof shape - u) u += (size_t)w;
             }
             snprintf(shape + u, sizeof shape - u, "]");
-            printf("  %-32s %-4s %s\n", h.t[i].name, h.t[i].dtype, shape);
+            printf("  %-32s %-4s %s\n", h.tensors[i].name, "F32", shape);
         }
         if (t.count > 0) {
             printf("tau         (%d value%s, raw parameter)\n", t.count, t.count == 1 ? "" : "s");
@@ -394,7 +395,7 @@ int cmd_info(int argc, char **argv) {
         printf("checksum    %016llx (xxh3-64 of the parameters)\n", (unsigned long long)sum);
         printf("build       %s, simd %s\n", rnnts_build_info(), sel);
     }
-    st_header_free(&h);
+    rnnts_st_header_free(&h);
     rnnts_rnn_destroy(net);
     return CLI_EXIT_OK;
 }

@@ -19,10 +19,8 @@
        sweep.c/.h        sweep: descriptions expanded into one train command per run, the manifest
        runlog.c/.h       reader of the per-epoch logs (log.jsonl, log.csv) of train
        cli_args.c/.h     flag tables: parsing, range checks, usage errors, --help
-       st_header.c/.h    safetensors header reader (tensor list and metadata for `info`)
        svg_plot.c/.h     SVG line charts (compare, analyze)
        util.c/.h         paths, atomic files, JSON output, pools, tau statistics, model loading
-       lib_rules.c/.h    the tool's copies of library rules (head of N, checksum, config comparison)
        rnnts_impl.c      the implementation of rnnts.h
        tests/cli_test.sh tests of the CLI
 

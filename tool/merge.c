@@ -3,14 +3,13 @@
    reached, final tau, wall time), an aggregate over seeds (mean and SD per combination of the other
    axes: what the paper's figures show) and one figure (largest N solved vs epoch, every run, one
    colour per group). Reads each run's log (runlog.h) and the metadata of its checkpoints
-   (st_header.h; no network is loaded), and ROOT/sweep.tsv written by `rnnts sweep` for the axes.
+   (rnnts_st_header_read; no network is loaded), and ROOT/sweep.tsv written by `rnnts sweep` for the axes.
    Declared in analyze.h (the dispatch table of analyze.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "../rnnts.h"
 #include "analyze.h"
 #include "cli_args.h"
 #include "runlog.h"
-#include "st_header.h"
 #include "svg_plot.h"
 #include "sweep.h"
 #include "util.h"
@@ -169,27 +168,6 @@ typedef struct mg_run {
     int has_tau, group;
 } mg_run;
 
-/* Value of key=... in a space-separated list. */
-static int mg_kv(const char *list, const char *key, char *out, size_t cap) {
-    size_t kl = strlen(key);
-    for (const char *p = list; p && *p;) {
-        while (*p == ' ') p++;
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t n = strcspn(p + kl + 1, " ");
-            if (n >= cap) n = cap - 1;
-            memcpy(out, p + kl + 1, n);
-            out[n] = 0;
-            return 1;
-        }
-        p = strchr(p, ' ');
-    }
-    return 0;
-}
-static const char *mg_meta(const st_header *h, const char *key) {
-    for (int i = 0; i < h->n_meta; i++)
-        if (strcmp(h->meta[i].key, key) == 0) return h->meta[i].val;
-    return NULL;
-}
 static void mg_cfg_add(char *cfg, size_t cap, const char *key, const char *val) {
     size_t u = strlen(cfg);
     char clean[256];
@@ -202,31 +180,31 @@ static void mg_cfg_add(char *cfg, size_t cap, const char *key, const char *val) 
    newest checkpoint (last.safetensors, else the N<lo>_N<hi> with the largest N). */
 static void mg_read_config(mg_run *r) {
     static const char *const model_keys[] = {"model", "variant", "activation", "hidden", "heads", "tau", "fixed_tau", "tau_init", "k_continuous"};
-    char path[4200], msg[512], best[256] = "", b[64], cfg[3072] = "";
+    char path[4200], best[256] = "", b[64], cfg[3072] = "";
     int best_hi = -1, best_lo = -1;
-    st_header h;
+    rnnts_st_header h;
     DIR *d;
     struct dirent *de;
     r->state_done = r->state_epoch = -1;
     path_join(path, sizeof path, r->dir, "init.safetensors");
-    if (st_header_read(path, &h, msg, sizeof msg) == 0) {
-        const char *tc = mg_meta(&h, "train_config"), *v;
+    if (rnnts_st_header_read(path, NULL, &h, NULL) == RNNTS_OK) {
+        const char *tc = rnnts_st_header_meta(&h, "train_config"), *v;
         for (size_t q = 0; q < sizeof model_keys / sizeof model_keys[0]; q++)
-            if ((v = mg_meta(&h, model_keys[q]))) mg_cfg_add(cfg, sizeof cfg, model_keys[q], v);
-        if ((v = mg_meta(&h, "model"))) snprintf(r->fixed[MG_MODEL], sizeof r->fixed[0], "%s", v);
-        if ((v = mg_meta(&h, "hidden"))) snprintf(r->fixed[MG_HIDDEN], sizeof r->fixed[0], "%s", v);
-        if ((v = mg_meta(&h, "task"))) snprintf(r->fixed[MG_TASK], sizeof r->fixed[0], "%s", v);
-        if ((v = mg_meta(&h, "curriculum"))) snprintf(r->fixed[MG_CURRICULUM], sizeof r->fixed[0], "%s", v);
-        if ((v = mg_meta(&h, "seed"))) snprintf(r->fixed[MG_SEED], sizeof r->fixed[0], "%s", v);
+            if ((v = rnnts_st_header_meta(&h, model_keys[q]))) mg_cfg_add(cfg, sizeof cfg, model_keys[q], v);
+        if ((v = rnnts_st_header_meta(&h, "model"))) snprintf(r->fixed[MG_MODEL], sizeof r->fixed[0], "%s", v);
+        if ((v = rnnts_st_header_meta(&h, "hidden"))) snprintf(r->fixed[MG_HIDDEN], sizeof r->fixed[0], "%s", v);
+        if ((v = rnnts_st_header_meta(&h, "task"))) snprintf(r->fixed[MG_TASK], sizeof r->fixed[0], "%s", v);
+        if ((v = rnnts_st_header_meta(&h, "curriculum"))) snprintf(r->fixed[MG_CURRICULUM], sizeof r->fixed[0], "%s", v);
+        if ((v = rnnts_st_header_meta(&h, "seed"))) snprintf(r->fixed[MG_SEED], sizeof r->fixed[0], "%s", v);
         if (tc) {
             /* train_config is "k=v k=v ...": its keys join the model's */
             size_t u = strlen(cfg);
             snprintf(cfg + u, sizeof cfg - u, "%s%s", u ? " " : "", tc);
-            if (mg_kv(tc, "max_epochs", b, sizeof b)) r->max_epochs = atoi(b);
-            if (mg_kv(tc, "target_n", b, sizeof b)) r->target_n = atoi(b);
-            if (mg_kv(tc, "time_limit_s", b, sizeof b)) r->time_limit = strtod(b, NULL);
+            if (rnnts_meta_kv(tc, "max_epochs", b, sizeof b)) r->max_epochs = atoi(b);
+            if (rnnts_meta_kv(tc, "target_n", b, sizeof b)) r->target_n = atoi(b);
+            if (rnnts_meta_kv(tc, "time_limit_s", b, sizeof b)) r->time_limit = strtod(b, NULL);
         }
-        st_header_free(&h);
+        rnnts_st_header_free(&h);
     }
     r->cfg = mg_strndup(cfg, strlen(cfg));
     if ((d = opendir(r->dir)) != NULL) {
@@ -243,15 +221,15 @@ static void mg_read_config(mg_run *r) {
     if (r->have_last) snprintf(best, sizeof best, "last.safetensors");
     if (best[0]) {
         path_join(path, sizeof path, r->dir, best);
-        if (st_header_read(path, &h, msg, sizeof msg) == 0) {
-            const char *tc = mg_meta(&h, "train_config"), *ts = mg_meta(&h, "train_state");
+        if (rnnts_st_header_read(path, NULL, &h, NULL) == RNNTS_OK) {
+            const char *tc = rnnts_st_header_meta(&h, "train_config"), *ts = rnnts_st_header_meta(&h, "train_state");
             /* a resumed run may have a new budget: the newest file's */
-            if (tc && mg_kv(tc, "max_epochs", b, sizeof b)) r->max_epochs = atoi(b);
-            if (tc && mg_kv(tc, "target_n", b, sizeof b)) r->target_n = atoi(b);
-            if (tc && mg_kv(tc, "time_limit_s", b, sizeof b)) r->time_limit = strtod(b, NULL);
-            if (ts && mg_kv(ts, "done", b, sizeof b)) r->state_done = atoi(b);
-            if (ts && mg_kv(ts, "epoch", b, sizeof b)) r->state_epoch = atoi(b);
-            st_header_free(&h);
+            if (tc && rnnts_meta_kv(tc, "max_epochs", b, sizeof b)) r->max_epochs = atoi(b);
+            if (tc && rnnts_meta_kv(tc, "target_n", b, sizeof b)) r->target_n = atoi(b);
+            if (tc && rnnts_meta_kv(tc, "time_limit_s", b, sizeof b)) r->time_limit = strtod(b, NULL);
+            if (ts && rnnts_meta_kv(ts, "done", b, sizeof b)) r->state_done = atoi(b);
+            if (ts && rnnts_meta_kv(ts, "epoch", b, sizeof b)) r->state_epoch = atoi(b);
+            rnnts_st_header_free(&h);
         }
     }
 }
@@ -381,7 +359,7 @@ typedef struct mg_ctx {
 static const char *mg_axis_value(const mg_ctx *c, const mg_run *r, int k) {
     static char buf[256];
     if (c->man) return r->row >= 0 ? c->man->vals[r->row][k] : "";
-    return r->cfg && mg_kv(r->cfg, c->axes[k], buf, sizeof buf) ? buf : "";
+    return r->cfg && rnnts_meta_kv(r->cfg, c->axes[k], buf, sizeof buf) ? buf : "";
 }
 static const char *mg_gcol_name(const mg_ctx *c, int g) { return c->gcol[g] >= 0 ? c->axes[c->gcol[g]] : MG_FIXED[-1 - c->gcol[g]]; }
 static const char *mg_gcol_value(const mg_ctx *c, const mg_run *r, int g) {
@@ -408,9 +386,9 @@ static void mg_find_axes(mg_ctx *c) {
                     for (int q = 0; q < n_seen && !known; q++) known |= strcmp(key, seen[q]) == 0;
                     if (!known && n_seen < 256) {
                         memcpy(seen[n_seen++], key, kl + 1);
-                        if (!c->runs[0].cfg || !mg_kv(c->runs[0].cfg, key, v0, sizeof v0)) v0[0] = 0;
+                        if (!c->runs[0].cfg || !rnnts_meta_kv(c->runs[0].cfg, key, v0, sizeof v0)) v0[0] = 0;
                         for (int j = 1; j < c->n && !differs; j++) {
-                            if (!c->runs[j].cfg || !mg_kv(c->runs[j].cfg, key, vi, sizeof vi)) vi[0] = 0;
+                            if (!c->runs[j].cfg || !rnnts_meta_kv(c->runs[j].cfg, key, vi, sizeof vi)) vi[0] = 0;
                             differs = strcmp(v0, vi) != 0;
                         }
                         if (differs && c->n_axes < 64) snprintf(c->axes[c->n_axes++], sizeof c->axes[0], "%s", key);

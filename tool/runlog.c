@@ -7,101 +7,16 @@ void runlog_free(runlog *l) {
     memset(l, 0, sizeof *l);
 }
 
-/* ---- a bounded JSON cursor ------------------------------------------------------------------ */
-typedef struct runlog_cur {
-    const char *p, *end;
-    char err[128];
-} runlog_cur;
-
+/* ---- the library's JSON cursor, in this file's conventions (0 = ok, -1 = failed) ------------ */
+typedef rnnts_json runlog_cur;
 static int runlog_fail(runlog_cur *c, const char *what) {
     if (!c->err[0]) snprintf(c->err, sizeof c->err, "%s", what);
     return -1;
 }
-static void runlog_ws(runlog_cur *c) {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n')) c->p++;
-}
-static int runlog_eat(runlog_cur *c, char ch) {
-    runlog_ws(c);
-    if (c->p < c->end && *c->p == ch) { c->p++; return 1; }
-    return 0;
-}
-static int runlog_lit(runlog_cur *c, const char *lit) {
-    size_t n = strlen(lit);
-    runlog_ws(c);
-    if ((size_t)(c->end - c->p) >= n && memcmp(c->p, lit, n) == 0) { c->p += n; return 1; }
-    return 0;
-}
-static int runlog_hex(char h) { return (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'); }
-/* A JSON string; its first cap-1 bytes (escapes decoded only for ASCII) into out. Returns its
-   length (which may exceed cap-1: then out is cut), or -1. */
-static long runlog_string(runlog_cur *c, char *out, size_t cap) {
-    long n = 0;
-    runlog_ws(c);
-    if (c->p >= c->end || *c->p != '"') return runlog_fail(c, "expected a string");
-    c->p++;
-    for (;;) {
-        unsigned char ch;
-        if (c->p >= c->end) return runlog_fail(c, "unterminated string");
-        ch = (unsigned char)*c->p++;
-        if (ch == '"') break;
-        if (ch < 0x20) return runlog_fail(c, "control character in a string");
-        if (ch == '\\') {
-            if (c->p >= c->end) return runlog_fail(c, "unterminated string");
-            ch = (unsigned char)*c->p++;
-            switch (ch) {
-            case '"': case '\\': case '/': break;
-            case 'b': ch = '\b'; break;
-            case 'f': ch = '\f'; break;
-            case 'n': ch = '\n'; break;
-            case 'r': ch = '\r'; break;
-            case 't': ch = '\t'; break;
-            case 'u':
-                if (c->end - c->p < 4 || !runlog_hex(c->p[0]) || !runlog_hex(c->p[1]) || !runlog_hex(c->p[2]) || !runlog_hex(c->p[3]))
-                    return runlog_fail(c, "bad \\u escape in a string");
-                c->p += 4;
-                ch = '?'; /* keys and values that matter are ASCII */
-                break;
-            default: return runlog_fail(c, "bad escape in a string");
-            }
-        }
-        if (out && (size_t)n + 1 < cap) out[n] = (char)ch;
-        n++;
-    }
-    if (out && cap) out[(size_t)n < cap ? (size_t)n : cap - 1] = 0;
-    return n;
-}
-/* A JSON number (RFC 8259 grammar), or null (NaN) when allow_null. */
-static int runlog_number(runlog_cur *c, double *v, int allow_null) {
-    const char *s;
-    char buf[64], *e;
-    size_t n;
-    runlog_ws(c);
-    if (allow_null && runlog_lit(c, "null")) { *v = NAN; return 0; }
-    s = c->p;
-    if (c->p < c->end && *c->p == '-') c->p++;
-    if (c->p >= c->end || !(*c->p >= '0' && *c->p <= '9')) return runlog_fail(c, allow_null ? "expected a number or null" : "expected a number");
-    if (*c->p == '0') c->p++;
-    else while (c->p < c->end && *c->p >= '0' && *c->p <= '9') c->p++;
-    if (c->p < c->end && *c->p == '.') {
-        c->p++;
-        if (c->p >= c->end || !(*c->p >= '0' && *c->p <= '9')) return runlog_fail(c, "bad number");
-        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') c->p++;
-    }
-    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
-        c->p++;
-        if (c->p < c->end && (*c->p == '+' || *c->p == '-')) c->p++;
-        if (c->p >= c->end || !(*c->p >= '0' && *c->p <= '9')) return runlog_fail(c, "bad number");
-        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') c->p++;
-    }
-    n = (size_t)(c->p - s);
-    if (n >= sizeof buf) return runlog_fail(c, "number too long");
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    errno = 0;
-    *v = strtod(buf, &e);
-    if (*e || !isfinite(*v)) return runlog_fail(c, "number out of range");
-    return 0;
-}
+static int runlog_eat(runlog_cur *c, char ch) { return rnnts_json_eat(c, ch); }
+static int runlog_lit(runlog_cur *c, const char *lit) { return rnnts_json_literal(c, lit); }
+static long runlog_string(runlog_cur *c, char *out, size_t cap) { return rnnts_json_string(c, out, cap); }
+static int runlog_number(runlog_cur *c, double *v, int allow_null) { return rnnts_json_number(c, v, allow_null) ? 0 : -1; }
 /* An integer in [lo, hi]. */
 static int runlog_int(runlog_cur *c, long lo, long hi, long *v, const char *what) {
     double d;
@@ -114,32 +29,8 @@ static int runlog_int(runlog_cur *c, long lo, long hi, long *v, const char *what
     *v = (long)d;
     return 0;
 }
-/* Skips any JSON value (unknown keys: later versions may add fields). */
-static int runlog_skip(runlog_cur *c, int depth) {
-    double d;
-    if (depth > RUNLOG_MAX_DEPTH) return runlog_fail(c, "nested too deeply");
-    runlog_ws(c);
-    if (c->p >= c->end) return runlog_fail(c, "expected a value");
-    if (*c->p == '"') return runlog_string(c, NULL, 0) < 0 ? -1 : 0;
-    if (runlog_lit(c, "true") || runlog_lit(c, "false") || runlog_lit(c, "null")) return 0;
-    if (*c->p == '[' || *c->p == '{') {
-        char close = *c->p == '[' ? ']' : '}';
-        int obj = *c->p == '{';
-        c->p++;
-        if (runlog_eat(c, close)) return 0;
-        for (;;) {
-            if (obj) {
-                if (runlog_string(c, NULL, 0) < 0) return -1;
-                if (!runlog_eat(c, ':')) return runlog_fail(c, "expected ':'");
-            }
-            if (runlog_skip(c, depth + 1) != 0) return -1;
-            if (runlog_eat(c, ',')) continue;
-            if (runlog_eat(c, close)) return 0;
-            return runlog_fail(c, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-        }
-    }
-    return runlog_number(c, &d, 0);
-}
+/* Skips any JSON value (unknown keys: later versions may add fields) found at nesting depth. */
+static int runlog_skip(runlog_cur *c, int depth) { return rnnts_json_skip(c, RUNLOG_MAX_DEPTH - depth) ? 0 : -1; }
 
 /* Key bits of a record: each required once. */
 enum { RL_EPOCH = 1, RL_NS = 2, RL_LOSS = 4, RL_ACC = 8, RL_ACC_MEAN = 16, RL_SOLVED = 32, RL_TAU = 64, RL_SECONDS = 128, RL_WALL = 256,
@@ -187,7 +78,7 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
     runlog_cur c;
     int have = 0, n_acc = 0, acc_n[RUNLOG_MAX_NS], ns[RUNLOG_MAX_NS];
     double acc_v[RUNLOG_MAX_NS];
-    c.p = p; c.end = end; c.err[0] = 0;
+    rnnts_json_init(&c, p, (size_t)(end - p));
     memset(r, 0, sizeof *r);
     r->loss = r->acc_mean = r->acc_hi = r->acc_min = r->seconds = r->wall = NAN;
     r->tau_mean = r->tau_median = r->tau_sd = r->tau_min = r->tau_max = NAN;
@@ -273,8 +164,7 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
             runlog_fail(&c, "expected ',' or '}'");
             goto bad;
         }
-    runlog_ws(&c);
-    if (c.p != c.end) { runlog_fail(&c, "text after the object"); goto bad; }
+    if (!rnnts_json_end(&c)) { runlog_fail(&c, "text after the object"); goto bad; }
     if (have != RL_ALL) {
         for (int i = 0; i < 9; i++)
             if (!(have >> i & 1)) {
@@ -313,7 +203,7 @@ static const char RUNLOG_CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,
 static int runlog_csv_num(const char *p, const char *e, double *v, int allow_empty) {
     runlog_cur c;
     if (p == e) { *v = NAN; return allow_empty ? 0 : -1; }
-    c.p = p; c.end = e; c.err[0] = 0;
+    rnnts_json_init(&c, p, (size_t)(e - p));
     if (runlog_number(&c, v, 0) != 0 || c.p != e) return -1;
     return 0;
 }
@@ -423,7 +313,7 @@ int runlog_parse(const char *buf, size_t len, int csv, runlog *l, char *msg, siz
     if (len > RUNLOG_MAX_FILE) { snprintf(msg, cap, "log larger than %u bytes", RUNLOG_MAX_FILE); return -1; }
     while (p < end) {
         const char *nl = (const char *)memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
-        char err[160];
+        char err[192];
         runlog_rec r;
         int bad;
         l->lines++;

@@ -3,7 +3,8 @@
    known length (no terminating NUL needed) and never past it; lines, records and nesting are
    limited; a malformed line is reported with its line number and skipped; an unterminated last
    line that does not parse (a crash mid-write) is ignored with a note. Errors are returned, never
-   exit()ed: tests/fuzz/fuzz_runlog.c runs it on arbitrary bytes. Needs only the C library.
+   exit()ed: tests/fuzz/fuzz_runlog.c runs it on arbitrary bytes. JSON through the library's cursor
+   (rnnts_json_*).
 
    A record that repeats an earlier epoch (a run resumed from an older checkpoint re-runs the
    epochs after it and appends them) replaces that epoch and every later one: the kept records are
@@ -11,6 +12,7 @@
 #ifndef RNNTS_RUNLOG_H
 #define RNNTS_RUNLOG_H
 
+#include "../rnnts.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cli_args.h"
-#include "lib_rules.h"
 #include "train_opts.h"
 #include "util.h"
 
@@ -300,8 +299,8 @@ static int train_clear_out(const train_opts *o, const char *dir, const char *ini
 /* The start line of a fresh run on stderr: configuration, threads, vector path, directory. */
 static void train_start_line(const train_opts *o, rnnts_pool *pool, const char *dir) {
     fprintf(stderr, "%s%s%s: %s %s, %s curriculum, H = %d, %d heads, batch %d, %d steps/epoch, %d test batches, seed %llu, %d threads, %s -> %s\n",
-            cli_prog, o->label ? " " : "", o->label ? o->label : "", rnnts_model_name((rnnts_model)o->model), o->task ? "dms" : "parity",
-            o->curriculum == 0 ? "single" : o->curriculum == 1 ? "multi" : o->curriculum == 2 ? "sliding" : "none", o->hidden,
+            cli_prog, o->label ? " " : "", o->label ? o->label : "", rnnts_model_name((rnnts_model)o->model), rnnts_name(RNNTS_NAMES_TASK, o->task),
+            rnnts_name(RNNTS_NAMES_CURRICULUM, o->curriculum), o->hidden,
             o->heads, o->batch, o->steps, o->test_batches, (unsigned long long)o->seed, pool ? rnnts_pool_threads(pool) : 1,
             rnnts_simd_name(), dir);
 }
@@ -406,12 +405,13 @@ int train_run(const train_opts *o, train_result *res) {
         else path_dir(dir, sizeof dir, o->resume);
         if (rnnts_trainer_resume(o->resume, pool, &alloc, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); oom_hint(&e, &cap); goto done; }
         if (o->auto_resume) {
-            char why[256];
+            rnnts_config_diff d;
             rnnts_rnn_config want_rc;
             rnnts_train_config want_tc;
             opts_configs(o, &want_rc, &want_tc);
-            if (config_differs(&want_rc, &want_tc, net, rnnts_trainer_config(tr), why, sizeof why)) {
-                fprintf(stderr, "%s: --auto-resume: %s holds another run (%s); use --force to replace it or another --out\n", cli_prog, dir, why);
+            if (rnnts_config_differs(&net->cfg, rnnts_trainer_config(tr), &want_rc, &want_tc, &d)) {
+                fprintf(stderr, "%s: --auto-resume: %s holds another run (%s = %s, the flags say %s); use --force to replace it or another --out\n",
+                        cli_prog, dir, d.field, d.a, d.b);
                 code = CLI_EXIT_USAGE;
                 goto done;
             }

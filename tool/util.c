@@ -13,13 +13,7 @@
 
 #include "cli_args.h"
 
-const char *const TASKS = "parity|dms";
-const char *const CURRICULA = "single|multi|sliding|none"; /* order of rnnts_curriculum */
-const char *const VARIANTS = "default|mod";
-const char *const ACTIVATIONS = "leakyrelu|relu|tanh|sigmoid"; /* order of rnnts_activation */
-const char *const OPTIMIZERS = "sgd|adam";
 const char *const LOG_FORMATS = "jsonl|csv";
-const char *const MODELS = "rnn|gru|lstm"; /* order of rnnts_model */
 
 /* ---- small utilities ------------------------------------------------------------------------ */
 double now_s(void) {

@@ -9,14 +9,15 @@
 
 #include "../rnnts.h"
 
-/* Choices of the CLI_ENUM flags ("a|b|c"). */
-extern const char *const TASKS;
-extern const char *const CURRICULA;   /* order of rnnts_curriculum */
-extern const char *const VARIANTS;
-extern const char *const ACTIVATIONS; /* order of rnnts_activation */
-extern const char *const OPTIMIZERS;
+/* Choices of the CLI_ENUM flags ("a|b|c"; a flag stores the index, which is the enum value: the
+   library's name tables are in value order). */
+#define TASKS rnnts_name_choices(RNNTS_NAMES_TASK)
+#define CURRICULA rnnts_name_choices(RNNTS_NAMES_CURRICULUM)
+#define VARIANTS rnnts_name_choices(RNNTS_NAMES_VARIANT)
+#define ACTIVATIONS rnnts_name_choices(RNNTS_NAMES_ACTIVATION)
+#define OPTIMIZERS rnnts_name_choices(RNNTS_NAMES_OPTIMIZER)
+#define MODELS rnnts_name_choices(RNNTS_NAMES_MODEL)
 extern const char *const LOG_FORMATS;
-extern const char *const MODELS;      /* order of rnnts_model */
 
 /* Monotonic clock in seconds. */
 double now_s(void);
