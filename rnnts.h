@@ -4227,7 +4227,8 @@ long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
         ch = (unsigned char)*j->p++;
         if (ch == '"') break;
         if (ch < 0x20) return rnnts__json_fail(j, "control character in a string") - 1;
-        cp = ch;
+        u8[0] = ch; /* a raw byte (UTF-8 already) is copied as it is; an escape is decoded */
+        m = 1;
         if (ch == '\\') {
             if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
             ch = (unsigned char)*j->p++;
@@ -4243,8 +4244,8 @@ long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
                 break;
             default: return rnnts__json_fail(j, "bad escape in a string") - 1;
             }
+            m = rnnts__utf8(cp, u8);
         }
-        m = rnnts__utf8(cp, u8);
         for (size_t k = 0; k < m; k++, n++)
             if (out && n + 1 < cap) out[n] = (char)u8[k];
     }

@@ -375,158 +375,188 @@ static double train_resume_log(const train_opts *o, const char *dir, int ep, int
     return log_wall_of_epoch(logpath, *csv, ep);
 }
 /* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
-int train_run(const train_opts *o, train_result *res) {
-    rnnts_error e;
-    rnnts_pool *pool = NULL; /* created once the configuration is known to be valid */
-    rnnts_rnn *net = NULL;
-    rnnts_trainer *tr = NULL;
-    int interrupted = 0;
-    char last[4200];
-    mem_cap cap = {memory_limit(), 0};
-    rnnts_allocator alloc = {cap_alloc, cap_free, &cap};
-    char dir[4096], path[4200], logpath[4200];
-    FILE *logf = NULL;
-    int csv = o->log_format == 1, code = CLI_EXIT_FAIL, first = 1;
-    double wall0 = 0.0, t_start = now_s();
+/* What one run of train holds while it runs (train_run and its phases). */
+typedef struct train_ctx {
+    const train_opts *o;
+    train_result *res;
+    rnnts_pool *pool; /* created once the configuration is known to be valid */
+    rnnts_rnn *net;
+    rnnts_trainer *tr;
+    mem_cap cap;
+    rnnts_allocator alloc;
+    char dir[4096], last[4200], logpath[4200];
+    FILE *logf;
+    int csv, code;
+    double wall0, t_start;
     progress pr;
+} train_ctx;
+
+/* --resume: the trainer from the checkpoint (checked against the flags with --auto-resume), a new
+   budget, the log truncated to the checkpoint. 0, or -1 with c->code set. */
+static int train_open_resume(train_ctx *c) {
+    const train_opts *o = c->o;
+    rnnts_error e;
+    int ep;
+    CLI_FUZZ_STOP();
+    c->pool = make_pool_signals_blocked(o->threads);
+    if (o->out) snprintf(c->dir, sizeof c->dir, "%s", o->out);
+    else path_dir(c->dir, sizeof c->dir, o->resume);
+    if (rnnts_trainer_resume(o->resume, c->pool, &c->alloc, &c->net, &c->tr, &e) != RNNTS_OK) { fail_msg("resume", &e); oom_hint(&e, &c->cap); return -1; }
+    if (o->auto_resume) {
+        rnnts_config_diff d;
+        rnnts_rnn_config want_rc;
+        rnnts_train_config want_tc;
+        opts_configs(o, &want_rc, &want_tc);
+        if (rnnts_config_differs(&c->net->cfg, rnnts_trainer_config(c->tr), &want_rc, &want_tc, &d)) {
+            fprintf(stderr, "%s: --auto-resume: %s holds another run (%s = %s, the flags say %s); use --force to replace it or another --out\n",
+                    cli_prog, c->dir, d.field, d.a, d.b);
+            c->code = CLI_EXIT_USAGE;
+            return -1;
+        }
+    }
+    if (o->budget_set) { /* extend (or shorten) the budget of the resumed run */
+        const rnnts_train_config *rc = rnnts_trainer_config(c->tr);
+        if (rnnts_trainer_set_budget(c->tr, o->budget_set & 1 ? o->max_epochs : rc->max_epochs, o->budget_set & 2 ? o->target_n : rc->target_n,
+                                     o->budget_set & 4 ? o->time_limit : rc->time_limit_s, &e) != RNNTS_OK) { fail_msg("resume", &e); return -1; }
+    }
+    if (mkdir_p(c->dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, c->dir, strerror(errno)); return -1; }
+    ep = rnnts_trainer_epochs(c->tr);
+    c->wall0 = train_resume_log(o, c->dir, ep, &c->csv, c->logpath, sizeof c->logpath);
+    if (!o->quiet) {
+        int es = rnnts_trainer_epoch_step(c->tr);
+        char at[96] = "";
+        if (es > 0) snprintf(at, sizeof at, ", step %d of %d", es, rnnts_trainer_config(c->tr)->steps_per_epoch);
+        fprintf(stderr, "%s: resuming %s after epoch %d%s (%s, H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep, at,
+                rnnts_model_name(c->net->cfg.model), c->net->H, c->net->K, c->dir);
+    }
+    return 0;
+}
+/* A fresh run: configuration checked, --out prepared, network and trainer created, init.safetensors
+   and a new log written. 0, or -1 with c->code set. */
+static int train_open_fresh(train_ctx *c) {
+    const train_opts *o = c->o;
+    rnnts_rnn_config rc;
+    rnnts_train_config tc;
+    rnnts_error e;
+    char path[4200];
+    opts_configs(o, &rc, &tc);
+    if (rnnts_rnn_config_check(&rc, &e) != RNNTS_OK || rnnts_train_config_check(&tc, NULL, &e) != RNNTS_OK) {
+        fail_msg("invalid configuration", &e);
+        c->code = CLI_EXIT_USAGE;
+        return -1;
+    }
+    CLI_FUZZ_STOP();
+    c->pool = make_pool_signals_blocked(o->threads);
+    snprintf(c->dir, sizeof c->dir, "%s", o->out);
+    if (mkdir_p(c->dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, c->dir, strerror(errno)); return -1; }
+    path_join(path, sizeof path, c->dir, "init.safetensors");
+    path_join(c->logpath, sizeof c->logpath, c->dir, c->csv ? "log.csv" : "log.jsonl");
+    if (train_clear_out(o, c->dir, path, c->logpath, c->csv) != 0) return -1;
+    if (rnnts_rnn_create(&rc, o->seed, &c->alloc, &c->net, &e) != RNNTS_OK) { fail_msg("create network", &e); oom_hint(&e, &c->cap); return -1; }
+    if (rnnts_trainer_create(&tc, c->net, c->pool, &c->alloc, &c->tr, &e) != RNNTS_OK) {
+        fail_msg("create trainer", &e);
+        oom_hint(&e, &c->cap);
+        c->code = e.code == RNNTS_ERR_INVALID_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        return -1;
+    }
+    if (rnnts_trainer_save(c->tr, path, &e) != RNNTS_OK) { fail_msg("save init", &e); return -1; }
+    c->logf = fopen(c->logpath, "w");
+    if (!c->logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, c->logpath, strerror(errno)); return -1; }
+    if (c->csv) fputs(CSV_HEADER, c->logf);
+    if (!o->quiet) train_start_line(o, c->pool, c->dir);
+    return 0;
+}
+/* A failed rnnts_trainer_epoch: the message and the exit code (a run that is already over is no
+   failure). */
+static void train_epoch_failed(train_ctx *c, const rnnts_error *e, int first) {
+    if (first && e->code == RNNTS_ERR_STATE) {
+        fprintf(stderr, "%s: the run in %s is already over (%s); nothing to do\n", cli_prog, c->o->resume ? c->o->resume : c->dir, e->msg);
+        c->code = CLI_EXIT_OK;
+    } else {
+        fail_msg("training stopped", e);
+        oom_hint(e, &c->cap);
+        fprintf(stderr, "%s: the checkpoints written so far in %s are intact\n", cli_prog, c->dir);
+    }
+}
+/* One epoch and what follows it: log record, solved and rolling checkpoints, the epoch line.
+   Returns 1 when the run is over, 0 to go on, 2 on a signal, -1 on failure (c->code set). */
+static int train_one_epoch(train_ctx *c, int first) {
+    const train_opts *o = c->o;
+    rnnts_epoch_report rep;
+    rnnts_error e;
+    tau_stats ts;
+    double wall;
+    int ns_cur[RNNTS_MAX_NS], n_cur = rnnts_trainer_ns(c->tr, ns_cur, RNNTS_MAX_NS);
+    char solved_name[64] = "";
+    c->pr.epoch = rnnts_trainer_epochs(c->tr) + 1;
+    ns_text(c->pr.ns, sizeof c->pr.ns, ns_cur, n_cur);
+    c->pr.t0 = c->pr.t_last = now_s();
+    c->pr.loss_sum = 0.0;
+    if (g_signal) return 2; /* between epochs */
+    if (rnnts_trainer_epoch(c->tr, &rep, &e) != RNNTS_OK) {
+        if (c->pr.tty && !o->quiet) fputs("\r\033[K", stderr);
+        if (e.code == RNNTS_ERR_INTERRUPTED) return 2;
+        train_epoch_failed(c, &e, first);
+        return -1;
+    }
+    if (first && !c->logf) { /* resume: append to the run's log (opened only once there is a record) */
+        int had = file_exists(c->logpath);
+        if (!(c->logf = fopen(c->logpath, "a"))) { fprintf(stderr, "%s: cannot open %s: %s\n", cli_prog, c->logpath, strerror(errno)); return -1; }
+        if (c->csv && !had) fputs(CSV_HEADER, c->logf);
+    }
+    ts = tau_stats_of(c->net);
+    wall = c->wall0 + (now_s() - c->t_start);
+    log_record(c->logf, c->csv, &rep, &ts, wall);
+    c->res->epochs = rep.epoch;
+    c->res->wall = wall;
+    if (rep.solved && train_save_solved(c->tr, c->dir, &rep, &ts, wall, c->res, solved_name, sizeof solved_name) != 0) return -1;
+    /* the rolling checkpoint: a crash loses at most the epoch in progress */
+    if (rnnts_trainer_save(c->tr, c->last, &e) != RNNTS_OK) {
+        fail_msg("save checkpoint", &e);
+        fprintf(stderr, "%s: the checkpoints written before are intact\n", cli_prog);
+        return -1;
+    }
+    if (!o->quiet) train_epoch_line(o, &c->pr, &rep, &ts, solved_name);
+    c->pr.have_acc = 1;
+    c->pr.last_acc = rep.acc_mean;
+    return rep.done != RNNTS_DONE_RUNNING;
+}
+int train_run(const train_opts *o, train_result *res) {
+    train_ctx c;
     train_result local;
+    int step = 0;
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
-    memset(&pr, 0, sizeof pr);
-    pr.tty = isatty(2) && !o->no_tty;
-    pr.quiet = o->quiet;
-    pr.label = o->label;
-
-    if (o->resume) {
-        int ep;
-        CLI_FUZZ_STOP();
-        pool = make_pool_signals_blocked(o->threads);
-        if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
-        else path_dir(dir, sizeof dir, o->resume);
-        if (rnnts_trainer_resume(o->resume, pool, &alloc, &net, &tr, &e) != RNNTS_OK) { fail_msg("resume", &e); oom_hint(&e, &cap); goto done; }
-        if (o->auto_resume) {
-            rnnts_config_diff d;
-            rnnts_rnn_config want_rc;
-            rnnts_train_config want_tc;
-            opts_configs(o, &want_rc, &want_tc);
-            if (rnnts_config_differs(&net->cfg, rnnts_trainer_config(tr), &want_rc, &want_tc, &d)) {
-                fprintf(stderr, "%s: --auto-resume: %s holds another run (%s = %s, the flags say %s); use --force to replace it or another --out\n",
-                        cli_prog, dir, d.field, d.a, d.b);
-                code = CLI_EXIT_USAGE;
-                goto done;
-            }
-        }
-        if (o->budget_set) { /* extend (or shorten) the budget of the resumed run */
-            const rnnts_train_config *rc = rnnts_trainer_config(tr);
-            if (rnnts_trainer_set_budget(tr, o->budget_set & 1 ? o->max_epochs : rc->max_epochs, o->budget_set & 2 ? o->target_n : rc->target_n,
-                                         o->budget_set & 4 ? o->time_limit : rc->time_limit_s, &e) != RNNTS_OK) { fail_msg("resume", &e); goto done; }
-        }
-        if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
-        ep = rnnts_trainer_epochs(tr);
-        wall0 = train_resume_log(o, dir, ep, &csv, logpath, sizeof logpath);
-        if (!o->quiet) {
-            int es = rnnts_trainer_epoch_step(tr);
-            char at[96] = "";
-            if (es > 0) snprintf(at, sizeof at, ", step %d of %d", es, rnnts_trainer_config(tr)->steps_per_epoch);
-            fprintf(stderr, "%s: resuming %s after epoch %d%s (%s, H = %d, %d heads); writing to %s\n", cli_prog, o->resume, ep, at,
-                    rnnts_model_name(net->cfg.model), net->H, net->K, dir);
-        }
-    } else {
-        rnnts_rnn_config rc;
-        rnnts_train_config tc;
-        opts_configs(o, &rc, &tc);
-        if (rnnts_rnn_config_check(&rc, &e) != RNNTS_OK || rnnts_train_config_check(&tc, NULL, &e) != RNNTS_OK) {
-            fail_msg("invalid configuration", &e);
-            code = CLI_EXIT_USAGE;
-            goto done;
-        }
-        CLI_FUZZ_STOP();
-        pool = make_pool_signals_blocked(o->threads);
-        snprintf(dir, sizeof dir, "%s", o->out);
-        if (mkdir_p(dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, dir, strerror(errno)); goto done; }
-        path_join(path, sizeof path, dir, "init.safetensors");
-        path_join(logpath, sizeof logpath, dir, csv ? "log.csv" : "log.jsonl");
-        if (train_clear_out(o, dir, path, logpath, csv) != 0) goto done;
-        if (rnnts_rnn_create(&rc, o->seed, &alloc, &net, &e) != RNNTS_OK) { fail_msg("create network", &e); oom_hint(&e, &cap); goto done; }
-        if (rnnts_trainer_create(&tc, net, pool, &alloc, &tr, &e) != RNNTS_OK) {
-            fail_msg("create trainer", &e);
-            oom_hint(&e, &cap);
-            code = e.code == RNNTS_ERR_INVALID_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-            goto done;
-        }
-        if (rnnts_trainer_save(tr, path, &e) != RNNTS_OK) { fail_msg("save init", &e); goto done; }
-        logf = fopen(logpath, "w");
-        if (!logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
-        if (csv) fputs(CSV_HEADER, logf);
-        if (!o->quiet) train_start_line(o, pool, dir);
-    }
-    res->tau_init = tau_stats_of(net);
-    rnnts_trainer_on_step(tr, on_step, &pr);
-    path_join(last, sizeof last, dir, "last.safetensors");
-    g_trainer = tr;
+    memset(&c, 0, sizeof c);
+    c.o = o; c.res = res;
+    c.cap.limit = memory_limit();
+    c.alloc.alloc = cap_alloc; c.alloc.free = cap_free; c.alloc.user = &c.cap;
+    c.csv = o->log_format == 1; c.code = CLI_EXIT_FAIL; c.t_start = now_s();
+    c.pr.tty = isatty(2) && !o->no_tty;
+    c.pr.quiet = o->quiet;
+    c.pr.label = o->label;
+    if ((o->resume ? train_open_resume(&c) : train_open_fresh(&c)) != 0) goto done;
+    res->tau_init = tau_stats_of(c.net);
+    rnnts_trainer_on_step(c.tr, on_step, &c.pr);
+    path_join(c.last, sizeof c.last, c.dir, "last.safetensors");
+    g_trainer = c.tr;
     signals_install();
-
-    for (;;) {
-        rnnts_epoch_report rep;
-        tau_stats ts;
-        double wall;
-        int ns_cur[RNNTS_MAX_NS], n_cur = rnnts_trainer_ns(tr, ns_cur, RNNTS_MAX_NS);
-        char solved_name[64] = "";
-        pr.epoch = rnnts_trainer_epochs(tr) + 1;
-        ns_text(pr.ns, sizeof pr.ns, ns_cur, n_cur);
-        pr.t0 = pr.t_last = now_s();
-        pr.loss_sum = 0.0;
-        if (g_signal) { interrupted = 1; break; } /* between epochs */
-        if (rnnts_trainer_epoch(tr, &rep, &e) != RNNTS_OK) {
-            if (pr.tty && !o->quiet) fputs("\r\033[K", stderr);
-            if (e.code == RNNTS_ERR_INTERRUPTED) { interrupted = 1; break; }
-            if (first && e.code == RNNTS_ERR_STATE) {
-                fprintf(stderr, "%s: the run in %s is already over (%s); nothing to do\n", cli_prog, o->resume ? o->resume : dir, e.msg);
-                code = CLI_EXIT_OK;
-            } else {
-                fail_msg("training stopped", &e);
-                oom_hint(&e, &cap);
-                fprintf(stderr, "%s: the checkpoints written so far in %s are intact\n", cli_prog, dir);
-            }
-            goto done;
-        }
-        if (first && !logf) { /* resume: append to the run's log (opened only once there is a record) */
-            int had = file_exists(logpath);
-            if (!(logf = fopen(logpath, "a"))) { fprintf(stderr, "%s: cannot open %s: %s\n", cli_prog, logpath, strerror(errno)); goto done; }
-            if (csv && !had) fputs(CSV_HEADER, logf);
-        }
-        first = 0;
-        ts = tau_stats_of(net);
-        wall = wall0 + (now_s() - t_start);
-        log_record(logf, csv, &rep, &ts, wall);
-        res->epochs = rep.epoch;
-        res->wall = wall;
-        if (rep.solved && train_save_solved(tr, dir, &rep, &ts, wall, res, solved_name, sizeof solved_name) != 0) goto done;
-        /* the rolling checkpoint: a crash loses at most the epoch in progress */
-        if (rnnts_trainer_save(tr, last, &e) != RNNTS_OK) {
-            fail_msg("save checkpoint", &e);
-            fprintf(stderr, "%s: the checkpoints written before are intact\n", cli_prog);
-            goto done;
-        }
-        if (!o->quiet) train_epoch_line(o, &pr, &rep, &ts, solved_name);
-        pr.have_acc = 1;
-        pr.last_acc = rep.acc_mean;
-        if (rep.done) break;
-    }
-    if (interrupted) {
-        code = train_stop_by_signal(tr, o, &pr, last, dir);
+    for (int first = 1; (step = train_one_epoch(&c, first)) == 0; first = 0) {}
+    if (step < 0) goto done;
+    if (step == 2) {
+        c.code = train_stop_by_signal(c.tr, o, &c.pr, c.last, c.dir);
         goto done;
     }
     if (!o->quiet)
         fprintf(stderr, "%s%s%s: finished after epoch %d (%.1f s); largest N solved: %s%d; files in %s\n", cli_prog, o->label ? " " : "",
-                o->label ? o->label : "", res->epochs, now_s() - t_start, res->largest_n ? "" : "none ", res->largest_n, dir);
-    code = CLI_EXIT_OK;
+                o->label ? o->label : "", res->epochs, now_s() - c.t_start, res->largest_n ? "" : "none ", res->largest_n, c.dir);
+    c.code = CLI_EXIT_OK;
 done:
     g_trainer = NULL;
-    if (logf) fclose(logf);
-    rnnts_trainer_destroy(tr);
-    rnnts_rnn_destroy(net);
-    rnnts_pool_destroy(pool);
-    return code;
+    if (c.logf) fclose(c.logf);
+    rnnts_trainer_destroy(c.tr);
+    rnnts_rnn_destroy(c.net);
+    rnnts_pool_destroy(c.pool);
+    return c.code;
 }
 
