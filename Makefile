@@ -259,6 +259,10 @@ bench-compare: bench $(B)/rnnts | $(B)   ## bench (dispatched path), bench with 
 	$(PYTHON) bench/torch_baseline.py --threads 1,2 --out $(B)/torch_baseline.json
 	$(PYTHON) bench/compare.py --bench $(B)/bench.json --bench-avx2 $(B)/bench_avx2.json --torch $(B)/torch_baseline.json --rnnts $(B)/rnnts --out $(B)/bench_compare.json
 
+.PHONY: compile-times
+compile-times:                           ## wall-clock compile times of the library, the tool and the sanitizer builds (Markdown table; a few minutes)
+	sh bench/compile_times.sh $(B)/ctime
+
 .PHONY: bench-growth
 bench-growth: $(B)/rnnts | $(B)   ## step time vs M, B and H (rnnts bench, 1 thread; under a minute): Markdown tables, build/growth.md and build/growth.json
 	$(PYTHON) bench/growth.py --bin $(B)/rnnts --json $(B)/growth.json --md $(B)/growth.md
