@@ -73,6 +73,47 @@ static int runlog_tau(runlog_cur *c, runlog_rec *r) {
     return 0;
 }
 
+/* The ns array: 1..256 distinct Ns into ns[], their count in r->n_ns. */
+static int runlog_ns(runlog_cur *c, runlog_rec *r, int *ns) {
+    if (!runlog_eat(c, '[')) return runlog_fail(c, "ns: expected an array");
+    if (runlog_eat(c, ']')) return runlog_fail(c, "ns: empty");
+    for (;;) {
+        long v;
+        if (r->n_ns >= RUNLOG_MAX_NS) return runlog_fail(c, "ns: more than 256 values");
+        if (runlog_int(c, 1, 100000, &v, "ns") != 0) return -1;
+        for (int i = 0; i < r->n_ns; i++)
+            if (ns[i] == (int)v) return runlog_fail(c, "ns: a value given twice");
+        ns[r->n_ns++] = (int)v;
+        if (runlog_eat(c, ',')) continue;
+        if (runlog_eat(c, ']')) return 0;
+        return runlog_fail(c, "ns: expected ',' or ']'");
+    }
+}
+/* The accuracy object {"N": percent or null, ...}: distinct Ns into acc_n, values into acc_v. */
+static int runlog_accuracy(runlog_cur *c, int *acc_n, double *acc_v, int *n_acc) {
+    if (!runlog_eat(c, '{')) return runlog_fail(c, "accuracy: expected an object");
+    if (runlog_eat(c, '}')) return 0;
+    for (;;) {
+        char key[16], *e;
+        long n = runlog_string(c, key, sizeof key), v;
+        if (n < 0) return -1;
+        errno = 0;
+        v = strtol(key, &e, 10);
+        if (n == 0 || n >= (long)sizeof key || *e || errno || key[0] == '-' || key[0] == '+' || key[0] == ' ' || v < 1 || v > 100000)
+            return runlog_fail(c, "accuracy: keys must be the Ns (\"2\", \"3\", ...)");
+        if (*n_acc >= RUNLOG_MAX_NS) return runlog_fail(c, "accuracy: more than 256 values");
+        for (int i = 0; i < *n_acc; i++)
+            if (acc_n[i] == (int)v) return runlog_fail(c, "accuracy: an N given twice");
+        if (!runlog_eat(c, ':')) return runlog_fail(c, "expected ':'");
+        acc_n[*n_acc] = (int)v;
+        if (runlog_number(c, &acc_v[*n_acc], 1) != 0) return -1;
+        (*n_acc)++;
+        if (runlog_eat(c, ',')) continue;
+        if (runlog_eat(c, '}')) return 0;
+        return runlog_fail(c, "accuracy: expected ',' or '}'");
+    }
+}
+
 /* One JSON line [p, end) into r. Returns 0, or -1 with c->err. */
 static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char *err, size_t cap) {
     runlog_cur c;
@@ -105,49 +146,9 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
                 r->epoch = (int)v;
                 break;
             }
-            case 1:
-                if (!runlog_eat(&c, '[')) { runlog_fail(&c, "ns: expected an array"); goto bad; }
-                if (runlog_eat(&c, ']')) { runlog_fail(&c, "ns: empty"); goto bad; }
-                for (;;) {
-                    long v;
-                    if (r->n_ns >= RUNLOG_MAX_NS) { runlog_fail(&c, "ns: more than 256 values"); goto bad; }
-                    if (runlog_int(&c, 1, 100000, &v, "ns") != 0) goto bad;
-                    for (int i = 0; i < r->n_ns; i++)
-                        if (ns[i] == (int)v) { runlog_fail(&c, "ns: a value given twice"); goto bad; }
-                    ns[r->n_ns++] = (int)v;
-                    if (runlog_eat(&c, ',')) continue;
-                    if (runlog_eat(&c, ']')) break;
-                    runlog_fail(&c, "ns: expected ',' or ']'");
-                    goto bad;
-                }
-                break;
+            case 1: if (runlog_ns(&c, r, ns) != 0) goto bad; break;
             case 2: if (runlog_number(&c, &r->loss, 1) != 0) goto bad; break;
-            case 3:
-                if (!runlog_eat(&c, '{')) { runlog_fail(&c, "accuracy: expected an object"); goto bad; }
-                if (!runlog_eat(&c, '}'))
-                    for (;;) {
-                        char key[16], *e;
-                        long n = runlog_string(&c, key, sizeof key), v;
-                        if (n < 0) goto bad;
-                        errno = 0;
-                        v = strtol(key, &e, 10);
-                        if (n == 0 || n >= (long)sizeof key || *e || errno || key[0] == '-' || key[0] == '+' || key[0] == ' ' || v < 1 || v > 100000) {
-                            runlog_fail(&c, "accuracy: keys must be the Ns (\"2\", \"3\", ...)");
-                            goto bad;
-                        }
-                        if (n_acc >= RUNLOG_MAX_NS) { runlog_fail(&c, "accuracy: more than 256 values"); goto bad; }
-                        for (int i = 0; i < n_acc; i++)
-                            if (acc_n[i] == (int)v) { runlog_fail(&c, "accuracy: an N given twice"); goto bad; }
-                        if (!runlog_eat(&c, ':')) { runlog_fail(&c, "expected ':'"); goto bad; }
-                        acc_n[n_acc] = (int)v;
-                        if (runlog_number(&c, &acc_v[n_acc], 1) != 0) goto bad;
-                        n_acc++;
-                        if (runlog_eat(&c, ',')) continue;
-                        if (runlog_eat(&c, '}')) break;
-                        runlog_fail(&c, "accuracy: expected ',' or '}'");
-                        goto bad;
-                    }
-                break;
+            case 3: if (runlog_accuracy(&c, acc_n, acc_v, &n_acc) != 0) goto bad; break;
             case 4: if (runlog_number(&c, &r->acc_mean, 1) != 0) goto bad; break;
             case 5:
                 if (runlog_lit(&c, "true")) r->solved = 1;

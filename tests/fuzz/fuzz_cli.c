@@ -18,10 +18,12 @@
    the directory behind (~50 KB): sanitizers end the process without atexit handlers.
 
    Two more modes on the same input:
-     "@meta" CURRICULUM NS N   head_for / parse_ns on a network whose metadata curriculum and ns are
-                               the given strings (the tool's reading of a model's metadata);
-     "@st" then the bytes       the bytes as a file, read by st_header_read (the JSON header reader
-                               of `rnnts info`; the file is rewritten in the private directory).
+     "@meta" CURRICULUM NS N   rnnts_rnn_head_for / rnnts_ns_parse on a network whose metadata
+                               curriculum and ns are the given strings (the reading of a model's
+                               metadata the tool uses);
+     "@st" then the bytes       the bytes as a file, read by rnnts_st_header_read (the header reader
+                               of `rnnts info` and `analyze merge`; the file is rewritten in the
+                               private directory).
    Output: stdout goes to /dev/null; run with -close_fd_mask=2 to silence the tool's warnings on
    stderr (sanitizer reports still print: libFuzzer keeps a copy of stderr for them). */
 #define _POSIX_C_SOURCE 200809L
@@ -40,8 +42,6 @@
 #include <unistd.h>
 
 #include "../../tool/cli_args.h"
-#include "../../tool/lib_rules.h"
-#include "../../tool/st_header.h"
 
 int rnnts_tool_main(int argc, char **argv); /* tool/main.c */
 
@@ -109,23 +109,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 /* @meta CURRICULUM NS N */
 static void fz_meta_mode(int argc, char **argv) {
-    int ns[RNNTS_MAX_NS];
-    char why[256];
+    int ns[RNNTS_MAX_NS], head;
+    rnnts_error e;
     if (argc < 5) return;
     snprintf(fz_meta->meta.curriculum, sizeof fz_meta->meta.curriculum, "%s", argv[2]);
     snprintf(fz_meta->meta.ns, sizeof fz_meta->meta.ns, "%s", argv[3]);
-    (void)parse_ns(fz_meta->meta.ns, ns, RNNTS_MAX_NS);
-    (void)head_for(fz_meta, (int)strtol(argv[4], NULL, 10), why, sizeof why);
+    (void)rnnts_ns_parse(fz_meta->meta.ns, ns, RNNTS_MAX_NS);
+    (void)rnnts_rnn_head_for(fz_meta, (int)strtol(argv[4], NULL, 10), &head, &e);
 }
 /* @st BYTES */
 static void fz_st_mode(const uint8_t *data, size_t size) {
-    st_header h;
-    char msg[512];
+    rnnts_st_header h;
     FILE *f = fopen("st.bin", "wb");
     if (!f) fz_die("st.bin");
     if (size && fwrite(data, 1, size, f) != size) fz_die("st.bin");
     if (fclose(f) != 0) fz_die("st.bin");
-    if (st_header_read("st.bin", &h, msg, sizeof msg) == 0) st_header_free(&h);
+    if (rnnts_st_header_read("st.bin", NULL, &h, NULL) == RNNTS_OK) rnnts_st_header_free(&h);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
