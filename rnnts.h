@@ -16,10 +16,11 @@
        >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
        >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
        >>kernels      register-blocked GEMM micro-kernel (6x16, AVX-512 10x32), packed-order driver
-       >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
-       >>loss         cross-entropy over readout heads
-       >>gru          GRU cell, and the GRU/LSTM driver: packed gate GEMM, fused epilogue, BPTT
-       >>lstm         LSTM cell (then >>rnn again: forward, BPTT, stream for every model)
+       >>rnn          network object (config, create, tensors, metadata, workspace); leaky RNN cell
+       >>gru          GRU cell; gate layout, equations and orders of GRU/LSTM forward and BPTT
+       >>lstm         LSTM cell: forward epilogue
+       >>loss         cross-entropy over readout heads (before >>model: the forward pass computes it)
+       >>model        driver of every model: batch preparation, gate step, readout, forward, BPTT
        >>tasks        N-parity and N-DMS batches
        >>optim        SGD (Nesterov) and Adam, PyTorch semantics; global gradient-norm clip
        >>curricula    single, multi, sliding, none; the advance rule
@@ -62,7 +63,7 @@
             index = j (mod 8) in increasing order, lanes combined by the fixed tree
             ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7));
           - BPTT: time runs backwards; weight gradients accumulate over t = M-1 .. 0, and within a
-            step over b = 0 .. B-1 (see >>rnn for every gradient).
+            step over b = 0 .. B-1 (see >>rnn and >>model for every gradient).
           Every reduction in this file, with its order (b = batch index, t = time step, i/j = neuron):
             forward  u[i][b]   = b_i, then + W[i][j] h[j][b] for j = 0..H-1 (fma), then + (w_in_i s_b + b_in_i)
             readout  l[r][b]   = c_r, then + V[r][i] h[i][b] for i = 0..H-1 (fma)
@@ -2477,26 +2478,6 @@ typedef struct rnnts__ctx {
     float *grad;               /* backward: the gradient vector */
 } rnnts__ctx;
 
-/* Head weight gradients for rows i: dV[a][c][i] = canon_b(dl[a][c][b] h_M[i][b]) (lane form). */
-static void rnnts__task_dv(void *vc, int p0, int p1) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
-    const rnnts_rnn_ws *ws = c->ws;
-    int H = ws->H, Bp = ws->Bp, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
-    const float *hM = ws->hist + (size_t)ws->L * H * Bp;
-    for (int a = 0; a < ws->n_active; a++) {
-        float *gh = c->grad + (c->net->head - c->net->param) + (size_t)ws->heads[a] * (2 * (size_t)H + 2);
-        for (int cl = 0; cl < 2; cl++) {
-            const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
-            for (int i = p0 * RNNTS__MR; i < i1; i++) {
-                rnnts__vf s = rnnts__vf_zero();
-                for (int n = 0; n < Bp; n += 8)
-                    s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + RNNTS__BLK(H, i, n)), s);
-                gh[(size_t)cl * H + i] = rnnts__vf_tree(s);
-            }
-        }
-    }
-}
-
 /* Forward step tile hooks: start value u = b_i, and after the last k-chunk the fused epilogue
    u += w_in s + b_in, then the leak and phi (rows i..i+mr, columns n..n+15, while in L1). */
 static void rnnts__fwd_pre(void *vc, int i0, int mr, int n) {
@@ -2598,6 +2579,118 @@ static void rnnts__task_bwd_b(void *vc, int p0, int p1) {
     rnnts__gemm_run(&c->g2, p0, p1, c->ws->H);
 }
 
+/* >>gru -------------------------------------------------------------------------------------
+   GRU and LSTM (PyTorch's equations, see rnnts_model) share the driver in >>model: forward step, BPTT,
+   stream; the cell equations are the epilogues here (GRU) and in >>lstm. G = 3 (GRU) or 4 (LSTM)
+   gates per neuron, gate rows gate-major as PyTorch stores them (row g*H + i).
+   Forward step t, one packed GEMM for every gate (the GEMM driver and micro-kernel of >>kernels):
+       P[p][b] = b_hh[p], then + W_hh[p][j] h_t[j][b] for j = 0..H-1 (fma), p = 0..G*H-1
+   into the step's gate block ubuf_t (Q = (G+1) H rows x Bp, blocked with R = Q). The GEMM is split
+   between threads by 16-column panels only, and the elementwise epilogue of a panel runs as soon as
+   the panel's last row tile is done (that tile's post hook): all H neurons x 16 columns, while the
+   panel's P is in cache. Input part gi[p] = w_ih[p] x + b_ih[p] (unfused), x = 2s - 1.
+   Gate block rows after the forward epilogue (after backward phase A):
+     GRU  [0,H) r  [H,2H) z  [2H,3H) hn = W_hn h + b_hn  [3H,4H) n            (dar daz dhn dan)
+     LSTM [0,H) i  [H,2H) f  [2H,3H) g  [3H,4H) o  [4H,5H) tanh(c_{t+1})      (dai daf dag dao -)
+   Backward step t (time runs M-1..0), from g = dL/dh_{t+1} (and LSTM gc = dL/dc_{t+1}, 0 at M):
+     GRU   dn = g (1 - z); dz = g (h - n); dan = dn (1 - n n); dar = (dan hn) (r (1 - r));
+           daz = dz (z (1 - z)); dhn = dan r; dh_t = g z + W_hh^T [dar daz dhn]
+     LSTM  do = g tc; dc = gc + (g o) (1 - tc tc); dai = (dc g) (i (1 - i)); daf = (dc c_t) (f (1 - f));
+           dag = (dc i) (1 - g g); dao = do (o (1 - o)); gc = dc f; dh_t = 0 + W_hh^T [dai daf dag dao]
+   Orders: dh_t[j][b] = start value above, then + W_hh[p][j] dgh[p][b] for p = 0..G*H-1 (fma; not at
+   t = 0); dW_hh[p][j] = 0, then + dgh_t[p][b] h_t[j][b] for t = M-1..0, b = 0..B-1 (fma);
+   db_ih, db_hh, dw_ih per gate row p: lane l of 8 takes b = l (mod 8), over t = M-1..0 then b
+   ascending (dw_ih one fma per term with x), lanes combined by the canonical tree. dgi = dgh except
+   the GRU's n row (dgi = dan, dgh = dhn). Heads and loss as the leaky RNN's. */
+#define RNNTS__GSTEP(ws) ((size_t)16 * (size_t)(ws)->H) /* offset between the gate rows of one neuron */
+
+/* GRU: r = sig(gi_r + P_r), z = sig(gi_z + P_z), n = tanh(gi_n + r hn), h' = (1 - z) n + z h. */
+static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
+    const rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, Q = ws->Q, B = ws->B;
+    size_t d = RNNTS__GSTEP(ws);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
+    for (int i = 0; i < H; i++) {
+        rnnts__vn wr = rnnts__vn_set1(net->w_in[i]), wz = rnnts__vn_set1(net->w_in[H + i]), wn = rnnts__vn_set1(net->w_in[2 * H + i]);
+        rnnts__vn br = rnnts__vn_set1(net->b_in[i]), bz = rnnts__vn_set1(net->b_in[H + i]), bn = rnnts__vn_set1(net->b_in[2 * H + i]);
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
+            float *u = c->u_out + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one);
+            rnnts__vn r = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
+            rnnts__vn z = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
+            rnnts__vn hn = rnnts__vn_load(u + 2 * d);
+            rnnts__vn nn = rnnts__tanh_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
+            rnnts__vn h = rnnts__vn_add(rnnts__vn_mul(rnnts__vn_sub(one, z), nn), rnnts__vn_mul(z, rnnts__vn_load(c->h_in + oh)));
+            rnnts__vn_store(u, r);
+            rnnts__vn_store(u + d, z);
+            rnnts__vn_store(u + 3 * d, nn);
+            rnnts__vn_store(c->h_out + oh, rnnts__padzero(h, n, B));
+        }
+    }
+}
+
+/* >>lstm ------------------------------------------------------------------------------------
+   LSTM cell (driver in >>model): [i f g o] = gi + P; i, f, o = sig, g = tanh; c' = f c + i g
+   (two products, then the sum); h' = o tanh(c'). */
+static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
+    const rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, Q = ws->Q, B = ws->B;
+    size_t d = RNNTS__GSTEP(ws);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
+    for (int i = 0; i < H; i++) {
+        rnnts__vn w[4], b[4];
+        for (int q = 0; q < 4; q++) { w[q] = rnnts__vn_set1(net->w_in[q * H + i]); b[q] = rnnts__vn_set1(net->b_in[q * H + i]); }
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
+            float *u = c->u_out + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one), a[4];
+            for (int q = 0; q < 4; q++) a[q] = rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(w[q], x), b[q]), rnnts__vn_load(u + q * d));
+            a[0] = rnnts__sigmoid_v(a[0]);
+            a[1] = rnnts__sigmoid_v(a[1]);
+            a[2] = rnnts__tanh_v(a[2]);
+            a[3] = rnnts__sigmoid_v(a[3]);
+            rnnts__vn cn = rnnts__vn_add(rnnts__vn_mul(a[1], rnnts__vn_load(c->c_in + oh)), rnnts__vn_mul(a[0], a[2]));
+            rnnts__vn tc = rnnts__tanh_v(cn);
+            for (int q = 0; q < 4; q++) rnnts__vn_store(u + q * d, a[q]);
+            rnnts__vn_store(u + 4 * d, tc);
+            rnnts__vn_store(c->c_out + oh, rnnts__padzero(cn, n, B));
+            rnnts__vn_store(c->h_out + oh, rnnts__padzero(rnnts__vn_mul(a[3], tc), n, B));
+        }
+    }
+}
+
+/* >>loss ------------------------------------------------------------------------------------ */
+/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + ln(e^(l0 - m) + e^(l1 - m)), m = max;
+   L_a = canon_sum(ce) / B; loss = ((0 + L_0) + L_1) + ... in head order.
+   dL/dl_c = (e^(l_c - lse) - [c == y]) / B, pad columns 0. */
+static float rnnts__loss(rnnts_rnn_ws *ws) {
+    int B = ws->B, Bp = ws->Bp;
+    float total = 0.0f;
+    rnnts__vn one = rnnts__vn_set1(1.0f), zero = rnnts__vn_zero(), fb = rnnts__vn_set1((float)B);
+    for (int a = 0; a < ws->n_active; a++) {
+        const float *l0 = ws->lg + (size_t)(2 * a) * Bp, *l1 = l0 + Bp;
+        const float *yb = ws->labels_f + (size_t)a * B; /* the int labels' bits (0 or 1); lanes >= B unused */
+        float *d0 = ws->dl + (size_t)(2 * a) * Bp, *d1 = d0 + Bp;
+        for (int b = 0; b < Bp; b += RNNTS__VN) { /* element-wise, native vectors */
+            rnnts__vn x0 = rnnts__vn_load(l0 + b), x1 = rnnts__vn_load(l1 + b), m = rnnts__vn_max(x0, x1), lse;
+            rnnts__vnm y1 = rnnts__vni_gt(rnnts__vn_bits(rnnts__vn_load(yb + b)), rnnts__vni_set1(0));
+            lse = rnnts__vn_add(m, rnnts__log_v(rnnts__vn_add(rnnts__exp_v(rnnts__vn_sub(x0, m)), rnnts__exp_v(rnnts__vn_sub(x1, m)))));
+            rnnts__vn_store(ws->ce + b, rnnts__vn_sub(lse, rnnts__vn_sel(y1, x1, x0)));
+            rnnts__vn_store(d0 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x0, lse)), rnnts__vn_sel(y1, zero, one)), fb), b, B));
+            rnnts__vn_store(d1 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x1, lse)), rnnts__vn_sel(y1, one, zero)), fb), b, B));
+        }
+        total = total + rnnts_sum_canon(ws->ce, (size_t)B) / (float)B;
+    }
+    return total;
+}
+
+/* >>model ----------------------------------------------------------------------------------- */
+/* The driver every model shares: batch checks and preparation, the GRU/LSTM gate step, readout,
+   BPTT, and the entry points forward, backward, stream. After >>loss: rnnts_rnn_forward computes
+   the loss. */
 /* Checks a batch against the workspace and the network; fills S, h0, tau_hat, alpha, W copies. */
 /* The weight packing and the drawn h0 of prepare, on the pool: both write disjoint elements, each
    a pure function of its indices (packed panels [p0, p1); h0 sequences [b0, b1)). */
@@ -2743,8 +2836,43 @@ static void rnnts__load_input(const rnnts_rnn_ws *ws, const rnnts_batch *bt, int
     memcpy(dst, src, (size_t)ws->B * sizeof(float));
     memset(dst + ws->B, 0, (size_t)(ws->Bp - ws->B) * sizeof(float));
 }
+/* GRU/LSTM forward step: one packed gate GEMM per step, each column panel finished by the
+   cell epilogue of >>gru / >>lstm. */
+/* Start value of the gate GEMM: P = b_hh. */
+static void rnnts__gated_pre(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    for (int p = i0; p < i0 + mr; p++) {
+        rnnts__vn b = rnnts__vn_set1(c->net->b[p]);
+        float *u = c->u_out + RNNTS__BLK(c->ws->Q, p, n);
+        for (int l = 0; l < RNNTS__NR; l += RNNTS__VN) rnnts__vn_store(u + l, b);
+    }
+}
+/* Row tiles of a column panel run in ascending order, so the panel is complete after its last one. */
+static void rnnts__gated_post(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    if (i0 + mr < c->ws->G * c->ws->H) return;
+    if (c->ws->model == RNNTS_MODEL_GRU) rnnts__gru_epi(c, n);
+    else rnnts__lstm_epi(c, n);
+}
 static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
-                              float *h_out, float *u_out);
+                              float *h_out, float *u_out) {
+    rnnts__ctx c;
+    rnnts__gemm_task task;
+    int GH = ws->G * ws->H;
+    memset(&c, 0, sizeof c);
+    c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
+    if (ws->model == RNNTS_MODEL_LSTM) { /* the cell state lives in chist at the slot of h */
+        c.c_in = ws->chist + (h_in - ws->hist);
+        c.c_out = ws->chist + (h_out - ws->hist);
+    }
+    c.g1.K = ws->H; c.g1.ncols = ws->Bp;
+    rnnts__gemm_ap(&c.g1, ws->wz);
+    rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, (size_t)ws->H * RNNTS__NR);
+    rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, (size_t)ws->Q * RNNTS__NR);
+    c.g1.pre = rnnts__gated_pre; c.g1.post = rnnts__gated_post; c.g1.hook_ctx = &c;
+    task.g = &c.g1; task.R = GH;
+    rnnts__pool_run(pool, ws->Bp / RNNTS__NR, rnnts__task_gemm_cols, &task, 2.0 * GH * ws->H * ws->Bp);
+}
 /* One step; h_in and h_out point into ws->hist (GRU/LSTM find their cell state at the same slot of chist). */
 static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
                         float *h_out, float *u_out) {
@@ -2789,118 +2917,24 @@ static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int 
         }
     }
 }
-
-/* >>loss ------------------------------------------------------------------------------------ */
-/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + ln(e^(l0 - m) + e^(l1 - m)), m = max;
-   L_a = canon_sum(ce) / B; loss = ((0 + L_0) + L_1) + ... in head order.
-   dL/dl_c = (e^(l_c - lse) - [c == y]) / B, pad columns 0. */
-static float rnnts__loss(rnnts_rnn_ws *ws) {
-    int B = ws->B, Bp = ws->Bp;
-    float total = 0.0f;
-    rnnts__vn one = rnnts__vn_set1(1.0f), zero = rnnts__vn_zero(), fb = rnnts__vn_set1((float)B);
-    for (int a = 0; a < ws->n_active; a++) {
-        const float *l0 = ws->lg + (size_t)(2 * a) * Bp, *l1 = l0 + Bp;
-        const float *yb = ws->labels_f + (size_t)a * B; /* the int labels' bits (0 or 1); lanes >= B unused */
-        float *d0 = ws->dl + (size_t)(2 * a) * Bp, *d1 = d0 + Bp;
-        for (int b = 0; b < Bp; b += RNNTS__VN) { /* element-wise, native vectors */
-            rnnts__vn x0 = rnnts__vn_load(l0 + b), x1 = rnnts__vn_load(l1 + b), m = rnnts__vn_max(x0, x1), lse;
-            rnnts__vnm y1 = rnnts__vni_gt(rnnts__vn_bits(rnnts__vn_load(yb + b)), rnnts__vni_set1(0));
-            lse = rnnts__vn_add(m, rnnts__log_v(rnnts__vn_add(rnnts__exp_v(rnnts__vn_sub(x0, m)), rnnts__exp_v(rnnts__vn_sub(x1, m)))));
-            rnnts__vn_store(ws->ce + b, rnnts__vn_sub(lse, rnnts__vn_sel(y1, x1, x0)));
-            rnnts__vn_store(d0 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x0, lse)), rnnts__vn_sel(y1, zero, one)), fb), b, B));
-            rnnts__vn_store(d1 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x1, lse)), rnnts__vn_sel(y1, one, zero)), fb), b, B));
-        }
-        total = total + rnnts_sum_canon(ws->ce, (size_t)B) / (float)B;
-    }
-    return total;
-}
-
-/* >>gru -------------------------------------------------------------------------------------
-   GRU and LSTM (PyTorch's equations, see rnnts_model) share this driver: forward step, BPTT,
-   stream; the cell equations are the epilogues here (GRU) and in >>lstm. G = 3 (GRU) or 4 (LSTM)
-   gates per neuron, gate rows gate-major as PyTorch stores them (row g*H + i).
-   Forward step t, one packed GEMM for every gate (the GEMM driver and micro-kernel of >>kernels):
-       P[p][b] = b_hh[p], then + W_hh[p][j] h_t[j][b] for j = 0..H-1 (fma), p = 0..G*H-1
-   into the step's gate block ubuf_t (Q = (G+1) H rows x Bp, blocked with R = Q). The GEMM is split
-   between threads by 16-column panels only, and the elementwise epilogue of a panel runs as soon as
-   the panel's last row tile is done (that tile's post hook): all H neurons x 16 columns, while the
-   panel's P is in cache. Input part gi[p] = w_ih[p] x + b_ih[p] (unfused), x = 2s - 1.
-   Gate block rows after the forward epilogue (after backward phase A):
-     GRU  [0,H) r  [H,2H) z  [2H,3H) hn = W_hn h + b_hn  [3H,4H) n            (dar daz dhn dan)
-     LSTM [0,H) i  [H,2H) f  [2H,3H) g  [3H,4H) o  [4H,5H) tanh(c_{t+1})      (dai daf dag dao -)
-   Backward step t (time runs M-1..0), from g = dL/dh_{t+1} (and LSTM gc = dL/dc_{t+1}, 0 at M):
-     GRU   dn = g (1 - z); dz = g (h - n); dan = dn (1 - n n); dar = (dan hn) (r (1 - r));
-           daz = dz (z (1 - z)); dhn = dan r; dh_t = g z + W_hh^T [dar daz dhn]
-     LSTM  do = g tc; dc = gc + (g o) (1 - tc tc); dai = (dc g) (i (1 - i)); daf = (dc c_t) (f (1 - f));
-           dag = (dc i) (1 - g g); dao = do (o (1 - o)); gc = dc f; dh_t = 0 + W_hh^T [dai daf dag dao]
-   Orders: dh_t[j][b] = start value above, then + W_hh[p][j] dgh[p][b] for p = 0..G*H-1 (fma; not at
-   t = 0); dW_hh[p][j] = 0, then + dgh_t[p][b] h_t[j][b] for t = M-1..0, b = 0..B-1 (fma);
-   db_ih, db_hh, dw_ih per gate row p: lane l of 8 takes b = l (mod 8), over t = M-1..0 then b
-   ascending (dw_ih one fma per term with x), lanes combined by the canonical tree. dgi = dgh except
-   the GRU's n row (dgi = dan, dgh = dhn). Heads and loss as the leaky RNN's. */
-#define RNNTS__GSTEP(ws) ((size_t)16 * (size_t)(ws)->H) /* offset between the gate rows of one neuron */
-
-/* GRU: r = sig(gi_r + P_r), z = sig(gi_z + P_z), n = tanh(gi_n + r hn), h' = (1 - z) n + z h. */
-static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
+/* Head weight gradients for rows i: dV[a][c][i] = canon_b(dl[a][c][b] h_M[i][b]) (lane form). */
+static void rnnts__task_dv(void *vc, int p0, int p1) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
     const rnnts_rnn_ws *ws = c->ws;
-    const rnnts_rnn *net = c->net;
-    int H = ws->H, Q = ws->Q, B = ws->B;
-    size_t d = RNNTS__GSTEP(ws);
-    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
-    for (int i = 0; i < H; i++) {
-        rnnts__vn wr = rnnts__vn_set1(net->w_in[i]), wz = rnnts__vn_set1(net->w_in[H + i]), wn = rnnts__vn_set1(net->w_in[2 * H + i]);
-        rnnts__vn br = rnnts__vn_set1(net->b_in[i]), bz = rnnts__vn_set1(net->b_in[H + i]), bn = rnnts__vn_set1(net->b_in[2 * H + i]);
-        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
-            float *u = c->u_out + RNNTS__BLK(Q, i, n);
-            size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one);
-            rnnts__vn r = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
-            rnnts__vn z = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
-            rnnts__vn hn = rnnts__vn_load(u + 2 * d);
-            rnnts__vn nn = rnnts__tanh_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
-            rnnts__vn h = rnnts__vn_add(rnnts__vn_mul(rnnts__vn_sub(one, z), nn), rnnts__vn_mul(z, rnnts__vn_load(c->h_in + oh)));
-            rnnts__vn_store(u, r);
-            rnnts__vn_store(u + d, z);
-            rnnts__vn_store(u + 3 * d, nn);
-            rnnts__vn_store(c->h_out + oh, rnnts__padzero(h, n, B));
+    int H = ws->H, Bp = ws->Bp, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
+    const float *hM = ws->hist + (size_t)ws->L * H * Bp;
+    for (int a = 0; a < ws->n_active; a++) {
+        float *gh = c->grad + (c->net->head - c->net->param) + (size_t)ws->heads[a] * (2 * (size_t)H + 2);
+        for (int cl = 0; cl < 2; cl++) {
+            const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
+            for (int i = p0 * RNNTS__MR; i < i1; i++) {
+                rnnts__vf s = rnnts__vf_zero();
+                for (int n = 0; n < Bp; n += 8)
+                    s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + RNNTS__BLK(H, i, n)), s);
+                gh[(size_t)cl * H + i] = rnnts__vf_tree(s);
+            }
         }
     }
-}
-static void rnnts__lstm_epi(rnnts__ctx *c, int n0);
-/* Start value of the gate GEMM: P = b_hh. */
-static void rnnts__gated_pre(void *vc, int i0, int mr, int n) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
-    for (int p = i0; p < i0 + mr; p++) {
-        rnnts__vn b = rnnts__vn_set1(c->net->b[p]);
-        float *u = c->u_out + RNNTS__BLK(c->ws->Q, p, n);
-        for (int l = 0; l < RNNTS__NR; l += RNNTS__VN) rnnts__vn_store(u + l, b);
-    }
-}
-/* Row tiles of a column panel run in ascending order, so the panel is complete after its last one. */
-static void rnnts__gated_post(void *vc, int i0, int mr, int n) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
-    if (i0 + mr < c->ws->G * c->ws->H) return;
-    if (c->ws->model == RNNTS_MODEL_GRU) rnnts__gru_epi(c, n);
-    else rnnts__lstm_epi(c, n);
-}
-static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
-                              float *h_out, float *u_out) {
-    rnnts__ctx c;
-    rnnts__gemm_task task;
-    int GH = ws->G * ws->H;
-    memset(&c, 0, sizeof c);
-    c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
-    if (ws->model == RNNTS_MODEL_LSTM) { /* the cell state lives in chist at the slot of h */
-        c.c_in = ws->chist + (h_in - ws->hist);
-        c.c_out = ws->chist + (h_out - ws->hist);
-    }
-    c.g1.K = ws->H; c.g1.ncols = ws->Bp;
-    rnnts__gemm_ap(&c.g1, ws->wz);
-    rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, (size_t)ws->H * RNNTS__NR);
-    rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, (size_t)ws->Q * RNNTS__NR);
-    c.g1.pre = rnnts__gated_pre; c.g1.post = rnnts__gated_post; c.g1.hook_ctx = &c;
-    task.g = &c.g1; task.R = GH;
-    rnnts__pool_run(pool, ws->Bp / RNNTS__NR, rnnts__task_gemm_cols, &task, 2.0 * GH * ws->H * ws->Bp);
 }
 
 /* Backward phase A for neurons [6 p0, 6 p1): the gate gradients (in place of the gates), the start
@@ -3012,38 +3046,6 @@ static void rnnts__gated_bptt(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool
     }
 }
 
-/* >>lstm ------------------------------------------------------------------------------------
-   LSTM cell (driver in >>gru): [i f g o] = gi + P; i, f, o = sig, g = tanh; c' = f c + i g
-   (two products, then the sum); h' = o tanh(c'). */
-static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
-    const rnnts_rnn_ws *ws = c->ws;
-    const rnnts_rnn *net = c->net;
-    int H = ws->H, Q = ws->Q, B = ws->B;
-    size_t d = RNNTS__GSTEP(ws);
-    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
-    for (int i = 0; i < H; i++) {
-        rnnts__vn w[4], b[4];
-        for (int q = 0; q < 4; q++) { w[q] = rnnts__vn_set1(net->w_in[q * H + i]); b[q] = rnnts__vn_set1(net->b_in[q * H + i]); }
-        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
-            float *u = c->u_out + RNNTS__BLK(Q, i, n);
-            size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one), a[4];
-            for (int q = 0; q < 4; q++) a[q] = rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(w[q], x), b[q]), rnnts__vn_load(u + q * d));
-            a[0] = rnnts__sigmoid_v(a[0]);
-            a[1] = rnnts__sigmoid_v(a[1]);
-            a[2] = rnnts__tanh_v(a[2]);
-            a[3] = rnnts__sigmoid_v(a[3]);
-            rnnts__vn cn = rnnts__vn_add(rnnts__vn_mul(a[1], rnnts__vn_load(c->c_in + oh)), rnnts__vn_mul(a[0], a[2]));
-            rnnts__vn tc = rnnts__tanh_v(cn);
-            for (int q = 0; q < 4; q++) rnnts__vn_store(u + q * d, a[q]);
-            rnnts__vn_store(u + 4 * d, tc);
-            rnnts__vn_store(c->c_out + oh, rnnts__padzero(cn, n, B));
-            rnnts__vn_store(c->h_out + oh, rnnts__padzero(rnnts__vn_mul(a[3], tc), n, B));
-        }
-    }
-}
-
-/* >>rnn (continued): forward, backpropagation through time, stream mode -------------------- */
 rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
                                float *logits, float *loss, rnnts_error *err) {
     rnnts_result r = rnnts__prepare(ws, net, bt, 0, pool, err);
