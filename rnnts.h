@@ -25,10 +25,12 @@
        >>optim        SGD (Nesterov) and Adam, PyTorch semantics; global gradient-norm clip
        >>curricula    single, multi, sliding, none; the advance rule
        >>train        trainer: epochs, evaluation, budgets
-       >>io           JSON reader, XXH3-64, safetensors save/load, checkpoints and resume,
-                      import of the reference's PyTorch checkpoints (zip + pickle)
-       >>analysis     autocorrelation by FFT (8 series per vector), bounded exponential fits
-                      with AIC selection, symmetric eigenvalues, PCA
+       >>json         JSON reader (the public cursor)
+       >>xxh3         XXH3-64 (model checksum, golden values)
+       >>safetensors  safetensors save/load of models (metadata, checksum), header reader, writer
+       >>checkpoint   trainer checkpoints and resume
+       >>torch-import import of the reference's PyTorch checkpoints (zip + pickle)
+       >>analysis     autocorrelation by FFT, bounded exponential fits with AIC, eigenvalues, PCA
        >>studies      tau statistics, tau_net, stream accuracy, ablation, perturbation
        >>public       build info, self-check, result strings
 
@@ -215,7 +217,7 @@ typedef struct rnnts_rnn_config {
                                     index order, rounded to float; then tau_i * (tau_mean / mean) */
 } rnnts_rnn_config;
 
-/* Strings stored in a model file's metadata (see >>io) besides what the config says. */
+/* Strings stored in a model file's metadata (see >>safetensors) besides what the config says. */
 typedef struct rnnts_meta {
     char task[32];        /* "parity", "dms" or "" */
     char curriculum[32];  /* "single", "multi", "sliding", "none" or "" */
@@ -3969,7 +3971,183 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     return rnnts__ok(err);
 }
 
-/* >>io -------------------------------------------------------------------------------------- */
+/* >>json ------------------------------------------------------------------------------------ */
+/* JSON reading (public: the logs' reader in the tool uses the same cursor). RFC 8259 grammar;
+   every access is bounds-checked against `end`; the first failure's message is kept in err. */
+static int rnnts__json_fail(rnnts_json *j, const char *what) {
+    if (!j->err[0]) rnnts__strcpy(j->err, sizeof j->err, what);
+    return 0;
+}
+static void rnnts__json_ws(rnnts_json *j) {
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+static int rnnts__json_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
+void rnnts_json_init(rnnts_json *j, const char *text, size_t len) {
+    j->p = text;
+    j->end = text ? text + len : text;
+    j->err[0] = 0;
+}
+int rnnts_json_eat(rnnts_json *j, char c) {
+    rnnts__json_ws(j);
+    if (j->p < j->end && *j->p == c) { j->p++; return 1; }
+    return 0;
+}
+int rnnts_json_end(rnnts_json *j) {
+    rnnts__json_ws(j);
+    return j->p == j->end;
+}
+int rnnts_json_literal(rnnts_json *j, const char *lit) {
+    size_t n = strlen(lit);
+    rnnts__json_ws(j);
+    if ((size_t)(j->end - j->p) >= n && memcmp(j->p, lit, n) == 0) { j->p += n; return 1; }
+    return 0;
+}
+/* Four hex digits of a \u escape into *cp; 0 when malformed. */
+static int rnnts__json_u4(rnnts_json *j, unsigned long *cp) {
+    *cp = 0;
+    if (j->end - j->p < 4) return 0;
+    for (int k = 0; k < 4; k++) /* all four checked before any is consumed: errors point at the escape */
+        if (rnnts__json_hex(j->p[k]) < 0) return 0;
+    for (int k = 0; k < 4; k++) *cp = *cp * 16 + (unsigned long)rnnts__json_hex(*j->p++);
+    return 1;
+}
+/* The code point of a \u escape (after "\u"), a surrogate pair joined; 0 when malformed. */
+static int rnnts__json_escape_u(rnnts_json *j, unsigned long *cp) {
+    unsigned long lo;
+    if (!rnnts__json_u4(j, cp)) return 0;
+    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return 0;
+    if (*cp < 0xD800 || *cp > 0xDBFF) return 1;
+    if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
+    j->p += 2;
+    if (!rnnts__json_u4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
+    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+    return 1;
+}
+/* Code point cp as UTF-8 into u8; returns the byte count. */
+static size_t rnnts__utf8(unsigned long cp, unsigned char *u8) {
+    if (cp < 0x80) { u8[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); return 2; }
+    if (cp < 0x10000) {
+        u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63));
+        return 3;
+    }
+    u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
+    u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63));
+    return 4;
+}
+long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
+    size_t n = 0;
+    rnnts__json_ws(j);
+    if (j->p >= j->end || *j->p != '"') return rnnts__json_fail(j, "expected a string") - 1;
+    j->p++;
+    for (;;) {
+        unsigned long cp;
+        unsigned char ch, u8[4];
+        size_t m;
+        if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
+        ch = (unsigned char)*j->p++;
+        if (ch == '"') break;
+        if (ch < 0x20) return rnnts__json_fail(j, "control character in a string") - 1;
+        cp = ch;
+        if (ch == '\\') {
+            if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
+            ch = (unsigned char)*j->p++;
+            switch (ch) {
+            case '"': case '\\': case '/': cp = ch; break;
+            case 'b': cp = '\b'; break;
+            case 'f': cp = '\f'; break;
+            case 'n': cp = '\n'; break;
+            case 'r': cp = '\r'; break;
+            case 't': cp = '\t'; break;
+            case 'u':
+                if (!rnnts__json_escape_u(j, &cp)) return rnnts__json_fail(j, "bad \\u escape in a string") - 1;
+                break;
+            default: return rnnts__json_fail(j, "bad escape in a string") - 1;
+            }
+        }
+        m = rnnts__utf8(cp, u8);
+        for (size_t k = 0; k < m; k++, n++)
+            if (out && n + 1 < cap) out[n] = (char)u8[k];
+    }
+    if (out && cap) out[n < cap ? n : cap - 1] = 0;
+    return (long)n;
+}
+/* The characters of a number in the JSON grammar from j->p; returns their count, 0 when malformed. */
+static size_t rnnts__json_number_span(rnnts_json *j, int allow_null) {
+    const char *s = j->p;
+#define RNNTS__DIGIT(q) ((q) < j->end && *(q) >= '0' && *(q) <= '9')
+    if (j->p < j->end && *j->p == '-') j->p++;
+    if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, allow_null ? "expected a number or null" : "expected a number");
+    if (*j->p == '0') j->p++;
+    else while (RNNTS__DIGIT(j->p)) j->p++;
+    if (j->p < j->end && *j->p == '.') {
+        j->p++;
+        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
+        while (RNNTS__DIGIT(j->p)) j->p++;
+    }
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
+        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
+        while (RNNTS__DIGIT(j->p)) j->p++;
+    }
+#undef RNNTS__DIGIT
+    return (size_t)(j->p - s);
+}
+int rnnts_json_number(rnnts_json *j, double *v, int allow_null) {
+    const char *s;
+    char buf[64], *e;
+    size_t n;
+    rnnts__json_ws(j);
+    if (allow_null && rnnts_json_literal(j, "null")) { *v = (double)NAN; return 1; }
+    s = j->p;
+    if (!(n = rnnts__json_number_span(j, allow_null))) return 0;
+    if (n >= sizeof buf) return rnnts__json_fail(j, "number too long");
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    *v = strtod(buf, &e);
+    if (*e || !(*v - *v == 0.0)) return rnnts__json_fail(j, "number out of range");
+    return 1;
+}
+int rnnts_json_uint(rnnts_json *j, uint64_t *v) {
+    uint64_t x = 0;
+    int digits = 0;
+    rnnts__json_ws(j);
+    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return rnnts__json_fail(j, "leading zero");
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+        x = x * 10 + (uint64_t)(*j->p++ - '0');
+        if (++digits > 16 || x > ((uint64_t)1 << 53)) return rnnts__json_fail(j, "integer above 2^53");
+    }
+    if (!digits) return rnnts__json_fail(j, "expected a non-negative integer");
+    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return rnnts__json_fail(j, "expected an integer");
+    *v = x;
+    return 1;
+}
+int rnnts_json_skip(rnnts_json *j, int max_depth) {
+    double d;
+    if (max_depth < 0) return rnnts__json_fail(j, "nested too deeply");
+    rnnts__json_ws(j);
+    if (j->p >= j->end) return rnnts__json_fail(j, "expected a value");
+    if (*j->p == '"') return rnnts_json_string(j, NULL, 0) >= 0;
+    if (rnnts_json_literal(j, "true") || rnnts_json_literal(j, "false") || rnnts_json_literal(j, "null")) return 1;
+    if (*j->p == '[' || *j->p == '{') {
+        char close = *j->p == '[' ? ']' : '}';
+        int obj = *j->p == '{';
+        j->p++;
+        if (rnnts_json_eat(j, close)) return 1;
+        for (;;) {
+            if (obj && rnnts_json_string(j, NULL, 0) < 0) return 0;
+            if (obj && !rnnts_json_eat(j, ':')) return rnnts__json_fail(j, "expected ':'");
+            if (!rnnts_json_skip(j, max_depth - 1)) return 0;
+            if (rnnts_json_eat(j, ',')) continue;
+            if (rnnts_json_eat(j, close)) return 1;
+            return rnnts__json_fail(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+    }
+    return rnnts_json_number(j, &d, 0);
+}
+
+/* >>xxh3 ------------------------------------------------------------------------------------ */
 /* XXH3-64, seed 0, default secret: written from the public specification, checked against
    libxxhash by the tests for every length 0..4096 and beyond. */
 #define RNNTS__XXH3_P32_1 0x9E3779B1U
@@ -4153,180 +4331,7 @@ static uint64_t rnnts__xxh3_64(const void *data, size_t len) {
 }
 uint64_t rnnts_xxh3_64(const void *data, size_t len) { return rnnts__xxh3_64(data, len); }
 
-/* JSON reading (public: the logs' reader in the tool uses the same cursor). RFC 8259 grammar;
-   every access is bounds-checked against `end`; the first failure's message is kept in err. */
-static int rnnts__json_fail(rnnts_json *j, const char *what) {
-    if (!j->err[0]) rnnts__strcpy(j->err, sizeof j->err, what);
-    return 0;
-}
-static void rnnts__json_ws(rnnts_json *j) {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
-}
-static int rnnts__json_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
-void rnnts_json_init(rnnts_json *j, const char *text, size_t len) {
-    j->p = text;
-    j->end = text ? text + len : text;
-    j->err[0] = 0;
-}
-int rnnts_json_eat(rnnts_json *j, char c) {
-    rnnts__json_ws(j);
-    if (j->p < j->end && *j->p == c) { j->p++; return 1; }
-    return 0;
-}
-int rnnts_json_end(rnnts_json *j) {
-    rnnts__json_ws(j);
-    return j->p == j->end;
-}
-int rnnts_json_literal(rnnts_json *j, const char *lit) {
-    size_t n = strlen(lit);
-    rnnts__json_ws(j);
-    if ((size_t)(j->end - j->p) >= n && memcmp(j->p, lit, n) == 0) { j->p += n; return 1; }
-    return 0;
-}
-/* Four hex digits of a \u escape into *cp; 0 when malformed. */
-static int rnnts__json_u4(rnnts_json *j, unsigned long *cp) {
-    *cp = 0;
-    if (j->end - j->p < 4) return 0;
-    for (int k = 0; k < 4; k++) /* all four checked before any is consumed: errors point at the escape */
-        if (rnnts__json_hex(j->p[k]) < 0) return 0;
-    for (int k = 0; k < 4; k++) *cp = *cp * 16 + (unsigned long)rnnts__json_hex(*j->p++);
-    return 1;
-}
-/* The code point of a \u escape (after "\u"), a surrogate pair joined; 0 when malformed. */
-static int rnnts__json_escape_u(rnnts_json *j, unsigned long *cp) {
-    unsigned long lo;
-    if (!rnnts__json_u4(j, cp)) return 0;
-    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return 0;
-    if (*cp < 0xD800 || *cp > 0xDBFF) return 1;
-    if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
-    j->p += 2;
-    if (!rnnts__json_u4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
-    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
-    return 1;
-}
-/* Code point cp as UTF-8 into u8; returns the byte count. */
-static size_t rnnts__utf8(unsigned long cp, unsigned char *u8) {
-    if (cp < 0x80) { u8[0] = (unsigned char)cp; return 1; }
-    if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); return 2; }
-    if (cp < 0x10000) {
-        u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63));
-        return 3;
-    }
-    u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
-    u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63));
-    return 4;
-}
-long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
-    size_t n = 0;
-    rnnts__json_ws(j);
-    if (j->p >= j->end || *j->p != '"') return rnnts__json_fail(j, "expected a string") - 1;
-    j->p++;
-    for (;;) {
-        unsigned long cp;
-        unsigned char ch, u8[4];
-        size_t m;
-        if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
-        ch = (unsigned char)*j->p++;
-        if (ch == '"') break;
-        if (ch < 0x20) return rnnts__json_fail(j, "control character in a string") - 1;
-        cp = ch;
-        if (ch == '\\') {
-            if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
-            ch = (unsigned char)*j->p++;
-            switch (ch) {
-            case '"': case '\\': case '/': cp = ch; break;
-            case 'b': cp = '\b'; break;
-            case 'f': cp = '\f'; break;
-            case 'n': cp = '\n'; break;
-            case 'r': cp = '\r'; break;
-            case 't': cp = '\t'; break;
-            case 'u':
-                if (!rnnts__json_escape_u(j, &cp)) return rnnts__json_fail(j, "bad \\u escape in a string") - 1;
-                break;
-            default: return rnnts__json_fail(j, "bad escape in a string") - 1;
-            }
-        }
-        m = rnnts__utf8(cp, u8);
-        for (size_t k = 0; k < m; k++, n++)
-            if (out && n + 1 < cap) out[n] = (char)u8[k];
-    }
-    if (out && cap) out[n < cap ? n : cap - 1] = 0;
-    return (long)n;
-}
-/* The characters of a number in the JSON grammar from j->p; returns their count, 0 when malformed. */
-static size_t rnnts__json_number_span(rnnts_json *j, int allow_null) {
-    const char *s = j->p;
-#define RNNTS__DIGIT(q) ((q) < j->end && *(q) >= '0' && *(q) <= '9')
-    if (j->p < j->end && *j->p == '-') j->p++;
-    if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, allow_null ? "expected a number or null" : "expected a number");
-    if (*j->p == '0') j->p++;
-    else while (RNNTS__DIGIT(j->p)) j->p++;
-    if (j->p < j->end && *j->p == '.') {
-        j->p++;
-        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
-        while (RNNTS__DIGIT(j->p)) j->p++;
-    }
-    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-        j->p++;
-        if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
-        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
-        while (RNNTS__DIGIT(j->p)) j->p++;
-    }
-#undef RNNTS__DIGIT
-    return (size_t)(j->p - s);
-}
-int rnnts_json_number(rnnts_json *j, double *v, int allow_null) {
-    const char *s;
-    char buf[64], *e;
-    size_t n;
-    rnnts__json_ws(j);
-    if (allow_null && rnnts_json_literal(j, "null")) { *v = (double)NAN; return 1; }
-    s = j->p;
-    if (!(n = rnnts__json_number_span(j, allow_null))) return 0;
-    if (n >= sizeof buf) return rnnts__json_fail(j, "number too long");
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    *v = strtod(buf, &e);
-    if (*e || !(*v - *v == 0.0)) return rnnts__json_fail(j, "number out of range");
-    return 1;
-}
-int rnnts_json_uint(rnnts_json *j, uint64_t *v) {
-    uint64_t x = 0;
-    int digits = 0;
-    rnnts__json_ws(j);
-    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return rnnts__json_fail(j, "leading zero");
-    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-        x = x * 10 + (uint64_t)(*j->p++ - '0');
-        if (++digits > 16 || x > ((uint64_t)1 << 53)) return rnnts__json_fail(j, "integer above 2^53");
-    }
-    if (!digits) return rnnts__json_fail(j, "expected a non-negative integer");
-    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return rnnts__json_fail(j, "expected an integer");
-    *v = x;
-    return 1;
-}
-int rnnts_json_skip(rnnts_json *j, int max_depth) {
-    double d;
-    if (max_depth < 0) return rnnts__json_fail(j, "nested too deeply");
-    rnnts__json_ws(j);
-    if (j->p >= j->end) return rnnts__json_fail(j, "expected a value");
-    if (*j->p == '"') return rnnts_json_string(j, NULL, 0) >= 0;
-    if (rnnts_json_literal(j, "true") || rnnts_json_literal(j, "false") || rnnts_json_literal(j, "null")) return 1;
-    if (*j->p == '[' || *j->p == '{') {
-        char close = *j->p == '[' ? ']' : '}';
-        int obj = *j->p == '{';
-        j->p++;
-        if (rnnts_json_eat(j, close)) return 1;
-        for (;;) {
-            if (obj && rnnts_json_string(j, NULL, 0) < 0) return 0;
-            if (obj && !rnnts_json_eat(j, ':')) return rnnts__json_fail(j, "expected ':'");
-            if (!rnnts_json_skip(j, max_depth - 1)) return 0;
-            if (rnnts_json_eat(j, ',')) continue;
-            if (rnnts_json_eat(j, close)) return 1;
-            return rnnts__json_fail(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-        }
-    }
-    return rnnts_json_number(j, &d, 0);
-}
+/* >>safetensors ----------------------------------------------------------------------------- */
 /* The safetensors header parser's view: a string into out (cap bytes); 1, 0 when malformed, -1
    when it does not fit. */
 typedef rnnts_json rnnts__js;
@@ -5077,7 +5082,60 @@ rnnts_result rnnts_st_header_read(const char *path, const rnnts_allocator *alloc
     a.free(buf, a.user);
     return r;
 }
+rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(NULL);
+    rnnts__buf hb;
+    size_t off = 0, hlen, total;
+    unsigned char *file;
+    rnnts_result r;
+    if (!t || n < 0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "safetensors_write: no tensors");
+    memset(&hb, 0, sizeof hb);
+    hb.a = &a;
+    rnnts__buf_put(&hb, "{", 1);
+    if (meta_kv) {
+        rnnts__buf_put(&hb, "\"__metadata__\":{", 16);
+        for (int q = 0; meta_kv[q] && meta_kv[q + 1]; q += 2) {
+            if (q) rnnts__buf_put(&hb, ",", 1);
+            rnnts__buf_jstr(&hb, meta_kv[q]);
+            rnnts__buf_put(&hb, ":", 1);
+            rnnts__buf_jstr(&hb, meta_kv[q + 1]);
+        }
+        rnnts__buf_put(&hb, "}", 1);
+    }
+    for (int q = 0; q < n; q++) {
+        size_t cnt = 1;
+        if (t[q].ndim < 0 || t[q].ndim > 4 || !t[q].name) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tensor %d: bad description", q); }
+        if (q || meta_kv) rnnts__buf_put(&hb, ",", 1);
+        rnnts__buf_jstr(&hb, t[q].name);
+        rnnts__buf_put(&hb, ":{\"dtype\":\"F32\",\"shape\":[", 25);
+        for (int dd = 0; dd < t[q].ndim; dd++) { rnnts__buf_fmt(&hb, dd ? ",%lld" : "%lld", (long long)t[q].shape[dd]); cnt *= (size_t)t[q].shape[dd]; }
+        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + cnt * 4);
+        off += cnt * 4;
+    }
+    rnnts__buf_put(&hb, "}", 1);
+    while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
+    if (hb.oom) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
+    hlen = hb.n;
+    total = 8 + hlen + off;
+    file = (unsigned char *)a.alloc(total, a.user);
+    if (!file) { a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
+    for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
+    memcpy(file + 8, hb.p, hlen);
+    off = 8 + hlen;
+    for (int q = 0; q < n; q++) {
+        size_t cnt = 1;
+        for (int dd = 0; dd < t[q].ndim; dd++) cnt *= (size_t)t[q].shape[dd];
+        for (size_t e2 = 0; e2 < cnt; e2++) rnnts__put_f32(file + off + 4 * e2, t[q].data[e2]);
+        off += cnt * 4;
+    }
+    a.free(hb.p, a.user);
+    r = rnnts__write_atomic(path, file, total, err);
+    a.free(file, a.user);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
 #endif /* RNNTS_NO_STDIO */
+
+/* >>checkpoint ------------------------------------------------------------------------------ */
 /* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
    [3][tensors] (steps, beta1^steps, beta2^steps), trainer.losses [epoch_step] mid-epoch; metadata
    train_config and train_state. */
@@ -5387,60 +5445,10 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
     a.free(file, a.user);
     return r;
 }
-rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
-    rnnts_allocator a = rnnts__alloc_or_default(NULL);
-    rnnts__buf hb;
-    size_t off = 0, hlen, total;
-    unsigned char *file;
-    rnnts_result r;
-    if (!t || n < 0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "safetensors_write: no tensors");
-    memset(&hb, 0, sizeof hb);
-    hb.a = &a;
-    rnnts__buf_put(&hb, "{", 1);
-    if (meta_kv) {
-        rnnts__buf_put(&hb, "\"__metadata__\":{", 16);
-        for (int q = 0; meta_kv[q] && meta_kv[q + 1]; q += 2) {
-            if (q) rnnts__buf_put(&hb, ",", 1);
-            rnnts__buf_jstr(&hb, meta_kv[q]);
-            rnnts__buf_put(&hb, ":", 1);
-            rnnts__buf_jstr(&hb, meta_kv[q + 1]);
-        }
-        rnnts__buf_put(&hb, "}", 1);
-    }
-    for (int q = 0; q < n; q++) {
-        size_t cnt = 1;
-        if (t[q].ndim < 0 || t[q].ndim > 4 || !t[q].name) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tensor %d: bad description", q); }
-        if (q || meta_kv) rnnts__buf_put(&hb, ",", 1);
-        rnnts__buf_jstr(&hb, t[q].name);
-        rnnts__buf_put(&hb, ":{\"dtype\":\"F32\",\"shape\":[", 25);
-        for (int dd = 0; dd < t[q].ndim; dd++) { rnnts__buf_fmt(&hb, dd ? ",%lld" : "%lld", (long long)t[q].shape[dd]); cnt *= (size_t)t[q].shape[dd]; }
-        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + cnt * 4);
-        off += cnt * 4;
-    }
-    rnnts__buf_put(&hb, "}", 1);
-    while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
-    if (hb.oom) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
-    hlen = hb.n;
-    total = 8 + hlen + off;
-    file = (unsigned char *)a.alloc(total, a.user);
-    if (!file) { a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
-    for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
-    memcpy(file + 8, hb.p, hlen);
-    off = 8 + hlen;
-    for (int q = 0; q < n; q++) {
-        size_t cnt = 1;
-        for (int dd = 0; dd < t[q].ndim; dd++) cnt *= (size_t)t[q].shape[dd];
-        for (size_t e2 = 0; e2 < cnt; e2++) rnnts__put_f32(file + off + 4 * e2, t[q].data[e2]);
-        off += cnt * 4;
-    }
-    a.free(hb.p, a.user);
-    r = rnnts__write_atomic(path, file, total, err);
-    a.free(file, a.user);
-    return r == RNNTS_OK ? rnnts__ok(err) : r;
-}
 #endif /* RNNTS_NO_STDIO */
 
-/* ---- PyTorch checkpoint import (zip + pickle, without PyTorch) ------------------------------ */
+/* >>torch-import ---------------------------------------------------------------------------- */
+/* PyTorch checkpoint import (zip + pickle, without PyTorch). */
 /* Zip reader: only what torch.save writes (stored entries, one disk, no ZIP64 fields needed).
    Torch sets flag bit 3 (sizes and CRC in a data descriptor, zeros in the local header) and always
    appends ZIP64 end records; the classic end record is authoritative when no field is saturated. */
