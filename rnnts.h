@@ -5301,57 +5301,51 @@ static const char *rnnts__ref_opts_parse(const char *cs, const rnnts_rnn *net, r
     }
     return NULL;
 }
-/* Resumes from the checkpoint bytes file[0..size); `path` names them in messages. */
-static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t size, const char *path, rnnts_pool *pool,
-                                              const rnnts_allocator *alloc, rnnts_rnn **net_out, rnnts_trainer **out,
-                                              rnnts_error *err) {
-    rnnts_allocator a = rnnts__alloc_or_default(alloc);
-    rnnts__st_entry *ent = NULL;
-    rnnts__st_meta *meta = NULL;
-    int n_ent = 0, n_meta = 0;
-    uint64_t hlen = 0;
-    rnnts_rnn *net = NULL;
-    rnnts_trainer *tr = NULL;
-    rnnts_train_config c = rnnts_train_config_default();
-    const char *cs, *ss, *bad;
+/* Checkpoint metadata checks: a bad or missing value of the train metadata is a FORMAT error that
+   names it (path: the checkpoint in messages). Defined for the three readers below. */
+#define RNNTS__NEED(ok, what) do { if (!(ok)) return rnnts__fail(err, RNNTS_ERR_FORMAT, "%s: train metadata: bad or missing %s", path, what); } while (0)
+/* The trainer configuration from the train_config metadata (cs) of the network net. */
+static rnnts_result rnnts__resume_config(const char *cs, const rnnts_rnn *net, const char *path, rnnts_train_config *c,
+                                         rnnts_error *err) {
     char b[4608];
     long v;
     double d;
-    rnnts_result r;
-    if ((r = rnnts_rnn_load_mem(file, size, &a, &net, err)) != RNNTS_OK) goto done;
-    if ((r = rnnts__st_open(file, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) goto done;
-    cs = rnnts__meta_get(meta, n_meta, "train_config");
-    ss = rnnts__meta_get(meta, n_meta, "train_state");
-    if (!cs || !ss) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s is a model file, not a training checkpoint (no train_config/train_state)", path); goto done; }
-#define RNNTS__NEED(ok, what) do { if (!(ok)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s: train metadata: bad or missing %s", path, what); goto done; } } while (0)
+    const char *bad;
     RNNTS__NEED(rnnts__kv(cs, "task", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_TASK, b)) >= 0, "task");
-    c.task = (rnnts_task)v;
+    c->task = (rnnts_task)v;
     RNNTS__NEED(rnnts__kv(cs, "curriculum", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_CURRICULUM, b)) >= 0, "curriculum");
-    c.curriculum = (rnnts_curriculum)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "n_start", 1, 100000, &v), "n_start"); c.n_start = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "n_add", 1, RNNTS_MAX_NS, &v), "n_add"); c.n_add = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "window", 1, RNNTS_MAX_NS, &v), "window"); c.window = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "slide", 1, RNNTS_MAX_NS, &v), "slide"); c.slide = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "n_fixed", 1, 100000, &v), "n_fixed"); c.n_fixed = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "batch", 1, 65536, &v), "batch"); c.batch = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "steps_per_epoch", 1, 100000000, &v), "steps_per_epoch"); c.steps_per_epoch = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "test_batches", 1, 1000000, &v), "test_batches"); c.test_batches = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "max_epochs", 1, 100000000, &v), "max_epochs"); c.max_epochs = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c.target_n = (int)v;
-    RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c.time_limit_s), "time_limit_s");
-    RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c.threshold = (float)d;
+    c->curriculum = (rnnts_curriculum)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_start", 1, 100000, &v), "n_start"); c->n_start = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_add", 1, RNNTS_MAX_NS, &v), "n_add"); c->n_add = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "window", 1, RNNTS_MAX_NS, &v), "window"); c->window = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "slide", 1, RNNTS_MAX_NS, &v), "slide"); c->slide = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_fixed", 1, 100000, &v), "n_fixed"); c->n_fixed = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "batch", 1, 65536, &v), "batch"); c->batch = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "steps_per_epoch", 1, 100000000, &v), "steps_per_epoch"); c->steps_per_epoch = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "test_batches", 1, 1000000, &v), "test_batches"); c->test_batches = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "max_epochs", 1, 100000000, &v), "max_epochs"); c->max_epochs = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c->target_n = (int)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c->time_limit_s), "time_limit_s");
+    RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c->threshold = (float)d;
     RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_OPTIMIZER, b)) >= 0, "optimizer (allowed sgd, adam)");
-    c.optim.kind = (rnnts_optimizer)v;
-    RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c.optim.lr = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c.optim.momentum = (float)d;
-    RNNTS__NEED(rnnts__kv_long(cs, "nesterov", 0, 1, &v), "nesterov"); c.optim.nesterov = (int)v;
-    RNNTS__NEED(rnnts__kv_double(cs, "beta1", &d), "beta1"); c.optim.beta1 = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "beta2", &d), "beta2"); c.optim.beta2 = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c.optim.eps = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c.optim.clip = (float)d;
-    RNNTS__NEED(rnnts__kv_u64(cs, "seed", &c.seed), "seed");
-    RNNTS__NEED((bad = rnnts__ref_opts_parse(cs, net, &c)) == NULL, bad);
-    if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
+    c->optim.kind = (rnnts_optimizer)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c->optim.lr = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c->optim.momentum = (float)d;
+    RNNTS__NEED(rnnts__kv_long(cs, "nesterov", 0, 1, &v), "nesterov"); c->optim.nesterov = (int)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "beta1", &d), "beta1"); c->optim.beta1 = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "beta2", &d), "beta2"); c->optim.beta2 = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c->optim.eps = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c->optim.clip = (float)d;
+    RNNTS__NEED(rnnts__kv_u64(cs, "seed", &c->seed), "seed");
+    RNNTS__NEED((bad = rnnts__ref_opts_parse(cs, net, c)) == NULL, bad);
+    return RNNTS_OK;
+}
+/* The trainer state from the train_state metadata (ss): epoch, step, done, the current Ns and heads
+   (checked against the curriculum of c), the Ns solved (network metadata). */
+static rnnts_result rnnts__resume_state(rnnts_trainer *tr, const rnnts_train_config *c, const rnnts_rnn *net, const char *ss,
+                                        const char *path, rnnts_error *err) {
+    char b[4608];
+    long v;
     RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
     RNNTS__NEED(rnnts__kv_u64(ss, "step", &tr->step), "step");
     RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 3, &v), "done"); tr->done = (rnnts_done)v;
@@ -5364,53 +5358,85 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
         RNNTS__NEED(tr->cur.heads[q] == q, "heads (the a-th N is read by head a)");
         RNNTS__NEED(tr->cur.ns[q] == tr->cur.ns[0] + q, "ns (consecutive)");
     }
-    RNNTS__NEED(c.curriculum == RNNTS_CURR_SLIDING ? tr->cur.n_ns == c.window
-                : c.curriculum == RNNTS_CURR_MULTI ? tr->cur.ns[0] == c.n_start && tr->cur.n_ns >= c.init_heads
-                : tr->cur.n_ns == 1 && (c.curriculum != RNNTS_CURR_NONE || tr->cur.ns[0] == c.n_fixed),
+    RNNTS__NEED(c->curriculum == RNNTS_CURR_SLIDING ? tr->cur.n_ns == c->window
+                : c->curriculum == RNNTS_CURR_MULTI ? tr->cur.ns[0] == c->n_start && tr->cur.n_ns >= c->init_heads
+                : tr->cur.n_ns == 1 && (c->curriculum != RNNTS_CURR_NONE || tr->cur.ns[0] == c->n_fixed),
                 "ns (inconsistent with the curriculum)");
-    RNNTS__NEED(tr->cur.ns[0] >= (c.curriculum == RNNTS_CURR_NONE ? 1 : c.n_start), "ns (below n_start)");
+    RNNTS__NEED(tr->cur.ns[0] >= (c->curriculum == RNNTS_CURR_NONE ? 1 : c->n_start), "ns (below n_start)");
     tr->n_solved = rnnts_ns_parse(net->meta.ns, tr->solved, RNNTS_MAX_NS);
     if (tr->n_solved < 0) tr->n_solved = 0;
-    {
-        int nt = rnnts_rnn_tensor_count(net);
-        const unsigned char *data = file + 8 + hlen;
-        rnnts__st_entry *e;
-        for (int pass = 0; pass < (c.optim.kind == RNNTS_OPT_ADAM ? 2 : 1); pass++)
-            for (int t = 0; t < nt; t++) {
-                const rnnts_tensor_info *ti = &tr->opt->ti[t];
-                char nm[64];
-                float *dst = (pass ? tr->opt->v : tr->opt->m) + ti->offset;
-                snprintf(nm, sizeof nm, "optim.%s.%s", pass ? "v" : "m", ti->name);
-                e = rnnts__find(ent, n_ent, nm);
-                RNNTS__NEED(e && e->end - e->begin == ti->count * 4, nm);
-                for (size_t q = 0; q < ti->count; q++) {
-                    dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
-                    if (!rnnts__isfinite(dst[q])) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor %s: element %zu is not finite", path, nm, q); goto done; }
-                }
-            }
-        e = rnnts__find(ent, n_ent, "optim.state");
-        RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
-        for (int q = 0; q < 3 * nt; q++) {
-            tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
-            if (!rnnts__isfinite(tr->opt->steps[q])) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor optim.state: element %d is not finite", path, q); goto done; }
-        }
-        /* an interrupted epoch: its steps so far and their losses */
-        tr->epoch_step = 0;
-        if (rnnts__kv(ss, "epoch_step", b, sizeof b)) {
-            RNNTS__NEED(rnnts__parse_int(b, 1, (long)c.steps_per_epoch - 1, &v) && !tr->done, "epoch_step (allowed 1..steps_per_epoch - 1, running)");
-            tr->epoch_step = (int)v;
-            e = rnnts__find(ent, n_ent, "trainer.losses");
-            RNNTS__NEED(e && e->end - e->begin == (uint64_t)tr->epoch_step * 4, "trainer.losses (one loss per step done in the epoch)");
-            for (int q = 0; q < tr->epoch_step; q++) {
-                tr->losses[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
-                RNNTS__NEED(rnnts__isfinite(tr->losses[q]), "trainer.losses (not finite)");
+    return RNNTS_OK;
+}
+/* The optimiser state tensors (optim.m/v.<tensor>, optim.state) and an interrupted epoch's losses
+   (trainer.losses) from the checkpoint file (header length hlen, entries ent). */
+static rnnts_result rnnts__resume_tensors(rnnts_trainer *tr, const rnnts_train_config *c, const rnnts_rnn *net,
+                                          const unsigned char *file, uint64_t hlen, rnnts__st_entry *ent, int n_ent, const char *ss, const char *path,
+                                          rnnts_error *err) {
+    char b[4608];
+    long v;
+    int nt = rnnts_rnn_tensor_count(net);
+    const unsigned char *data = file + 8 + hlen;
+    rnnts__st_entry *e;
+    for (int pass = 0; pass < (c->optim.kind == RNNTS_OPT_ADAM ? 2 : 1); pass++)
+        for (int t = 0; t < nt; t++) {
+            const rnnts_tensor_info *ti = &tr->opt->ti[t];
+            char nm[64];
+            float *dst = (pass ? tr->opt->v : tr->opt->m) + ti->offset;
+            snprintf(nm, sizeof nm, "optim.%s.%s", pass ? "v" : "m", ti->name);
+            e = rnnts__find(ent, n_ent, nm);
+            RNNTS__NEED(e && e->end - e->begin == ti->count * 4, nm);
+            for (size_t q = 0; q < ti->count; q++) {
+                dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
+                if (!rnnts__isfinite(dst[q])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor %s: element %zu is not finite", path, nm, q);
             }
         }
-        /* the global step counts every step done: epoch * steps_per_epoch + epoch_step */
-        RNNTS__NEED(tr->step == (uint64_t)tr->epoch * (uint64_t)c.steps_per_epoch + (uint64_t)tr->epoch_step,
-                    "step (must be epoch * steps_per_epoch + epoch_step)");
+    e = rnnts__find(ent, n_ent, "optim.state");
+    RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
+    for (int q = 0; q < 3 * nt; q++) {
+        tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+        if (!rnnts__isfinite(tr->opt->steps[q])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor optim.state: element %d is not finite", path, q);
     }
+    /* an interrupted epoch: its steps so far and their losses */
+    tr->epoch_step = 0;
+    if (rnnts__kv(ss, "epoch_step", b, sizeof b)) {
+        RNNTS__NEED(rnnts__parse_int(b, 1, (long)c->steps_per_epoch - 1, &v) && !tr->done, "epoch_step (allowed 1..steps_per_epoch - 1, running)");
+        tr->epoch_step = (int)v;
+        e = rnnts__find(ent, n_ent, "trainer.losses");
+        RNNTS__NEED(e && e->end - e->begin == (uint64_t)tr->epoch_step * 4, "trainer.losses (one loss per step done in the epoch)");
+        for (int q = 0; q < tr->epoch_step; q++) {
+            tr->losses[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+            RNNTS__NEED(rnnts__isfinite(tr->losses[q]), "trainer.losses (not finite)");
+        }
+    }
+    /* the global step counts every step done: epoch * steps_per_epoch + epoch_step */
+    RNNTS__NEED(tr->step == (uint64_t)tr->epoch * (uint64_t)c->steps_per_epoch + (uint64_t)tr->epoch_step,
+                "step (must be epoch * steps_per_epoch + epoch_step)");
+    return RNNTS_OK;
+}
 #undef RNNTS__NEED
+/* Resumes from the checkpoint bytes file[0..size); `path` names them in messages. */
+static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t size, const char *path, rnnts_pool *pool,
+                                              const rnnts_allocator *alloc, rnnts_rnn **net_out, rnnts_trainer **out,
+                                              rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts__st_entry *ent = NULL;
+    rnnts__st_meta *meta = NULL;
+    int n_ent = 0, n_meta = 0;
+    uint64_t hlen = 0;
+    rnnts_rnn *net = NULL;
+    rnnts_trainer *tr = NULL;
+    rnnts_train_config c = rnnts_train_config_default();
+    const char *cs, *ss;
+    rnnts_result r;
+    if ((r = rnnts_rnn_load_mem(file, size, &a, &net, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__st_open(file, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) goto done;
+    cs = rnnts__meta_get(meta, n_meta, "train_config");
+    ss = rnnts__meta_get(meta, n_meta, "train_state");
+    if (!cs || !ss) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s is a model file, not a training checkpoint (no train_config/train_state)", path); goto done; }
+    if ((r = rnnts__resume_config(cs, net, path, &c, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__resume_state(tr, &c, net, ss, path, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__resume_tensors(tr, &c, net, file, hlen, ent, n_ent, ss, path, err)) != RNNTS_OK) goto done;
     r = rnnts__trainer_ws(tr, err);
 done:
     if (ent) a.free(ent, a.user);
@@ -5759,9 +5785,84 @@ static rnnts_result rnnts__pk_long1(rnnts__pvm *v, size_t at, size_t *pos, int32
     *pos += k;
     return RNNTS_OK;
 }
-static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
+/* Argument bytes and stack pops of rnnts__pk_run and its opcode helpers below (v, at and pos in scope):
+   an argument cut short or a stack underflow is a FORMAT error at byte at. */
 #define RNNTS__NEED(k) do { if (v->n - pos < (size_t)(k)) return rnnts__pk_bad(v, at, "argument cut short by the end of the pickle"); } while (0)
 #define RNNTS__POP(dst) do { if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "stack underflow"); (dst) = v->stk[--v->sp]; } while (0)
+/* BINUNICODE (4-byte length) and SHORT_BINUNICODE (1-byte length) at *posp: a string object that
+   points at its bytes in the pickle. */
+static rnnts_result rnnts__pk_unicode(rnnts__pvm *v, size_t at, unsigned op, size_t *posp, int32_t *out) {
+    size_t pos = *posp;
+    int32_t o;
+    size_t k;
+    RNNTS__NEED(op == 'X' ? 4 : 1);
+    k = op == 'X' ? rnnts__rd32(v->p + pos) : v->p[pos];
+    pos += op == 'X' ? 4 : 1;
+    RNNTS__NEED(k);
+    o = *out = rnnts__pk_new(v, RNNTS__PK_STR);
+    v->obj[o].a = (int32_t)pos;
+    v->obj[o].n = (int32_t)k;
+    pos += k;
+    *posp = pos;
+    return RNNTS_OK;
+}
+/* BINPUT, LONG_BINPUT with the memo index at *posp: the top of the stack into the memo. */
+static rnnts_result rnnts__pk_put(rnnts__pvm *v, size_t at, unsigned op, size_t *posp) {
+    size_t pos = *posp;
+    size_t k;
+    RNNTS__NEED(op == 'q' ? 1 : 4);
+    k = op == 'q' ? v->p[pos] : rnnts__rd32(v->p + pos);
+    pos += op == 'q' ? 1 : 4;
+    if (k >= v->memo_cap) return rnnts__pk_bad(v, at, "memo index too large");
+    if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "BINPUT with nothing to store");
+    v->memo[k] = v->stk[v->sp - 1];
+    *posp = pos;
+    return RNNTS_OK;
+}
+/* BINGET, LONG_BINGET with the memo index at *posp: the memo entry (to be pushed) into *out. */
+static rnnts_result rnnts__pk_get(rnnts__pvm *v, size_t at, unsigned op, size_t *posp, int32_t *out) {
+    size_t pos = *posp;
+    size_t k;
+    RNNTS__NEED(op == 'h' ? 1 : 4);
+    k = op == 'h' ? v->p[pos] : rnnts__rd32(v->p + pos);
+    pos += op == 'h' ? 1 : 4;
+    if (k >= v->memo_cap || v->memo[k] < 0) return rnnts__pk_bad(v, at, "BINGET of an undefined memo index");
+    *out = v->memo[k];
+    *posp = pos;
+    return RNNTS_OK;
+}
+/* BINPERSID: the persistent id ('storage', FloatStorage, key, location, numel) on the stack becomes a
+   storage object (key, numel). */
+static rnnts_result rnnts__pk_persid(rnnts__pvm *v, size_t at, int32_t *out) {
+    int32_t o, x;
+    const int32_t *f;
+    RNNTS__POP(x);
+    f = v->obj[x].t == RNNTS__PK_TUPLE ? v->refs + v->obj[x].a : v->refs;
+    if (v->obj[x].t != RNNTS__PK_TUPLE || v->obj[x].n != 5 || !rnnts__pk_str_is(v, f[0], "storage") ||
+        v->obj[f[1]].t != RNNTS__PK_GLOBAL || v->obj[f[1]].g != RNNTS__G_FLOATSTORAGE || v->obj[f[2]].t != RNNTS__PK_STR ||
+        v->obj[f[3]].t != RNNTS__PK_STR || v->obj[f[4]].t != RNNTS__PK_INT || v->obj[f[4]].i < 0 || v->obj[f[4]].i > ((int64_t)1 << 40))
+        return rnnts__pk_bad(v, at, "persistent id is not ('storage', torch.FloatStorage, key, location, numel)");
+    o = *out = rnnts__pk_new(v, RNNTS__PK_STORAGE);
+    v->obj[o].a = v->obj[f[2]].a;
+    v->obj[o].n = v->obj[f[2]].n;
+    v->obj[o].i = v->obj[f[4]].i;
+    return RNNTS_OK;
+}
+/* SETITEMS, APPENDS: the items above the last MARK (key-value pairs, or values) into the dict or list
+   below the MARK. */
+static rnnts_result rnnts__pk_setitems(rnnts__pvm *v, size_t at, unsigned op) {
+    size_t from, step = op == 'u' ? 2 : 1;
+    if (!v->nmark) return rnnts__pk_bad(v, at, "SETITEMS/APPENDS without MARK");
+    from = v->marks[--v->nmark];
+    if (from <= rnnts__pk_floor(v) || v->obj[v->stk[from - 1]].t != (op == 'u' ? RNNTS__PK_DICT : RNNTS__PK_LIST) ||
+        (v->sp - from) % step)
+        return rnnts__pk_bad(v, at, op == 'u' ? "SETITEMS on a non-dict or with an odd item count" : "APPENDS on a non-list");
+    for (size_t q = from; q < v->sp; q += step)
+        rnnts__pk_add(v, v->stk[from - 1], step == 2 ? v->stk[q] : -1, v->stk[q + step - 1]);
+    v->sp = from;
+    return RNNTS_OK;
+}
+static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
     size_t pos = 0;
     for (;;) {
         size_t at = pos;
@@ -5799,34 +5900,18 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             break;
         }
         case 'X': case 0x8c: { /* BINUNICODE, SHORT_BINUNICODE */
-            size_t k;
-            RNNTS__NEED(op == 'X' ? 4 : 1);
-            k = op == 'X' ? rnnts__rd32(v->p + pos) : v->p[pos];
-            pos += op == 'X' ? 4 : 1;
-            RNNTS__NEED(k);
-            o = rnnts__pk_new(v, RNNTS__PK_STR);
-            v->obj[o].a = (int32_t)pos;
-            v->obj[o].n = (int32_t)k;
-            pos += k;
+            rnnts_result r = rnnts__pk_unicode(v, at, op, &pos, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'q': case 'r': { /* BINPUT, LONG_BINPUT */
-            size_t k;
-            RNNTS__NEED(op == 'q' ? 1 : 4);
-            k = op == 'q' ? v->p[pos] : rnnts__rd32(v->p + pos);
-            pos += op == 'q' ? 1 : 4;
-            if (k >= v->memo_cap) return rnnts__pk_bad(v, at, "memo index too large");
-            if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "BINPUT with nothing to store");
-            v->memo[k] = v->stk[v->sp - 1];
+            rnnts_result r = rnnts__pk_put(v, at, op, &pos);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'h': case 'j': { /* BINGET, LONG_BINGET */
-            size_t k;
-            RNNTS__NEED(op == 'h' ? 1 : 4);
-            k = op == 'h' ? v->p[pos] : rnnts__rd32(v->p + pos);
-            pos += op == 'h' ? 1 : 4;
-            if (k >= v->memo_cap || v->memo[k] < 0) return rnnts__pk_bad(v, at, "BINGET of an undefined memo index");
-            o = v->memo[k];
+            rnnts_result r = rnnts__pk_get(v, at, op, &pos, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case '(': /* MARK */
@@ -5844,17 +5929,8 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             break;
         }
         case 'Q': { /* BINPERSID: ('storage', FloatStorage, key, location, numel) */
-            const int32_t *f;
-            RNNTS__POP(x);
-            f = v->obj[x].t == RNNTS__PK_TUPLE ? v->refs + v->obj[x].a : v->refs;
-            if (v->obj[x].t != RNNTS__PK_TUPLE || v->obj[x].n != 5 || !rnnts__pk_str_is(v, f[0], "storage") ||
-                v->obj[f[1]].t != RNNTS__PK_GLOBAL || v->obj[f[1]].g != RNNTS__G_FLOATSTORAGE || v->obj[f[2]].t != RNNTS__PK_STR ||
-                v->obj[f[3]].t != RNNTS__PK_STR || v->obj[f[4]].t != RNNTS__PK_INT || v->obj[f[4]].i < 0 || v->obj[f[4]].i > ((int64_t)1 << 40))
-                return rnnts__pk_bad(v, at, "persistent id is not ('storage', torch.FloatStorage, key, location, numel)");
-            o = rnnts__pk_new(v, RNNTS__PK_STORAGE);
-            v->obj[o].a = v->obj[f[2]].a;
-            v->obj[o].n = v->obj[f[2]].n;
-            v->obj[o].i = v->obj[f[4]].i;
+            rnnts_result r = rnnts__pk_persid(v, at, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'R': { /* REDUCE */
@@ -5872,15 +5948,8 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             rnnts__pk_add(v, v->stk[v->sp - 1], y, z);
             break;
         case 'u': case 'e': { /* SETITEMS, APPENDS */
-            size_t from, step = op == 'u' ? 2 : 1;
-            if (!v->nmark) return rnnts__pk_bad(v, at, "SETITEMS/APPENDS without MARK");
-            from = v->marks[--v->nmark];
-            if (from <= rnnts__pk_floor(v) || v->obj[v->stk[from - 1]].t != (op == 'u' ? RNNTS__PK_DICT : RNNTS__PK_LIST) ||
-                (v->sp - from) % step)
-                return rnnts__pk_bad(v, at, op == 'u' ? "SETITEMS on a non-dict or with an odd item count" : "APPENDS on a non-list");
-            for (size_t q = from; q < v->sp; q += step)
-                rnnts__pk_add(v, v->stk[from - 1], step == 2 ? v->stk[q] : -1, v->stk[q + step - 1]);
-            v->sp = from;
+            rnnts_result r = rnnts__pk_setitems(v, at, op);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'b': /* BUILD: the state dict's _metadata (a dict of dicts) is ignored */
@@ -5916,17 +5985,190 @@ static long rnnts__torch_key(const unsigned char *s, size_t n) {
     return -1;
 }
 
+/* Import (rnnts_import_torch_mem), step 1: <prefix>/data.pkl, exactly one; its prefix (*plen bytes)
+   copied into name, <prefix>/byteorder "little" when present, the pickle's CRC-32 and size. */
+static rnnts_result rnnts__torch_pickle_entry(const unsigned char *d, const rnnts__zent *ze, size_t nz, const uint32_t *crctab,
+                                              const rnnts__zent **pk_out, char *name, size_t *plen_out, rnnts_error *err) {
+    const rnnts__zent *pk = NULL, *ze2;
+    size_t plen;
+    for (size_t q = 0; q < nz; q++)
+        if (ze[q].name_len > 9 && memcmp(ze[q].name + ze[q].name_len - 9, "/data.pkl", 9) == 0) {
+            if (pk) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: more than one */data.pkl entry");
+            pk = &ze[q];
+        }
+    if (!pk) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: no <name>/data.pkl entry (not a PyTorch zip checkpoint)");
+    plen = pk->name_len - 9;
+    if (plen > 255) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: archive name of %zu bytes (at most 255)", plen);
+    memcpy(name, pk->name, plen);
+    memcpy(name + plen, "/byteorder", 10);
+    if ((ze2 = rnnts__zfind(ze, nz, name, plen + 10)) && !(ze2->size == 6 && memcmp(d + ze2->data, "little", 6) == 0)) {
+        return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: %.*s/byteorder is not \"little\"", (int)plen, name);
+    }
+    if (rnnts__crc32(crctab, d + pk->data, pk->size) != pk->crc) {
+        return rnnts__fail(err, RNNTS_ERR_CHECKSUM, "zip: data.pkl (file offset %zu, %zu bytes) fails its CRC-32", pk->data, pk->size);
+    }
+    if (pk->size > RNNTS__PK_MAX_BYTES) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl has %zu bytes (at most %zu)", pk->size, RNNTS__PK_MAX_BYTES);
+    *pk_out = pk;
+    *plen_out = plen;
+    return RNNTS_OK;
+}
+/* Step 2: runs the pickle of entry pk and finds the state dict (*sd_out): the checkpoint itself or its
+   'state_dict' entry. The machine's arrays are one allocation (*block_out, the caller frees it). */
+static rnnts_result rnnts__torch_unpickle(rnnts__pvm *v, const unsigned char *d, const rnnts__zent *pk, const rnnts_allocator *a,
+                                          void **block_out, int32_t *sd_out, rnnts_error *err) {
+    size_t bytes;
+    void *block;
+    int32_t root = -1, sd = -1;
+    rnnts_result r;
+    /* Pickle machine arrays: cap = bytes + 1 objects, stack slots, refs and dict entries; memo. */
+    memset(v, 0, sizeof *v);
+    v->p = d + pk->data;
+    v->n = pk->size;
+    v->base = pk->data;
+    v->err = err;
+    v->cap = pk->size + 1;
+    v->memo_cap = pk->size / 2 + 256;
+    bytes = v->cap * (sizeof(rnnts__pobj) + 5 * sizeof(int32_t)) + v->memo_cap * sizeof(int32_t);
+    block = a->alloc(bytes, a->user);
+    *block_out = block;
+    if (!block) return rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory (%zu bytes for the pickle)", bytes);
+    v->obj = (rnnts__pobj *)block;
+    v->stk = (int32_t *)(v->obj + v->cap);
+    v->refs = v->stk + v->cap;
+    v->ent = v->refs + v->cap;
+    v->memo = v->ent + 3 * v->cap;
+    memset(v->memo, 0xFF, v->memo_cap * sizeof(int32_t));
+    if ((r = rnnts__pk_run(v, &root)) != RNNTS_OK) return r;
+    if (v->obj[root].t != RNNTS__PK_DICT) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: the checkpoint is not a dict");
+    for (int32_t e = v->obj[root].a; e >= 0; e = v->ent[3 * e + 2])
+        if (rnnts__pk_str_is(v, v->ent[3 * e], "state_dict")) {
+            if (sd >= 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "data.pkl: key 'state_dict' twice");
+            sd = v->ent[3 * e + 1];
+        }
+    if (sd < 0) sd = root; /* a bare state dict */
+    if (v->obj[sd].t != RNNTS__PK_DICT) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: 'state_dict' is not a dict");
+    *sd_out = sd;
+    return RNNTS_OK;
+}
+/* Step 3: state-dict keys -> tensor slots (slot[t]: the tensor object of rnnts_rnn_tensor index t,
+   slot[nslot + t] its key, -1 when absent); the number of slots follows from the highest head number. */
+static rnnts_result rnnts__torch_slots(const rnnts__pvm *v, int32_t sd, const rnnts_allocator *a, int32_t **slot_out,
+                                       long *nslot_out, rnnts_error *err) {
+    int32_t *slot = NULL;
+    long nslot = 5;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t e = v->obj[sd].a; e >= 0; e = v->ent[3 * e + 2]) {
+            int32_t k = v->ent[3 * e], x = v->ent[3 * e + 1];
+            const unsigned char *s = v->p + v->obj[k].a;
+            long t;
+            if (v->obj[k].t != RNNTS__PK_STR) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: a state-dict key is not a string");
+            if ((t = rnnts__torch_key(s, (size_t)v->obj[k].n)) < 0) {
+                return rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict", (int)RNNTS__MIN(v->obj[k].n, 80), (const char *)s);
+            }
+            if (v->obj[x].t != RNNTS__PK_TENSOR) return rnnts__fail(err, RNNTS_ERR_FORMAT, "state dict: \"%.*s\" is not a tensor", v->obj[k].n, (const char *)s);
+            if (pass == 0) { if (t + 2 > nslot) nslot = t + 2; continue; }
+            if (slot[t] >= 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "state dict: key \"%.*s\" twice", v->obj[k].n, (const char *)s);
+            slot[t] = x;
+            slot[nslot + t] = k;
+        }
+        if (pass == 0) {
+            slot = (int32_t *)a->alloc((size_t)nslot * 2 * sizeof *slot, a->user);
+            *slot_out = slot; /* the caller frees it */
+            if (!slot) return rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory");
+            memset(slot, 0xFF, (size_t)nslot * 2 * sizeof *slot);
+        }
+    }
+    *nslot_out = nslot;
+    return RNNTS_OK;
+}
+/* Step 4: the configuration: H from modulelist.1.weight, K from consecutive heads, tau kind from
+   parameterlist.0 (tensor_of: the slots of step 3). */
+static rnnts_result rnnts__torch_config(const rnnts__pvm *v, const int32_t *tensor_of, long nslot, rnnts_rnn_config *cfg,
+                                        rnnts_error *err) {
+    const int32_t *slot = tensor_of;
+    const rnnts__pobj *w = tensor_of[3] >= 0 ? &v->obj[v->obj[tensor_of[3]].b] : NULL, *tau;
+    int64_t h0, h1;
+    if (!w) return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing");
+    h0 = w->n == 2 ? v->obj[v->refs[w->a]].i : 0;
+    h1 = w->n == 2 ? v->obj[v->refs[w->a + 1]].i : -1;
+    if (h0 != h1 || h0 < 1 || h0 > RNNTS__MAX_H) {
+        return rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
+    }
+    cfg->hidden = (int)h0;
+    cfg->heads = 0;
+    while (5 + 2 * cfg->heads < nslot && tensor_of[5 + 2 * cfg->heads] >= 0) cfg->heads++;
+    if (cfg->heads < 1) return rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)");
+    for (long t = 5 + 2 * (long)cfg->heads; t < nslot; t++)
+        if (tensor_of[t] >= 0) {
+            int32_t k = slot[nslot + t];
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict (heads must be modulelist.2..%d without gaps)",
+                               v->obj[k].n, (const char *)v->p + v->obj[k].a, cfg->heads + 1);
+        }
+    if (tensor_of[0] < 0) return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing");
+    tau = &v->obj[v->obj[tensor_of[0]].b];
+    if (tau->n == 1 && v->obj[v->refs[tau->a]].i == h0) cfg->train_tau = 1;
+    else if (tau->n <= 1 && (tau->n == 0 || v->obj[v->refs[tau->a]].i == 1)) cfg->train_tau = 0;
+    else return rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg->hidden);
+    return RNNTS_OK;
+}
+/* Step 5: every tensor of net from its storage (name: the archive prefix, plen bytes), each storage
+   found in the archive, CRC-checked, of numel * 4 bytes; shapes against cfg, values finite. */
+static rnnts_result rnnts__torch_tensors(rnnts_rnn *net, const rnnts_rnn_config *cfg, const rnnts__pvm *v, const int32_t *tensor_of,
+                                         const unsigned char *d, const rnnts__zent *ze, size_t nz, const uint32_t *crctab,
+                                         char *name, size_t plen, rnnts_error *err) {
+    const rnnts__zent *ze2;
+    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
+        rnnts_tensor_info ti;
+        const rnnts__pobj *x, *st, *sz;
+        const unsigned char *src;
+        int ndim;
+        rnnts_rnn_tensor(net, t, &ti);
+        if (tensor_of[t] < 0) return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name);
+        x = &v->obj[tensor_of[t]];
+        st = &v->obj[x->a];
+        sz = &v->obj[x->b];
+        ndim = sz->n;
+        if (!(t == 0 && ndim == 0 && ti.count == 1) &&
+            (ndim != ti.ndim || v->obj[v->refs[sz->a]].i != ti.shape[0] || (ndim == 2 && v->obj[v->refs[sz->a + 1]].i != ti.shape[1]))) {
+            char shp[48];
+            if (ti.ndim == 2) snprintf(shp, sizeof shp, "[%lld,%lld]", (long long)ti.shape[0], (long long)ti.shape[1]);
+            else snprintf(shp, sizeof shp, "[%lld]", (long long)ti.shape[0]);
+            return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d, K = %d (expected %s)", ti.name, cfg->hidden, cfg->heads, shp);
+        }
+        if (st->n > 32) return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage key longer than 32 bytes", ti.name);
+        memcpy(name + plen, "/data/", 6);
+        memcpy(name + plen + 6, v->p + st->a, (size_t)st->n);
+        if (!(ze2 = rnnts__zfind(ze, nz, name, plen + 6 + (size_t)st->n))) {
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage entry %.*s missing from the archive", ti.name, (int)(plen + 6 + (size_t)st->n), name);
+        }
+        if ((uint64_t)ze2->size != (uint64_t)st->i * 4) {
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage %.*s has %zu bytes for %lld float32 values", ti.name,
+                               (int)(plen + 6 + (size_t)st->n), name, ze2->size, (long long)st->i);
+        }
+        if (rnnts__crc32(crctab, d + ze2->data, ze2->size) != ze2->crc) {
+            return rnnts__fail(err, RNNTS_ERR_CHECKSUM, "tensor %s: storage %.*s (file offset %zu) fails its CRC-32", ti.name,
+                               (int)(plen + 6 + (size_t)st->n), name, ze2->data);
+        }
+        src = d + ze2->data + 4 * (size_t)x->i;
+        for (size_t q = 0; q < ti.count; q++) {
+            float f = rnnts__get_f32(src + 4 * q);
+            if (!rnnts__isfinite(f)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q);
+            net->param[ti.offset + q] = f;
+        }
+    }
+    return RNNTS_OK;
+}
 rnnts_result rnnts_import_torch_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out,
                                     rnnts_error *err) {
     const unsigned char *d = (const unsigned char *)vdata;
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
     rnnts__zent *ze = NULL;
-    const rnnts__zent *pk = NULL, *ze2;
-    size_t nz = 0, plen = 0, bytes;
+    const rnnts__zent *pk = NULL;
+    size_t nz = 0, plen = 0;
     uint32_t crctab[256];
     rnnts__pvm v;
     void *block = NULL;
-    int32_t root = -1, sd = -1, *slot = NULL, *tensor_of;
+    int32_t sd = -1, *slot = NULL, *tensor_of;
     long nslot = 5;
     rnnts_rnn_config cfg = rnnts_rnn_config_default();
     rnnts_rnn *net = NULL;
@@ -5942,149 +6184,18 @@ rnnts_result rnnts_import_torch_mem(const void *vdata, size_t size, const rnnts_
     }
     if ((r = rnnts__zip_read(d, size, &a, &ze, &nz, err)) != RNNTS_OK) return r;
     /* <prefix>/data.pkl: exactly one. */
-    for (size_t q = 0; q < nz; q++)
-        if (ze[q].name_len > 9 && memcmp(ze[q].name + ze[q].name_len - 9, "/data.pkl", 9) == 0) {
-            if (pk) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: more than one */data.pkl entry"); goto fail; }
-            pk = &ze[q];
-        }
-    if (!pk) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: no <name>/data.pkl entry (not a PyTorch zip checkpoint)"); goto fail; }
-    plen = pk->name_len - 9;
-    if (plen > 255) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: archive name of %zu bytes (at most 255)", plen); goto fail; }
-    memcpy(name, pk->name, plen);
-    memcpy(name + plen, "/byteorder", 10);
-    if ((ze2 = rnnts__zfind(ze, nz, name, plen + 10)) && !(ze2->size == 6 && memcmp(d + ze2->data, "little", 6) == 0)) {
-        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: %.*s/byteorder is not \"little\"", (int)plen, name);
-        goto fail;
-    }
-    if (rnnts__crc32(crctab, d + pk->data, pk->size) != pk->crc) {
-        r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "zip: data.pkl (file offset %zu, %zu bytes) fails its CRC-32", pk->data, pk->size);
-        goto fail;
-    }
-    if (pk->size > RNNTS__PK_MAX_BYTES) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl has %zu bytes (at most %zu)", pk->size, RNNTS__PK_MAX_BYTES); goto fail; }
-    /* Pickle machine arrays: cap = bytes + 1 objects, stack slots, refs and dict entries; memo. */
-    memset(&v, 0, sizeof v);
-    v.p = d + pk->data;
-    v.n = pk->size;
-    v.base = pk->data;
-    v.err = err;
-    v.cap = pk->size + 1;
-    v.memo_cap = pk->size / 2 + 256;
-    bytes = v.cap * (sizeof(rnnts__pobj) + 5 * sizeof(int32_t)) + v.memo_cap * sizeof(int32_t);
-    block = a.alloc(bytes, a.user);
-    if (!block) { r = rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory (%zu bytes for the pickle)", bytes); goto fail; }
-    v.obj = (rnnts__pobj *)block;
-    v.stk = (int32_t *)(v.obj + v.cap);
-    v.refs = v.stk + v.cap;
-    v.ent = v.refs + v.cap;
-    v.memo = v.ent + 3 * v.cap;
-    memset(v.memo, 0xFF, v.memo_cap * sizeof(int32_t));
-    if ((r = rnnts__pk_run(&v, &root)) != RNNTS_OK) goto fail;
-    if (v.obj[root].t != RNNTS__PK_DICT) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: the checkpoint is not a dict"); goto fail; }
-    for (int32_t e = v.obj[root].a; e >= 0; e = v.ent[3 * e + 2])
-        if (rnnts__pk_str_is(&v, v.ent[3 * e], "state_dict")) {
-            if (sd >= 0) { r = rnnts__fail(err, RNNTS_ERR_DUPLICATE, "data.pkl: key 'state_dict' twice"); goto fail; }
-            sd = v.ent[3 * e + 1];
-        }
-    if (sd < 0) sd = root; /* a bare state dict */
-    if (v.obj[sd].t != RNNTS__PK_DICT) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: 'state_dict' is not a dict"); goto fail; }
+    if ((r = rnnts__torch_pickle_entry(d, ze, nz, crctab, &pk, name, &plen, err)) != RNNTS_OK) goto fail;
+    /* The pickle, and the state dict in it. */
+    if ((r = rnnts__torch_unpickle(&v, d, pk, &a, &block, &sd, err)) != RNNTS_OK) goto fail;
     /* Keys -> tensor slots; the number of slots follows from the highest head number. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (int32_t e = v.obj[sd].a; e >= 0; e = v.ent[3 * e + 2]) {
-            int32_t k = v.ent[3 * e], x = v.ent[3 * e + 1];
-            const unsigned char *s = v.p + v.obj[k].a;
-            long t;
-            if (v.obj[k].t != RNNTS__PK_STR) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: a state-dict key is not a string"); goto fail; }
-            if ((t = rnnts__torch_key(s, (size_t)v.obj[k].n)) < 0) {
-                r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict", (int)RNNTS__MIN(v.obj[k].n, 80), (const char *)s);
-                goto fail;
-            }
-            if (v.obj[x].t != RNNTS__PK_TENSOR) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "state dict: \"%.*s\" is not a tensor", v.obj[k].n, (const char *)s); goto fail; }
-            if (pass == 0) { if (t + 2 > nslot) nslot = t + 2; continue; }
-            if (slot[t] >= 0) { r = rnnts__fail(err, RNNTS_ERR_DUPLICATE, "state dict: key \"%.*s\" twice", v.obj[k].n, (const char *)s); goto fail; }
-            slot[t] = x;
-            slot[nslot + t] = k;
-        }
-        if (pass == 0) {
-            slot = (int32_t *)a.alloc((size_t)nslot * 2 * sizeof *slot, a.user);
-            if (!slot) { r = rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory"); goto fail; }
-            memset(slot, 0xFF, (size_t)nslot * 2 * sizeof *slot);
-        }
-    }
+    if ((r = rnnts__torch_slots(&v, sd, &a, &slot, &nslot, err)) != RNNTS_OK) goto fail;
     tensor_of = slot;
     /* H from modulelist.1.weight, K from consecutive heads, tau kind from parameterlist.0. */
-    {
-        const rnnts__pobj *w = tensor_of[3] >= 0 ? &v.obj[v.obj[tensor_of[3]].b] : NULL, *tau;
-        int64_t h0, h1;
-        if (!w) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); goto fail; }
-        h0 = w->n == 2 ? v.obj[v.refs[w->a]].i : 0;
-        h1 = w->n == 2 ? v.obj[v.refs[w->a + 1]].i : -1;
-        if (h0 != h1 || h0 < 1 || h0 > RNNTS__MAX_H) {
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
-            goto fail;
-        }
-        cfg.hidden = (int)h0;
-        cfg.heads = 0;
-        while (5 + 2 * cfg.heads < nslot && tensor_of[5 + 2 * cfg.heads] >= 0) cfg.heads++;
-        if (cfg.heads < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)"); goto fail; }
-        for (long t = 5 + 2 * (long)cfg.heads; t < nslot; t++)
-            if (tensor_of[t] >= 0) {
-                int32_t k = slot[nslot + t];
-                r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict (heads must be modulelist.2..%d without gaps)",
-                                v.obj[k].n, (const char *)v.p + v.obj[k].a, cfg.heads + 1);
-                goto fail;
-            }
-        if (tensor_of[0] < 0) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); goto fail; }
-        tau = &v.obj[v.obj[tensor_of[0]].b];
-        if (tau->n == 1 && v.obj[v.refs[tau->a]].i == h0) cfg.train_tau = 1;
-        else if (tau->n <= 1 && (tau->n == 0 || v.obj[v.refs[tau->a]].i == 1)) cfg.train_tau = 0;
-        else { r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg.hidden); goto fail; }
-    }
+    if ((r = rnnts__torch_config(&v, tensor_of, nslot, &cfg, err)) != RNNTS_OK) goto fail;
     /* Storages: CRC-checked, size = numel * 4; the tensors are copied into a fresh network. */
     if (cfg.train_tau == 0) cfg.fixed_tau = 1.0f; /* set from the file below, checked after the copy */
     if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
-    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
-        rnnts_tensor_info ti;
-        const rnnts__pobj *x, *st, *sz;
-        const unsigned char *src;
-        int ndim;
-        rnnts_rnn_tensor(net, t, &ti);
-        if (tensor_of[t] < 0) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name); goto fail; }
-        x = &v.obj[tensor_of[t]];
-        st = &v.obj[x->a];
-        sz = &v.obj[x->b];
-        ndim = sz->n;
-        if (!(t == 0 && ndim == 0 && ti.count == 1) &&
-            (ndim != ti.ndim || v.obj[v.refs[sz->a]].i != ti.shape[0] || (ndim == 2 && v.obj[v.refs[sz->a + 1]].i != ti.shape[1]))) {
-            char shp[48];
-            if (ti.ndim == 2) snprintf(shp, sizeof shp, "[%lld,%lld]", (long long)ti.shape[0], (long long)ti.shape[1]);
-            else snprintf(shp, sizeof shp, "[%lld]", (long long)ti.shape[0]);
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d, K = %d (expected %s)", ti.name, cfg.hidden, cfg.heads, shp);
-            goto fail;
-        }
-        if (st->n > 32) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage key longer than 32 bytes", ti.name); goto fail; }
-        memcpy(name + plen, "/data/", 6);
-        memcpy(name + plen + 6, v.p + st->a, (size_t)st->n);
-        if (!(ze2 = rnnts__zfind(ze, nz, name, plen + 6 + (size_t)st->n))) {
-            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage entry %.*s missing from the archive", ti.name, (int)(plen + 6 + (size_t)st->n), name);
-            goto fail;
-        }
-        if ((uint64_t)ze2->size != (uint64_t)st->i * 4) {
-            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage %.*s has %zu bytes for %lld float32 values", ti.name,
-                            (int)(plen + 6 + (size_t)st->n), name, ze2->size, (long long)st->i);
-            goto fail;
-        }
-        if (rnnts__crc32(crctab, d + ze2->data, ze2->size) != ze2->crc) {
-            r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "tensor %s: storage %.*s (file offset %zu) fails its CRC-32", ti.name,
-                            (int)(plen + 6 + (size_t)st->n), name, ze2->data);
-            goto fail;
-        }
-        src = d + ze2->data + 4 * (size_t)x->i;
-        for (size_t q = 0; q < ti.count; q++) {
-            float f = rnnts__get_f32(src + 4 * q);
-            if (!rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q); goto fail; }
-            net->param[ti.offset + q] = f;
-        }
-    }
+    if ((r = rnnts__torch_tensors(net, &cfg, &v, tensor_of, d, ze, nz, crctab, name, plen, err)) != RNNTS_OK) goto fail;
     if (!cfg.train_tau) {
         net->cfg.fixed_tau = net->tau[0];
         if ((r = rnnts_rnn_config_check(&net->cfg, err)) != RNNTS_OK) {
