@@ -16,18 +16,21 @@
        >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
        >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
        >>kernels      register-blocked GEMM micro-kernel (6x16, AVX-512 10x32), packed-order driver
-       >>rnn          leaky RNN with learnable tau: init, forward, BPTT, stream mode
-       >>loss         cross-entropy over readout heads
-       >>gru          GRU cell, and the GRU/LSTM driver: packed gate GEMM, fused epilogue, BPTT
-       >>lstm         LSTM cell (then >>rnn again: forward, BPTT, stream for every model)
+       >>rnn          network object (config, create, tensors, metadata, workspace); leaky RNN cell
+       >>gru          GRU cell; gate layout, equations and orders of GRU/LSTM forward and BPTT
+       >>lstm         LSTM cell: forward epilogue
+       >>loss         cross-entropy over readout heads (before >>model: the forward pass computes it)
+       >>model        driver of every model: batch preparation, gate step, readout, forward, BPTT
        >>tasks        N-parity and N-DMS batches
        >>optim        SGD (Nesterov) and Adam, PyTorch semantics; global gradient-norm clip
        >>curricula    single, multi, sliding, none; the advance rule
        >>train        trainer: epochs, evaluation, budgets
-       >>io           JSON reader, XXH3-64, safetensors save/load, checkpoints and resume,
-                      import of the reference's PyTorch checkpoints (zip + pickle)
-       >>analysis     autocorrelation by FFT (8 series per vector), bounded exponential fits
-                      with AIC selection, symmetric eigenvalues, PCA
+       >>json         JSON reader (the public cursor)
+       >>xxh3         XXH3-64 (model checksum, golden values)
+       >>safetensors  safetensors save/load of models (metadata, checksum), header reader, writer
+       >>checkpoint   trainer checkpoints and resume
+       >>torch-import import of the reference's PyTorch checkpoints (zip + pickle)
+       >>analysis     autocorrelation by FFT, bounded exponential fits with AIC, eigenvalues, PCA
        >>studies      tau statistics, tau_net, stream accuracy, ablation, perturbation
        >>public       build info, self-check, result strings
 
@@ -62,7 +65,7 @@
             index = j (mod 8) in increasing order, lanes combined by the fixed tree
             ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7));
           - BPTT: time runs backwards; weight gradients accumulate over t = M-1 .. 0, and within a
-            step over b = 0 .. B-1 (see >>rnn for every gradient).
+            step over b = 0 .. B-1 (see >>rnn and >>model for every gradient).
           Every reduction in this file, with its order (b = batch index, t = time step, i/j = neuron):
             forward  u[i][b]   = b_i, then + W[i][j] h[j][b] for j = 0..H-1 (fma), then + (w_in_i s_b + b_in_i)
             readout  l[r][b]   = c_r, then + V[r][i] h[i][b] for i = 0..H-1 (fma)
@@ -214,7 +217,7 @@ typedef struct rnnts_rnn_config {
                                     index order, rounded to float; then tau_i * (tau_mean / mean) */
 } rnnts_rnn_config;
 
-/* Strings stored in a model file's metadata (see >>io) besides what the config says. */
+/* Strings stored in a model file's metadata (see >>safetensors) besides what the config says. */
 typedef struct rnnts_meta {
     char task[32];        /* "parity", "dms" or "" */
     char curriculum[32];  /* "single", "multi", "sliding", "none" or "" */
@@ -2477,26 +2480,6 @@ typedef struct rnnts__ctx {
     float *grad;               /* backward: the gradient vector */
 } rnnts__ctx;
 
-/* Head weight gradients for rows i: dV[a][c][i] = canon_b(dl[a][c][b] h_M[i][b]) (lane form). */
-static void rnnts__task_dv(void *vc, int p0, int p1) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
-    const rnnts_rnn_ws *ws = c->ws;
-    int H = ws->H, Bp = ws->Bp, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
-    const float *hM = ws->hist + (size_t)ws->L * H * Bp;
-    for (int a = 0; a < ws->n_active; a++) {
-        float *gh = c->grad + (c->net->head - c->net->param) + (size_t)ws->heads[a] * (2 * (size_t)H + 2);
-        for (int cl = 0; cl < 2; cl++) {
-            const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
-            for (int i = p0 * RNNTS__MR; i < i1; i++) {
-                rnnts__vf s = rnnts__vf_zero();
-                for (int n = 0; n < Bp; n += 8)
-                    s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + RNNTS__BLK(H, i, n)), s);
-                gh[(size_t)cl * H + i] = rnnts__vf_tree(s);
-            }
-        }
-    }
-}
-
 /* Forward step tile hooks: start value u = b_i, and after the last k-chunk the fused epilogue
    u += w_in s + b_in, then the leak and phi (rows i..i+mr, columns n..n+15, while in L1). */
 static void rnnts__fwd_pre(void *vc, int i0, int mr, int n) {
@@ -2598,6 +2581,118 @@ static void rnnts__task_bwd_b(void *vc, int p0, int p1) {
     rnnts__gemm_run(&c->g2, p0, p1, c->ws->H);
 }
 
+/* >>gru -------------------------------------------------------------------------------------
+   GRU and LSTM (PyTorch's equations, see rnnts_model) share the driver in >>model: forward step, BPTT,
+   stream; the cell equations are the epilogues here (GRU) and in >>lstm. G = 3 (GRU) or 4 (LSTM)
+   gates per neuron, gate rows gate-major as PyTorch stores them (row g*H + i).
+   Forward step t, one packed GEMM for every gate (the GEMM driver and micro-kernel of >>kernels):
+       P[p][b] = b_hh[p], then + W_hh[p][j] h_t[j][b] for j = 0..H-1 (fma), p = 0..G*H-1
+   into the step's gate block ubuf_t (Q = (G+1) H rows x Bp, blocked with R = Q). The GEMM is split
+   between threads by 16-column panels only, and the elementwise epilogue of a panel runs as soon as
+   the panel's last row tile is done (that tile's post hook): all H neurons x 16 columns, while the
+   panel's P is in cache. Input part gi[p] = w_ih[p] x + b_ih[p] (unfused), x = 2s - 1.
+   Gate block rows after the forward epilogue (after backward phase A):
+     GRU  [0,H) r  [H,2H) z  [2H,3H) hn = W_hn h + b_hn  [3H,4H) n            (dar daz dhn dan)
+     LSTM [0,H) i  [H,2H) f  [2H,3H) g  [3H,4H) o  [4H,5H) tanh(c_{t+1})      (dai daf dag dao -)
+   Backward step t (time runs M-1..0), from g = dL/dh_{t+1} (and LSTM gc = dL/dc_{t+1}, 0 at M):
+     GRU   dn = g (1 - z); dz = g (h - n); dan = dn (1 - n n); dar = (dan hn) (r (1 - r));
+           daz = dz (z (1 - z)); dhn = dan r; dh_t = g z + W_hh^T [dar daz dhn]
+     LSTM  do = g tc; dc = gc + (g o) (1 - tc tc); dai = (dc g) (i (1 - i)); daf = (dc c_t) (f (1 - f));
+           dag = (dc i) (1 - g g); dao = do (o (1 - o)); gc = dc f; dh_t = 0 + W_hh^T [dai daf dag dao]
+   Orders: dh_t[j][b] = start value above, then + W_hh[p][j] dgh[p][b] for p = 0..G*H-1 (fma; not at
+   t = 0); dW_hh[p][j] = 0, then + dgh_t[p][b] h_t[j][b] for t = M-1..0, b = 0..B-1 (fma);
+   db_ih, db_hh, dw_ih per gate row p: lane l of 8 takes b = l (mod 8), over t = M-1..0 then b
+   ascending (dw_ih one fma per term with x), lanes combined by the canonical tree. dgi = dgh except
+   the GRU's n row (dgi = dan, dgh = dhn). Heads and loss as the leaky RNN's. */
+#define RNNTS__GSTEP(ws) ((size_t)16 * (size_t)(ws)->H) /* offset between the gate rows of one neuron */
+
+/* GRU: r = sig(gi_r + P_r), z = sig(gi_z + P_z), n = tanh(gi_n + r hn), h' = (1 - z) n + z h. */
+static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
+    const rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, Q = ws->Q, B = ws->B;
+    size_t d = RNNTS__GSTEP(ws);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
+    for (int i = 0; i < H; i++) {
+        rnnts__vn wr = rnnts__vn_set1(net->w_in[i]), wz = rnnts__vn_set1(net->w_in[H + i]), wn = rnnts__vn_set1(net->w_in[2 * H + i]);
+        rnnts__vn br = rnnts__vn_set1(net->b_in[i]), bz = rnnts__vn_set1(net->b_in[H + i]), bn = rnnts__vn_set1(net->b_in[2 * H + i]);
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
+            float *u = c->u_out + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one);
+            rnnts__vn r = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
+            rnnts__vn z = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
+            rnnts__vn hn = rnnts__vn_load(u + 2 * d);
+            rnnts__vn nn = rnnts__tanh_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
+            rnnts__vn h = rnnts__vn_add(rnnts__vn_mul(rnnts__vn_sub(one, z), nn), rnnts__vn_mul(z, rnnts__vn_load(c->h_in + oh)));
+            rnnts__vn_store(u, r);
+            rnnts__vn_store(u + d, z);
+            rnnts__vn_store(u + 3 * d, nn);
+            rnnts__vn_store(c->h_out + oh, rnnts__padzero(h, n, B));
+        }
+    }
+}
+
+/* >>lstm ------------------------------------------------------------------------------------
+   LSTM cell (driver in >>model): [i f g o] = gi + P; i, f, o = sig, g = tanh; c' = f c + i g
+   (two products, then the sum); h' = o tanh(c'). */
+static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
+    const rnnts_rnn_ws *ws = c->ws;
+    const rnnts_rnn *net = c->net;
+    int H = ws->H, Q = ws->Q, B = ws->B;
+    size_t d = RNNTS__GSTEP(ws);
+    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
+    for (int i = 0; i < H; i++) {
+        rnnts__vn w[4], b[4];
+        for (int q = 0; q < 4; q++) { w[q] = rnnts__vn_set1(net->w_in[q * H + i]); b[q] = rnnts__vn_set1(net->b_in[q * H + i]); }
+        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
+            float *u = c->u_out + RNNTS__BLK(Q, i, n);
+            size_t oh = RNNTS__BLK(H, i, n);
+            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one), a[4];
+            for (int q = 0; q < 4; q++) a[q] = rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(w[q], x), b[q]), rnnts__vn_load(u + q * d));
+            a[0] = rnnts__sigmoid_v(a[0]);
+            a[1] = rnnts__sigmoid_v(a[1]);
+            a[2] = rnnts__tanh_v(a[2]);
+            a[3] = rnnts__sigmoid_v(a[3]);
+            rnnts__vn cn = rnnts__vn_add(rnnts__vn_mul(a[1], rnnts__vn_load(c->c_in + oh)), rnnts__vn_mul(a[0], a[2]));
+            rnnts__vn tc = rnnts__tanh_v(cn);
+            for (int q = 0; q < 4; q++) rnnts__vn_store(u + q * d, a[q]);
+            rnnts__vn_store(u + 4 * d, tc);
+            rnnts__vn_store(c->c_out + oh, rnnts__padzero(cn, n, B));
+            rnnts__vn_store(c->h_out + oh, rnnts__padzero(rnnts__vn_mul(a[3], tc), n, B));
+        }
+    }
+}
+
+/* >>loss ------------------------------------------------------------------------------------ */
+/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + ln(e^(l0 - m) + e^(l1 - m)), m = max;
+   L_a = canon_sum(ce) / B; loss = ((0 + L_0) + L_1) + ... in head order.
+   dL/dl_c = (e^(l_c - lse) - [c == y]) / B, pad columns 0. */
+static float rnnts__loss(rnnts_rnn_ws *ws) {
+    int B = ws->B, Bp = ws->Bp;
+    float total = 0.0f;
+    rnnts__vn one = rnnts__vn_set1(1.0f), zero = rnnts__vn_zero(), fb = rnnts__vn_set1((float)B);
+    for (int a = 0; a < ws->n_active; a++) {
+        const float *l0 = ws->lg + (size_t)(2 * a) * Bp, *l1 = l0 + Bp;
+        const float *yb = ws->labels_f + (size_t)a * B; /* the int labels' bits (0 or 1); lanes >= B unused */
+        float *d0 = ws->dl + (size_t)(2 * a) * Bp, *d1 = d0 + Bp;
+        for (int b = 0; b < Bp; b += RNNTS__VN) { /* element-wise, native vectors */
+            rnnts__vn x0 = rnnts__vn_load(l0 + b), x1 = rnnts__vn_load(l1 + b), m = rnnts__vn_max(x0, x1), lse;
+            rnnts__vnm y1 = rnnts__vni_gt(rnnts__vn_bits(rnnts__vn_load(yb + b)), rnnts__vni_set1(0));
+            lse = rnnts__vn_add(m, rnnts__log_v(rnnts__vn_add(rnnts__exp_v(rnnts__vn_sub(x0, m)), rnnts__exp_v(rnnts__vn_sub(x1, m)))));
+            rnnts__vn_store(ws->ce + b, rnnts__vn_sub(lse, rnnts__vn_sel(y1, x1, x0)));
+            rnnts__vn_store(d0 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x0, lse)), rnnts__vn_sel(y1, zero, one)), fb), b, B));
+            rnnts__vn_store(d1 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x1, lse)), rnnts__vn_sel(y1, one, zero)), fb), b, B));
+        }
+        total = total + rnnts_sum_canon(ws->ce, (size_t)B) / (float)B;
+    }
+    return total;
+}
+
+/* >>model ----------------------------------------------------------------------------------- */
+/* The driver every model shares: batch checks and preparation, the GRU/LSTM gate step, readout,
+   BPTT, and the entry points forward, backward, stream. After >>loss: rnnts_rnn_forward computes
+   the loss. */
 /* Checks a batch against the workspace and the network; fills S, h0, tau_hat, alpha, W copies. */
 /* The weight packing and the drawn h0 of prepare, on the pool: both write disjoint elements, each
    a pure function of its indices (packed panels [p0, p1); h0 sequences [b0, b1)). */
@@ -2743,8 +2838,43 @@ static void rnnts__load_input(const rnnts_rnn_ws *ws, const rnnts_batch *bt, int
     memcpy(dst, src, (size_t)ws->B * sizeof(float));
     memset(dst + ws->B, 0, (size_t)(ws->Bp - ws->B) * sizeof(float));
 }
+/* GRU/LSTM forward step: one packed gate GEMM per step, each column panel finished by the
+   cell epilogue of >>gru / >>lstm. */
+/* Start value of the gate GEMM: P = b_hh. */
+static void rnnts__gated_pre(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    for (int p = i0; p < i0 + mr; p++) {
+        rnnts__vn b = rnnts__vn_set1(c->net->b[p]);
+        float *u = c->u_out + RNNTS__BLK(c->ws->Q, p, n);
+        for (int l = 0; l < RNNTS__NR; l += RNNTS__VN) rnnts__vn_store(u + l, b);
+    }
+}
+/* Row tiles of a column panel run in ascending order, so the panel is complete after its last one. */
+static void rnnts__gated_post(void *vc, int i0, int mr, int n) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
+    if (i0 + mr < c->ws->G * c->ws->H) return;
+    if (c->ws->model == RNNTS_MODEL_GRU) rnnts__gru_epi(c, n);
+    else rnnts__lstm_epi(c, n);
+}
 static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
-                              float *h_out, float *u_out);
+                              float *h_out, float *u_out) {
+    rnnts__ctx c;
+    rnnts__gemm_task task;
+    int GH = ws->G * ws->H;
+    memset(&c, 0, sizeof c);
+    c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
+    if (ws->model == RNNTS_MODEL_LSTM) { /* the cell state lives in chist at the slot of h */
+        c.c_in = ws->chist + (h_in - ws->hist);
+        c.c_out = ws->chist + (h_out - ws->hist);
+    }
+    c.g1.K = ws->H; c.g1.ncols = ws->Bp;
+    rnnts__gemm_ap(&c.g1, ws->wz);
+    rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, (size_t)ws->H * RNNTS__NR);
+    rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, (size_t)ws->Q * RNNTS__NR);
+    c.g1.pre = rnnts__gated_pre; c.g1.post = rnnts__gated_post; c.g1.hook_ctx = &c;
+    task.g = &c.g1; task.R = GH;
+    rnnts__pool_run(pool, ws->Bp / RNNTS__NR, rnnts__task_gemm_cols, &task, 2.0 * GH * ws->H * ws->Bp);
+}
 /* One step; h_in and h_out point into ws->hist (GRU/LSTM find their cell state at the same slot of chist). */
 static void rnnts__step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
                         float *h_out, float *u_out) {
@@ -2789,118 +2919,24 @@ static void rnnts__pack_heads(rnnts_rnn_ws *ws, const rnnts_rnn *net, const int 
         }
     }
 }
-
-/* >>loss ------------------------------------------------------------------------------------ */
-/* Per active head a: ce_b = lse_b - l_{y_b}, lse = m + ln(e^(l0 - m) + e^(l1 - m)), m = max;
-   L_a = canon_sum(ce) / B; loss = ((0 + L_0) + L_1) + ... in head order.
-   dL/dl_c = (e^(l_c - lse) - [c == y]) / B, pad columns 0. */
-static float rnnts__loss(rnnts_rnn_ws *ws) {
-    int B = ws->B, Bp = ws->Bp;
-    float total = 0.0f;
-    rnnts__vn one = rnnts__vn_set1(1.0f), zero = rnnts__vn_zero(), fb = rnnts__vn_set1((float)B);
-    for (int a = 0; a < ws->n_active; a++) {
-        const float *l0 = ws->lg + (size_t)(2 * a) * Bp, *l1 = l0 + Bp;
-        const float *yb = ws->labels_f + (size_t)a * B; /* the int labels' bits (0 or 1); lanes >= B unused */
-        float *d0 = ws->dl + (size_t)(2 * a) * Bp, *d1 = d0 + Bp;
-        for (int b = 0; b < Bp; b += RNNTS__VN) { /* element-wise, native vectors */
-            rnnts__vn x0 = rnnts__vn_load(l0 + b), x1 = rnnts__vn_load(l1 + b), m = rnnts__vn_max(x0, x1), lse;
-            rnnts__vnm y1 = rnnts__vni_gt(rnnts__vn_bits(rnnts__vn_load(yb + b)), rnnts__vni_set1(0));
-            lse = rnnts__vn_add(m, rnnts__log_v(rnnts__vn_add(rnnts__exp_v(rnnts__vn_sub(x0, m)), rnnts__exp_v(rnnts__vn_sub(x1, m)))));
-            rnnts__vn_store(ws->ce + b, rnnts__vn_sub(lse, rnnts__vn_sel(y1, x1, x0)));
-            rnnts__vn_store(d0 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x0, lse)), rnnts__vn_sel(y1, zero, one)), fb), b, B));
-            rnnts__vn_store(d1 + b, rnnts__padzero(rnnts__vn_div(rnnts__vn_sub(rnnts__exp_v(rnnts__vn_sub(x1, lse)), rnnts__vn_sel(y1, one, zero)), fb), b, B));
-        }
-        total = total + rnnts_sum_canon(ws->ce, (size_t)B) / (float)B;
-    }
-    return total;
-}
-
-/* >>gru -------------------------------------------------------------------------------------
-   GRU and LSTM (PyTorch's equations, see rnnts_model) share this driver: forward step, BPTT,
-   stream; the cell equations are the epilogues here (GRU) and in >>lstm. G = 3 (GRU) or 4 (LSTM)
-   gates per neuron, gate rows gate-major as PyTorch stores them (row g*H + i).
-   Forward step t, one packed GEMM for every gate (the GEMM driver and micro-kernel of >>kernels):
-       P[p][b] = b_hh[p], then + W_hh[p][j] h_t[j][b] for j = 0..H-1 (fma), p = 0..G*H-1
-   into the step's gate block ubuf_t (Q = (G+1) H rows x Bp, blocked with R = Q). The GEMM is split
-   between threads by 16-column panels only, and the elementwise epilogue of a panel runs as soon as
-   the panel's last row tile is done (that tile's post hook): all H neurons x 16 columns, while the
-   panel's P is in cache. Input part gi[p] = w_ih[p] x + b_ih[p] (unfused), x = 2s - 1.
-   Gate block rows after the forward epilogue (after backward phase A):
-     GRU  [0,H) r  [H,2H) z  [2H,3H) hn = W_hn h + b_hn  [3H,4H) n            (dar daz dhn dan)
-     LSTM [0,H) i  [H,2H) f  [2H,3H) g  [3H,4H) o  [4H,5H) tanh(c_{t+1})      (dai daf dag dao -)
-   Backward step t (time runs M-1..0), from g = dL/dh_{t+1} (and LSTM gc = dL/dc_{t+1}, 0 at M):
-     GRU   dn = g (1 - z); dz = g (h - n); dan = dn (1 - n n); dar = (dan hn) (r (1 - r));
-           daz = dz (z (1 - z)); dhn = dan r; dh_t = g z + W_hh^T [dar daz dhn]
-     LSTM  do = g tc; dc = gc + (g o) (1 - tc tc); dai = (dc g) (i (1 - i)); daf = (dc c_t) (f (1 - f));
-           dag = (dc i) (1 - g g); dao = do (o (1 - o)); gc = dc f; dh_t = 0 + W_hh^T [dai daf dag dao]
-   Orders: dh_t[j][b] = start value above, then + W_hh[p][j] dgh[p][b] for p = 0..G*H-1 (fma; not at
-   t = 0); dW_hh[p][j] = 0, then + dgh_t[p][b] h_t[j][b] for t = M-1..0, b = 0..B-1 (fma);
-   db_ih, db_hh, dw_ih per gate row p: lane l of 8 takes b = l (mod 8), over t = M-1..0 then b
-   ascending (dw_ih one fma per term with x), lanes combined by the canonical tree. dgi = dgh except
-   the GRU's n row (dgi = dan, dgh = dhn). Heads and loss as the leaky RNN's. */
-#define RNNTS__GSTEP(ws) ((size_t)16 * (size_t)(ws)->H) /* offset between the gate rows of one neuron */
-
-/* GRU: r = sig(gi_r + P_r), z = sig(gi_z + P_z), n = tanh(gi_n + r hn), h' = (1 - z) n + z h. */
-static void rnnts__gru_epi(rnnts__ctx *c, int n0) {
+/* Head weight gradients for rows i: dV[a][c][i] = canon_b(dl[a][c][b] h_M[i][b]) (lane form). */
+static void rnnts__task_dv(void *vc, int p0, int p1) {
+    rnnts__ctx *c = (rnnts__ctx *)vc;
     const rnnts_rnn_ws *ws = c->ws;
-    const rnnts_rnn *net = c->net;
-    int H = ws->H, Q = ws->Q, B = ws->B;
-    size_t d = RNNTS__GSTEP(ws);
-    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
-    for (int i = 0; i < H; i++) {
-        rnnts__vn wr = rnnts__vn_set1(net->w_in[i]), wz = rnnts__vn_set1(net->w_in[H + i]), wn = rnnts__vn_set1(net->w_in[2 * H + i]);
-        rnnts__vn br = rnnts__vn_set1(net->b_in[i]), bz = rnnts__vn_set1(net->b_in[H + i]), bn = rnnts__vn_set1(net->b_in[2 * H + i]);
-        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
-            float *u = c->u_out + RNNTS__BLK(Q, i, n);
-            size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one);
-            rnnts__vn r = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wr, x), br), rnnts__vn_load(u)));
-            rnnts__vn z = rnnts__sigmoid_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wz, x), bz), rnnts__vn_load(u + d)));
-            rnnts__vn hn = rnnts__vn_load(u + 2 * d);
-            rnnts__vn nn = rnnts__tanh_v(rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(wn, x), bn), rnnts__vn_mul(r, hn)));
-            rnnts__vn h = rnnts__vn_add(rnnts__vn_mul(rnnts__vn_sub(one, z), nn), rnnts__vn_mul(z, rnnts__vn_load(c->h_in + oh)));
-            rnnts__vn_store(u, r);
-            rnnts__vn_store(u + d, z);
-            rnnts__vn_store(u + 3 * d, nn);
-            rnnts__vn_store(c->h_out + oh, rnnts__padzero(h, n, B));
+    int H = ws->H, Bp = ws->Bp, i1 = RNNTS__MIN(p1 * RNNTS__MR, H);
+    const float *hM = ws->hist + (size_t)ws->L * H * Bp;
+    for (int a = 0; a < ws->n_active; a++) {
+        float *gh = c->grad + (c->net->head - c->net->param) + (size_t)ws->heads[a] * (2 * (size_t)H + 2);
+        for (int cl = 0; cl < 2; cl++) {
+            const float *d = ws->dl + (size_t)(2 * a + cl) * Bp;
+            for (int i = p0 * RNNTS__MR; i < i1; i++) {
+                rnnts__vf s = rnnts__vf_zero();
+                for (int n = 0; n < Bp; n += 8)
+                    s = rnnts__vf_fma(rnnts__vf_load(d + n), rnnts__vf_load(hM + RNNTS__BLK(H, i, n)), s);
+                gh[(size_t)cl * H + i] = rnnts__vf_tree(s);
+            }
         }
     }
-}
-static void rnnts__lstm_epi(rnnts__ctx *c, int n0);
-/* Start value of the gate GEMM: P = b_hh. */
-static void rnnts__gated_pre(void *vc, int i0, int mr, int n) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
-    for (int p = i0; p < i0 + mr; p++) {
-        rnnts__vn b = rnnts__vn_set1(c->net->b[p]);
-        float *u = c->u_out + RNNTS__BLK(c->ws->Q, p, n);
-        for (int l = 0; l < RNNTS__NR; l += RNNTS__VN) rnnts__vn_store(u + l, b);
-    }
-}
-/* Row tiles of a column panel run in ascending order, so the panel is complete after its last one. */
-static void rnnts__gated_post(void *vc, int i0, int mr, int n) {
-    rnnts__ctx *c = (rnnts__ctx *)vc;
-    if (i0 + mr < c->ws->G * c->ws->H) return;
-    if (c->ws->model == RNNTS_MODEL_GRU) rnnts__gru_epi(c, n);
-    else rnnts__lstm_epi(c, n);
-}
-static void rnnts__gated_step(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool *pool, const float *h_in, const float *s,
-                              float *h_out, float *u_out) {
-    rnnts__ctx c;
-    rnnts__gemm_task task;
-    int GH = ws->G * ws->H;
-    memset(&c, 0, sizeof c);
-    c.ws = ws; c.net = net; c.h_in = h_in; c.s = s; c.h_out = h_out; c.u_out = u_out;
-    if (ws->model == RNNTS_MODEL_LSTM) { /* the cell state lives in chist at the slot of h */
-        c.c_in = ws->chist + (h_in - ws->hist);
-        c.c_out = ws->chist + (h_out - ws->hist);
-    }
-    c.g1.K = ws->H; c.g1.ncols = ws->Bp;
-    rnnts__gemm_ap(&c.g1, ws->wz);
-    rnnts__gemm_b(&c.g1, h_in, RNNTS__NR, (size_t)ws->H * RNNTS__NR);
-    rnnts__gemm_c(&c.g1, u_out, RNNTS__NR, (size_t)ws->Q * RNNTS__NR);
-    c.g1.pre = rnnts__gated_pre; c.g1.post = rnnts__gated_post; c.g1.hook_ctx = &c;
-    task.g = &c.g1; task.R = GH;
-    rnnts__pool_run(pool, ws->Bp / RNNTS__NR, rnnts__task_gemm_cols, &task, 2.0 * GH * ws->H * ws->Bp);
 }
 
 /* Backward phase A for neurons [6 p0, 6 p1): the gate gradients (in place of the gates), the start
@@ -3012,38 +3048,6 @@ static void rnnts__gated_bptt(rnnts_rnn_ws *ws, const rnnts_rnn *net, rnnts_pool
     }
 }
 
-/* >>lstm ------------------------------------------------------------------------------------
-   LSTM cell (driver in >>gru): [i f g o] = gi + P; i, f, o = sig, g = tanh; c' = f c + i g
-   (two products, then the sum); h' = o tanh(c'). */
-static void rnnts__lstm_epi(rnnts__ctx *c, int n0) {
-    const rnnts_rnn_ws *ws = c->ws;
-    const rnnts_rnn *net = c->net;
-    int H = ws->H, Q = ws->Q, B = ws->B;
-    size_t d = RNNTS__GSTEP(ws);
-    rnnts__vn one = rnnts__vn_set1(1.0f), two = rnnts__vn_set1(2.0f);
-    for (int i = 0; i < H; i++) {
-        rnnts__vn w[4], b[4];
-        for (int q = 0; q < 4; q++) { w[q] = rnnts__vn_set1(net->w_in[q * H + i]); b[q] = rnnts__vn_set1(net->b_in[q * H + i]); }
-        for (int n = n0; n < n0 + RNNTS__NR; n += RNNTS__VN) {
-            float *u = c->u_out + RNNTS__BLK(Q, i, n);
-            size_t oh = RNNTS__BLK(H, i, n);
-            rnnts__vn x = rnnts__vn_sub(rnnts__vn_mul(two, rnnts__vn_load(c->s + n)), one), a[4];
-            for (int q = 0; q < 4; q++) a[q] = rnnts__vn_add(rnnts__vn_add(rnnts__vn_mul(w[q], x), b[q]), rnnts__vn_load(u + q * d));
-            a[0] = rnnts__sigmoid_v(a[0]);
-            a[1] = rnnts__sigmoid_v(a[1]);
-            a[2] = rnnts__tanh_v(a[2]);
-            a[3] = rnnts__sigmoid_v(a[3]);
-            rnnts__vn cn = rnnts__vn_add(rnnts__vn_mul(a[1], rnnts__vn_load(c->c_in + oh)), rnnts__vn_mul(a[0], a[2]));
-            rnnts__vn tc = rnnts__tanh_v(cn);
-            for (int q = 0; q < 4; q++) rnnts__vn_store(u + q * d, a[q]);
-            rnnts__vn_store(u + 4 * d, tc);
-            rnnts__vn_store(c->c_out + oh, rnnts__padzero(cn, n, B));
-            rnnts__vn_store(c->h_out + oh, rnnts__padzero(rnnts__vn_mul(a[3], tc), n, B));
-        }
-    }
-}
-
-/* >>rnn (continued): forward, backpropagation through time, stream mode -------------------- */
 rnnts_result rnnts_rnn_forward(rnnts_rnn_ws *ws, const rnnts_rnn *net, const rnnts_batch *bt, rnnts_pool *pool,
                                float *logits, float *loss, rnnts_error *err) {
     rnnts_result r = rnnts__prepare(ws, net, bt, 0, pool, err);
@@ -3967,7 +3971,184 @@ rnnts_result rnnts_trainer_epoch(rnnts_trainer *tr, rnnts_epoch_report *rep, rnn
     return rnnts__ok(err);
 }
 
-/* >>io -------------------------------------------------------------------------------------- */
+/* >>json ------------------------------------------------------------------------------------ */
+/* JSON reading (public: the logs' reader in the tool uses the same cursor). RFC 8259 grammar;
+   every access is bounds-checked against `end`; the first failure's message is kept in err. */
+static int rnnts__json_fail(rnnts_json *j, const char *what) {
+    if (!j->err[0]) rnnts__strcpy(j->err, sizeof j->err, what);
+    return 0;
+}
+static void rnnts__json_ws(rnnts_json *j) {
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+static int rnnts__json_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
+void rnnts_json_init(rnnts_json *j, const char *text, size_t len) {
+    j->p = text;
+    j->end = text ? text + len : text;
+    j->err[0] = 0;
+}
+int rnnts_json_eat(rnnts_json *j, char c) {
+    rnnts__json_ws(j);
+    if (j->p < j->end && *j->p == c) { j->p++; return 1; }
+    return 0;
+}
+int rnnts_json_end(rnnts_json *j) {
+    rnnts__json_ws(j);
+    return j->p == j->end;
+}
+int rnnts_json_literal(rnnts_json *j, const char *lit) {
+    size_t n = strlen(lit);
+    rnnts__json_ws(j);
+    if ((size_t)(j->end - j->p) >= n && memcmp(j->p, lit, n) == 0) { j->p += n; return 1; }
+    return 0;
+}
+/* Four hex digits of a \u escape into *cp; 0 when malformed. */
+static int rnnts__json_u4(rnnts_json *j, unsigned long *cp) {
+    *cp = 0;
+    if (j->end - j->p < 4) return 0;
+    for (int k = 0; k < 4; k++) /* all four checked before any is consumed: errors point at the escape */
+        if (rnnts__json_hex(j->p[k]) < 0) return 0;
+    for (int k = 0; k < 4; k++) *cp = *cp * 16 + (unsigned long)rnnts__json_hex(*j->p++);
+    return 1;
+}
+/* The code point of a \u escape (after "\u"), a surrogate pair joined; 0 when malformed. */
+static int rnnts__json_escape_u(rnnts_json *j, unsigned long *cp) {
+    unsigned long lo;
+    if (!rnnts__json_u4(j, cp)) return 0;
+    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return 0;
+    if (*cp < 0xD800 || *cp > 0xDBFF) return 1;
+    if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
+    j->p += 2;
+    if (!rnnts__json_u4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
+    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+    return 1;
+}
+/* Code point cp as UTF-8 into u8; returns the byte count. */
+static size_t rnnts__utf8(unsigned long cp, unsigned char *u8) {
+    if (cp < 0x80) { u8[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); return 2; }
+    if (cp < 0x10000) {
+        u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63));
+        return 3;
+    }
+    u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
+    u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63));
+    return 4;
+}
+long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
+    size_t n = 0;
+    rnnts__json_ws(j);
+    if (j->p >= j->end || *j->p != '"') return rnnts__json_fail(j, "expected a string") - 1;
+    j->p++;
+    for (;;) {
+        unsigned long cp;
+        unsigned char ch, u8[4];
+        size_t m;
+        if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
+        ch = (unsigned char)*j->p++;
+        if (ch == '"') break;
+        if (ch < 0x20) return rnnts__json_fail(j, "control character in a string") - 1;
+        u8[0] = ch; /* a raw byte (UTF-8 already) is copied as it is; an escape is decoded */
+        m = 1;
+        if (ch == '\\') {
+            if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
+            ch = (unsigned char)*j->p++;
+            switch (ch) {
+            case '"': case '\\': case '/': cp = ch; break;
+            case 'b': cp = '\b'; break;
+            case 'f': cp = '\f'; break;
+            case 'n': cp = '\n'; break;
+            case 'r': cp = '\r'; break;
+            case 't': cp = '\t'; break;
+            case 'u':
+                if (!rnnts__json_escape_u(j, &cp)) return rnnts__json_fail(j, "bad \\u escape in a string") - 1;
+                break;
+            default: return rnnts__json_fail(j, "bad escape in a string") - 1;
+            }
+            m = rnnts__utf8(cp, u8);
+        }
+        for (size_t k = 0; k < m; k++, n++)
+            if (out && n + 1 < cap) out[n] = (char)u8[k];
+    }
+    if (out && cap) out[n < cap ? n : cap - 1] = 0;
+    return (long)n;
+}
+/* The characters of a number in the JSON grammar from j->p; returns their count, 0 when malformed. */
+static size_t rnnts__json_number_span(rnnts_json *j, int allow_null) {
+    const char *s = j->p;
+#define RNNTS__DIGIT(q) ((q) < j->end && *(q) >= '0' && *(q) <= '9')
+    if (j->p < j->end && *j->p == '-') j->p++;
+    if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, allow_null ? "expected a number or null" : "expected a number");
+    if (*j->p == '0') j->p++;
+    else while (RNNTS__DIGIT(j->p)) j->p++;
+    if (j->p < j->end && *j->p == '.') {
+        j->p++;
+        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
+        while (RNNTS__DIGIT(j->p)) j->p++;
+    }
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
+        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
+        while (RNNTS__DIGIT(j->p)) j->p++;
+    }
+#undef RNNTS__DIGIT
+    return (size_t)(j->p - s);
+}
+int rnnts_json_number(rnnts_json *j, double *v, int allow_null) {
+    const char *s;
+    char buf[64], *e;
+    size_t n;
+    rnnts__json_ws(j);
+    if (allow_null && rnnts_json_literal(j, "null")) { *v = (double)NAN; return 1; }
+    s = j->p;
+    if (!(n = rnnts__json_number_span(j, allow_null))) return 0;
+    if (n >= sizeof buf) return rnnts__json_fail(j, "number too long");
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    *v = strtod(buf, &e);
+    if (*e || !(*v - *v == 0.0)) return rnnts__json_fail(j, "number out of range");
+    return 1;
+}
+int rnnts_json_uint(rnnts_json *j, uint64_t *v) {
+    uint64_t x = 0;
+    int digits = 0;
+    rnnts__json_ws(j);
+    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return rnnts__json_fail(j, "leading zero");
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+        x = x * 10 + (uint64_t)(*j->p++ - '0');
+        if (++digits > 16 || x > ((uint64_t)1 << 53)) return rnnts__json_fail(j, "integer above 2^53");
+    }
+    if (!digits) return rnnts__json_fail(j, "expected a non-negative integer");
+    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return rnnts__json_fail(j, "expected an integer");
+    *v = x;
+    return 1;
+}
+int rnnts_json_skip(rnnts_json *j, int max_depth) {
+    double d;
+    if (max_depth < 0) return rnnts__json_fail(j, "nested too deeply");
+    rnnts__json_ws(j);
+    if (j->p >= j->end) return rnnts__json_fail(j, "expected a value");
+    if (*j->p == '"') return rnnts_json_string(j, NULL, 0) >= 0;
+    if (rnnts_json_literal(j, "true") || rnnts_json_literal(j, "false") || rnnts_json_literal(j, "null")) return 1;
+    if (*j->p == '[' || *j->p == '{') {
+        char close = *j->p == '[' ? ']' : '}';
+        int obj = *j->p == '{';
+        j->p++;
+        if (rnnts_json_eat(j, close)) return 1;
+        for (;;) {
+            if (obj && rnnts_json_string(j, NULL, 0) < 0) return 0;
+            if (obj && !rnnts_json_eat(j, ':')) return rnnts__json_fail(j, "expected ':'");
+            if (!rnnts_json_skip(j, max_depth - 1)) return 0;
+            if (rnnts_json_eat(j, ',')) continue;
+            if (rnnts_json_eat(j, close)) return 1;
+            return rnnts__json_fail(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+    }
+    return rnnts_json_number(j, &d, 0);
+}
+
+/* >>xxh3 ------------------------------------------------------------------------------------ */
 /* XXH3-64, seed 0, default secret: written from the public specification, checked against
    libxxhash by the tests for every length 0..4096 and beyond. */
 #define RNNTS__XXH3_P32_1 0x9E3779B1U
@@ -4151,181 +4332,7 @@ static uint64_t rnnts__xxh3_64(const void *data, size_t len) {
 }
 uint64_t rnnts_xxh3_64(const void *data, size_t len) { return rnnts__xxh3_64(data, len); }
 
-/* JSON reading (public: the logs' reader in the tool uses the same cursor). RFC 8259 grammar;
-   every access is bounds-checked against `end`; the first failure's message is kept in err. */
-static int rnnts__json_fail(rnnts_json *j, const char *what) {
-    if (!j->err[0]) rnnts__strcpy(j->err, sizeof j->err, what);
-    return 0;
-}
-static void rnnts__json_ws(rnnts_json *j) {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
-}
-static int rnnts__json_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
-void rnnts_json_init(rnnts_json *j, const char *text, size_t len) {
-    j->p = text;
-    j->end = text ? text + len : text;
-    j->err[0] = 0;
-}
-int rnnts_json_eat(rnnts_json *j, char c) {
-    rnnts__json_ws(j);
-    if (j->p < j->end && *j->p == c) { j->p++; return 1; }
-    return 0;
-}
-int rnnts_json_end(rnnts_json *j) {
-    rnnts__json_ws(j);
-    return j->p == j->end;
-}
-int rnnts_json_literal(rnnts_json *j, const char *lit) {
-    size_t n = strlen(lit);
-    rnnts__json_ws(j);
-    if ((size_t)(j->end - j->p) >= n && memcmp(j->p, lit, n) == 0) { j->p += n; return 1; }
-    return 0;
-}
-/* Four hex digits of a \u escape into *cp; 0 when malformed. */
-static int rnnts__json_u4(rnnts_json *j, unsigned long *cp) {
-    *cp = 0;
-    if (j->end - j->p < 4) return 0;
-    for (int k = 0; k < 4; k++) /* all four checked before any is consumed: errors point at the escape */
-        if (rnnts__json_hex(j->p[k]) < 0) return 0;
-    for (int k = 0; k < 4; k++) *cp = *cp * 16 + (unsigned long)rnnts__json_hex(*j->p++);
-    return 1;
-}
-/* The code point of a \u escape (after "\u"), a surrogate pair joined; 0 when malformed. */
-static int rnnts__json_escape_u(rnnts_json *j, unsigned long *cp) {
-    unsigned long lo;
-    if (!rnnts__json_u4(j, cp)) return 0;
-    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return 0;
-    if (*cp < 0xD800 || *cp > 0xDBFF) return 1;
-    if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
-    j->p += 2;
-    if (!rnnts__json_u4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
-    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
-    return 1;
-}
-/* Code point cp as UTF-8 into u8; returns the byte count. */
-static size_t rnnts__utf8(unsigned long cp, unsigned char *u8) {
-    if (cp < 0x80) { u8[0] = (unsigned char)cp; return 1; }
-    if (cp < 0x800) { u8[0] = (unsigned char)(0xC0 | (cp >> 6)); u8[1] = (unsigned char)(0x80 | (cp & 63)); return 2; }
-    if (cp < 0x10000) {
-        u8[0] = (unsigned char)(0xE0 | (cp >> 12)); u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[2] = (unsigned char)(0x80 | (cp & 63));
-        return 3;
-    }
-    u8[0] = (unsigned char)(0xF0 | (cp >> 18)); u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 63));
-    u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 63)); u8[3] = (unsigned char)(0x80 | (cp & 63));
-    return 4;
-}
-long rnnts_json_string(rnnts_json *j, char *out, size_t cap) {
-    size_t n = 0;
-    rnnts__json_ws(j);
-    if (j->p >= j->end || *j->p != '"') return rnnts__json_fail(j, "expected a string") - 1;
-    j->p++;
-    for (;;) {
-        unsigned long cp;
-        unsigned char ch, u8[4];
-        size_t m;
-        if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
-        ch = (unsigned char)*j->p++;
-        if (ch == '"') break;
-        if (ch < 0x20) return rnnts__json_fail(j, "control character in a string") - 1;
-        u8[0] = ch; /* a raw byte (UTF-8 already) is copied as it is; an escape is decoded */
-        m = 1;
-        if (ch == '\\') {
-            if (j->p >= j->end) return rnnts__json_fail(j, "unterminated string") - 1;
-            ch = (unsigned char)*j->p++;
-            switch (ch) {
-            case '"': case '\\': case '/': cp = ch; break;
-            case 'b': cp = '\b'; break;
-            case 'f': cp = '\f'; break;
-            case 'n': cp = '\n'; break;
-            case 'r': cp = '\r'; break;
-            case 't': cp = '\t'; break;
-            case 'u':
-                if (!rnnts__json_escape_u(j, &cp)) return rnnts__json_fail(j, "bad \\u escape in a string") - 1;
-                break;
-            default: return rnnts__json_fail(j, "bad escape in a string") - 1;
-            }
-            m = rnnts__utf8(cp, u8);
-        }
-        for (size_t k = 0; k < m; k++, n++)
-            if (out && n + 1 < cap) out[n] = (char)u8[k];
-    }
-    if (out && cap) out[n < cap ? n : cap - 1] = 0;
-    return (long)n;
-}
-/* The characters of a number in the JSON grammar from j->p; returns their count, 0 when malformed. */
-static size_t rnnts__json_number_span(rnnts_json *j, int allow_null) {
-    const char *s = j->p;
-#define RNNTS__DIGIT(q) ((q) < j->end && *(q) >= '0' && *(q) <= '9')
-    if (j->p < j->end && *j->p == '-') j->p++;
-    if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, allow_null ? "expected a number or null" : "expected a number");
-    if (*j->p == '0') j->p++;
-    else while (RNNTS__DIGIT(j->p)) j->p++;
-    if (j->p < j->end && *j->p == '.') {
-        j->p++;
-        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
-        while (RNNTS__DIGIT(j->p)) j->p++;
-    }
-    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-        j->p++;
-        if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
-        if (!RNNTS__DIGIT(j->p)) return rnnts__json_fail(j, "bad number");
-        while (RNNTS__DIGIT(j->p)) j->p++;
-    }
-#undef RNNTS__DIGIT
-    return (size_t)(j->p - s);
-}
-int rnnts_json_number(rnnts_json *j, double *v, int allow_null) {
-    const char *s;
-    char buf[64], *e;
-    size_t n;
-    rnnts__json_ws(j);
-    if (allow_null && rnnts_json_literal(j, "null")) { *v = (double)NAN; return 1; }
-    s = j->p;
-    if (!(n = rnnts__json_number_span(j, allow_null))) return 0;
-    if (n >= sizeof buf) return rnnts__json_fail(j, "number too long");
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    *v = strtod(buf, &e);
-    if (*e || !(*v - *v == 0.0)) return rnnts__json_fail(j, "number out of range");
-    return 1;
-}
-int rnnts_json_uint(rnnts_json *j, uint64_t *v) {
-    uint64_t x = 0;
-    int digits = 0;
-    rnnts__json_ws(j);
-    if (j->p < j->end && *j->p == '0' && j->end - j->p > 1 && j->p[1] >= '0' && j->p[1] <= '9') return rnnts__json_fail(j, "leading zero");
-    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-        x = x * 10 + (uint64_t)(*j->p++ - '0');
-        if (++digits > 16 || x > ((uint64_t)1 << 53)) return rnnts__json_fail(j, "integer above 2^53");
-    }
-    if (!digits) return rnnts__json_fail(j, "expected a non-negative integer");
-    if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E')) return rnnts__json_fail(j, "expected an integer");
-    *v = x;
-    return 1;
-}
-int rnnts_json_skip(rnnts_json *j, int max_depth) {
-    double d;
-    if (max_depth < 0) return rnnts__json_fail(j, "nested too deeply");
-    rnnts__json_ws(j);
-    if (j->p >= j->end) return rnnts__json_fail(j, "expected a value");
-    if (*j->p == '"') return rnnts_json_string(j, NULL, 0) >= 0;
-    if (rnnts_json_literal(j, "true") || rnnts_json_literal(j, "false") || rnnts_json_literal(j, "null")) return 1;
-    if (*j->p == '[' || *j->p == '{') {
-        char close = *j->p == '[' ? ']' : '}';
-        int obj = *j->p == '{';
-        j->p++;
-        if (rnnts_json_eat(j, close)) return 1;
-        for (;;) {
-            if (obj && rnnts_json_string(j, NULL, 0) < 0) return 0;
-            if (obj && !rnnts_json_eat(j, ':')) return rnnts__json_fail(j, "expected ':'");
-            if (!rnnts_json_skip(j, max_depth - 1)) return 0;
-            if (rnnts_json_eat(j, ',')) continue;
-            if (rnnts_json_eat(j, close)) return 1;
-            return rnnts__json_fail(j, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-        }
-    }
-    return rnnts_json_number(j, &d, 0);
-}
+/* >>safetensors ----------------------------------------------------------------------------- */
 /* The safetensors header parser's view: a string into out (cap bytes); 1, 0 when malformed, -1
    when it does not fit. */
 typedef rnnts_json rnnts__js;
@@ -5076,7 +5083,60 @@ rnnts_result rnnts_st_header_read(const char *path, const rnnts_allocator *alloc
     a.free(buf, a.user);
     return r;
 }
+rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(NULL);
+    rnnts__buf hb;
+    size_t off = 0, hlen, total;
+    unsigned char *file;
+    rnnts_result r;
+    if (!t || n < 0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "safetensors_write: no tensors");
+    memset(&hb, 0, sizeof hb);
+    hb.a = &a;
+    rnnts__buf_put(&hb, "{", 1);
+    if (meta_kv) {
+        rnnts__buf_put(&hb, "\"__metadata__\":{", 16);
+        for (int q = 0; meta_kv[q] && meta_kv[q + 1]; q += 2) {
+            if (q) rnnts__buf_put(&hb, ",", 1);
+            rnnts__buf_jstr(&hb, meta_kv[q]);
+            rnnts__buf_put(&hb, ":", 1);
+            rnnts__buf_jstr(&hb, meta_kv[q + 1]);
+        }
+        rnnts__buf_put(&hb, "}", 1);
+    }
+    for (int q = 0; q < n; q++) {
+        size_t cnt = 1;
+        if (t[q].ndim < 0 || t[q].ndim > 4 || !t[q].name) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tensor %d: bad description", q); }
+        if (q || meta_kv) rnnts__buf_put(&hb, ",", 1);
+        rnnts__buf_jstr(&hb, t[q].name);
+        rnnts__buf_put(&hb, ":{\"dtype\":\"F32\",\"shape\":[", 25);
+        for (int dd = 0; dd < t[q].ndim; dd++) { rnnts__buf_fmt(&hb, dd ? ",%lld" : "%lld", (long long)t[q].shape[dd]); cnt *= (size_t)t[q].shape[dd]; }
+        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + cnt * 4);
+        off += cnt * 4;
+    }
+    rnnts__buf_put(&hb, "}", 1);
+    while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
+    if (hb.oom) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
+    hlen = hb.n;
+    total = 8 + hlen + off;
+    file = (unsigned char *)a.alloc(total, a.user);
+    if (!file) { a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
+    for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
+    memcpy(file + 8, hb.p, hlen);
+    off = 8 + hlen;
+    for (int q = 0; q < n; q++) {
+        size_t cnt = 1;
+        for (int dd = 0; dd < t[q].ndim; dd++) cnt *= (size_t)t[q].shape[dd];
+        for (size_t e2 = 0; e2 < cnt; e2++) rnnts__put_f32(file + off + 4 * e2, t[q].data[e2]);
+        off += cnt * 4;
+    }
+    a.free(hb.p, a.user);
+    r = rnnts__write_atomic(path, file, total, err);
+    a.free(file, a.user);
+    return r == RNNTS_OK ? rnnts__ok(err) : r;
+}
 #endif /* RNNTS_NO_STDIO */
+
+/* >>checkpoint ------------------------------------------------------------------------------ */
 /* Trainer checkpoints: the network, then optim.m.<tensor>, optim.v.<tensor> (Adam) and optim.state
    [3][tensors] (steps, beta1^steps, beta2^steps), trainer.losses [epoch_step] mid-epoch; metadata
    train_config and train_state. */
@@ -5242,57 +5302,51 @@ static const char *rnnts__ref_opts_parse(const char *cs, const rnnts_rnn *net, r
     }
     return NULL;
 }
-/* Resumes from the checkpoint bytes file[0..size); `path` names them in messages. */
-static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t size, const char *path, rnnts_pool *pool,
-                                              const rnnts_allocator *alloc, rnnts_rnn **net_out, rnnts_trainer **out,
-                                              rnnts_error *err) {
-    rnnts_allocator a = rnnts__alloc_or_default(alloc);
-    rnnts__st_entry *ent = NULL;
-    rnnts__st_meta *meta = NULL;
-    int n_ent = 0, n_meta = 0;
-    uint64_t hlen = 0;
-    rnnts_rnn *net = NULL;
-    rnnts_trainer *tr = NULL;
-    rnnts_train_config c = rnnts_train_config_default();
-    const char *cs, *ss, *bad;
+/* Checkpoint metadata checks: a bad or missing value of the train metadata is a FORMAT error that
+   names it (path: the checkpoint in messages). Defined for the three readers below. */
+#define RNNTS__NEED(ok, what) do { if (!(ok)) return rnnts__fail(err, RNNTS_ERR_FORMAT, "%s: train metadata: bad or missing %s", path, what); } while (0)
+/* The trainer configuration from the train_config metadata (cs) of the network net. */
+static rnnts_result rnnts__resume_config(const char *cs, const rnnts_rnn *net, const char *path, rnnts_train_config *c,
+                                         rnnts_error *err) {
     char b[4608];
     long v;
     double d;
-    rnnts_result r;
-    if ((r = rnnts_rnn_load_mem(file, size, &a, &net, err)) != RNNTS_OK) goto done;
-    if ((r = rnnts__st_open(file, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) goto done;
-    cs = rnnts__meta_get(meta, n_meta, "train_config");
-    ss = rnnts__meta_get(meta, n_meta, "train_state");
-    if (!cs || !ss) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s is a model file, not a training checkpoint (no train_config/train_state)", path); goto done; }
-#define RNNTS__NEED(ok, what) do { if (!(ok)) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s: train metadata: bad or missing %s", path, what); goto done; } } while (0)
+    const char *bad;
     RNNTS__NEED(rnnts__kv(cs, "task", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_TASK, b)) >= 0, "task");
-    c.task = (rnnts_task)v;
+    c->task = (rnnts_task)v;
     RNNTS__NEED(rnnts__kv(cs, "curriculum", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_CURRICULUM, b)) >= 0, "curriculum");
-    c.curriculum = (rnnts_curriculum)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "n_start", 1, 100000, &v), "n_start"); c.n_start = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "n_add", 1, RNNTS_MAX_NS, &v), "n_add"); c.n_add = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "window", 1, RNNTS_MAX_NS, &v), "window"); c.window = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "slide", 1, RNNTS_MAX_NS, &v), "slide"); c.slide = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "n_fixed", 1, 100000, &v), "n_fixed"); c.n_fixed = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "batch", 1, 65536, &v), "batch"); c.batch = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "steps_per_epoch", 1, 100000000, &v), "steps_per_epoch"); c.steps_per_epoch = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "test_batches", 1, 1000000, &v), "test_batches"); c.test_batches = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "max_epochs", 1, 100000000, &v), "max_epochs"); c.max_epochs = (int)v;
-    RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c.target_n = (int)v;
-    RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c.time_limit_s), "time_limit_s");
-    RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c.threshold = (float)d;
+    c->curriculum = (rnnts_curriculum)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_start", 1, 100000, &v), "n_start"); c->n_start = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_add", 1, RNNTS_MAX_NS, &v), "n_add"); c->n_add = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "window", 1, RNNTS_MAX_NS, &v), "window"); c->window = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "slide", 1, RNNTS_MAX_NS, &v), "slide"); c->slide = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "n_fixed", 1, 100000, &v), "n_fixed"); c->n_fixed = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "batch", 1, 65536, &v), "batch"); c->batch = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "steps_per_epoch", 1, 100000000, &v), "steps_per_epoch"); c->steps_per_epoch = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "test_batches", 1, 1000000, &v), "test_batches"); c->test_batches = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "max_epochs", 1, 100000000, &v), "max_epochs"); c->max_epochs = (int)v;
+    RNNTS__NEED(rnnts__kv_long(cs, "target_n", 0, 100000, &v), "target_n"); c->target_n = (int)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "time_limit_s", &c->time_limit_s), "time_limit_s");
+    RNNTS__NEED(rnnts__kv_double(cs, "threshold", &d), "threshold"); c->threshold = (float)d;
     RNNTS__NEED(rnnts__kv(cs, "optimizer", b, sizeof b) && (v = rnnts_name_parse(RNNTS_NAMES_OPTIMIZER, b)) >= 0, "optimizer (allowed sgd, adam)");
-    c.optim.kind = (rnnts_optimizer)v;
-    RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c.optim.lr = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c.optim.momentum = (float)d;
-    RNNTS__NEED(rnnts__kv_long(cs, "nesterov", 0, 1, &v), "nesterov"); c.optim.nesterov = (int)v;
-    RNNTS__NEED(rnnts__kv_double(cs, "beta1", &d), "beta1"); c.optim.beta1 = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "beta2", &d), "beta2"); c.optim.beta2 = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c.optim.eps = (float)d;
-    RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c.optim.clip = (float)d;
-    RNNTS__NEED(rnnts__kv_u64(cs, "seed", &c.seed), "seed");
-    RNNTS__NEED((bad = rnnts__ref_opts_parse(cs, net, &c)) == NULL, bad);
-    if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
+    c->optim.kind = (rnnts_optimizer)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "lr", &d), "lr"); c->optim.lr = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "momentum", &d), "momentum"); c->optim.momentum = (float)d;
+    RNNTS__NEED(rnnts__kv_long(cs, "nesterov", 0, 1, &v), "nesterov"); c->optim.nesterov = (int)v;
+    RNNTS__NEED(rnnts__kv_double(cs, "beta1", &d), "beta1"); c->optim.beta1 = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "beta2", &d), "beta2"); c->optim.beta2 = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "eps", &d), "eps"); c->optim.eps = (float)d;
+    RNNTS__NEED(rnnts__kv_double(cs, "clip", &d), "clip"); c->optim.clip = (float)d;
+    RNNTS__NEED(rnnts__kv_u64(cs, "seed", &c->seed), "seed");
+    RNNTS__NEED((bad = rnnts__ref_opts_parse(cs, net, c)) == NULL, bad);
+    return RNNTS_OK;
+}
+/* The trainer state from the train_state metadata (ss): epoch, step, done, the current Ns and heads
+   (checked against the curriculum of c), the Ns solved (network metadata). */
+static rnnts_result rnnts__resume_state(rnnts_trainer *tr, const rnnts_train_config *c, const rnnts_rnn *net, const char *ss,
+                                        const char *path, rnnts_error *err) {
+    char b[4608];
+    long v;
     RNNTS__NEED(rnnts__kv_long(ss, "epoch", 0, 100000000, &v), "epoch"); tr->epoch = (int)v;
     RNNTS__NEED(rnnts__kv_u64(ss, "step", &tr->step), "step");
     RNNTS__NEED(rnnts__kv_long(ss, "done", 0, 3, &v), "done"); tr->done = (rnnts_done)v;
@@ -5305,53 +5359,85 @@ static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t 
         RNNTS__NEED(tr->cur.heads[q] == q, "heads (the a-th N is read by head a)");
         RNNTS__NEED(tr->cur.ns[q] == tr->cur.ns[0] + q, "ns (consecutive)");
     }
-    RNNTS__NEED(c.curriculum == RNNTS_CURR_SLIDING ? tr->cur.n_ns == c.window
-                : c.curriculum == RNNTS_CURR_MULTI ? tr->cur.ns[0] == c.n_start && tr->cur.n_ns >= c.init_heads
-                : tr->cur.n_ns == 1 && (c.curriculum != RNNTS_CURR_NONE || tr->cur.ns[0] == c.n_fixed),
+    RNNTS__NEED(c->curriculum == RNNTS_CURR_SLIDING ? tr->cur.n_ns == c->window
+                : c->curriculum == RNNTS_CURR_MULTI ? tr->cur.ns[0] == c->n_start && tr->cur.n_ns >= c->init_heads
+                : tr->cur.n_ns == 1 && (c->curriculum != RNNTS_CURR_NONE || tr->cur.ns[0] == c->n_fixed),
                 "ns (inconsistent with the curriculum)");
-    RNNTS__NEED(tr->cur.ns[0] >= (c.curriculum == RNNTS_CURR_NONE ? 1 : c.n_start), "ns (below n_start)");
+    RNNTS__NEED(tr->cur.ns[0] >= (c->curriculum == RNNTS_CURR_NONE ? 1 : c->n_start), "ns (below n_start)");
     tr->n_solved = rnnts_ns_parse(net->meta.ns, tr->solved, RNNTS_MAX_NS);
     if (tr->n_solved < 0) tr->n_solved = 0;
-    {
-        int nt = rnnts_rnn_tensor_count(net);
-        const unsigned char *data = file + 8 + hlen;
-        rnnts__st_entry *e;
-        for (int pass = 0; pass < (c.optim.kind == RNNTS_OPT_ADAM ? 2 : 1); pass++)
-            for (int t = 0; t < nt; t++) {
-                const rnnts_tensor_info *ti = &tr->opt->ti[t];
-                char nm[64];
-                float *dst = (pass ? tr->opt->v : tr->opt->m) + ti->offset;
-                snprintf(nm, sizeof nm, "optim.%s.%s", pass ? "v" : "m", ti->name);
-                e = rnnts__find(ent, n_ent, nm);
-                RNNTS__NEED(e && e->end - e->begin == ti->count * 4, nm);
-                for (size_t q = 0; q < ti->count; q++) {
-                    dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
-                    if (!rnnts__isfinite(dst[q])) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor %s: element %zu is not finite", path, nm, q); goto done; }
-                }
-            }
-        e = rnnts__find(ent, n_ent, "optim.state");
-        RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
-        for (int q = 0; q < 3 * nt; q++) {
-            tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
-            if (!rnnts__isfinite(tr->opt->steps[q])) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor optim.state: element %d is not finite", path, q); goto done; }
-        }
-        /* an interrupted epoch: its steps so far and their losses */
-        tr->epoch_step = 0;
-        if (rnnts__kv(ss, "epoch_step", b, sizeof b)) {
-            RNNTS__NEED(rnnts__parse_int(b, 1, (long)c.steps_per_epoch - 1, &v) && !tr->done, "epoch_step (allowed 1..steps_per_epoch - 1, running)");
-            tr->epoch_step = (int)v;
-            e = rnnts__find(ent, n_ent, "trainer.losses");
-            RNNTS__NEED(e && e->end - e->begin == (uint64_t)tr->epoch_step * 4, "trainer.losses (one loss per step done in the epoch)");
-            for (int q = 0; q < tr->epoch_step; q++) {
-                tr->losses[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
-                RNNTS__NEED(rnnts__isfinite(tr->losses[q]), "trainer.losses (not finite)");
+    return RNNTS_OK;
+}
+/* The optimiser state tensors (optim.m/v.<tensor>, optim.state) and an interrupted epoch's losses
+   (trainer.losses) from the checkpoint file (header length hlen, entries ent). */
+static rnnts_result rnnts__resume_tensors(rnnts_trainer *tr, const rnnts_train_config *c, const rnnts_rnn *net,
+                                          const unsigned char *file, uint64_t hlen, rnnts__st_entry *ent, int n_ent, const char *ss, const char *path,
+                                          rnnts_error *err) {
+    char b[4608];
+    long v;
+    int nt = rnnts_rnn_tensor_count(net);
+    const unsigned char *data = file + 8 + hlen;
+    rnnts__st_entry *e;
+    for (int pass = 0; pass < (c->optim.kind == RNNTS_OPT_ADAM ? 2 : 1); pass++)
+        for (int t = 0; t < nt; t++) {
+            const rnnts_tensor_info *ti = &tr->opt->ti[t];
+            char nm[64];
+            float *dst = (pass ? tr->opt->v : tr->opt->m) + ti->offset;
+            snprintf(nm, sizeof nm, "optim.%s.%s", pass ? "v" : "m", ti->name);
+            e = rnnts__find(ent, n_ent, nm);
+            RNNTS__NEED(e && e->end - e->begin == ti->count * 4, nm);
+            for (size_t q = 0; q < ti->count; q++) {
+                dst[q] = rnnts__get_f32(data + e->begin + 4 * q);
+                if (!rnnts__isfinite(dst[q])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor %s: element %zu is not finite", path, nm, q);
             }
         }
-        /* the global step counts every step done: epoch * steps_per_epoch + epoch_step */
-        RNNTS__NEED(tr->step == (uint64_t)tr->epoch * (uint64_t)c.steps_per_epoch + (uint64_t)tr->epoch_step,
-                    "step (must be epoch * steps_per_epoch + epoch_step)");
+    e = rnnts__find(ent, n_ent, "optim.state");
+    RNNTS__NEED(e && e->end - e->begin == (uint64_t)nt * 12, "optim.state");
+    for (int q = 0; q < 3 * nt; q++) {
+        tr->opt->steps[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+        if (!rnnts__isfinite(tr->opt->steps[q])) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "%s: tensor optim.state: element %d is not finite", path, q);
     }
+    /* an interrupted epoch: its steps so far and their losses */
+    tr->epoch_step = 0;
+    if (rnnts__kv(ss, "epoch_step", b, sizeof b)) {
+        RNNTS__NEED(rnnts__parse_int(b, 1, (long)c->steps_per_epoch - 1, &v) && !tr->done, "epoch_step (allowed 1..steps_per_epoch - 1, running)");
+        tr->epoch_step = (int)v;
+        e = rnnts__find(ent, n_ent, "trainer.losses");
+        RNNTS__NEED(e && e->end - e->begin == (uint64_t)tr->epoch_step * 4, "trainer.losses (one loss per step done in the epoch)");
+        for (int q = 0; q < tr->epoch_step; q++) {
+            tr->losses[q] = rnnts__get_f32(data + e->begin + 4 * (size_t)q);
+            RNNTS__NEED(rnnts__isfinite(tr->losses[q]), "trainer.losses (not finite)");
+        }
+    }
+    /* the global step counts every step done: epoch * steps_per_epoch + epoch_step */
+    RNNTS__NEED(tr->step == (uint64_t)tr->epoch * (uint64_t)c->steps_per_epoch + (uint64_t)tr->epoch_step,
+                "step (must be epoch * steps_per_epoch + epoch_step)");
+    return RNNTS_OK;
+}
 #undef RNNTS__NEED
+/* Resumes from the checkpoint bytes file[0..size); `path` names them in messages. */
+static rnnts_result rnnts__trainer_resume_buf(const unsigned char *file, size_t size, const char *path, rnnts_pool *pool,
+                                              const rnnts_allocator *alloc, rnnts_rnn **net_out, rnnts_trainer **out,
+                                              rnnts_error *err) {
+    rnnts_allocator a = rnnts__alloc_or_default(alloc);
+    rnnts__st_entry *ent = NULL;
+    rnnts__st_meta *meta = NULL;
+    int n_ent = 0, n_meta = 0;
+    uint64_t hlen = 0;
+    rnnts_rnn *net = NULL;
+    rnnts_trainer *tr = NULL;
+    rnnts_train_config c = rnnts_train_config_default();
+    const char *cs, *ss;
+    rnnts_result r;
+    if ((r = rnnts_rnn_load_mem(file, size, &a, &net, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__st_open(file, size, &a, &ent, &n_ent, &meta, &n_meta, &hlen, err)) != RNNTS_OK) goto done;
+    cs = rnnts__meta_get(meta, n_meta, "train_config");
+    ss = rnnts__meta_get(meta, n_meta, "train_state");
+    if (!cs || !ss) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "%s is a model file, not a training checkpoint (no train_config/train_state)", path); goto done; }
+    if ((r = rnnts__resume_config(cs, net, path, &c, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts_trainer_create(&c, net, pool, &a, &tr, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__resume_state(tr, &c, net, ss, path, err)) != RNNTS_OK) goto done;
+    if ((r = rnnts__resume_tensors(tr, &c, net, file, hlen, ent, n_ent, ss, path, err)) != RNNTS_OK) goto done;
     r = rnnts__trainer_ws(tr, err);
 done:
     if (ent) a.free(ent, a.user);
@@ -5386,60 +5472,10 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
     a.free(file, a.user);
     return r;
 }
-rnnts_result rnnts_safetensors_write(const char *path, const rnnts_named_tensor *t, int n, const char *const *meta_kv, rnnts_error *err) {
-    rnnts_allocator a = rnnts__alloc_or_default(NULL);
-    rnnts__buf hb;
-    size_t off = 0, hlen, total;
-    unsigned char *file;
-    rnnts_result r;
-    if (!t || n < 0) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "safetensors_write: no tensors");
-    memset(&hb, 0, sizeof hb);
-    hb.a = &a;
-    rnnts__buf_put(&hb, "{", 1);
-    if (meta_kv) {
-        rnnts__buf_put(&hb, "\"__metadata__\":{", 16);
-        for (int q = 0; meta_kv[q] && meta_kv[q + 1]; q += 2) {
-            if (q) rnnts__buf_put(&hb, ",", 1);
-            rnnts__buf_jstr(&hb, meta_kv[q]);
-            rnnts__buf_put(&hb, ":", 1);
-            rnnts__buf_jstr(&hb, meta_kv[q + 1]);
-        }
-        rnnts__buf_put(&hb, "}", 1);
-    }
-    for (int q = 0; q < n; q++) {
-        size_t cnt = 1;
-        if (t[q].ndim < 0 || t[q].ndim > 4 || !t[q].name) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "tensor %d: bad description", q); }
-        if (q || meta_kv) rnnts__buf_put(&hb, ",", 1);
-        rnnts__buf_jstr(&hb, t[q].name);
-        rnnts__buf_put(&hb, ":{\"dtype\":\"F32\",\"shape\":[", 25);
-        for (int dd = 0; dd < t[q].ndim; dd++) { rnnts__buf_fmt(&hb, dd ? ",%lld" : "%lld", (long long)t[q].shape[dd]); cnt *= (size_t)t[q].shape[dd]; }
-        rnnts__buf_fmt(&hb, "],\"data_offsets\":[%zu,%zu]}", off, off + cnt * 4);
-        off += cnt * 4;
-    }
-    rnnts__buf_put(&hb, "}", 1);
-    while (!hb.oom && hb.n % 8) rnnts__buf_put(&hb, " ", 1);
-    if (hb.oom) { if (hb.p) a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
-    hlen = hb.n;
-    total = 8 + hlen + off;
-    file = (unsigned char *)a.alloc(total, a.user);
-    if (!file) { a.free(hb.p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "safetensors_write: out of memory"); }
-    for (int k = 0; k < 8; k++) file[k] = (unsigned char)((uint64_t)hlen >> (8 * k));
-    memcpy(file + 8, hb.p, hlen);
-    off = 8 + hlen;
-    for (int q = 0; q < n; q++) {
-        size_t cnt = 1;
-        for (int dd = 0; dd < t[q].ndim; dd++) cnt *= (size_t)t[q].shape[dd];
-        for (size_t e2 = 0; e2 < cnt; e2++) rnnts__put_f32(file + off + 4 * e2, t[q].data[e2]);
-        off += cnt * 4;
-    }
-    a.free(hb.p, a.user);
-    r = rnnts__write_atomic(path, file, total, err);
-    a.free(file, a.user);
-    return r == RNNTS_OK ? rnnts__ok(err) : r;
-}
 #endif /* RNNTS_NO_STDIO */
 
-/* ---- PyTorch checkpoint import (zip + pickle, without PyTorch) ------------------------------ */
+/* >>torch-import ---------------------------------------------------------------------------- */
+/* PyTorch checkpoint import (zip + pickle, without PyTorch). */
 /* Zip reader: only what torch.save writes (stored entries, one disk, no ZIP64 fields needed).
    Torch sets flag bit 3 (sizes and CRC in a data descriptor, zeros in the local header) and always
    appends ZIP64 end records; the classic end record is authoritative when no field is saturated. */
@@ -5750,9 +5786,84 @@ static rnnts_result rnnts__pk_long1(rnnts__pvm *v, size_t at, size_t *pos, int32
     *pos += k;
     return RNNTS_OK;
 }
-static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
+/* Argument bytes and stack pops of rnnts__pk_run and its opcode helpers below (v, at and pos in scope):
+   an argument cut short or a stack underflow is a FORMAT error at byte at. */
 #define RNNTS__NEED(k) do { if (v->n - pos < (size_t)(k)) return rnnts__pk_bad(v, at, "argument cut short by the end of the pickle"); } while (0)
 #define RNNTS__POP(dst) do { if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "stack underflow"); (dst) = v->stk[--v->sp]; } while (0)
+/* BINUNICODE (4-byte length) and SHORT_BINUNICODE (1-byte length) at *posp: a string object that
+   points at its bytes in the pickle. */
+static rnnts_result rnnts__pk_unicode(rnnts__pvm *v, size_t at, unsigned op, size_t *posp, int32_t *out) {
+    size_t pos = *posp;
+    int32_t o;
+    size_t k;
+    RNNTS__NEED(op == 'X' ? 4 : 1);
+    k = op == 'X' ? rnnts__rd32(v->p + pos) : v->p[pos];
+    pos += op == 'X' ? 4 : 1;
+    RNNTS__NEED(k);
+    o = *out = rnnts__pk_new(v, RNNTS__PK_STR);
+    v->obj[o].a = (int32_t)pos;
+    v->obj[o].n = (int32_t)k;
+    pos += k;
+    *posp = pos;
+    return RNNTS_OK;
+}
+/* BINPUT, LONG_BINPUT with the memo index at *posp: the top of the stack into the memo. */
+static rnnts_result rnnts__pk_put(rnnts__pvm *v, size_t at, unsigned op, size_t *posp) {
+    size_t pos = *posp;
+    size_t k;
+    RNNTS__NEED(op == 'q' ? 1 : 4);
+    k = op == 'q' ? v->p[pos] : rnnts__rd32(v->p + pos);
+    pos += op == 'q' ? 1 : 4;
+    if (k >= v->memo_cap) return rnnts__pk_bad(v, at, "memo index too large");
+    if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "BINPUT with nothing to store");
+    v->memo[k] = v->stk[v->sp - 1];
+    *posp = pos;
+    return RNNTS_OK;
+}
+/* BINGET, LONG_BINGET with the memo index at *posp: the memo entry (to be pushed) into *out. */
+static rnnts_result rnnts__pk_get(rnnts__pvm *v, size_t at, unsigned op, size_t *posp, int32_t *out) {
+    size_t pos = *posp;
+    size_t k;
+    RNNTS__NEED(op == 'h' ? 1 : 4);
+    k = op == 'h' ? v->p[pos] : rnnts__rd32(v->p + pos);
+    pos += op == 'h' ? 1 : 4;
+    if (k >= v->memo_cap || v->memo[k] < 0) return rnnts__pk_bad(v, at, "BINGET of an undefined memo index");
+    *out = v->memo[k];
+    *posp = pos;
+    return RNNTS_OK;
+}
+/* BINPERSID: the persistent id ('storage', FloatStorage, key, location, numel) on the stack becomes a
+   storage object (key, numel). */
+static rnnts_result rnnts__pk_persid(rnnts__pvm *v, size_t at, int32_t *out) {
+    int32_t o, x;
+    const int32_t *f;
+    RNNTS__POP(x);
+    f = v->obj[x].t == RNNTS__PK_TUPLE ? v->refs + v->obj[x].a : v->refs;
+    if (v->obj[x].t != RNNTS__PK_TUPLE || v->obj[x].n != 5 || !rnnts__pk_str_is(v, f[0], "storage") ||
+        v->obj[f[1]].t != RNNTS__PK_GLOBAL || v->obj[f[1]].g != RNNTS__G_FLOATSTORAGE || v->obj[f[2]].t != RNNTS__PK_STR ||
+        v->obj[f[3]].t != RNNTS__PK_STR || v->obj[f[4]].t != RNNTS__PK_INT || v->obj[f[4]].i < 0 || v->obj[f[4]].i > ((int64_t)1 << 40))
+        return rnnts__pk_bad(v, at, "persistent id is not ('storage', torch.FloatStorage, key, location, numel)");
+    o = *out = rnnts__pk_new(v, RNNTS__PK_STORAGE);
+    v->obj[o].a = v->obj[f[2]].a;
+    v->obj[o].n = v->obj[f[2]].n;
+    v->obj[o].i = v->obj[f[4]].i;
+    return RNNTS_OK;
+}
+/* SETITEMS, APPENDS: the items above the last MARK (key-value pairs, or values) into the dict or list
+   below the MARK. */
+static rnnts_result rnnts__pk_setitems(rnnts__pvm *v, size_t at, unsigned op) {
+    size_t from, step = op == 'u' ? 2 : 1;
+    if (!v->nmark) return rnnts__pk_bad(v, at, "SETITEMS/APPENDS without MARK");
+    from = v->marks[--v->nmark];
+    if (from <= rnnts__pk_floor(v) || v->obj[v->stk[from - 1]].t != (op == 'u' ? RNNTS__PK_DICT : RNNTS__PK_LIST) ||
+        (v->sp - from) % step)
+        return rnnts__pk_bad(v, at, op == 'u' ? "SETITEMS on a non-dict or with an odd item count" : "APPENDS on a non-list");
+    for (size_t q = from; q < v->sp; q += step)
+        rnnts__pk_add(v, v->stk[from - 1], step == 2 ? v->stk[q] : -1, v->stk[q + step - 1]);
+    v->sp = from;
+    return RNNTS_OK;
+}
+static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
     size_t pos = 0;
     for (;;) {
         size_t at = pos;
@@ -5790,34 +5901,18 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             break;
         }
         case 'X': case 0x8c: { /* BINUNICODE, SHORT_BINUNICODE */
-            size_t k;
-            RNNTS__NEED(op == 'X' ? 4 : 1);
-            k = op == 'X' ? rnnts__rd32(v->p + pos) : v->p[pos];
-            pos += op == 'X' ? 4 : 1;
-            RNNTS__NEED(k);
-            o = rnnts__pk_new(v, RNNTS__PK_STR);
-            v->obj[o].a = (int32_t)pos;
-            v->obj[o].n = (int32_t)k;
-            pos += k;
+            rnnts_result r = rnnts__pk_unicode(v, at, op, &pos, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'q': case 'r': { /* BINPUT, LONG_BINPUT */
-            size_t k;
-            RNNTS__NEED(op == 'q' ? 1 : 4);
-            k = op == 'q' ? v->p[pos] : rnnts__rd32(v->p + pos);
-            pos += op == 'q' ? 1 : 4;
-            if (k >= v->memo_cap) return rnnts__pk_bad(v, at, "memo index too large");
-            if (v->sp <= rnnts__pk_floor(v)) return rnnts__pk_bad(v, at, "BINPUT with nothing to store");
-            v->memo[k] = v->stk[v->sp - 1];
+            rnnts_result r = rnnts__pk_put(v, at, op, &pos);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'h': case 'j': { /* BINGET, LONG_BINGET */
-            size_t k;
-            RNNTS__NEED(op == 'h' ? 1 : 4);
-            k = op == 'h' ? v->p[pos] : rnnts__rd32(v->p + pos);
-            pos += op == 'h' ? 1 : 4;
-            if (k >= v->memo_cap || v->memo[k] < 0) return rnnts__pk_bad(v, at, "BINGET of an undefined memo index");
-            o = v->memo[k];
+            rnnts_result r = rnnts__pk_get(v, at, op, &pos, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case '(': /* MARK */
@@ -5835,17 +5930,8 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             break;
         }
         case 'Q': { /* BINPERSID: ('storage', FloatStorage, key, location, numel) */
-            const int32_t *f;
-            RNNTS__POP(x);
-            f = v->obj[x].t == RNNTS__PK_TUPLE ? v->refs + v->obj[x].a : v->refs;
-            if (v->obj[x].t != RNNTS__PK_TUPLE || v->obj[x].n != 5 || !rnnts__pk_str_is(v, f[0], "storage") ||
-                v->obj[f[1]].t != RNNTS__PK_GLOBAL || v->obj[f[1]].g != RNNTS__G_FLOATSTORAGE || v->obj[f[2]].t != RNNTS__PK_STR ||
-                v->obj[f[3]].t != RNNTS__PK_STR || v->obj[f[4]].t != RNNTS__PK_INT || v->obj[f[4]].i < 0 || v->obj[f[4]].i > ((int64_t)1 << 40))
-                return rnnts__pk_bad(v, at, "persistent id is not ('storage', torch.FloatStorage, key, location, numel)");
-            o = rnnts__pk_new(v, RNNTS__PK_STORAGE);
-            v->obj[o].a = v->obj[f[2]].a;
-            v->obj[o].n = v->obj[f[2]].n;
-            v->obj[o].i = v->obj[f[4]].i;
+            rnnts_result r = rnnts__pk_persid(v, at, &o);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'R': { /* REDUCE */
@@ -5863,15 +5949,8 @@ static rnnts_result rnnts__pk_run(rnnts__pvm *v, int32_t *result) {
             rnnts__pk_add(v, v->stk[v->sp - 1], y, z);
             break;
         case 'u': case 'e': { /* SETITEMS, APPENDS */
-            size_t from, step = op == 'u' ? 2 : 1;
-            if (!v->nmark) return rnnts__pk_bad(v, at, "SETITEMS/APPENDS without MARK");
-            from = v->marks[--v->nmark];
-            if (from <= rnnts__pk_floor(v) || v->obj[v->stk[from - 1]].t != (op == 'u' ? RNNTS__PK_DICT : RNNTS__PK_LIST) ||
-                (v->sp - from) % step)
-                return rnnts__pk_bad(v, at, op == 'u' ? "SETITEMS on a non-dict or with an odd item count" : "APPENDS on a non-list");
-            for (size_t q = from; q < v->sp; q += step)
-                rnnts__pk_add(v, v->stk[from - 1], step == 2 ? v->stk[q] : -1, v->stk[q + step - 1]);
-            v->sp = from;
+            rnnts_result r = rnnts__pk_setitems(v, at, op);
+            if (r != RNNTS_OK) return r;
             break;
         }
         case 'b': /* BUILD: the state dict's _metadata (a dict of dicts) is ignored */
@@ -5907,17 +5986,190 @@ static long rnnts__torch_key(const unsigned char *s, size_t n) {
     return -1;
 }
 
+/* Import (rnnts_import_torch_mem), step 1: <prefix>/data.pkl, exactly one; its prefix (*plen bytes)
+   copied into name, <prefix>/byteorder "little" when present, the pickle's CRC-32 and size. */
+static rnnts_result rnnts__torch_pickle_entry(const unsigned char *d, const rnnts__zent *ze, size_t nz, const uint32_t *crctab,
+                                              const rnnts__zent **pk_out, char *name, size_t *plen_out, rnnts_error *err) {
+    const rnnts__zent *pk = NULL, *ze2;
+    size_t plen;
+    for (size_t q = 0; q < nz; q++)
+        if (ze[q].name_len > 9 && memcmp(ze[q].name + ze[q].name_len - 9, "/data.pkl", 9) == 0) {
+            if (pk) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: more than one */data.pkl entry");
+            pk = &ze[q];
+        }
+    if (!pk) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: no <name>/data.pkl entry (not a PyTorch zip checkpoint)");
+    plen = pk->name_len - 9;
+    if (plen > 255) return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: archive name of %zu bytes (at most 255)", plen);
+    memcpy(name, pk->name, plen);
+    memcpy(name + plen, "/byteorder", 10);
+    if ((ze2 = rnnts__zfind(ze, nz, name, plen + 10)) && !(ze2->size == 6 && memcmp(d + ze2->data, "little", 6) == 0)) {
+        return rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: %.*s/byteorder is not \"little\"", (int)plen, name);
+    }
+    if (rnnts__crc32(crctab, d + pk->data, pk->size) != pk->crc) {
+        return rnnts__fail(err, RNNTS_ERR_CHECKSUM, "zip: data.pkl (file offset %zu, %zu bytes) fails its CRC-32", pk->data, pk->size);
+    }
+    if (pk->size > RNNTS__PK_MAX_BYTES) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl has %zu bytes (at most %zu)", pk->size, RNNTS__PK_MAX_BYTES);
+    *pk_out = pk;
+    *plen_out = plen;
+    return RNNTS_OK;
+}
+/* Step 2: runs the pickle of entry pk and finds the state dict (*sd_out): the checkpoint itself or its
+   'state_dict' entry. The machine's arrays are one allocation (*block_out, the caller frees it). */
+static rnnts_result rnnts__torch_unpickle(rnnts__pvm *v, const unsigned char *d, const rnnts__zent *pk, const rnnts_allocator *a,
+                                          void **block_out, int32_t *sd_out, rnnts_error *err) {
+    size_t bytes;
+    void *block;
+    int32_t root = -1, sd = -1;
+    rnnts_result r;
+    /* Pickle machine arrays: cap = bytes + 1 objects, stack slots, refs and dict entries; memo. */
+    memset(v, 0, sizeof *v);
+    v->p = d + pk->data;
+    v->n = pk->size;
+    v->base = pk->data;
+    v->err = err;
+    v->cap = pk->size + 1;
+    v->memo_cap = pk->size / 2 + 256;
+    bytes = v->cap * (sizeof(rnnts__pobj) + 5 * sizeof(int32_t)) + v->memo_cap * sizeof(int32_t);
+    block = a->alloc(bytes, a->user);
+    *block_out = block;
+    if (!block) return rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory (%zu bytes for the pickle)", bytes);
+    v->obj = (rnnts__pobj *)block;
+    v->stk = (int32_t *)(v->obj + v->cap);
+    v->refs = v->stk + v->cap;
+    v->ent = v->refs + v->cap;
+    v->memo = v->ent + 3 * v->cap;
+    memset(v->memo, 0xFF, v->memo_cap * sizeof(int32_t));
+    if ((r = rnnts__pk_run(v, &root)) != RNNTS_OK) return r;
+    if (v->obj[root].t != RNNTS__PK_DICT) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: the checkpoint is not a dict");
+    for (int32_t e = v->obj[root].a; e >= 0; e = v->ent[3 * e + 2])
+        if (rnnts__pk_str_is(v, v->ent[3 * e], "state_dict")) {
+            if (sd >= 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "data.pkl: key 'state_dict' twice");
+            sd = v->ent[3 * e + 1];
+        }
+    if (sd < 0) sd = root; /* a bare state dict */
+    if (v->obj[sd].t != RNNTS__PK_DICT) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: 'state_dict' is not a dict");
+    *sd_out = sd;
+    return RNNTS_OK;
+}
+/* Step 3: state-dict keys -> tensor slots (slot[t]: the tensor object of rnnts_rnn_tensor index t,
+   slot[nslot + t] its key, -1 when absent); the number of slots follows from the highest head number. */
+static rnnts_result rnnts__torch_slots(const rnnts__pvm *v, int32_t sd, const rnnts_allocator *a, int32_t **slot_out,
+                                       long *nslot_out, rnnts_error *err) {
+    int32_t *slot = NULL;
+    long nslot = 5;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t e = v->obj[sd].a; e >= 0; e = v->ent[3 * e + 2]) {
+            int32_t k = v->ent[3 * e], x = v->ent[3 * e + 1];
+            const unsigned char *s = v->p + v->obj[k].a;
+            long t;
+            if (v->obj[k].t != RNNTS__PK_STR) return rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: a state-dict key is not a string");
+            if ((t = rnnts__torch_key(s, (size_t)v->obj[k].n)) < 0) {
+                return rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict", (int)RNNTS__MIN(v->obj[k].n, 80), (const char *)s);
+            }
+            if (v->obj[x].t != RNNTS__PK_TENSOR) return rnnts__fail(err, RNNTS_ERR_FORMAT, "state dict: \"%.*s\" is not a tensor", v->obj[k].n, (const char *)s);
+            if (pass == 0) { if (t + 2 > nslot) nslot = t + 2; continue; }
+            if (slot[t] >= 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "state dict: key \"%.*s\" twice", v->obj[k].n, (const char *)s);
+            slot[t] = x;
+            slot[nslot + t] = k;
+        }
+        if (pass == 0) {
+            slot = (int32_t *)a->alloc((size_t)nslot * 2 * sizeof *slot, a->user);
+            *slot_out = slot; /* the caller frees it */
+            if (!slot) return rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory");
+            memset(slot, 0xFF, (size_t)nslot * 2 * sizeof *slot);
+        }
+    }
+    *nslot_out = nslot;
+    return RNNTS_OK;
+}
+/* Step 4: the configuration: H from modulelist.1.weight, K from consecutive heads, tau kind from
+   parameterlist.0 (tensor_of: the slots of step 3). */
+static rnnts_result rnnts__torch_config(const rnnts__pvm *v, const int32_t *tensor_of, long nslot, rnnts_rnn_config *cfg,
+                                        rnnts_error *err) {
+    const int32_t *slot = tensor_of;
+    const rnnts__pobj *w = tensor_of[3] >= 0 ? &v->obj[v->obj[tensor_of[3]].b] : NULL, *tau;
+    int64_t h0, h1;
+    if (!w) return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing");
+    h0 = w->n == 2 ? v->obj[v->refs[w->a]].i : 0;
+    h1 = w->n == 2 ? v->obj[v->refs[w->a + 1]].i : -1;
+    if (h0 != h1 || h0 < 1 || h0 > RNNTS__MAX_H) {
+        return rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
+    }
+    cfg->hidden = (int)h0;
+    cfg->heads = 0;
+    while (5 + 2 * cfg->heads < nslot && tensor_of[5 + 2 * cfg->heads] >= 0) cfg->heads++;
+    if (cfg->heads < 1) return rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)");
+    for (long t = 5 + 2 * (long)cfg->heads; t < nslot; t++)
+        if (tensor_of[t] >= 0) {
+            int32_t k = slot[nslot + t];
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict (heads must be modulelist.2..%d without gaps)",
+                               v->obj[k].n, (const char *)v->p + v->obj[k].a, cfg->heads + 1);
+        }
+    if (tensor_of[0] < 0) return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing");
+    tau = &v->obj[v->obj[tensor_of[0]].b];
+    if (tau->n == 1 && v->obj[v->refs[tau->a]].i == h0) cfg->train_tau = 1;
+    else if (tau->n <= 1 && (tau->n == 0 || v->obj[v->refs[tau->a]].i == 1)) cfg->train_tau = 0;
+    else return rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg->hidden);
+    return RNNTS_OK;
+}
+/* Step 5: every tensor of net from its storage (name: the archive prefix, plen bytes), each storage
+   found in the archive, CRC-checked, of numel * 4 bytes; shapes against cfg, values finite. */
+static rnnts_result rnnts__torch_tensors(rnnts_rnn *net, const rnnts_rnn_config *cfg, const rnnts__pvm *v, const int32_t *tensor_of,
+                                         const unsigned char *d, const rnnts__zent *ze, size_t nz, const uint32_t *crctab,
+                                         char *name, size_t plen, rnnts_error *err) {
+    const rnnts__zent *ze2;
+    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
+        rnnts_tensor_info ti;
+        const rnnts__pobj *x, *st, *sz;
+        const unsigned char *src;
+        int ndim;
+        rnnts_rnn_tensor(net, t, &ti);
+        if (tensor_of[t] < 0) return rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name);
+        x = &v->obj[tensor_of[t]];
+        st = &v->obj[x->a];
+        sz = &v->obj[x->b];
+        ndim = sz->n;
+        if (!(t == 0 && ndim == 0 && ti.count == 1) &&
+            (ndim != ti.ndim || v->obj[v->refs[sz->a]].i != ti.shape[0] || (ndim == 2 && v->obj[v->refs[sz->a + 1]].i != ti.shape[1]))) {
+            char shp[48];
+            if (ti.ndim == 2) snprintf(shp, sizeof shp, "[%lld,%lld]", (long long)ti.shape[0], (long long)ti.shape[1]);
+            else snprintf(shp, sizeof shp, "[%lld]", (long long)ti.shape[0]);
+            return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d, K = %d (expected %s)", ti.name, cfg->hidden, cfg->heads, shp);
+        }
+        if (st->n > 32) return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage key longer than 32 bytes", ti.name);
+        memcpy(name + plen, "/data/", 6);
+        memcpy(name + plen + 6, v->p + st->a, (size_t)st->n);
+        if (!(ze2 = rnnts__zfind(ze, nz, name, plen + 6 + (size_t)st->n))) {
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage entry %.*s missing from the archive", ti.name, (int)(plen + 6 + (size_t)st->n), name);
+        }
+        if ((uint64_t)ze2->size != (uint64_t)st->i * 4) {
+            return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage %.*s has %zu bytes for %lld float32 values", ti.name,
+                               (int)(plen + 6 + (size_t)st->n), name, ze2->size, (long long)st->i);
+        }
+        if (rnnts__crc32(crctab, d + ze2->data, ze2->size) != ze2->crc) {
+            return rnnts__fail(err, RNNTS_ERR_CHECKSUM, "tensor %s: storage %.*s (file offset %zu) fails its CRC-32", ti.name,
+                               (int)(plen + 6 + (size_t)st->n), name, ze2->data);
+        }
+        src = d + ze2->data + 4 * (size_t)x->i;
+        for (size_t q = 0; q < ti.count; q++) {
+            float f = rnnts__get_f32(src + 4 * q);
+            if (!rnnts__isfinite(f)) return rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q);
+            net->param[ti.offset + q] = f;
+        }
+    }
+    return RNNTS_OK;
+}
 rnnts_result rnnts_import_torch_mem(const void *vdata, size_t size, const rnnts_allocator *alloc, rnnts_rnn **out,
                                     rnnts_error *err) {
     const unsigned char *d = (const unsigned char *)vdata;
     rnnts_allocator a = rnnts__alloc_or_default(alloc);
     rnnts__zent *ze = NULL;
-    const rnnts__zent *pk = NULL, *ze2;
-    size_t nz = 0, plen = 0, bytes;
+    const rnnts__zent *pk = NULL;
+    size_t nz = 0, plen = 0;
     uint32_t crctab[256];
     rnnts__pvm v;
     void *block = NULL;
-    int32_t root = -1, sd = -1, *slot = NULL, *tensor_of;
+    int32_t sd = -1, *slot = NULL, *tensor_of;
     long nslot = 5;
     rnnts_rnn_config cfg = rnnts_rnn_config_default();
     rnnts_rnn *net = NULL;
@@ -5933,149 +6185,18 @@ rnnts_result rnnts_import_torch_mem(const void *vdata, size_t size, const rnnts_
     }
     if ((r = rnnts__zip_read(d, size, &a, &ze, &nz, err)) != RNNTS_OK) return r;
     /* <prefix>/data.pkl: exactly one. */
-    for (size_t q = 0; q < nz; q++)
-        if (ze[q].name_len > 9 && memcmp(ze[q].name + ze[q].name_len - 9, "/data.pkl", 9) == 0) {
-            if (pk) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: more than one */data.pkl entry"); goto fail; }
-            pk = &ze[q];
-        }
-    if (!pk) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: no <name>/data.pkl entry (not a PyTorch zip checkpoint)"); goto fail; }
-    plen = pk->name_len - 9;
-    if (plen > 255) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: archive name of %zu bytes (at most 255)", plen); goto fail; }
-    memcpy(name, pk->name, plen);
-    memcpy(name + plen, "/byteorder", 10);
-    if ((ze2 = rnnts__zfind(ze, nz, name, plen + 10)) && !(ze2->size == 6 && memcmp(d + ze2->data, "little", 6) == 0)) {
-        r = rnnts__fail(err, RNNTS_ERR_FORMAT, "zip: %.*s/byteorder is not \"little\"", (int)plen, name);
-        goto fail;
-    }
-    if (rnnts__crc32(crctab, d + pk->data, pk->size) != pk->crc) {
-        r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "zip: data.pkl (file offset %zu, %zu bytes) fails its CRC-32", pk->data, pk->size);
-        goto fail;
-    }
-    if (pk->size > RNNTS__PK_MAX_BYTES) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl has %zu bytes (at most %zu)", pk->size, RNNTS__PK_MAX_BYTES); goto fail; }
-    /* Pickle machine arrays: cap = bytes + 1 objects, stack slots, refs and dict entries; memo. */
-    memset(&v, 0, sizeof v);
-    v.p = d + pk->data;
-    v.n = pk->size;
-    v.base = pk->data;
-    v.err = err;
-    v.cap = pk->size + 1;
-    v.memo_cap = pk->size / 2 + 256;
-    bytes = v.cap * (sizeof(rnnts__pobj) + 5 * sizeof(int32_t)) + v.memo_cap * sizeof(int32_t);
-    block = a.alloc(bytes, a.user);
-    if (!block) { r = rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory (%zu bytes for the pickle)", bytes); goto fail; }
-    v.obj = (rnnts__pobj *)block;
-    v.stk = (int32_t *)(v.obj + v.cap);
-    v.refs = v.stk + v.cap;
-    v.ent = v.refs + v.cap;
-    v.memo = v.ent + 3 * v.cap;
-    memset(v.memo, 0xFF, v.memo_cap * sizeof(int32_t));
-    if ((r = rnnts__pk_run(&v, &root)) != RNNTS_OK) goto fail;
-    if (v.obj[root].t != RNNTS__PK_DICT) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: the checkpoint is not a dict"); goto fail; }
-    for (int32_t e = v.obj[root].a; e >= 0; e = v.ent[3 * e + 2])
-        if (rnnts__pk_str_is(&v, v.ent[3 * e], "state_dict")) {
-            if (sd >= 0) { r = rnnts__fail(err, RNNTS_ERR_DUPLICATE, "data.pkl: key 'state_dict' twice"); goto fail; }
-            sd = v.ent[3 * e + 1];
-        }
-    if (sd < 0) sd = root; /* a bare state dict */
-    if (v.obj[sd].t != RNNTS__PK_DICT) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: 'state_dict' is not a dict"); goto fail; }
+    if ((r = rnnts__torch_pickle_entry(d, ze, nz, crctab, &pk, name, &plen, err)) != RNNTS_OK) goto fail;
+    /* The pickle, and the state dict in it. */
+    if ((r = rnnts__torch_unpickle(&v, d, pk, &a, &block, &sd, err)) != RNNTS_OK) goto fail;
     /* Keys -> tensor slots; the number of slots follows from the highest head number. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (int32_t e = v.obj[sd].a; e >= 0; e = v.ent[3 * e + 2]) {
-            int32_t k = v.ent[3 * e], x = v.ent[3 * e + 1];
-            const unsigned char *s = v.p + v.obj[k].a;
-            long t;
-            if (v.obj[k].t != RNNTS__PK_STR) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "data.pkl: a state-dict key is not a string"); goto fail; }
-            if ((t = rnnts__torch_key(s, (size_t)v.obj[k].n)) < 0) {
-                r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict", (int)RNNTS__MIN(v.obj[k].n, 80), (const char *)s);
-                goto fail;
-            }
-            if (v.obj[x].t != RNNTS__PK_TENSOR) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "state dict: \"%.*s\" is not a tensor", v.obj[k].n, (const char *)s); goto fail; }
-            if (pass == 0) { if (t + 2 > nslot) nslot = t + 2; continue; }
-            if (slot[t] >= 0) { r = rnnts__fail(err, RNNTS_ERR_DUPLICATE, "state dict: key \"%.*s\" twice", v.obj[k].n, (const char *)s); goto fail; }
-            slot[t] = x;
-            slot[nslot + t] = k;
-        }
-        if (pass == 0) {
-            slot = (int32_t *)a.alloc((size_t)nslot * 2 * sizeof *slot, a.user);
-            if (!slot) { r = rnnts__fail(err, RNNTS_ERR_OOM, "import: out of memory"); goto fail; }
-            memset(slot, 0xFF, (size_t)nslot * 2 * sizeof *slot);
-        }
-    }
+    if ((r = rnnts__torch_slots(&v, sd, &a, &slot, &nslot, err)) != RNNTS_OK) goto fail;
     tensor_of = slot;
     /* H from modulelist.1.weight, K from consecutive heads, tau kind from parameterlist.0. */
-    {
-        const rnnts__pobj *w = tensor_of[3] >= 0 ? &v.obj[v.obj[tensor_of[3]].b] : NULL, *tau;
-        int64_t h0, h1;
-        if (!w) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor modulelist.1.weight missing"); goto fail; }
-        h0 = w->n == 2 ? v.obj[v.refs[w->a]].i : 0;
-        h1 = w->n == 2 ? v.obj[v.refs[w->a + 1]].i : -1;
-        if (h0 != h1 || h0 < 1 || h0 > RNNTS__MAX_H) {
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "modulelist.1.weight must be [H,H] with 1 <= H <= %d", RNNTS__MAX_H);
-            goto fail;
-        }
-        cfg.hidden = (int)h0;
-        cfg.heads = 0;
-        while (5 + 2 * cfg.heads < nslot && tensor_of[5 + 2 * cfg.heads] >= 0) cfg.heads++;
-        if (cfg.heads < 1) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "no readout head (tensor modulelist.2.weight missing)"); goto fail; }
-        for (long t = 5 + 2 * (long)cfg.heads; t < nslot; t++)
-            if (tensor_of[t] >= 0) {
-                int32_t k = slot[nslot + t];
-                r = rnnts__fail(err, RNNTS_ERR_FORMAT, "unexpected key \"%.*s\" in the state dict (heads must be modulelist.2..%d without gaps)",
-                                v.obj[k].n, (const char *)v.p + v.obj[k].a, cfg.heads + 1);
-                goto fail;
-            }
-        if (tensor_of[0] < 0) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor parameterlist.0 (tau) missing"); goto fail; }
-        tau = &v.obj[v.obj[tensor_of[0]].b];
-        if (tau->n == 1 && v.obj[v.refs[tau->a]].i == h0) cfg.train_tau = 1;
-        else if (tau->n <= 1 && (tau->n == 0 || v.obj[v.refs[tau->a]].i == 1)) cfg.train_tau = 0;
-        else { r = rnnts__fail(err, RNNTS_ERR_SHAPE, "parameterlist.0 must be [%d] (learnable tau) or [1] (fixed tau)", cfg.hidden); goto fail; }
-    }
+    if ((r = rnnts__torch_config(&v, tensor_of, nslot, &cfg, err)) != RNNTS_OK) goto fail;
     /* Storages: CRC-checked, size = numel * 4; the tensors are copied into a fresh network. */
     if (cfg.train_tau == 0) cfg.fixed_tau = 1.0f; /* set from the file below, checked after the copy */
     if ((r = rnnts_rnn_create_zero(&cfg, &a, &net, err)) != RNNTS_OK) goto fail;
-    for (int t = 0; t < rnnts_rnn_tensor_count(net); t++) {
-        rnnts_tensor_info ti;
-        const rnnts__pobj *x, *st, *sz;
-        const unsigned char *src;
-        int ndim;
-        rnnts_rnn_tensor(net, t, &ti);
-        if (tensor_of[t] < 0) { r = rnnts__fail(err, RNNTS_ERR_MISSING, "tensor %s missing", ti.name); goto fail; }
-        x = &v.obj[tensor_of[t]];
-        st = &v.obj[x->a];
-        sz = &v.obj[x->b];
-        ndim = sz->n;
-        if (!(t == 0 && ndim == 0 && ti.count == 1) &&
-            (ndim != ti.ndim || v.obj[v.refs[sz->a]].i != ti.shape[0] || (ndim == 2 && v.obj[v.refs[sz->a + 1]].i != ti.shape[1]))) {
-            char shp[48];
-            if (ti.ndim == 2) snprintf(shp, sizeof shp, "[%lld,%lld]", (long long)ti.shape[0], (long long)ti.shape[1]);
-            else snprintf(shp, sizeof shp, "[%lld]", (long long)ti.shape[0]);
-            r = rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor %s: shape does not match H = %d, K = %d (expected %s)", ti.name, cfg.hidden, cfg.heads, shp);
-            goto fail;
-        }
-        if (st->n > 32) { r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage key longer than 32 bytes", ti.name); goto fail; }
-        memcpy(name + plen, "/data/", 6);
-        memcpy(name + plen + 6, v.p + st->a, (size_t)st->n);
-        if (!(ze2 = rnnts__zfind(ze, nz, name, plen + 6 + (size_t)st->n))) {
-            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage entry %.*s missing from the archive", ti.name, (int)(plen + 6 + (size_t)st->n), name);
-            goto fail;
-        }
-        if ((uint64_t)ze2->size != (uint64_t)st->i * 4) {
-            r = rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor %s: storage %.*s has %zu bytes for %lld float32 values", ti.name,
-                            (int)(plen + 6 + (size_t)st->n), name, ze2->size, (long long)st->i);
-            goto fail;
-        }
-        if (rnnts__crc32(crctab, d + ze2->data, ze2->size) != ze2->crc) {
-            r = rnnts__fail(err, RNNTS_ERR_CHECKSUM, "tensor %s: storage %.*s (file offset %zu) fails its CRC-32", ti.name,
-                            (int)(plen + 6 + (size_t)st->n), name, ze2->data);
-            goto fail;
-        }
-        src = d + ze2->data + 4 * (size_t)x->i;
-        for (size_t q = 0; q < ti.count; q++) {
-            float f = rnnts__get_f32(src + 4 * q);
-            if (!rnnts__isfinite(f)) { r = rnnts__fail(err, RNNTS_ERR_NONFINITE, "tensor %s: element %zu is not finite", ti.name, q); goto fail; }
-            net->param[ti.offset + q] = f;
-        }
-    }
+    if ((r = rnnts__torch_tensors(net, &cfg, &v, tensor_of, d, ze, nz, crctab, name, plen, err)) != RNNTS_OK) goto fail;
     if (!cfg.train_tau) {
         net->cfg.fixed_tau = net->tau[0];
         if ((r = rnnts_rnn_config_check(&net->cfg, err)) != RNNTS_OK) {
