@@ -1238,44 +1238,58 @@ static int rnnts__isfinite(float f) { return (rnnts__f2u(f) & 0x7f800000u) != 0x
 typedef struct { float v[8]; } rnnts__vf;
 typedef struct { int32_t v[8]; } rnnts__vi;
 typedef struct { uint32_t v[8]; } rnnts__vm;
-#define RNNTS__L for (int l_ = 0; l_ < 8; l_++)
+/* RNNTS__L(stmt): stmt once per lane l_ = 0..7, written out (l_ a constant), not a loop: then every
+   lane access has a constant index, so the compiler keeps a vector in 8 registers (SRA) at any -O
+   level. A loop is unrolled only late at -O1, after SRA: every vector stayed in memory, each op a
+   loop with UBSan bounds checks and ASan accesses, and the inlined math and kernels grew to huge
+   functions (minimal TU at -O1 -g, ASan + UBSan, gcc 12: 425-504 s CPU, 76 % in var-tracking; now 23 s).
+   The lanes are independent: each gets the same operation either way, so no result changes.
+   Not for clang, whose backend (register allocator, debug values) takes longer on the straight-line
+   form (clang 14, same TU: 164 s with the loop, 480 s without): there the loop stays. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define RNNTS__L1(k, ...) { enum { l_ = k }; __VA_ARGS__; }
+#define RNNTS__L(...) RNNTS__L1(0, __VA_ARGS__) RNNTS__L1(1, __VA_ARGS__) RNNTS__L1(2, __VA_ARGS__) RNNTS__L1(3, __VA_ARGS__) RNNTS__L1(4, __VA_ARGS__) RNNTS__L1(5, __VA_ARGS__) RNNTS__L1(6, __VA_ARGS__) RNNTS__L1(7, __VA_ARGS__)
+#else
+#define RNNTS__L(...) for (int l_ = 0; l_ < 8; l_++) { __VA_ARGS__; }
+#endif
 RNNTS__INLINE rnnts__vf rnnts__vf_load(const float *p) { rnnts__vf r; memcpy(r.v, p, 32); return r; }
 RNNTS__INLINE void rnnts__vf_store(float *p, rnnts__vf a) { memcpy(p, a.v, 32); }
-RNNTS__INLINE rnnts__vf rnnts__vf_set1(float x) { rnnts__vf r; RNNTS__L r.v[l_] = x; return r; }
+RNNTS__INLINE rnnts__vf rnnts__vf_set1(float x) { rnnts__vf r; RNNTS__L(r.v[l_] = x); return r; }
 RNNTS__INLINE rnnts__vf rnnts__vf_zero(void) { return rnnts__vf_set1(0.0f); }
-RNNTS__INLINE rnnts__vf rnnts__vf_add(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] + b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_sub(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] - b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_mul(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] * b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_div(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] / b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { RNNTS__L c.v[l_] = fmaf(a.v[l_], b.v[l_], c.v[l_]); return c; }
-RNNTS__INLINE rnnts__vf rnnts__vf_sqrt(rnnts__vf a) { RNNTS__L a.v[l_] = sqrtf(a.v[l_]); return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_max(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] > b.v[l_] ? a.v[l_] : b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_min(rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = a.v[l_] < b.v[l_] ? a.v[l_] : b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vm rnnts__vf_gt(rnnts__vf a, rnnts__vf b) { rnnts__vm m; RNNTS__L m.v[l_] = a.v[l_] > b.v[l_] ? 0xffffffffu : 0u; return m; }
-RNNTS__INLINE rnnts__vm rnnts__vf_ge(rnnts__vf a, rnnts__vf b) { rnnts__vm m; RNNTS__L m.v[l_] = a.v[l_] >= b.v[l_] ? 0xffffffffu : 0u; return m; }
+RNNTS__INLINE rnnts__vf rnnts__vf_add(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] + b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_sub(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] - b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_mul(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] * b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_div(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] / b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { RNNTS__L(c.v[l_] = fmaf(a.v[l_], b.v[l_], c.v[l_])); return c; }
+RNNTS__INLINE rnnts__vf rnnts__vf_sqrt(rnnts__vf a) { RNNTS__L(a.v[l_] = sqrtf(a.v[l_])); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_max(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] > b.v[l_] ? a.v[l_] : b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_min(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] < b.v[l_] ? a.v[l_] : b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vm rnnts__vf_gt(rnnts__vf a, rnnts__vf b) { rnnts__vm m; RNNTS__L(m.v[l_] = a.v[l_] > b.v[l_] ? 0xffffffffu : 0u); return m; }
+RNNTS__INLINE rnnts__vm rnnts__vf_ge(rnnts__vf a, rnnts__vf b) { rnnts__vm m; RNNTS__L(m.v[l_] = a.v[l_] >= b.v[l_] ? 0xffffffffu : 0u); return m; }
 RNNTS__INLINE rnnts__vm rnnts__vf_lt(rnnts__vf a, rnnts__vf b) { return rnnts__vf_gt(b, a); }
-RNNTS__INLINE rnnts__vm rnnts__vm_and(rnnts__vm a, rnnts__vm b) { RNNTS__L a.v[l_] &= b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vm rnnts__vm_or(rnnts__vm a, rnnts__vm b) { RNNTS__L a.v[l_] |= b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_sel(rnnts__vm m, rnnts__vf a, rnnts__vf b) { RNNTS__L a.v[l_] = m.v[l_] ? a.v[l_] : b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_abs(rnnts__vf a) { RNNTS__L a.v[l_] = rnnts__u2f(rnnts__f2u(a.v[l_]) & 0x7fffffffu); return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_xorsign(rnnts__vf a, rnnts__vf s) { RNNTS__L a.v[l_] = rnnts__u2f(rnnts__f2u(a.v[l_]) ^ (rnnts__f2u(s.v[l_]) & 0x80000000u)); return a; }
-RNNTS__INLINE rnnts__vi rnnts__vf_bits(rnnts__vf a) { rnnts__vi r; RNNTS__L r.v[l_] = (int32_t)rnnts__f2u(a.v[l_]); return r; }
-RNNTS__INLINE rnnts__vf rnnts__vi_asf(rnnts__vi a) { rnnts__vf r; RNNTS__L r.v[l_] = rnnts__u2f((uint32_t)a.v[l_]); return r; }
-RNNTS__INLINE rnnts__vi rnnts__vf_to_vi_exact(rnnts__vf a) { rnnts__vi r; RNNTS__L r.v[l_] = (int32_t)a.v[l_]; return r; }
-RNNTS__INLINE rnnts__vf rnnts__vi_to_vf(rnnts__vi a) { rnnts__vf r; RNNTS__L r.v[l_] = (float)a.v[l_]; return r; }
-RNNTS__INLINE rnnts__vi rnnts__vi_set1(int32_t x) { rnnts__vi r; RNNTS__L r.v[l_] = x; return r; }
-RNNTS__INLINE rnnts__vi rnnts__vi_add(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] = (int32_t)((uint32_t)a.v[l_] + (uint32_t)b.v[l_]); return a; }
-RNNTS__INLINE rnnts__vi rnnts__vi_sub(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] = (int32_t)((uint32_t)a.v[l_] - (uint32_t)b.v[l_]); return a; }
-RNNTS__INLINE rnnts__vi rnnts__vi_and(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] &= b.v[l_]; return a; }
-RNNTS__INLINE rnnts__vi rnnts__vi_or(rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] |= b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vm rnnts__vm_and(rnnts__vm a, rnnts__vm b) { RNNTS__L(a.v[l_] &= b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vm rnnts__vm_or(rnnts__vm a, rnnts__vm b) { RNNTS__L(a.v[l_] |= b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_sel(rnnts__vm m, rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = m.v[l_] ? a.v[l_] : b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_abs(rnnts__vf a) { RNNTS__L(a.v[l_] = rnnts__u2f(rnnts__f2u(a.v[l_]) & 0x7fffffffu)); return a; }
+RNNTS__INLINE rnnts__vf rnnts__vf_xorsign(rnnts__vf a, rnnts__vf s) { RNNTS__L(a.v[l_] = rnnts__u2f(rnnts__f2u(a.v[l_]) ^ (rnnts__f2u(s.v[l_]) & 0x80000000u))); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vf_bits(rnnts__vf a) { rnnts__vi r; RNNTS__L(r.v[l_] = (int32_t)rnnts__f2u(a.v[l_])); return r; }
+RNNTS__INLINE rnnts__vf rnnts__vi_asf(rnnts__vi a) { rnnts__vf r; RNNTS__L(r.v[l_] = rnnts__u2f((uint32_t)a.v[l_])); return r; }
+RNNTS__INLINE rnnts__vi rnnts__vf_to_vi_exact(rnnts__vf a) { rnnts__vi r; RNNTS__L(r.v[l_] = (int32_t)a.v[l_]); return r; }
+RNNTS__INLINE rnnts__vf rnnts__vi_to_vf(rnnts__vi a) { rnnts__vf r; RNNTS__L(r.v[l_] = (float)a.v[l_]); return r; }
+RNNTS__INLINE rnnts__vi rnnts__vi_set1(int32_t x) { rnnts__vi r; RNNTS__L(r.v[l_] = x); return r; }
+RNNTS__INLINE rnnts__vi rnnts__vi_add(rnnts__vi a, rnnts__vi b) { RNNTS__L(a.v[l_] = (int32_t)((uint32_t)a.v[l_] + (uint32_t)b.v[l_])); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_sub(rnnts__vi a, rnnts__vi b) { RNNTS__L(a.v[l_] = (int32_t)((uint32_t)a.v[l_] - (uint32_t)b.v[l_])); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_and(rnnts__vi a, rnnts__vi b) { RNNTS__L(a.v[l_] &= b.v[l_]); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_or(rnnts__vi a, rnnts__vi b) { RNNTS__L(a.v[l_] |= b.v[l_]); return a; }
 #define rnnts__vi_shl(a, n) rnnts__vi_shl_((a), (n))
 #define rnnts__vi_sra(a, n) rnnts__vi_sra_((a), (n))
-RNNTS__INLINE rnnts__vi rnnts__vi_shl_(rnnts__vi a, int n) { RNNTS__L a.v[l_] = (int32_t)((uint32_t)a.v[l_] << n); return a; }
-RNNTS__INLINE rnnts__vi rnnts__vi_sra_(rnnts__vi a, int n) { RNNTS__L a.v[l_] = a.v[l_] < 0 ? (int32_t)~(~(uint32_t)a.v[l_] >> n) : (int32_t)((uint32_t)a.v[l_] >> n); return a; }
-RNNTS__INLINE rnnts__vm rnnts__vi_gt(rnnts__vi a, rnnts__vi b) { rnnts__vm m; RNNTS__L m.v[l_] = a.v[l_] > b.v[l_] ? 0xffffffffu : 0u; return m; }
-RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { RNNTS__L a.v[l_] = m.v[l_] ? a.v[l_] : b.v[l_]; return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_shl_(rnnts__vi a, int n) { RNNTS__L(a.v[l_] = (int32_t)((uint32_t)a.v[l_] << n)); return a; }
+RNNTS__INLINE rnnts__vi rnnts__vi_sra_(rnnts__vi a, int n) { RNNTS__L(a.v[l_] = a.v[l_] < 0 ? (int32_t)~(~(uint32_t)a.v[l_] >> n) : (int32_t)((uint32_t)a.v[l_] >> n)); return a; }
+RNNTS__INLINE rnnts__vm rnnts__vi_gt(rnnts__vi a, rnnts__vi b) { rnnts__vm m; RNNTS__L(m.v[l_] = a.v[l_] > b.v[l_] ? 0xffffffffu : 0u); return m; }
+RNNTS__INLINE rnnts__vi rnnts__vi_sel(rnnts__vm m, rnnts__vi a, rnnts__vi b) { RNNTS__L(a.v[l_] = m.v[l_] ? a.v[l_] : b.v[l_]); return a; }
 RNNTS__INLINE float rnnts__vf_lane(rnnts__vf a, int l) { return a.v[l]; }
 #undef RNNTS__L
+#undef RNNTS__L1
 #define RNNTS__SIMD_NAME "SCALAR"
 
 #elif RNNTS_SIMD == RNNTS_SIMD_AVX2 || RNNTS_SIMD == RNNTS_SIMD_AVX512
