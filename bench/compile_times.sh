@@ -26,10 +26,11 @@ row() {
     printf '| %s | FAILED (see %s/log) |\n' "$label" "$O"; exit 1
   fi
 }
-# modules FLAGS DIR: every tool module and the implementation, compiled with FLAGS into DIR, JOBS at a time
+# modules FLAGS DIR [COMPILER]: every tool module and the implementation, compiled with FLAGS into
+# DIR, JOBS at a time
 modules() {
-  flags=$1; d=$2; mkdir -p "$d"
-  printf '%s\n' $MODS | xargs -P "$JOBS" -I{} sh -c "$CC $STD $flags -c {} -o $d/\$(basename {} .c).o"
+  flags=$1; d=$2; cc=${3:-$CC}; mkdir -p "$d"
+  printf '%s\n' $MODS | xargs -P "$JOBS" -I{} sh -c "$cc $STD $flags -c {} -o $d/\$(basename {} .c).o"
 }
 
 echo "Compile times: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $CC $($CC -dumpversion), $(date -u +%Y-%m-%d), -j $JOBS"
@@ -44,5 +45,8 @@ touch tool/cmd_bench.c
 row "rnnts tool, rebuild after touching one module" make -s -j "$JOBS" B="$O/b" "$O/b/rnnts"
 row "tool modules + implementation, ASan + UBSan -O1, AVX2 path" modules "$SAN $AVX2" "$O/san_avx2"
 row "tool modules + implementation, ASan + UBSan -O1, scalar path (no SIMD, as on an architecture without one)" modules "$SAN $SCALAR" "$O/san_scalar"
+if command -v clang >/dev/null; then
+  row "the same, scalar path, clang $(clang -dumpversion)" modules "$SAN $SCALAR" "$O/san_scalar_clang" clang
+fi
 row "unit tests (make build/test_unit: 12 test files and the implementation, AVX2)" make -s -j "$JOBS" B="$O/b" "$O/b/test_unit"
 row "unit tests under ASan + UBSan (make build/asan_test_unit)" make -s -j "$JOBS" B="$O/b" "$O/b/asan_test_unit"

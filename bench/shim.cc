@@ -1,4 +1,4 @@
-// bench/shim.cc — registers the C cases of bench/cases.c with Google Benchmark (DESIGN §12).
+// bench/shim.cc — registers the C cases of bench/cases.c with Google Benchmark (docs/DESIGN.md §9).
 //
 // Per case: wall time per iteration (UseRealTime, so that 2-thread cases are timed honestly),
 // counters GFLOP/s (flops per iteration, kIsIterationInvariantRate) and of_peak = GFLOP/s divided

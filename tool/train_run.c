@@ -34,7 +34,7 @@ static int remove_old_run(const char *dir) {
         int tmp = len > 4 && strcmp(nm + len - 4, ".tmp") == 0; /* left by a write a crash cut short */
         if (ckpt || tmp || strcmp(nm, "log.jsonl") == 0 || strcmp(nm, "log.csv") == 0 || strcmp(nm, "init.safetensors") == 0 ||
             strcmp(nm, "last.safetensors") == 0) {
-            char p[4200];
+            char p[4096 + 2 + 256]; /* a directory path and a directory entry name */
             snprintf(p, sizeof p, "%s/%s", dir, nm);
             if (remove(p) == 0) n++;
         }
