@@ -42,7 +42,7 @@ static void bench_help(const cli_flag *flags, int n) {
            "             gru/lstm (G = 3 / 4 gates): forward 2*G*H*H*B*M (the packed W_hh h of every gate) +\n"
            "             4*K*H*B (the readout of the last state), step = 3 x forward (backward W_hh^T dgates\n"
            "             and dW_hh: twice the forward); the elementwise gate work is not counted\n"
-           "  peak_gflops  single-core FMA throughput probe (bench/peak.h) of the widest vector path this CPU\n"
+           "  peak_gflops  single-core FMA throughput probe (tool/peak.c) of the widest vector path this CPU\n"
            "             runs (peak_isa), whatever path this run uses (simd); peak_gflops_by_isa: every path\n"
            "             the CPU runs; fraction_of_peak = gflops / peak_gflops (one core, whatever --threads),\n"
            "             fraction_of_threads_peak = gflops / (threads * peak_gflops); same for fwd_\n"
