@@ -953,10 +953,12 @@ RNNTS_DEF int rnnts_json_eat(rnnts_json *j, char c);
 RNNTS_DEF int rnnts_json_end(rnnts_json *j);
 /* 1 (consumed) when the literal lit ("true", "false", "null") comes next, else 0. */
 RNNTS_DEF int rnnts_json_literal(rnnts_json *j, const char *lit);
-/* A string, escapes decoded (\u to UTF-8, surrogate pairs joined). Its first cap - 1 bytes go to
-   out (may be NULL), NUL-terminated. Returns the decoded length (>= cap: out was cut), or -1. */
+/* A string: escapes decoded (\u to UTF-8, surrogate pairs joined), other bytes copied as they are.
+   Its first cap - 1 bytes go to out (may be NULL), NUL-terminated. Returns the decoded length
+   (>= cap: out was cut), or -1. */
 RNNTS_DEF long rnnts_json_string(rnnts_json *j, char *out, size_t cap);
-/* A finite number of at most 63 characters; with allow_null also null, read as NaN. 1 or 0. */
+/* A finite number of at most 63 characters (converted by strtod: the C locale's decimal point);
+   with allow_null also null, read as NaN. 1 or 0. */
 RNNTS_DEF int rnnts_json_number(rnnts_json *j, double *v, int allow_null);
 /* A non-negative integer without sign, fraction, exponent or leading zeros, at most 2^53. 1 or 0. */
 RNNTS_DEF int rnnts_json_uint(rnnts_json *j, uint64_t *v);
