@@ -4359,13 +4359,10 @@ uint64_t rnnts_xxh3_64(const void *data, size_t len) { return rnnts__xxh3_64(dat
 /* >>safetensors ----------------------------------------------------------------------------- */
 /* The safetensors header parser's view: a string into out (cap bytes); 1, 0 when malformed, -1
    when it does not fit. */
-typedef rnnts_json rnnts__js;
-static int rnnts__js_eat(rnnts__js *j, char ch) { return rnnts_json_eat(j, ch); }
-static int rnnts__js_str(rnnts__js *j, char *out, size_t cap) {
+static int rnnts__json_str_fit(rnnts_json *j, char *out, size_t cap) {
     long n = rnnts_json_string(j, out, cap);
     return n < 0 ? 0 : (size_t)n >= cap ? -1 : 1;
 }
-static int rnnts__js_uint(rnnts__js *j, uint64_t *v) { return rnnts_json_uint(j, v); }
 
 /* Little-endian float access independent of the host's byte order. */
 static void rnnts__put_f32(unsigned char *p, float f) {
@@ -4550,38 +4547,38 @@ typedef struct { char name[64]; int ndim; uint64_t shape[8]; uint64_t begin, end
 typedef struct { char key[64]; char val[4608]; } rnnts__st_meta;
 
 /* Parses the header into entries and metadata. */
-static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_ent, int *n_ent, rnnts__st_meta *meta,
+static rnnts_result rnnts__st_parse(rnnts_json *j, rnnts__st_entry *ent, int max_ent, int *n_ent, rnnts__st_meta *meta,
                                     int max_meta, int *n_meta, uint64_t data_size, const rnnts_allocator *a, rnnts_error *err) {
     int first = 1, have_meta = 0;
     (void)a;
     *n_ent = 0; *n_meta = 0;
-    if (!rnnts__js_eat(j, '{')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected '{' at byte %zu", (size_t)0);
-    if (rnnts__js_eat(j, '}')) goto done;
+    if (!rnnts_json_eat(j, '{')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected '{' at byte %zu", (size_t)0);
+    if (rnnts_json_eat(j, '}')) goto done;
     for (;;) {
         char key[128];
         int s;
-        if (!first && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected ',' or '}'");
+        if (!first && !rnnts_json_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected ',' or '}'");
         first = 0;
-        s = rnnts__js_str(j, key, sizeof key);
+        s = rnnts__json_str_fit(j, key, sizeof key);
         if (s == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected a key string");
         if (s < 0) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: key longer than %d bytes", 63);
         if (strlen(key) > 63) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: key '%.40s...' longer than 63 bytes", key);
-        if (!rnnts__js_eat(j, ':')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected ':' after \"%s\"", key);
-        if (!rnnts__js_eat(j, '{')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: value of \"%s\" is not an object", key);
+        if (!rnnts_json_eat(j, ':')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: expected ':' after \"%s\"", key);
+        if (!rnnts_json_eat(j, '{')) return rnnts__fail(err, RNNTS_ERR_JSON, "header: value of \"%s\" is not an object", key);
         if (strcmp(key, "__metadata__") == 0) {
             int f2 = 1;
             if (have_meta) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "header: __metadata__ appears twice");
             have_meta = 1;
-            if (!rnnts__js_eat(j, '}'))
+            if (!rnnts_json_eat(j, '}'))
             for (;;) {
                 rnnts__st_meta m;
-                if (!f2 && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ',' or '}'");
+                if (!f2 && !rnnts_json_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ',' or '}'");
                 f2 = 0;
-                s = rnnts__js_str(j, m.key, sizeof m.key);
+                s = rnnts__json_str_fit(j, m.key, sizeof m.key);
                 if (s == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected a key string");
-                if (!rnnts__js_eat(j, ':')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ':'");
+                if (!rnnts_json_eat(j, ':')) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: expected ':'");
                 if (s > 0) {
-                    int s2 = rnnts__js_str(j, m.val, sizeof m.val);
+                    int s2 = rnnts__json_str_fit(j, m.val, sizeof m.val);
                     if (s2 == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value of \"%s\" is not a string", m.key);
                     for (int q = 0; q < *n_meta; q++)
                         if (strcmp(meta[q].key, m.key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "__metadata__: key \"%s\" twice", m.key);
@@ -4589,11 +4586,11 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
                     if (s2 > 0) meta[(*n_meta)++] = m; /* values longer than 4607 bytes are left out, not fatal */
                 } else {
                     char skip[4];
-                    if (rnnts__js_str(j, skip, sizeof skip) == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value is not a string");
+                    if (rnnts__json_str_fit(j, skip, sizeof skip) == 0) return rnnts__fail(err, RNNTS_ERR_JSON, "__metadata__: value is not a string");
                 }
-                if (rnnts__js_eat(j, '}')) break;
+                if (rnnts_json_eat(j, '}')) break;
             }
-            if (rnnts__js_eat(j, '}')) break;
+            if (rnnts_json_eat(j, '}')) break;
             continue;
         }
         {
@@ -4604,38 +4601,38 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
             for (int q = 0; q < *n_ent; q++)
                 if (strcmp(ent[q].name, key) == 0) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "header: tensor \"%s\" twice", key);
             if (*n_ent >= max_ent) return rnnts__fail(err, RNNTS_ERR_FORMAT, "header: more than %d tensors", max_ent);
-            if (rnnts__js_eat(j, '}')) return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": empty description", key);
+            if (rnnts_json_eat(j, '}')) return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": empty description", key);
             for (;;) {
                 char fk[32];
-                if (!f3 && !rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": expected ',' or '}'", key);
+                if (!f3 && !rnnts_json_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": expected ',' or '}'", key);
                 f3 = 0;
-                if (rnnts__js_str(j, fk, sizeof fk) <= 0 || !rnnts__js_eat(j, ':'))
+                if (rnnts__json_str_fit(j, fk, sizeof fk) <= 0 || !rnnts_json_eat(j, ':'))
                     return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": expected a field name", key);
                 if (strcmp(fk, "dtype") == 0) {
                     char dt[16];
                     if (have_dtype++) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "tensor \"%s\": dtype twice", key);
-                    if (rnnts__js_str(j, dt, sizeof dt) <= 0) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": dtype is not a string", key);
+                    if (rnnts__json_str_fit(j, dt, sizeof dt) <= 0) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": dtype is not a string", key);
                     if (strcmp(dt, "F32") != 0) return rnnts__fail(err, RNNTS_ERR_DTYPE, "tensor \"%s\": dtype %s, expected F32", key, dt);
                 } else if (strcmp(fk, "shape") == 0) {
                     if (have_shape++) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "tensor \"%s\": shape twice", key);
-                    if (!rnnts__js_eat(j, '[')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": shape is not an array", key);
-                    if (!rnnts__js_eat(j, ']'))
+                    if (!rnnts_json_eat(j, '[')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": shape is not an array", key);
+                    if (!rnnts_json_eat(j, ']'))
                         for (;;) {
                             if (e.ndim >= 8) return rnnts__fail(err, RNNTS_ERR_SHAPE, "tensor \"%s\": more than 8 dimensions", key);
-                            if (!rnnts__js_uint(j, &e.shape[e.ndim])) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": bad shape entry", key);
+                            if (!rnnts_json_uint(j, &e.shape[e.ndim])) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": bad shape entry", key);
                             e.ndim++;
-                            if (rnnts__js_eat(j, ']')) break;
-                            if (!rnnts__js_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": shape: expected ',' or ']'", key);
+                            if (rnnts_json_eat(j, ']')) break;
+                            if (!rnnts_json_eat(j, ',')) return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": shape: expected ',' or ']'", key);
                         }
                 } else if (strcmp(fk, "data_offsets") == 0) {
                     if (have_off++) return rnnts__fail(err, RNNTS_ERR_DUPLICATE, "tensor \"%s\": data_offsets twice", key);
-                    if (!rnnts__js_eat(j, '[') || !rnnts__js_uint(j, &e.begin) || !rnnts__js_eat(j, ',') ||
-                        !rnnts__js_uint(j, &e.end) || !rnnts__js_eat(j, ']'))
+                    if (!rnnts_json_eat(j, '[') || !rnnts_json_uint(j, &e.begin) || !rnnts_json_eat(j, ',') ||
+                        !rnnts_json_uint(j, &e.end) || !rnnts_json_eat(j, ']'))
                         return rnnts__fail(err, RNNTS_ERR_JSON, "tensor \"%s\": data_offsets must be [begin, end]", key);
                 } else {
                     return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": unknown field \"%s\"", key, fk);
                 }
-                if (rnnts__js_eat(j, '}')) break;
+                if (rnnts_json_eat(j, '}')) break;
             }
             if (!have_dtype || !have_shape || !have_off)
                 return rnnts__fail(err, RNNTS_ERR_FORMAT, "tensor \"%s\": needs dtype, shape and data_offsets", key);
@@ -4654,7 +4651,7 @@ static rnnts_result rnnts__st_parse(rnnts__js *j, rnnts__st_entry *ent, int max_
             }
             ent[(*n_ent)++] = e;
         }
-        if (rnnts__js_eat(j, '}')) break;
+        if (rnnts_json_eat(j, '}')) break;
     }
 done:
     if (!rnnts_json_end(j)) return rnnts__fail(err, RNNTS_ERR_JSON, "header: bytes after the closing '}'");
@@ -4700,7 +4697,7 @@ static rnnts__st_entry *rnnts__find(rnnts__st_entry *e, int n, const char *name)
 static rnnts_result rnnts__st_open(const unsigned char *d, size_t size, const rnnts_allocator *a, rnnts__st_entry **ent_out,
                                    int *n_ent_out, rnnts__st_meta **meta_out, int *n_meta_out, uint64_t *hlen_out, rnnts_error *err) {
     uint64_t hlen = 0, dsize;
-    rnnts__js j;
+    rnnts_json j;
     rnnts__st_entry *ent;
     rnnts__st_meta *meta;
     int n_ent = 0, n_meta = 0, max_ent;

@@ -34,8 +34,7 @@ void an_prepare_out(const char *out);
 /* Analyses defined by tau (or by the leaky RNN's single W): a usage error (exit 2) for GRU/LSTM. */
 void an_need_rnn(const rnnts_rnn *net, const char *path, const char *what);
 
-/* forgetgate and ablate: the driving of rnnts_gate_timescales (its defaults) and the gate's name. */
-enum { AN_FG_STEPS = 1100, AN_FG_BURN = 100, AN_FG_TRIALS = 10 }; /* forgetgate's defaults */
+/* forgetgate and ablate: the name of gate 1 ("forget" for an LSTM, "update" for a GRU). */
 const char *an_gate_name(const rnnts_rnn *net);
 
 int an_cmd_taus(int argc, char **argv);

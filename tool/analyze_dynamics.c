@@ -170,8 +170,9 @@ static void an_fg_help(const cli_flag *flags, int n) {
     cli_print_flags(stdout, flags, n);
 }
 int an_cmd_forgetgate(int argc, char **argv) {
-    int steps = AN_FG_STEPS, burn = AN_FG_BURN, trials = AN_FG_TRIALS, json = 0, H; /* = rnnts_gate_config_default() */
-    uint64_t seed = 0;
+    rnnts_gate_config gc = rnnts_gate_config_default();
+    int steps = gc.steps, burn = gc.burn, trials = gc.trials, json = 0, H;
+    uint64_t seed = gc.seed;
     const char *out = NULL, *pos[1];
     cli_flag flags[] = {
         {"--steps", CLI_INT, &steps, 2, 100000000, NULL, "T", "input steps per trial incl. burn-in (default 1100)", 0, 0},
@@ -184,7 +185,6 @@ int an_cmd_forgetgate(int argc, char **argv) {
     int nf = (int)(sizeof flags / sizeof flags[0]);
     double *fbar, *ts, *tsb, *sorted, t0;
     rnnts_rnn *net;
-    rnnts_gate_config gc = rnnts_gate_config_default();
     rnnts_error e;
     an_fg c;
     cli_prog = "rnnts analyze forgetgate";

@@ -77,7 +77,9 @@ static void an_ablate_json(FILE *f, const void *vc) {
     json_num(f, c->base_norm);
     if (c->gate) { /* GRU/LSTM only: the RNN's fields stay as they were */
         fputs(",\"sort_by\":\"gate_timescale\",\"gate\":", f); json_str(f, c->gate);
-        fprintf(f, ",\"gate_steps\":%d,\"gate_burn\":%d,\"gate_trials\":%d,\"gate_seed\":0", AN_FG_STEPS, AN_FG_BURN, AN_FG_TRIALS);
+        rnnts_gate_config gc = rnnts_gate_config_default(); /* the driving of the gate timescales */
+        fprintf(f, ",\"gate_steps\":%d,\"gate_burn\":%d,\"gate_trials\":%d,\"gate_seed\":%llu", gc.steps, gc.burn, gc.trials,
+                (unsigned long long)gc.seed);
     }
     fputs(",\"mean_relative_fastest\":", f); json_num(f, c->mean_fast);
     fputs(",\"mean_relative_slowest\":", f); json_num(f, c->mean_slow);
@@ -104,7 +106,7 @@ static int an_ablate_keys(const rnnts_rnn *net, an_tau_idx *order) {
     if (net->cfg.model != RNNTS_MODEL_RNN) {
         g = (double *)malloc((size_t)net->H * sizeof(double));
         ts = (double *)malloc((size_t)net->H * sizeof(double));
-        rnnts_gate_config gc = rnnts_gate_config_default(); /* steps AN_FG_STEPS, burn AN_FG_BURN, trials AN_FG_TRIALS, seed 0 */
+        rnnts_gate_config gc = rnnts_gate_config_default(); /* forgetgate's defaults */
         rc = g && ts && rnnts_gate_timescales(net, &gc, g, ts, NULL) == RNNTS_OK ? 0 : -1;
     }
     for (int i = 0; rc == 0 && i < net->H; i++) { order[i].i = i; order[i].tau = ts ? ts[i] : (double)net->tau[i]; }

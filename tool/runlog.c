@@ -13,9 +13,6 @@ static int runlog_fail(runlog_cur *c, const char *what) {
     if (!c->err[0]) snprintf(c->err, sizeof c->err, "%s", what);
     return -1;
 }
-static int runlog_eat(runlog_cur *c, char ch) { return rnnts_json_eat(c, ch); }
-static int runlog_lit(runlog_cur *c, const char *lit) { return rnnts_json_literal(c, lit); }
-static long runlog_string(runlog_cur *c, char *out, size_t cap) { return rnnts_json_string(c, out, cap); }
 static int runlog_number(runlog_cur *c, double *v, int allow_null) { return rnnts_json_number(c, v, allow_null) ? 0 : -1; }
 /* An integer in [lo, hi]. */
 static int runlog_int(runlog_cur *c, long lo, long hi, long *v, const char *what) {
@@ -43,15 +40,15 @@ static int runlog_tau(runlog_cur *c, runlog_rec *r) {
     double *dst[5];
     int have = 0;
     dst[0] = &r->tau_mean; dst[1] = &r->tau_median; dst[2] = &r->tau_sd; dst[3] = &r->tau_min; dst[4] = &r->tau_max;
-    if (runlog_lit(c, "null")) { r->has_tau = 0; return 0; }
-    if (!runlog_eat(c, '{')) return runlog_fail(c, "tau: expected an object or null");
+    if (rnnts_json_literal(c, "null")) { r->has_tau = 0; return 0; }
+    if (!rnnts_json_eat(c, '{')) return runlog_fail(c, "tau: expected an object or null");
     r->has_tau = 1;
-    if (!runlog_eat(c, '}'))
+    if (!rnnts_json_eat(c, '}'))
         for (;;) {
             char k[32];
             int q = -1;
-            if (runlog_string(c, k, sizeof k) < 0) return -1;
-            if (!runlog_eat(c, ':')) return runlog_fail(c, "expected ':'");
+            if (rnnts_json_string(c, k, sizeof k) < 0) return -1;
+            if (!rnnts_json_eat(c, ':')) return runlog_fail(c, "expected ':'");
             for (int i = 0; i < 6; i++)
                 if (strcmp(k, keys[i]) == 0) q = i;
             if (q >= 0 && (have >> q & 1)) return runlog_fail(c, "tau: a key given twice");
@@ -65,8 +62,8 @@ static int runlog_tau(runlog_cur *c, runlog_rec *r) {
             } else if (runlog_skip(c, 2) != 0) {
                 return -1;
             }
-            if (runlog_eat(c, ',')) continue;
-            if (runlog_eat(c, '}')) break;
+            if (rnnts_json_eat(c, ',')) continue;
+            if (rnnts_json_eat(c, '}')) break;
             return runlog_fail(c, "tau: expected ',' or '}'");
         }
     if (have != 63) return runlog_fail(c, "tau: needs mean, median, sd, min, max and below_1");
@@ -75,8 +72,8 @@ static int runlog_tau(runlog_cur *c, runlog_rec *r) {
 
 /* The ns array: 1..256 distinct Ns into ns[], their count in r->n_ns. */
 static int runlog_ns(runlog_cur *c, runlog_rec *r, int *ns) {
-    if (!runlog_eat(c, '[')) return runlog_fail(c, "ns: expected an array");
-    if (runlog_eat(c, ']')) return runlog_fail(c, "ns: empty");
+    if (!rnnts_json_eat(c, '[')) return runlog_fail(c, "ns: expected an array");
+    if (rnnts_json_eat(c, ']')) return runlog_fail(c, "ns: empty");
     for (;;) {
         long v;
         if (r->n_ns >= RUNLOG_MAX_NS) return runlog_fail(c, "ns: more than 256 values");
@@ -84,18 +81,18 @@ static int runlog_ns(runlog_cur *c, runlog_rec *r, int *ns) {
         for (int i = 0; i < r->n_ns; i++)
             if (ns[i] == (int)v) return runlog_fail(c, "ns: a value given twice");
         ns[r->n_ns++] = (int)v;
-        if (runlog_eat(c, ',')) continue;
-        if (runlog_eat(c, ']')) return 0;
+        if (rnnts_json_eat(c, ',')) continue;
+        if (rnnts_json_eat(c, ']')) return 0;
         return runlog_fail(c, "ns: expected ',' or ']'");
     }
 }
 /* The accuracy object {"N": percent or null, ...}: distinct Ns into acc_n, values into acc_v. */
 static int runlog_accuracy(runlog_cur *c, int *acc_n, double *acc_v, int *n_acc) {
-    if (!runlog_eat(c, '{')) return runlog_fail(c, "accuracy: expected an object");
-    if (runlog_eat(c, '}')) return 0;
+    if (!rnnts_json_eat(c, '{')) return runlog_fail(c, "accuracy: expected an object");
+    if (rnnts_json_eat(c, '}')) return 0;
     for (;;) {
         char key[16], *e;
-        long n = runlog_string(c, key, sizeof key), v;
+        long n = rnnts_json_string(c, key, sizeof key), v;
         if (n < 0) return -1;
         errno = 0;
         v = strtol(key, &e, 10);
@@ -104,12 +101,12 @@ static int runlog_accuracy(runlog_cur *c, int *acc_n, double *acc_v, int *n_acc)
         if (*n_acc >= RUNLOG_MAX_NS) return runlog_fail(c, "accuracy: more than 256 values");
         for (int i = 0; i < *n_acc; i++)
             if (acc_n[i] == (int)v) return runlog_fail(c, "accuracy: an N given twice");
-        if (!runlog_eat(c, ':')) return runlog_fail(c, "expected ':'");
+        if (!rnnts_json_eat(c, ':')) return runlog_fail(c, "expected ':'");
         acc_n[*n_acc] = (int)v;
         if (runlog_number(c, &acc_v[*n_acc], 1) != 0) return -1;
         (*n_acc)++;
-        if (runlog_eat(c, ',')) continue;
-        if (runlog_eat(c, '}')) return 0;
+        if (rnnts_json_eat(c, ',')) continue;
+        if (rnnts_json_eat(c, '}')) return 0;
         return runlog_fail(c, "accuracy: expected ',' or '}'");
     }
 }
@@ -123,13 +120,13 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
     memset(r, 0, sizeof *r);
     r->loss = r->acc_mean = r->acc_hi = r->acc_min = r->seconds = r->wall = NAN;
     r->tau_mean = r->tau_median = r->tau_sd = r->tau_min = r->tau_max = NAN;
-    if (!runlog_eat(&c, '{')) { runlog_fail(&c, "expected '{' (one JSON object per line)"); goto bad; }
-    if (!runlog_eat(&c, '}'))
+    if (!rnnts_json_eat(&c, '{')) { runlog_fail(&c, "expected '{' (one JSON object per line)"); goto bad; }
+    if (!rnnts_json_eat(&c, '}'))
         for (;;) {
             char k[32];
             int q = -1;
-            if (runlog_string(&c, k, sizeof k) < 0) goto bad;
-            if (!runlog_eat(&c, ':')) { runlog_fail(&c, "expected ':'"); goto bad; }
+            if (rnnts_json_string(&c, k, sizeof k) < 0) goto bad;
+            if (!rnnts_json_eat(&c, ':')) { runlog_fail(&c, "expected ':'"); goto bad; }
             for (int i = 0; i < 9; i++)
                 if (strcmp(k, RUNLOG_KEYS[i]) == 0) q = i;
             if (q >= 0 && (have >> q & 1)) {
@@ -151,8 +148,8 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
             case 3: if (runlog_accuracy(&c, acc_n, acc_v, &n_acc) != 0) goto bad; break;
             case 4: if (runlog_number(&c, &r->acc_mean, 1) != 0) goto bad; break;
             case 5:
-                if (runlog_lit(&c, "true")) r->solved = 1;
-                else if (runlog_lit(&c, "false")) r->solved = 0;
+                if (rnnts_json_literal(&c, "true")) r->solved = 1;
+                else if (rnnts_json_literal(&c, "false")) r->solved = 0;
                 else { runlog_fail(&c, "solved: expected true or false"); goto bad; }
                 break;
             case 6: if (runlog_tau(&c, r) != 0) goto bad; break;
@@ -160,8 +157,8 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
             case 8: if (runlog_number(&c, &r->wall, 1) != 0) goto bad; break;
             default: if (runlog_skip(&c, 1) != 0) goto bad; break;
             }
-            if (runlog_eat(&c, ',')) continue;
-            if (runlog_eat(&c, '}')) break;
+            if (rnnts_json_eat(&c, ',')) continue;
+            if (rnnts_json_eat(&c, '}')) break;
             runlog_fail(&c, "expected ',' or '}'");
             goto bad;
         }
