@@ -54,7 +54,9 @@
    NUMERICS CONTRACT (the README repeats it; each section below gives its own orders)
        Same version + config + seed => the same bits on SCALAR, AVX2, AVX-512 and NEON, x86-64 and
        AArch64, gcc >= 12 / clang >= 14, any thread count. To keep that promise:
-       N1 build with -ffp-contract=off; this file also forces it by pragma and refuses -ffast-math.
+       N1 build with -ffp-contract=off; this file also forces it by pragma and refuses -ffast-math
+          and float evaluated in a wider type (FLT_EVAL_METHOD != 0: gcc on s390x needs
+          -fexcess-precision=fast with -std=c11; i386 needs -msse2 -mfpmath=sse).
           rnnts_selfcheck() detects live contraction and flush-to-zero at run time.
        N2 only correctly rounded binary32 + - * / sqrt fma, compares, selects. max(a,b) = a > b ? a : b.
        N3 every accumulation step acc = a*b + acc is one explicit fma; every other a*b+c is unfused.
@@ -87,6 +89,7 @@
        N7 random numbers are integer hashes of (seed, purpose, indices): u = (x >> 40) * 2^-24.
        N8 default rounding, gradual underflow assumed; never changed here.
        N9 golden values are XXH3-64 of raw little-endian bits; NaN never appears in a correct run.
+          Every file is little-endian on every host (big-endian ones write the same bytes).
 
    QUICK START (examples/train_parity.c is a complete program)
        rnnts_rnn_config nc = rnnts_rnn_config_default();    // leaky RNN, learnable tau
@@ -1073,6 +1076,12 @@ RNNTS_DEF rnnts_result rnnts_safetensors_write(const char *path, const rnnts_nam
 #endif
 #if defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__
 #error "rnnts: -ffinite-math-only breaks the numerics contract (N1)"
+#endif
+#include <float.h>
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0
+/* Float expressions evaluated in a wider type round differently (N1): gcc on s390x in ISO C mode
+   (-std=c11) evaluates float in double; i386 without SSE math evaluates in x87 long double. */
+#error "rnnts: FLT_EVAL_METHOD != 0 (float arithmetic in excess precision) breaks the numerics contract (N1); on s390x add -fexcess-precision=fast (or use -std=gnu11), on i386 use -msse2 -mfpmath=sse"
 #endif
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -8471,6 +8480,10 @@ unsigned rnnts_cpu_simd_mask(void) { return 1u << RNNTS_SIMD_SCALAR; }
 #define RNNTS__ARCH "x86_64"
 #elif defined(__aarch64__)
 #define RNNTS__ARCH "aarch64"
+#elif defined(__s390x__)
+#define RNNTS__ARCH "s390x"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define RNNTS__ARCH "riscv64"
 #else
 #define RNNTS__ARCH "other"
 #endif

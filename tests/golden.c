@@ -514,7 +514,16 @@ static uint64_t hash_doubles(const double *x, size_t n) {
     float *f = (float *)malloc(n * 2 * sizeof(float) + 4);
     uint64_t h;
     if (!f) { fprintf(stderr, "golden: out of memory\n"); exit(2); }
-    memcpy(f, x, n * sizeof(double)); /* the bits of the doubles, hashed as floats (NaN words canonicalised) */
+    /* the bits of each double as its low then its high 32-bit word, hashed as floats (NaN words
+       canonicalised): the little-endian byte image on every host, big-endian ones included */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b;
+        uint32_t w[2];
+        memcpy(&b, &x[i], sizeof b);
+        w[0] = (uint32_t)b;
+        w[1] = (uint32_t)(b >> 32);
+        memcpy(&f[2 * i], w, sizeof w);
+    }
     h = hash_floats(f, n * 2);
     free(f);
     return h;

@@ -72,5 +72,13 @@ if gcc -std=c11 -DRNNTS_SIMD=3 -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then 
 if gcc -std=c11 -DRNNTS_SIMD=2 -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=AVX2 without -mavx2 must not compile"; else ok "RNNTS_SIMD=AVX2 without -mavx2 is an #error"; fi
 if gcc -std=c11 -DRNNTS_SIMD=4 -mavx2 -mfma -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "RNNTS_SIMD=AVX512 without -mavx512f must not compile"; else ok "RNNTS_SIMD=AVX512 without -mavx512f is an #error"; fi
 if gcc -std=c11 -ffast-math -I. -c "$T/impl.c" -o "$T/x.o" 2>/dev/null; then bad "-ffast-math must not compile"; else ok "-ffast-math is an #error"; fi
+# Float evaluated in double (gcc on s390x in ISO C mode: FLT_EVAL_METHOD 1) is an #error naming the
+# flag; with that flag the same compile succeeds.
+if command -v s390x-linux-gnu-gcc >/dev/null; then
+    if s390x-linux-gnu-gcc -std=c11 -I. -c "$T/impl.c" -o "$T/x.o" 2> "$T/s390x.err"; then bad "s390x -std=c11 (FLT_EVAL_METHOD 1) must not compile"
+    elif ! grep -q 'fexcess-precision=fast' "$T/s390x.err"; then bad "s390x -std=c11: the #error does not name -fexcess-precision=fast: $(head -c 300 "$T/s390x.err")"
+    elif ! s390x-linux-gnu-gcc -std=c11 -fexcess-precision=fast -O2 -ffp-contract=off -Wall -Wextra -Werror -I. -c "$T/impl.c" -o "$T/x.o"; then bad "s390x -std=c11 -fexcess-precision=fast does not compile"
+    else ok "s390x: FLT_EVAL_METHOD 1 is an #error naming -fexcess-precision=fast, which compiles"; fi
+else echo "SKIPPED: the FLT_EVAL_METHOD check (no s390x-linux-gnu-gcc; 'make deps' installs it)"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
