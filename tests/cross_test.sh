@@ -25,7 +25,8 @@ t0=$(date +%s)
 ok() { echo "ok   $*"; }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 skip() { echo "SKIPPED: $*"; skips=$((skips + 1)); }
-xxh() { xxhsum -H3 "$1" 2>/dev/null | sed 's/^XXH3_\([0-9a-f]*\).*/\1/;s/ .*//'; }
+# XXH3-64 of a file: 16 hex digits (xxhsum 0.8 prints "XXH3 (FILE) = HASH"), or nothing
+xxh() { xxhsum -H3 "$1" 2>/dev/null | sed -n 's/^XXH3 (.*) = \([0-9a-f]\{16\}\)$/\1/p'; }
 if ! command -v xxhsum >/dev/null; then echo "FAIL xxhsum is missing ('make deps' installs xxhash)"; exit 1; fi
 
 # one tiny run: $1 = out dir, $2 = threads, then the command that runs rnnts (runner + binary)
@@ -62,6 +63,7 @@ row() {
     fi
     if tiny_train "$T/$tag" "$th" "${tcmd[@]}" && [ -f "$T/$tag/last.safetensors" ]; then
         ck=$(xxh "$T/$tag/last.safetensors")
+        [ -n "$ck" ] || { ck=none; fail "$tag: no XXH3 of last.safetensors"; }
     else
         fail "$tag tiny train: $(tail -n 3 "$T/$tag.log" | tr '\n' ' ')"
     fi
@@ -99,11 +101,11 @@ if [ -f "$SRC/tests/windows_test.sh" ]; then
 fi
 
 # ---- beyond the table: kernels, bench hashes, files across byte orders -------------------------
-"$B/kernel_dump_scalar" > "$T/kd_ref.raw" && grep -v '^#' "$T/kd_ref.raw" > "$T/kd_ref.txt"
+"$B/kernel_dump_scalar" > "$T/kd_ref.raw" 2> /dev/null && grep -v '^#' "$T/kd_ref.raw" > "$T/kd_ref.txt"
 kernels() { # $1 name, then the command
     local name=$1
     shift
-    if "$@" > "$T/kd_$name.raw" 2>&1 && grep -v '^#' "$T/kd_$name.raw" > "$T/kd_$name.txt" && cmp -s "$T/kd_ref.txt" "$T/kd_$name.txt"; then
+    if "$@" > "$T/kd_$name.raw" 2> "$T/kd_$name.err" && grep -v '^#' "$T/kd_$name.raw" > "$T/kd_$name.txt" && cmp -s "$T/kd_ref.txt" "$T/kd_$name.txt"; then
         ok "kernel hashes: $name equals x86-64 scalar ($(wc -l < "$T/kd_ref.txt") cases)"
     else fail "kernel hashes: $name differs from x86-64 scalar: $(diff "$T/kd_ref.txt" "$T/kd_$name.txt" | head -n 3 | tr '\n' ' ')"; fi
 }
@@ -121,35 +123,44 @@ if command -v $QA >/dev/null; then
     check_bench aarch64-neon $QA "$B/rnnts_arm_neon"
 fi
 
-# files written on x86-64 ($1 = "x86") or under qemu; $2.. the command that runs rnnts
+# files written on x86-64 ($1 = "x86") or under qemu; $2.. the command that runs rnnts. Binary
+# files: checkpoints (RNN, GRU, LSTM), a gradient file, the reference's networks imported, the
+# .npy dumps of a tau_net analysis; text: its CSV (floats printed by printf)
 write_files() {
     local d=$T/files-$1
     shift
     mkdir -p "$d"
     (cd "$d" &&
-        "$@" train --model gru --curriculum sliding --hidden 11 --heads 4 --batch 9 --steps-per-epoch 5 --test-batches 2 --max-epochs 2 --threads 2 --quiet --out gru > /dev/null 2>&1 &&
-        "$@" train --model lstm --hidden 9 --heads 2 --batch 7 --steps-per-epoch 5 --test-batches 2 --max-epochs 2 --threads 1 --quiet --out lstm > /dev/null 2>&1 &&
-        "$@" grad --model rnn --hidden 12 --heads 3 --N 2,3,4 --batch 5 --seed 3 --out grad.safetensors > /dev/null 2>&1 &&
+        "$@" train --hidden 12 --heads 2 --batch 9 --steps-per-epoch 5 --test-batches 2 --max-epochs 2 --threads 2 --quiet --out rnn &&
+        "$@" train --model gru --curriculum sliding --hidden 11 --heads 5 --batch 9 --steps-per-epoch 5 --test-batches 2 --max-epochs 2 --threads 2 --quiet --out gru &&
+        "$@" train --model lstm --hidden 9 --heads 2 --batch 7 --steps-per-epoch 5 --test-batches 2 --max-epochs 2 --threads 1 --quiet --out lstm &&
+        "$@" grad --model rnn --hidden 12 --heads 3 --N 2,3,4 --batch 5 --seed 3 --out grad.safetensors &&
+        "$@" analyze taunet rnn/last.safetensors --steps 3000 --burn 100 --trials 2 --threads 2 --dump taunet --out taunet &&
         for pt in "$SHARED"/*.pt; do
             [ -f "$pt" ] || continue
-            "$@" import "$pt" "import_$(basename "$pt" .pt).safetensors" > /dev/null 2>&1 || exit 1
-        done) || return 1
+            "$@" import "$pt" "import_$(basename "$pt" .pt).safetensors" || exit 1
+        done) > "$d.out" 2>&1
 }
-# reads files written elsewhere: $1 = directory of the files, $2 = output name, $3.. the command
+# reads files written elsewhere: $1 = directory of the files, $2 = output name, $3.. the command;
+# what it prints depends on the files only, but for the line naming the build
 read_files() {
     local src=$1 out=$T/read-$2
     shift 2
     mkdir -p "$out"
     (cd "$src" &&
-        "$@" info gru/last.safetensors --json &&
+        "$@" info gru/last.safetensors &&
+        "$@" info rnn/last.safetensors &&
         "$@" eval lstm/last.safetensors --N 2,3 --batch 16 --batches 2 --threads 2 &&
-        "$@" info grad.safetensors) > "$out/stdout.txt" 2>&1 &&
-        "$@" train --resume "$src/gru/last.safetensors" --max-epochs 3 --threads 2 --quiet --out "$out/gru" > /dev/null 2>&1
+        for f in import_*.safetensors; do
+            [ -f "$f" ] || continue
+            "$@" info "$f" && "$@" eval "$f" --N 2,3 --batch 8 --batches 1 --threads 2 || exit 1
+        done) 2>&1 | grep -v '^build ' > "$out/stdout.txt" &&
+        "$@" train --resume "$src/gru/last.safetensors" --max-epochs 3 --threads 2 --quiet --out "$out/gru" > "$out/resume.txt" 2>&1
 }
 SHARED=$SRC/../shared/reference-networks
 [ -d "$SHARED" ] || skip "importing the reference's published .pt networks on every platform ($SHARED is missing)"
 if write_files x86 "$B/rnnts"; then ok "x86-64 wrote GRU/LSTM checkpoints, a gradient file and $(ls "$T"/files-x86/import_*.safetensors 2>/dev/null | wc -l) imported networks"
-else fail "x86-64 could not write the comparison files"; fi
+else fail "x86-64 could not write the comparison files: $(tail -n 3 "$T/files-x86.out" | tr '\n' ' ')"; fi
 read_files "$T/files-x86" x86 "$B/rnnts" || fail "x86-64 could not read its own files"
 for a in s390x riscv64; do
     q=qemu-$a-static
@@ -158,12 +169,12 @@ for a in s390x riscv64; do
     check_bench "$a" "$q" "$B/rnnts_$a"
     if write_files "$a" "$q" "$B/rnnts_$a"; then
         n=0 bad=""
-        for f in $(cd "$T/files-x86" && find . -name '*.safetensors' | sort); do
+        for f in $(cd "$T/files-x86" && find . -name '*.safetensors' -o -name '*.npy' -o -name '*.csv' | sort); do
             n=$((n + 1))
             cmp -s "$T/files-x86/$f" "$T/files-$a/$f" || bad="$bad $f"
         done
-        [ $n -gt 4 ] && [ -z "$bad" ] && ok "$a writes byte-identical files: $n checkpoints, imports and gradient files" || fail "$a files differ from x86-64's:$bad"
-    else fail "$a could not write the comparison files"; fi
+        [ $n -gt 10 ] && [ -z "$bad" ] && ok "$a writes byte-identical files: $n checkpoints, imports, gradient, .npy and CSV files" || fail "$a files differ from x86-64's ($n compared):$bad"
+    else fail "$a could not write the comparison files: $(tail -n 3 "$T/files-$a.out" | tr '\n' ' ')"; fi
     # each side reads the other's files: the same printout and the same resumed checkpoints
     if read_files "$T/files-x86" "$a-of-x86" "$q" "$B/rnnts_$a" && read_files "$T/files-$a" "x86-of-$a" "$B/rnnts" &&
         cmp -s "$T/read-x86/stdout.txt" "$T/read-$a-of-x86/stdout.txt" && cmp -s "$T/read-x86/stdout.txt" "$T/read-x86-of-$a/stdout.txt" &&
@@ -179,7 +190,7 @@ echo
 printf '%-12s %-7s %-8s %-13s %-8s %-18s %s\n' platform build threads "golden pools" golden checkpoint "same bits"
 while IFS=$'\t' read -r plat build th pools gres ck; do
     same=no
-    [ -n "$ref" ] && [ "$ck" = "$ref" ] && same=yes
+    [ "$ref" != none ] && [ -n "$ref" ] && [ "$ck" = "$ref" ] && same=yes
     [ "$same" = yes ] || fail "$plat $build threads $th: checkpoint $ck, x86-64 scalar $ref"
     printf '%-12s %-7s %-8s %-13s %-8s %-18s %s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" "$same"
 done < "$ROWS"
