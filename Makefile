@@ -17,7 +17,7 @@ NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 AVX512   := -mavx512f $(AVX2)
 HAVE_AVX512 := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo 1)
 
-.PHONY: all help test test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-reproduce reproduce check-taunet test-interop test-header test-unit test-golden test-cross test-torch examples golden-update deps clean
+.PHONY: all help test test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-slurm test-reproduce reproduce check-taunet test-interop test-header test-unit test-golden test-cross test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -112,7 +112,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-dispatch test-cross test-cli test-sweep test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
+test: test-header test-unit test-dispatch test-cross test-cli test-sweep test-slurm test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -180,6 +180,9 @@ test-cli: $(B)/rnnts                     ## command line tool: flags, errors, tr
 
 test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runner (xargs -P 2), analyze merge against the logs, status, SLURM script with fake variables, description errors
 	PYTHON=$(PYTHON) bash tests/sweep_test.sh $(B)/rnnts
+
+test-slurm: $(B)/rnnts                   ## sweeps on a real one-node SLURM cluster (own munged, slurmctld, slurmd in a temp dir; root; ~1-1.5 min): job array = xargs -P 2, time-limit requeue, scancel + resubmit, a failed task (skipped without root or slurm-wlm)
+	bash tests/slurm_test.sh $(B)/rnnts
 
 test-interop: $(B)/rnnts                 ## import the reference's published networks; accuracies and tau statistics (skipped without ../shared)
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash tests/interop.sh

@@ -3,8 +3,9 @@
 # the commands run through the local runner (xargs -P 2), `rnnts analyze merge` makes one table that
 # must match the runs' logs, one figure (valid SVG) and the aggregate over seeds; run status
 # (budget, finished, interrupted, failed, running, pending), CSV logs, cut-off and malformed log
-# lines; shell quoting; the SLURM array script with fake SLURM variables (line selection, SIGTERM
-# forwarded, requeue on 143); rerun idempotence when train has --auto-resume; every error class of
+# lines; shell quoting; the SLURM array script with fake SLURM variables (line selection, the
+# time-limit warning SIGUSR1 passed on as SIGTERM and the task requeued, SIGTERM to the job not
+# passed on and no requeue, a failed line's note); rerun idempotence when train has --auto-resume; every error class of
 # the description parser (exit 2, FILE:LINE and the message).
 #   usage: tests/sweep_test.sh [path/to/rnnts]      (default build/rnnts)
 set -u
@@ -214,15 +215,31 @@ SLURM_ARRAY_TASK_ID=2 SLURM_JOB_ID=1002 PATH="$TMP/fake:$PATH" bash "$SRC/exampl
 rc=$?
 [ $rc -eq 0 ] && [ -s runs/u/seed-1/log.jsonl ] && [ ! -e runs/u/seed-0 ] && [ ! -e runs/u/seed-2 ] && ok || bad "sweep.sbatch task 2: exit $rc, $(ls runs/u): $(cat slurm.out)"
 printf 'true\nsleep 30\n' > sleep.cmds
-SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1003 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" sleep.cmds 1 > slurm2.out 2>&1 &
+# the time-limit warning (SIGUSR1, to the script alone): SIGTERM to the run, then this task requeued
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_JOB_ID=1000 SLURM_JOB_ID=1003 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" sleep.cmds 1 > slurm2.out 2>&1 &
 pid=$!
 sleep 1
-kill -TERM $pid
+kill -USR1 $pid
 wait $pid
 rc=$?
-[ $rc -eq 0 ] && grep -qx "requeue 1003" scontrol.log && grep -q "line 2 exited with 143" slurm2.out && ok || bad "sweep.sbatch: SIGTERM forwarded and requeue: exit $rc, $(cat scontrol.log slurm2.out)"
+[ $rc -eq 0 ] && grep -qx "requeue 1000_1" scontrol.log && grep -q "line 2 exited with 143" slurm2.out && ok || bad "sweep.sbatch: SIGUSR1 passed on as SIGTERM and requeue: exit $rc, $(cat scontrol.log slurm2.out)"
+# scancel: SIGTERM to every process of the job (here: the process group); no second signal, no requeue
+: > scontrol.log
+SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1005 PATH="$TMP/fake:$PATH" setsid bash "$SRC/examples/slurm/sweep.sbatch" sleep.cmds 1 > slurm6.out 2>&1 &
+pid=$!
+sleep 1
+kill -TERM -- -$pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] && [ ! -s scontrol.log ] && grep -q "line 2 exited with 143" slurm6.out && ok || bad "sweep.sbatch: SIGTERM to the job: exit $rc (expected 143, no requeue), $(cat scontrol.log slurm6.out)"
+# a line that fails before its run starts: its directory with a note, so that merge says failed
+printf '%s train --no-such-flag --out runs/u/bad\n' "$BIN" > bad.cmds
+SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1006 bash "$SRC/examples/slurm/sweep.sbatch" bad.cmds > slurm7.out 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "exited with 2 before the run started" runs/u/bad/sweep_failed.txt 2>/dev/null \
+    && "$BIN" analyze merge runs/u/bad --format csv 2>/dev/null | grep -q ',failed,' && ok || bad "sweep.sbatch: a failed line: exit $rc, $(ls runs/u/bad 2>&1) $(cat slurm7.out)"
 if [ $HAVE_AR -eq 1 ]; then
-    # a real run: SIGTERM before the time limit -> checkpoint, exit 143, requeue; the requeued task
+    # a real run: SIGUSR1 before the time limit -> SIGTERM, checkpoint, exit 143, requeue; the requeued task
     # continues it to the end, with the same results as a run never stopped
     printf 'out = runs/v\nbase = --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1\nvary seed = 0\n' > v.txt
     "$BIN" sweep v.txt > v.cmds 2>/dev/null
@@ -230,7 +247,7 @@ if [ $HAVE_AR -eq 1 ]; then
     pid=$!
     for i in $(seq 100); do [ -f runs/v/seed-0/last.safetensors ] && break; sleep 0.05; done
     sleep 0.3
-    kill -TERM $pid
+    kill -USR1 $pid
     wait $pid
     rc=$?
     [ $rc -eq 0 ] && grep -qx "requeue 1004" scontrol.log && grep -q "line 1 exited with 143" slurm4.out && ok || bad "sweep.sbatch: a run stopped by SIGTERM: exit $rc, $(cat slurm4.out)"
