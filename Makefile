@@ -17,7 +17,7 @@ NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 AVX512   := -mavx512f $(AVX2)
 HAVE_AVX512 := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo 1)
 
-.PHONY: all help test test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-slurm test-reproduce reproduce check-taunet test-interop test-header test-unit test-golden test-cross test-torch examples golden-update deps clean
+.PHONY: all help test test-replay test-dispatch test-asan test-valgrind test-fuzz fuzz test-sweep test-slurm test-reproduce reproduce check-taunet test-interop test-header test-unit test-golden test-cross test-torch examples golden-update deps clean
 
 all: examples $(B)/test_unit $(B)/golden_scalar $(B)/golden_native   ## build examples and tests
 
@@ -112,7 +112,7 @@ run: $(B)/rnnts                          ## the main job: multi-head vs single-h
 	$(B)/rnnts compare --out $(B)/compare
 
 # ---- tests -------------------------------------------------------------------------------
-test: test-header test-unit test-dispatch test-cross test-cli test-sweep test-slurm test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
+test: test-header test-unit test-dispatch test-cross test-cli test-replay test-sweep test-slurm test-interop test-torch test-install test-reproduce test-asan test-valgrind test-fuzz   ## run every test
 	@echo "== all tests passed"
 
 test-header: | $(B)                      ## header compiles as C11/C++17 with gcc and clang; two-file link; feature switches
@@ -177,6 +177,9 @@ test-torch: $(B)/grad_dump $(B)/klist_dump $(B)/rnnts    ## PyTorch cross-check 
 
 test-cli: $(B)/rnnts                     ## command line tool: flags, errors, train/resume/eval/grad/info/bench
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) bash tests/cli_test.sh $(B)/rnnts
+
+test-replay: $(B)/rnnts $(B)/rnnts_arm_neon   ## rnnts replay: a run proven identical on every path, thread count and AArch64 NEON (qemu); a flipped float named; one writer per run directory (the lock)
+	PYTHON=$(PYTHON) QEMU=$(QEMU) bash tests/replay_test.sh $(B)/rnnts $(B)/rnnts_arm_neon
 
 test-sweep: $(B)/rnnts                   ## sweeps: rnnts sweep, the local runner (xargs -P 2), analyze merge against the logs, status, SLURM script with fake variables, description errors
 	PYTHON=$(PYTHON) bash tests/sweep_test.sh $(B)/rnnts

@@ -646,6 +646,11 @@ typedef struct rnnts_eval_config {
 RNNTS_DEF rnnts_eval_config rnnts_eval_config_default(void);
 RNNTS_DEF rnnts_result rnnts_evaluate_config(const rnnts_rnn *net, const rnnts_eval_config *cfg, rnnts_pool *pool, float *acc_out,
                                              rnnts_error *err);
+/* The checkpoint rnnts_trainer_save writes, as bytes in memory: the same bytes and the same side
+   effect on the network's metadata (a replay compares its own image with a stored file without
+   writing one). *out is allocated with the network's allocator: free it with rnnts_free(that
+   allocator, *out). Returns OK, INVALID_ARG (a NULL argument), OOM. */
+RNNTS_DEF rnnts_result rnnts_trainer_save_mem(const rnnts_trainer *tr, void **out, size_t *out_size, rnnts_error *err);
 #ifndef RNNTS_NO_STDIO
 /* Checkpoint: the network (metadata: task, curriculum, ns solved = the Ns of the last report,
    epoch) plus optimiser and trainer state, so that rnnts_trainer_resume continues with the same
@@ -1026,6 +1031,71 @@ RNNTS_DEF void rnnts_st_header_free(rnnts_st_header *h);
 /* Value of key in a "k=v k=v" list (the train_config and train_state metadata of checkpoints),
    copied into out. Returns 1, or 0 when the key is absent or its value does not fit in cap. */
 RNNTS_DEF int rnnts_meta_kv(const char *list, const char *key, char *out, size_t cap);
+/* Where a training checkpoint stands and the budget it was written under, from its header: the
+   train_state and train_config values rnnts_trainer_resume reads (checked for presence and range
+   only; resuming validates the rest) and the metadata rnnts_version. */
+typedef struct rnnts_checkpoint_info {
+    char version[32];      /* rnnts_version of the writer ("" when absent: a file of another tool) */
+    int epoch;             /* epochs done */
+    int epoch_step;        /* training steps done in epoch + 1: 0 at an epoch boundary, > 0 when the
+                              file was written on an interruption (rnnts_trainer_interrupt) */
+    int steps_per_epoch;
+    uint64_t step;         /* global step count: epoch * steps_per_epoch + epoch_step */
+    rnnts_done done;
+    int max_epochs, target_n;
+    double time_limit_s;   /* the budget (0 = none) */
+} rnnts_checkpoint_info;
+/* Returns OK, or FORMAT naming the missing or bad key (a model file without train_config and
+   train_state is "not a training checkpoint"). Thread-safe. */
+RNNTS_DEF rnnts_result rnnts_checkpoint_info_of(const rnnts_st_header *h, rnnts_checkpoint_info *out, rnnts_error *err);
+
+/* The first difference between two safetensors images (checkpoints or model files), for proving
+   that a run replays to the same bits (rnnts replay). The images are parsed like the loader's header
+   (framing, JSON, offsets) but not loaded: checksums are not verified and non-finite values are
+   compared like any other, so a damaged file is named by its first differing element. Order of the
+   comparison, so that the difference named is the telling one:
+     1. the tensor list (count, names, shapes, in file order)         -> RNNTS_CKPT_TENSORS
+     2. the metadata keys (count and names, in file order)            -> RNNTS_CKPT_META
+     3. the metadata that describes the run (all but the four below;
+        train_config field by field): another configuration           -> RNNTS_CKPT_META
+     4. the tensor values, bitwise, in file order: a divergence       -> RNNTS_CKPT_VALUE
+     5. what follows from the values and the trajectory: checksum_xxh3, ns, epoch, train_state (field
+        by field)                                                     -> RNNTS_CKPT_META
+     6. without RNNTS_CKPT_IGNORE_BUDGET, the bytes themselves (everything above agrees but, e.g.,
+        the header's formatting)                                      -> RNNTS_CKPT_BYTES
+   RNNTS_CKPT_IGNORE_BUDGET leaves the budget out: train_config's max_epochs, target_n and
+   time_limit_s, and of train_state's done only whether the curriculum is over (3) counts: 0, 1 and
+   2 are the budget's verdicts (rnnts_trainer_set_budget reopens them; a time limit makes them
+   depend on wall time). A replay runs under a budget of its own, so it compares with this flag.
+   Checkpoints hold no wall time (§6.5), so nothing else is left out. */
+typedef enum rnnts_ckpt_diff_kind {
+    RNNTS_CKPT_SAME = 0,    /* no difference */
+    RNNTS_CKPT_TENSORS = 1, /* the tensor lists differ: tensor (expected name, or the extra one) */
+    RNNTS_CKPT_VALUE = 2,   /* an element differs: tensor, index, want, got */
+    RNNTS_CKPT_META = 3,    /* a metadata entry: key ("lr" of train_config is "train_config.lr"),
+                               want_text, got_text ("(absent)" for a missing one) */
+    RNNTS_CKPT_BYTES = 4    /* only the bytes differ: offset */
+} rnnts_ckpt_diff_kind;
+#define RNNTS_CKPT_IGNORE_BUDGET 1u
+typedef struct rnnts_ckpt_diff {
+    rnnts_ckpt_diff_kind kind;
+    char tensor[64];
+    uint64_t index;            /* element, row-major */
+    float want, got;           /* VALUE: the two floats; want_bits/got_bits their bits */
+    uint32_t want_bits, got_bits;
+    char key[80];
+    char want_text[128], got_text[128]; /* META (truncated to fit) */
+    uint64_t offset;           /* BYTES: first differing byte */
+    char msg[512];             /* the difference in one line, e.g. "tensor modulelist.1.weight element
+                                  37 ([2, 5] of [16, 16]): expected 0.0123 (bits 3c4985f0), got ..." */
+} rnnts_ckpt_diff;
+/* Compares image b (e.g. a replay's, rnnts_trainer_save_mem) with image a (the expected one, e.g.
+   the stored file); the first difference in *d (kind SAME when there is none). Returns OK when both
+   images could be read (whether or not they differ), otherwise the header parser's error prefixed
+   with "expected image: " or "compared image: " (INVALID_ARG for NULL arguments). Never reads
+   outside the buffers. Thread-safe. */
+RNNTS_DEF rnnts_result rnnts_checkpoint_compare(const void *a, size_t a_size, const void *b, size_t b_size, unsigned flags,
+                                                rnnts_ckpt_diff *d, rnnts_error *err);
 #ifndef RNNTS_NO_STDIO
 /* rnnts_st_header_mem of a file. */
 RNNTS_DEF rnnts_result rnnts_st_header_read(const char *path, const rnnts_allocator *alloc, rnnts_st_header *out, rnnts_error *err);
@@ -5185,7 +5255,6 @@ static int rnnts__list_parse(const char *s, int lo, int *ns, int max) {
     return n;
 }
 int rnnts_ns_parse(const char *s, int *ns, int max) { return s && ns ? rnnts__list_parse(s, 1, ns, max) : -1; }
-#ifndef RNNTS_NO_STDIO
 static void rnnts__ns_string(char *dst, size_t cap, const int *ns, int n) {
     size_t used = 0;
     dst[0] = 0;
@@ -5195,7 +5264,7 @@ static void rnnts__ns_string(char *dst, size_t cap, const int *ns, int n) {
         used += (size_t)w;
     }
 }
-rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err) {
+rnnts_result rnnts_trainer_save_mem(const rnnts_trainer *tr, void **out, size_t *out_size, rnnts_error *err) {
     const rnnts_train_config *c;
     rnnts_rnn *net;
     rnnts_named_tensor *ext;
@@ -5203,10 +5272,8 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
     char cfgs[1024], state[4608], ns[2048], heads[2048]; /* RNNTS_MAX_NS values of up to 7 characters each */
     const char *meta[5];
     int nt, n = 0;
-    void *buf;
-    size_t size;
     rnnts_result r;
-    if (!tr || !path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_save: NULL argument");
+    if (!tr || !out || !out_size) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_save: NULL argument");
     c = &tr->cfg;
     net = tr->net;
     nt = rnnts_rnn_tensor_count(net);
@@ -5265,12 +5332,20 @@ rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts
         }
     ext[n].name = "optim.state"; ext[n].ndim = 2; ext[n].shape[0] = 3; ext[n].shape[1] = nt; ext[n].data = tr->opt->steps; n++;
     if (tr->epoch_step > 0) { ext[n].name = "trainer.losses"; ext[n].ndim = 1; ext[n].shape[0] = tr->epoch_step; ext[n].data = tr->losses; n++; }
-    r = rnnts__save_ex(net, ext, n, meta, &buf, &size, err);
+    r = rnnts__save_ex(net, ext, n, meta, out, out_size, err);
     tr->alloc.free(ext, tr->alloc.user);
     tr->alloc.free(names, tr->alloc.user);
-    if (r != RNNTS_OK) return r;
+    return r;
+}
+#ifndef RNNTS_NO_STDIO
+rnnts_result rnnts_trainer_save(const rnnts_trainer *tr, const char *path, rnnts_error *err) {
+    void *buf;
+    size_t size;
+    rnnts_result r;
+    if (!tr || !path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "trainer_save: NULL argument");
+    if ((r = rnnts_trainer_save_mem(tr, &buf, &size, err)) != RNNTS_OK) return r;
     r = rnnts__write_atomic(path, buf, size, err);
-    net->alloc.free(buf, net->alloc.user);
+    tr->net->alloc.free(buf, tr->net->alloc.user);
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 #endif /* RNNTS_NO_STDIO */
@@ -5503,6 +5578,230 @@ rnnts_result rnnts_trainer_resume(const char *path, rnnts_pool *pool, const rnnt
     return r;
 }
 #endif /* RNNTS_NO_STDIO */
+
+/* ---- a checkpoint's position, and two images compared (rnnts_checkpoint_info_of, _compare) ---- */
+rnnts_result rnnts_checkpoint_info_of(const rnnts_st_header *h, rnnts_checkpoint_info *o, rnnts_error *err) {
+    const char *cs, *ss, *v;
+    char b[64];
+    long x;
+    if (!h || !o) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "checkpoint_info: NULL argument");
+    memset(o, 0, sizeof *o);
+    cs = rnnts_st_header_meta(h, "train_config");
+    ss = rnnts_st_header_meta(h, "train_state");
+    if (!cs || !ss) return rnnts__fail(err, RNNTS_ERR_FORMAT, "a model file, not a training checkpoint (no train_config/train_state)");
+    if ((v = rnnts_st_header_meta(h, "rnnts_version"))) rnnts__strcpy(o->version, sizeof o->version, v);
+#define RNNTS__INFO(ok, what) do { if (!(ok)) return rnnts__fail(err, RNNTS_ERR_FORMAT, "train metadata: bad or missing %s", what); } while (0)
+    RNNTS__INFO(rnnts__kv_long(ss, "epoch", 0, 100000000, &x), "train_state epoch");
+    o->epoch = (int)x;
+    RNNTS__INFO(rnnts__kv_u64(ss, "step", &o->step), "train_state step");
+    RNNTS__INFO(rnnts__kv_long(ss, "done", 0, 3, &x), "train_state done (allowed 0..3)");
+    o->done = (rnnts_done)x;
+    RNNTS__INFO(rnnts__kv_long(cs, "steps_per_epoch", 1, 100000000, &x), "train_config steps_per_epoch");
+    o->steps_per_epoch = (int)x;
+    if (rnnts__kv(ss, "epoch_step", b, sizeof b)) { /* absent at an epoch boundary */
+        RNNTS__INFO(rnnts__parse_int(b, 1, (long)o->steps_per_epoch - 1, &x), "train_state epoch_step (allowed 1..steps_per_epoch - 1)");
+        o->epoch_step = (int)x;
+    }
+    RNNTS__INFO(o->step == (uint64_t)o->epoch * (uint64_t)o->steps_per_epoch + (uint64_t)o->epoch_step,
+                "train_state step (must be epoch * steps_per_epoch + epoch_step)");
+    RNNTS__INFO(rnnts__kv_long(cs, "max_epochs", 1, 100000000, &x), "train_config max_epochs");
+    o->max_epochs = (int)x;
+    RNNTS__INFO(rnnts__kv_long(cs, "target_n", 0, 100000, &x), "train_config target_n");
+    o->target_n = (int)x;
+    RNNTS__INFO(rnnts__kv_double(cs, "time_limit_s", &o->time_limit_s) && o->time_limit_s >= 0.0, "train_config time_limit_s");
+#undef RNNTS__INFO
+    return rnnts__ok(err);
+}
+
+/* One image as the comparison reads it: its bytes and parsed header (entries in data order). */
+typedef struct rnnts__ckimg {
+    const unsigned char *d;
+    size_t size;
+    uint64_t hlen;
+    rnnts__st_entry *ent;
+    rnnts__st_meta *meta;
+    int n_ent, n_meta;
+} rnnts__ckimg;
+/* "[16, 16]": the shape of e. */
+static void rnnts__ck_shape(char *buf, size_t cap, const rnnts__st_entry *e) {
+    size_t used = 0;
+    buf[0] = 0;
+    for (int k = 0; k < e->ndim && k < 8; k++) {
+        int w = snprintf(buf + used, cap - used, "%s%llu", k ? ", " : "[", (unsigned long long)e->shape[k]);
+        if (w < 0 || (size_t)w >= cap - used) return;
+        used += (size_t)w;
+    }
+    snprintf(buf + used, cap - used, e->ndim ? "]" : "[]");
+}
+static void rnnts__ck_meta_diff(rnnts_ckpt_diff *d, const char *key, const char *field, const char *want, const char *got) {
+    d->kind = RNNTS_CKPT_META;
+    if (field) snprintf(d->key, sizeof d->key, "%.40s.%.38s", key, field);
+    else rnnts__strcpy(d->key, sizeof d->key, key);
+    rnnts__strcpy(d->want_text, sizeof d->want_text, want);
+    rnnts__strcpy(d->got_text, sizeof d->got_text, got);
+    snprintf(d->msg, sizeof d->msg, "metadata %s: expected \"%.180s\", got \"%.180s\"", d->key, want, got);
+}
+/* 1: the tensor lists differ (count, a name, a shape), recorded in d. */
+static int rnnts__ck_tensors(const rnnts__ckimg *a, const rnnts__ckimg *b, rnnts_ckpt_diff *d) {
+    int n = a->n_ent > b->n_ent ? a->n_ent : b->n_ent;
+    for (int q = 0; q < n; q++) {
+        const rnnts__st_entry *ea = q < a->n_ent ? &a->ent[q] : NULL, *eb = q < b->n_ent ? &b->ent[q] : NULL;
+        char sa[96], sb[96];
+        int same = ea && eb && strcmp(ea->name, eb->name) == 0 && ea->ndim == eb->ndim && ea->end - ea->begin == eb->end - eb->begin;
+        for (int k = 0; same && k < ea->ndim && k < 8; k++) same = ea->shape[k] == eb->shape[k];
+        if (same) continue;
+        d->kind = RNNTS_CKPT_TENSORS;
+        rnnts__strcpy(d->tensor, sizeof d->tensor, ea ? ea->name : eb->name);
+        if (!eb) snprintf(d->msg, sizeof d->msg, "tensor %s (position %d of %d) is missing", ea->name, q + 1, a->n_ent);
+        else if (!ea) snprintf(d->msg, sizeof d->msg, "tensor %s (position %d) is not expected (%d tensors expected)", eb->name, q + 1, a->n_ent);
+        else if (strcmp(ea->name, eb->name) != 0) snprintf(d->msg, sizeof d->msg, "tensor at position %d: expected %s, got %s", q + 1, ea->name, eb->name);
+        else {
+            rnnts__ck_shape(sa, sizeof sa, ea);
+            rnnts__ck_shape(sb, sizeof sb, eb);
+            snprintf(d->msg, sizeof d->msg, "tensor %s: expected shape %s, got %s", ea->name, sa, sb);
+        }
+        return 1;
+    }
+    return 0;
+}
+/* 1: the metadata keys differ (count or a name at a position), recorded in d. */
+static int rnnts__ck_meta_keys(const rnnts__ckimg *a, const rnnts__ckimg *b, rnnts_ckpt_diff *d) {
+    int n = a->n_meta > b->n_meta ? a->n_meta : b->n_meta;
+    for (int q = 0; q < n; q++) {
+        const char *ka = q < a->n_meta ? a->meta[q].key : NULL, *kb = q < b->n_meta ? b->meta[q].key : NULL;
+        if (ka && kb && strcmp(ka, kb) == 0) continue;
+        d->kind = RNNTS_CKPT_META;
+        rnnts__strcpy(d->key, sizeof d->key, ka ? ka : kb);
+        rnnts__strcpy(d->want_text, sizeof d->want_text, ka ? ka : "(absent)");
+        rnnts__strcpy(d->got_text, sizeof d->got_text, kb ? kb : "(absent)");
+        snprintf(d->msg, sizeof d->msg, "metadata entry %d: expected key %s, got %s", q + 1, d->want_text, d->got_text);
+        return 1;
+    }
+    return 0;
+}
+/* The next "name=value" of a train_config/train_state list at *p (cut to fit); 0 at its end. */
+static int rnnts__ck_token(const char **p, char *name, size_t ncap, char *val, size_t vcap) {
+    const char *s = *p, *e, *eq;
+    while (*s == ' ') s++;
+    if (!*s) { *p = s; return 0; }
+    for (e = s; *e && *e != ' '; e++) {}
+    for (eq = s; eq < e && *eq != '='; eq++) {}
+    snprintf(name, ncap, "%.*s", (int)(eq - s), s);
+    snprintf(val, vcap, "%.*s", eq < e ? (int)(e - eq - 1) : 0, eq < e ? eq + 1 : "");
+    *p = e;
+    return 1;
+}
+/* train_config / train_state field by field, in order; 1 when a difference was recorded. Under
+   RNNTS_CKPT_IGNORE_BUDGET the budget fields are skipped and done counts only as over (3) or not. */
+static int rnnts__ck_kv(const char *key, const char *a, const char *b, unsigned flags, rnnts_ckpt_diff *d) {
+    char na[64], nb[64], va[4608], vb[4608], got[200];
+    int budget = (flags & RNNTS_CKPT_IGNORE_BUDGET) != 0, cfg = strcmp(key, "train_config") == 0, st = strcmp(key, "train_state") == 0;
+    for (;;) {
+        int ha = rnnts__ck_token(&a, na, sizeof na, va, sizeof va), hb = rnnts__ck_token(&b, nb, sizeof nb, vb, sizeof vb);
+        if (!ha && !hb) return 0;
+        if (!hb) { rnnts__ck_meta_diff(d, key, na, va, "(absent)"); return 1; }
+        if (!ha) { rnnts__ck_meta_diff(d, key, nb, "(absent)", vb); return 1; }
+        if (strcmp(na, nb) != 0) {
+            snprintf(got, sizeof got, "(absent; %.60s=%.100s in its place)", nb, vb);
+            rnnts__ck_meta_diff(d, key, na, va, got);
+            return 1;
+        }
+        if (budget && cfg && (strcmp(na, "max_epochs") == 0 || strcmp(na, "target_n") == 0 || strcmp(na, "time_limit_s") == 0)) continue;
+        if (budget && st && strcmp(na, "done") == 0) {
+            if ((strcmp(va, "3") == 0) == (strcmp(vb, "3") == 0)) continue;
+        } else if (strcmp(va, vb) == 0) {
+            continue;
+        }
+        rnnts__ck_meta_diff(d, key, na, va, vb);
+        return 1;
+    }
+}
+/* Entries that follow from the values and the trajectory (compared after the values). */
+static int rnnts__ck_derived(const char *key) {
+    return strcmp(key, "checksum_xxh3") == 0 || strcmp(key, "ns") == 0 || strcmp(key, "epoch") == 0 || strcmp(key, "train_state") == 0;
+}
+/* The metadata values of one group (derived or not; the keys agree); 1 when a difference was recorded. */
+static int rnnts__ck_meta_values(const rnnts__ckimg *a, const rnnts__ckimg *b, int derived, unsigned flags, rnnts_ckpt_diff *d) {
+    for (int q = 0; q < a->n_meta; q++) {
+        const char *k = a->meta[q].key, *va = a->meta[q].val, *vb = b->meta[q].val;
+        if (rnnts__ck_derived(k) != derived) continue;
+        if (strcmp(k, "train_config") == 0 || strcmp(k, "train_state") == 0) {
+            if (rnnts__ck_kv(k, va, vb, flags, d)) return 1;
+        } else if (strcmp(va, vb) != 0) {
+            rnnts__ck_meta_diff(d, k, NULL, va, vb);
+            return 1;
+        }
+    }
+    return 0;
+}
+/* The tensor values, bitwise, in file order (the lists agree); 1 when an element differs. */
+static int rnnts__ck_values(const rnnts__ckimg *a, const rnnts__ckimg *b, rnnts_ckpt_diff *d) {
+    const unsigned char *da = a->d + 8 + a->hlen, *db = b->d + 8 + b->hlen;
+    for (int t = 0; t < a->n_ent; t++) {
+        const rnnts__st_entry *e = &a->ent[t];
+        uint64_t nbytes = e->end - e->begin, q;
+        char where[160] = "", shape[96];
+        if (memcmp(da + e->begin, db + b->ent[t].begin, (size_t)nbytes) == 0) continue;
+        for (q = 0; q + 4 <= nbytes && memcmp(da + e->begin + q, db + b->ent[t].begin + q, 4) == 0; q += 4) {}
+        d->kind = RNNTS_CKPT_VALUE;
+        rnnts__strcpy(d->tensor, sizeof d->tensor, e->name);
+        d->index = q / 4;
+        d->want = rnnts__get_f32(da + e->begin + q);
+        d->got = rnnts__get_f32(db + b->ent[t].begin + q);
+        d->want_bits = rnnts__f2u(d->want);
+        d->got_bits = rnnts__f2u(d->got);
+        rnnts__ck_shape(shape, sizeof shape, e);
+        if (e->ndim == 2 && e->shape[1] > 0)
+            snprintf(where, sizeof where, "[%llu, %llu] of ", (unsigned long long)(d->index / e->shape[1]), (unsigned long long)(d->index % e->shape[1]));
+        snprintf(d->msg, sizeof d->msg, "tensor %s element %llu (%s%s): expected %.9g (bits %08lx), got %.9g (bits %08lx)", e->name,
+                 (unsigned long long)d->index, where, shape, (double)d->want, (unsigned long)d->want_bits, (double)d->got, (unsigned long)d->got_bits);
+        return 1;
+    }
+    return 0;
+}
+/* 1 when the bytes differ (everything else agreeing: the header's formatting). */
+static int rnnts__ck_bytes(const rnnts__ckimg *a, const rnnts__ckimg *b, rnnts_ckpt_diff *d) {
+    size_t n = a->size < b->size ? a->size : b->size, q = 0;
+    if (a->size == b->size && memcmp(a->d, b->d, n) == 0) return 0;
+    while (q < n && a->d[q] == b->d[q]) q++;
+    d->kind = RNNTS_CKPT_BYTES;
+    d->offset = q;
+    snprintf(d->msg, sizeof d->msg, "the bytes differ at offset %llu (%zu and %zu bytes; tensors and metadata agree: the header's formatting)",
+             (unsigned long long)q, a->size, b->size);
+    return 1;
+}
+/* A parse error of one image, its message prefixed with which one. */
+static rnnts_result rnnts__ck_fail(rnnts_error *err, rnnts_result r, const char *which) {
+    char m[256];
+    if (!err) return r;
+    rnnts__strcpy(m, sizeof m, err->msg);
+    return rnnts__fail(err, r, "%s: %.200s", which, m);
+}
+rnnts_result rnnts_checkpoint_compare(const void *a, size_t a_size, const void *b, size_t b_size, unsigned flags, rnnts_ckpt_diff *d,
+                                      rnnts_error *err) {
+    rnnts_allocator al = rnnts__alloc_or_default(NULL);
+    rnnts__ckimg A, B;
+    rnnts_result r;
+    if (!a || !b || !d) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "checkpoint_compare: NULL argument");
+    memset(d, 0, sizeof *d);
+    memset(&A, 0, sizeof A);
+    memset(&B, 0, sizeof B);
+    A.d = (const unsigned char *)a; A.size = a_size;
+    B.d = (const unsigned char *)b; B.size = b_size;
+    if ((r = rnnts__st_open(A.d, a_size, &al, &A.ent, &A.n_ent, &A.meta, &A.n_meta, &A.hlen, err)) != RNNTS_OK) return rnnts__ck_fail(err, r, "expected image");
+    if ((r = rnnts__st_open(B.d, b_size, &al, &B.ent, &B.n_ent, &B.meta, &B.n_meta, &B.hlen, err)) != RNNTS_OK) {
+        al.free(A.ent, al.user);
+        al.free(A.meta, al.user);
+        return rnnts__ck_fail(err, r, "compared image");
+    }
+    if (!rnnts__ck_tensors(&A, &B, d) && !rnnts__ck_meta_keys(&A, &B, d) && !rnnts__ck_meta_values(&A, &B, 0, flags, d) &&
+        !rnnts__ck_values(&A, &B, d) && !rnnts__ck_meta_values(&A, &B, 1, flags, d) && !(flags & RNNTS_CKPT_IGNORE_BUDGET))
+        rnnts__ck_bytes(&A, &B, d);
+    if (d->kind == RNNTS_CKPT_SAME) snprintf(d->msg, sizeof d->msg, "identical");
+    al.free(A.ent, al.user); al.free(A.meta, al.user);
+    al.free(B.ent, al.user); al.free(B.meta, al.user);
+    return rnnts__ok(err);
+}
 
 /* >>torch-import ---------------------------------------------------------------------------- */
 /* PyTorch checkpoint import (zip + pickle, without PyTorch). */

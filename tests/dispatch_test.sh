@@ -41,12 +41,14 @@ train_all() {
     "$RNNTS" train --model lstm --task dms --hidden 13 --heads 3 --batch 33 --steps-per-epoch 3 --test-batches 2 \
         --max-epochs 2 --threads 1 --quiet --out "$1/lstm" >/dev/null 2>&1
 }
-# same files, bytes for checkpoints, logs without "seconds" and "wall"
+# same files, bytes for checkpoints, logs without "seconds", "wall" and the writer's "provenance"
+# (vector path, threads, host: what it records differs by design); the lock files (.lock: the
+# last holder's pid and start time) exist in both but are not compared
 same_runs() {
-    for f in $(cd "$1" && find . -type f | sort); do
+    for f in $(cd "$1" && find . -type f ! -name .lock | sort); do
         case "$f" in
-        *.jsonl) sed 's/"seconds":[^,}]*//; s/"wall":[^,}]*//' "$1/$f" > "$T/a.log"
-                 sed 's/"seconds":[^,}]*//; s/"wall":[^,}]*//' "$2/$f" > "$T/b.log" 2>/dev/null
+        *.jsonl) sed 's/"seconds":[^,}]*//; s/"wall":[^,}]*//; s/,"provenance":{[^}]*}//' "$1/$f" > "$T/a.log"
+                 sed 's/"seconds":[^,}]*//; s/"wall":[^,}]*//; s/,"provenance":{[^}]*}//' "$2/$f" > "$T/b.log" 2>/dev/null
                  cmp -s "$T/a.log" "$T/b.log" || { echo "$f"; return 1; };;
         *) cmp -s "$1/$f" "$2/$f" || { echo "$f"; return 1; };;
         esac

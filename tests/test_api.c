@@ -1,10 +1,13 @@
 /* test_api.c — the rules the library owns for its users and the tool: name tables, the curriculum
    (start, advance rule, next Ns, and that the trainer follows exactly them), the head serving N of a
    model file, the model checksum, the configuration comparison, the metadata readers, the JSON
-   cursor, and the config check that refuses a multi-head target beyond the heads. */
+   cursor, the config check that refuses a multi-head target beyond the heads, and the comparison of
+   checkpoint images (what rnnts replay proves a run with). */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
 #include "test_common.h"
 
 #include <math.h>
+#include <unistd.h>
 
 /* ---- names ------------------------------------------------------------------------------- */
 Test(api, names_round_trip_and_choices) {
@@ -288,4 +291,88 @@ Test(api, gate_timescales_errors_and_range) {
     gc.burn = 60;
     cr_assert_eq(rnnts_gate_timescales(net, &gc, g, ts, &e), RNNTS_ERR_INVALID_ARG);
     rnnts_rnn_destroy(net);
+}
+
+/* A small trainer after `epochs` epochs, its checkpoint image in *img (free with rnnts_free(NULL, .)). */
+static rnnts_trainer *tc_ckpt_trainer(float lr, int epochs, rnnts_rnn **net, void **img, size_t *n) {
+    rnnts_rnn_config nc = rnnts_rnn_config_default();
+    rnnts_train_config tc = rnnts_train_config_default();
+    rnnts_trainer *tr;
+    rnnts_epoch_report r;
+    rnnts_error e;
+    nc.hidden = 12; nc.heads = 3;
+    tc.batch = 8; tc.steps_per_epoch = 3; tc.test_batches = 1; tc.max_epochs = 5; tc.seed = 4; tc.optim.lr = lr;
+    cr_assert_eq(rnnts_rnn_create(&nc, 4, NULL, net, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(rnnts_trainer_create(&tc, *net, NULL, NULL, &tr, &e), RNNTS_OK, "%s", e.msg);
+    for (int k = 0; k < epochs; k++) cr_assert_eq(rnnts_trainer_epoch(tr, &r, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(rnnts_trainer_save_mem(tr, img, n, &e), RNNTS_OK, "%s", e.msg);
+    return tr;
+}
+Test(api, checkpoint_compare_names_the_first_difference) {
+    rnnts_rnn *net, *net2;
+    rnnts_trainer *tr, *tr2;
+    rnnts_st_header h;
+    rnnts_checkpoint_info info;
+    rnnts_ckpt_diff d;
+    rnnts_error e;
+    void *a, *c, *o;
+    size_t na, nc, no, nf;
+    unsigned char *b, *file;
+    char path[] = "/tmp/rnnts_test_ckpt_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    tr = tc_ckpt_trainer(0.05f, 2, &net, &a, &na);
+    /* the image is the file rnnts_trainer_save writes */
+    cr_assert_eq(rnnts_trainer_save(tr, path, &e), RNNTS_OK, "%s", e.msg);
+    file = tc_read_file(path, &nf);
+    cr_assert(nf == na && memcmp(file, a, na) == 0, "rnnts_trainer_save_mem differs from the file");
+    free(file);
+    remove(path);
+    /* its position */
+    cr_assert_eq(rnnts_st_header_mem(a, na, NULL, &h, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(rnnts_checkpoint_info_of(&h, &info, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert(info.epoch == 2 && info.epoch_step == 0 && info.step == 6 && info.steps_per_epoch == 3 && info.max_epochs == 5 &&
+              info.done == RNNTS_DONE_RUNNING && strcmp(info.version, RNNTS_VERSION_STRING) == 0);
+    cr_assert_eq(rnnts_checkpoint_compare(a, na, a, na, 0, &d, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(d.kind, RNNTS_CKPT_SAME);
+    /* one bit of element 7 of the recurrent weights */
+    b = (unsigned char *)tc_xmalloc(na);
+    memcpy(b, a, na);
+    for (int t = 0; t < h.n_tensors; t++)
+        if (strcmp(h.tensors[t].name, "modulelist.1.weight") == 0) b[8 + h.header_len + h.tensors[t].begin + 4 * 7] ^= 1;
+    cr_assert_eq(rnnts_checkpoint_compare(a, na, b, na, 0, &d, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert(d.kind == RNNTS_CKPT_VALUE && strcmp(d.tensor, "modulelist.1.weight") == 0 && d.index == 7 && (d.want_bits ^ d.got_bits) == 1, "%s", d.msg);
+    cr_assert(strstr(d.msg, "element 7 ([0, 7] of [12, 12])") != NULL, "%s", d.msg);
+    /* the budget: compared, or left out (and done 0 vs 1 with it) */
+    cr_assert_eq(rnnts_trainer_set_budget(tr, 2, 0, 0.0, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(rnnts_trainer_save_mem(tr, &c, &nc, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(rnnts_checkpoint_compare(a, na, c, nc, 0, &d, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert(d.kind == RNNTS_CKPT_META && strcmp(d.key, "train_config.max_epochs") == 0 && strcmp(d.want_text, "5") == 0 && strcmp(d.got_text, "2") == 0, "%s", d.msg);
+    cr_assert_eq(rnnts_checkpoint_compare(a, na, c, nc, RNNTS_CKPT_IGNORE_BUDGET, &d, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert_eq(d.kind, RNNTS_CKPT_SAME, "%s", d.msg);
+    /* another configuration is named before the values it changed */
+    tr2 = tc_ckpt_trainer(0.01f, 2, &net2, &o, &no);
+    cr_assert_eq(rnnts_checkpoint_compare(a, na, o, no, RNNTS_CKPT_IGNORE_BUDGET, &d, &e), RNNTS_OK, "%s", e.msg);
+    cr_assert(d.kind == RNNTS_CKPT_META && strcmp(d.key, "train_config.lr") == 0, "%s", d.msg);
+    /* a malformed image is an error naming which one; never a read outside it */
+    cr_assert_eq(rnnts_checkpoint_compare(a, na, b, 4, 0, &d, &e), RNNTS_ERR_TRUNCATED);
+    cr_assert(strncmp(e.msg, "compared image: ", 16) == 0, "%s", e.msg);
+    cr_assert_eq(rnnts_checkpoint_compare(NULL, 0, b, na, 0, &d, &e), RNNTS_ERR_INVALID_ARG);
+    /* a model file is no checkpoint */
+    rnnts_st_header_free(&h);
+    {
+        void *m;
+        size_t nm;
+        cr_assert_eq(rnnts_rnn_save_mem(net, &m, &nm, &e), RNNTS_OK, "%s", e.msg);
+        cr_assert_eq(rnnts_st_header_mem(m, nm, NULL, &h, &e), RNNTS_OK, "%s", e.msg);
+        cr_assert_eq(rnnts_checkpoint_info_of(&h, &info, &e), RNNTS_ERR_FORMAT);
+        cr_assert(strstr(e.msg, "not a training checkpoint") != NULL, "%s", e.msg);
+        rnnts_st_header_free(&h);
+        rnnts_free(NULL, m);
+    }
+    free(b);
+    rnnts_free(NULL, a); rnnts_free(NULL, c); rnnts_free(NULL, o);
+    rnnts_trainer_destroy(tr); rnnts_rnn_destroy(net);
+    rnnts_trainer_destroy(tr2); rnnts_rnn_destroy(net2);
 }

@@ -12,6 +12,7 @@
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
+#define CLI_EXIT_BUSY 3 /* train: another train holds the run directory (runlock.h) */
 
 typedef enum cli_kind {
     CLI_INT,    /* int in [lo, hi] */

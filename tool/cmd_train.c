@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli_args.h"
+#include "runlock.h"
 #include "train_opts.h"
 #include "util.h"
 
@@ -127,6 +128,15 @@ int cmd_train(int argc, char **argv) {
     }
     if (o.auto_resume && o.force) cli_usage_error("--auto-resume and --force exclude each other (continue the run in --out, or replace it)");
     if (o.auto_resume) {
+        static runlock lock; /* held to the end of the process */
+        /* decide under the lock: a writer still in the directory could otherwise finish (or be
+           replaced) between the look below and the --force clean-up of a run decided fresh */
+        if (file_exists(o.out)) {
+            int code;
+            CLI_FUZZ_STOP();
+            if ((code = train_lock_dir(o.out, &lock)) != 0) return code;
+            o.held_lock = &lock;
+        }
         path_join(auto_path, sizeof auto_path, o.out, "last.safetensors");
         if (file_exists(auto_path)) {
             o.resume = auto_path;

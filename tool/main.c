@@ -1,16 +1,20 @@
 /* rnnts — the command line tool of rnnts.h.
 
-       rnnts train | eval | grad | import | info | selfcheck | compare | bench | analyze | sweep   (each with --help)
+       rnnts train | eval | grad | import | info | selfcheck | compare | bench | analyze | sweep | replay
+       (each with --help)
 
-   Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure,
-   2 usage (a message names the flag and the allowed values), 128 + signal (130 SIGINT, 143
-   SIGTERM, 129 SIGHUP) when train stopped on a signal after writing its checkpoint.
+   Data goes to stdout or files; progress and messages go to stderr. Exit codes: 0 ok, 1 failure
+   (replay: a difference), 2 usage (a message names the flag and the allowed values), 3 when train
+   finds its run directory held by another train (runlock.h; nothing written), 128 + signal (130
+   SIGINT, 143 SIGTERM, 129 SIGHUP) when train stopped on a signal after writing its checkpoint.
 
    Files of this tool (tool/; one job each, each compiled on its own):
        main.c            the command table (below) and rnnts_tool_main
        dispatch.c        main: the vector path chosen at run time (x86-64), or the one build
        cmd_train.c       train: flags and checks;  train_opts.c/.h  options shared with compare and
                          sweep;  train_run.c  the training driver (logs, checkpoints, signals)
+       runlock.c/.h      one writer per run directory: the lock train holds on DIR/.lock
+       cmd_replay.c      replay: re-executes a recorded run and compares its checkpoints
        cmd_model.c       eval, grad, import, info, selfcheck
        cmd_compare.c     compare
        cmd_bench.c       bench;  peak.c/.h  single-core FMA peak probe (shared with bench/)
@@ -46,7 +50,8 @@
     X(compare, "multi-head vs single-head curriculum at a small size: table and SVG plot")                                   \
     X(bench, "time training steps and forward passes; GFLOP/s, fraction of peak, memory, output hash")                      \
     X(analyze, "taus, taunet, ablate, perturb, forget, pca, retrain, generalize, forgetgate, merge (rnnts analyze --help)") \
-    X(sweep, "expand a sweep description (seeds x curricula x tasks x sizes) into one train command per run")
+    X(sweep, "expand a sweep description (seeds x curricula x tasks x sizes) into one train command per run")             \
+    X(replay, "re-execute a run recorded by train and prove its checkpoints identical (or name the first difference)")
 
 #define TOOL_DECLARE(name, help) int cmd_##name(int argc, char **argv);
 TOOL_COMMANDS(TOOL_DECLARE)
@@ -66,7 +71,7 @@ static void main_help(void) {
     printf("usage: rnnts <command> [flags]     (rnnts <command> --help for its flags)\n\n"
            "commands:\n");
     for (size_t k = 0; k < N_COMMANDS; k++) printf("  %-10s %s\n", COMMANDS[k].name, COMMANDS[k].help);
-    printf("\nExit codes: 0 ok, 1 failure, 2 usage. %s\n", rnnts_build_info());
+    printf("\nExit codes: 0 ok, 1 failure (replay: a difference), 2 usage, 3 run directory held by another train.\n%s\n", rnnts_build_info());
 }
 
 /* The tool's entry point (dispatch.c's main calls it; tests/fuzz/fuzz_cli.c too). */

@@ -111,15 +111,42 @@ static int runlog_accuracy(runlog_cur *c, int *acc_n, double *acc_v, int *n_acc)
     }
 }
 
-/* One JSON line [p, end) into r. Returns 0, or -1 with c->err. */
-static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char *err, size_t cap) {
+/* The provenance object {"rnnts", "simd", "threads", "host", "build"} into w (strings cut to fit;
+   other keys skipped: later versions may add some). */
+static int runlog_provenance(runlog_cur *c, runlog_writer *w) {
+    memset(w, 0, sizeof *w);
+    if (!rnnts_json_eat(c, '{')) return runlog_fail(c, "provenance: expected an object");
+    if (rnnts_json_eat(c, '}')) return 0;
+    for (;;) {
+        char k[32];
+        if (rnnts_json_string(c, k, sizeof k) < 0) return -1;
+        if (!rnnts_json_eat(c, ':')) return runlog_fail(c, "expected ':'");
+        if (strcmp(k, "threads") == 0) {
+            long v;
+            if (runlog_int(c, 1, 1000000L, &v, "provenance.threads") != 0) return -1;
+            w->threads = (int)v;
+        } else {
+            char *dst = strcmp(k, "rnnts") == 0 ? w->rnnts : strcmp(k, "simd") == 0 ? w->simd : strcmp(k, "host") == 0 ? w->host
+                      : strcmp(k, "build") == 0 ? w->build : NULL;
+            size_t cap = strcmp(k, "host") == 0 ? sizeof w->host : strcmp(k, "build") == 0 ? sizeof w->build : sizeof w->rnnts;
+            if (dst ? rnnts_json_string(c, dst, cap) < 0 : runlog_skip(c, 2) != 0) return -1;
+        }
+        if (rnnts_json_eat(c, ',')) continue;
+        if (rnnts_json_eat(c, '}')) return 0;
+        return runlog_fail(c, "provenance: expected ',' or '}'");
+    }
+}
+
+/* One JSON line [p, end) into r, its provenance (r->writer 0, else -1) into w. Returns 0, or -1 with c->err. */
+static int runlog_json_line(const char *p, const char *end, runlog_rec *r, runlog_writer *w, char *err, size_t cap) {
     runlog_cur c;
-    int have = 0, n_acc = 0, acc_n[RUNLOG_MAX_NS], ns[RUNLOG_MAX_NS];
+    int have = 0, n_acc = 0, acc_n[RUNLOG_MAX_NS], ns[RUNLOG_MAX_NS], have_prov = 0;
     double acc_v[RUNLOG_MAX_NS];
     rnnts_json_init(&c, p, (size_t)(end - p));
     memset(r, 0, sizeof *r);
     r->loss = r->acc_mean = r->acc_hi = r->acc_min = r->seconds = r->wall = NAN;
     r->tau_mean = r->tau_median = r->tau_sd = r->tau_min = r->tau_max = NAN;
+    r->writer = -1;
     if (!rnnts_json_eat(&c, '{')) { runlog_fail(&c, "expected '{' (one JSON object per line)"); goto bad; }
     if (!rnnts_json_eat(&c, '}'))
         for (;;) {
@@ -127,6 +154,15 @@ static int runlog_json_line(const char *p, const char *end, runlog_rec *r, char 
             int q = -1;
             if (rnnts_json_string(&c, k, sizeof k) < 0) goto bad;
             if (!rnnts_json_eat(&c, ':')) { runlog_fail(&c, "expected ':'"); goto bad; }
+            if (strcmp(k, "provenance") == 0) { /* optional: logs before it have none */
+                if (have_prov++) { runlog_fail(&c, "key \"provenance\" given twice"); goto bad; }
+                if (runlog_provenance(&c, w) != 0) goto bad;
+                r->writer = 0;
+                if (rnnts_json_eat(&c, ',')) continue;
+                if (rnnts_json_eat(&c, '}')) break;
+                runlog_fail(&c, "expected ',' or '}'");
+                goto bad;
+            }
             for (int i = 0; i < 9; i++)
                 if (strcmp(k, RUNLOG_KEYS[i]) == 0) q = i;
             if (q >= 0 && (have >> q & 1)) {
@@ -195,7 +231,11 @@ bad:
 }
 
 /* ---- CSV (--log-format csv) ------------------------------------------------------------------- */
-static const char RUNLOG_CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy";
+static const char RUNLOG_CSV_HEADER_V1[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy";
+/* since rnnts records provenance: five columns more (a log continued in the form above keeps it) */
+static const char RUNLOG_CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy,"
+                                        "rnnts_version,simd,threads,host,build";
+#define RUNLOG_CSV_FIELDS 19
 
 /* A CSV number field [p, e): empty = null (NaN) when allow_empty. */
 static int runlog_csv_num(const char *p, const char *e, double *v, int allow_empty) {
@@ -217,22 +257,37 @@ static int runlog_csv_list(const char *p, const char *e, double *v, int max, int
         p = q + 1;
     }
 }
-static int runlog_csv_line(const char *p, const char *end, runlog_rec *r, char *err, size_t cap) {
-    const char *f[14], *fe[14];
+/* The provenance columns rnnts_version, simd, threads, host, build ([f, fe), 5 fields) into w. */
+static const char *runlog_csv_writer(const char *const *f, const char *const *fe, runlog_writer *w) {
+    double v;
+    memset(w, 0, sizeof *w);
+    snprintf(w->rnnts, sizeof w->rnnts, "%.*s", (int)(fe[0] - f[0]), f[0]);
+    snprintf(w->simd, sizeof w->simd, "%.*s", (int)(fe[1] - f[1]), f[1]);
+    if (runlog_csv_num(f[2], fe[2], &v, 0) != 0 || v != floor(v) || v < 1 || v > 1e6) return "threads: allowed an integer 1..1000000";
+    w->threads = (int)v;
+    snprintf(w->host, sizeof w->host, "%.*s", (int)(fe[3] - f[3]), f[3]);
+    snprintf(w->build, sizeof w->build, "%.*s", (int)(fe[4] - f[4]), f[4]);
+    return NULL;
+}
+/* One CSV line [p, end) of a log whose header has nfields columns (14, or 19 with provenance into w). */
+static int runlog_csv_line(const char *p, const char *end, int nfields, runlog_rec *r, runlog_writer *w, char *err, size_t cap) {
+    const char *f[RUNLOG_CSV_FIELDS], *fe[RUNLOG_CSV_FIELDS];
     double ns[RUNLOG_MAX_NS], acc[RUNLOG_MAX_NS], t[5], v;
     int nf = 0, n_ns, n_acc;
     const char *why = NULL;
+    char m[64];
     memset(r, 0, sizeof *r);
     r->acc_hi = r->acc_min = NAN;
+    r->writer = -1;
     for (const char *q = p;; q++) {
         if (q == end || *q == ',') {
-            if (nf >= 14) { why = "more than 14 fields"; goto bad; }
+            if (nf >= nfields) { snprintf(m, sizeof m, "more than %d fields", nfields); why = m; goto bad; }
             f[nf] = p; fe[nf] = q; nf++;
             if (q == end) break;
             p = q + 1;
         }
     }
-    if (nf != 14) { why = "expected 14 fields (the header's columns)"; goto bad; }
+    if (nf != nfields) { snprintf(m, sizeof m, "expected %d fields (the header's columns)", nfields); why = m; goto bad; }
     if (runlog_csv_num(f[0], fe[0], &v, 0) != 0 || v != floor(v) || v < 1 || v > 1e9) { why = "epoch: allowed an integer 1..1000000000"; goto bad; }
     r->epoch = (int)v;
     n_ns = runlog_csv_list(f[1], fe[1], ns, RUNLOG_MAX_NS, 0);
@@ -265,6 +320,10 @@ static int runlog_csv_line(const char *p, const char *end, runlog_rec *r, char *
         if ((int)ns[i] == r->ns_hi) r->acc_hi = acc[i];
         if (!isnan(acc[i]) && (isnan(r->acc_min) || acc[i] < r->acc_min)) r->acc_min = acc[i];
     }
+    if (nfields > 14) {
+        if ((why = runlog_csv_writer(f + 14, fe + 14, w)) != NULL) goto bad;
+        r->writer = 0;
+    }
     return 0;
 bad:
     snprintf(err, cap, "%s", why);
@@ -275,6 +334,14 @@ bad:
 static void runlog_error(runlog *l, int line, const char *msg) {
     if (l->n_errors < RUNLOG_MSGS) snprintf(l->errors[l->n_errors], sizeof l->errors[0], "line %d: %.160s", line, msg);
     l->n_errors++;
+}
+/* The index of writer w in l->writers (added when new; -2 when the table is full). */
+static int runlog_writer_index(runlog *l, const runlog_writer *w) {
+    for (int i = 0; i < l->n_writers; i++)
+        if (memcmp(&l->writers[i], w, sizeof *w) == 0) return i;
+    if (l->n_writers >= RUNLOG_MAX_WRITERS) return -2;
+    l->writers[l->n_writers] = *w;
+    return l->n_writers++;
 }
 /* Appends r: a record whose epoch is not after the last kept one replaces the kept records from
    that epoch on (a resumed run's re-run epochs). Returns 0, or -1 when out of memory or full. */
@@ -307,17 +374,20 @@ static int runlog_add(runlog *l, const runlog_rec *r) {
    without its header). l is valid (runlog_free it) either way. */
 int runlog_parse(const char *buf, size_t len, int csv, runlog *l, char *msg, size_t cap) {
     const char *p = buf, *end = buf + len;
+    int nfields = RUNLOG_CSV_FIELDS;
     memset(l, 0, sizeof *l);
     if (len > RUNLOG_MAX_FILE) { snprintf(msg, cap, "log larger than %u bytes", RUNLOG_MAX_FILE); return -1; }
     while (p < end) {
         const char *nl = (const char *)memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
         char err[192];
         runlog_rec r;
+        runlog_writer w;
         int bad;
         l->lines++;
         if (csv && l->lines == 1) {
-            size_t hl = sizeof RUNLOG_CSV_HEADER - 1;
-            if ((size_t)(le - p) != hl || memcmp(p, RUNLOG_CSV_HEADER, hl) != 0) {
+            size_t hl = sizeof RUNLOG_CSV_HEADER - 1, h1 = sizeof RUNLOG_CSV_HEADER_V1 - 1;
+            if ((size_t)(le - p) == h1 && memcmp(p, RUNLOG_CSV_HEADER_V1, h1) == 0) nfields = 14;
+            else if ((size_t)(le - p) != hl || memcmp(p, RUNLOG_CSV_HEADER, hl) != 0) {
                 snprintf(msg, cap, "line 1: not the header of rnnts train's CSV log (%s)", RUNLOG_CSV_HEADER);
                 return -1;
             }
@@ -330,13 +400,14 @@ int runlog_parse(const char *buf, size_t len, int csv, runlog *l, char *msg, siz
             p = nl ? nl + 1 : end;
             continue;
         }
-        bad = csv ? runlog_csv_line(p, le, &r, err, sizeof err) : runlog_json_line(p, le, &r, err, sizeof err);
+        bad = csv ? runlog_csv_line(p, le, nfields, &r, &w, err, sizeof err) : runlog_json_line(p, le, &r, &w, err, sizeof err);
         p = nl ? nl + 1 : end;
         if (bad) {
             if (nl) runlog_error(l, l->lines, err);
             else l->truncated = 1; /* an unterminated last line: a crash mid-write */
             continue;
         }
+        if (r.writer == 0) r.writer = runlog_writer_index(l, &w);
         if (runlog_add(l, &r) != 0) {
             snprintf(msg, cap, "line %d: %s", l->lines, l->n >= RUNLOG_MAX_RECORDS ? "more than 10000000 records" : "out of memory");
             return -1;

@@ -8,7 +8,12 @@
 
    A record that repeats an earlier epoch (a run resumed from an older checkpoint re-runs the
    epochs after it and appends them) replaces that epoch and every later one: the kept records are
-   those of the run the checkpoints belong to. */
+   those of the run the checkpoints belong to.
+
+   Provenance: since rnnts records it, each record names the process that wrote it (rnnts version,
+   vector path, threads, host, build; JSON "provenance", CSV the columns after accuracy). The
+   distinct writers of a log are kept once (runlog.writers) and a record points to its own; logs
+   written before, and CSV logs continued in their old form, have none (writer -1). */
 #ifndef RNNTS_RUNLOG_H
 #define RNNTS_RUNLOG_H
 
@@ -25,6 +30,13 @@
 #define RUNLOG_MAX_NS 256            /* Ns of one epoch (RNNTS_MAX_NS) */
 #define RUNLOG_MAX_DEPTH 32          /* nesting of unknown JSON values that are skipped */
 #define RUNLOG_MSGS 8                /* error messages kept (all are counted) */
+#define RUNLOG_MAX_WRITERS 32        /* distinct writers kept (a run continued on that many machines or setups) */
+
+/* The process that wrote records: train's provenance (strings cut to fit). */
+typedef struct runlog_writer {
+    char rnnts[16], simd[16], host[64], build[96];
+    int threads;
+} runlog_writer;
 
 typedef struct runlog_rec {
     int epoch;                /* 1-based */
@@ -36,6 +48,7 @@ typedef struct runlog_rec {
     double tau_mean, tau_median, tau_sd, tau_min, tau_max;
     int tau_below_1;
     double seconds, wall;     /* the epoch's time; the run's wall clock after it */
+    int writer;               /* index into runlog.writers; -1: none recorded; -2: beyond RUNLOG_MAX_WRITERS */
 } runlog_rec;
 
 typedef struct runlog {
@@ -47,6 +60,8 @@ typedef struct runlog {
     int truncated;                   /* the last line had no newline and did not parse (ignored) */
     int replaced;                    /* records replaced by a later record of the same epoch */
     int gaps;                        /* records whose epoch skips ahead of the previous one */
+    int n_writers;                   /* distinct provenances seen */
+    runlog_writer writers[RUNLOG_MAX_WRITERS];
 } runlog;
 
 /* Frees the records of a log. */

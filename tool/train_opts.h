@@ -27,6 +27,7 @@ typedef struct train_opts {
     int init_heads;                   /* --init-heads */
     const char *preset;               /* --preset sliding_W_F */
     cli_nlist k_list;                 /* --k-list (n = 0: none) */
+    struct runlock *held_lock;        /* the lock of out, when the caller took it (cmd_train's --auto-resume) */
 } train_opts;
 
 /* One N reached by a run: the epoch it was solved at and the trained tau right then. */
@@ -89,5 +90,9 @@ void opts_configs(const train_opts *o, rnnts_rnn_config *rc_out, rnnts_train_con
 int train_opts_check(train_opts *o, cli_flag *flags, int nf, char *msg, size_t cap);
 /* Runs (or resumes) one training. Returns an exit code; res (may be NULL) receives the Ns reached. */
 int train_run(const train_opts *o, train_result *res);
+/* One writer per run directory: takes the lock of dir (runlock.h; train_run takes it unless
+   o->held_lock). Returns 0, or the exit code after a message: CLI_EXIT_BUSY naming the holder. */
+struct runlock;
+int train_lock_dir(const char *dir, struct runlock *l);
 
 #endif /* RNNTS_TOOL_TRAIN_OPTS_H */

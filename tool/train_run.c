@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_args.h"
+#include "runlock.h"
 #include "train_opts.h"
 #include "util.h"
 
@@ -115,7 +116,9 @@ static double log_wall_of_epoch(const char *path, int csv, int epoch) {
     return isfinite(wall) ? wall : 0.0;
 }
 
-static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_stats *t, double wall) {
+/* prov: the writer's provenance as this format's suffix of a record (train_provenance; "" in a CSV
+   log begun before rnnts recorded it, whose header has no such columns). */
+static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_stats *t, double wall, const char *prov) {
     if (!csv) {
         fprintf(f, "{\"epoch\":%d,\"ns\":[", r->epoch);
         for (int a = 0; a < r->n_ns; a++) fprintf(f, a ? ",%d" : "%d", r->ns[a]);
@@ -127,6 +130,7 @@ static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_
         tau_json(f, t);
         fputs(",\"seconds\":", f); json_num(f, r->seconds);
         fputs(",\"wall\":", f); json_num(f, wall);
+        fputs(prov, f);
         fputs("}\n", f);
     } else {
         double v[] = {t->mean, t->median, t->sd, t->min, t->max};
@@ -145,11 +149,46 @@ static void log_record(FILE *f, int csv, const rnnts_epoch_report *r, const tau_
             if (a) fputc(';', f);
             if (isfinite(r->acc[a])) fprintf(f, "%.9g", (double)r->acc[a]);
         }
+        fputs(prov, f);
         fputc('\n', f);
     }
     fflush(f);
 }
-static const char CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy\n";
+static const char CSV_HEADER[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy,"
+                                 "rnnts_version,simd,threads,host,build\n";
+/* The header of CSV logs written before the provenance columns: a resumed run keeps its log's form. */
+static const char CSV_HEADER_V1[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_median,tau_sd,tau_min,tau_max,tau_below_1,seconds,wall,accuracy\n";
+
+/* Whether a CSV log begins with the header of the logs before the provenance columns. */
+static int csv_log_is_v1(const char *path) {
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int v1;
+    if (!f) return 0;
+    v1 = fgets(line, sizeof line, f) && strcmp(line, CSV_HEADER_V1) == 0;
+    fclose(f);
+    return v1;
+}
+/* Provenance of the records this process writes: rnnts version, vector path, threads, host and
+   build. It is in the log and not in the checkpoints on purpose: checkpoints written on every
+   path, architecture and thread count are byte-identical files (they change no bit), and a
+   checkpoint that named its writer would not be. The suffix of a record of the log at logpath:
+   JSON ",\"provenance\":{...}", CSV ",0.1.0,AVX2,2,host,build", or nothing in a CSV log begun
+   without these columns. */
+static void train_provenance(rnnts_pool *pool, int csv, const char *logpath, char *out, size_t cap) {
+    char host[256], build[160];
+    int threads = pool ? rnnts_pool_threads(pool) : 1;
+    host_name(host, sizeof host);
+    snprintf(build, sizeof build, "%s", rnnts_build_info());
+    for (char *p = build; *p; p++) if (*p == ',' || *p == '"' || *p == '\\') *p = '_'; /* one CSV field, one JSON string */
+    if (!csv)
+        snprintf(out, cap, ",\"provenance\":{\"rnnts\":\"%s\",\"simd\":\"%s\",\"threads\":%d,\"host\":\"%s\",\"build\":\"%s\"}",
+                 RNNTS_VERSION_STRING, rnnts_simd_name(), threads, host, build);
+    else if (csv_log_is_v1(logpath))
+        out[0] = 0;
+    else
+        snprintf(out, cap, ",%s,%s,%d,%s,%s", RNNTS_VERSION_STRING, rnnts_simd_name(), threads, host, build);
+}
 
 /* ---- signals: SIGINT, SIGTERM (e.g. a scheduler's time limit) and SIGHUP end training cleanly:
    the step in progress finishes, DIR/last.safetensors is written, the exit code is 128 + signal. */
@@ -385,12 +424,34 @@ typedef struct train_ctx {
     mem_cap cap;
     rnnts_allocator alloc;
     char dir[4096], last[4200], logpath[4200];
+    char prov[600];   /* the provenance suffix of this process's log records (train_provenance) */
+    runlock lock;     /* the run directory's (one writer per directory), unless o->held_lock */
     FILE *logf;
     int csv, code;
     double wall0, t_start;
     progress pr;
 } train_ctx;
 
+/* One writer per run directory (runlock.h): the lock of dir. 0, or the exit code after a message
+   naming the holder (CLI_EXIT_BUSY) or the cause. */
+int train_lock_dir(const char *dir, struct runlock *l) {
+    char msg[4400];
+    int r = runlock_acquire(l, dir, msg, sizeof msg);
+    if (r == 0) return 0;
+    if (r != RUNLOCK_HELD) { fprintf(stderr, "%s: %s\n", cli_prog, msg); return CLI_EXIT_FAIL; }
+    fprintf(stderr, "%s: %s is being written by another rnnts train (%s); nothing was written. Let it finish, or stop it and "
+                    "continue the run with --auto-resume (the lock of a killed train is gone with it)\n", cli_prog, dir, msg);
+    return CLI_EXIT_BUSY;
+}
+/* One writer per run directory: the lock of c->dir, taken before anything is written there (a
+   --force clean-up and the log truncation of a resume included). 0, or -1 with c->code set. */
+static int train_lock_ctx(train_ctx *c) {
+    int code;
+    if (c->o->held_lock || c->lock.held) return 0; /* cmd_train took it: --auto-resume decided under it */
+    if ((code = train_lock_dir(c->dir, &c->lock)) == 0) return 0;
+    c->code = code;
+    return -1;
+}
 /* --resume: the trainer from the checkpoint (checked against the flags with --auto-resume), a new
    budget, the log truncated to the checkpoint. 0, or -1 with c->code set. */
 static int train_open_resume(train_ctx *c) {
@@ -401,6 +462,8 @@ static int train_open_resume(train_ctx *c) {
     c->pool = make_pool_signals_blocked(o->threads);
     if (o->out) snprintf(c->dir, sizeof c->dir, "%s", o->out);
     else path_dir(c->dir, sizeof c->dir, o->resume);
+    /* before reading the checkpoint: a writer in the directory may be replacing it */
+    if (file_exists(c->dir) && train_lock_ctx(c) != 0) return -1;
     if (rnnts_trainer_resume(o->resume, c->pool, &c->alloc, &c->net, &c->tr, &e) != RNNTS_OK) { fail_msg("resume", &e); oom_hint(&e, &c->cap); return -1; }
     if (o->auto_resume) {
         rnnts_config_diff d;
@@ -420,6 +483,7 @@ static int train_open_resume(train_ctx *c) {
                                      o->budget_set & 4 ? o->time_limit : rc->time_limit_s, &e) != RNNTS_OK) { fail_msg("resume", &e); return -1; }
     }
     if (mkdir_p(c->dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, c->dir, strerror(errno)); return -1; }
+    if (train_lock_ctx(c) != 0) return -1; /* a new --out */
     ep = rnnts_trainer_epochs(c->tr);
     c->wall0 = train_resume_log(o, c->dir, ep, &c->csv, c->logpath, sizeof c->logpath);
     if (!o->quiet) {
@@ -449,6 +513,7 @@ static int train_open_fresh(train_ctx *c) {
     c->pool = make_pool_signals_blocked(o->threads);
     snprintf(c->dir, sizeof c->dir, "%s", o->out);
     if (mkdir_p(c->dir) != 0) { fprintf(stderr, "%s: cannot create directory %s: %s\n", cli_prog, c->dir, strerror(errno)); return -1; }
+    if (train_lock_ctx(c) != 0) return -1;
     path_join(path, sizeof path, c->dir, "init.safetensors");
     path_join(c->logpath, sizeof c->logpath, c->dir, c->csv ? "log.csv" : "log.jsonl");
     if (train_clear_out(o, c->dir, path, c->logpath, c->csv) != 0) return -1;
@@ -506,7 +571,7 @@ static int train_one_epoch(train_ctx *c, int first) {
     }
     ts = tau_stats_of(c->net);
     wall = c->wall0 + (now_s() - c->t_start);
-    log_record(c->logf, c->csv, &rep, &ts, wall);
+    log_record(c->logf, c->csv, &rep, &ts, wall, c->prov);
     c->res->epochs = rep.epoch;
     c->res->wall = wall;
     if (rep.solved && train_save_solved(c->tr, c->dir, &rep, &ts, wall, c->res, solved_name, sizeof solved_name) != 0) return -1;
@@ -536,6 +601,7 @@ int train_run(const train_opts *o, train_result *res) {
     c.pr.quiet = o->quiet;
     c.pr.label = o->label;
     if ((o->resume ? train_open_resume(&c) : train_open_fresh(&c)) != 0) goto done;
+    train_provenance(c.pool, c.csv, c.logpath, c.prov, sizeof c.prov);
     res->tau_init = tau_stats_of(c.net);
     rnnts_trainer_on_step(c.tr, on_step, &c.pr);
     path_join(c.last, sizeof c.last, c.dir, "last.safetensors");
@@ -554,6 +620,7 @@ int train_run(const train_opts *o, train_result *res) {
 done:
     g_trainer = NULL;
     if (c.logf) fclose(c.logf);
+    runlock_release(&c.lock);
     rnnts_trainer_destroy(c.tr);
     rnnts_rnn_destroy(c.net);
     rnnts_pool_destroy(c.pool);

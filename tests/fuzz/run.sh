@@ -82,6 +82,9 @@ analyze retrain @rnn --ns 2,3 --epochs 1 --batch 4 --steps-per-epoch 1 --test-ba
 analyze generalize @ct --ns 2,3 --length-factors 1,2 --extra 2 --k 1,5
 analyze generalize @sliding --extra 3 --batches 1
 analyze forgetgate @gru --steps 50 --burn 10 --trials 2 --seed 1
+replay run --epochs 2 --threads 1 --json
+replay . --until=N2_N3.safetensors
+train --out . --auto-resume --hidden 8 --max-epochs 2
 train --help
 analyze pca --help
 @meta sliding 3,4,5 4
@@ -93,7 +96,7 @@ EOF
 fi
 # the cli target's dictionary: every flag of the tool, the subcommands and the enum values
 { grep -oh '"--[a-zA-Z0-9-]*"' tool/*.c
-  for w in train eval grad import info selfcheck compare bench analyze taus taunet ablate perturb forget pca retrain generalize \
+  for w in train eval grad import info selfcheck compare bench analyze replay taus taunet ablate perturb forget pca retrain generalize \
            forgetgate @rnn @sliding @fixed @ct @gru @lstm @meta @st rnn gru lstm parity dms single multi sliding none adam sgd \
            mod default leakyrelu relu tanh sigmoid jsonl csv; do echo "\"$w\""; done; } | sort -u > "$OUT/cli.dict"
 status=0
