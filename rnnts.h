@@ -14,7 +14,7 @@
        >>simd-avx512  native 16-lane layer on AVX-512F (elsewhere the native layer is the 8-lane one)
        >>math         own exp, log, tanh, sigmoid, sin, cos (float only, fma Horner)
        >>rng          counter-based random draws, pure functions of (seed, purpose, indices)
-       >>threads      persistent pthread pool, static partitions, spin-then-sleep hand-off
+       >>threads      persistent thread pool (POSIX or Win32 threads), static partitions, spin-then-sleep hand-off
        >>kernels      register-blocked GEMM micro-kernel (6x16, AVX-512 10x32), packed-order driver
        >>rnn          network object (config, create, tensors, metadata, workspace); leaky RNN cell
        >>gru          GRU cell; gate layout, equations and orders of GRU/LSTM forward and BPTT
@@ -41,10 +41,13 @@
                          Asking for an ISA the compiler does not enable is an #error. One build runs
                          one path; rnnts_cpu_simd_mask() tells a program built once per path which
                          one the CPU runs (the rnnts tool does this: README, "Run-time dispatch").
-       RNNTS_NO_THREADS  build without pthreads (pools run everything on the calling thread).
+       RNNTS_NO_THREADS  build without threads (pools run everything on the calling thread). Threads
+                         are POSIX threads, or Win32 threads under _WIN32 (MinGW-w64, MSVC).
        RNNTS_SPIN_ITERS, RNNTS_YIELD_ITERS, RNNTS_PAR_MIN_FLOPS   pool tuning (see >>threads);
                          none of them changes a result.
        RNNTS_NO_STDIO    no file I/O (the in-memory safetensors functions stay).
+       RNNTS_SOFT_FMA    1: the scalar path's fma computed exactly in software instead of libm's
+                         fmaf (default 1 on MinGW-w64, whose fmaf is not correctly rounded; see >>config).
        RNNTS_MALLOC(sz,user) / RNNTS_FREE(p,user)   default allocator (define both or neither).
        RNNTS_ASSERT(x)   internal invariant check (default: assert). Never used for bad input.
        RNNTS_STATIC      the implementation is static to the file that defines RNNTS_IMPLEMENTATION.
@@ -293,7 +296,8 @@ typedef struct rnnts_rnn_ws rnnts_rnn_ws;
 /* Message for a result code. Returns a static string. Thread-safe. */
 RNNTS_DEF const char *rnnts_result_string(rnnts_result r);
 
-/* Build description, e.g. "rnnts 0.1.0 x86_64 AVX2 gcc-12.2 threads=pthreads". Static string.
+/* Build description, e.g. "rnnts 0.1.0 x86_64 AVX2 gcc-12.2 threads=pthreads" (threads=win32 on
+   Windows, threads=none with RNNTS_NO_THREADS). Static string.
    Thread-safe. */
 RNNTS_DEF const char *rnnts_build_info(void);
 
@@ -1153,8 +1157,13 @@ RNNTS_DEF rnnts_result rnnts_safetensors_write(const char *path, const rnnts_nam
    (-std=c11) evaluates float in double; i386 without SSE math evaluates in x87 long double. */
 #error "rnnts: FLT_EVAL_METHOD != 0 (float arithmetic in excess precision) breaks the numerics contract (N1); on s390x add -fexcess-precision=fast (or use -std=gnu11), on i386 use -msse2 -mfpmath=sse"
 #endif
+#if defined(_MSC_VER) && !defined(__clang__) && defined(_M_FP_FAST)
+#error "rnnts: /fp:fast breaks the numerics contract (N1); build with /fp:precise"
+#endif
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
+#elif defined(_MSC_VER)
+#pragma fp_contract(off) /* MSVC (untested): no contraction, as -ffp-contract=off */
 #elif defined(__GNUC__)
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
@@ -1178,6 +1187,76 @@ RNNTS_DEF rnnts_result rnnts_safetensors_write(const char *path, const rnnts_nam
 #include <errno.h>
 #include <fcntl.h>  /* open: atomic file writes with fsync */
 #include <unistd.h> /* write, fsync, close */
+#endif
+/* Windows (MinGW-w64 or MSVC): Win32 threads (>>threads) and Win32 file calls (atomic replace with
+   MoveFileExA, FlushFileBuffers), wall time when the C runtime lacks timespec_get (msvcrt.dll). */
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#define RNNTS__DEFINED_LEAN 1
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#define RNNTS__DEFINED_NOMINMAX 1
+#endif
+#include <windows.h>
+#if defined(RNNTS__DEFINED_LEAN)
+#undef WIN32_LEAN_AND_MEAN
+#undef RNNTS__DEFINED_LEAN
+#endif
+#if defined(RNNTS__DEFINED_NOMINMAX)
+#undef NOMINMAX
+#undef RNNTS__DEFINED_NOMINMAX
+#endif
+#if !defined(RNNTS_NO_THREADS) && defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
+#error "rnnts: the Win32 thread pool needs Windows Vista's SRW locks and condition variables (_WIN32_WINNT >= 0x0600), or define RNNTS_NO_THREADS"
+#endif
+#endif
+/* printf-style format checks. MinGW-w64: the C99 printf of its runtime (__USE_MINGW_ANSI_STDIO,
+   the default in C99/C11 and C++11 modes) or the UCRT's; msvcrt.dll's own printf lacks %zu and
+   writes three exponent digits (1e-008), which would change the bytes of checkpoint metadata. */
+#if defined(__MINGW32__)
+#if !__USE_MINGW_ANSI_STDIO && !defined(_UCRT)
+#error "rnnts: MinGW-w64 with msvcrt.dll needs its C99 printf: build with -D__USE_MINGW_ANSI_STDIO=1 (the default with -std=c99/c11) or link the UCRT"
+#endif
+#define RNNTS__PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#elif defined(__GNUC__) || defined(__clang__)
+#define RNNTS__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define RNNTS__PRINTF(f, a)
+#endif
+
+/* fma of the scalar path: libm's fmaf (one instruction where the compiler enables FMA), or with
+   RNNTS_SOFT_FMA our own, exact by construction: the product of two floats is exact in double, the
+   sum is rounded to odd (two-sum error term; an inexact sum with an even last bit moves one ulp
+   towards the exact value), and rounding that to float is then correctly rounded (53 >= 2*24 + 2
+   bits; subnormal results included). Default on MinGW-w64, whose fmaf (mingw-w64 10) is not
+   correctly rounded: it broke the golden hashes of the scalar path. */
+#ifndef RNNTS_SOFT_FMA
+#if defined(__MINGW32__) && !defined(__FMA__)
+#define RNNTS_SOFT_FMA 1
+#else
+#define RNNTS_SOFT_FMA 0
+#endif
+#endif
+#if RNNTS_SOFT_FMA
+static inline float rnnts__fmaf_soft(float a, float b, float c) {
+    double xy = (double)a * (double)b, s = xy + (double)c, bv, err;
+    uint64_t u;
+    if (s - s != 0.0 || s == 0.0) return (float)s; /* inf, NaN; an exact zero (its sign as IEEE fma) */
+    bv = s - xy;
+    err = (xy - (s - bv)) + ((double)c - bv); /* xy + c = s + err exactly (Knuth's two-sum) */
+    memcpy(&u, &s, sizeof u);
+    if (err != 0.0 && !(u & 1)) {
+        if ((err > 0.0) == (s > 0.0)) u++;
+        else u--;
+        memcpy(&s, &u, sizeof s);
+    }
+    return (float)s;
+}
+#define RNNTS__FMAF(a, b, c) rnnts__fmaf_soft((a), (b), (c))
+#else
+#define RNNTS__FMAF(a, b, c) fmaf((a), (b), (c))
 #endif
 
 #if defined(RNNTS_MALLOC) != defined(RNNTS_FREE)
@@ -1217,8 +1296,42 @@ RNNTS_DEF rnnts_result rnnts_safetensors_write(const char *path, const rnnts_nam
 #endif
 
 #ifndef RNNTS_NO_THREADS
+#if defined(_WIN32)
+#define RNNTS__WIN32_THREADS 1 /* CreateThread, SRW lock + condition variable (<windows.h> above) */
+#else
 #include <pthread.h>
 #include <sched.h>
+#endif
+#endif
+
+/* Atomic operations on int-sized objects (int, unsigned long on Windows): the pool's hand-off
+   (>>threads), the trainer's interrupt flag, failure codes of pool tasks. GCC and clang: their
+   __atomic builtins with the memory orders named. MSVC (untested): the Interlocked functions,
+   which are full barriers (at least as strong as every order asked for; loads are an atomic OR of
+   0). Another compiler: only a build without threads (plain volatile accesses). */
+#if defined(__GNUC__) || defined(__clang__)
+#define RNNTS__AT_LOAD_ACQ(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define RNNTS__AT_LOAD_SC(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define RNNTS__AT_STORE_RLX(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define RNNTS__AT_XCHG_RLX(p, v) __atomic_exchange_n((p), (v), __ATOMIC_RELAXED)
+#define RNNTS__AT_ADD_SC(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define RNNTS__AT_SUB_SC(p, v) __atomic_sub_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define RNNTS__AT_SUB_REL(p, v) __atomic_sub_fetch((p), (v), __ATOMIC_RELEASE)
+#elif defined(_MSC_VER)
+#include <intrin.h>
+#define RNNTS__AT_LOAD_ACQ(p) _InterlockedOr((volatile long *)(p), 0)
+#define RNNTS__AT_LOAD_SC(p) _InterlockedOr((volatile long *)(p), 0)
+#define RNNTS__AT_STORE_RLX(p, v) ((void)_InterlockedExchange((volatile long *)(p), (long)(v)))
+#define RNNTS__AT_XCHG_RLX(p, v) _InterlockedExchange((volatile long *)(p), (long)(v))
+#define RNNTS__AT_ADD_SC(p, v) (_InterlockedExchangeAdd((volatile long *)(p), (long)(v)) + (long)(v))
+#define RNNTS__AT_SUB_SC(p, v) (_InterlockedExchangeAdd((volatile long *)(p), -(long)(v)) - (long)(v))
+#define RNNTS__AT_SUB_REL(p, v) (_InterlockedExchangeAdd((volatile long *)(p), -(long)(v)) - (long)(v))
+#elif defined(RNNTS_NO_THREADS)
+static int rnnts__at_xchg_plain(volatile int *p, int v) { int o = *p; *p = v; return o; }
+#define RNNTS__AT_STORE_RLX(p, v) ((void)(*(volatile int *)(p) = (int)(v)))
+#define RNNTS__AT_XCHG_RLX(p, v) rnnts__at_xchg_plain((volatile int *)(p), (int)(v))
+#else
+#error "rnnts: atomics are defined for GCC, clang and MSVC; with another compiler define RNNTS_NO_THREADS"
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -1278,11 +1391,7 @@ static size_t rnnts__fbytes(size_t n, size_t m, size_t k) {
     return r * sizeof(float);
 }
 
-static rnnts_result rnnts__fail(rnnts_error *err, rnnts_result code, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+static rnnts_result rnnts__fail(rnnts_error *err, rnnts_result code, const char *fmt, ...) RNNTS__PRINTF(3, 4);
 #include <stdarg.h>
 static rnnts_result rnnts__fail(rnnts_error *err, rnnts_result code, const char *fmt, ...) {
     if (err) {
@@ -1349,7 +1458,7 @@ RNNTS__INLINE rnnts__vf rnnts__vf_add(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l
 RNNTS__INLINE rnnts__vf rnnts__vf_sub(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] - b.v[l_]); return a; }
 RNNTS__INLINE rnnts__vf rnnts__vf_mul(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] * b.v[l_]); return a; }
 RNNTS__INLINE rnnts__vf rnnts__vf_div(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] / b.v[l_]); return a; }
-RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { RNNTS__L(c.v[l_] = fmaf(a.v[l_], b.v[l_], c.v[l_])); return c; }
+RNNTS__INLINE rnnts__vf rnnts__vf_fma(rnnts__vf a, rnnts__vf b, rnnts__vf c) { RNNTS__L(c.v[l_] = RNNTS__FMAF(a.v[l_], b.v[l_], c.v[l_])); return c; }
 RNNTS__INLINE rnnts__vf rnnts__vf_sqrt(rnnts__vf a) { RNNTS__L(a.v[l_] = sqrtf(a.v[l_])); return a; }
 RNNTS__INLINE rnnts__vf rnnts__vf_max(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] > b.v[l_] ? a.v[l_] : b.v[l_]); return a; }
 RNNTS__INLINE rnnts__vf rnnts__vf_min(rnnts__vf a, rnnts__vf b) { RNNTS__L(a.v[l_] = a.v[l_] < b.v[l_] ? a.v[l_] : b.v[l_]); return a; }
@@ -1781,9 +1890,15 @@ struct rnnts_pool {
     double min_flops;
     rnnts_allocator alloc;
 #ifndef RNNTS_NO_THREADS
+#if defined(RNNTS__WIN32_THREADS)
+    HANDLE *th;
+    SRWLOCK mu;
+    CONDITION_VARIABLE cv_go;
+#else
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t cv_go;
+#endif
     unsigned long gen;         /* atomic: generation of the current run */
     int pending;               /* atomic: workers still running the current run */
     int sleepers;              /* atomic: workers in (or entering) the condition wait */
@@ -1794,12 +1909,37 @@ struct rnnts_pool {
 #endif
 };
 #ifndef RNNTS_NO_THREADS
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
 #define RNNTS__PAUSE() __builtin_ia32_pause()
-#elif defined(__aarch64__)
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
 #define RNNTS__PAUSE() __asm__ __volatile__("yield" ::: "memory")
+#elif defined(_WIN32)
+#define RNNTS__PAUSE() YieldProcessor() /* MSVC: pause (x86-64), yield (ARM64) */
 #else
 #define RNNTS__PAUSE() ((void)0)
+#endif
+/* The few thread primitives, on POSIX threads or Win32 (same semantics: a mutex, a condition
+   variable with broadcast, yielding the processor, start and join). */
+#if defined(RNNTS__WIN32_THREADS)
+#define RNNTS__LOCK(p) AcquireSRWLockExclusive(&(p)->mu)
+#define RNNTS__UNLOCK(p) ReleaseSRWLockExclusive(&(p)->mu)
+#define RNNTS__WAIT(p) SleepConditionVariableSRW(&(p)->cv_go, &(p)->mu, INFINITE, 0)
+#define RNNTS__BROADCAST(p) WakeAllConditionVariable(&(p)->cv_go)
+#define RNNTS__YIELD() SwitchToThread()
+#define RNNTS__WORKER_RET DWORD WINAPI
+#define RNNTS__WORKER_END 0
+#define RNNTS__THREAD_API "CreateThread"
+#define RNNTS__TH_T HANDLE
+#else
+#define RNNTS__LOCK(p) pthread_mutex_lock(&(p)->mu)
+#define RNNTS__UNLOCK(p) pthread_mutex_unlock(&(p)->mu)
+#define RNNTS__WAIT(p) pthread_cond_wait(&(p)->cv_go, &(p)->mu)
+#define RNNTS__BROADCAST(p) pthread_cond_broadcast(&(p)->cv_go)
+#define RNNTS__YIELD() sched_yield()
+#define RNNTS__WORKER_RET void *
+#define RNNTS__WORKER_END NULL
+#define RNNTS__THREAD_API "pthread_create"
+#define RNNTS__TH_T pthread_t
 #endif
 /* Waiting: RNNTS_SPIN_ITERS pause instructions (~20 ns each on current x86), then yields (a core
    shared with another process goes to whoever needs it), then (workers only) sleep. */
@@ -1814,41 +1954,41 @@ static void rnnts__run_range(rnnts__task_fn fn, void *ctx, int ntasks, int w, in
     if (a < b) fn(ctx, a, b);
 }
 typedef struct { rnnts_pool *pool; int w; } rnnts__worker_arg;
-static void *rnnts__worker(void *arg) {
+static RNNTS__WORKER_RET rnnts__worker(void *arg) {
     rnnts__worker_arg *wa = (rnnts__worker_arg *)arg;
     rnnts_pool *p = wa->pool;
     int w = wa->w;
     unsigned long seen = 0;
     for (;;) {
-        unsigned long g = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
+        unsigned long g = RNNTS__AT_LOAD_ACQ(&p->gen);
         for (int s = 0; g == seen && s < RNNTS_SPIN_ITERS + RNNTS_YIELD_ITERS; s++) {
             if (s < RNNTS_SPIN_ITERS) RNNTS__PAUSE();
-            else sched_yield();
-            g = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
+            else RNNTS__YIELD();
+            g = RNNTS__AT_LOAD_ACQ(&p->gen);
         }
         if (g == seen) {
-            pthread_mutex_lock(&p->mu);
-            __atomic_add_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
-            while ((g = __atomic_load_n(&p->gen, __ATOMIC_SEQ_CST)) == seen && !p->quit) pthread_cond_wait(&p->cv_go, &p->mu);
-            __atomic_sub_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
-            pthread_mutex_unlock(&p->mu);
+            RNNTS__LOCK(p);
+            RNNTS__AT_ADD_SC(&p->sleepers, 1);
+            while ((g = RNNTS__AT_LOAD_SC(&p->gen)) == seen && !p->quit) RNNTS__WAIT(p);
+            RNNTS__AT_SUB_SC(&p->sleepers, 1);
+            RNNTS__UNLOCK(p);
         }
-        if (g == seen || p->fn == NULL) return NULL; /* quit */
+        if (g == seen || p->fn == NULL) return RNNTS__WORKER_END; /* quit */
         seen = g;
         rnnts__run_range(p->fn, p->ctx, p->ntasks, w, p->n);
-        __atomic_sub_fetch(&p->pending, 1, __ATOMIC_RELEASE);
+        RNNTS__AT_SUB_REL(&p->pending, 1);
     }
 }
 /* Publishes a run (fn NULL: quit) and wakes the workers that sleep. */
 static void rnnts__pool_publish(rnnts_pool *p, rnnts__task_fn fn, void *ctx, int ntasks) {
     p->fn = fn; p->ctx = ctx; p->ntasks = ntasks;
-    __atomic_store_n(&p->pending, p->n - 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&p->gen, 1, __ATOMIC_SEQ_CST);
-    if (fn == NULL || __atomic_load_n(&p->sleepers, __ATOMIC_SEQ_CST) > 0) {
-        pthread_mutex_lock(&p->mu);
+    RNNTS__AT_STORE_RLX(&p->pending, p->n - 1);
+    RNNTS__AT_ADD_SC(&p->gen, 1);
+    if (fn == NULL || RNNTS__AT_LOAD_SC(&p->sleepers) > 0) {
+        RNNTS__LOCK(p);
         if (fn == NULL) p->quit = 1;
-        pthread_cond_broadcast(&p->cv_go);
-        pthread_mutex_unlock(&p->mu);
+        RNNTS__BROADCAST(p);
+        RNNTS__UNLOCK(p);
     }
 }
 #endif
@@ -1865,9 +2005,9 @@ static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *
     if (p && p->n > 1 && ntasks > 1 && work >= p->min_flops) {
         rnnts__pool_publish(p, fn, ctx, ntasks);
         rnnts__run_range(fn, ctx, ntasks, 0, p->n);
-        for (int s = 0; __atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) > 0; s++) {
+        for (int s = 0; RNNTS__AT_LOAD_ACQ(&p->pending) > 0; s++) {
             if (s < RNNTS_SPIN_ITERS) RNNTS__PAUSE();
-            else sched_yield();
+            else RNNTS__YIELD();
         }
         return;
     }
@@ -1893,19 +2033,30 @@ rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_
     p->n = threads;
     if (threads > 1) {
         rnnts__worker_arg *args;
-        size_t bytes = (size_t)threads * (sizeof(pthread_t) + sizeof(rnnts__worker_arg));
-        p->th = (pthread_t *)a.alloc(bytes, a.user);
+        size_t bytes = (size_t)threads * (sizeof *p->th + sizeof(rnnts__worker_arg));
+        p->th = (RNNTS__TH_T *)a.alloc(bytes, a.user);
         if (!p->th) { a.free(p, a.user); return rnnts__fail(err, RNNTS_ERR_OOM, "pool: out of memory"); }
         args = (rnnts__worker_arg *)(void *)(p->th + threads);
+#if defined(RNNTS__WIN32_THREADS)
+        InitializeSRWLock(&p->mu);
+        InitializeConditionVariable(&p->cv_go);
+#else
         pthread_mutex_init(&p->mu, NULL);
         pthread_cond_init(&p->cv_go, NULL);
+#endif
         for (int w = 1; w < threads; w++) {
+            int ok;
             args[w].pool = p;
             args[w].w = w;
-            if (pthread_create(&p->th[w], NULL, rnnts__worker, &args[w]) != 0) {
+#if defined(RNNTS__WIN32_THREADS)
+            ok = (p->th[w] = CreateThread(NULL, 0, rnnts__worker, &args[w], 0, NULL)) != NULL;
+#else
+            ok = pthread_create(&p->th[w], NULL, rnnts__worker, &args[w]) == 0;
+#endif
+            if (!ok) {
                 p->n = w; /* join those that started */
                 rnnts_pool_destroy(p);
-                return rnnts__fail(err, RNNTS_ERR_THREADS, "pool: pthread_create failed for worker %d", w);
+                return rnnts__fail(err, RNNTS_ERR_THREADS, "pool: " RNNTS__THREAD_API " failed for worker %d", w);
             }
             p->started = w;
         }
@@ -1919,9 +2070,14 @@ void rnnts_pool_destroy(rnnts_pool *p) {
 #ifndef RNNTS_NO_THREADS
     if (p->th) {
         rnnts__pool_publish(p, NULL, NULL, 0);
+#if defined(RNNTS__WIN32_THREADS)
+        for (int w = 1; w <= p->started; w++) { WaitForSingleObject(p->th[w], INFINITE); CloseHandle(p->th[w]); }
+        /* SRW locks and condition variables need no destruction */
+#else
         for (int w = 1; w <= p->started; w++) pthread_join(p->th[w], NULL);
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->cv_go);
+#endif
         p->alloc.free(p->th, p->alloc.user);
     }
 #endif
@@ -3824,21 +3980,9 @@ int rnnts_trainer_epoch_step(const rnnts_trainer *tr) { return tr ? tr->epoch_st
 /* A relaxed atomic store of an int: async-signal-safe (lock-free) and race-free across threads. */
 void rnnts_trainer_interrupt(rnnts_trainer *tr) {
     if (!tr) return;
-#if defined(__GNUC__) || defined(__clang__)
-    __atomic_store_n(&tr->interrupt, 1, __ATOMIC_RELAXED);
-#else
-    *(volatile int *)&tr->interrupt = 1;
-#endif
+    RNNTS__AT_STORE_RLX(&tr->interrupt, 1);
 }
-static int rnnts__trainer_take_interrupt(rnnts_trainer *tr) {
-#if defined(__GNUC__) || defined(__clang__)
-    return __atomic_exchange_n(&tr->interrupt, 0, __ATOMIC_RELAXED);
-#else
-    int v = *(volatile int *)&tr->interrupt;
-    *(volatile int *)&tr->interrupt = 0;
-    return v;
-#endif
-}
+static int rnnts__trainer_take_interrupt(rnnts_trainer *tr) { return (int)RNNTS__AT_XCHG_RLX(&tr->interrupt, 0); }
 const rnnts_train_config *rnnts_trainer_config(const rnnts_trainer *tr) { return tr ? &tr->cfg : NULL; }
 rnnts_result rnnts_trainer_set_budget(rnnts_trainer *tr, int max_epochs, int target_n, double time_limit_s, rnnts_error *err) {
     rnnts_train_config c;
@@ -3944,11 +4088,18 @@ rnnts_result rnnts_evaluate_config(const rnnts_rnn *net, const rnnts_eval_config
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 
-/* Wall-clock seconds (C11 timespec_get); used only for budgets and reports, never in results. */
+/* Wall-clock seconds (C11 timespec_get; Windows' msvcrt.dll has none: the system time, in 100 ns
+   units since 1601); used only for budgets and reports, never in results. */
 static double rnnts__seconds(void) {
+#if defined(_WIN32) && !defined(TIME_UTC)
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return 1e-7 * (double)(((unsigned long long)ft.dwHighDateTime << 32) | ft.dwLowDateTime);
+#else
     struct timespec ts;
     if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
 }
 
 /* One optimiser step on the batch of (seed, index) at the network's current k; the loss in *loss. */
@@ -4482,11 +4633,7 @@ static void rnnts__buf_put(rnnts__buf *b, const char *s, size_t n) {
     b->n += n;
     b->p[b->n] = 0;
 }
-static void rnnts__buf_fmt(rnnts__buf *b, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+static void rnnts__buf_fmt(rnnts__buf *b, const char *fmt, ...) RNNTS__PRINTF(2, 3);
 static void rnnts__buf_fmt(rnnts__buf *b, const char *fmt, ...) {
     char tmp[512];
     va_list ap;
@@ -5100,6 +5247,49 @@ static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t 
     if ((fd = open(dir, O_RDONLY)) >= 0) { (void)fsync(fd); close(fd); }
     return RNNTS_OK;
 }
+#elif defined(_WIN32)
+/* The Windows error text of code e into buf (system language; trailing ". " and line ends cut). */
+static const char *rnnts__win_error(DWORD e, char *buf, size_t cap) {
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, e, 0, buf, (DWORD)cap, NULL);
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '.')) n--;
+    if (n == 0) snprintf(buf, cap, "Windows error %lu", (unsigned long)e);
+    else buf[n] = 0;
+    return buf;
+}
+/* Windows: path.tmp written with WriteFile and flushed to the disk (FlushFileBuffers), then moved
+   over path by MoveFileExA(MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH), which replaces an
+   existing file in one step and returns once the move is on the disk (there is no directory to
+   sync). Paths are in the ANSI code page, as with fopen. */
+static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t n, rnnts_error *err) {
+    char tmp[4096], why[256];
+    const unsigned char *b = (const unsigned char *)p;
+    size_t done = 0;
+    DWORD e = 0;
+    HANDLE h;
+    if (!path || !*path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path is empty");
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path too long");
+    h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE) return rnnts__fail(err, RNNTS_ERR_IO, "cannot create %s: %s", tmp, rnnts__win_error(GetLastError(), why, sizeof why));
+    while (done < n && !e) {
+        DWORD chunk = (DWORD)(n - done < ((size_t)1 << 30) ? n - done : ((size_t)1 << 30)), w = 0;
+        if (!WriteFile(h, b + done, chunk, &w, NULL)) e = GetLastError();
+        else if (w == 0) e = ERROR_WRITE_FAULT;
+        else done += w;
+    }
+    if (!e && !FlushFileBuffers(h)) e = GetLastError();
+    if (!CloseHandle(h) && !e) e = GetLastError();
+    if (e) {
+        DeleteFileA(tmp);
+        return rnnts__fail(err, RNNTS_ERR_IO, "writing %s failed after %zu of %zu bytes: %s; %s is unchanged", tmp, done, n,
+                           rnnts__win_error(e, why, sizeof why), path);
+    }
+    if (!MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        e = GetLastError();
+        DeleteFileA(tmp);
+        return rnnts__fail(err, RNNTS_ERR_IO, "cannot rename %s to %s: %s; %s is unchanged", tmp, path, rnnts__win_error(e, why, sizeof why), path);
+    }
+    return RNNTS_OK;
+}
 #else
 static rnnts_result rnnts__write_atomic(const char *path, const void *p, size_t n, rnnts_error *err) {
     char tmp[4096];
@@ -5127,22 +5317,32 @@ rnnts_result rnnts_rnn_save(const rnnts_rnn *net, const char *path, rnnts_error 
     return r == RNNTS_OK ? rnnts__ok(err) : r;
 }
 /* Reads a whole file into a buffer allocated with a. */
+#if defined(_WIN32)
+typedef long long rnnts__foff; /* long has 32 bits on Windows: files of 2 GiB and more need the 64-bit calls */
+#define RNNTS__FSEEK _fseeki64
+#define RNNTS__FTELL _ftelli64
+#else
+typedef long rnnts__foff;
+#define RNNTS__FSEEK fseek
+#define RNNTS__FTELL ftell
+#endif
+#define RNNTS__FOFF_MAX ((rnnts__foff)(~0ULL >> (65 - 8 * sizeof(rnnts__foff)))) /* LONG_MAX, LLONG_MAX */
 static rnnts_result rnnts__read_file(const char *path, const rnnts_allocator *a, unsigned char **out, size_t *size, rnnts_error *err) {
     FILE *f;
-    long len;
+    rnnts__foff len;
     unsigned char *buf;
     *out = NULL; *size = 0;
     if (!path) return rnnts__fail(err, RNNTS_ERR_INVALID_ARG, "path is NULL");
     f = fopen(path, "rb");
     if (!f) return rnnts__fail(err, RNNTS_ERR_IO, "cannot open %s", path);
     /* A directory opens on glibc and reports LONG_MAX as its length. */
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || len == 0x7fffffffL || (sizeof(long) > 4 && len == (long)(~0UL >> 1)) ||
-        fseek(f, 0, SEEK_SET) != 0) {
+    if (RNNTS__FSEEK(f, 0, SEEK_END) != 0 || (len = RNNTS__FTELL(f)) < 0 || len == 0x7fffffffL || len == RNNTS__FOFF_MAX ||
+        RNNTS__FSEEK(f, 0, SEEK_SET) != 0) {
         fclose(f);
         return rnnts__fail(err, RNNTS_ERR_IO, "cannot read %s (not a regular file?)", path);
     }
     buf = (unsigned char *)a->alloc((size_t)len + 1, a->user);
-    if (!buf) { fclose(f); return rnnts__fail(err, RNNTS_ERR_OOM, "out of memory reading %s (%ld bytes)", path, len); }
+    if (!buf) { fclose(f); return rnnts__fail(err, RNNTS_ERR_OOM, "out of memory reading %s (%lld bytes)", path, (long long)len); }
     if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
         fclose(f);
         a->free(buf, a->user);
@@ -8264,7 +8464,7 @@ static void rnnts__task_ac(void *vc, int g0, int g1) {
     rnnts__ac_job *j = (rnnts__ac_job *)vc;
     int s0 = 8 * g0, s1 = RNNTS__MIN(8 * g1, j->n_series);
     rnnts_result r = rnnts_autocorr(j->x + (size_t)s0 * j->n, j->n, s1 - s0, j->max_lag, j->ac + (size_t)s0 * j->max_lag, j->a, NULL);
-    if (r != RNNTS_OK) __atomic_store_n(&j->r, r, __ATOMIC_RELAXED); /* a failing task's code (all failures are OOM alike) */
+    if (r != RNNTS_OK) RNNTS__AT_STORE_RLX(&j->r, r); /* a failing task's code (all failures are OOM alike) */
 }
 
 /* Fits neuron j's AC (lags 0..fit_lag of AC/AC[0]) by method m; tau NaN and sel 0 where nothing
@@ -8577,7 +8777,7 @@ static void rnnts__gate_sum(const rnnts_rnn *net, const rnnts_gate_config *cfg, 
             for (int r = 0; r < trials; r++) {
                 float hj = h[(size_t)r * H + j], *pr = pre + (size_t)r * P;
                 if (hj == 0.0f) continue;
-                for (int q = 0; q < P; q++) pr[q] = fmaf(wj[q], hj, pr[q]);
+                for (int q = 0; q < P; q++) pr[q] = RNNTS__FMAF(wj[q], hj, pr[q]);
             }
         }
         rnnts__gate_cells(net, pre, x, trials, h, c, fsum, t >= cfg->burn);
@@ -8768,6 +8968,26 @@ unsigned rnnts_cpu_simd_mask(void) {
         mask |= 1u << RNNTS_SIMD_AVX512;
     return mask;
 }
+#elif defined(_MSC_VER) && defined(_M_X64)
+/* MSVC (untested): the same rule through <intrin.h>'s __cpuid, __cpuidex and _xgetbv. */
+unsigned rnnts_cpu_simd_mask(void) {
+    unsigned mask = 1u << RNNTS_SIMD_SCALAR;
+    int r[4];
+    unsigned long long xcr0;
+    __cpuid(r, 0);
+    if (r[0] < 1) return mask;
+    __cpuid(r, 1);
+    if (!((unsigned)r[2] & (1u << 27)) || !((unsigned)r[2] & (1u << 28)) || !((unsigned)r[2] & (1u << 12))) return mask; /* OSXSAVE, AVX, FMA */
+    xcr0 = _xgetbv(0);
+    if ((xcr0 & 0x6) != 0x6) return mask;                                                             /* XMM and YMM state */
+    __cpuid(r, 0);
+    if (r[0] < 7) return mask;
+    __cpuidex(r, 7, 0);
+    if ((unsigned)r[1] & (1u << 5)) mask |= 1u << RNNTS_SIMD_AVX2;
+    if (((unsigned)r[1] & (1u << 5)) && ((unsigned)r[1] & (1u << 16)) && (xcr0 & 0xe0) == 0xe0)         /* AVX-512F; opmask, ZMM */
+        mask |= 1u << RNNTS_SIMD_AVX512;
+    return mask;
+}
 #elif defined(__aarch64__)
 unsigned rnnts_cpu_simd_mask(void) { return (1u << RNNTS_SIMD_SCALAR) | (1u << RNNTS_SIMD_NEON); }
 #else
@@ -8775,9 +8995,9 @@ unsigned rnnts_cpu_simd_mask(void) { return 1u << RNNTS_SIMD_SCALAR; }
 #endif
 #define RNNTS__STR2(x) #x
 #define RNNTS__STR(x) RNNTS__STR2(x)
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(_M_X64)
 #define RNNTS__ARCH "x86_64"
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) || defined(_M_ARM64)
 #define RNNTS__ARCH "aarch64"
 #elif defined(__s390x__)
 #define RNNTS__ARCH "s390x"
@@ -8790,11 +9010,15 @@ unsigned rnnts_cpu_simd_mask(void) { return 1u << RNNTS_SIMD_SCALAR; }
 #define RNNTS__CC "clang-" RNNTS__STR(__clang_major__) "." RNNTS__STR(__clang_minor__)
 #elif defined(__GNUC__)
 #define RNNTS__CC "gcc-" RNNTS__STR(__GNUC__) "." RNNTS__STR(__GNUC_MINOR__)
+#elif defined(_MSC_VER)
+#define RNNTS__CC "msvc-" RNNTS__STR(_MSC_VER)
 #else
 #define RNNTS__CC "cc"
 #endif
 #ifdef RNNTS_NO_THREADS
 #define RNNTS__THR "threads=none"
+#elif defined(RNNTS__WIN32_THREADS)
+#define RNNTS__THR "threads=win32"
 #else
 #define RNNTS__THR "threads=pthreads"
 #endif

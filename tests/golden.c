@@ -54,6 +54,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(_WIN32) /* MinGW-w64: the checkpoint's temporary file (temp_path) */
+#include <fcntl.h>
+#include <io.h>
+#include <sys/stat.h>
+#endif
 
 /* The SGD update below must stay unfused (N3) even when this file is built without
    -ffp-contract=off (GCC's gnu11 default fuses across statements on aarch64 and with -mfma). */
@@ -384,13 +389,24 @@ static const char *const TQUANT[] = {"train_epoch1", "train_epoch2", "train_epoc
 static void temp_path(char *path, size_t cap) {
     static unsigned counter;
     const char *dir = getenv("TMPDIR");
+#if defined(_WIN32)
+    if (!dir || !*dir) dir = getenv("TEMP");
+#endif
     if (!dir || !*dir) dir = "/tmp";
     for (int tries = 0; tries < 1000; tries++) {
         unsigned long long u = (unsigned long long)time(NULL) * 1000003ull + (unsigned long long)clock() * 7919ull + counter++;
-        FILE *f;
         snprintf(path, cap, "%s/rnnts_golden_%llx_%u.ckpt", dir, u, counter);
-        f = fopen(path, "wx");
-        if (f) { fclose(f); return; }
+#if defined(_WIN32) /* msvcrt.dll's fopen has no exclusive mode "x" (wine's ignores it): O_EXCL */
+        {
+            int fd = _open(path, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY, _S_IREAD | _S_IWRITE);
+            if (fd >= 0) { _close(fd); return; }
+        }
+#else
+        {
+            FILE *f = fopen(path, "wx");
+            if (f) { fclose(f); return; }
+        }
+#endif
     }
     fprintf(stderr, "golden: cannot create a temporary file in %s\n", dir);
     exit(2);
@@ -706,7 +722,7 @@ static int write_golden(const char *path, const grow *rows, int n_rows) {
     char tmp[4096];
     FILE *f;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
+    f = fopen(tmp, "wb");
     if (!f) { fprintf(stderr, "golden: cannot write %s\n", tmp); return 1; }
     fprintf(f, "# rnnts golden hashes (see reference/README.md): <config> <quantity> <XXH3-64 seed 0 of raw LE float bits>\n");
     fprintf(f, "# Written by `tests/golden.c --write` (make golden-update) with: %s\n", rnnts_build_info());
@@ -719,9 +735,13 @@ static int write_golden(const char *path, const grow *rows, int n_rows) {
 }
 
 static double now_s(void) {
+#if defined(_WIN32) && !defined(TIME_UTC)
+    return (double)clock() / CLOCKS_PER_SEC; /* Windows' msvcrt.dll has no timespec_get; its clock() counts wall time */
+#else
     struct timespec ts;
     if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0; /* C11; wall clock is fine here */
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
 }
 
 static void usage(void) {
