@@ -19,7 +19,7 @@ FILE *an_open(const char *dir, const char *kind, const char *ext, char *path, si
     char name[128];
     snprintf(name, sizeof name, "%s.%s", kind, ext);
     path_join(path, cap, dir, name);
-    f = fopen(path, "w");
+    f = fopen(path, "wb");
     if (!f) {
         fprintf(stderr, "%s: cannot write %s: %s\n", cli_prog, path, strerror(errno));
         exit(CLI_EXIT_FAIL);

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <sys/stat.h>
 
 #include "analyze.h"
 #include "cli_args.h"
+#include "platform.h"
 #include "svg_plot.h"
 #include "util.h"
 
@@ -56,10 +56,7 @@ int an_cmd_taus(int argc, char **argv) {
     rnnts_rnn *net;
     cli_prog = "rnnts analyze taus";
     if (cli_parse(argc, argv, 3, flags, 2, pos, 1, an_taus_help) != 1) cli_usage_error("MODEL is required");
-    {
-        struct stat st;
-        if (stat(pos[0], &st) == 0 && S_ISDIR(st.st_mode)) return an_taus_run(pos[0], json, out);
-    }
+    if (platform_is_dir(pos[0])) return an_taus_run(pos[0], json, out);
     net = load_model(pos[0]);
     an_need_rnn(net, pos[0], "it has no tau");
     CLI_FUZZ_STOP();
@@ -211,10 +208,7 @@ int an_cmd_taunet(int argc, char **argv) {
     cfg.fit = fit ? RNNTS_FIT_BEST : RNNTS_FIT_REFERENCE;
     cfg.inputs = given;
     cfg.max_bytes = (size_t)max_mb << 20;
-    {
-        struct stat st;
-        if (stat(pos[0], &st) == 0 && S_ISDIR(st.st_mode)) return an_taunet_run(pos[0], &cfg, threads, json, out);
-    }
+    if (platform_is_dir(pos[0])) return an_taunet_run(pos[0], &cfg, threads, json, out);
     net = load_model(pos[0]);
     CLI_FUZZ_STOP();
     pool = make_pool(threads);

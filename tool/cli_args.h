@@ -67,7 +67,9 @@ extern char cli_fuzz_msg[1024]; /* the last usage error, formatted as the tool w
 
 /* Prints "rnnts <cmd>: <message>" and a pointer to --help on stderr; exits with code 2. */
 _Noreturn void cli_usage_error(const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(__MINGW32__) /* its C99 printf (__USE_MINGW_ANSI_STDIO): %zu, %lld */
+    __attribute__((format(gnu_printf, 1, 2)))
+#elif defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "cli_args.h"
 #include "peak.h"
+#include "platform.h"
 #include "util.h"
 
 /* ======================================================================================== */
@@ -244,7 +244,6 @@ int cmd_bench(int argc, char **argv) {
     rnnts_optim_config oc;
     rnnts_error e;
     bench_ctx c;
-    struct rusage ru;
     memset(&c, 0, sizeof c);
     cli_prog = "rnnts bench";
     cli_parse(argc, argv, 2, flags, nf, pos, 0, bench_help);
@@ -295,8 +294,7 @@ int cmd_bench(int argc, char **argv) {
     c.bt.n_active = heads; c.bt.heads = hs; c.bt.labels = labels;
 
     if (bench_measure(&c, reps, t_step, t_fwd, &loss1, &hash1) != 0) goto done;
-    getrusage(RUSAGE_SELF, &ru);
-    rss_bytes = (double)ru.ru_maxrss * 1024.0;
+    rss_bytes = platform_max_rss_bytes();
 
     {
         bench_out b;

@@ -8,11 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli_args.h"
+#include "platform.h"
 #include "svg_plot.h"
 #include "train_opts.h"
 #include "util.h"
@@ -29,55 +27,25 @@ static void compare_help(const cli_flag *flags, int n) {
            "runs in DIR/multi and DIR/single. With two or more CPUs the two runs train side by side, in two\n"
            "processes of --threads threads each, each for the whole budget (about 3 minutes with the\n"
            "defaults); --sequential runs one after the other (twice as long). Both runs use the same seed,\n"
-           "so they start from the same network, and train the same bits either way.\n\nflags:\n");
+           "so they start from the same network, and train the same bits either way.%s\n\nflags:\n",
+           platform_children_supported() ? "" : "\nOn Windows the runs are always sequential (no child processes).");
     cli_print_flags(stdout, flags, n);
 }
 /* The two runs of compare in two child processes at once (train_run keeps per-process state:
-   signal flags, the trainer being saved); each child sends its train_result back through a pipe.
-   A signal reaches both children (same process group): each saves its checkpoint and exits. */
+   signal flags, the trainer being saved); each child sends its train_result back through a pipe
+   (platform_run_children). A signal reaches both children (same process group): each saves its
+   checkpoint and exits. */
+static int compare_job(void *arg, void *out) { return train_run((const train_opts *)arg, (train_result *)out); }
 static int compare_side_by_side(train_opts o[2], train_result res[2]) {
-    pid_t pid[2] = {-1, -1};
-    int fd[2][2] = {{-1, -1}, {-1, -1}}, code = CLI_EXIT_OK;
-    fflush(NULL);
+    void *args[2] = {&o[0], &o[1]}, *outs[2] = {&res[0], &res[1]};
+    platform_child st[2];
+    int code = CLI_EXIT_OK;
+    for (int k = 0; k < 2; k++) o[k].no_tty = 1; /* two progress streams on one terminal: whole lines */
+    if (platform_run_children(2, compare_job, args, outs, sizeof res[0], st) != 0) code = CLI_EXIT_FAIL;
     for (int k = 0; k < 2; k++) {
-        o[k].no_tty = 1; /* two progress streams on one terminal: whole lines */
-        if (pipe(fd[k]) != 0) { fprintf(stderr, "%s: pipe: %s\n", cli_prog, strerror(errno)); code = CLI_EXIT_FAIL; break; }
-        pid[k] = fork();
-        if (pid[k] == 0) {
-            train_result r;
-            int rc;
-            const char *p = (const char *)&r;
-            size_t left = sizeof r;
-            close(fd[k][0]);
-            memset(&r, 0, sizeof r);
-            rc = train_run(&o[k], &r);
-            while (left > 0) {
-                ssize_t w = write(fd[k][1], p, left);
-                if (w < 0 && errno == EINTR) continue;
-                if (w <= 0) _exit(CLI_EXIT_FAIL);
-                p += w; left -= (size_t)w;
-            }
-            _exit(rc);
-        }
-        close(fd[k][1]);
-        if (pid[k] < 0) { fprintf(stderr, "%s: fork: %s\n", cli_prog, strerror(errno)); code = CLI_EXIT_FAIL; }
-    }
-    for (int k = 0; k < 2; k++) {
-        char *p = (char *)&res[k];
-        size_t got = 0;
-        int st = 0;
-        if (pid[k] < 0) { if (fd[k][0] >= 0) close(fd[k][0]); continue; }
-        while (got < sizeof res[k]) { /* read before waiting: the child may block on a full pipe */
-            ssize_t n = read(fd[k][0], p + got, sizeof res[k] - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            got += (size_t)n;
-        }
-        close(fd[k][0]);
-        while (waitpid(pid[k], &st, 0) < 0 && errno == EINTR) {}
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != CLI_EXIT_OK || got != sizeof res[k]) {
-            fprintf(stderr, "%s: the %s run did not finish (%s %d)\n", cli_prog, o[k].label, WIFEXITED(st) ? "exit" : "signal",
-                    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+        if (!st[k].started) continue;
+        if (!st[k].exited || st[k].status != CLI_EXIT_OK || !st[k].complete) {
+            fprintf(stderr, "%s: the %s run did not finish (%s %d)\n", cli_prog, o[k].label, st[k].exited ? "exit" : "signal", st[k].status);
             code = CLI_EXIT_FAIL;
         }
     }
@@ -121,7 +89,7 @@ int cmd_compare(int argc, char **argv) {
     {
         static char dirs[2][4096], labels[2][32];
         train_opts o[2];
-        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        int ncpu = platform_ncpu();
         for (int k = 0; k < 2; k++) {
             o[k] = base;
             snprintf(dirs[k], sizeof dirs[k], "%s/%s", out, names[k]);
@@ -133,7 +101,9 @@ int cmd_compare(int argc, char **argv) {
 #ifdef CLI_FUZZ
         sequential = 1; /* train_run stops the fuzz input after its checks: no child processes */
 #endif
-        if (!sequential && ncpu >= 2) {
+        if (!sequential && ncpu >= 2 && !platform_children_supported() && !base.quiet)
+            fprintf(stderr, "%s: Windows: the two runs train one after the other (no child processes)\n", cli_prog);
+        if (!sequential && ncpu >= 2 && platform_children_supported()) {
             if (compare_side_by_side(o, res) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
         } else {
             for (int k = 0; k < 2; k++)

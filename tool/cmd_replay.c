@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "cli_args.h"
+#include "platform.h"
 #include "runlock.h"
 #include "runlog.h"
 #include "util.h"
@@ -423,14 +424,14 @@ static void replay_help(const cli_flag *flags, int n) {
 }
 /* --until FILE: the index of that checkpoint of DIR (a name in DIR, or a path to it); exits 2 when it is none. */
 static int rp_until_index(const rp_ctx *x, const char *until) {
-    const char *base = strrchr(until, '/');
-    struct stat a, b;
+    const char *base = until;
     char path[4400];
-    base = base ? base + 1 : until;
+    for (const char *p = until; *p; p++)
+        if (platform_is_sep(*p)) base = p + 1;
     for (int k = 0; k < x->n; k++) {
         if (strcmp(x->f[k].name, base) != 0) continue;
         path_join(path, sizeof path, x->dir, base);
-        if (base != until && (stat(until, &a) != 0 || stat(path, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)) break;
+        if (base != until && !platform_same_file(until, path)) break;
         return k;
     }
     cli_usage_error("--until %s: not a checkpoint of %s (allowed: init.safetensors, last.safetensors, N<lo>_N<hi>.safetensors in it)", until, x->dir);

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <sys/stat.h>
 
 #include "cli_args.h"
+#include "platform.h"
 #include "runlock.h"
 #include "train_opts.h"
 #include "util.h"
@@ -32,13 +32,13 @@ static int dir_has_checkpoints(const char *dir) {
 }
 /* Whether a log file has at least one complete epoch record (a line a crash cut short is none). */
 static int log_has_records(const char *path) {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     int found = 0;
     if (!f) return 0;
-    while (!found && (len = getline(&line, &cap, f)) > 0)
+    while (!found && (len = platform_getline(&line, &cap, f)) > 0)
         found = line[len - 1] == '\n' && ((line[0] >= '0' && line[0] <= '9') || strncmp(line, "{\"epoch\":", 9) == 0);
     free(line);
     fclose(f);
@@ -103,7 +103,6 @@ int cmd_train(int argc, char **argv) {
         static const char *const ok[] = {"--resume", "--out", "--threads", "--quiet", "--log-format", "--force",
                                          "--max-epochs", "--target-n", "--time-limit"};
         static char in_dir[4200];
-        struct stat st;
         for (int k = 0; k < nf; k++) {
             int allowed = 0;
             for (size_t q = 0; q < sizeof ok / sizeof ok[0]; q++) allowed |= strcmp(flags[k].name, ok[q]) == 0;
@@ -111,7 +110,7 @@ int cmd_train(int argc, char **argv) {
                 cli_usage_error("%s cannot be used with --resume: the configuration comes from the checkpoint (allowed with --resume: --out, --threads, --quiet, --log-format, and the budget: --max-epochs, --target-n, --time-limit)",
                                 flags[k].name);
         }
-        if (stat(o.resume, &st) == 0 && S_ISDIR(st.st_mode)) { /* a run directory: its rolling checkpoint */
+        if (platform_is_dir(o.resume)) { /* a run directory: its rolling checkpoint */
             path_join(in_dir, sizeof in_dir, o.resume, "last.safetensors");
             if (!file_exists(in_dir)) cli_usage_error("--resume %s: the directory has no last.safetensors (give a checkpoint file)", o.resume);
             o.resume = in_dir;

@@ -25,6 +25,7 @@
        cli_args.c/.h     flag tables: parsing, range checks, usage errors, --help
        svg_plot.c/.h     SVG line charts (compare, analyze)
        util.c/.h         paths, atomic files, JSON output, pools, tau statistics, model loading
+       platform.c/.h     what differs between POSIX and Windows (files, paths, signals, processes)
        rnnts_impl.c      the implementation of rnnts.h
        tests/cli_test.sh tests of the CLI
 
@@ -33,11 +34,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../rnnts.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_args.h"
+#include "platform.h"
 
 /* The subcommands, in the order of `rnnts --help`: X(name, one-line help). */
 #define TOOL_COMMANDS(X)                                                                                                     \
@@ -78,9 +79,9 @@ static void main_help(void) {
 int rnnts_tool_main(int argc, char **argv);
 int rnnts_tool_main(int argc, char **argv) {
     char msg[256];
-    /* A file size limit (ulimit -f) makes writes fail with EFBIG, reported like a full disk,
-       instead of killing the process mid-write. */
-    signal(SIGXFSZ, SIG_IGN);
+    /* POSIX: a file size limit (ulimit -f) makes writes fail with EFBIG, reported like a full
+       disk, instead of killing the process mid-write; Windows: binary stdout and stderr. */
+    platform_init();
     if (argc < 2) {
         main_help();
         return CLI_EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include "../rnnts.h"
 #include "analyze.h"
 #include "cli_args.h"
+#include "platform.h"
 #include "runlog.h"
 #include "svg_plot.h"
 #include "sweep.h"
@@ -240,13 +241,12 @@ static double mg_mtime(const char *path) {
 /* Reads a run directory: config, log, derived values and status; reports the log's problems on
    stderr. Returns 1 when the log could not be read or has malformed lines, else 0. */
 static int mg_read_run(mg_run *r, double running_window) {
-    struct stat st;
     char p_json[4200], p_csv[4200];
     int csv, bad = 0;
     runlog log;
     memset(&log, 0, sizeof log);
     r->tau_mean = r->tau_sd = r->tau_max = r->acc_mean = r->wall = NAN;
-    if (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode)) { r->status = "pending"; return 0; }
+    if (!platform_is_dir(r->dir)) { r->status = "pending"; return 0; }
     mg_read_config(r);
     path_join(p_json, sizeof p_json, r->dir, "log.jsonl");
     path_join(p_csv, sizeof p_csv, r->dir, "log.csv");
@@ -879,10 +879,7 @@ static int mg_is_root(const char *dir) {
     path_join(p, sizeof p, dir, "init.safetensors");
     return !file_exists(p);
 }
-static int mg_same_dir(const char *a, const char *b) {
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
+static int mg_same_dir(const char *a, const char *b) { return platform_same_file(a, b); }
 
 int an_cmd_merge(int argc, char **argv) {
     const char *sweep = NULL, *out = NULL, **pos = (const char **)malloc((size_t)argc * sizeof *pos);
@@ -909,8 +906,7 @@ int an_cmd_merge(int argc, char **argv) {
     if (n_pos == 0 && !sweep) cli_usage_error("DIR... or --sweep ROOT is required");
     if (n_pos == 1 && !sweep && mg_is_root(pos[0])) { sweep = pos[0]; n_pos = 0; }
     for (int i = 0; i < n_pos; i++) {
-        struct stat st;
-        if (stat(pos[i], &st) != 0 || !S_ISDIR(st.st_mode)) cli_usage_error("%s: not a directory (allowed: run directories of rnnts train, or a sweep root)", pos[i]);
+        if (!platform_is_dir(pos[i])) cli_usage_error("%s: not a directory (allowed: run directories of rnnts train, or a sweep root)", pos[i]);
     }
     if (sweep) {
         man_rc = mg_read_manifest(sweep, &man, msg, sizeof msg);

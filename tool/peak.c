@@ -15,20 +15,34 @@
 
 static volatile float rnnts_bench_peak_sink;
 
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+static double rnnts_bench__peak_now(void) { /* no clock_gettime without winpthreads */
+    static LARGE_INTEGER freq;
+    LARGE_INTEGER t;
+    if (!freq.QuadPart) QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart / (double)freq.QuadPart;
+}
+#else
 static double rnnts_bench__peak_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+#endif
 
 /* n rounds of one FMA per chain; each returns the flops done. */
 #ifdef RNNTS_BENCH_PEAK_X86
-__attribute__((target("avx2,fma"))) static double rnnts_bench__peak_avx2(long n) {
+__attribute__((target("avx2,fma"))) static double rnnts_bench__peak_avx2(long long n) {
     __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
     __m256 c0 = _mm256_set1_ps(0.f), c1 = _mm256_set1_ps(1.f), c2 = _mm256_set1_ps(2.f), c3 = _mm256_set1_ps(3.f);
     __m256 c4 = _mm256_set1_ps(4.f), c5 = _mm256_set1_ps(5.f), c6 = _mm256_set1_ps(6.f), c7 = _mm256_set1_ps(7.f);
     __m256 c8 = _mm256_set1_ps(8.f), c9 = _mm256_set1_ps(9.f), ca = _mm256_set1_ps(10.f), cb = _mm256_set1_ps(11.f);
-    for (long i = 0; i < n; i++) {
+    for (long long i = 0; i < n; i++) {
 #define RNNTS_BENCH_F(c) c = _mm256_fmadd_ps(c, a, b)
         RNNTS_BENCH_F(c0); RNNTS_BENCH_F(c1); RNNTS_BENCH_F(c2); RNNTS_BENCH_F(c3);
         RNNTS_BENCH_F(c4); RNNTS_BENCH_F(c5); RNNTS_BENCH_F(c6); RNNTS_BENCH_F(c7);
@@ -42,10 +56,10 @@ __attribute__((target("avx2,fma"))) static double rnnts_bench__peak_avx2(long n)
     rnnts_bench_peak_sink = _mm256_cvtss_f32(c0);
     return (double)n * 12 * 8 * 2;
 }
-__attribute__((target("avx512f"))) static double rnnts_bench__peak_avx512(long n) {
+__attribute__((target("avx512f"))) static double rnnts_bench__peak_avx512(long long n) {
     __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f), c[24], s;
     for (int k = 0; k < 24; k++) c[k] = _mm512_set1_ps((float)k);
-    for (long i = 0; i < n; i++) {
+    for (long long i = 0; i < n; i++) {
 #if defined(__clang__)
 #pragma clang loop unroll(full)
 #else
@@ -60,11 +74,11 @@ __attribute__((target("avx512f"))) static double rnnts_bench__peak_avx512(long n
 }
 #endif
 #if defined(__aarch64__)
-static double rnnts_bench__peak_neon(long n) {
+static double rnnts_bench__peak_neon(long long n) {
     float32x4_t a = vdupq_n_f32(0.999999f), b = vdupq_n_f32(1e-7f);
     float32x4_t c[16];
     for (int k = 0; k < 16; k++) c[k] = vdupq_n_f32((float)k);
-    for (long i = 0; i < n; i++) {
+    for (long long i = 0; i < n; i++) {
         /* vfmaq_f32(acc, x, y) = acc + x*y: c = b + c*a */
         c[0] = vfmaq_f32(b, c[0], a); c[1] = vfmaq_f32(b, c[1], a); c[2] = vfmaq_f32(b, c[2], a); c[3] = vfmaq_f32(b, c[3], a);
         c[4] = vfmaq_f32(b, c[4], a); c[5] = vfmaq_f32(b, c[5], a); c[6] = vfmaq_f32(b, c[6], a); c[7] = vfmaq_f32(b, c[7], a);
@@ -79,7 +93,7 @@ static double rnnts_bench__peak_neon(long n) {
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-tree-vectorize"))) /* the scalar probe must stay scalar */
 #endif
-static double rnnts_bench__peak_scalar(long n) {
+static double rnnts_bench__peak_scalar(long long n) {
     /* 16 named scalars (an array indexed in an inner loop stays in memory once vectorisation is
        off). clang has no per-function switch for its SLP vectoriser: an empty asm per chain keeps
        every chain in its own scalar register there. */
@@ -93,7 +107,7 @@ static double rnnts_bench__peak_scalar(long n) {
     float a = 0.999999f, b = 1e-7f;
     float c0 = 0.f, c1 = 1.f, c2 = 2.f, c3 = 3.f, c4 = 4.f, c5 = 5.f, c6 = 6.f, c7 = 7.f;
     float c8 = 8.f, c9 = 9.f, ca = 10.f, cb = 11.f, cc = 12.f, cd = 13.f, ce = 14.f, cf = 15.f;
-    for (long i = 0; i < n; i++) {
+    for (long long i = 0; i < n; i++) {
 #define RNNTS_BENCH_F(c) c = fmaf(c, a, b); RNNTS_BENCH_KEEP(c)
         RNNTS_BENCH_F(c0); RNNTS_BENCH_F(c1); RNNTS_BENCH_F(c2); RNNTS_BENCH_F(c3);
         RNNTS_BENCH_F(c4); RNNTS_BENCH_F(c5); RNNTS_BENCH_F(c6); RNNTS_BENCH_F(c7);
@@ -120,7 +134,7 @@ static int rnnts_bench__peak_has(int isa) {
     default: return 0;
     }
 }
-static double rnnts_bench__peak_kernel(int isa, long n) {
+static double rnnts_bench__peak_kernel(int isa, long long n) {
     switch (isa) {
 #ifdef RNNTS_BENCH_PEAK_X86
     case RNNTS_BENCH_PEAK_AVX2: return rnnts_bench__peak_avx2(n);
@@ -147,13 +161,13 @@ static int rnnts_bench_peak_widest(void) {
    calibration and one timed round, ~10 ms each); 0 when this CPU cannot run the path. */
 double rnnts_bench_peak_gflops_isa(double seconds, int isa) {
     double best = 0.0, t_end;
-    long n = 1L << 10;
+    long long n = 1LL << 10;
     if (!rnnts_bench__peak_has(isa)) return 0.0;
     /* calibrate to ~10 ms per round */
     for (;;) {
         double t0 = rnnts_bench__peak_now();
         rnnts_bench__peak_kernel(isa, n);
-        if (rnnts_bench__peak_now() - t0 > 0.01 || n > (1L << 40)) break;
+        if (rnnts_bench__peak_now() - t0 > 0.01 || n > (1LL << 40)) break;
         n *= 2;
     }
     t_end = rnnts_bench__peak_now() + seconds;

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "svg_plot.h"
 
+#include "platform.h"
+
 static void svg_text(FILE *f, const char *s) {
     for (; s && *s; s++) {
         switch (*s) {
@@ -190,14 +192,14 @@ int svg_line_chart(const char *path, const svg_chart *c, const svg_series *s, in
     FILE *f;
     svg_frame_of(c, s, n_series, &fr);
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) { snprintf(msg, cap, "path too long: %.400s", path); return -1; }
-    f = fopen(tmp, "w");
+    f = fopen(tmp, "wb");
     if (!f) { snprintf(msg, cap, "cannot create %.400s", tmp); return -1; }
     svg_axes(f, c, &fr);
     for (int k = 0; k < n_series; k++) svg_series_draw(f, &s[k], &fr);
     svg_legend(f, c, s, n_series);
     fprintf(f, "</svg>\n");
     if (fclose(f) != 0) { remove(tmp); snprintf(msg, cap, "writing %.400s failed", tmp); return -1; }
-    if (rename(tmp, path) != 0) { remove(tmp); snprintf(msg, cap, "cannot rename %.200s to %.200s", tmp, path); return -1; }
+    if (platform_rename_replace(tmp, path) != 0) { remove(tmp); snprintf(msg, cap, "cannot rename %.200s to %.200s", tmp, path); return -1; }
     return 0;
 }
 

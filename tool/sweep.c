@@ -652,7 +652,7 @@ int cmd_sweep(int argc, char **argv) {
         path_join(path, sizeof path, d.out, "sweep.tsv");
         {
             /* a different sweep in the same root: its runs stay, the manifest now describes this one */
-            FILE *f = fopen(path, "r");
+            FILE *f = fopen(path, "rb");
             if (f) {
                 if (!fgets(old, sizeof old, f)) old[0] = 0;
                 fclose(f);
@@ -663,7 +663,7 @@ int cmd_sweep(int argc, char **argv) {
         if (afile_commit(&a, msg, sizeof msg) != 0) { fprintf(stderr, "%s: %s\n", cli_prog, msg); goto done; }
         {
             char now[256];
-            FILE *f = fopen(path, "r");
+            FILE *f = fopen(path, "rb");
             if (f) {
                 if (!fgets(now, sizeof now, f)) now[0] = 0;
                 fclose(f);

@@ -10,12 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <pthread.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli_args.h"
+#include "platform.h"
 #include "runlock.h"
 #include "train_opts.h"
 #include "util.h"
@@ -94,7 +92,7 @@ static void on_step(void *user, int step, int steps, float loss) {
 
 /* Reads the "wall" of epoch `epoch` from an existing log (to continue the wall clock on resume). */
 static double log_wall_of_epoch(const char *path, int csv, int epoch) {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     char line[16384];
     double wall = 0.0;
     if (!f) return 0.0;
@@ -161,7 +159,7 @@ static const char CSV_HEADER_V1[] = "epoch,ns,loss,acc_mean,solved,tau_mean,tau_
 
 /* Whether a CSV log begins with the header of the logs before the provenance columns. */
 static int csv_log_is_v1(const char *path) {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     char line[512];
     int v1;
     if (!f) return 0;
@@ -190,41 +188,28 @@ static void train_provenance(rnnts_pool *pool, int csv, const char *logpath, cha
         snprintf(out, cap, ",%s,%s,%d,%s,%s", RNNTS_VERSION_STRING, rnnts_simd_name(), threads, host, build);
 }
 
-/* ---- signals: SIGINT, SIGTERM (e.g. a scheduler's time limit) and SIGHUP end training cleanly:
-   the step in progress finishes, DIR/last.safetensors is written, the exit code is 128 + signal. */
+/* ---- signals: SIGINT, SIGTERM (e.g. a scheduler's time limit) and SIGHUP (Windows: SIGINT,
+   SIGBREAK, SIGTERM; platform.h) end training cleanly: the step in progress finishes,
+   DIR/last.safetensors is written, the exit code is 128 + signal. */
 static volatile sig_atomic_t g_signal;        /* the signal received, 0 = none */
 static rnnts_trainer *volatile g_trainer;     /* the trainer a signal interrupts, NULL = none */
 static void on_signal(int sig) {
     rnnts_trainer *tr = g_trainer;
-    struct sigaction dfl;
     g_signal = sig;
     if (tr) rnnts_trainer_interrupt(tr); /* async-signal-safe: an atomic store */
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;            /* a second signal ends the process at once */
-    sigaction(sig, &dfl, NULL);
+    platform_signal_default(sig);        /* a second signal ends the process at once */
 }
-static const int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
-static void signals_install(void) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    for (size_t k = 0; k < sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0]; k++) sigaction(STOP_SIGNALS[k], &sa, NULL);
-}
+static void signals_install(void) { platform_stop_signals_install(on_signal); }
 /* The pool's workers inherit the mask at creation: they never take the stop signals, which
    therefore reach the thread that trains. */
 static rnnts_pool *make_pool_signals_blocked(int threads) {
-    sigset_t set, old;
     rnnts_pool *pool;
-    sigemptyset(&set);
-    for (size_t k = 0; k < sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0]; k++) sigaddset(&set, STOP_SIGNALS[k]);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
+    platform_stop_signals_block(1);
     pool = make_pool(threads);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    platform_stop_signals_block(0);
     return pool;
 }
-static const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal"; }
+static const char *signal_name(int sig) { return platform_signal_name(sig); }
 
 /* Epoch number at the start of a complete log line (JSONL or CSV); -1 when there is none. */
 static int log_line_epoch(const char *line, int csv) {
@@ -238,15 +223,15 @@ static int log_line_epoch(const char *line, int csv) {
    short are dropped, so that the resumed run's records follow without a gap or a repeat. The log
    is rewritten atomically only when something is dropped. Returns the number dropped, -1 on error. */
 static int log_truncate_after(const char *path, int csv, int epoch) {
-    FILE *f = fopen(path, "r"), *g;
+    FILE *f = fopen(path, "rb"), *g;
     char tmp[4300], *line = NULL;
     size_t cap = 0;
     ssize_t len;
     int dropped = 0, kept_lines = 0;
     if (!f) return 0;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!(g = fopen(tmp, "w"))) { fclose(f); return -1; }
-    while ((len = getline(&line, &cap, f)) > 0) {
+    if (!(g = fopen(tmp, "wb"))) { fclose(f); return -1; }
+    while ((len = platform_getline(&line, &cap, f)) > 0) {
         int complete = line[len - 1] == '\n', e = log_line_epoch(line, csv);
         int header = csv && kept_lines == 0 && strncmp(line, "epoch,", 6) == 0;
         if (complete && (header || (e >= 1 && e <= epoch))) { fputs(line, g); kept_lines++; }
@@ -254,10 +239,10 @@ static int log_truncate_after(const char *path, int csv, int epoch) {
     }
     free(line);
     fclose(f);
-    if (fflush(g) != 0 || fsync(fileno(g)) != 0) { fclose(g); remove(tmp); return -1; }
+    if (fflush(g) != 0 || platform_fsync(g) != 0) { fclose(g); remove(tmp); return -1; }
     if (fclose(g) != 0) { remove(tmp); return -1; }
     if (!dropped) { remove(tmp); return 0; }
-    if (rename(tmp, path) != 0) { remove(tmp); return -1; }
+    if (platform_rename_replace(tmp, path) != 0) { remove(tmp); return -1; }
     return dropped;
 }
 
@@ -306,13 +291,13 @@ static size_t parse_bytes(const char *s) {
 }
 static size_t memory_limit(void) {
     const char *env = getenv("RNNTS_MEMORY_LIMIT");
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    size_t phys = platform_phys_mem();
     if (env && *env) {
         size_t b = parse_bytes(env);
         if (b) return b;
         fprintf(stderr, "%s: warning: RNNTS_MEMORY_LIMIT=%s is not a size (e.g. 4G); using the physical memory\n", cli_prog, env);
     }
-    return pages > 0 && psz > 0 ? (size_t)pages * (size_t)psz : SIZE_MAX;
+    return phys ? phys : SIZE_MAX;
 }
 static void oom_hint(const rnnts_error *e, const mem_cap *c) {
     if (e->code == RNNTS_ERR_OOM)
@@ -525,7 +510,7 @@ static int train_open_fresh(train_ctx *c) {
         return -1;
     }
     if (rnnts_trainer_save(c->tr, path, &e) != RNNTS_OK) { fail_msg("save init", &e); return -1; }
-    c->logf = fopen(c->logpath, "w");
+    c->logf = fopen(c->logpath, "wb");
     if (!c->logf) { fprintf(stderr, "%s: cannot create %s: %s\n", cli_prog, c->logpath, strerror(errno)); return -1; }
     if (c->csv) fputs(CSV_HEADER, c->logf);
     if (!o->quiet) train_start_line(o, c->pool, c->dir);
@@ -566,7 +551,7 @@ static int train_one_epoch(train_ctx *c, int first) {
     }
     if (first && !c->logf) { /* resume: append to the run's log (opened only once there is a record) */
         int had = file_exists(c->logpath);
-        if (!(c->logf = fopen(c->logpath, "a"))) { fprintf(stderr, "%s: cannot open %s: %s\n", cli_prog, c->logpath, strerror(errno)); return -1; }
+        if (!(c->logf = fopen(c->logpath, "ab"))) { fprintf(stderr, "%s: cannot open %s: %s\n", cli_prog, c->logpath, strerror(errno)); return -1; }
         if (c->csv && !had) fputs(CSV_HEADER, c->logf);
     }
     ts = tau_stats_of(c->net);
@@ -597,7 +582,7 @@ int train_run(const train_opts *o, train_result *res) {
     c.cap.limit = memory_limit();
     c.alloc.alloc = cap_alloc; c.alloc.free = cap_free; c.alloc.user = &c.cap;
     c.csv = o->log_format == 1; c.code = CLI_EXIT_FAIL; c.t_start = now_s();
-    c.pr.tty = isatty(2) && !o->no_tty;
+    c.pr.tty = platform_isatty_stderr() && !o->no_tty;
     c.pr.quiet = o->quiet;
     c.pr.label = o->label;
     if ((o->resume ? train_open_resume(&c) : train_open_fresh(&c)) != 0) goto done;

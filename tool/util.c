@@ -8,19 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli_args.h"
+#include "platform.h"
 
 const char *const LOG_FORMATS = "jsonl|csv";
 
 /* ---- small utilities ------------------------------------------------------------------------ */
-double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+double now_s(void) { return platform_monotonic_s(); }
 void fail_msg(const char *what, const rnnts_error *e) {
     fprintf(stderr, "%s: %s%s%s\n", cli_prog, what ? what : "", what && *what ? ": " : "", e->msg[0] ? e->msg : rnnts_result_string(e->code));
 }
@@ -42,19 +37,19 @@ const char *simd_selection(char *buf, size_t cap) {
 /* mkdir -p. Returns 0 or -1 (errno set). */
 int mkdir_p(const char *path) {
     char buf[4096];
-    size_t n = strlen(path);
+    size_t n = strlen(path), root;
     if (n == 0 || n >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
     memcpy(buf, path, n + 1);
+    root = platform_path_root(buf); /* "/" (or "C:\"): exists */
     for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == 0) {
+        if (i > root && (platform_is_sep(buf[i]) || buf[i] == 0)) {
             char c = buf[i];
             buf[i] = 0;
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+            if (platform_mkdir(buf) != 0 && errno != EEXIST) return -1;
             buf[i] = c;
         }
     }
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
+    if (!platform_is_dir(path)) { errno = ENOTDIR; return -1; }
     return 0;
 }
 int file_exists(const char *path) {
@@ -67,8 +62,8 @@ int file_exists(const char *path) {
 int afile_open(afile *a, const char *path, char *msg, size_t cap) {
     a->f = NULL;
     if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path) { snprintf(msg, cap, "path too long: %.300s...", path); return -1; }
-    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(a->f = fopen(a->tmp, "w"))) { snprintf(msg, cap, "cannot create %.3000s: %s", a->tmp, strerror(errno)); return -1; }
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, platform_pid());
+    if (!(a->f = fopen(a->tmp, "wb"))) { snprintf(msg, cap, "cannot create %.3000s: %s", a->tmp, strerror(errno)); return -1; }
     return 0;
 }
 /* Closes and renames into place; on any write error removes the temporary. Returns 0 or -1 with a message. */
@@ -77,7 +72,7 @@ int afile_commit(afile *a, char *msg, size_t cap) {
     if (fclose(a->f) != 0) bad = 1;
     a->f = NULL;
     if (bad) { remove(a->tmp); snprintf(msg, cap, "writing %.3000s failed", a->tmp); return -1; }
-    if (rename(a->tmp, a->path) != 0) {
+    if (platform_rename_replace(a->tmp, a->path) != 0) {
         snprintf(msg, cap, "cannot rename %.2000s to %.2000s: %s", a->tmp, a->path, strerror(errno));
         remove(a->tmp);
         return -1;
@@ -86,12 +81,16 @@ int afile_commit(afile *a, char *msg, size_t cap) {
 }
 void path_join(char *out, size_t cap, const char *dir, const char *name) {
     size_t n = strlen(dir);
-    snprintf(out, cap, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+    snprintf(out, cap, "%s%s%s", dir, n && platform_is_sep(dir[n - 1]) ? "" : "/", name);
 }
-/* Directory part of a path ("." when it has none). */
+/* Directory part of a path ("." when it has none; the root stays whole: "/", "C:\"). */
 void path_dir(char *out, size_t cap, const char *path) {
-    const char *slash = strrchr(path, '/');
-    if (!slash) snprintf(out, cap, ".");
+    const char *slash = NULL;
+    size_t root = platform_path_root(path);
+    for (const char *p = path; *p; p++)
+        if (platform_is_sep(*p)) slash = p;
+    if (!slash && root == 0) snprintf(out, cap, ".");
+    else if (!slash || (size_t)(slash - path) < root) snprintf(out, cap, "%.*s", (int)root, path);
     else if (slash == path) snprintf(out, cap, "/");
     else snprintf(out, cap, "%.*s", (int)(slash - path), path);
 }
@@ -111,8 +110,8 @@ void json_str(FILE *f, const char *s) {
     fputc('"', f);
 }
 int default_threads(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+    int n = platform_ncpu();
+    return n > 8 ? 8 : n;
 }
 rnnts_pool *make_pool(int threads) {
     rnnts_pool *pool = NULL;
