@@ -239,6 +239,42 @@ clean:                                   ## remove build/
 
 include mk/install.mk
 
+# ---- Windows x86-64 (issue 16): MinGW-w64 cross builds, run under wine64 --------------------
+# One build per vector path, statically linked, Win32 threads (no winpthreads): the tool
+# ($(B)/win/rnnts_<path>.exe: the modules of tool/ with tool/platform.c's Windows side; no run-time
+# dispatch, each .exe runs its one path) and the golden test ($(B)/win/golden_<path>.exe, the flags
+# of the Linux golden builds). `make windows` builds them; test-windows runs them under wine64 and
+# compares with the Linux tool (tests/windows_test.sh; skipped without MinGW-w64 or wine64).
+MINGW           ?= x86_64-w64-mingw32-gcc
+WINPATH_scalar  := $(SCALAR)
+WINPATH_avx2    := -DRNNTS_SIMD=2 $(AVX2)
+WINPATH_avx512  := -DRNNTS_SIMD=4 $(AVX512)
+WINGOLD_scalar  := $(SCALAR)
+WINGOLD_avx2    := $(AVX2)
+WINGOLD_avx512  := $(AVX512)
+WIN_OBJS         = $(addprefix $(B)/win/$(1)/,$(notdir $(TOOL_SRCS:.c=.o)) dispatch.o)
+define WIN_BUILD
+$(B)/win/$(1)/%.o: tool/%.c
+	@mkdir -p $$(@D)
+	$$(MINGW) $$(STD) $$(WINPATH_$(1)) $$(WARN) -MMD -MP -c $$< -o $$@
+$(B)/win/rnnts_$(1).exe: $$(call WIN_OBJS,$(1))
+	$$(MINGW) -static $$^ -o $$@ -lm
+$(B)/win/golden_$(1).exe: tests/golden.c rnnts.h
+	@mkdir -p $$(@D)
+	$$(MINGW) $$(STD) -g $$(WINGOLD_$(1)) $$(WARN) -static $$< -o $$@ -lm
+endef
+$(foreach p,scalar avx2 avx512,$(eval $(call WIN_BUILD,$(p))))
+-include $(wildcard $(B)/win/*/*.d)
+.SECONDARY: $(foreach p,scalar avx2 avx512,$(call WIN_OBJS,$(p)))
+WIN_EXES := $(foreach p,scalar avx2 avx512,$(B)/win/rnnts_$(p).exe $(B)/win/golden_$(p).exe)
+HAVE_MINGW := $(shell command -v $(MINGW) 2>/dev/null)
+.PHONY: windows test-windows
+windows: $(WIN_EXES)                     ## Windows x86-64 builds with MinGW-w64: build/win/rnnts_{scalar,avx2,avx512}.exe, golden_{scalar,avx2,avx512}.exe
+test-windows: $(B)/rnnts $(if $(HAVE_MINGW),$(WIN_EXES))   ## Windows builds under wine64 (make test-cross runs it too): golden hashes, training checkpoints byte-equal to Linux, atomic replace, SIGINT (skipped without MinGW-w64 or wine64)
+	MINGW=$(MINGW) sh tests/windows_test.sh $(B)
+# test-cross (tests/cross_test.sh) runs tests/windows_test.sh for its Windows rows: the builds first
+test-cross: $(if $(HAVE_MINGW),$(WIN_EXES))
+
 # ---- benchmarks (issue 4; not part of `make test`) ---------------------------------------
 CXX_BENCH  ?= g++
 BENCH_OPTS ?= --benchmark_min_time=0.2 --benchmark_repetitions=3 --benchmark_color=false
