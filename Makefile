@@ -12,6 +12,7 @@ AVX2     := -mavx2 -mfma
 SCALAR   := -DRNNTS_SIMD=1 -fno-tree-vectorize
 LIBS     := -lm -lpthread
 B        := build
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 HAVE_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1)
 NATIVE   := $(if $(HAVE_AVX2),$(AVX2),)
 AVX512   := -mavx512f $(AVX2)
@@ -159,9 +160,14 @@ test-dispatch: $(B)/rnnts                ## the tool's run-time path choice: eve
 $(B)/rnnts_arm_neon: tool/dispatch.c $(call TOOL_OBJS,arm) | $(B)
 	$(ARMCC) $(STD) $(WARN) -static $^ -o $@ $(LIBS)
 
-test-cross: $(B)/rnnts $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512 $(B)/kernel_dump_scalar \
-            $(B)/golden_arm_neon $(B)/kernel_dump_arm_neon $(B)/rnnts_arm_neon \
-            $(foreach a,$(CROSS_ARCHS),$(B)/golden_$(a) $(B)/kernel_dump_$(a) $(B)/rnnts_$(a))   ## the same bits on x86-64 (scalar/AVX2/AVX-512), aarch64 (scalar/NEON), s390x, riscv64 (qemu) and Windows x64 (wine): golden rows and checkpoint hashes, one table
+CROSS_BINS = $(B)/rnnts $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512 $(B)/kernel_dump_scalar \
+             $(B)/golden_arm_neon $(B)/kernel_dump_arm_neon $(B)/rnnts_arm_neon \
+             $(foreach a,$(CROSS_ARCHS),$(B)/golden_$(a) $(B)/kernel_dump_$(a) $(B)/rnnts_$(a)) \
+             $(if $(HAVE_MINGW),$(WIN_EXES))
+# test-cross builds its ~10 programs (about 200 compiles) on every core, whatever -j `make test` got;
+# the checks then run one after the other
+test-cross:                              ## the same bits on x86-64 (scalar/AVX2/AVX-512), aarch64 (scalar/NEON), s390x, riscv64 (qemu) and Windows x64 (wine): golden rows and checkpoint hashes, one table
+	$(MAKE) -j$(NPROC) $(CROSS_BINS)
 	bash tests/cross_test.sh $(B)
 
 $(B)/grad_dump: tests/grad_dump.c rnnts.h | $(B)
@@ -273,7 +279,6 @@ windows: $(WIN_EXES)                     ## Windows x86-64 builds with MinGW-w64
 test-windows: $(B)/rnnts $(if $(HAVE_MINGW),$(WIN_EXES))   ## Windows builds under wine64 (make test-cross runs it too): golden hashes, training checkpoints byte-equal to Linux, atomic replace, SIGINT (skipped without MinGW-w64 or wine64)
 	MINGW=$(MINGW) sh tests/windows_test.sh $(B)
 # test-cross (tests/cross_test.sh) runs tests/windows_test.sh for its Windows rows: the builds first
-test-cross: $(if $(HAVE_MINGW),$(WIN_EXES))
 
 # ---- benchmarks (issue 4; not part of `make test`) ---------------------------------------
 CXX_BENCH  ?= g++
