@@ -64,14 +64,13 @@ $(B)/tool/$(1)/%.o: tool/%.c
 endef
 $(foreach p,scalar avx2 avx512,$(eval $(call TOOL_BUILD,$(p),-DRNNTS_TOOL_DISPATCH)))
 $(eval $(call TOOL_BUILD,native,))
-$(B)/tool/arm/%.o: tool/%.c
-	@mkdir -p $(@D)
-	$(ARMCC) $(STD) $(WARN) -MMD -MP -c $< -o $@
-# Scalar builds for other architectures (static, run under qemu-*-static): AArch64 scalar,
-# big-endian s390x and riscv64; each the tool, the golden test and the kernel dump. gcc on s390x
+# Builds for other architectures (static, run under qemu-*-static): AArch64 NEON and scalar,
+# big-endian s390x and riscv64 (scalar); each the tool, the golden test and the kernel dump. gcc on s390x
 # evaluates float arithmetic in double under -std=c11 (FLT_EVAL_METHOD 1, which rnnts.h refuses);
 # -fexcess-precision=fast makes it float (0).
-CROSS_ARCHS       := arm_scalar s390x riscv64
+CROSS_ARCHS       := arm_neon arm_scalar s390x riscv64
+CROSS_CC_arm_neon = $(ARMCC)
+CROSS_FLAGS_arm_neon :=
 CROSS_CC_arm_scalar = $(ARMCC)
 CROSS_FLAGS_arm_scalar := $(SCALAR)
 CROSS_CC_s390x    ?= s390x-linux-gnu-gcc
@@ -93,7 +92,7 @@ $(foreach a,$(CROSS_ARCHS),$(eval $(call CROSS_BUILD,$(a))))
 -include $(wildcard $(B)/tool/*/*.d)
 # the module objects are kept (not deleted as intermediate files of the chain), so that a rebuild
 # compiles only the modules whose sources or headers changed
-.SECONDARY: $(foreach p,scalar avx2 avx512 native arm $(CROSS_ARCHS),$(call TOOL_OBJS,$(p)))
+.SECONDARY: $(foreach p,scalar avx2 avx512 native $(CROSS_ARCHS),$(call TOOL_OBJS,$(p)))
 $(B)/tool_%.o: $(call TOOL_OBJS,%)
 	ld -r $^ -o $(B)/tool_$*.all.o
 	$(OBJCOPY) --redefine-sym rnnts_tool_main=rnnts_tool_main_$* $(B)/tool_$*.all.o $(B)/tool_$*.ren.o
@@ -140,10 +139,6 @@ $(B)/golden_scalar: tests/golden.c rnnts.h | $(B)
 	$(CC) $(STD) -g $(SCALAR) $(WARN) $< -o $@ $(LIBS)
 $(B)/golden_native: tests/golden.c rnnts.h | $(B)
 	$(CC) $(STD) -g $(NATIVE) $(WARN) $< -o $@ $(LIBS)
-$(B)/golden_arm_neon: tests/golden.c rnnts.h | $(B)
-	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
-$(B)/kernel_dump_arm_neon: tests/kernel_dump.c tests/kernel_cases.h rnnts.h | $(B)
-	$(ARMCC) $(STD) $(WARN) -static $< -o $@ $(LIBS)
 
 $(B)/golden_avx512: tests/golden.c rnnts.h | $(B)
 	$(CC) $(STD) $(AVX512) $(WARN) $< -o $@ $(LIBS)
@@ -157,11 +152,8 @@ test-golden: $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512   ## golde
 test-dispatch: $(B)/rnnts                ## the tool's run-time path choice: every path trains identical checkpoints, RNNTS_ISA errors, older CPUs under qemu-x86_64
 	sh tests/dispatch_test.sh $(B)/rnnts
 
-$(B)/rnnts_arm_neon: tool/dispatch.c $(call TOOL_OBJS,arm) | $(B)
-	$(ARMCC) $(STD) $(WARN) -static $^ -o $@ $(LIBS)
 
 CROSS_BINS = $(B)/rnnts $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512 $(B)/kernel_dump_scalar \
-             $(B)/golden_arm_neon $(B)/kernel_dump_arm_neon $(B)/rnnts_arm_neon \
              $(foreach a,$(CROSS_ARCHS),$(B)/golden_$(a) $(B)/kernel_dump_$(a) $(B)/rnnts_$(a)) \
              $(if $(HAVE_MINGW),$(WIN_EXES))
 # test-cross builds its ~10 programs (about 200 compiles) on every core, whatever -j `make test` got;
@@ -252,9 +244,6 @@ include mk/install.mk
 # of the Linux golden builds). `make windows` builds them; test-windows runs them under wine64 and
 # compares with the Linux tool (tests/windows_test.sh; skipped without MinGW-w64 or wine64).
 MINGW           ?= x86_64-w64-mingw32-gcc
-WINPATH_scalar  := $(SCALAR)
-WINPATH_avx2    := -DRNNTS_SIMD=2 $(AVX2)
-WINPATH_avx512  := -DRNNTS_SIMD=4 $(AVX512)
 WINGOLD_scalar  := $(SCALAR)
 WINGOLD_avx2    := $(AVX2)
 WINGOLD_avx512  := $(AVX512)
@@ -262,7 +251,7 @@ WIN_OBJS         = $(addprefix $(B)/win/$(1)/,$(notdir $(TOOL_SRCS:.c=.o)) dispa
 define WIN_BUILD
 $(B)/win/$(1)/%.o: tool/%.c
 	@mkdir -p $$(@D)
-	$$(MINGW) $$(STD) $$(WINPATH_$(1)) $$(WARN) -MMD -MP -c $$< -o $$@
+	$$(MINGW) $$(STD) $$(PATH_$(1)) $$(WARN) -MMD -MP -c $$< -o $$@
 $(B)/win/rnnts_$(1).exe: $$(call WIN_OBJS,$(1))
 	$$(MINGW) -static $$^ -o $$@ -lm
 $(B)/win/golden_$(1).exe: tests/golden.c rnnts.h
