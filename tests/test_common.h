@@ -11,6 +11,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Leak check at the end of every test. Criterion runs each test in a forked child whose
+   exit-time LeakSanitizer report never reaches the verdict (nor does a failure in a .fini: that
+   runs after the verdict). So Test is redefined here: the body becomes a function, and the test
+   calls it and then asks LeakSanitizer for a check while the test still runs, so a leak fails
+   that test with LSan's report (allocation stacks) above the failure. Without AddressSanitizer
+   the check is empty. Every tests/test_*.c includes this file before its first Test (the
+   Makefile checks). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TC_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TC_LSAN 1
+#endif
+#endif
+#ifdef TC_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+static inline void tc_leak_check(void) {
+#ifdef TC_LSAN
+    cr_assert_eq(__lsan_do_recoverable_leak_check(), 0,
+                 "LeakSanitizer: this test leaked (the report is above)");
+#endif
+}
+#undef Test
+#define Test(...) CR_EXPAND(TC_TEST_(__VA_ARGS__, .sentinel_ = 0))
+#define TC_TEST_(Suite, Name, ...)                                        \
+    static void tc_body_##Suite##_##Name(void);                           \
+    CR_TEST_BASE(Suite, Name, __VA_ARGS__) {                              \
+        tc_body_##Suite##_##Name();                                       \
+        tc_leak_check();                                                  \
+    }                                                                     \
+    static void tc_body_##Suite##_##Name(void)
+
 /* Counting allocator that fails the fail_at-th call (0-based; -1: never) and tracks live blocks. */
 typedef struct {
     long calls, fail_at, live;
