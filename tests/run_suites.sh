@@ -83,8 +83,8 @@ echo
 echo "== summary (CI=${CI:-unset}$([ "$CI_STRICT" = 1 ] && echo ': skips of what CI installs fail'))"
 total=0
 while IFS=$'\t' read -r s verdict np nf ns secs; do
-  [ "$s" = suite ] && { printf '%-16s %-34s %7s %7s %7s %8s\n' suite verdict passed failed skipped seconds; continue; }
-  printf '%-16s %-34s %7s %7s %7s %8s\n' "$s" "$verdict" "$np" "$nf" "$ns" "$secs"
+  [ "$s" = suite ] && { printf '%-16s %-40s %7s %7s %7s %8s\n' suite verdict passed failed skipped seconds; continue; }
+  printf '%-16s %-40s %7s %7s %7s %8s\n' "$s" "$verdict" "$np" "$nf" "$ns" "$secs"
   total=$((total + secs))
   while IFS=$'\t' read -r need text; do
     printf '%16s   skipped [%s] %s\n' "" "$need" "$text"
