@@ -340,3 +340,7 @@ compile-times:                           ## wall-clock compile times of the libr
 .PHONY: bench-growth
 bench-growth: $(B)/rnnts | $(B)   ## step time vs M, B and H (rnnts bench, 1 thread; under a minute): Markdown tables, build/growth.md and build/growth.json
 	$(PYTHON) bench/growth.py --bin $(B)/rnnts --json $(B)/growth.json --md $(B)/growth.md
+
+.PHONY: bench-profile
+bench-profile: $(B)/bench | $(B)   ## where a training step spends its time, by perf (PROFILE="paper small lstm-small"; needs linux-perf): share of products, packing, per-element work, gate math
+	OUT=$(B)/profile BENCH=$(B)/bench sh bench/profile.sh $(PROFILE)
