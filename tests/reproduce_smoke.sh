@@ -65,7 +65,7 @@ else
   grep -q "reference's published tables were not found" "$r" || fail "the Scale section does not say that the reference's tables were not found"
   echo "SKIPPED[shared:$ref]: reproduce: the paper column parsed from the reference's published tables (absent: only the fallback to the paper's text is checked)"
   skipped=", 1 skipped"
-  refmsg="reference tables SKIPPED (absent)"
+  refmsg="reference tables absent (skipped, see above)"
 fi
 sed -n '/^| finding/,/^$/p' "$r" > "$tmp/t1"
 $PYTHON examples/reproduce.py --rnnts "$RNNTS" --out "$tmp/r" --scale quick > "$tmp/log2" 2>&1 || fail "second run failed"
