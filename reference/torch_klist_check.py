@@ -18,7 +18,7 @@ try:
     import numpy as np
     import torch
 except ImportError:
-    print("SKIPPED: torch_klist_check needs python3-torch and numpy")
+    print("SKIPPED[pkg:python3-torch]: the PyTorch redo of the k-list training epoch (torch_klist_check needs python3-torch and numpy)")
     sys.exit(77)
 
 

@@ -9,7 +9,9 @@
 #   to x86-64 scalar's. Beyond the table, on s390x and riscv64: the kernel hashes and `rnnts bench`
 #   output hashes equal x86-64's; the files they write (GRU and LSTM checkpoints, imported
 #   reference networks, gradient files) are byte-identical to x86-64's; each loads the other's
-#   (resume, eval, info print the same). One summary table at the end; exit 1 on any failure.
+#   (resume, eval, info print the same). One summary table at the end, then the count line
+#   "N passed, M failed[, S skipped]" (tests/windows_test.sh's checks included: its own count line is
+#   printed as "windows: N passed, ..." so that only this one matches); exit 1 on any failure.
 #   usage: tests/cross_test.sh [BUILD_DIR]   (binaries built by make test-cross)
 set -u -o pipefail
 B=$(cd "${1:-build}" && pwd)
@@ -21,13 +23,14 @@ ROWS=$T/rows.tsv
 : > "$ROWS"
 failures=0
 skips=0
+passes=0
 t0=$(date +%s)
-ok() { echo "ok   $*"; }
+ok() { echo "ok   $*"; passes=$((passes + 1)); }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-skip() { echo "SKIPPED: $*"; skips=$((skips + 1)); }
+skip() { echo "SKIPPED[$1]: $2"; skips=$((skips + 1)); }  # skip NEED "WHAT (WHY)"
 # XXH3-64 of a file: 16 hex digits (xxhsum 0.8 prints "XXH3 (FILE) = HASH"), or nothing
 xxh() { xxhsum -H3 "$1" 2>/dev/null | sed -n 's/^XXH3 (.*) = \([0-9a-f]\{16\}\)$/\1/p'; }
-if ! command -v xxhsum >/dev/null; then echo "FAIL xxhsum is missing ('make deps' installs xxhash)"; exit 1; fi
+if ! command -v xxhsum >/dev/null; then echo "FAIL xxhsum is missing ('make deps' installs xxhash)"; echo "0 passed, 1 failed"; exit 1; fi
 
 # one tiny run: $1 = out dir, $2 = threads, then the command that runs rnnts (runner + binary)
 TINY="--hidden 16 --heads 3 --batch 16 --steps-per-epoch 20 --max-epochs 3 --test-batches 2 --seed 1 --quiet"
@@ -71,18 +74,20 @@ row() {
 }
 
 QA=qemu-aarch64-static
-have_isa=$("$B/rnnts" selfcheck | sed -n 's/^simd .*runs: \(.*\))$/\1/p' | tr 'A-Z' 'a-z')
+sc=$("$B/rnnts" selfcheck 2>&1) || fail "$B/rnnts selfcheck: exit status $?: $sc"
+have_isa=$(printf '%s\n' "$sc" | sed -n 's/^simd .*runs: \(.*\))$/\1/p' | tr 'A-Z' 'a-z')
+[ -n "$have_isa" ] || fail "$B/rnnts selfcheck names no path this CPU runs: $sc"
 # pool sizes of the golden test: 1 with the 1-thread train, 2, 3 and 8 with the 2-thread one
 pools() { [ "$1" -eq 1 ] && echo 1 || echo 2,3,8; }
 for th in 1 2; do
     row x86-64 scalar $th "$(pools $th)" "--expect-simd SCALAR" "$B/golden_scalar" -- env RNNTS_ISA=scalar "$B/rnnts"
     case " $have_isa " in
         *" avx2 "*) row x86-64 avx2 $th "$(pools $th)" "--expect-simd AVX2" "$B/golden_native" -- env RNNTS_ISA=avx2 "$B/rnnts";;
-        *) [ $th -eq 1 ] && skip "x86-64 AVX2 rows (this CPU runs: $have_isa)";;
+        *) [ $th -eq 1 ] && skip cpu:avx2 "x86-64 AVX2 rows (this CPU runs: $have_isa)";;
     esac
     case " $have_isa " in
         *" avx512 "*) row x86-64 avx512 $th "$(pools $th)" "--expect-simd AVX512" "$B/golden_avx512" -- env RNNTS_ISA=avx512 "$B/rnnts";;
-        *) [ $th -eq 1 ] && skip "x86-64 AVX-512 rows (this CPU runs: $have_isa)";;
+        *) [ $th -eq 1 ] && skip cpu:avx512f "x86-64 AVX-512 rows (this CPU runs: $have_isa)";;
     esac
 done
 if command -v $QA >/dev/null; then
@@ -90,18 +95,29 @@ if command -v $QA >/dev/null; then
         row aarch64 scalar $th "$(pools $th)" "--expect-simd SCALAR" $QA "$B/golden_arm_scalar" -- $QA "$B/rnnts_arm_scalar"
         row aarch64 neon $th "$(pools $th)" "--expect-simd NEON" $QA "$B/golden_arm_neon" -- $QA "$B/rnnts_arm_neon"
     done
-else skip "aarch64 rows ($QA is missing; 'make deps' installs qemu-user-static)"; fi
+else skip pkg:qemu-user-static "aarch64 rows, kernel hashes and bench hash ($QA is missing; 'make deps' installs qemu-user-static)"; fi
 for a in s390x riscv64; do
     q=qemu-$a-static
-    if ! command -v "$q" >/dev/null; then skip "$a rows ($q is missing)"; continue; fi
+    if ! command -v "$q" >/dev/null; then skip pkg:qemu-user-static "$a rows, kernel and bench hashes, files across byte orders ($q is missing; 'make deps' installs qemu-user-static)"; continue; fi
     for th in 1 2; do row "$a" scalar $th "$th" "--quick --expect-simd SCALAR" "$q" "$B/golden_$a" -- "$q" "$B/rnnts_$a"; done
 done
+# tests/windows_test.sh: its lines as they are, but its count line renamed ("windows: N passed, ...")
+# and its counts added to this script's (one count line, this script's, at the end)
 if [ -f "$SRC/tests/windows_test.sh" ]; then
-    CROSS_ROWS=$ROWS bash "$SRC/tests/windows_test.sh" "$B" || failures=$((failures + 1))
+    CROSS_ROWS=$ROWS sh "$SRC/tests/windows_test.sh" "$B" > "$T/windows.out" 2>&1
+    wrc=$?
+    sed 's/^\([0-9][0-9]* passed, [0-9][0-9]* failed.*\)$/windows: \1/' "$T/windows.out"
+    wcount=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' "$T/windows.out" | tail -n 1)
+    if [ -z "$wcount" ]; then fail "tests/windows_test.sh printed no count line (exit status $wrc)"
+    else
+        set -- $wcount
+        passes=$((passes + $1)); failures=$((failures + $2)); skips=$((skips + ${3:-0}))
+        [ $wrc -eq 0 ] || [ "$2" -gt 0 ] || fail "tests/windows_test.sh: exit status $wrc with 0 failures counted"
+    fi
 fi
 
 # ---- beyond the table: kernels, bench hashes, files across byte orders -------------------------
-"$B/kernel_dump_scalar" > "$T/kd_ref.raw" 2> /dev/null && grep -v '^#' "$T/kd_ref.raw" > "$T/kd_ref.txt"
+"$B/kernel_dump_scalar" > "$T/kd_ref.raw" 2> /dev/null && grep -v '^#' "$T/kd_ref.raw" > "$T/kd_ref.txt" || fail "$B/kernel_dump_scalar (the reference kernel hashes) failed"
 kernels() { # $1 name, then the command
     local name=$1
     shift
@@ -158,7 +174,7 @@ read_files() {
         "$@" train --resume "$src/gru/last.safetensors" --max-epochs 3 --threads 2 --quiet --out "$out/gru" > "$out/resume.txt" 2>&1
 }
 SHARED=$SRC/../shared/reference-networks
-[ -d "$SHARED" ] || skip "importing the reference's published .pt networks on every platform ($SHARED is missing)"
+[ -d "$SHARED" ] || skip "shared:$SHARED" "importing the reference's published .pt networks on every platform ($SHARED is missing)"
 if write_files x86 "$B/rnnts"; then ok "x86-64 wrote GRU/LSTM checkpoints, a gradient file and $(ls "$T"/files-x86/import_*.safetensors 2>/dev/null | wc -l) imported networks"
 else fail "x86-64 could not write the comparison files: $(tail -n 3 "$T/files-x86.out" | tr '\n' ' ')"; fi
 read_files "$T/files-x86" x86 "$B/rnnts" || fail "x86-64 could not read its own files"
@@ -191,10 +207,11 @@ printf '%-12s %-7s %-8s %-13s %-8s %-18s %s\n' platform build threads "golden po
 while IFS=$'\t' read -r plat build th pools gres ck; do
     same=no
     [ "$ref" != none ] && [ -n "$ref" ] && [ "$ck" = "$ref" ] && same=yes
-    [ "$same" = yes ] || fail "$plat $build threads $th: checkpoint $ck, x86-64 scalar $ref"
+    if [ "$same" = yes ]; then passes=$((passes + 1)); else fail "$plat $build threads $th: checkpoint $ck, x86-64 scalar $ref"; fi
     printf '%-12s %-7s %-8s %-13s %-8s %-18s %s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" "$same"
 done < "$ROWS"
 echo "golden: rows passed/checked (every config on x86-64 and aarch64, the --quick subset on s390x and riscv64) with the pools listed;"
 echo "checkpoint: XXH3-64 of last.safetensors of 'rnnts train $TINY --threads <threads>'"
 echo "cross: $(wc -l < "$ROWS") rows, $failures failed, $skips skipped, $(($(date +%s) - t0)) s"
+if [ $skips -gt 0 ]; then echo "$passes passed, $failures failed, $skips skipped"; else echo "$passes passed, $failures failed"; fi
 [ $failures -eq 0 ]

@@ -9,27 +9,37 @@
 #   - under qemu-x86_64 emulating older CPUs (Nehalem: no AVX; Haswell: AVX2, no AVX-512) the same
 #     binary starts, picks SCALAR / AVX2, refuses the paths the emulated CPU lacks, and trains the
 #     same checkpoints as the native run.
-# Prints ok / FAIL / SKIPPED lines; exits 1 on any failure. Usage: dispatch_test.sh RNNTS [QEMU_X86]
+# Prints ok / FAIL / SKIPPED[need] lines and "N passed, M failed[, S skipped]" last; exits 1 on any
+# failure. Usage: dispatch_test.sh RNNTS [QEMU_X86]
+# (sh has no pipefail: commands whose status matters write to a variable or file, not into a pipe)
 set -u
 RNNTS=${1:?usage: dispatch_test.sh RNNTS [QEMU_X86]}
 QEMU=${2:-qemu-x86_64-static}
-failures=0
-ok() { echo "ok   $*"; }
+failures=0 passes=0 skips=0
+ok() { echo "ok   $*"; passes=$((passes + 1)); }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+skip() { echo "SKIPPED[$1]: $2"; skips=$((skips + 1)); }
+finish() {
+    if [ "$skips" -gt 0 ]; then echo "$passes passed, $failures failed, $skips skipped"; else echo "$passes passed, $failures failed"; fi
+    [ "$failures" -eq 0 ] && exit 0
+    exit 1
+}
 T=$(mktemp -d "${TMPDIR:-/tmp}/rnnts-dispatch.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
-case "$(uname -m)" in x86_64) ;; *) echo "SKIPPED: run-time dispatch test (x86-64 only; this is $(uname -m))"; exit 0;; esac
+case "$(uname -m)" in x86_64) ;; *) skip arch:x86_64 "the run-time dispatch test of the x86-64 tool (x86-64 only; this is $(uname -m))"; finish;; esac
 
 # the paths this CPU runs, from the tool itself ("... this CPU runs SCALAR AVX2 AVX512)")
-line=$("$RNNTS" selfcheck | sed -n 's/^simd //p')
-case "$line" in *"the widest this CPU runs:"*) ;; *) fail "selfcheck does not report a dispatched path: '$line'"; exit 1;; esac
+sc=$("$RNNTS" selfcheck 2>&1) || { fail "$RNNTS selfcheck: exit status $?: $sc"; finish; }
+line=$(printf '%s\n' "$sc" | sed -n 's/^simd //p')
+case "$line" in *"the widest this CPU runs:"*) ;; *) fail "selfcheck does not report a dispatched path: '$line'"; finish;; esac
 have=$(echo "$line" | sed 's/.*runs: \(.*\))$/\1/')
 widest=${have##* }
 case "$line" in "$widest "*) ok "no RNNTS_ISA: the widest path runs ($line)";; *) fail "no RNNTS_ISA: '$line' is not the widest of '$have'";; esac
 paths=$(echo "$have" | tr 'A-Z' 'a-z')
 for p in avx2 avx512; do
-    case " $paths " in *" $p "*) ;; *) echo "SKIPPED: the $p path in the checks below (this CPU does not run it)";; esac
+    flag=$p; [ "$p" = avx512 ] && flag=avx512f
+    case " $paths " in *" $p "*) ;; *) skip "cpu:$flag" "the $p path in the checks below (this CPU does not run it)";; esac
 done
 
 # one small run per model; $1 = directory, the environment chooses the path
@@ -69,7 +79,8 @@ for args in "--hidden 70 --batch 48 --len 9 --heads 3 --threads 2" "--model gru 
     first=""
     for p in $paths; do
         # shellcheck disable=SC2086
-        h=$(RNNTS_ISA=$p "$RNNTS" bench $args --reps 1 --peak-seconds 0 --json | grep -o '"output_xxh3":"[0-9a-f]*"')
+        if ! bj=$(RNNTS_ISA=$p "$RNNTS" bench $args --reps 1 --peak-seconds 0 --json 2>&1); then fail "RNNTS_ISA=$p rnnts bench $args: exit status $?: $bj"; continue; fi
+        h=$(printf '%s\n' "$bj" | grep -o '"output_xxh3":"[0-9a-f]*"')
         if [ -z "$h" ]; then fail "RNNTS_ISA=$p rnnts bench $args: no hash"; elif [ -z "$first" ]; then first=$h;
         elif [ "$h" != "$first" ]; then fail "RNNTS_ISA=$p rnnts bench $args: $h, expected $first"; fi
     done
@@ -88,16 +99,17 @@ done
 
 # older CPUs, emulated: the same binary must start, choose what the CPU has and give the same bits
 if ! command -v "$QEMU" >/dev/null 2>&1; then
-    echo "SKIPPED: emulated older CPUs ($QEMU not found; 'make deps' installs qemu-user-static)"
+    skip pkg:qemu-user-static "emulated older CPUs: path choice, refusals and checkpoints under qemu-x86_64 -cpu Nehalem/Haswell ($QEMU not found; 'make deps' installs qemu-user-static)"
 else
     for cpu in Nehalem:SCALAR:avx2 Haswell:AVX2:avx512; do
         model=${cpu%%:*}; rest=${cpu#*:}; want=${rest%%:*}; lacks=${rest#*:}
-        got=$("$QEMU" -cpu "$model" "$RNNTS" --version 2>/dev/null | awk '{print $4}')
+        if v=$("$QEMU" -cpu "$model" "$RNNTS" --version 2>/dev/null); then got=$(echo "$v" | awk '{print $4}'); else got="(exit status $?)"; fi
         if [ "$got" = "$want" ]; then ok "qemu -cpu $model: the tool starts and picks $got"
         else fail "qemu -cpu $model: picked '$got', expected $want"; fi
-        out=$(RNNTS_ISA=$lacks "$QEMU" -cpu "$model" "$RNNTS" --version 2>&1 | grep -v '^qemu'); rc=$?
-        if echo "$out" | grep -q "cannot run the"; then ok "qemu -cpu $model: RNNTS_ISA=$lacks refused ($out)"
-        else fail "qemu -cpu $model: RNNTS_ISA=$lacks gave '$out'"; fi
+        out=$(RNNTS_ISA=$lacks "$QEMU" -cpu "$model" "$RNNTS" --version 2>&1); rc=$?
+        out=$(printf '%s\n' "$out" | grep -v '^qemu')
+        if [ $rc -eq 2 ] && echo "$out" | grep -q "cannot run the"; then ok "qemu -cpu $model: RNNTS_ISA=$lacks refused ($out)"
+        else fail "qemu -cpu $model: RNNTS_ISA=$lacks gave exit $rc, '$out' (expected exit 2, 'cannot run the')"; fi
     done
     mkdir -p "$T/qemu"
     if "$QEMU" -cpu Nehalem "$RNNTS" train --hidden 24 --heads 4 --batch 20 --steps-per-epoch 6 --test-batches 2 --max-epochs 3 \
@@ -108,5 +120,5 @@ else
     else fail "qemu -cpu Nehalem: training failed"; fi
 fi
 
-if [ "$failures" -eq 0 ]; then echo "== dispatch test passed (paths: $paths)"; exit 0; fi
-echo "== dispatch test: $failures failure(s)"; exit 1
+if [ "$failures" -eq 0 ]; then echo "== dispatch test passed (paths: $paths)"; else echo "== dispatch test: $failures failure(s)"; fi
+finish

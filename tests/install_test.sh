@@ -11,31 +11,34 @@
 #   - a plain install (PREFIX = final location, no DESTDIR) gives the right pkg-config flags;
 #   - `make uninstall` removes every installed file.
 # Everything, the files `make install` generates included (RNNTS_PKG), lives in one mktemp -d
-# directory, removed on exit. Prints PASS/FAIL lines; exits 1 on
+# directory, removed on exit. Prints PASS/FAIL lines and "N passed, M failed" last; exits 1 on
 # any failure. Environment: MAKE, CC (default cc), PKG_CONFIG (default pkg-config), CMAKE.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/.." || { echo "0 passed, 1 failed"; exit 1; }
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 CMAKE=${CMAKE:-cmake}
 export CC
 
-failures=0
-pass() { echo "PASS $*"; }
+failures=0 passes=0
+pass() { echo "PASS $*"; passes=$((passes + 1)); }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 show() { sed 's/^/    | /' "$1" | tail -n 30; }  # the end of a log, indented
 finish() {
-    if [ "$failures" -eq 0 ]; then echo "== install test passed ($(($(date +%s) - t0)) s)"; exit 0; fi
-    echo "== install test: $failures failure(s)"; exit 1
+    if [ "$failures" -eq 0 ]; then echo "== install test passed ($(($(date +%s) - t0)) s)"
+    else echo "== install test: $failures failure(s)"; fi
+    echo "$passes passed, $failures failed"
+    [ "$failures" -eq 0 ] && exit 0
+    exit 1
 }
 t0=$(date +%s)
 
 for tool in "$PKG_CONFIG" "$CMAKE" realpath; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "FAIL $tool not found (make deps installs pkgconf and cmake)"; exit 1; }
+    command -v "$tool" >/dev/null 2>&1 || { fail "$tool not found (make deps installs pkgconf and cmake)"; finish; }
 done
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/rnnts-install-test.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/rnnts-install-test.XXXXXX") || { fail "mktemp -d"; finish; }
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 

@@ -4,17 +4,18 @@
 # exactly (to the 4 decimals printed there) and the accuracies within sampling noise:
 # |ours - reference| <= 3 * sqrt(se_ours^2 + se_ref^2), se = binomial standard error of each
 # measurement (ours: 50 batches of 256; the reference's: 40 batches of 256).
-set -u
+# Prints ok / FAIL / SKIPPED[need] lines and "N passed, M failed[, S skipped]" last.
+set -u -o pipefail
 RNNTS=${RNNTS:-build/rnnts}
 DIR=${RNNTS_REFNETS:-../shared/reference-networks}
 PY=${PYTHON:-$(command -v python3)}
 if [ ! -d "$DIR" ]; then
-  echo "SKIPPED: interop with the reference networks ($DIR not found)"
+  echo "SKIPPED[shared:$DIR]: interop with the reference networks: import, tau statistics, accuracies, tau_net, ablation ($DIR not found)"
   echo "0 passed, 0 failed, 1 skipped"
   exit 0
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
+pass=0; fail=0; skipped=0
 check() { if [ "$1" = 0 ]; then pass=$((pass + 1)); echo "ok   $2"; else fail=$((fail + 1)); echo "FAIL $2"; fi; }
 
 for f in init_network_1__rnn_init cumulative_parity_network_1__rnn_N2_N5 single_parity_network_1__rnn_N5_N5; do
@@ -78,7 +79,10 @@ taunet single_parity_network_1__rnn_N5_N5; check $? "tau_net of single N5_N5 (fu
 # curve_fit as the reference calls it (tests/taunet_scipy.py), on the N5 and the N11 network.
 if [ -f "$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt" ]; then
   "$RNNTS" import "$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt" "$T/n11.safetensors" >/dev/null 2>"$T/err"; check $? "import sliding_10_5 N2_N11"
-  "$RNNTS" info "$T/n11.safetensors" --json 2>/dev/null | grep -q '"curriculum":"sliding"'; check $? "sliding_10_5 N2_N11: curriculum sliding from the file name"
+  "$RNNTS" info "$T/n11.safetensors" --json > "$T/n11.json" 2>&1 && grep -q '"curriculum":"sliding"' "$T/n11.json"; check $? "sliding_10_5 N2_N11: curriculum sliding from the file name"
+else
+  skipped=$((skipped + 1))
+  echo "SKIPPED[shared:$DIR/sliding_10_5_parity_network_1__rnn_N2_N11.pt]: import of the sliding_10_5 N2_N11 network and its scipy fit (the file is not in $DIR)"
 fi
 if "$PY" -c 'import scipy, numpy' 2>/dev/null; then
   args=()
@@ -89,7 +93,8 @@ if "$PY" -c 'import scipy, numpy' 2>/dev/null; then
   done
   "$PY" tests/taunet_scipy.py "${args[@]}"; check $? "tau_net reference fit = scipy curve_fit on the same ACs (same model, tau_net, figures)"
 else
-  echo "SKIPPED: tau_net fits against scipy ($PY cannot import scipy; 'make deps' installs python3-scipy)"
+  skipped=$((skipped + 1))
+  echo "SKIPPED[pkg:python3-scipy]: tau_net fits against scipy's curve_fit ($PY cannot import scipy; 'make deps' installs python3-scipy)"
 fi
 ablate() { # file N
   "$RNNTS" analyze ablate "$T/$1.safetensors" --N "$2" --json > "$T/ab.json" 2>"$T/ab.err" || { cat "$T/ab.err"; return 1; }
@@ -103,5 +108,5 @@ PYEOF
 }
 ablate single_parity_network_1__rnn_N5_N5 5; check $? "ablation of single N5_N5 on N = 5: relative accuracies in [-0.1, 1.1]"
 ablate cumulative_parity_network_1__rnn_N2_N5 5; check $? "ablation of cumulative N2_N5 on N = 5: relative accuracies in [-0.1, 1.1]"
-echo "$pass passed, $fail failed"
+if [ "$skipped" -gt 0 ]; then echo "$pass passed, $fail failed, $skipped skipped"; else echo "$pass passed, $fail failed"; fi
 [ "$fail" = 0 ]

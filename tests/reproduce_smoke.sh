@@ -3,15 +3,22 @@
 # its scale column) and figures, findings.json parses, and a second run skips the finished jobs and
 # writes the same table. The paper column of ablation and perturbation: parsed from the reference's
 # published tables (../shared/reference-results/README.md from the repository root) when present
-# (SKIPPED otherwise), the paper's text with --paper-results none, and a clear error for a garbled file.
+# (SKIPPED[shared:...] otherwise), the paper's text with --paper-results none, and a clear error for a
+# garbled file. One check: "ok reproduce ..." or the first "FAIL reproduce: ..."; the count line last
+# ("1 passed, 0 failed" or "0 passed, 1 failed", ", 1 skipped" when the reference's tables are absent).
 set -e
 RNNTS=${RNNTS:-build/rnnts}
 PYTHON=${PYTHON:-python3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ref="$root/../shared/reference-results/README.md"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL reproduce: $*"; exit 1; }
+skipped=""
+counted=0
+count() { counted=1; echo "$1 passed, $2 failed$skipped"; }
+# any exit before the count line (a failed check, or a command stopping the script under set -e)
+# prints "0 passed, 1 failed"
+trap 'rc=$?; rm -rf "$tmp"; if [ "$counted" = 0 ]; then [ "$rc" = 0 ] && rc=1; echo "FAIL reproduce: stopped (exit status $rc)"; count 0 1; fi; exit $rc' EXIT
+fail() { echo "FAIL reproduce: $*"; count 0 1; exit 1; }
 # a garbled results file: a clear error before any training
 printf '# Ablation\n\n| curriculum | N | baseline | 20 fastest | 20 slowest |\n|---|---|---|---|---|\n| single-head | 30 | 0.5 | n/a | 0.5 |\n' > "$tmp/garbled.md"
 if $PYTHON examples/reproduce.py --rnnts "$RNNTS" --out "$tmp/g" --scale quick --paper-results "$tmp/garbled.md" > "$tmp/logg" 2>&1; then
@@ -56,8 +63,9 @@ if [ -f "$ref" ]; then
   refmsg="reference tables parsed from $ref"
 else
   grep -q "reference's published tables were not found" "$r" || fail "the Scale section does not say that the reference's tables were not found"
-  echo "SKIPPED reproduce: the reference's tables ($ref) are absent: only the fallback to the paper's text is checked"
-  refmsg="reference tables SKIPPED (absent)"
+  echo "SKIPPED[shared:$ref]: reproduce: the paper column parsed from the reference's published tables (absent: only the fallback to the paper's text is checked)"
+  skipped=", 1 skipped"
+  refmsg="reference tables absent (skipped, see above)"
 fi
 sed -n '/^| finding/,/^$/p' "$r" > "$tmp/t1"
 $PYTHON examples/reproduce.py --rnnts "$RNNTS" --out "$tmp/r" --scale quick > "$tmp/log2" 2>&1 || fail "second run failed"
@@ -71,3 +79,4 @@ grep -q "tables were not used (\`--paper-results none\`)" "$r" || fail "--paper-
 grep -q '^| Ablation: .* | N=30: single slowest ≈ 0.44; multi fastest ≈ 0.79 |' "$r" || fail "--paper-results none: the ablation row does not give the paper's text"
 grep -q 'reference, H = 500' "$r" && fail "--paper-results none: the report still cites the reference's tables"
 echo "ok   reproduce (quick scale): $rows findings with their scale, $nfig figures; $refmsg; garbled tables rejected; a second run skips every job and writes the same table"
+count 1 0

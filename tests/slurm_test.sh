@@ -9,10 +9,11 @@
 #   3. scancel of a running array task (checkpoint, no requeue, the other task untouched), then the
 #      line submitted again: it continues, same checkpoints
 #   4. a task that fails (an unknown flag) shows as failed in rnnts analyze merge; the others finish
-# Needs root (the daemons run as root) and slurm-wlm + munge ('make deps'); otherwise SKIPPED.
+# Needs root (the daemons run as root) and slurm-wlm + munge ('make deps'); otherwise SKIPPED[root] or
+# SKIPPED[pkg:...] and "0 passed, 0 failed, 1 skipped". Ends with "N passed, M failed".
 # Every daemon and background process is stopped by its pid on exit, also after a failed check.
 #   usage: tests/slurm_test.sh [path/to/rnnts]      (default build/rnnts)
-set -u
+set -u -o pipefail
 BIN=$(cd "$(dirname "${1:-build/rnnts}")" && pwd)/$(basename "${1:-build/rnnts}")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 SBATCH_SCRIPT=$SRC/examples/slurm/sweep.sbatch
@@ -20,12 +21,13 @@ PASS=0
 FAIL=0
 ok() { PASS=$((PASS + 1)); }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
-skip() { echo "SKIPPED: SLURM test ($*)"; exit 0; }
+skip() { echo "SKIPPED[$1]: the SLURM test: job array, time-limit requeue, scancel + resubmit, a failed task ($2)"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
 t0=$(date +%s)
 
-[ "$(id -u)" -eq 0 ] || skip "needs root: the test runs its own slurmctld, slurmd and munged as root"
+[ "$(id -u)" -eq 0 ] || skip root "needs root: the test runs its own slurmctld, slurmd and munged as root"
 for p in munged slurmctld slurmd sbatch squeue sinfo scontrol scancel; do
-    command -v $p > /dev/null || skip "$p not found; 'make deps' installs slurm-wlm and munge"
+    pkg=slurm-wlm; [ $p = munged ] && pkg=munge
+    command -v $p > /dev/null || skip "pkg:$pkg" "$p not found; 'make deps' installs slurm-wlm and munge"
 done
 if [ ! -x "$BIN" ]; then echo "FAIL: $BIN is not an executable (build it first)"; echo "0 passed, 1 failed"; exit 1; fi
 # a SLURM job or a user's settings must not leak into this cluster's commands
@@ -74,7 +76,7 @@ stragglers() {  # processes working in or naming $TMP (the daemons start there: 
         p=${d#/proc/}
         [ "$p" = $$ ] && continue
         case "$(readlink "$d/cwd" 2> /dev/null)" in "$TMP" | "$TMP"/*) echo "$p"; continue ;; esac
-        tr '\0' ' ' 2> /dev/null < "$d/cmdline" | grep -qF "$TMP" && echo "$p"
+        case "$(tr '\0' ' ' 2> /dev/null < "$d/cmdline")" in *"$TMP"*) echo "$p" ;; esac
     done
 }
 cleanup() {

@@ -5,10 +5,12 @@
 # (budget, finished, interrupted, failed, running, pending), CSV logs, cut-off and malformed log
 # lines; shell quoting; the SLURM array script with fake SLURM variables (line selection, the
 # time-limit warning SIGUSR1 passed on as SIGTERM and the task requeued, SIGTERM to the job not
-# passed on and no requeue, a failed line's note); rerun idempotence when train has --auto-resume; every error class of
+# passed on and no requeue, a failed line's note); rerun idempotence (train --auto-resume); every error class of
 # the description parser (exit 2, FILE:LINE and the message).
 #   usage: tests/sweep_test.sh [path/to/rnnts]      (default build/rnnts)
-set -u
+# pipefail: a command piped into a check fails the check; outputs a check greps with -q are kept in
+# a variable or file first (grep -q closing the pipe early would kill the writer with SIGPIPE)
+set -u -o pipefail
 BIN=$(cd "$(dirname "${1:-build/rnnts}")" && pwd)/$(basename "${1:-build/rnnts}")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-python3}
@@ -22,10 +24,10 @@ t0=$(date +%s)
 
 if [ ! -x "$BIN" ]; then echo "FAIL: $BIN is not an executable (build it first)"; echo "0 passed, 1 failed"; exit 1; fi
 cd "$TMP" || exit 1
-# --auto-resume (train) lets a rerun of the commands continue or skip every run; without it the
-# commands leave it out and the rerun checks are skipped.
-AR=()
-if "$BIN" train --help | grep -q -- '--auto-resume'; then HAVE_AR=1; else HAVE_AR=0; AR=(--no-auto-resume); fi
+# --auto-resume (train) lets a rerun of the commands continue or skip every run: the sweep's commands
+# carry it, and the rerun and requeue checks below rely on it
+"$BIN" train --help > train_help.txt 2>&1
+grep -q -- '--auto-resume' train_help.txt && ok || bad "rnnts train --help does not list --auto-resume"
 
 # ---- expansion --------------------------------------------------------------------------------
 cat > s.txt <<'EOF'
@@ -36,7 +38,7 @@ base = --test-batches 4 --max-epochs 12 --threads 1
 vary curriculum = single multi
 vary seed = 0..1
 EOF
-"$BIN" sweep s.txt "${AR[@]}" > cmds.txt 2> sweep.err
+"$BIN" sweep s.txt > cmds.txt 2> sweep.err
 rc=$?
 [ $rc -eq 0 ] && ok || bad "sweep s.txt: exit $rc: $(cat sweep.err)"
 [ "$(wc -l < cmds.txt)" -eq 4 ] && ok || bad "sweep: $(wc -l < cmds.txt) commands, expected 4"
@@ -47,14 +49,14 @@ rc=$?
 [ "$(cut -f5- runs/s/sweep.tsv | tail -n 4)" = "$(cat cmds.txt)" ] && ok || bad "sweep.tsv commands differ from stdout"
 line3=$(sed -n 3p cmds.txt)
 want="$BIN train --hidden 16 --heads 10 --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 12 --threads 1 --curriculum multi --seed 0 --out runs/s/curriculum-multi_seed-0"
-[ $HAVE_AR -eq 1 ] && want="$want --auto-resume"
+want="$want --auto-resume"
 [ "$line3" = "$want --quiet" ] && ok || bad "sweep command 3: '$line3', expected '$want --quiet'"
-"$BIN" sweep s.txt --list "${AR[@]}" > list.txt 2>/dev/null && [ "$(wc -l < list.txt)" -eq 5 ] && [ "$(head -n 1 list.txt)" = "$(printf 'index\tname\tcurriculum\tseed')" ] \
+"$BIN" sweep s.txt --list > list.txt 2>/dev/null && [ "$(wc -l < list.txt)" -eq 5 ] && [ "$(head -n 1 list.txt)" = "$(printf 'index\tname\tcurriculum\tseed')" ] \
     && ok || bad "sweep --list: $(head -c 300 list.txt)"
-"$BIN" sweep s.txt "${AR[@]}" --out-file cmds2.txt 2>/dev/null && cmp -s cmds.txt cmds2.txt && ok || bad "sweep --out-file differs from stdout"
-"$BIN" sweep s.txt "${AR[@]}" --rnnts /opt/x/rnnts --progress 2>/dev/null | head -n 1 | grep -q "^/opt/x/rnnts train .*--out runs/s/curriculum-single_seed-0\( --auto-resume\)\?$" \
-    && ok || bad "sweep --rnnts/--progress"
-"$BIN" sweep s.txt "${AR[@]}" > /dev/null 2>/dev/null  # restores sweep.tsv (the --rnnts call rewrote it)
+"$BIN" sweep s.txt --out-file cmds2.txt 2>/dev/null && cmp -s cmds.txt cmds2.txt && ok || bad "sweep --out-file differs from stdout"
+"$BIN" sweep s.txt --rnnts /opt/x/rnnts --progress > rnnts_opt.txt 2>/dev/null && head -n 1 rnnts_opt.txt | grep -q "^/opt/x/rnnts train .*--out runs/s/curriculum-single_seed-0 --auto-resume$" \
+    && ok || bad "sweep --rnnts/--progress: $(head -n 1 rnnts_opt.txt)"
+"$BIN" sweep s.txt > /dev/null 2>/dev/null  # restores sweep.tsv (the --rnnts call rewrote it)
 
 # ---- the local runner ---------------------------------------------------------------------------
 ts=$(date +%s.%N)
@@ -73,7 +75,7 @@ rc=$?
 [ $rc -eq 0 ] && ok || bad "analyze merge: exit $rc: $(cat merge.err)"
 for f in merge.csv merge_groups.csv merge.json merge.svg merge_tau.svg; do [ -s "merged/$f" ] && ok || bad "merge --out: no $f"; done
 cmp -s merge_stdout.csv merged/merge.csv && ok || bad "merge --format csv stdout differs from merge.csv"
-ls merged | grep -q 'tmp' && bad "merge left a temporary file: $(ls merged)" || ok
+case " $(ls merged | tr '\n' ' ')" in *tmp*) bad "merge left a temporary file: $(ls merged)";; *) ok;; esac
 $PY - runs/s merged > py.out 2>&1 <<'EOF' && ok || bad "merge table vs the logs: $(cat py.out)"
 import csv, json, sys, math, xml.etree.ElementTree as ET
 root, out = sys.argv[1], sys.argv[2]
@@ -150,7 +152,8 @@ B=(--hidden 16 --heads 10 --batch 32 --steps-per-epoch 100 --test-batches 4 --ma
 d=runs/t/curriculum-single_seed-0                                                    # interrupted: 5 epochs and a rolling checkpoint
 head -n 5 runs/s/curriculum-single_seed-0/log.jsonl > $d/log.jsonl
 for f in $d/N*_N*.safetensors; do  # the checkpoints after epoch 5 never existed
-    [ "$($BIN info --json "$f" | $PY -c 'import json,sys; print(int(json.load(sys.stdin)["metadata"]["epoch"]) > 5)')" = True ] && rm "$f"
+    late=$("$BIN" info --json "$f" | $PY -c 'import json,sys; print(int(json.load(sys.stdin)["metadata"]["epoch"]) > 5)') || bad "info --json $f"
+    [ "$late" = True ] && rm "$f"
 done
 cp $d/init.safetensors $d/last.safetensors
 touch -d '1 hour ago' $d/*
@@ -172,8 +175,8 @@ for k in ("epochs", "largest_n", "reached", "tau_mean", "tau_sd", "tau_max", "ac
     assert c[k] == orig[k], (k, c[k], orig[k])
 EOF
 rm $d/last.safetensors
-"$BIN" analyze merge --sweep runs/t --format csv --running-window 0 2>/dev/null | grep -q '^1,curriculum-single_seed-0,.*,failed,5,' && ok || bad "merge: failed status (no rolling checkpoint)"
-"$BIN" analyze merge --sweep runs/t --format csv --running-window 100000 2>/dev/null | grep -q '^1,curriculum-single_seed-0,.*,running,5,' && ok || bad "merge: running status (recent files)"
+"$BIN" analyze merge --sweep runs/t --format csv --running-window 0 > st0.csv 2>/dev/null && grep -q '^1,curriculum-single_seed-0,.*,failed,5,' st0.csv && ok || bad "merge: failed status (no rolling checkpoint): $(head -c 300 st0.csv)"
+"$BIN" analyze merge --sweep runs/t --format csv --running-window 100000 > st1.csv 2>/dev/null && grep -q '^1,curriculum-single_seed-0,.*,running,5,' st1.csv && ok || bad "merge: running status (recent files): $(head -c 300 st1.csv)"
 # a write cut off mid-line (a crash): ignored with a note; a malformed line: FILE:LINE, exit 1, still a table
 printf '{"epoch":6,"ns":[3],"loss":0.5,"accu' >> $d/log.jsonl
 "$BIN" analyze merge $d --format csv > cut.csv 2> cut.err
@@ -188,21 +191,17 @@ rc=$?
 printf '#!/bin/sh\nfor a; do printf "[%%s]\\n" "$a"; done\n' > printargs
 chmod +x printargs
 printf "out = r/it's a \"test\" \$HOME\nvary seed = 0\n" > q.txt
-"$BIN" sweep q.txt "${AR[@]}" --rnnts "$TMP/printargs" > q.cmds 2>/dev/null && sh -c "$(cat q.cmds)" > q.out \
+"$BIN" sweep q.txt --rnnts "$TMP/printargs" > q.cmds 2>/dev/null && sh -c "$(cat q.cmds)" > q.out \
     && grep -qxF "[r/it's a \"test\" \$HOME/seed-0]" q.out && [ -f "r/it's a \"test\" \$HOME/sweep.tsv" ] && ok || bad "sweep: shell quoting: $(cat q.cmds q.out)"
 
 # ---- rerun: idempotent with --auto-resume -------------------------------------------------------
-if [ $HAVE_AR -eq 1 ]; then
-    sums() { find runs/s -name '*.safetensors' -o -name 'log.*' | sort | xargs md5sum; }
-    before=$(sums)
-    ts=$(date +%s.%N)
-    sh "$SRC/examples/run_local.sh" cmds.txt -j 2 > rerun.out 2>&1 && ok || bad "rerun of a finished sweep: $(cat rerun.out)"
-    te=$(date +%s.%N)
-    [ "$before" = "$(sums)" ] && ok || bad "rerun of a finished sweep changed files"
-    echo "  rerun of the finished sweep: $(echo "$te - $ts" | bc 2>/dev/null || echo '?') s"
-else
-    echo "  SKIPPED: rerun idempotence (this train has no --auto-resume)"
-fi
+sums() { find runs/s -name '*.safetensors' -o -name 'log.*' | sort | xargs md5sum; }
+before=$(sums)
+ts=$(date +%s.%N)
+sh "$SRC/examples/run_local.sh" cmds.txt -j 2 > rerun.out 2>&1 && ok || bad "rerun of a finished sweep: $(cat rerun.out)"
+te=$(date +%s.%N)
+[ "$before" = "$(sums)" ] && ok || bad "rerun of a finished sweep changed files"
+echo "  rerun of the finished sweep: $(echo "$te - $ts" | bc 2>/dev/null || echo '?') s"
 
 # ---- SLURM array script (no SLURM here: fake variables and a fake scontrol) ---------------------
 bash -n "$SRC/examples/slurm/sweep.sbatch" && ok || bad "sweep.sbatch: bash -n"
@@ -210,7 +209,7 @@ mkdir -p fake
 printf '#!/bin/sh\necho "$*" >> "%s/scontrol.log"\n' "$TMP" > fake/scontrol
 chmod +x fake/scontrol
 printf 'out = runs/u\nbase = --hidden 8 --heads 4 --batch 16 --steps-per-epoch 20 --test-batches 2 --max-epochs 2 --threads 1\nvary seed = 0..2\n' > u.txt
-"$BIN" sweep u.txt "${AR[@]}" > u.cmds 2>/dev/null
+"$BIN" sweep u.txt > u.cmds 2>/dev/null
 SLURM_ARRAY_TASK_ID=2 SLURM_JOB_ID=1002 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" u.cmds > slurm.out 2>&1
 rc=$?
 [ $rc -eq 0 ] && [ -s runs/u/seed-1/log.jsonl ] && [ ! -e runs/u/seed-0 ] && [ ! -e runs/u/seed-2 ] && ok || bad "sweep.sbatch task 2: exit $rc, $(ls runs/u): $(cat slurm.out)"
@@ -237,35 +236,33 @@ printf '%s train --no-such-flag --out runs/u/bad\n' "$BIN" > bad.cmds
 SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1006 bash "$SRC/examples/slurm/sweep.sbatch" bad.cmds > slurm7.out 2>&1
 rc=$?
 [ $rc -eq 2 ] && grep -q "exited with 2 before the run started" runs/u/bad/sweep_failed.txt 2>/dev/null \
-    && "$BIN" analyze merge runs/u/bad --format csv 2>/dev/null | grep -q ',failed,' && ok || bad "sweep.sbatch: a failed line: exit $rc, $(ls runs/u/bad 2>&1) $(cat slurm7.out)"
-if [ $HAVE_AR -eq 1 ]; then
-    # a real run: SIGUSR1 before the time limit -> SIGTERM, checkpoint, exit 143, requeue; the requeued task
-    # continues it to the end, with the same results as a run never stopped
-    printf 'out = runs/v\nbase = --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1\nvary seed = 0\n' > v.txt
-    "$BIN" sweep v.txt > v.cmds 2>/dev/null
-    SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1004 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" v.cmds > slurm4.out 2>&1 &
-    pid=$!
-    for i in $(seq 100); do [ -f runs/v/seed-0/last.safetensors ] && break; sleep 0.05; done
-    sleep 0.3
-    kill -USR1 $pid
-    wait $pid
-    rc=$?
-    [ $rc -eq 0 ] && grep -qx "requeue 1004" scontrol.log && grep -q "line 1 exited with 143" slurm4.out && ok || bad "sweep.sbatch: a run stopped by SIGTERM: exit $rc, $(cat slurm4.out)"
-    "$BIN" analyze merge --sweep runs/v --format csv --running-window 0 2>/dev/null | grep -q ',interrupted,' && ok || bad "merge: a run stopped by SIGTERM is not 'interrupted'"
-    SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1004 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" v.cmds > slurm5.out 2>&1
-    rc=$?
-    [ $rc -eq 0 ] && grep -q "line 1 exited with 0" slurm5.out && ok || bad "sweep.sbatch: the requeued task: exit $rc, $(cat slurm5.out)"
-    "$BIN" train --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1 --seed 0 --quiet --out runs/w 2>/dev/null
-    "$BIN" analyze merge runs/v/seed-0 --format json > v.json 2>/dev/null
-    "$BIN" analyze merge runs/w --format json > w.json 2>/dev/null
-    $PY -c "
+    && "$BIN" analyze merge runs/u/bad --format csv > bad.csv 2>/dev/null && grep -q ',failed,' bad.csv && ok || bad "sweep.sbatch: a failed line: exit $rc, $(ls runs/u/bad 2>&1) $(cat slurm7.out)"
+# a real run: SIGUSR1 before the time limit -> SIGTERM, checkpoint, exit 143, requeue; the requeued task
+# continues it to the end, with the same results as a run never stopped
+printf 'out = runs/v\nbase = --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1\nvary seed = 0\n' > v.txt
+"$BIN" sweep v.txt > v.cmds 2>/dev/null
+SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1004 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" v.cmds > slurm4.out 2>&1 &
+pid=$!
+for i in $(seq 100); do [ -f runs/v/seed-0/last.safetensors ] && break; sleep 0.05; done
+sleep 0.3
+kill -USR1 $pid
+wait $pid
+rc=$?
+[ $rc -eq 0 ] && grep -qx "requeue 1004" scontrol.log && grep -q "line 1 exited with 143" slurm4.out && ok || bad "sweep.sbatch: a run stopped by SIGTERM: exit $rc, $(cat slurm4.out)"
+"$BIN" analyze merge --sweep runs/v --format csv --running-window 0 > v.csv 2>/dev/null && grep -q ',interrupted,' v.csv && ok || bad "merge: a run stopped by SIGTERM is not 'interrupted': $(head -c 300 v.csv)"
+SLURM_ARRAY_TASK_ID=1 SLURM_JOB_ID=1004 PATH="$TMP/fake:$PATH" bash "$SRC/examples/slurm/sweep.sbatch" v.cmds > slurm5.out 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "line 1 exited with 0" slurm5.out && ok || bad "sweep.sbatch: the requeued task: exit $rc, $(cat slurm5.out)"
+"$BIN" train --hidden 16 --curriculum single --batch 32 --steps-per-epoch 100 --test-batches 4 --max-epochs 250 --threads 1 --seed 0 --quiet --out runs/w 2>/dev/null
+"$BIN" analyze merge runs/v/seed-0 --format json > v.json 2>/dev/null
+"$BIN" analyze merge runs/w --format json > w.json 2>/dev/null
+$PY -c "
 import json
 v, w = json.load(open('v.json'))['runs'][0], json.load(open('w.json'))['runs'][0]
 assert v['status'] == w['status'] == 'budget' and v['epochs'] == 250, (v['status'], w['status'], v['epochs'])
 for k in ('largest_n', 'reached', 'tau_at_reached', 'tau_mean', 'tau_sd', 'tau_max', 'acc_mean'):
     assert v[k] == w[k], (k, v[k], w[k])
 " > py.out 2>&1 && cmp -s runs/v/seed-0/last.safetensors runs/w/last.safetensors && ok || bad "stopped + requeued run differs from an uninterrupted one: $(cat py.out)"
-fi
 SLURM_ARRAY_TASK_ID=9 bash "$SRC/examples/slurm/sweep.sbatch" u.cmds > slurm3.out 2>&1
 [ $? -eq 2 ] && grep -q "has no line 9" slurm3.out && ok || bad "sweep.sbatch: a line past the end"
 sh "$SRC/examples/run_local.sh" u.cmds -j 0 > /dev/null 2>&1
@@ -289,14 +286,14 @@ usage "DIR... or --sweep ROOT is required" analyze merge
 usage "--sweep runs/s/curriculum-multi_seed-0: no sweep.tsv there" analyze merge --sweep runs/s/curriculum-multi_seed-0
 usage "nosuchdir: not a directory" analyze merge nosuchdir
 usage "--format x: allowed md, csv, json" analyze merge runs/s --format x
-"$BIN" sweep --help | grep -q "usage: rnnts sweep FILE" && ok || bad "sweep --help"
-"$BIN" analyze merge --help | grep -q "usage: rnnts analyze merge" && ok || bad "analyze merge --help"
-"$BIN" --help | grep -q "^  sweep " && ok || bad "rnnts --help does not list sweep"
+"$BIN" sweep --help > h1.txt 2>&1 && grep -q "usage: rnnts sweep FILE" h1.txt && ok || bad "sweep --help"
+"$BIN" analyze merge --help > h2.txt 2>&1 && grep -q "usage: rnnts analyze merge" h2.txt && ok || bad "analyze merge --help"
+"$BIN" --help > h3.txt 2>&1 && grep -q "^  sweep " h3.txt && ok || bad "rnnts --help does not list sweep"
 n=0
 while IFS='|' read -r desc needle; do
     n=$((n + 1))
     printf '%b' "$desc" > bad$n.txt
-    usage "bad$n.txt:$needle" sweep bad$n.txt "${AR[@]}"
+    usage "bad$n.txt:$needle" sweep bad$n.txt
     [ -e rbad ] && bad "bad$n.txt: the root was created" && rm -rf rbad
 done <<'EOF'
 out = rbad\nfoo = 1\n|2: unknown key 'foo' (allowed: out, base, vary NAME)

@@ -118,8 +118,10 @@ def main():
                 x = taunet(a.rnnts, st, ["--inputs", f], a.threads)
                 print(f"| {name} | rnnts on the reference's own draws of seed {seed} | {x['n']} | {x['median']:.3f} | {x['share']:.3f} | reported |")
         else:
-            print(f"| {name} | rnnts on the reference's draws | | | | SKIPPED: python3-torch missing |")
+            print(f"| {name} | rnnts on the reference's draws | | | | skipped: python3-torch missing |")
         sys.stdout.flush()
+    if not have_torch:
+        print("\nSKIPPED[pkg:python3-torch]: tau_net of rnnts on the reference's own input draws (python3-torch missing)")
     sys.exit(0 if ok_all else 1)
 
 

@@ -12,7 +12,7 @@ exponential starts on a symmetric line that only rounding leaves: a few neurons 
 other model. Asserted per network: the same model for >= 88 % of neurons, tau_net within 0.5 %
 for >= 85 %, and the figures the paper uses -- count of tau_net > 1 within 4 %, their median
 within 4 %, share of double exponentials within 3 points. Exit 0 when all hold, 1 otherwise,
-2 when SciPy is missing (the caller prints SKIPPED).
+2 when SciPy is missing (tests/interop.sh checks for SciPy first and prints SKIPPED[pkg:python3-scipy]).
 """
 import json
 import sys

@@ -15,38 +15,43 @@
 #       old last.safetensors intact; a replacement MoveFileExA refuses (the destination is a
 #       directory; wine lets root replace a read-only file) fails and removes its temporary;
 #   (d) SIGINT (a Ctrl+C event under wine) stops training cleanly (exit 130, mid-epoch checkpoint)
-#       and the resumed run ends with the files of an uninterrupted Linux run;
+#       and the resumed run ends with the files of an uninterrupted Linux run (when the run ended
+#       before the signal: again with a longer run and an earlier signal, up to 3 attempts);
 #   (e) the header with RNNTS_NO_THREADS compiles with MinGW-w64 (-Werror), imports no thread
 #       function and runs a pool of 2 on 1 thread (build info threads=none).
-# One ok/FAIL line per (build, threads) and per other check; the total time last. With CROSS_ROWS
+# One ok/FAIL line per (build, threads) and per other check; the total time, then the count line
+# "N passed, M failed[, S skipped]" last. With CROSS_ROWS
 # set to a file name (tests/cross_test.sh does), one tab-separated row per (build, threads) is
 # appended to it, in the columns of cross_test.sh's table:
 #   windows-x64  scalar|avx2|avx512  THREADS  POOLS (golden --threads)  PASSED/TOTAL  XXH3 of last.safetensors
 # The tiny run is cross_test.sh's (its table compares the hash with x86-64 scalar's).
-# Prints "SKIPPED: Windows (<reason>)" and exits 0 without the MinGW-w64 compiler or wine64.
+# Prints "SKIPPED[pkg:...]: ..." and "0 passed, 0 failed, 1 skipped" and exits 0 without the MinGW-w64
+# compiler or wine64. (sh has no pipefail: a command whose status matters writes to a file first.)
 set -u
-B=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "FAIL ${1:-build}: no such build directory"; exit 1; }
+B=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "FAIL ${1:-build}: no such build directory"; echo "0 passed, 1 failed"; exit 1; }
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 MINGW=${MINGW:-x86_64-w64-mingw32-gcc}
 start=$(date +%s)
-skip() { echo "SKIPPED: Windows ($1)"; exit 0; }
-command -v "$MINGW" >/dev/null 2>&1 || skip "no MinGW-w64 compiler $MINGW; 'make deps' installs gcc-mingw-w64-x86-64"
+skip() { echo "SKIPPED[$1]: the Windows x64 builds under wine64 ($2)"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
+command -v "$MINGW" >/dev/null 2>&1 || skip pkg:gcc-mingw-w64-x86-64 "no MinGW-w64 compiler $MINGW; 'make deps' installs gcc-mingw-w64-x86-64"
 WINE=${WINE:-}
 if [ -z "$WINE" ]; then
   for w in wine64 /usr/lib/wine/wine64; do
     if command -v "$w" >/dev/null 2>&1; then WINE=$(command -v "$w"); break; fi
   done
 fi
-[ -n "$WINE" ] || skip "no wine64 (tried wine64 and /usr/lib/wine/wine64); 'make deps' installs wine64"
+[ -n "$WINE" ] || skip pkg:wine64 "no wine64 (tried wine64 and /usr/lib/wine/wine64); 'make deps' installs wine64"
 WINESERVER=$(command -v wineserver 2>/dev/null || echo /usr/lib/wine/wineserver64)
 
-fail=0
-okl() { printf 'ok   %s\n' "$1"; } # printf: the messages hold backslashes (run\avx2)
+fail=0 pass=0 skipped=0
+okl() { printf 'ok   %s\n' "$1"; pass=$((pass + 1)); } # printf: the messages hold backslashes (run\avx2)
 badl() { printf 'FAIL %s\n' "$1"; fail=$((fail + 1)); }
+skipl() { printf 'SKIPPED[%s]: %s\n' "$1" "$2"; skipped=$((skipped + 1)); }
+counts() { if [ "$skipped" -gt 0 ]; then echo "$pass passed, $fail failed, $skipped skipped"; else echo "$pass passed, $fail failed"; fi; }
 for f in rnnts_scalar.exe rnnts_avx2.exe golden_scalar.exe golden_avx2.exe; do
-  [ -f "$B/win/$f" ] || { echo "FAIL $B/win/$f is missing ('make windows' builds it)"; exit 1; }
+  [ -f "$B/win/$f" ] || { badl "$B/win/$f is missing ('make windows' builds it)"; counts; exit 1; }
 done
-[ -x "$B/rnnts" ] || { echo "FAIL $B/rnnts is missing ('make tool' builds it)"; exit 1; }
+[ -x "$B/rnnts" ] || { badl "$B/rnnts is missing ('make tool' builds it)"; counts; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/rnnts_windows.XXXXXX") || exit 1
 export WINEPREFIX="$T/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
@@ -109,11 +114,14 @@ same_run() { # WINDIR LINUXDIR
 }
 
 builds="scalar avx2"
-cpu=$("$WINE" "$B/win/rnnts_scalar.exe" selfcheck 2>/dev/null | tr -d '\r' | sed -n 's/.*this CPU runs \([A-Z0-9 ]*\)).*/\1/p')
+if "$WINE" "$B/win/rnnts_scalar.exe" selfcheck > "$T/selfcheck.raw" 2>&1; then
+  cpu=$(tr -d '\r' < "$T/selfcheck.raw" | sed -n 's/.*this CPU runs \([A-Z0-9 ]*\)).*/\1/p')
+  [ -n "$cpu" ] || badl "rnnts_scalar.exe selfcheck names no path this CPU runs: $(head -c 300 "$T/selfcheck.raw")"
+else badl "rnnts_scalar.exe selfcheck under wine: exit status $?: $(head -c 300 "$T/selfcheck.raw")"; cpu=""; fi
 case " $cpu " in
   *" AVX512 "*) if [ -f "$B/win/rnnts_avx512.exe" ] && [ -f "$B/win/golden_avx512.exe" ]; then builds="$builds avx512"
-                else echo "SKIPPED: windows-x64 avx512 ($B/win/rnnts_avx512.exe or golden_avx512.exe not built)"; fi;;
-  *) echo "SKIPPED: windows-x64 avx512 (this CPU, under wine, runs: $cpu)";;
+                else badl "windows-x64 avx512: $B/win/rnnts_avx512.exe or golden_avx512.exe not built ('make windows' builds them)"; fi;;
+  *) skipl cpu:avx512f "windows-x64 avx512: golden test and training (this CPU, under wine, runs: $cpu)";;
 esac
 for b in $builds; do
   case $b in scalar) simd=SCALAR;; avx2) simd=AVX2;; avx512) simd=AVX512;; esac
@@ -122,16 +130,19 @@ for b in $builds; do
     what="windows-x64 $b threads=$t"
     # (a) golden
     g0=$(date +%s)
-    "$WINE" "$B/win/golden_$b.exe" --expect-simd $simd --threads $t "$GOLDEN" 2>&1 | tr -d '\r' > "$T/golden_${b}_$t.txt"
+    "$WINE" "$B/win/golden_$b.exe" --expect-simd $simd --threads $t "$GOLDEN" > "$T/golden_${b}_$t.raw" 2>&1
+    grc=$?
+    tr -d '\r' < "$T/golden_${b}_$t.raw" > "$T/golden_${b}_$t.txt"
     gsec=$(($(date +%s) - g0))
     last=$(tail -1 "$T/golden_${b}_$t.txt") # (stdout in text mode: \r\n line ends, removed above)
     passed=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
     failed=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
     [ -n "$passed" ] || { passed=0; failed=1; }
+    [ "$grc" = 0 ] || { [ "$failed" = 0 ] && failed=1; problems0=" golden exit status $grc;"; }
     gold="$passed/$((passed + failed))"
     # (b) training, relative path with backslashes and absolute Z:\ path
     rel="run\\${b}_t$t"; abs="$T/abs_${b}_t$t"
-    problems=""
+    problems=${problems0:-}; problems0=""
     (cd "$T/wd" && "$WINE" "$exe" train $ARGS --threads $t --out "$rel" --quiet) 2>"$T/err" || problems="$problems train --out $rel failed: $(head -3 "$T/err");"
     "$WINE" "$exe" train $ARGS --threads $t --out "$(winpath "$abs")" --quiet 2>"$T/err" || problems="$problems train --out $(winpath "$abs") failed: $(head -3 "$T/err");"
     same_run "$T/wd/run/${b}_t$t" "$T/linux_t$t" > "$T/diff.rel" || problems="$problems --out $rel: $(tr '\n' ' ' < "$T/diff.rel");"
@@ -185,28 +196,40 @@ else badl "refused replacement: exit $rc, $(head -2 "$T/err")"; fi
 # an uninterrupted Linux run
 case " $cpu " in
 *" AVX2 "*)
-  SARGS="--hidden 128 --heads 4 --batch 64 --steps-per-epoch 8000 --max-epochs 1 --test-batches 2 --seed 1 --threads 2"
-  "$B/rnnts" train $SARGS --out "$T/linux_sig" --quiet 2>/dev/null
-  (cd "$T/wd" && exec "$WINE" "$B/win/rnnts_avx2.exe" train $SARGS --out 'run\sig' --quiet) 2>"$T/err.sig" &
-  pid=$!
-  i=0
-  while [ $i -lt 200 ] && [ ! -f "$T/wd/run/sig/init.safetensors" ]; do sleep 0.1; i=$((i + 1)); done
-  sleep 1
-  kill -INT $pid 2>/dev/null
-  wait $pid
-  rc=$?
-  if [ $rc = 0 ]; then echo "SKIPPED: SIGINT on Windows (the run finished before the signal)"
+  # the run must still train when the signal comes: when it finished first, again with a longer
+  # run and an earlier signal (the Linux reference run is made for the attempt that was cut)
+  sig_done=0
+  for attempt in 1 2 3; do
+    case $attempt in 1) spe=8000 wait_s=1;; 2) spe=24000 wait_s=0.5;; 3) spe=64000 wait_s=0.2;; esac
+    SARGS="--hidden 128 --heads 4 --batch 64 --steps-per-epoch $spe --max-epochs 1 --test-batches 2 --seed 1 --threads 2"
+    rm -rf "$T/wd/run/sig"
+    (cd "$T/wd" && exec "$WINE" "$B/win/rnnts_avx2.exe" train $SARGS --out 'run\sig' --quiet) 2>"$T/err.sig" &
+    pid=$!
+    i=0
+    while [ $i -lt 200 ] && [ ! -f "$T/wd/run/sig/init.safetensors" ]; do sleep 0.1; i=$((i + 1)); done
+    sleep $wait_s
+    kill -INT $pid 2>/dev/null
+    wait $pid
+    rc=$?
+    [ $rc = 0 ] || break
+    echo "   SIGINT attempt $attempt: the run (--steps-per-epoch $spe) finished before the signal; again with a longer run"
+  done
+  if [ $rc = 0 ]; then badl "SIGINT on Windows: the run finished before the signal in 3 attempts (last: --steps-per-epoch $spe, signal $wait_s s after init.safetensors)"
   elif [ $rc = 130 ] && grep -q 'stopped by SIGINT in epoch 1 after step' "$T/err.sig" &&
+       "$B/rnnts" train $SARGS --out "$T/linux_sig$attempt" --quiet 2>"$T/err" &&
        (cd "$T/wd" && "$WINE" "$B/win/rnnts_avx2.exe" train --resume 'run\sig' --quiet) 2>"$T/err" &&
-       same_run "$T/wd/run/sig" "$T/linux_sig" > "$T/diff.sig"; then
-    okl "SIGINT: train stops with exit 130 ($(grep -o 'after step [0-9]* of [0-9]*' "$T/err.sig")), the resumed run's files equal an uninterrupted Linux run's"
+       same_run "$T/wd/run/sig" "$T/linux_sig$attempt" > "$T/diff.sig"; then
+    okl "SIGINT (attempt $attempt, --steps-per-epoch $spe): train stops with exit 130 ($(grep -o 'after step [0-9]* of [0-9]*' "$T/err.sig")), the resumed run's files equal an uninterrupted Linux run's"
   else badl "SIGINT: exit $rc, $(tr '\n' ' ' < "$T/err.sig" | cut -c1-200) $(cat "$T/err" "$T/diff.sig" 2>/dev/null | tr '\n' ' ' | cut -c1-300)"; fi;;
-*) echo "SKIPPED: SIGINT on Windows (uses the AVX2 build; this CPU runs: $cpu)";;
+*) skipl cpu:avx2 "SIGINT on Windows (uses the AVX2 build; this CPU, under wine, runs: $cpu)";;
 esac
 
 if wait $nothreads_pid; then
   OBJDUMP=${MINGW%gcc}objdump
-  imports=$("$OBJDUMP" -p "$T/nothreads.exe" 2>/dev/null | grep -E 'CreateThread|SRWLock|ConditionVariable' | tr -s ' \t' ' ')
+  # (objdump's output in a file first: a failing objdump must not read as "no thread import")
+  if "$OBJDUMP" -p "$T/nothreads.exe" > "$T/nothreads.objdump" 2>&1 && grep -q 'DLL Name' "$T/nothreads.objdump"; then
+    imports=$(grep -E 'CreateThread|SRWLock|ConditionVariable' "$T/nothreads.objdump" | tr -s ' \t' ' ')
+  else imports="(objdump -p failed or lists no import: $(head -c 200 "$T/nothreads.objdump"))"; fi
   out=$("$WINE" "$T/nothreads.exe" 2>&1)
   rc=$?
   out=$(printf '%s' "$out" | tr -d '\r')
@@ -215,4 +238,5 @@ if wait $nothreads_pid; then
 else badl "RNNTS_NO_THREADS does not compile with $MINGW: $(head -3 "$T/nothreads.err")"; fi
 
 echo "windows: $fail failed; total $(($(date +%s) - start)) s"
+counts
 [ "$fail" = 0 ]

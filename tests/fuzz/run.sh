@@ -2,36 +2,76 @@
 # Runs the libFuzzer targets (tests/fuzz/fuzz_*.c) for SECONDS each: first every committed
 # regression input in tests/fuzz/regress/<target>/ (a crash found once stays fixed), then fuzzing
 # from a seed corpus in OUT/corpus_<target>:
-#   safetensors, torch  tiny RNN, GRU and LSTM model files written by the rnnts tool, and the
-#                       reference's published checkpoint when ../shared/reference-networks exists;
+#   safetensors         tiny RNN, GRU and LSTM model files written by the rnnts tool;
+#   torch               small checkpoints in the reference's layout written by tests/torch_seeds.py
+#                       (python3-torch; each must import with `rnnts import`), the committed
+#                       tests/fuzz/regress/torch/*.pt, and the reference's published checkpoints
+#                       (*.pt) when ../shared/reference-networks (RNNTS_REFERENCE_NETWORKS) exists;
 #   checkpoint          the rolling checkpoints (last.safetensors) of those runs;
 #   cli                 command lines of every subcommand (below; both --flag value and --flag=value),
 #                       the model files behind "@st", and a dictionary of the tool's flag names;
 #   resume              train_config / train_state strings as rnnts_trainer_save writes them;
 #   runlog, sweep       a log of each format (first byte 0 JSON Lines, 1 CSV) and a sweep description.
 #   usage: tests/fuzz/run.sh SECONDS OUT RNNTS [TARGET...]     (default: every target)
+# Every target starts from a non-empty corpus: one whose seeds are empty is a FAIL naming it.
 # A crash leaves its input in OUT/ (crash-*, leak-*, timeout-*) and exits non-zero; copy it into
-# tests/fuzz/regress/<target>/ with the fix.
+# tests/fuzz/regress/<target>/ with the fix. Prints ok / FAIL / SKIPPED[need] lines and
+# "N passed, M failed[, S skipped]" last (one check per target's regression inputs and per fuzz run).
 set -e
 SECONDS_EACH=${1:-60}; OUT=${2:-build/fuzz}; RNNTS=${3:-build/rnnts}
 if [ $# -ge 3 ]; then shift 3; else shift $#; fi
 TARGETS=${*:-safetensors torch checkpoint cli resume runlog sweep}
 CLANG=${CLANG:-clang}
+PY=${PYTHON:-$(test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)}
+pass=0 fail=0 skipped=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+counts() { if [ "$skipped" -gt 0 ]; then echo "$pass passed, $fail failed, $skipped skipped"; else echo "$pass passed, $fail failed"; fi; }
+# a command stopping the script under set -e still ends with a count line
+trap 'rc=$?; if [ $rc != 0 ] && [ -z "${counted:-}" ]; then echo "FAIL fuzz: stopped (exit status $rc)"; fail=$((fail + 1)); counts; fi' EXIT
 # -O0: clang needs ~3 min per target at -O1 with these sanitizers on the whole header, 30 s at -O0
 FLAGS="-std=c11 -g -O0 -ffp-contract=off -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 mkdir -p "$OUT"
 ABS_OUT=$(cd "$OUT" && pwd)
 seeds="$OUT/seeds"
 if [ ! -d "$seeds/checkpoint" ]; then
-  mkdir -p "$seeds/st" "$seeds/pt" "$seeds/checkpoint"
+  mkdir -p "$seeds/st" "$seeds/checkpoint"
   for m in rnn gru lstm; do
     "$RNNTS" train --model $m --hidden 4 --heads 2 --batch 4 --steps-per-epoch 2 --test-batches 1 --max-epochs 1 \
       --threshold 0 --quiet --force --out "$OUT/run_$m" >/dev/null
     cp "$OUT/run_$m/init.safetensors" "$seeds/st/$m.safetensors"
     cp "$OUT/run_$m/last.safetensors" "$seeds/checkpoint/$m.safetensors"
   done
-  REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
-  [ -f "$REF/init_network_1__rnn_init.pt" ] && cp "$REF/init_network_1__rnn_init.pt" "$seeds/pt/" || true
+fi
+# the importer's seeds, rebuilt every run (the reference's files may have appeared since)
+rm -rf "$seeds/pt"
+mkdir -p "$seeds/pt"
+for f in tests/fuzz/regress/torch/*.pt; do
+  if [ -f "$f" ]; then cp "$f" "$seeds/pt/regress_$(basename "$f")"; fi
+done
+mkdir -p "$OUT/pt_gen"
+"$PY" tests/torch_seeds.py "$OUT/pt_gen" > "$OUT/pt_gen.log" 2>&1 && prc=0 || prc=$?
+if [ $prc = 0 ]; then
+  ngen=0
+  for f in "$OUT"/pt_gen/*.pt; do
+    if "$RNNTS" import "$f" "$OUT/pt_gen/imported.safetensors" > "$OUT/pt_gen.log" 2>&1; then cp "$f" "$seeds/pt/"; ngen=$((ngen + 1))
+    else bad "fuzz torch seeds: $RNNTS import $f: $(tail -n 1 "$OUT/pt_gen.log")"; fi
+  done
+  ok "fuzz torch seeds: $ngen checkpoints written by tests/torch_seeds.py import with rnnts import"
+elif [ $prc = 77 ]; then
+  skipped=$((skipped + 1))
+  echo "SKIPPED[pkg:python3-torch]: fuzz torch seeds written by tests/torch_seeds.py ($PY cannot import torch; 'make deps' installs python3-torch)"
+else bad "fuzz torch seeds: tests/torch_seeds.py: exit status $prc: $(tail -n 3 "$OUT/pt_gen.log")"; fi
+REF=${RNNTS_REFERENCE_NETWORKS:-../shared/reference-networks}
+if [ -d "$REF" ]; then
+  nref=0
+  for f in "$REF"/*.pt; do
+    if [ -f "$f" ]; then cp "$f" "$seeds/pt/ref_$(basename "$f")"; nref=$((nref + 1)); fi
+  done
+  if [ $nref -gt 0 ]; then ok "fuzz torch seeds: $nref reference checkpoints from $REF"; else bad "fuzz torch seeds: $REF holds no *.pt"; fi
+else
+  skipped=$((skipped + 1))
+  echo "SKIPPED[shared:$REF]: fuzz torch seeds from the reference's published checkpoints ($REF not found)"
 fi
 if [ ! -d "$seeds/sweep" ]; then  # the log reader (first byte: 0 JSON Lines, 1 CSV) and the sweep description parser
   mkdir -p "$seeds/runlog" "$seeds/sweep"
@@ -99,12 +139,12 @@ fi
   for w in train eval grad import info selfcheck compare bench analyze replay taus taunet ablate perturb forget pca retrain generalize \
            forgetgate @rnn @sliding @fixed @ct @gru @lstm @meta @st rnn gru lstm parity dms single multi sliding none adam sgd \
            mod default leakyrelu relu tanh sigmoid jsonl csv; do echo "\"$w\""; done; } | sort -u > "$OUT/cli.dict"
-status=0
 # The implementation of rnnts.h and the tool's modules (tool/*.c, with -DCLI_FUZZ: usage errors and
 # the start of a command's work longjmp back to the harness) are compiled once (instrumented,
 # without libFuzzer's main) into OUT/tool/ and linked into every target from one archive, which
 # gives each target the modules it uses: compiling them per target took most of a smoke run.
 mkdir -p "$OUT/tool"
+rm -f "$OUT/tool/failed"
 CFLAGS_LIB="${FLAGS%%-fsanitize=*} -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -DCLI_FUZZ"
 n=0
 objs=""
@@ -113,24 +153,27 @@ for src in tool/*.c; do
   o="$OUT/tool/$(basename "$src" .c).o"
   objs="$objs $o"
   rm -f "$o"
-  $CLANG $CFLAGS_LIB -c "$src" -o "$o" &
+  ( $CLANG $CFLAGS_LIB -c "$src" -o "$o" > "$o.log" 2>&1 || echo "$src" >> "$OUT/tool/failed" ) &
   n=$((n + 1))
   if [ $((n % 2)) -eq 0 ]; then wait; fi  # two compilers at a time
 done
 wait
+if [ -s "$OUT/tool/failed" ]; then
+  for src in $(cat "$OUT/tool/failed"); do bad "fuzz: $CLANG -c $src: $(head -c 300 "$OUT/tool/$(basename "$src" .c).o.log")"; done
+fi
 rm -f "$OUT/libtool.a"
-ar rcs "$OUT/libtool.a" $objs || status=1
+ar rcs "$OUT/libtool.a" $objs 2> "$OUT/ar.log" || bad "fuzz: ar of the tool's objects: $(head -c 300 "$OUT/ar.log")"
 n=0
 for t in $TARGETS; do
   rm -f "$OUT/fuzz_$t"
-  $CLANG $FLAGS -DCLI_FUZZ -DRNNTS_FUZZ_SHARED_IMPL -I. tests/fuzz/fuzz_$t.c "$OUT/libtool.a" -o "$OUT/fuzz_$t" -lm -lpthread &
+  $CLANG $FLAGS -DCLI_FUZZ -DRNNTS_FUZZ_SHARED_IMPL -I. tests/fuzz/fuzz_$t.c "$OUT/libtool.a" -o "$OUT/fuzz_$t" -lm -lpthread > "$OUT/build_$t.log" 2>&1 &
   n=$((n + 1))
   if [ $((n % 2)) -eq 0 ]; then wait; fi  # two compilers at a time
 done
 wait
 for t in $TARGETS; do
   bin="$OUT/fuzz_$t"
-  [ -x "$bin" ] || { echo "FAIL fuzz $t: $bin did not build"; status=1; continue; }
+  [ -x "$bin" ] || { bad "fuzz $t: $bin did not build: $(head -c 300 "$OUT/build_$t.log")"; continue; }
   opts=""; quiet=""
   case $t in
     safetensors) src=st ;;
@@ -139,15 +182,22 @@ for t in $TARGETS; do
     *) src=$t ;;
   esac
   if [ -n "$(ls tests/fuzz/regress/$t 2>/dev/null)" ]; then  # (ls skips the .keep placeholder)
-    "$bin" -runs=0 $quiet tests/fuzz/regress/$t/* >"$OUT/regress_$t.log" 2>&1 || { echo "FAIL fuzz $t: a regression input fails again (see $OUT/regress_$t.log)"; status=1; }
+    nreg=$(ls tests/fuzz/regress/$t | wc -l)
+    if "$bin" -runs=0 $quiet tests/fuzz/regress/$t/* >"$OUT/regress_$t.log" 2>&1; then ok "fuzz $t: $nreg regression inputs"
+    else bad "fuzz $t: a regression input fails again (see $OUT/regress_$t.log)"; fi
   fi
+  # the seeds (and so the corpus the fuzzing starts from) must not be empty
+  nseed=$(ls "$seeds/$src" 2>/dev/null | wc -l)
+  if [ "$nseed" -eq 0 ]; then bad "fuzz $t: its seed corpus $seeds/$src is empty: the target would start from nothing"; continue; fi
   mkdir -p "$OUT/corpus_$t"
   # artifact prefix absolute: the cli target runs the tool in a directory of its own
   if (cd "$OUT" && "./fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$ABS_OUT/" $opts $quiet "corpus_$t" "seeds/$src" >"fuzz_$t.log" 2>&1); then
-    echo "ok   fuzz $t: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$OUT/fuzz_$t.log"), corpus $(ls "$OUT/corpus_$t" | wc -l) inputs"
+    ok "fuzz $t: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$OUT/fuzz_$t.log"), from $nseed seeds, corpus $(ls "$OUT/corpus_$t" | wc -l) inputs"
   else
-    echo "FAIL fuzz $t: see $OUT/fuzz_$t.log and the crash-* file in $OUT"; status=1
+    bad "fuzz $t: see $OUT/fuzz_$t.log and the crash-* file in $OUT"
   fi
 done
-exit $status
+counted=1
+counts
+[ "$fail" -eq 0 ]
