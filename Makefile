@@ -246,9 +246,9 @@ test-valgrind: $(B)/golden_native $(B)/golden_scalar   ## golden test subsets un
 # short smoke run plus the committed regression inputs.
 FUZZ_SECONDS ?= 300
 fuzz: $(B)/rnnts                         ## run the 7 libFuzzer targets (loaders, importer, checkpoints, CLI, logs, sweeps) for FUZZ_SECONDS each (default 300)
-	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(B)/rnnts
+	PYTHON=$(PYTHON) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(B)/rnnts
 test-fuzz: $(B)/rnnts                    ## fuzz smoke (10 s per target) and the regression inputs in tests/fuzz/regress/
-	sh tests/fuzz/run.sh 10 $(B)/fuzz $(B)/rnnts
+	PYTHON=$(PYTHON) sh tests/fuzz/run.sh 10 $(B)/fuzz $(B)/rnnts
 
 test-reproduce: $(B)/rnnts               ## make reproduce at its quick scale (seconds): report, findings table, figures, resume
 	RNNTS=$(B)/rnnts PYTHON=$(PYTHON) sh tests/reproduce_smoke.sh
