@@ -6091,7 +6091,8 @@ static rnnts_result rnnts__zip_read(const unsigned char *d, size_t size, const r
         e[q].size = rnnts__rd32(c + 24);
         lh = rnnts__rd32(c + 42);
         flags = rnnts__rd16(c + 8);
-#define RNNTS__ZFAIL(code, ...) do { a->free(e, a->user); return rnnts__fail(err, code, __VA_ARGS__); } while (0)
+/* the message first: its arguments may point into e (the duplicate-entry name) */
+#define RNNTS__ZFAIL(code, ...) do { rnnts_result zr_ = rnnts__fail(err, code, __VA_ARGS__); a->free(e, a->user); return zr_; } while (0)
         if (rnnts__rd32(c + 20) == 0xFFFFFFFFu || e[q].size == 0xFFFFFFFFu || lh == 0xFFFFFFFFu)
             RNNTS__ZFAIL(RNNTS_ERR_FORMAT, "zip: entry '%.*s' (directory byte %zu) needs ZIP64: not supported", (int)RNNTS__MIN(nl, 200), (const char *)c + 46, pos);
         if (flags & 0x41u)

@@ -373,6 +373,42 @@ static size_t one_entry_zip(unsigned char *z, unsigned method, const unsigned ch
     put_eocd(z + p, 1, (uint32_t)(p - cd), (uint32_t)cd);
     return p + 22;
 }
+/* Two stored entries with the same name "archive/data.pkl", each holding `data`; returns the size. */
+static size_t duplicate_entry_zip(unsigned char *z, const unsigned char *data, size_t dlen) {
+    static const char name[] = "archive/data.pkl";
+    const size_t nl = sizeof name - 1;
+    uint32_t crc = crc32_of(data, dlen);
+    size_t local[2], p = 0, cd;
+    for (int k = 0; k < 2; k++) {
+        local[k] = p;
+        memset(z + p, 0, 30);
+        put32(z + p, 0x04034b50u);
+        put16(z + p + 4, 20);
+        put32(z + p + 14, crc);
+        put32(z + p + 18, (uint32_t)dlen);
+        put32(z + p + 22, (uint32_t)dlen);
+        put16(z + p + 26, (unsigned)nl);
+        memcpy(z + p + 30, name, nl);
+        memcpy(z + p + 30 + nl, data, dlen);
+        p += 30 + nl + dlen;
+    }
+    cd = p;
+    for (int k = 0; k < 2; k++) {
+        memset(z + p, 0, 46);
+        put32(z + p, 0x02014b50u);
+        put16(z + p + 4, 20);
+        put16(z + p + 6, 20);
+        put32(z + p + 16, crc);
+        put32(z + p + 20, (uint32_t)dlen);
+        put32(z + p + 24, (uint32_t)dlen);
+        put16(z + p + 28, (unsigned)nl);
+        put32(z + p + 42, (uint32_t)local[k]);
+        memcpy(z + p + 46, name, nl);
+        p += 46 + nl;
+    }
+    put_eocd(z + p, 2, (uint32_t)(p - cd), (uint32_t)cd);
+    return p + 22;
+}
 static rnnts_result import_bytes(const unsigned char *src, size_t n, rnnts_error *err, const char *what) {
     /* an exact-size copy, so that the sanitizers see a read past the end */
     unsigned char *b = (unsigned char *)malloc(n ? n : 1);
@@ -419,6 +455,14 @@ Test(import, hand_built_malformed_inputs) {
         n = one_entry_zip(z, 0, pkl, sizeof pkl);
         import_bytes(z, n, &err, "stored zip with an empty state dict");
         cr_assert(strstr(err.msg, "method") == NULL, "stored entry rejected for its method: %s", err.msg);
+    }
+    /* two entries with one name: refused naming it (the message was once formatted from the
+       entry table after freeing it: found by fuzz_torch, 2026-12-02; the sanitizer build sees it) */
+    {
+        static const unsigned char pkl[] = {0x80, 0x02, '}', 'q', 0x00, '.'};
+        n = duplicate_entry_zip(z, pkl, sizeof pkl);
+        cr_assert_eq(import_bytes(z, n, &err, "zip with a duplicated entry"), RNNTS_ERR_DUPLICATE, "%s", err.msg);
+        cr_assert(strstr(err.msg, "'archive/data.pkl' appears twice") != NULL, "%s", err.msg);
     }
     /* the file entry point: a missing file */
     {
