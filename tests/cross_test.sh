@@ -52,7 +52,8 @@ row() {
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do gcmd+=("$1"); shift; done
     shift
     tcmd=("$@")
-    local tag=$plat-$build-t$th glog=$T/$plat-$build-t$th.golden gres=error ck=none
+    local tag=$plat-$build-t$th glog=$T/$plat-$build-t$th.golden gres=error ck=none r0
+    r0=$(date +%s)
     # shellcheck disable=SC2086
     "${gcmd[@]}" $gflags --threads "$pools" "$GOLDEN" > "$glog" 2>&1
     local rc=$? pf
@@ -70,7 +71,7 @@ row() {
     else
         fail "$tag tiny train: $(tail -n 3 "$T/$tag.log" | tr '\n' ' ')"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" >> "$ROWS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" "$(($(date +%s) - r0))" >> "$ROWS"
 }
 
 QA=qemu-aarch64-static
@@ -203,12 +204,12 @@ done
 # ---- the summary table: every checkpoint equals x86-64 scalar's with 1 thread ---------------
 ref=$(awk -F'\t' '$1 == "x86-64" && $2 == "scalar" && $3 == 1 { print $6 }' "$ROWS")
 echo
-printf '%-12s %-7s %-8s %-13s %-8s %-18s %s\n' platform build threads "golden pools" golden checkpoint "same bits"
-while IFS=$'\t' read -r plat build th pools gres ck; do
+printf '%-12s %-7s %-8s %-13s %-8s %-18s %-10s %s\n' platform build threads "golden pools" golden checkpoint "same bits" seconds
+while IFS=$'\t' read -r plat build th pools gres ck secs; do
     same=no
     [ "$ref" != none ] && [ -n "$ref" ] && [ "$ck" = "$ref" ] && same=yes
     if [ "$same" = yes ]; then passes=$((passes + 1)); else fail "$plat $build threads $th: checkpoint $ck, x86-64 scalar $ref"; fi
-    printf '%-12s %-7s %-8s %-13s %-8s %-18s %s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" "$same"
+    printf '%-12s %-7s %-8s %-13s %-8s %-18s %-10s %s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" "$same" "$secs"
 done < "$ROWS"
 echo "golden: rows passed/checked (every config on x86-64 and aarch64, the --quick subset on s390x and riscv64) with the pools listed;"
 echo "checkpoint: XXH3-64 of last.safetensors of 'rnnts train $TINY --threads <threads>'"

@@ -155,7 +155,7 @@ for b in $builds; do
       badl "$what: golden $gold;$problems"
       [ "$failed" = 0 ] || grep '^FAIL' "$T/golden_${b}_$t.txt" | head -5 | sed 's/^/    /'
     fi
-    [ -n "${CROSS_ROWS:-}" ] && printf 'windows-x64\t%s\t%s\t%s\t%s\t%s\n' "$b" "$t" "$t" "$gold" "$hash" >> "$CROSS_ROWS"
+    [ -n "${CROSS_ROWS:-}" ] && printf 'windows-x64\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$t" "$t" "$gold" "$hash" "$(($(date +%s) - g0))" >> "$CROSS_ROWS"
   done
 done
 
