@@ -1301,6 +1301,7 @@ static inline float rnnts__fmaf_soft(float a, float b, float c) {
 #else
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h> /* sysconf: online CPUs, which set the pool's spin (>>threads) */
 #endif
 #endif
 
@@ -1881,7 +1882,8 @@ float rnnts_rng_normal(uint64_t key, uint64_t i) {
    by the same sequence of operations whoever runs it, so the partition never changes a result (N6).
    Hand-off: the caller publishes (fn, ctx, ntasks) and bumps `gen` (release); workers spin on `gen`
    and yield for a while (a training step issues thousands of runs of 10 us - 2 ms each, where a
-   condition-variable wake-up per run would cost more than the work), then sleep on a condition variable.
+   condition-variable wake-up per run would cost more than the work; no spin when the pool has more
+   threads than CPUs), then sleep on a condition variable.
    `sleepers` and `gen` are both seq_cst so that a worker going to sleep and a caller publishing
    cannot miss each other (each reads the other's write). The caller spins on `pending`, then yields. */
 typedef void (*rnnts__task_fn)(void *ctx, int t0, int t1);
@@ -1903,6 +1905,7 @@ struct rnnts_pool {
     int pending;               /* atomic: workers still running the current run */
     int sleepers;              /* atomic: workers in (or entering) the condition wait */
     int quit, started;
+    int spin;                  /* pause iterations before yielding (rnnts__pool_spin_iters) */
     rnnts__task_fn fn;         /* NULL: quit */
     void *ctx;
     int ntasks;
@@ -1942,13 +1945,32 @@ struct rnnts_pool {
 #define RNNTS__TH_T pthread_t
 #endif
 /* Waiting: RNNTS_SPIN_ITERS pause instructions (~20 ns each on current x86), then yields (a core
-   shared with another process goes to whoever needs it), then (workers only) sleep. */
+   shared with another process goes to whoever needs it), then (workers only) sleep. A pool with
+   more threads than online CPUs does not spin: some thread is always descheduled, and a spinning
+   waiter only keeps it off a core (measured 10-30x slower runs, docs/DESIGN.md §4). */
 #ifndef RNNTS_SPIN_ITERS
 #define RNNTS_SPIN_ITERS 4000
 #endif
 #ifndef RNNTS_YIELD_ITERS
 #define RNNTS_YIELD_ITERS 400
 #endif
+/* Online CPUs of the machine, 0 when unknown (then the pool spins as if each thread had a core). */
+static int rnnts__online_cpus(void) {
+#if defined(RNNTS__WIN32_THREADS)
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return (int)si.dwNumberOfProcessors;
+#elif defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n <= 1 << 20 ? (int)n : 0;
+#else
+    return 0;
+#endif
+}
+/* spin = RNNTS_SPIN_ITERS when threads <= online CPUs (or online unknown), else 0 */
+static int rnnts__pool_spin_iters(int threads, int online) {
+    return online > 0 && threads > online ? 0 : RNNTS_SPIN_ITERS;
+}
 static void rnnts__run_range(rnnts__task_fn fn, void *ctx, int ntasks, int w, int n) {
     int a = (int)((long long)ntasks * w / n), b = (int)((long long)ntasks * (w + 1) / n);
     if (a < b) fn(ctx, a, b);
@@ -1961,8 +1983,8 @@ static RNNTS__WORKER_RET rnnts__worker(void *arg) {
     unsigned long seen = 0;
     for (;;) {
         unsigned long g = RNNTS__AT_LOAD_ACQ(&p->gen);
-        for (int s = 0; g == seen && s < RNNTS_SPIN_ITERS + RNNTS_YIELD_ITERS; s++) {
-            if (s < RNNTS_SPIN_ITERS) RNNTS__PAUSE();
+        for (int s = 0; g == seen && s < p->spin + RNNTS_YIELD_ITERS; s++) {
+            if (s < p->spin) RNNTS__PAUSE();
             else RNNTS__YIELD();
             g = RNNTS__AT_LOAD_ACQ(&p->gen);
         }
@@ -2006,7 +2028,7 @@ static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *
         rnnts__pool_publish(p, fn, ctx, ntasks);
         rnnts__run_range(fn, ctx, ntasks, 0, p->n);
         for (int s = 0; RNNTS__AT_LOAD_ACQ(&p->pending) > 0; s++) {
-            if (s < RNNTS_SPIN_ITERS) RNNTS__PAUSE();
+            if (s < p->spin) RNNTS__PAUSE();
             else RNNTS__YIELD();
         }
         return;
@@ -2031,6 +2053,7 @@ rnnts_result rnnts_pool_create(int threads, const rnnts_allocator *alloc, rnnts_
     p->n = 1; /* built without threads: everything runs on the caller */
 #else
     p->n = threads;
+    p->spin = rnnts__pool_spin_iters(threads, rnnts__online_cpus());
     if (threads > 1) {
         rnnts__worker_arg *args;
         size_t bytes = (size_t)threads * (sizeof *p->th + sizeof(rnnts__worker_arg));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* sysconf: online CPUs for the oversubscribed cases */
 
 #define BENCH_NET_SEED 42u
 #define BENCH_DATA_SEED 1234u
@@ -164,7 +165,11 @@ static const struct { const char *name; int H, B, M, K, threads; } gated_sizes[3
     {"small", 64, 32, 20, 5, 1},
 };
 
-#define N_CASES (4 * 2 * 3 * 2 + 2 * 3)
+/* one pool thread more than the online CPUs (a pool that cannot spin on a core of its own), the
+   leaky RNN's default step at the sizes where hand-offs dominate: "step/default/<size>/t<n+1>" */
+static const int over_sizes[2] = {1, 2}; /* medium, small */
+
+#define N_CASES (4 * 2 * 3 * 2 + 2 * 3 + 2)
 static bench_case cases[N_CASES];
 static int n_built;
 
@@ -216,6 +221,27 @@ static void build(void) {
             c->hash = st_hash;
             c->check_ok = st_check;
         }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    for (int o = 0; o < 2 && online >= 2 && online < 1024; o++) { /* t2 exists already when online = 1 */
+        bench_case *c = &cases[n++];
+        int z = over_sizes[o];
+        double H = sizes[z].H;
+        snprintf(c->name, sizeof c->name, "step/default/%s/t%ld", sizes[z].name, online + 1);
+        c->kind = BENCH_STEP;
+        c->p.hidden = sizes[z].H;
+        c->p.batch = sizes[z].B;
+        c->p.len = sizes[z].M;
+        c->p.heads = sizes[z].K;
+        c->p.threads = (int)online + 1;
+        c->p.variant = 0;
+        c->p.model = RNNTS_MODEL_RNN;
+        c->setup = setup_step;
+        c->run = st_run;
+        c->teardown = st_teardown;
+        c->flops = flop_factor[BENCH_STEP] * H * H * sizes[z].B * sizes[z].M;
+        c->hash = st_hash;
+        c->check_ok = st_check;
+    }
     n_built = n;
 }
 

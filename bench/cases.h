@@ -17,6 +17,9 @@
              named "step/gru|lstm/<size>/t<threads>" at the sizes large (H 500, B 64, M 30, K 9;
              1 and 2 threads) and small (H 64, B 32, M 20, K 5; 1 thread). Their h0 is zero (the
              gated models ignore the drawn h0); the input bits map to x = 2s - 1 inside the model.
+   Oversubscribed pool: "step/default/medium|small/t<n+1>", the default step with one pool thread
+   more than the n online CPUs (not built when n = 1), which times the pool's hand-off when some
+   worker is always descheduled (of_peak divides by n + 1 cores the machine does not have).
    Flop counts take only the recurrent H x H products (G*H x H for the gated models: one packed
    gate product per step), 2 flops per multiply-add:
      forward   u_t = W h_t                         2*H^2*B per step

@@ -445,6 +445,24 @@ Test(misc, result_string_for_every_code) {
     cr_assert_str_eq(rnnts_result_string((rnnts_result)-1000), "unknown result code");
 }
 
+/* The pool spins only when each thread can have a core (rnnts__pool_spin_iters); the count of
+   online CPUs is the system's own. */
+Test(misc, pool_spins_only_when_threads_fit_the_cpus) {
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    rnnts_pool *fit = NULL, *over = NULL;
+    cr_assert_eq(rnnts__online_cpus(), (int)online);
+    cr_assert_eq(rnnts__pool_spin_iters(2, 2), RNNTS_SPIN_ITERS);
+    cr_assert_eq(rnnts__pool_spin_iters(1, 1), RNNTS_SPIN_ITERS);
+    cr_assert_eq(rnnts__pool_spin_iters(3, 2), 0);
+    cr_assert_eq(rnnts__pool_spin_iters(64, 0), RNNTS_SPIN_ITERS, "unknown CPU count: spin");
+    cr_assert_eq(rnnts_pool_create((int)online, NULL, &fit, NULL), RNNTS_OK);
+    cr_assert_eq(rnnts_pool_create((int)online + 1, NULL, &over, NULL), RNNTS_OK);
+    cr_assert_eq(fit->spin, RNNTS_SPIN_ITERS);
+    cr_assert_eq(over->spin, 0);
+    rnnts_pool_destroy(fit);
+    rnnts_pool_destroy(over);
+}
+
 Test(misc, build_info_names_version_and_path) {
     const char *b = rnnts_build_info();
     cr_assert(strstr(b, RNNTS_VERSION_STRING) != NULL, "%s", b);
