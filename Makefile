@@ -173,7 +173,7 @@ CROSS_BINS = $(B)/rnnts $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512
              $(foreach a,$(CROSS_ARCHS),$(B)/golden_$(a) $(B)/kernel_dump_$(a) $(B)/rnnts_$(a)) \
              $(if $(HAVE_MINGW),$(WIN_EXES))
 # test-cross builds its ~10 programs (about 200 compiles) on every core, whatever -j `make test` got;
-# the checks then run one after the other
+# the checks then run one after the other, but for the 1-thread qemu rows, two at a time
 test-cross:                              ## the same bits on x86-64 (scalar/AVX2/AVX-512), aarch64 (scalar/NEON), s390x, riscv64 (qemu) and Windows x64 (wine): golden rows and checkpoint hashes, one table
 	$(MAKE) -j$(NPROC) $(CROSS_BINS)
 	bash tests/cross_test.sh $(B)
@@ -231,7 +231,8 @@ test-asan: $(ASAN_UNIT) $(B)/asan_golden $(B)/kernel_dump_scalar   ## unit and g
 	$(SAN_UNIT_ENV) RNNTS_SCALAR_DUMP=$(B)/kernel_dump_scalar $(ASAN_UNIT) --jobs 2
 	$(SAN_ENV) $(B)/asan_golden --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) reference/golden.txt
 
-# valgrind memcheck (issue 7): the golden test's --quick subset (a pool of 2 threads) on the native
+# valgrind memcheck (issue 7): the golden test's --quick subset (a pool of 2 threads that does not
+# spin, --no-spin: valgrind runs one thread at a time) on the native
 # build (AVX2 where the CPU has it; valgrind lacks AVX-512, so the AVX-512 builds are not run under it), then the scalar
 # kernels with a 1-thread pool on fewer configs (the full golden test takes ~30 min under valgrind);
 # the binaries of test-golden.
@@ -239,7 +240,7 @@ test-asan: $(ASAN_UNIT) $(B)/asan_golden $(B)/kernel_dump_scalar   ## unit and g
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --track-origins=no
 VG_SCALAR_ONLY := default_lrelu,mod_tanh,gru_h24,lstm_h33,trainer_sliding_dms,trainer_lstm_sliding_dms
 test-valgrind: $(B)/golden_native $(B)/golden_scalar   ## golden test subsets under valgrind memcheck (native --quick, scalar 1 thread): zero errors, zero leaks
-	$(VALGRIND) $(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick reference/golden.txt
+	$(VALGRIND) $(B)/golden_native --expect-simd $(if $(HAVE_AVX2),AVX2,SCALAR) --quick --no-spin reference/golden.txt
 	$(VALGRIND) $(B)/golden_scalar --expect-simd SCALAR --only $(VG_SCALAR_ONLY) --threads 1 reference/golden.txt
 
 # libFuzzer (issue 7): loader, importer, checkpoint, command-line, resume-metadata, log and sweep targets; `make fuzz` runs each for FUZZ_SECONDS, make test a

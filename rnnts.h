@@ -1125,6 +1125,11 @@ RNNTS_DEF float rnnts_sum_canon(const float *x, size_t n);
 /* Runs smaller than `flops` (estimated) stay on the calling thread; default RNNTS_PAR_MIN_FLOPS.
    0 sends every run with more than one task to the workers (tests use it). Never changes a result. */
 RNNTS_DEF void rnnts_pool_set_min_flops(rnnts_pool *pool, double flops);
+/* Pause iterations a waiting thread of the pool spins before it yields (then sleeps): by default
+   RNNTS_SPIN_ITERS when the pool's threads fit the online CPUs, else 0. Set 0 when jobs share the
+   cores or under a tool that runs one thread at a time (valgrind); negative is read as 0. Returns
+   the previous value; never changes a result. */
+RNNTS_DEF int rnnts_pool_set_spin(rnnts_pool *pool, int iters);
 #ifndef RNNTS_NO_STDIO
 /* Writes named float tensors as safetensors atomically (used by tools and tests). Each tensor
    has ndim <= 4 dims. meta_kv: NULL or pairs of strings (key, value), ending with NULL. */
@@ -1983,8 +1988,9 @@ static RNNTS__WORKER_RET rnnts__worker(void *arg) {
     unsigned long seen = 0;
     for (;;) {
         unsigned long g = RNNTS__AT_LOAD_ACQ(&p->gen);
-        for (int s = 0; g == seen && s < p->spin + RNNTS_YIELD_ITERS; s++) {
-            if (s < p->spin) RNNTS__PAUSE();
+        int spin = RNNTS__AT_LOAD_ACQ(&p->spin); /* rnnts_pool_set_spin may change it between runs */
+        for (int s = 0; g == seen && s < spin + RNNTS_YIELD_ITERS; s++) {
+            if (s < spin) RNNTS__PAUSE();
             else RNNTS__YIELD();
             g = RNNTS__AT_LOAD_ACQ(&p->gen);
         }
@@ -2028,7 +2034,7 @@ static void rnnts__pool_run(rnnts_pool *p, int ntasks, rnnts__task_fn fn, void *
         rnnts__pool_publish(p, fn, ctx, ntasks);
         rnnts__run_range(fn, ctx, ntasks, 0, p->n);
         for (int s = 0; RNNTS__AT_LOAD_ACQ(&p->pending) > 0; s++) {
-            if (s < p->spin) RNNTS__PAUSE();
+            if (s < p->spin) RNNTS__PAUSE(); /* (the caller is the only writer of spin) */
             else RNNTS__YIELD();
         }
         return;
@@ -2109,6 +2115,18 @@ void rnnts_pool_destroy(rnnts_pool *p) {
 int rnnts_pool_threads(const rnnts_pool *p) { return p ? p->n : 1; }
 void rnnts_pool_set_min_flops(rnnts_pool *p, double flops) {
     if (p) p->min_flops = flops >= 0.0 ? flops : 0.0;
+}
+int rnnts_pool_set_spin(rnnts_pool *p, int iters) {
+#ifndef RNNTS_NO_THREADS
+    int old;
+    if (!p) return 0;
+    old = p->spin;
+    RNNTS__AT_STORE_RLX(&p->spin, iters > 0 ? iters : 0);
+    return old;
+#else
+    (void)p; (void)iters;
+    return 0; /* no pool threads: nothing waits */
+#endif
 }
 
 /* >>kernels --------------------------------------------------------------------------------- */

@@ -12,6 +12,8 @@
 #   (resume, eval, info print the same). One summary table at the end, then the count line
 #   "N passed, M failed[, S skipped]" (tests/windows_test.sh's checks included: its own count line is
 #   printed as "windows: N passed, ..." so that only this one matches); exit 1 on any failure.
+#   The 1-thread qemu rows run two at a time (each row's seconds are then wall time shared with
+#   the other); everything else runs one after the other.
 #   usage: tests/cross_test.sh [BUILD_DIR]   (binaries built by make test-cross)
 set -u -o pipefail
 B=$(cd "${1:-build}" && pwd)
@@ -74,6 +76,29 @@ row() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$plat" "$build" "$th" "$pools" "$gres" "$ck" "$(($(date +%s) - r0))" >> "$ROWS"
 }
 
+# Two 1-thread rows at once (one core each on the 2-core machines this runs on): in_background SLOT CMD...
+# runs CMD in the background with its own output, rows file and counts; join_background SLOT... waits,
+# prints each slot's output and adds its rows and counts in the order given (the table's order).
+in_background() {
+    local slot=$1
+    shift
+    (passes=0 failures=0 skips=0 ROWS=$T/rows.$slot
+     : > "$ROWS"
+     "$@"
+     echo "$passes $failures $skips" > "$T/count.$slot") > "$T/out.$slot" 2>&1 &
+}
+join_background() {
+    local slot p f s
+    wait
+    for slot in "$@"; do
+        cat "$T/out.$slot"
+        cat "$T/rows.$slot" >> "$ROWS" 2>/dev/null
+        if read -r p f s < "$T/count.$slot" 2>/dev/null; then
+            passes=$((passes + p)); failures=$((failures + f)); skips=$((skips + s))
+        else fail "$slot: ended without its counts"; fi
+    done
+}
+
 QA=qemu-aarch64-static
 sc=$("$B/rnnts" selfcheck 2>&1) || fail "$B/rnnts selfcheck: exit status $?: $sc"
 have_isa=$(printf '%s\n' "$sc" | sed -n 's/^simd .*runs: \(.*\))$/\1/p' | tr 'A-Z' 'a-z')
@@ -92,16 +117,22 @@ for th in 1 2; do
     esac
 done
 if command -v $QA >/dev/null; then
-    for th in 1 2; do
-        row aarch64 scalar $th "$(pools $th)" "--expect-simd SCALAR" $QA "$B/golden_arm_scalar" -- $QA "$B/rnnts_arm_scalar"
-        row aarch64 neon $th "$(pools $th)" "--expect-simd NEON" $QA "$B/golden_arm_neon" -- $QA "$B/rnnts_arm_neon"
-    done
+    in_background arm-scalar-1 row aarch64 scalar 1 1 "--expect-simd SCALAR" $QA "$B/golden_arm_scalar" -- $QA "$B/rnnts_arm_scalar"
+    in_background arm-neon-1 row aarch64 neon 1 1 "--expect-simd NEON" $QA "$B/golden_arm_neon" -- $QA "$B/rnnts_arm_neon"
+    join_background arm-scalar-1 arm-neon-1
+    row aarch64 scalar 2 "$(pools 2)" "--expect-simd SCALAR" $QA "$B/golden_arm_scalar" -- $QA "$B/rnnts_arm_scalar"
+    row aarch64 neon 2 "$(pools 2)" "--expect-simd NEON" $QA "$B/golden_arm_neon" -- $QA "$B/rnnts_arm_neon"
 else skip pkg:qemu-user-static "aarch64 rows, kernel hashes and bench hash ($QA is missing; 'make deps' installs qemu-user-static)"; fi
+qemu_scalar=""
 for a in s390x riscv64; do
     q=qemu-$a-static
     if ! command -v "$q" >/dev/null; then skip pkg:qemu-user-static "$a rows, kernel and bench hashes, files across byte orders ($q is missing; 'make deps' installs qemu-user-static)"; continue; fi
-    for th in 1 2; do row "$a" scalar $th "$th" "--quick --expect-simd SCALAR" "$q" "$B/golden_$a" -- "$q" "$B/rnnts_$a"; done
+    qemu_scalar="$qemu_scalar $a"
+    in_background "$a-1" row "$a" scalar 1 1 "--quick --expect-simd SCALAR" "$q" "$B/golden_$a" -- "$q" "$B/rnnts_$a"
 done
+# shellcheck disable=SC2086
+join_background $(for a in $qemu_scalar; do echo "$a-1"; done)
+for a in $qemu_scalar; do row "$a" scalar 2 2 "--quick --expect-simd SCALAR" "qemu-$a-static" "$B/golden_$a" -- "qemu-$a-static" "$B/rnnts_$a"; done
 # tests/windows_test.sh: its lines as they are, but its count line renamed ("windows: N passed, ...")
 # and its counts added to this script's (one count line, this script's, at the end)
 if [ -f "$SRC/tests/windows_test.sh" ]; then

@@ -40,14 +40,16 @@
    valgrind).
 
    Usage:
-       golden [--check] [--expect-simd SCALAR|AVX2|AVX512|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]
+       golden [--check] [--expect-simd SCALAR|AVX2|AVX512|NEON] [--only PATTERNS] [--threads LIST] [--quick] [--no-spin] [GOLDEN_FILE]
        golden --write GOLDEN_FILE                                          regenerate (make golden-update)
    GOLDEN_FILE defaults to reference/golden.txt. Output: "# <build info>", one line per check
    "ok|FAIL <config> <quantity> <hash>", and last "N passed, N failed"; exit 0 iff none failed.
    --only runs the configs whose names match one of the comma-separated patterns (* and ? wildcards),
    --threads only these pool sizes (a subset of 1,2,3,8); the golden rows of the other configs are
    skipped, not failed. --quick is the subset for slow runners (valgrind, make test-valgrind):
-   QUICK_CONFIGS below with a pool of 2 threads. */
+   QUICK_CONFIGS below with a pool of 2 threads. --no-spin: pools that yield at once instead of
+   spinning (rnnts_pool_set_spin 0; valgrind runs one thread at a time, and a spinning waiter
+   holds that one thread: the --quick run took 160 s with the spin and 78 s without). */
 #define RNNTS_IMPLEMENTATION
 #include "../rnnts.h"
 #include <stdio.h>
@@ -745,7 +747,7 @@ static double now_s(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|AVX512|NEON] [--only PATTERNS] [--threads LIST] [--quick] [GOLDEN_FILE]\n"
+    fprintf(stderr, "usage: golden [--check] [--expect-simd SCALAR|AVX2|AVX512|NEON] [--only PATTERNS] [--threads LIST] [--quick] [--no-spin] [GOLDEN_FILE]\n"
                     "       golden --write GOLDEN_FILE\n");
     exit(2);
 }
@@ -769,7 +771,7 @@ static int parse_threads(const char *s, int use[N_THREADS]) {
 
 int main(int argc, char **argv) {
     const char *path = "reference/golden.txt", *expect = NULL, *only = NULL, *threads = NULL;
-    int write = 0, passed = 0, failed = 0, have_path = 0, skipped = 0;
+    int write = 0, no_spin = 0, passed = 0, failed = 0, have_path = 0, skipped = 0;
     static uint64_t hashes[N_THREADS][N_CASES][N_QUANT], thashes[N_THREADS][N_TCASES][N_TQUANT], ahashes[N_THREADS][N_AQUANT];
     static grow rows[N_CASES * N_QUANT + N_AQUANT + N_TCASES * N_TQUANT];
     int n_rows = 0, use[N_THREADS], thr[N_THREADS], n_thr = 0, n_tthr = 0, sel_cases = 0, sel_t = 0, sel_a;
@@ -794,6 +796,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--threads")) {
             if (i + 1 >= argc) usage();
             threads = argv[++i];
+        } else if (!strcmp(argv[i], "--no-spin")) {
+            no_spin = 1;
         } else if (!strcmp(argv[i], "--quick")) {
             only = QUICK_CONFIGS;
             threads = QUICK_THREADS;
@@ -850,6 +854,7 @@ int main(int argc, char **argv) {
         rnnts_error err;
         if (rnnts_pool_create(thr[k], NULL, &pool, &err) != RNNTS_OK) die("rnnts_pool_create", NULL, &err);
         rnnts_pool_set_min_flops(pool, 0.0); /* every parallel path, however small the case */
+        if (no_spin) rnnts_pool_set_spin(pool, 0);
         for (int c = 0; c < N_CASES; c++)
             if (selected(only, CASES[c].name)) run_case(&CASES[c], pool, hashes[k][c]);
         if (sel_a) run_acase(pool, ahashes[k]);

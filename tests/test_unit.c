@@ -446,7 +446,7 @@ Test(misc, result_string_for_every_code) {
 }
 
 /* The pool spins only when each thread can have a core (rnnts__pool_spin_iters); the count of
-   online CPUs is the system's own. */
+   online CPUs is the system's own; rnnts_pool_set_spin overrides it. */
 Test(misc, pool_spins_only_when_threads_fit_the_cpus) {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     rnnts_pool *fit = NULL, *over = NULL;
@@ -459,6 +459,12 @@ Test(misc, pool_spins_only_when_threads_fit_the_cpus) {
     cr_assert_eq(rnnts_pool_create((int)online + 1, NULL, &over, NULL), RNNTS_OK);
     cr_assert_eq(fit->spin, RNNTS_SPIN_ITERS);
     cr_assert_eq(over->spin, 0);
+    cr_assert_eq(rnnts_pool_set_spin(fit, 0), RNNTS_SPIN_ITERS, "returns the previous value");
+    cr_assert_eq(rnnts_pool_set_spin(fit, -5), 0);
+    cr_assert_eq(fit->spin, 0, "negative is read as 0");
+    cr_assert_eq(rnnts_pool_set_spin(over, 123), 0);
+    cr_assert_eq(over->spin, 123);
+    cr_assert_eq(rnnts_pool_set_spin(NULL, 7), 0);
     rnnts_pool_destroy(fit);
     rnnts_pool_destroy(over);
 }

@@ -83,6 +83,12 @@ nothreads_pid=$!
 t0=$(date +%s)
 info=$("$WINE" "$B/win/rnnts_scalar.exe" --version 2>"$T/wineboot.err")
 echo "# wine64 $("$WINE" --version 2>/dev/null); prefix created in $(($(date +%s) - t0)) s; $info"
+# One server for the rest of the test (-p: persistent until cleanup's -k; it can start only when
+# the first one has exited, -w). Without it every wine start meets a server that exits 3 s after
+# its last client. Added after one CI run lost a training run to "wine client error:0: recvmsg:
+# Connection reset by peer" (the server went away; an idle-exit race is the likely cause, not proven).
+"$WINESERVER" -w >/dev/null 2>&1
+"$WINESERVER" -p >/dev/null 2>&1 || badl "$WINESERVER -p (a persistent wine server) failed: status $?"
 case "$info" in *threads=win32*) okl "build info of rnnts_scalar.exe: threads=win32";; *) badl "build info: '$info' (expected threads=win32)"; head -5 "$T/wineboot.err";; esac
 
 # (b) reference: the Linux tool, same commands
@@ -149,6 +155,7 @@ for b in $builds; do
     same_run "$abs" "$T/linux_t$t" > "$T/diff.abs" || problems="$problems --out Z:\\...: $(tr '\n' ' ' < "$T/diff.abs");"
     nfiles=$(cat "$T/nfiles")
     hash=$(xxh3 "$T/wd/run/${b}_t$t/last.safetensors")
+    hash=${hash:-none} # an empty field would shift the row's fields (tabs are IFS white space)
     if [ "$failed" = 0 ] && [ -z "$problems" ]; then
       okl "$what: golden $gold (${gsec} s); train: $nfiles checkpoints byte-equal to Linux ($B/rnnts, $lpath) with --out $rel and Z:\\...; log records equal; last.safetensors xxh3 $hash"
     else
