@@ -172,7 +172,7 @@ test-dispatch: $(B)/rnnts                ## the tool's run-time path choice: eve
 CROSS_BINS = $(B)/rnnts $(B)/golden_scalar $(B)/golden_native $(B)/golden_avx512 $(B)/kernel_dump_scalar \
              $(foreach a,$(CROSS_ARCHS),$(B)/golden_$(a) $(B)/kernel_dump_$(a) $(B)/rnnts_$(a)) \
              $(if $(HAVE_MINGW),$(WIN_EXES))
-# test-cross builds its ~10 programs (about 200 compiles) on every core, whatever -j `make test` got;
+# test-cross builds its 23 programs (about 200 compiles) on every core, whatever -j `make test` got;
 # the checks then run one after the other, but for the 1-thread qemu rows, two at a time
 test-cross:                              ## the same bits on x86-64 (scalar/AVX2/AVX-512), aarch64 (scalar/NEON), s390x, riscv64 (qemu) and Windows x64 (wine): golden rows and checkpoint hashes, one table
 	$(MAKE) -j$(NPROC) $(CROSS_BINS)
