@@ -173,6 +173,26 @@ static const int over_sizes[2] = {1, 2}; /* medium, small */
 static bench_case cases[N_CASES];
 static int n_built;
 
+/* a leaky-RNN case: size z, kind k, variant v, a pool of t threads */
+static void rnn_case(bench_case *c, int z, int k, int v, int t) {
+    double H = sizes[z].H;
+    snprintf(c->name, sizeof c->name, "%s/%s/%s/t%d", kind_names[k], v ? "mod" : "default", sizes[z].name, t);
+    c->kind = (bench_kind)k;
+    c->p.hidden = sizes[z].H;
+    c->p.batch = sizes[z].B;
+    c->p.len = sizes[z].M;
+    c->p.heads = sizes[z].K;
+    c->p.threads = t;
+    c->p.variant = v;
+    c->p.model = RNNTS_MODEL_RNN;
+    c->setup = setups[k];
+    c->run = st_run;
+    c->teardown = st_teardown;
+    c->flops = flop_factor[k] * H * H * sizes[z].B * sizes[z].M;
+    c->hash = st_hash;
+    c->check_ok = st_check;
+}
+
 static void build(void) {
     if (n_built) return;
     int n = 0;
@@ -180,26 +200,7 @@ static void build(void) {
     for (int z = 0; z < 3; z++)
         for (int k = 0; k < 4; k++)
             for (int v = 0; v < 2; v++)
-                for (int t = 1; t <= 2; t++) {
-                    bench_case *c = &cases[n++];
-                    double H = sizes[z].H;
-                    snprintf(c->name, sizeof c->name, "%s/%s/%s/t%d", kind_names[k], v ? "mod" : "default",
-                             sizes[z].name, t);
-                    c->kind = (bench_kind)k;
-                    c->p.hidden = sizes[z].H;
-                    c->p.batch = sizes[z].B;
-                    c->p.len = sizes[z].M;
-                    c->p.heads = sizes[z].K;
-                    c->p.threads = t;
-                    c->p.variant = v;
-                    c->p.model = RNNTS_MODEL_RNN;
-                    c->setup = setups[k];
-                    c->run = st_run;
-                    c->teardown = st_teardown;
-                    c->flops = flop_factor[k] * H * H * sizes[z].B * sizes[z].M;
-                    c->hash = st_hash;
-                    c->check_ok = st_check;
-                }
+                for (int t = 1; t <= 2; t++) rnn_case(&cases[n++], z, k, v, t);
     for (int m = RNNTS_MODEL_GRU; m <= RNNTS_MODEL_LSTM; m++)
         for (int z = 0; z < 3; z++) {
             bench_case *c = &cases[n++];
@@ -222,26 +223,8 @@ static void build(void) {
             c->check_ok = st_check;
         }
     long online = sysconf(_SC_NPROCESSORS_ONLN);
-    for (int o = 0; o < 2 && online >= 2 && online < 1024; o++) { /* t2 exists already when online = 1 */
-        bench_case *c = &cases[n++];
-        int z = over_sizes[o];
-        double H = sizes[z].H;
-        snprintf(c->name, sizeof c->name, "step/default/%s/t%ld", sizes[z].name, online + 1);
-        c->kind = BENCH_STEP;
-        c->p.hidden = sizes[z].H;
-        c->p.batch = sizes[z].B;
-        c->p.len = sizes[z].M;
-        c->p.heads = sizes[z].K;
-        c->p.threads = (int)online + 1;
-        c->p.variant = 0;
-        c->p.model = RNNTS_MODEL_RNN;
-        c->setup = setup_step;
-        c->run = st_run;
-        c->teardown = st_teardown;
-        c->flops = flop_factor[BENCH_STEP] * H * H * sizes[z].B * sizes[z].M;
-        c->hash = st_hash;
-        c->check_ok = st_check;
-    }
+    for (int o = 0; o < 2 && online >= 2 && online < 1024; o++) /* t2 exists already when online = 1 */
+        rnn_case(&cases[n++], over_sizes[o], BENCH_STEP, 0, (int)online + 1);
     n_built = n;
 }
 

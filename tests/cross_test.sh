@@ -128,10 +128,10 @@ for a in s390x riscv64; do
     q=qemu-$a-static
     if ! command -v "$q" >/dev/null; then skip pkg:qemu-user-static "$a rows, kernel and bench hashes, files across byte orders ($q is missing; 'make deps' installs qemu-user-static)"; continue; fi
     qemu_scalar="$qemu_scalar $a"
-    in_background "$a-1" row "$a" scalar 1 1 "--quick --expect-simd SCALAR" "$q" "$B/golden_$a" -- "$q" "$B/rnnts_$a"
+    in_background "$a" row "$a" scalar 1 1 "--quick --expect-simd SCALAR" "$q" "$B/golden_$a" -- "$q" "$B/rnnts_$a"
 done
 # shellcheck disable=SC2086
-join_background $(for a in $qemu_scalar; do echo "$a-1"; done)
+join_background $qemu_scalar
 for a in $qemu_scalar; do row "$a" scalar 2 2 "--quick --expect-simd SCALAR" "qemu-$a-static" "$B/golden_$a" -- "qemu-$a-static" "$B/rnnts_$a"; done
 # tests/windows_test.sh: its lines as they are, but its count line renamed ("windows: N passed, ...")
 # and its counts added to this script's (one count line, this script's, at the end)
